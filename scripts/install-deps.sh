@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package fengqiao needs to build, test and run, and nothing twice.
+# Idempotent: when every package is already present it does no network access and returns at once.
+set -euo pipefail
+
+PACKAGES=(
+  cmake ninja-build g++ pkgconf git
+  libabsl-dev libprotobuf-dev protobuf-compiler
+  pybind11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libs2-dev libre2-dev libsqlite3-dev
+  python3 python3-dev python3-pytest python3-protobuf python3-pandas python3-numpy
+  python3-hypothesis python3-dask python3-distributed python3-matplotlib
+  tzdata
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "fengqiao: installing ${#missing[@]} missing package(s): ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"

@@ -1,0 +1,407 @@
+#include "internal/proto_files.h"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace fengqiao::internal {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using google::protobuf::TextFormat;
+
+// Collects the text-format parser's errors with their positions (the parser reports 0-based).
+class CollectingErrors : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (errors_.size() < 8) {
+      errors_.push_back(absl::StrCat(line + 1, ":", column + 1, ": ", message));
+    }
+  }
+  void AddWarning(int, google::protobuf::io::ColumnNumber, const std::string&) override {}
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+std::string Join(absl::string_view prefix, absl::string_view field) {
+  if (prefix.empty()) return std::string(field);
+  return absl::StrCat(prefix, ".", field);
+}
+
+// Walks a message parsed from text format and records the position of every set field.
+void RecordTextPositions(const Message& message, const TextFormat::ParseInfoTree& tree,
+                         const std::string& prefix, SourceMap* map) {
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string path = Join(prefix, field->name());
+    if (field->is_repeated()) {
+      const int n = reflection->FieldSize(message, field);
+      for (int i = 0; i < n; ++i) {
+        const std::string element = absl::StrCat(path, "[", i, "]");
+        const TextFormat::ParseLocation loc = tree.GetLocation(field, i);
+        if (loc.line >= 0) {
+          map->Record(element, loc.line + 1, loc.column + 1);
+          if (i == 0) map->Record(path, loc.line + 1, loc.column + 1);
+        }
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          const TextFormat::ParseInfoTree* nested = tree.GetTreeForNested(field, i);
+          if (nested != nullptr) {
+            RecordTextPositions(reflection->GetRepeatedMessage(message, field, i), *nested,
+                                element, map);
+          }
+        }
+      }
+    } else {
+      const TextFormat::ParseLocation loc = tree.GetLocation(field, -1);
+      if (loc.line >= 0) map->Record(path, loc.line + 1, loc.column + 1);
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        const TextFormat::ParseInfoTree* nested = tree.GetTreeForNested(field, -1);
+        if (nested != nullptr) {
+          RecordTextPositions(reflection->GetMessage(message, field), *nested, path, map);
+        }
+      }
+    }
+  }
+}
+
+// JSON keys may be lowerCamelCase ("parentCode"); paths use the proto field names.
+std::string SnakeCase(absl::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (absl::ascii_isupper(static_cast<unsigned char>(c))) {
+      out.push_back('_');
+      out.push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// A small JSON scanner: checks the syntax (with line:col on the first error) and records the
+// position of every object member and array element by path. Protobuf's own JSON parser then
+// does the typed conversion.
+#define FENGQIAO_JSON_TRY(expr)        \
+  do {                                 \
+    absl::Status s_ = (expr);          \
+    if (!s_.ok()) return s_;           \
+  } while (false)
+class JsonScanner {
+ public:
+  JsonScanner(absl::string_view text, SourceMap* map) : text_(text), map_(map) {}
+
+  absl::Status Scan() {
+    SkipSpace();
+    FENGQIAO_JSON_TRY(Value(""));
+    SkipSpace();
+    if (pos_ != text_.size()) return Error("unexpected text after the JSON value");
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status Error(absl::string_view what) const {
+    return absl::InvalidArgumentError(
+        absl::StrCat(map_->filename(), ":", line_, ":", column_, ": JSON syntax error: ", what));
+  }
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
+  void Advance() {
+    if (text_[pos_] == '\n') {
+      ++line_;
+      column_ = 1;
+    } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
+      ++column_;  // count code points, not UTF-8 continuation bytes
+    }
+    ++pos_;
+  }
+  void SkipSpace() {
+    while (!AtEnd() && (Peek() == ' ' || Peek() == '\t' || Peek() == '\n' || Peek() == '\r')) {
+      Advance();
+    }
+  }
+  absl::Status Expect(char c) {
+    if (Peek() != c) return Error(absl::StrCat("expected '", std::string(1, c), "'"));
+    Advance();
+    return absl::OkStatus();
+  }
+  absl::Status String(std::string* out) {
+    FENGQIAO_JSON_TRY(Expect('"'));
+    while (!AtEnd() && Peek() != '"') {
+      if (Peek() == '\\') {
+        Advance();
+        if (AtEnd()) break;
+      } else if (static_cast<unsigned char>(Peek()) < 0x20) {
+        return Error("control character in string");
+      }
+      if (out != nullptr) out->push_back(Peek());
+      Advance();
+    }
+    if (AtEnd()) return Error("unterminated string");
+    Advance();
+    return absl::OkStatus();
+  }
+  absl::Status Value(const std::string& path) {
+    if (depth_ > 100) return Error("nesting deeper than 100 levels");
+    const char c = Peek();
+    if (c == '{') return Object(path);
+    if (c == '[') return Array(path);
+    if (c == '"') return String(nullptr);
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      while (!AtEnd() && absl::StrContains("+-0123456789.eE", Peek())) Advance();
+      return absl::OkStatus();
+    }
+    for (absl::string_view word : {"true", "false", "null"}) {
+      if (absl::StartsWith(text_.substr(pos_), word)) {
+        for (size_t i = 0; i < word.size(); ++i) Advance();
+        return absl::OkStatus();
+      }
+    }
+    return AtEnd() ? Error("unexpected end of input") : Error("unexpected character");
+  }
+  absl::Status Object(const std::string& path) {
+    ++depth_;
+    Advance();  // '{'
+    SkipSpace();
+    if (Peek() == '}') {
+      Advance();
+      --depth_;
+      return absl::OkStatus();
+    }
+    while (true) {
+      SkipSpace();
+      const int line = line_, column = column_;
+      std::string key;
+      FENGQIAO_JSON_TRY(String(&key));
+      const std::string child = Join(path, SnakeCase(key));
+      map_->Record(child, line, column);
+      SkipSpace();
+      FENGQIAO_JSON_TRY(Expect(':'));
+      SkipSpace();
+      FENGQIAO_JSON_TRY(Value(child));
+      SkipSpace();
+      if (Peek() == ',') {
+        Advance();
+        continue;
+      }
+      FENGQIAO_JSON_TRY(Expect('}'));
+      --depth_;
+      return absl::OkStatus();
+    }
+  }
+  absl::Status Array(const std::string& path) {
+    ++depth_;
+    Advance();  // '['
+    SkipSpace();
+    if (Peek() == ']') {
+      Advance();
+      --depth_;
+      return absl::OkStatus();
+    }
+    for (int i = 0;; ++i) {
+      SkipSpace();
+      const std::string element = absl::StrCat(path, "[", i, "]");
+      map_->Record(element, line_, column_);
+      FENGQIAO_JSON_TRY(Value(element));
+      SkipSpace();
+      if (Peek() == ',') {
+        Advance();
+        continue;
+      }
+      FENGQIAO_JSON_TRY(Expect(']'));
+      --depth_;
+      return absl::OkStatus();
+    }
+  }
+#undef FENGQIAO_JSON_TRY
+
+  absl::string_view text_;
+  SourceMap* map_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  int column_ = 1;
+  int depth_ = 0;
+};
+
+bool IsValidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;  // truncated sequence
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+absl::Status CheckUtf8At(const Message& message, const std::string& prefix,
+                         const SourceMap& map) {
+  const Reflection* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string path = Join(prefix, field->name());
+    const bool is_string = field->type() == FieldDescriptor::TYPE_STRING;
+    const bool is_message = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!is_string && !is_message) continue;
+    const int n = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < n; ++i) {
+      const std::string item =
+          field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path;
+      if (is_string) {
+        std::string scratch;
+        const std::string& value =
+            field->is_repeated()
+                ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                : reflection->GetStringReference(message, field, &scratch);
+        if (!IsValidUtf8(value)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(map.Where(item), ": ", item, ": invalid UTF-8 in string"));
+        }
+      } else {
+        const Message& nested = field->is_repeated()
+                                    ? reflection->GetRepeatedMessage(message, field, i)
+                                    : reflection->GetMessage(message, field);
+        absl::Status status = CheckUtf8At(nested, item, map);
+        if (!status.ok()) return status;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void SourceMap::Record(std::string path, int line, int column) {
+  positions_.emplace(std::move(path), std::make_pair(line, column));
+}
+
+std::string SourceMap::Where(absl::string_view path) const {
+  std::string p(path);
+  while (!p.empty()) {
+    auto it = positions_.find(p);
+    if (it != positions_.end()) {
+      return absl::StrCat(filename_, ":", it->second.first, ":", it->second.second);
+    }
+    // Drop the last ".field" or "[i]".
+    const size_t cut = p.find_last_of(".[");
+    if (cut == std::string::npos) break;
+    p.resize(cut);
+  }
+  if (filename_.empty()) return absl::StrCat("<", path, ">");
+  return filename_;
+}
+
+ProtoFormat FormatForFilename(absl::string_view filename) {
+  return absl::EndsWithIgnoreCase(filename, ".json") ? ProtoFormat::kJson : ProtoFormat::kText;
+}
+
+absl::Status ParseProto(absl::string_view content, absl::string_view filename,
+                        Message* message, SourceMap* source_map) {
+  *source_map = SourceMap(std::string(filename));
+  message->Clear();
+  if (FormatForFilename(filename) == ProtoFormat::kJson) {
+    JsonScanner scanner(content, source_map);
+    absl::Status syntax = scanner.Scan();
+    if (!syntax.ok()) return syntax;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const auto status = google::protobuf::util::JsonStringToMessage(
+        google::protobuf::StringPiece(content.data(), content.size()), message, options);
+    if (!status.ok()) {
+      // Protobuf names the path first ("areas[0].level: invalid value ..."): locate it.
+      const std::string text(status.message().data(), status.message().size());
+      const size_t colon = text.find(':');
+      std::string where = source_map->filename();
+      if (colon != std::string::npos && colon > 0 && text.find(' ') > colon) {
+        where = source_map->Where(text.substr(0, colon));
+      }
+      message->Clear();
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", text));
+    }
+  } else {
+    CollectingErrors errors;
+    TextFormat::ParseInfoTree tree;
+    TextFormat::Parser parser;
+    parser.RecordErrorsTo(&errors);
+    parser.WriteLocationsTo(&tree);
+    google::protobuf::io::ArrayInputStream input(content.data(), static_cast<int>(content.size()));
+    if (!parser.Parse(&input, message)) {
+      message->Clear();
+      std::vector<std::string> lines;
+      for (const std::string& e : errors.errors()) lines.push_back(absl::StrCat(filename, ":", e));
+      if (lines.empty()) lines.push_back(absl::StrCat(filename, ": could not parse text format"));
+      return absl::InvalidArgumentError(absl::StrJoin(lines, "\n"));
+    }
+    RecordTextPositions(*message, tree, "", source_map);
+  }
+  return CheckUtf8(*message, *source_map);
+}
+
+absl::Status ReadFile(absl::string_view path, std::string* content) {
+  std::ifstream in{std::string(path), std::ios::binary};
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
+  *content = std::move(buffer).str();
+  return absl::OkStatus();
+}
+
+absl::Status LoadProtoFile(absl::string_view path, Message* message, SourceMap* source_map) {
+  std::string content;
+  absl::Status status = ReadFile(path, &content);
+  if (!status.ok()) return status;
+  return ParseProto(content, path, message, source_map);
+}
+
+absl::Status CheckUtf8(const Message& message, const SourceMap& source_map) {
+  return CheckUtf8At(message, "", source_map);
+}
+
+}  // namespace fengqiao::internal

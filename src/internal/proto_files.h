@@ -1,0 +1,56 @@
+// Internal: reading protobuf messages from text format or JSON files, remembering where every
+// field was, so that validation errors can name "file:line:col" and the offending item.
+#ifndef FENGQIAO_SRC_INTERNAL_PROTO_FILES_H_
+#define FENGQIAO_SRC_INTERNAL_PROTO_FILES_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+
+namespace fengqiao::internal {
+
+// Where the fields of one parsed message were in its source text. Paths read like
+// "areas[3].parent_code"; positions are 1-based line and column.
+class SourceMap {
+ public:
+  SourceMap() = default;
+  explicit SourceMap(std::string filename) : filename_(std::move(filename)) {}
+
+  // "file:line:col" of the path, or of its nearest located prefix; "file" when nothing is known;
+  // "<path>" when the message did not come from a file.
+  std::string Where(absl::string_view path) const;
+
+  const std::string& filename() const { return filename_; }
+  void Record(std::string path, int line, int column);
+
+ private:
+  std::string filename_;
+  absl::flat_hash_map<std::string, std::pair<int, int>> positions_;
+};
+
+// File format, chosen from the file name: ".json" is JSON, anything else protobuf text format.
+enum class ProtoFormat { kText, kJson };
+ProtoFormat FormatForFilename(absl::string_view filename);
+
+// Parses `content` (named `filename` in messages) into `message`, filling `source_map`.
+// Errors name file:line:col and the item at fault. Every string field is checked to be UTF-8.
+absl::Status ParseProto(absl::string_view content, absl::string_view filename,
+                        google::protobuf::Message* message, SourceMap* source_map);
+
+// Reads the whole file at `path`. NotFound when missing, with the path.
+absl::Status ReadFile(absl::string_view path, std::string* content);
+
+// Reads and parses the file at `path`.
+absl::Status LoadProtoFile(absl::string_view path, google::protobuf::Message* message,
+                           SourceMap* source_map);
+
+// Checks that every string field (recursively) holds valid UTF-8; the error names the field.
+absl::Status CheckUtf8(const google::protobuf::Message& message, const SourceMap& source_map);
+
+}  // namespace fengqiao::internal
+
+#endif  // FENGQIAO_SRC_INTERNAL_PROTO_FILES_H_

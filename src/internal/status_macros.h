@@ -1,0 +1,32 @@
+// Internal: propagate a non-OK absl::Status or absl::StatusOr<T> to the caller.
+// (Debian's Abseil 20220623 has no status_macros.h; same shape as cel-cpp's CEL_ macros.)
+//
+//   FENGQIAO_RETURN_IF_ERROR(CheckSomething());
+//   FENGQIAO_ASSIGN_OR_RETURN(auto map, GridMap::Load(path));
+#ifndef FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_
+#define FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+#define FENGQIAO_STATUS_CONCAT_INNER_(a, b) a##b
+#define FENGQIAO_STATUS_CONCAT_(a, b) FENGQIAO_STATUS_CONCAT_INNER_(a, b)
+
+#define FENGQIAO_RETURN_IF_ERROR(expr)                 \
+  do {                                                 \
+    ::absl::Status fengqiao_status_ = (expr);          \
+    if (!fengqiao_status_.ok()) return fengqiao_status_; \
+  } while (false)
+
+#define FENGQIAO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                    \
+  if (!tmp.ok()) return std::move(tmp).status();        \
+  lhs = *std::move(tmp)
+
+#define FENGQIAO_ASSIGN_OR_RETURN(lhs, expr) \
+  FENGQIAO_ASSIGN_OR_RETURN_IMPL_(           \
+      FENGQIAO_STATUS_CONCAT_(fengqiao_statusor_, __LINE__), lhs, expr)
+
+#endif  // FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_
