@@ -356,10 +356,17 @@ absl::Status ParseProto(absl::string_view content, absl::string_view filename,
     if (!status.ok()) {
       // Protobuf names the path first ("areas[0].level: invalid value ..."): locate it.
       const std::string text(status.message().data(), status.message().size());
-      const size_t colon = text.find(':');
+      // Protobuf 3.21 names the path as "(areas[0].level): ..."; later releases as
+      // "areas[0].level: ...". Either way, locate it.
       std::string where = source_map->filename();
-      if (colon != std::string::npos && colon > 0 && text.find(' ') > colon) {
-        where = source_map->Where(text.substr(0, colon));
+      if (!text.empty() && text[0] == '(') {
+        const size_t close = text.find(')');
+        if (close != std::string::npos) where = source_map->Where(text.substr(1, close - 1));
+      } else {
+        const size_t colon = text.find(':');
+        if (colon != std::string::npos && colon > 0 && text.find(' ') > colon) {
+          where = source_map->Where(text.substr(0, colon));
+        }
       }
       message->Clear();
       return absl::InvalidArgumentError(absl::StrCat(where, ": ", text));

@@ -1,0 +1,231 @@
+// fengqiao: the command-line face of the library.
+//
+//   fengqiao district DIR     load DIR/grid_map.textproto, DIR/roster.textproto and
+//                             DIR/incidents_*.json, validate them and print a summary of the
+//                             district: areas, base registers, forces, the month's incidents.
+//   fengqiao locate MAP LAT LNG   the grid holding a point.
+//   fengqiao version
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/time/time.h"
+#include "fengqiao/force/candidate_selector.h"
+#include "fengqiao/force/roster.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/incident/incident.h"
+#include "fengqiao/incident/incident_log.h"
+#include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/version.h"
+#include "fmt/core.h"
+
+namespace {
+
+std::string_view Sv(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
+int Fail(const absl::Status& status) {
+  fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
+  return 1;
+}
+
+double Pct(int64_t part, int64_t whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; }
+
+template <typename Key, typename NameFn>
+void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& counts, int64_t total,
+              NameFn name) {
+  fmt::print("  {}:\n", title);
+  std::vector<std::pair<Key, int64_t>> rows(counts.begin(), counts.end());
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [key, n] : rows) {
+    fmt::print("    {:<34} {:>6}  {:5.1f}%\n", Sv(name(key)), n, Pct(n, total));
+  }
+}
+
+std::string FindIncidentFile(const std::filesystem::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("incidents_", 0) == 0) found.push_back(entry.path().string());
+  }
+  std::sort(found.begin(), found.end());
+  return found.empty() ? "" : found.back();
+}
+
+int District(const std::filesystem::path& dir) {
+  const std::string map_path = (dir / "grid_map.textproto").string();
+  const std::string roster_path = (dir / "roster.textproto").string();
+  const std::string incidents_path = FindIncidentFile(dir);
+  if (incidents_path.empty()) {
+    return Fail(absl::NotFoundError(dir.string() + ": no incidents_*.json or .textproto file"));
+  }
+
+  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  if (!map.ok()) return Fail(map.status());
+  const fengqiao::GridMap& grid_map = **map;
+  absl::StatusOr<std::unique_ptr<const fengqiao::Roster>> roster =
+      fengqiao::Roster::Load(roster_path, grid_map);
+  if (!roster.ok()) return Fail(roster.status());
+  absl::StatusOr<fengqiao::v1::IncidentLog> log =
+      fengqiao::LoadIncidentLog(incidents_path, grid_map);
+  if (!log.ok()) return Fail(log.status());
+
+  fmt::print("fengqiao {} — {} ({})\n\n", fengqiao::VersionString(), grid_map.proto().name(),
+             grid_map.proto().version());
+
+  // Areas and base registers (一标三实), rolled up per street.
+  fmt::print("Areas: {} district(s), {} streets, {} communities, {} grids\n",
+             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_DISTRICT),
+             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_STREET),
+             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_COMMUNITY),
+             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_GRID));
+  fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}   (一标三实)\n", "street", "addresses", "residents",
+             "housing", "units");
+  for (const fengqiao::v1::Area& area : grid_map.proto().areas()) {
+    if (area.level() != fengqiao::v1::AREA_LEVEL_STREET &&
+        area.level() != fengqiao::v1::AREA_LEVEL_DISTRICT) {
+      continue;
+    }
+    const fengqiao::v1::BaseRegister r = *grid_map.RollUp(area.code());
+    fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}\n", area.name(), r.standard_addresses(),
+               r.actual_residents(), r.actual_housing(), r.actual_units());
+  }
+
+  // Forces (1+4+N).
+  absl::btree_map<fengqiao::v1::ForceType, int64_t> by_force;
+  int core = 0;
+  for (const auto& m : (*roster)->proto().members()) {
+    ++by_force[m.force_type()];
+    core += fengqiao::Roster::IsCoreForce(m.force_type()) ? 1 : 0;
+  }
+  const int64_t members = (*roster)->proto().members_size();
+  fmt::print("\nForces (1+4+N): {} members in {} teams; {} in the four core forces, {} social\n",
+             members, (*roster)->proto().teams_size(), core, members - core);
+  PrintMix("members by force", by_force, members, fengqiao::ForceTypeName);
+
+  // The month's incidents.
+  const auto& incidents = log->incidents();
+  const int64_t total = incidents.size();
+  absl::btree_map<fengqiao::v1::Channel, int64_t> by_channel;
+  absl::btree_map<fengqiao::v1::IncidentKind, int64_t> by_kind;
+  absl::btree_map<fengqiao::v1::DisputeType, int64_t> by_dispute;
+  absl::btree_map<fengqiao::v1::Department, int64_t> by_department;
+  absl::btree_map<fengqiao::v1::Severity, int64_t> by_severity;
+  int64_t non_police = 0, disputes = 0, repeats = 0, located = 0, misplaced = 0;
+  fengqiao::RepeatDetector detector(absl::Hours(24 * 30));
+  for (const auto& incident : incidents) {
+    const absl::StatusOr<int> repeat_count = detector.Observe(incident);
+    if (!repeat_count.ok()) return Fail(repeat_count.status());
+    const fengqiao::Classification c = fengqiao::Classify(incident, *repeat_count);
+    ++by_channel[c.channel];
+    ++by_kind[c.kind];
+    if (!c.police_matter) {
+      ++non_police;
+      ++by_department[c.department];
+    }
+    if (c.kind == fengqiao::v1::INCIDENT_KIND_DISPUTE) {
+      ++disputes;
+      ++by_dispute[c.dispute_type];
+      ++by_severity[c.severity];
+      if (*repeat_count > 0) ++repeats;
+    }
+    if (incident.has_location()) {
+      absl::StatusOr<const fengqiao::v1::Area*> grid = grid_map.Locate(incident.location());
+      if (!grid.ok()) return Fail(grid.status());
+      ++located;
+      if (*grid == nullptr || (*grid)->code() != incident.grid_code()) ++misplaced;
+    }
+  }
+  fmt::print("\nIncidents: {} in {} (all valid)\n", total, log->name());
+  fmt::print("  non-police matters (非警务事项) to divert: {} ({:.1f}%)\n", non_police,
+             Pct(non_police, total));
+  fmt::print("  disputes (矛盾纠纷): {} ({:.1f}%), {} with parties seen in the last 30 days\n",
+             disputes, Pct(disputes, total), repeats);
+  fmt::print("  located by S2 point -> grid: {} of {}, {} outside their declared grid\n", located,
+             total, misplaced);
+  PrintMix("by channel", by_channel, total, fengqiao::ChannelName);
+  PrintMix("by kind", by_kind, total, fengqiao::IncidentKindName);
+  PrintMix("disputes by type", by_dispute, disputes, fengqiao::DisputeTypeName);
+  PrintMix("disputes by assessed severity (分级)", by_severity, disputes, fengqiao::SeverityName);
+  PrintMix("non-police matters by department (分流)", by_department, non_police,
+           fengqiao::DepartmentName);
+
+  // Who would take the first few disputes (调排分离: the finder is left out).
+  fengqiao::CandidateSelector selector(roster->get(), {});
+  fmt::print("\nFirst disputes and their best candidates:\n");
+  int shown = 0;
+  for (const auto& incident : incidents) {
+    if (incident.kind() != fengqiao::v1::INCIDENT_KIND_DISPUTE || shown >= 5) continue;
+    ++shown;
+    fengqiao::CandidateRequest request;
+    request.dispute_type = incident.dispute_type();
+    request.grid_code = incident.grid_code();
+    request.location = incident.location();
+    request.at = absl::FromUnixSeconds(incident.reported_at().seconds());
+    request.found_by_member_id = incident.found_by_member_id();
+    request.limit = 1;
+    absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
+    if (!list.ok()) return Fail(list.status());
+    if (list->candidates.empty()) {
+      fmt::print("  {} {:<26} nobody available\n", incident.id(),
+                 Sv(fengqiao::DisputeTypeName(incident.dispute_type())));
+      continue;
+    }
+    const auto& best = list->candidates.front();
+    const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
+    fmt::print("  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
+               Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(), m->name(),
+               Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
+  }
+  return 0;
+}
+
+int Locate(const char* map_path, const char* lat, const char* lng) {
+  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  if (!map.ok()) return Fail(map.status());
+  fengqiao::v1::LatLng p;
+  double v;
+  if (!absl::SimpleAtod(lat, &v)) return Fail(absl::InvalidArgumentError("bad latitude"));
+  p.set_lat_deg(v);
+  if (!absl::SimpleAtod(lng, &v)) return Fail(absl::InvalidArgumentError("bad longitude"));
+  p.set_lng_deg(v);
+  absl::StatusOr<const fengqiao::v1::Area*> grid = (*map)->Locate(p);
+  if (!grid.ok()) return Fail(grid.status());
+  if (*grid == nullptr) {
+    fmt::print("outside every grid\n");
+    return 2;
+  }
+  fmt::print("{} {}\n", (*grid)->code(), (*grid)->name());
+  return 0;
+}
+
+void Usage() {
+  fmt::print(stderr,
+             "usage: fengqiao district DIR\n"
+             "       fengqiao locate GRID_MAP LAT LNG\n"
+             "       fengqiao version\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    Usage();
+    return 64;
+  }
+  const std::string command = argv[1];
+  if (command == "district" && argc == 3) return District(argv[2]);
+  if (command == "locate" && argc == 5) return Locate(argv[2], argv[3], argv[4]);
+  if (command == "version") {
+    fmt::print("{}\n", fengqiao::VersionString());
+    return 0;
+  }
+  Usage();
+  return 64;
+}
