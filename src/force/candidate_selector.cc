@@ -11,17 +11,26 @@
 namespace fengqiao {
 namespace {
 
-// 0 same grid, 1 same community, 2 same street, 3 same district, 4 farther.
-int AreaDistance(const GridMap& map, absl::string_view member_area, absl::string_view grid) {
-  if (member_area == grid) return 0;
-  static constexpr v1::AreaLevel kLevels[] = {v1::AREA_LEVEL_COMMUNITY, v1::AREA_LEVEL_STREET,
-                                              v1::AREA_LEVEL_DISTRICT};
-  for (int i = 0; i < 3; ++i) {
-    const v1::Area* a = map.AncestorAt(grid, kLevels[i]);
-    if (a != nullptr && map.IsWithin(member_area, a->code())) return i + 1;
+// The community, street and district holding the request's grid, looked up once per request.
+struct Neighbourhood {
+  std::string grid;
+  const v1::Area* levels[3];  // community, street, district (nullptr when absent)
+
+  Neighbourhood(const GridMap& map, absl::string_view grid_code) : grid(grid_code) {
+    levels[0] = map.AncestorAt(grid_code, v1::AREA_LEVEL_COMMUNITY);
+    levels[1] = map.AncestorAt(grid_code, v1::AREA_LEVEL_STREET);
+    levels[2] = map.AncestorAt(grid_code, v1::AREA_LEVEL_DISTRICT);
   }
-  return 4;
-}
+
+  // 0 same grid, 1 same community, 2 same street, 3 same district, 4 farther.
+  int Distance(const GridMap& map, absl::string_view member_area) const {
+    if (member_area == grid) return 0;
+    for (int i = 0; i < 3; ++i) {
+      if (levels[i] != nullptr && map.IsWithin(member_area, levels[i]->code())) return i + 1;
+    }
+    return 4;
+  }
+};
 
 struct Ranked {
   bool skill;
@@ -96,6 +105,8 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(
   }
   const absl::flat_hash_set<std::string> excluded_ids(request.exclude_member_ids.begin(),
                                                       request.exclude_member_ids.end());
+  const Neighbourhood neighbourhood(map, request.grid_code);
+  const auto [weekday, minute] = Roster::LocalWeekMinute(request.at, options_.time_zone);
   CandidateList out;
   std::vector<Ranked> ranked;
   for (const v1::Member& m : roster_->proto().members()) {
@@ -127,7 +138,7 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(
       exclude(v1::CANDIDATE_REASON_NO_SKILL);
       continue;
     }
-    if (!Roster::OnShift(m, request.at, options_.time_zone)) {
+    if (!Roster::OnShiftAt(m, weekday, minute)) {
       exclude(v1::CANDIDATE_REASON_OFF_SHIFT);
       continue;
     }
@@ -148,7 +159,7 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(
     const bool dialect =
         !request.dialect.empty() &&
         std::find(m.dialects().begin(), m.dialects().end(), request.dialect) != m.dialects().end();
-    ranked.push_back({skill, AreaDistance(map, m.home_area_code(), request.grid_code),
+    ranked.push_back({skill, neighbourhood.Distance(map, m.home_area_code()),
                       static_cast<double>(m.open_cases()) / m.capacity(), dialect, distance, &m});
   }
   // Skill first, then proximity in the hierarchy, then load, then dialect, then metres; the id

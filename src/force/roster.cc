@@ -224,16 +224,27 @@ std::vector<const v1::Member*> Roster::TeamMembers(absl::string_view team_id) co
   return out;
 }
 
-bool Roster::OnShift(const v1::Member& member, absl::Time at, absl::TimeZone time_zone) {
+std::pair<int, int> Roster::LocalWeekMinute(absl::Time at, absl::TimeZone time_zone) {
   const absl::CivilSecond local = absl::ToCivilSecond(at, time_zone);
-  const int today = WeekdayIndex(absl::GetWeekday(absl::CivilDay(local)));
-  const int yesterday = today == 1 ? 7 : today - 1;
-  const int minute = local.hour() * 60 + local.minute();
+  return {WeekdayIndex(absl::GetWeekday(absl::CivilDay(local))),
+          local.hour() * 60 + local.minute()};
+}
+
+bool Roster::OnShiftAt(const v1::Member& member, int weekday, int minute_of_day) {
+  const int yesterday = weekday == 1 ? 7 : weekday - 1;
   for (const v1::Shift& s : member.shifts()) {
-    if (s.day() == today && s.start_minute() <= minute && minute < s.end_minute()) return true;
-    if (s.day() == yesterday && minute + 1440 < s.end_minute()) return true;
+    if (s.day() == weekday && s.start_minute() <= minute_of_day && minute_of_day < s.end_minute()) {
+      return true;
+    }
+    // A shift past midnight (end > 1440) covers the small hours of the next day.
+    if (s.day() == yesterday && minute_of_day + 1440 < s.end_minute()) return true;
   }
   return false;
+}
+
+bool Roster::OnShift(const v1::Member& member, absl::Time at, absl::TimeZone time_zone) {
+  const auto [weekday, minute] = LocalWeekMinute(at, time_zone);
+  return OnShiftAt(member, weekday, minute);
 }
 
 }  // namespace fengqiao

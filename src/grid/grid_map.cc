@@ -1,5 +1,6 @@
 #include "fengqiao/grid/grid_map.h"
 
+#include <array>
 #include <deque>
 #include <utility>
 
@@ -160,6 +161,20 @@ absl::Status GridMap::Index(const GridMapOptions& options, const internal::Sourc
   FENGQIAO_ASSIGN_OR_RETURN(
       geometry_, grid_internal::GridGeometry::Build(shapes, proto_.grids_disjoint(),
                                                     options.overlap_tolerance_m2, source_map));
+  // Centres: each grid's area-weighted centroid vector added to it and every ancestor.
+  std::vector<std::array<double, 3>> sums(n, {0, 0, 0});
+  for (int i = 0; i < n; ++i) {
+    if (proto_.areas(i).level() != v1::AREA_LEVEL_GRID) continue;
+    const std::array<double, 3> c = geometry_->WeightedCentroid(i);
+    for (int a = i; a >= 0; a = parent_[a]) {
+      for (int k = 0; k < 3; ++k) sums[a][k] += c[k];
+    }
+  }
+  centers_.assign(n, v1::LatLng());
+  has_center_.assign(n, false);
+  for (int i = 0; i < n; ++i) {
+    has_center_[i] = grid_internal::GridGeometry::ToLatLng(sums[i], &centers_[i]);
+  }
   return absl::OkStatus();
 }
 
@@ -272,14 +287,12 @@ absl::StatusOr<const v1::Area*> GridMap::Locate(const v1::LatLng& point) const {
 }
 
 absl::StatusOr<v1::LatLng> GridMap::Center(absl::string_view code) const {
-  FENGQIAO_ASSIGN_OR_RETURN(std::vector<const v1::Area*> grids, GridsUnder(code));
-  std::vector<int> indices;
-  for (const v1::Area* g : grids) indices.push_back(by_code_.at(g->code()));
-  v1::LatLng center;
-  if (!geometry_->Centroid(indices, &center)) {
+  auto it = by_code_.find(code);
+  if (it == by_code_.end()) return UnknownArea(code);
+  if (!has_center_[it->second]) {
     return absl::NotFoundError(absl::StrCat("area \"", code, "\" has no grid polygons"));
   }
-  return center;
+  return centers_[it->second];
 }
 
 int GridMap::CountAt(v1::AreaLevel level) const {

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -61,6 +62,10 @@ class Roster {
 
   // Whether the member is on duty at `at`, reading its weekly shifts in `time_zone`.
   static bool OnShift(const v1::Member& member, absl::Time at, absl::TimeZone time_zone);
+  // As OnShift, for a local weekday (v1::Weekday numbering, Monday = 1) and minute of the day.
+  static bool OnShiftAt(const v1::Member& member, int weekday, int minute_of_day);
+  // The local weekday (Monday = 1) and minute of the day of `at` in `time_zone`.
+  static std::pair<int, int> LocalWeekMinute(absl::Time at, absl::TimeZone time_zone);
 
   // Whether a force type is one of the four core forces (公安, 综治, 城管, 保安).
   static bool IsCoreForce(v1::ForceType type);

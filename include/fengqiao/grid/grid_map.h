@@ -105,6 +105,8 @@ class GridMap {
   std::vector<int> parent_;                 // index of parent, -1 for roots
   std::vector<std::vector<int>> children_;  // indices of children
   std::unique_ptr<grid_internal::GridGeometry> geometry_;
+  std::vector<v1::LatLng> centers_;  // per area; has_center_ says which are set
+  std::vector<bool> has_center_;
 };
 
 // Display name of a level, e.g. "street".

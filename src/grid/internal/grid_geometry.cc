@@ -107,18 +107,17 @@ int GridGeometry::Locate(double lat_deg, double lng_deg) const {
   return best;
 }
 
-bool GridGeometry::Centroid(const std::vector<int>& area_indices, v1::LatLng* out) const {
-  S2Point sum(0, 0, 0);
-  bool any = false;
-  for (int area : area_indices) {
-    auto it = impl_->shape_of_area.find(area);
-    if (it == impl_->shape_of_area.end()) continue;
-    // S2Polygon::GetCentroid is scaled by the polygon's area: summing weights by area.
-    sum += impl_->polygons[it->second]->GetCentroid();
-    any = true;
-  }
-  if (!any || sum.Norm2() == 0) return false;
-  const S2LatLng ll(sum.Normalize());
+std::array<double, 3> GridGeometry::WeightedCentroid(int area_index) const {
+  auto it = impl_->shape_of_area.find(area_index);
+  if (it == impl_->shape_of_area.end()) return {0, 0, 0};
+  const S2Point c = impl_->polygons[it->second]->GetCentroid();
+  return {c.x(), c.y(), c.z()};
+}
+
+bool GridGeometry::ToLatLng(const std::array<double, 3>& v, v1::LatLng* out) {
+  const S2Point p(v[0], v[1], v[2]);
+  if (p.Norm2() == 0) return false;
+  const S2LatLng ll(p.Normalize());
   out->set_lat_deg(ll.lat().degrees());
   out->set_lng_deg(ll.lng().degrees());
   return true;

@@ -3,6 +3,7 @@
 #ifndef FENGQIAO_SRC_GRID_INTERNAL_GRID_GEOMETRY_H_
 #define FENGQIAO_SRC_GRID_INTERNAL_GRID_GEOMETRY_H_
 
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,8 +37,12 @@ class GridGeometry {
   // not declare grids disjoint), the lowest area index wins, so the answer is deterministic.
   int Locate(double lat_deg, double lng_deg) const;
 
-  // Area-weighted centroid of the given grids' polygons; false when none has a polygon.
-  bool Centroid(const std::vector<int>& area_indices, v1::LatLng* out) const;
+  // The area-weighted centroid vector of one grid's polygon (S2Polygon::GetCentroid: a point
+  // scaled by the polygon's area, so sums of them weight by area); zeros without a polygon.
+  std::array<double, 3> WeightedCentroid(int area_index) const;
+
+  // The lat/lng of a sum of weighted centroid vectors; false for a zero vector.
+  static bool ToLatLng(const std::array<double, 3>& v, v1::LatLng* out);
 
   // Great-circle distance in metres.
   static double DistanceMeters(const v1::LatLng& a, const v1::LatLng& b);
