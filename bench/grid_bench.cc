@@ -13,8 +13,7 @@ namespace {
 
 const fengqiao::GridMap& SampleMap() {
   static const auto* map =
-      fengqiao::GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto")
-          ->release();
+      fengqiao::GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto")->release();
   return *map;
 }
 
@@ -56,7 +55,8 @@ void BM_CandidatesForDispute(benchmark::State& state) {
   fengqiao::CandidateRequest request;
   request.dispute_type = fengqiao::v1::DISPUTE_TYPE_NEIGHBOUR;
   request.grid_code = "xc-cz-c1-g2";
-  request.at = absl::FromCivil(absl::CivilMinute(2026, 10, 14, 10, 0), absl::FixedTimeZone(8 * 3600));
+  request.at =
+      absl::FromCivil(absl::CivilMinute(2026, 10, 14, 10, 0), absl::FixedTimeZone(8 * 3600));
   request.limit = 5;
   for (auto _ : state) {
     auto list = selector.Candidates(request);

@@ -85,8 +85,8 @@ int District(const std::filesystem::path& dir) {
              grid_map.CountAt(fengqiao::v1::AREA_LEVEL_STREET),
              grid_map.CountAt(fengqiao::v1::AREA_LEVEL_COMMUNITY),
              grid_map.CountAt(fengqiao::v1::AREA_LEVEL_GRID));
-  fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}   (一标三实)\n", "street", "addresses", "residents",
-             "housing", "units");
+  fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}   (一标三实)\n", "street", "addresses",
+             "residents", "housing", "units");
   for (const fengqiao::v1::Area& area : grid_map.proto().areas()) {
     if (area.level() != fengqiao::v1::AREA_LEVEL_STREET &&
         area.level() != fengqiao::v1::AREA_LEVEL_DISTRICT) {

@@ -35,9 +35,8 @@ int main(int argc, char** argv) {
   // A noise complaint from the 12345 hotline, serialised as the hotline's gateway would send it.
   fengqiao::v1::Incident sent;
   sent.set_id("12345-2026-11-25-0001");
-  sent.mutable_reported_at()->set_seconds(
-      absl::ToUnixSeconds(absl::FromCivil(absl::CivilMinute(2026, 11, 25, 10, 0),
-                                          absl::FixedTimeZone(8 * 3600))));
+  sent.mutable_reported_at()->set_seconds(absl::ToUnixSeconds(
+      absl::FromCivil(absl::CivilMinute(2026, 11, 25, 10, 0), absl::FixedTimeZone(8 * 3600))));
   sent.set_channel(fengqiao::v1::CHANNEL_HOTLINE_12345);
   sent.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
   sent.set_dispute_type(fengqiao::v1::DISPUTE_TYPE_NOISE);
@@ -85,9 +84,8 @@ int main(int argc, char** argv) {
               c.police_matter ? "yes" : "no");
   for (const auto& candidate : candidates->candidates) {
     const fengqiao::v1::Member* m = (*roster)->FindMember(candidate.member_id());
-    std::printf("  #%d %s %s, %.0f m away, %d/%d open cases\n", candidate.rank(),
-                m->id().c_str(), m->name().c_str(), candidate.distance_m(), m->open_cases(),
-                m->capacity());
+    std::printf("  #%d %s %s, %.0f m away, %d/%d open cases\n", candidate.rank(), m->id().c_str(),
+                m->name().c_str(), candidate.distance_m(), m->open_cases(), m->capacity());
   }
   return candidates->candidates.empty() ? 2 : 0;
 }

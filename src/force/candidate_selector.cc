@@ -77,8 +77,7 @@ absl::string_view CandidateReasonName(v1::CandidateReason reason) {
 CandidateSelector::CandidateSelector(const Roster* roster, CandidateSelectorOptions options)
     : roster_(roster), options_(options) {}
 
-absl::StatusOr<CandidateList> CandidateSelector::Candidates(
-    const CandidateRequest& request) const {
+absl::StatusOr<CandidateList> CandidateSelector::Candidates(const CandidateRequest& request) const {
   const GridMap& map = roster_->grid_map();
   if (request.grid_code.empty()) {
     return absl::InvalidArgumentError("candidate request: grid_code is empty");
@@ -92,9 +91,9 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(
     where = *request.location;
     if (!(where.lat_deg() >= -90 && where.lat_deg() <= 90 && where.lng_deg() >= -180 &&
           where.lng_deg() <= 180)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("candidate request: location (", where.lat_deg(), ", ", where.lng_deg(),
-                       ") is not a valid latitude/longitude"));
+      return absl::InvalidArgumentError(absl::StrCat("candidate request: location (",
+                                                     where.lat_deg(), ", ", where.lng_deg(),
+                                                     ") is not a valid latitude/longitude"));
     }
   } else {
     FENGQIAO_ASSIGN_OR_RETURN(where, map.Center(request.grid_code));
@@ -131,9 +130,9 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(
       exclude(v1::CANDIDATE_REASON_FOUND_THE_DISPUTE);
       continue;
     }
-    const bool skill = request.dispute_type != v1::DISPUTE_TYPE_UNSPECIFIED &&
-                       std::find(m.skills().begin(), m.skills().end(), request.dispute_type) !=
-                           m.skills().end();
+    const bool skill =
+        request.dispute_type != v1::DISPUTE_TYPE_UNSPECIFIED &&
+        std::find(m.skills().begin(), m.skills().end(), request.dispute_type) != m.skills().end();
     if (request.require_skill && !skill) {
       exclude(v1::CANDIDATE_REASON_NO_SKILL);
       continue;

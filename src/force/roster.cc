@@ -109,8 +109,9 @@ absl::StatusOr<std::unique_ptr<const Roster>> Roster::Create(v1::Roster roster,
   return Build(std::move(roster), grid_map, source_map);
 }
 
-absl::StatusOr<std::unique_ptr<const Roster>> Roster::Build(
-    v1::Roster roster, const GridMap& grid_map, const internal::SourceMap& source_map) {
+absl::StatusOr<std::unique_ptr<const Roster>> Roster::Build(v1::Roster roster,
+                                                            const GridMap& grid_map,
+                                                            const internal::SourceMap& source_map) {
   std::unique_ptr<Roster> out(new Roster(std::move(roster), &grid_map));
   FENGQIAO_RETURN_IF_ERROR(out->Index(source_map));
   return std::unique_ptr<const Roster>(std::move(out));
@@ -150,8 +151,7 @@ absl::Status Roster::Index(const internal::SourceMap& source_map) {
     }
     if (grid_map_->Find(m.home_area_code()) == nullptr) {
       return error(MemberPath(i, "home_area_code"), "member \"", m.id(), "\": home_area_code \"",
-                   m.home_area_code(), "\" is not in grid map \"", grid_map_->proto().name(),
-                   "\"");
+                   m.home_area_code(), "\" is not in grid map \"", grid_map_->proto().name(), "\"");
     }
     if (!m.team_id().empty() && team_by_id_.find(m.team_id()) == team_by_id_.end()) {
       return error(MemberPath(i, "team_id"), "member \"", m.id(), "\": team_id \"", m.team_id(),
@@ -180,9 +180,8 @@ absl::Status Roster::Index(const internal::SourceMap& source_map) {
       return error(MemberPath(i), "member \"", m.id(),
                    "\": open_cases and capacity must not be negative");
     }
-    if (m.has_location() &&
-        !(m.location().lat_deg() >= -90 && m.location().lat_deg() <= 90 &&
-          m.location().lng_deg() >= -180 && m.location().lng_deg() <= 180)) {
+    if (m.has_location() && !(m.location().lat_deg() >= -90 && m.location().lat_deg() <= 90 &&
+                              m.location().lng_deg() >= -180 && m.location().lng_deg() <= 180)) {
       return error(MemberPath(i, "location"), "member \"", m.id(),
                    "\": location is not a valid latitude/longitude");
     }
@@ -199,8 +198,7 @@ absl::Status Roster::Index(const internal::SourceMap& source_map) {
       if (id->empty() || member_by_id_.contains(*id)) continue;
       return absl::InvalidArgumentError(absl::StrCat(
           source_map.filename().empty() ? "<roster>" : source_map.filename(), ": grid map area \"",
-          area.code(), "\" team.", field, " names member \"", *id,
-          "\", who is not on the roster"));
+          area.code(), "\" team.", field, " names member \"", *id, "\", who is not on the roster"));
     }
   }
   return absl::OkStatus();

@@ -89,12 +89,12 @@ absl::Status GridMap::Index(const GridMapOptions& options, const internal::Sourc
           "\" (first defined at ", source_map.Where(AreaPath(it->second, "code")), ")"));
     }
     if (area.name().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(AreaPath(i)), ": area \"", area.code(), "\": name is empty"));
+      return absl::InvalidArgumentError(absl::StrCat(source_map.Where(AreaPath(i)), ": area \"",
+                                                     area.code(), "\": name is empty"));
     }
     if (area.level() == v1::AREA_LEVEL_UNSPECIFIED) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(AreaPath(i)), ": area \"", area.code(), "\": level is not set"));
+      return absl::InvalidArgumentError(absl::StrCat(source_map.Where(AreaPath(i)), ": area \"",
+                                                     area.code(), "\": level is not set"));
     }
     const v1::BaseRegister& reg = area.base_register();
     if (reg.standard_addresses() < 0 || reg.actual_residents() < 0 || reg.actual_housing() < 0 ||
@@ -112,9 +112,9 @@ absl::Status GridMap::Index(const GridMapOptions& options, const internal::Sourc
     if (area.parent_code().empty()) continue;
     auto it = by_code_.find(area.parent_code());
     if (it == by_code_.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(AreaPath(i, "parent_code")), ": area \"", area.code(),
-          "\": parent_code \"", area.parent_code(), "\" does not exist"));
+      return absl::InvalidArgumentError(absl::StrCat(source_map.Where(AreaPath(i, "parent_code")),
+                                                     ": area \"", area.code(), "\": parent_code \"",
+                                                     area.parent_code(), "\" does not exist"));
     }
     parent_[i] = it->second;
   }
@@ -134,10 +134,10 @@ absl::Status GridMap::Index(const GridMapOptions& options, const internal::Sourc
     const v1::Area& area = proto_.areas(i);
     const v1::Area& parent = proto_.areas(parent_[i]);
     if (parent.level() >= area.level()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(AreaPath(i, "parent_code")), ": area \"", area.code(), "\" (",
-          AreaLevelName(area.level()), ") cannot sit under \"", parent.code(), "\" (",
-          AreaLevelName(parent.level()), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_map.Where(AreaPath(i, "parent_code")), ": area \"", area.code(),
+                       "\" (", AreaLevelName(area.level()), ") cannot sit under \"", parent.code(),
+                       "\" (", AreaLevelName(parent.level()), ")"));
     }
     children_[parent_[i]].push_back(i);
   }
@@ -147,14 +147,14 @@ absl::Status GridMap::Index(const GridMapOptions& options, const internal::Sourc
     const v1::Area& area = proto_.areas(i);
     if (area.level() != v1::AREA_LEVEL_GRID) continue;
     if (!children_[i].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(AreaPath(children_[i][0], "parent_code")), ": area \"",
-          proto_.areas(children_[i][0]).code(), "\" cannot sit under grid \"", area.code(),
-          "\": a grid is the smallest unit"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_map.Where(AreaPath(children_[i][0], "parent_code")), ": area \"",
+                       proto_.areas(children_[i][0]).code(), "\" cannot sit under grid \"",
+                       area.code(), "\": a grid is the smallest unit"));
     }
     if (!area.has_boundary()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(AreaPath(i)), ": grid \"", area.code(), "\" has no boundary"));
+      return absl::InvalidArgumentError(absl::StrCat(source_map.Where(AreaPath(i)), ": grid \"",
+                                                     area.code(), "\" has no boundary"));
     }
     shapes.push_back({i, AreaPath(i, "boundary"), area.code(), &area.boundary()});
   }
@@ -278,9 +278,8 @@ absl::StatusOr<v1::BaseRegister> GridMap::RollUp(absl::string_view code) const {
 absl::StatusOr<const v1::Area*> GridMap::Locate(const v1::LatLng& point) const {
   if (!(point.lat_deg() >= -90 && point.lat_deg() <= 90 && point.lng_deg() >= -180 &&
         point.lng_deg() <= 180)) {
-    return absl::InvalidArgumentError(absl::StrCat("point (", point.lat_deg(), ", ",
-                                                   point.lng_deg(),
-                                                   ") is not a valid latitude/longitude"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "point (", point.lat_deg(), ", ", point.lng_deg(), ") is not a valid latitude/longitude"));
   }
   const int i = geometry_->Locate(point.lat_deg(), point.lng_deg());
   return i < 0 ? nullptr : &proto_.areas(i);

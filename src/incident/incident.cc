@@ -67,8 +67,7 @@ absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_
   }
   if (incident.has_location()) {
     const v1::LatLng& p = incident.location();
-    if (!(p.lat_deg() >= -90 && p.lat_deg() <= 90 && p.lng_deg() >= -180 &&
-          p.lng_deg() <= 180)) {
+    if (!(p.lat_deg() >= -90 && p.lat_deg() <= 90 && p.lng_deg() >= -180 && p.lng_deg() <= 180)) {
       return bad("location", "(", p.lat_deg(), ", ", p.lng_deg(),
                  ") is not a valid latitude/longitude");
     }

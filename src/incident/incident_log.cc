@@ -40,10 +40,9 @@ absl::StatusOr<v1::IncidentLog> ParseIncidentLog(absl::string_view content,
     }
     auto [it, inserted] = seen.emplace(incident.id(), i);
     if (!inserted) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source_map.Where(absl::StrCat(path, ".id")), ": duplicate incident id \"",
-                       incident.id(), "\" (first at ",
-                       source_map.Where(absl::StrCat("incidents[", it->second, "].id")), ")"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source_map.Where(absl::StrCat(path, ".id")), ": duplicate incident id \"", incident.id(),
+          "\" (first at ", source_map.Where(absl::StrCat("incidents[", it->second, "].id")), ")"));
     }
   }
   return log;

@@ -43,9 +43,9 @@ absl::StatusOr<int> RepeatDetector::Observe(const v1::Incident& incident) {
 void RepeatDetector::ForgetBefore(absl::Time cutoff) {
   for (auto it = by_person_.begin(); it != by_person_.end();) {
     auto& seen = it->second;
-    seen.erase(std::remove_if(seen.begin(), seen.end(),
-                              [&](const Seen& s) { return s.at < cutoff; }),
-               seen.end());
+    seen.erase(
+        std::remove_if(seen.begin(), seen.end(), [&](const Seen& s) { return s.at < cutoff; }),
+        seen.end());
     if (seen.empty()) {
       by_person_.erase(it++);
     } else {

@@ -66,8 +66,8 @@ void RecordTextPositions(const Message& message, const TextFormat::ParseInfoTree
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           const TextFormat::ParseInfoTree* nested = tree.GetTreeForNested(field, i);
           if (nested != nullptr) {
-            RecordTextPositions(reflection->GetRepeatedMessage(message, field, i), *nested,
-                                element, map);
+            RecordTextPositions(reflection->GetRepeatedMessage(message, field, i), *nested, element,
+                                map);
           }
         }
       }
@@ -101,10 +101,10 @@ std::string SnakeCase(absl::string_view key) {
 // A small JSON scanner: checks the syntax (with line:col on the first error) and records the
 // position of every object member and array element by path. Protobuf's own JSON parser then
 // does the typed conversion.
-#define FENGQIAO_JSON_TRY(expr)        \
-  do {                                 \
-    absl::Status s_ = (expr);          \
-    if (!s_.ok()) return s_;           \
+#define FENGQIAO_JSON_TRY(expr) \
+  do {                          \
+    absl::Status s_ = (expr);   \
+    if (!s_.ok()) return s_;    \
   } while (false)
 class JsonScanner {
  public:
@@ -279,8 +279,7 @@ bool IsValidUtf8(absl::string_view s) {
   return true;
 }
 
-absl::Status CheckUtf8At(const Message& message, const std::string& prefix,
-                         const SourceMap& map) {
+absl::Status CheckUtf8At(const Message& message, const std::string& prefix, const SourceMap& map) {
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
@@ -291,8 +290,7 @@ absl::Status CheckUtf8At(const Message& message, const std::string& prefix,
     if (!is_string && !is_message) continue;
     const int n = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
     for (int i = 0; i < n; ++i) {
-      const std::string item =
-          field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path;
+      const std::string item = field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path;
       if (is_string) {
         std::string scratch;
         const std::string& value =
@@ -341,8 +339,8 @@ ProtoFormat FormatForFilename(absl::string_view filename) {
   return absl::EndsWithIgnoreCase(filename, ".json") ? ProtoFormat::kJson : ProtoFormat::kText;
 }
 
-absl::Status ParseProto(absl::string_view content, absl::string_view filename,
-                        Message* message, SourceMap* source_map) {
+absl::Status ParseProto(absl::string_view content, absl::string_view filename, Message* message,
+                        SourceMap* source_map) {
   *source_map = SourceMap(std::string(filename));
   message->Clear();
   if (FormatForFilename(filename) == ProtoFormat::kJson) {

@@ -14,9 +14,9 @@
 #define FENGQIAO_STATUS_CONCAT_INNER_(a, b) a##b
 #define FENGQIAO_STATUS_CONCAT_(a, b) FENGQIAO_STATUS_CONCAT_INNER_(a, b)
 
-#define FENGQIAO_RETURN_IF_ERROR(expr)                 \
-  do {                                                 \
-    ::absl::Status fengqiao_status_ = (expr);          \
+#define FENGQIAO_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::absl::Status fengqiao_status_ = (expr);            \
     if (!fengqiao_status_.ok()) return fengqiao_status_; \
   } while (false)
 
@@ -26,7 +26,6 @@
   lhs = *std::move(tmp)
 
 #define FENGQIAO_ASSIGN_OR_RETURN(lhs, expr) \
-  FENGQIAO_ASSIGN_OR_RETURN_IMPL_(           \
-      FENGQIAO_STATUS_CONCAT_(fengqiao_statusor_, __LINE__), lhs, expr)
+  FENGQIAO_ASSIGN_OR_RETURN_IMPL_(FENGQIAO_STATUS_CONCAT_(fengqiao_statusor_, __LINE__), lhs, expr)
 
 #endif  // FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_

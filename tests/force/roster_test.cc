@@ -188,16 +188,15 @@ class RosterErrors : public ::testing::Test {
   absl::StatusOr<std::unique_ptr<const Roster>> Parse(const std::string& members) {
     // Keep the four-grid team members so that only the member under test is wrong.
     return Roster::Parse(
-        absl::StrCat(
-            "members { id: \"lead1\" name: \"L1\" force_type: FORCE_TYPE_BUILDING_HEAD "
-            "home_area_code: \"s1-c1\" }\n"
-            "members { id: \"lead2\" name: \"L2\" force_type: FORCE_TYPE_BUILDING_HEAD "
-            "home_area_code: \"s2-c1\" }\n"
-            "members { id: \"cop1\" name: \"C1\" force_type: FORCE_TYPE_POLICE "
-            "home_area_code: \"s1-c1\" }\n"
-            "members { id: \"cop2\" name: \"C2\" force_type: FORCE_TYPE_POLICE "
-            "home_area_code: \"s2-c1\" }\n",
-            members),
+        absl::StrCat("members { id: \"lead1\" name: \"L1\" force_type: FORCE_TYPE_BUILDING_HEAD "
+                     "home_area_code: \"s1-c1\" }\n"
+                     "members { id: \"lead2\" name: \"L2\" force_type: FORCE_TYPE_BUILDING_HEAD "
+                     "home_area_code: \"s2-c1\" }\n"
+                     "members { id: \"cop1\" name: \"C1\" force_type: FORCE_TYPE_POLICE "
+                     "home_area_code: \"s1-c1\" }\n"
+                     "members { id: \"cop2\" name: \"C2\" force_type: FORCE_TYPE_POLICE "
+                     "home_area_code: \"s2-c1\" }\n",
+                     members),
         "bad_roster.textproto", *map_);
   }
   std::unique_ptr<const GridMap> map_;
@@ -258,11 +257,11 @@ TEST_F(RosterErrors, FourGridTeamNamingSomeoneNotOnTheRoster) {
 }
 
 TEST_F(RosterErrors, UnknownSkillName) {
-  EXPECT_THAT(Parse("members { id: \"x\" name: \"X\" force_type: FORCE_TYPE_LAWYER "
-                    "home_area_code: \"d\" skills: DISPUTE_TYPE_NOSIE }"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("bad_roster.textproto:5:"),
-                             HasSubstr("DISPUTE_TYPE_NOSIE"))));
+  EXPECT_THAT(
+      Parse("members { id: \"x\" name: \"X\" force_type: FORCE_TYPE_LAWYER "
+            "home_area_code: \"d\" skills: DISPUTE_TYPE_NOSIE }"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("bad_roster.textproto:5:"), HasSubstr("DISPUTE_TYPE_NOSIE"))));
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ class TinyMap : public ::testing::Test {
 TEST_F(TinyMap, AncestorsRunFromCommunityUpToTheCity) {
   ASSERT_OK_AND_ASSIGN(auto up, map_->Ancestors("g12"));
   EXPECT_THAT(Codes(up), ElementsAre("s1-c1", "s1", "d", "c"));
-  EXPECT_THAT(map_->Ancestors("nowhere"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("nowhere")));
+  EXPECT_THAT(map_->Ancestors("nowhere"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("nowhere")));
 }
 
 TEST_F(TinyMap, DescendantsAndGridsOfAStreet) {
@@ -109,7 +110,8 @@ TEST_F(TinyMap, DistanceIsGreatCircleMetres) {
 }
 
 TEST(GridMapSample, SampleDistrictHasTheShapeTheIssueAsksFor) {
-  ASSERT_OK_AND_ASSIGN(auto map, GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
+  ASSERT_OK_AND_ASSIGN(auto map,
+                       GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
   EXPECT_GE(map->CountAt(v1::AREA_LEVEL_STREET), 2);
   EXPECT_GE(map->CountAt(v1::AREA_LEVEL_COMMUNITY), 6);
   EXPECT_GE(map->CountAt(v1::AREA_LEVEL_GRID), 30);
@@ -136,8 +138,8 @@ TEST(GridMapErrors, MalformedTextFormatNamesLineAndColumn) {
 }
 
 TEST(GridMapErrors, UnknownEnumNameIsNamedWithItsPosition) {
-  auto map = GridMap::Parse("areas { code: \"a\" name: \"A\" level: AREA_LEVEL_TOWN }",
-                            "bad.textproto");
+  auto map =
+      GridMap::Parse("areas { code: \"a\" name: \"A\" level: AREA_LEVEL_TOWN }", "bad.textproto");
   EXPECT_THAT(map, StatusIs(absl::StatusCode::kInvalidArgument,
                             AllOf(HasSubstr("bad.textproto:1:"), HasSubstr("AREA_LEVEL_TOWN"))));
 }
@@ -243,17 +245,17 @@ TEST(GridMapErrors, OverlappingGridsAreRejectedWhenDeclaredDisjoint) {
                                     AllOf(HasSubstr("overlap.textproto:"),
                                           HasSubstr("\"b\" overlaps area \"a\""))));
   // Neighbours sharing an edge are fine.
-  EXPECT_OK(GridMap::Parse(Map(absl::StrCat(testing::GridArea("a", "", 0, 0, 10),
-                                            testing::GridArea("b", "", 0, 1, 10))),
-                           "edge.textproto"));
+  EXPECT_OK(GridMap::Parse(
+      Map(absl::StrCat(testing::GridArea("a", "", 0, 0, 10), testing::GridArea("b", "", 0, 1, 10))),
+      "edge.textproto"));
 }
 
 TEST(GridMapErrors, OverlapsAreAllowedWhenNotDeclaredDisjointAndTheFirstGridWins) {
-  ASSERT_OK_AND_ASSIGN(
-      auto map, GridMap::Parse(Map(absl::StrCat(testing::GridArea("a", "", 0, 0, 10),
-                                                testing::GridArea("b", "", 0, 0, 10)),
-                                   /*disjoint=*/false),
-                               "loose.textproto"));
+  ASSERT_OK_AND_ASSIGN(auto map,
+                       GridMap::Parse(Map(absl::StrCat(testing::GridArea("a", "", 0, 0, 10),
+                                                       testing::GridArea("b", "", 0, 0, 10)),
+                                          /*disjoint=*/false),
+                                      "loose.textproto"));
   ASSERT_OK_AND_ASSIGN(const v1::Area* a, map->Locate(Point(30.005, 120.005)));
   EXPECT_EQ(a->code(), "a");
 }
@@ -267,15 +269,16 @@ TEST(GridMapErrors, InvalidUtf8InANameIsNamed) {
 }
 
 TEST(GridMapErrors, JsonSyntaxErrorNamesLineAndColumn) {
-  auto map = GridMap::Parse("{\n  \"name\": \"m\",\n  \"areas\": [ { \"code\" \"a\" } ]\n}",
-                            "bad.json");
+  auto map =
+      GridMap::Parse("{\n  \"name\": \"m\",\n  \"areas\": [ { \"code\" \"a\" } ]\n}", "bad.json");
   EXPECT_THAT(map, StatusIs(absl::StatusCode::kInvalidArgument,
                             HasSubstr("bad.json:3:23: JSON syntax error: expected ':'")));
 }
 
 TEST(GridMapErrors, JsonUnknownEnumValueIsLocated) {
   auto map = GridMap::Parse(
-      "{\n  \"areas\": [\n    {\"code\": \"a\", \"name\": \"A\", \"level\": \"AREA_LEVEL_TOWN\"}\n  ]\n}",
+      "{\n  \"areas\": [\n    {\"code\": \"a\", \"name\": \"A\", \"level\": \"AREA_LEVEL_TOWN\"}\n "
+      " ]\n}",
       "enum.json");
   EXPECT_THAT(map, StatusIs(absl::StatusCode::kInvalidArgument,
                             AllOf(HasSubstr("enum.json:3:"), HasSubstr("AREA_LEVEL_TOWN"))));

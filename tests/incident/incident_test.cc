@@ -99,8 +99,8 @@ TEST_F(Incidents, UnknownGridIsNamed) {
 TEST_F(Incidents, CommunityIsNotAGrid) {
   v1::Incident i = Dispute();
   i.set_grid_code("s1-c1");
-  EXPECT_THAT(ValidateIncident(i, *map_),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is a community, not a grid")));
+  EXPECT_THAT(ValidateIncident(i, *map_), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                   HasSubstr("is a community, not a grid")));
 }
 
 TEST_F(Incidents, NegativeAmountIsRejected) {
@@ -120,20 +120,20 @@ TEST_F(Incidents, OccurredAfterReportedIsOutOfOrder) {
 TEST_F(Incidents, MissingReportTimeChannelKindOrDepartmentAreNamed) {
   v1::Incident i = Dispute();
   i.clear_reported_at();
-  EXPECT_THAT(ValidateIncident(i, *map_), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                   HasSubstr("reported_at")));
+  EXPECT_THAT(ValidateIncident(i, *map_),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reported_at")));
   i = Dispute();
   i.clear_channel();
   EXPECT_THAT(ValidateIncident(i, *map_),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("channel")));
   i = Dispute();
   i.set_kind(v1::INCIDENT_KIND_NON_POLICE);
-  EXPECT_THAT(ValidateIncident(i, *map_), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                   HasSubstr("responsible_department")));
+  EXPECT_THAT(ValidateIncident(i, *map_),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("responsible_department")));
   i = Dispute();
   i.mutable_parties(1)->clear_person_id();
-  EXPECT_THAT(ValidateIncident(i, *map_), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                   HasSubstr("parties[1].person_id")));
+  EXPECT_THAT(ValidateIncident(i, *map_),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parties[1].person_id")));
 }
 
 TEST_F(Incidents, LogErrorsPointAtTheLineOfTheBadField) {

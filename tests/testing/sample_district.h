@@ -29,8 +29,8 @@ inline std::string GridArea(const std::string& code, const std::string& parent, 
       "%.2f } }\n"
       "  base_register { standard_addresses: %d actual_residents: %d actual_housing: %d "
       "actual_units: %d } }\n",
-      code, code, parent, lat0, lng0, lat0, lng1, lat1, lng1, lat1, lng0, residents / 2,
-      residents, residents / 3, residents / 100);
+      code, code, parent, lat0, lng0, lat0, lng1, lat1, lng1, lat1, lng0, residents / 2, residents,
+      residents / 3, residents / 100);
 }
 
 inline std::string TinyGridMapText() {
@@ -77,15 +77,15 @@ inline std::string TinyRosterText() {
   };
   return absl::StrCat(
       "name: \"tiny roster\"\n",
-      "teams { id: \"t-police\" name: \"警务队\" force_type: FORCE_TYPE_POLICE area_code: \"d\" }\n",
-      member("cop1", "POLICE", "s1-c1", "skills: DISPUTE_TYPE_NEIGHBOUR", shifts(480, 1200), 1,
-             10),
+      "teams { id: \"t-police\" name: \"警务队\" force_type: FORCE_TYPE_POLICE area_code: \"d\" "
+      "}\n",
+      member("cop1", "POLICE", "s1-c1", "skills: DISPUTE_TYPE_NEIGHBOUR", shifts(480, 1200), 1, 10),
       member("cop2", "POLICE", "s2-c1", "skills: DISPUTE_TYPE_NEIGHBOUR", shifts(1200, 1920), 0,
              10),
       member("lead1", "BUILDING_HEAD", "s1-c1",
              "skills: DISPUTE_TYPE_NEIGHBOUR skills: DISPUTE_TYPE_PET", shifts(540, 1260), 0, 3),
-      member("lead2", "BUILDING_HEAD", "s2-c1", "skills: DISPUTE_TYPE_NEIGHBOUR",
-             shifts(540, 1260), 0, 3),
+      member("lead2", "BUILDING_HEAD", "s2-c1", "skills: DISPUTE_TYPE_NEIGHBOUR", shifts(540, 1260),
+             0, 3),
       member("pm11", "PROPERTY_MANAGER", "g11", "skills: DISPUTE_TYPE_NOISE", shifts(480, 1200), 2,
              4),
       member("pm12", "PROPERTY_MANAGER", "g12", "skills: DISPUTE_TYPE_NOISE", shifts(480, 1200), 0,

@@ -38,9 +38,9 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
 #define EXPECT_OK(expr) \
   EXPECT_TRUE(::fengqiao::testing::GetStatus(expr).ok()) << ::fengqiao::testing::GetStatus(expr)
 
-#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr)             \
-  auto tmp = (expr);                                          \
-  ASSERT_TRUE(tmp.ok()) << tmp.status();                      \
+#define ASSERT_OK_AND_ASSIGN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                               \
+  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
   lhs = *std::move(tmp)
 #define ASSERT_OK_AND_ASSIGN(lhs, expr) \
   ASSERT_OK_AND_ASSIGN_IMPL_(FENGQIAO_TEST_CONCAT_(statusor_, __LINE__), lhs, expr)

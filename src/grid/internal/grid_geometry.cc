@@ -34,9 +34,9 @@ absl::StatusOr<std::unique_ptr<GridGeometry>> GridGeometry::Build(
   for (const GridShapeInput& in : inputs) {
     const auto& vertices = in.polygon->vertices();
     if (vertices.size() < 3) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          source_map.Where(in.path), ": area \"", in.code, "\": boundary has ", vertices.size(),
-          " vertices; a polygon needs at least 3"));
+      return absl::InvalidArgumentError(absl::StrCat(source_map.Where(in.path), ": area \"",
+                                                     in.code, "\": boundary has ", vertices.size(),
+                                                     " vertices; a polygon needs at least 3"));
     }
     std::vector<S2Point> points;
     points.reserve(vertices.size());
@@ -45,19 +45,17 @@ absl::StatusOr<std::unique_ptr<GridGeometry>> GridGeometry::Build(
       const std::string vpath = absl::StrCat(in.path, ".vertices[", i, "]");
       if (!std::isfinite(v.lat_deg()) || !std::isfinite(v.lng_deg()) || v.lat_deg() < -90 ||
           v.lat_deg() > 90 || v.lng_deg() < -180 || v.lng_deg() > 180) {
-        return absl::InvalidArgumentError(absl::StrCat(source_map.Where(vpath), ": area \"",
-                                                       in.code, "\": vertex ", i, " (",
-                                                       v.lat_deg(), ", ", v.lng_deg(),
-                                                       ") is not a valid latitude/longitude"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(source_map.Where(vpath), ": area \"", in.code, "\": vertex ", i, " (",
+                         v.lat_deg(), ", ", v.lng_deg(), ") is not a valid latitude/longitude"));
       }
       points.push_back(S2LatLng::FromDegrees(v.lat_deg(), v.lng_deg()).ToPoint());
     }
     auto loop = std::make_unique<S2Loop>(points, S2Debug::DISABLE);
     S2Error error;
     if (loop->FindValidationError(&error)) {
-      return absl::InvalidArgumentError(absl::StrCat(source_map.Where(in.path), ": area \"",
-                                                     in.code, "\": invalid polygon: ",
-                                                     error.text()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          source_map.Where(in.path), ": area \"", in.code, "\": invalid polygon: ", error.text()));
     }
     loop->Normalize();  // either orientation accepted: keep the smaller side
     auto polygon = std::make_unique<S2Polygon>(std::move(loop), S2Debug::DISABLE);

@@ -16,9 +16,9 @@ namespace fengqiao::grid_internal {
 
 // One grid polygon to index.
 struct GridShapeInput {
-  int area_index;             // index in GridMap::proto().areas()
-  std::string path;           // "areas[12].boundary", for error locations
-  std::string code;           // area code, for messages
+  int area_index;    // index in GridMap::proto().areas()
+  std::string path;  // "areas[12].boundary", for error locations
+  std::string code;  // area code, for messages
   const v1::Polygon* polygon;
 };
 
