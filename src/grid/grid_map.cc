@@ -294,6 +294,11 @@ absl::StatusOr<v1::LatLng> GridMap::Center(absl::string_view code) const {
   return centers_[it->second];
 }
 
+int GridMap::AreaIndex(absl::string_view code) const {
+  auto it = by_code_.find(code);
+  return it == by_code_.end() ? -1 : it->second;
+}
+
 int GridMap::CountAt(v1::AreaLevel level) const {
   int count = 0;
   for (const v1::Area& a : proto_.areas()) count += a.level() == level ? 1 : 0;

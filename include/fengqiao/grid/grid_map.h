@@ -91,6 +91,14 @@ class GridMap {
   // Number of areas at each level.
   int CountAt(v1::AreaLevel level) const;
 
+  // Dense index of an area (its position in proto().areas()), or -1 for an unknown code. Hot
+  // paths (routing) carry this int instead of the code.
+  int AreaIndex(absl::string_view code) const;
+  // Index of the parent area, -1 for a root. `area_index` must be valid.
+  int ParentIndex(int area_index) const { return parent_[area_index]; }
+  // Number of areas.
+  int size() const { return proto_.areas_size(); }
+
   // Great-circle distance in metres.
   static double DistanceMeters(const v1::LatLng& a, const v1::LatLng& b);
 

@@ -1,0 +1,68 @@
+// File: fengqiao/routing/routing_facts.h
+// RoutingFacts are the interned facts of one incident that rules test: small integers and masks,
+// no strings, so that a decision costs tens of nanoseconds. MakeRoutingFacts() builds them from
+// an incident; RoutingColumns is the same data as columns, for batches from analysts' arrays.
+//
+//   absl::StatusOr<fengqiao::RoutingFacts> facts =
+//       fengqiao::MakeRoutingFacts(incident, repeat_count, *grid_map, *rule_set);
+//   fengqiao::RouteResult r = rule_set->Route(*facts);
+//
+// Thread safety: plain data.
+#ifndef FENGQIAO_ROUTING_ROUTING_FACTS_H_
+#define FENGQIAO_ROUTING_ROUTING_FACTS_H_
+
+#include <cstdint>
+
+#include "absl/types/span.h"
+
+namespace fengqiao {
+
+// Bits of RoutingFacts::flags.
+inline constexpr uint8_t kFactInjury = 1;
+inline constexpr uint8_t kFactViolenceRisk = 2;
+
+struct RoutingFacts {
+  // Amount in dispute, fen.
+  int64_t amount_fen = 0;
+  // Tags the rule set knows, as bits (RuleSet::TagBit); tags no rule mentions are dropped.
+  uint64_t tags = 0;
+  // Dense area index in the GridMap (GridMap::AreaIndex) of the incident's grid; -1 unknown.
+  int32_t area = -1;
+  // Number of parties.
+  int32_t party_count = 0;
+  // Earlier incidents with the same parties within the repeat window.
+  int32_t repeat_count = 0;
+  // v1::IncidentKind, v1::DisputeType, v1::Severity, v1::Channel, v1::Department numbers.
+  uint8_t kind = 0;
+  uint8_t dispute_type = 0;
+  uint8_t severity = 0;
+  uint8_t channel = 0;
+  uint8_t department = 0;
+  // Local hour of the report (0..23) and ISO weekday (1 = Monday .. 7; 0 unknown).
+  uint8_t hour = 0;
+  uint8_t weekday = 0;
+  // kFactInjury | kFactViolenceRisk.
+  uint8_t flags = 0;
+};
+
+// The same facts as parallel columns (all spans of equal length; an empty span means "all zero",
+// except `area`, which is required).
+struct RoutingColumns {
+  absl::Span<const int32_t> area;
+  absl::Span<const uint8_t> kind;
+  absl::Span<const uint8_t> dispute_type;
+  absl::Span<const uint8_t> severity;
+  absl::Span<const uint8_t> channel;
+  absl::Span<const uint8_t> department;
+  absl::Span<const int64_t> amount_fen;
+  absl::Span<const int32_t> party_count;
+  absl::Span<const int32_t> repeat_count;
+  absl::Span<const uint8_t> hour;
+  absl::Span<const uint8_t> weekday;
+  absl::Span<const uint8_t> flags;
+  absl::Span<const uint64_t> tags;
+};
+
+}  // namespace fengqiao
+
+#endif  // FENGQIAO_ROUTING_ROUTING_FACTS_H_

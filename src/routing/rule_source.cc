@@ -1,0 +1,124 @@
+#include "fengqiao/routing/rule_source.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/proto_files.h"
+#include "internal/status_macros.h"
+
+namespace fengqiao {
+
+RuleSetSource::~RuleSetSource() = default;
+
+absl::StatusOr<RuleSetSource> RuleSetSource::Load(absl::string_view path) {
+  std::string content;
+  FENGQIAO_RETURN_IF_ERROR(internal::ReadFile(path, &content));
+  return Parse(content, path);
+}
+
+absl::StatusOr<RuleSetSource> RuleSetSource::Parse(absl::string_view content,
+                                                   absl::string_view filename) {
+  std::vector<std::string> chain;
+  return ParseChain(content, filename, &chain);
+}
+
+RuleSetSource RuleSetSource::FromProto(v1::RuleSet rule_set) {
+  RuleSetSource out;
+  out.maps_.push_back(std::make_shared<internal::SourceMap>());
+  out.files_.push_back("");
+  for (int i = 0; i < rule_set.rules_size(); ++i) {
+    out.origins_.push_back({0, absl::StrCat("rules[", i, "]")});
+  }
+  out.proto_ = std::move(rule_set);
+  return out;
+}
+
+absl::StatusOr<RuleSetSource> RuleSetSource::ParseChain(absl::string_view content,
+                                                        absl::string_view filename,
+                                                        std::vector<std::string>* chain) {
+  const std::string name(filename);
+  const std::string canonical = std::filesystem::weakly_canonical(name).string();
+  if (std::find(chain->begin(), chain->end(), canonical) != chain->end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": inheritance cycle: ", absl::StrJoin(*chain, " -> "), " -> ", canonical));
+  }
+  chain->push_back(canonical);
+
+  v1::RuleSet own;
+  auto map = std::make_shared<internal::SourceMap>();
+  FENGQIAO_RETURN_IF_ERROR(internal::ParseProto(content, filename, &own, map.get()));
+
+  RuleSetSource out;
+  out.maps_.push_back(map);
+  out.files_.push_back(name);
+  if (own.inherits().empty()) {
+    for (int i = 0; i < own.rules_size(); ++i) {
+      out.origins_.push_back({0, absl::StrCat("rules[", i, "]")});
+    }
+    out.proto_ = std::move(own);
+    return out;
+  }
+
+  const std::filesystem::path parent_path =
+      std::filesystem::path(name).parent_path() / own.inherits();
+  std::string parent_content;
+  absl::Status read = internal::ReadFile(parent_path.string(), &parent_content);
+  if (!read.ok()) {
+    return absl::NotFoundError(absl::StrCat(map->Where("inherits"), ": inherits \"", own.inherits(),
+                                            "\": ", read.message()));
+  }
+  FENGQIAO_ASSIGN_OR_RETURN(RuleSetSource parent,
+                            ParseChain(parent_content, parent_path.string(), chain));
+
+  // Parent files come after ours; their origins shift by one.
+  for (auto& m : parent.maps_) out.maps_.push_back(m);
+  for (auto& f : parent.files_) out.files_.push_back(f);
+
+  absl::flat_hash_map<std::string, int> parent_index;
+  for (int i = 0; i < parent.proto_.rules_size(); ++i) {
+    parent_index.emplace(parent.proto_.rules(i).id(), i);
+  }
+  v1::RuleSet merged;
+  merged.set_name(own.name().empty() ? parent.proto_.name() : own.name());
+  merged.set_version(own.version().empty() ? parent.proto_.version() : own.version());
+  merged.set_hit_policy(own.hit_policy() != v1::HIT_POLICY_UNSPECIFIED
+                            ? own.hit_policy()
+                            : parent.proto_.hit_policy());
+  std::vector<Origin> parent_origins = parent.origins_;
+  for (Origin& o : parent_origins) o.file += 1;
+  v1::RuleSet parent_rules = parent.proto_;
+  // New local rules first, in their order; overrides replace the parent's rule in place.
+  for (int i = 0; i < own.rules_size(); ++i) {
+    const v1::Rule& rule = own.rules(i);
+    auto it = rule.id().empty() ? parent_index.end() : parent_index.find(rule.id());
+    if (it != parent_index.end()) {
+      *parent_rules.mutable_rules(it->second) = rule;
+      parent_origins[it->second] = {0, absl::StrCat("rules[", i, "]")};
+      continue;
+    }
+    *merged.add_rules() = rule;
+    out.origins_.push_back({0, absl::StrCat("rules[", i, "]")});
+  }
+  for (int i = 0; i < parent_rules.rules_size(); ++i) {
+    *merged.add_rules() = parent_rules.rules(i);
+    out.origins_.push_back(parent_origins[i]);
+  }
+  out.proto_ = std::move(merged);
+  return out;
+}
+
+std::string RuleSetSource::Where(int rule, absl::string_view field) const {
+  if (rule < 0 || rule >= static_cast<int>(origins_.size())) return files_.empty() ? "" : files_[0];
+  const Origin& o = origins_[rule];
+  return maps_[o.file]->Where(field.empty() ? o.path : absl::StrCat(o.path, ".", field));
+}
+
+std::string RuleSetSource::WhereTop(absl::string_view field) const {
+  return maps_.empty() ? std::string() : maps_[0]->Where(field);
+}
+
+}  // namespace fengqiao
