@@ -3,6 +3,11 @@
 //   fengqiao district DIR     load DIR/grid_map.textproto, DIR/roster.textproto and
 //                             DIR/incidents_*.json, validate them and print a summary of the
 //                             district: areas, base registers, forces, the month's incidents.
+//                             With DIR/rules/district.textproto, also routes the month and
+//                             prints the tier mix.
+//   fengqiao rules check RULES [GRID_MAP]   validate and lint a rule set; compiler-style
+//                             diagnostics, exit 1 on errors (GRID_MAP defaults to
+//                             RULES/../../grid_map.textproto).
 //   fengqiao locate MAP LAT LNG   the grid holding a point.
 //   fengqiao version
 #include <algorithm>
@@ -22,6 +27,7 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/routing/rule_set.h"
 #include "fengqiao/version.h"
 #include "fmt/core.h"
 
@@ -32,6 +38,22 @@ std::string_view Sv(absl::string_view s) { return std::string_view(s.data(), s.s
 int Fail(const absl::Status& status) {
   fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
   return 1;
+}
+
+// Each capacity-tested team's state at `at`: free slots of its members on shift.
+fengqiao::CapacitySnapshot SnapshotAt(const fengqiao::Roster& roster,
+                                      const std::vector<std::string>& teams, absl::Time at) {
+  fengqiao::CapacitySnapshot snapshot;
+  for (const std::string& team : teams) {
+    fengqiao::CapacityState state;
+    for (const fengqiao::v1::Member* m : roster.TeamMembers(team)) {
+      if (!fengqiao::Roster::OnShift(*m, at, absl::FixedTimeZone(8 * 3600))) continue;
+      state.on_shift = true;
+      state.free_slots += std::max(0, m->capacity() - m->open_cases());
+    }
+    snapshot[team] = state;
+  }
+  return snapshot;
 }
 
 double Pct(int64_t part, int64_t whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; }
@@ -156,6 +178,55 @@ int District(const std::filesystem::path& dir) {
   PrintMix("non-police matters by department (分流)", by_department, non_police,
            fengqiao::DepartmentName);
 
+  // Routing the month with the district's rule set.
+  const std::string rules_path = (dir / "rules" / "district.textproto").string();
+  if (std::filesystem::exists(rules_path)) {
+    absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
+    if (!source.ok()) return Fail(source.status());
+    fengqiao::RuleSetOptions options;
+    for (const auto& team : (*roster)->proto().teams()) options.known_teams.push_back(team.id());
+    absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
+        fengqiao::RuleSet::Compile(*source, grid_map, options);
+    if (!rules.ok()) return Fail(rules.status());
+    absl::btree_map<fengqiao::v1::Tier, int64_t> by_tier;
+    absl::btree_map<std::string, int64_t> by_rule;
+    int64_t unrouted = 0, capacity_diversions = 0;
+    fengqiao::RepeatDetector route_repeats(absl::Hours(24 * 30));
+    for (const auto& incident : incidents) {
+      const absl::StatusOr<int> repeat_count = route_repeats.Observe(incident);
+      if (!repeat_count.ok()) return Fail(repeat_count.status());
+      absl::StatusOr<fengqiao::RoutingFacts> facts =
+          fengqiao::MakeRoutingFacts(incident, *repeat_count, **rules);
+      if (!facts.ok()) return Fail(facts.status());
+      const absl::Time at = absl::FromUnixSeconds(incident.reported_at().seconds());
+      const std::vector<fengqiao::CapacityState> capacity =
+          (*rules)->ResolveCapacity(SnapshotAt(**roster, (*rules)->teams(), at));
+      const fengqiao::RouteResult r = (*rules)->Route(*facts, capacity);
+      capacity_diversions += r.capacity_skips;
+      if (r.rule < 0) {
+        ++unrouted;
+        continue;
+      }
+      const fengqiao::v1::Rule& rule = (*rules)->proto().rules(r.rule);
+      ++by_tier[rule.then().tier()];
+      ++by_rule[rule.id()];
+    }
+    fmt::print("\nRouting with {} (version {}, hash {}), {} rules, {} warnings:\n",
+               (*rules)->proto().name(), (*rules)->proto().version(), (*rules)->hash(),
+               (*rules)->proto().rules_size(), (*rules)->warnings().size());
+    PrintMix("tier mix", by_tier, total, fengqiao::TierName);
+    fmt::print("  unrouted: {}; sent past a full or off-duty team (capacity): {}\n", unrouted,
+               capacity_diversions);
+    std::vector<std::pair<std::string, int64_t>> top(by_rule.begin(), by_rule.end());
+    std::stable_sort(top.begin(), top.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    fmt::print("  rules that fired most:\n");
+    for (size_t i = 0; i < top.size() && i < 8; ++i) {
+      fmt::print("    {:<34} {:>6}  {:5.1f}%\n", top[i].first, top[i].second,
+                 Pct(top[i].second, total));
+    }
+  }
+
   // Who would take the first few disputes (调排分离: the finder is left out).
   fengqiao::CandidateSelector selector(roster->get(), {});
   fmt::print("\nFirst disputes and their best candidates:\n");
@@ -186,6 +257,31 @@ int District(const std::filesystem::path& dir) {
   return 0;
 }
 
+// `fengqiao rules check FILE [GRID_MAP]`: diagnostics the way a compiler prints them.
+int RulesCheck(const std::string& rules_path, std::string map_path) {
+  if (map_path.empty()) {
+    map_path =
+        (std::filesystem::path(rules_path).parent_path().parent_path() / "grid_map.textproto")
+            .string();
+  }
+  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  if (!map.ok()) return Fail(map.status());
+  absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
+  if (!source.ok()) {
+    fmt::print("{}\n", Sv(source.status().message()));
+    fmt::print("1 error\n");
+    return 1;
+  }
+  int errors = 0, warnings = 0;
+  for (const fengqiao::RuleIssue& issue : fengqiao::RuleSet::Lint(*source, **map)) {
+    fmt::print("{}\n", issue.ToString());
+    (issue.severity == fengqiao::RuleIssue::Severity::kError ? errors : warnings) += 1;
+  }
+  fmt::print("{}: {} rules, {} error{}, {} warning{}\n", rules_path, source->proto().rules_size(),
+             errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+  return errors > 0 ? 1 : 0;
+}
+
 int Locate(const char* map_path, const char* lat, const char* lng) {
   absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
@@ -208,6 +304,7 @@ int Locate(const char* map_path, const char* lat, const char* lng) {
 void Usage() {
   fmt::print(stderr,
              "usage: fengqiao district DIR\n"
+             "       fengqiao rules check RULES [GRID_MAP]\n"
              "       fengqiao locate GRID_MAP LAT LNG\n"
              "       fengqiao version\n");
 }
@@ -221,6 +318,9 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   if (command == "district" && argc == 3) return District(argv[2]);
+  if (command == "rules" && argc >= 4 && argc <= 5 && std::string(argv[2]) == "check") {
+    return RulesCheck(argv[3], argc == 5 ? argv[4] : "");
+  }
   if (command == "locate" && argc == 5) return Locate(argv[2], argv[3], argv[4]);
   if (command == "version") {
     fmt::print("{}\n", fengqiao::VersionString());

@@ -1,5 +1,6 @@
 #include "fengqiao/routing/router.h"
 
+#include <mutex>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -10,13 +11,13 @@ namespace fengqiao {
 Router::Router(std::shared_ptr<const RuleSet> rules) : current_(std::move(rules)) {}
 
 std::shared_ptr<const RuleSet> Router::Current() const {
-  absl::ReaderMutexLock lock(&mu_);
+  std::shared_lock lock(mu_);
   return current_;
 }
 
 absl::Status Router::Swap(std::shared_ptr<const RuleSet> next) {
   if (next == nullptr) return absl::InvalidArgumentError("Router::Swap: rule set is null");
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (current_ != nullptr && &current_->grid_map() != &next->grid_map()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Router::Swap: rule set \"", next->proto().name(), "\" was compiled against grid map \"",

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fengqiao/incident/incident.h"
@@ -418,6 +420,19 @@ void Lint(Compiler& compiler, const std::vector<RuleCondition>& rules,
   }
 }
 
+// "file:line:col" as (file, line, col) so that line 4 sorts before line 21.
+std::tuple<std::string, int, int> SortKey(const std::string& where) {
+  const size_t c2 = where.rfind(':');
+  const size_t c1 =
+      c2 == std::string::npos || c2 == 0 ? std::string::npos : where.rfind(':', c2 - 1);
+  int line = 0, col = 0;
+  if (c1 != std::string::npos && absl::SimpleAtoi(where.substr(c1 + 1, c2 - c1 - 1), &line) &&
+      absl::SimpleAtoi(where.substr(c2 + 1), &col)) {
+    return {where.substr(0, c1), line, col};
+  }
+  return {where, 0, 0};
+}
+
 struct CompileOutput {
   std::vector<RuleIssue> issues;
   std::unique_ptr<CompiledRules> compiled;
@@ -462,8 +477,9 @@ CompileOutput RunCompiler(const RuleSetSource& source, const GridMap& map,
   }
   Lint(compiler, compiled->rules, compiled->hit_order, out.policy);
   // File order of findings, errors and warnings interleaved as a compiler prints them.
-  std::stable_sort(compiler.issues.begin(), compiler.issues.end(),
-                   [](const RuleIssue& a, const RuleIssue& b) { return a.where < b.where; });
+  std::stable_sort(
+      compiler.issues.begin(), compiler.issues.end(),
+      [](const RuleIssue& a, const RuleIssue& b) { return SortKey(a.where) < SortKey(b.where); });
   out.issues = std::move(compiler.issues);
   out.teams = std::move(compiler.teams);
   out.tag_bits = std::move(compiler.tag_bits);
@@ -744,7 +760,10 @@ v1::Explanation RuleSet::Explain(const RoutingFacts& facts, absl::string_view in
   *e.mutable_decision() = Decide(facts, incident_id, capacity);
   const bool stop_at_first =
       proto_.hit_policy() == v1::HIT_POLICY_FIRST || proto_.hit_policy() == v1::HIT_POLICY_PRIORITY;
-  for (int32_t g : compiled_->hit_order) {
+  // The rules that can apply in the incident's area, in hit order: its partition.
+  const Partition& p = PartitionFor(*compiled_, facts.area);
+  e.set_rules_outside_area(static_cast<int32_t>(compiled_->rules.size() - p.rules.size()));
+  for (int32_t g : p.rules) {
     int team = -1;
     const int failed =
         routing_internal::FirstFailure(compiled_->rules[g], facts, *grid_map_, capacity, &team);

@@ -261,6 +261,12 @@ TEST_F(TinyRules, AreaRulesApplyToEveryGridBelowTheArea) {
             "default");
   EXPECT_EQ(Id(*rs, rs->Route(Facts("g22", v1::INCIDENT_KIND_DISPUTE, v1::DISPUTE_TYPE_NOISE))),
             "g22-any");
+  // Explanations list the rules that can apply in the area and count the others.
+  v1::Explanation e =
+      rs->Explain(Facts("g21", v1::INCIDENT_KIND_DISPUTE, v1::DISPUTE_TYPE_NOISE), "x");
+  EXPECT_EQ(e.rules_outside_area(), 2);
+  ASSERT_EQ(e.rules_size(), 1);
+  EXPECT_EQ(e.rules(0).rule_id(), "default");
   RoutingFacts nowhere = Facts("g22", v1::INCIDENT_KIND_DISPUTE, v1::DISPUTE_TYPE_NOISE);
   nowhere.area = -1;
   EXPECT_EQ(Id(*rs, rs->Route(nowhere)), "default");

@@ -12,11 +12,10 @@
 #define FENGQIAO_ROUTING_ROUTER_H_
 
 #include <memory>
+#include <shared_mutex>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/v1/incident.pb.h"
@@ -51,8 +50,10 @@ class Router {
                                                        const CapacitySnapshot& capacity = {}) const;
 
  private:
-  mutable absl::Mutex mu_;
-  std::shared_ptr<const RuleSet> current_ ABSL_GUARDED_BY(mu_);
+  // A pthread rwlock underneath, which ThreadSanitizer understands (Debian's Abseil is not built
+  // with TSan annotations, so absl::Mutex would be invisible to it).
+  mutable std::shared_mutex mu_;
+  std::shared_ptr<const RuleSet> current_;  // guarded by mu_
 };
 
 }  // namespace fengqiao

@@ -150,9 +150,10 @@ class RuleSet {
   v1::Decision Decide(const RoutingFacts& facts, absl::string_view incident_id,
                       absl::Span<const CapacityState> capacity = {}) const;
 
-  // The decision plus, for every rule examined before the winner (all rules for COLLECT and
-  // UNIQUE), whether it matched and the first condition that failed. Evaluates rule by rule; use
-  // it for accountability and debugging, not on the hot path.
+  // The decision plus, for every rule that can apply in the incident's area (rules bound to other
+  // areas are only counted), in hit order up to the winner (all of them for COLLECT and UNIQUE),
+  // whether it matched and the first condition that failed. Evaluates rule by rule; use it for
+  // accountability and debugging, not on the hot path.
   v1::Explanation Explain(const RoutingFacts& facts, absl::string_view incident_id,
                           absl::Span<const CapacityState> capacity = {}) const;
 
