@@ -650,7 +650,9 @@ void RuleSet::RouteBatch(absl::Span<const RoutingFacts> facts, absl::Span<RouteR
   const bool unique = proto_.hit_policy() == v1::HIT_POLICY_UNIQUE;
   const CompiledRules& c = *compiled_;
   const size_t n = std::min(facts.size(), out.size());
-  for (size_t i = 0; i < n; ++i) out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+  }
 }
 
 absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int32_t> rule_out,

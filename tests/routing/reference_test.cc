@@ -33,11 +33,15 @@ TEST_P(Reference, IndexAgreesWithNaiveFirstMatchOnAMillionIncidents) {
       }
       matched_local += expected >= 0 && expected < rule_count - 20 ? 1 : 0;
       // The one-at-a-time path agrees with the batch.
-      if (i % 1000 == 0) ASSERT_EQ(rules->Route(facts[i]).rule, out[i].rule);
+      if (i % 1000 == 0) {
+        ASSERT_EQ(rules->Route(facts[i]).rule, out[i].rule);
+      }
     }
   }
   EXPECT_EQ(mismatches, 0);
-  if (rule_count > 20) EXPECT_GT(matched_local, 0);  // local overrides do fire
+  if (rule_count > 20) {
+    EXPECT_GT(matched_local, 0);  // local overrides do fire
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(RuleCounts, Reference, ::testing::Values(20, 200, 2000));

@@ -21,42 +21,48 @@ bool WithinAreas(const std::vector<int32_t>& areas, int32_t area, const GridMap&
   return false;
 }
 
-void SetBit(std::vector<uint64_t>& table, int row, int words, int bit) {
+void SetBit(uint64_t* table, int row, int words, int bit) {
   table[row * words + (bit >> 6)] |= uint64_t{1} << (bit & 63);
 }
 
-// Fills a per-value table: row v has bit i when rule i accepts value v (v == domain: "other").
+// Fills the rows of one field: row v has bit i when rule i accepts value v (v == domain: "other").
 template <typename Accepts>
-std::vector<uint64_t> ValueTable(const std::vector<const RuleCondition*>& rules, uint32_t domain,
-                                 int words, Accepts accepts) {
-  std::vector<uint64_t> table((domain + 1) * words, 0);
+void ValueRows(Partition& p, const std::vector<const RuleCondition*>& rules, uint32_t first_row,
+               uint32_t rows, Accepts accepts) {
+  uint64_t* table = p.data.data() + first_row * p.words;
   for (size_t i = 0; i < rules.size(); ++i) {
-    for (uint32_t v = 0; v <= domain; ++v) {
-      if (accepts(*rules[i], v)) SetBit(table, v, words, static_cast<int>(i));
+    for (uint32_t v = 0; v < rows; ++v) {
+      if (accepts(*rules[i], v)) SetBit(table, v, p.words, static_cast<int>(i));
     }
   }
-  return table;
 }
 
+// Appends a range field to p.data.
 template <typename Bounds>
-RangeTable MakeRange(const std::vector<const RuleCondition*>& rules, int words, Bounds bounds) {
-  RangeTable t;
+RangeRef AppendRange(Partition& p, const std::vector<const RuleCondition*>& rules, Bounds bounds) {
+  std::vector<int64_t> points;
   for (const RuleCondition* r : rules) {
     const auto [lo, hi] = bounds(*r);
-    if (lo != std::numeric_limits<int64_t>::min()) t.bounds.push_back(lo);
-    if (hi != std::numeric_limits<int64_t>::max()) t.bounds.push_back(hi + 1);
+    if (lo != std::numeric_limits<int64_t>::min()) points.push_back(lo);
+    if (hi != std::numeric_limits<int64_t>::max()) points.push_back(hi + 1);
   }
-  std::sort(t.bounds.begin(), t.bounds.end());
-  t.bounds.erase(std::unique(t.bounds.begin(), t.bounds.end()), t.bounds.end());
-  t.sets.assign((t.bounds.size() + 1) * words, 0);
-  for (size_t k = 0; k <= t.bounds.size(); ++k) {
-    const int64_t rep = k == 0 ? std::numeric_limits<int64_t>::min() : t.bounds[k - 1];
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  RangeRef ref;
+  ref.bounds_at = static_cast<uint32_t>(p.data.size());
+  ref.count = static_cast<uint32_t>(points.size());
+  for (int64_t b : points) p.data.push_back(static_cast<uint64_t>(b));
+  ref.sets_at = static_cast<uint32_t>(p.data.size());
+  p.data.resize(p.data.size() + (points.size() + 1) * p.words, 0);
+  uint64_t* sets = p.data.data() + ref.sets_at;
+  for (size_t k = 0; k <= points.size(); ++k) {
+    const int64_t rep = k == 0 ? std::numeric_limits<int64_t>::min() : points[k - 1];
     for (size_t i = 0; i < rules.size(); ++i) {
       const auto [lo, hi] = bounds(*rules[i]);
-      if (lo <= rep && rep <= hi) SetBit(t.sets, static_cast<int>(k), words, static_cast<int>(i));
+      if (lo <= rep && rep <= hi) SetBit(sets, static_cast<int>(k), p.words, static_cast<int>(i));
     }
   }
-  return t;
+  return ref;
 }
 
 Partition MakePartition(const CompiledRules& compiled, std::vector<int32_t> local) {
@@ -65,37 +71,37 @@ Partition MakePartition(const CompiledRules& compiled, std::vector<int32_t> loca
   p.words = std::max<int>(1, (static_cast<int>(p.rules.size()) + 63) / 64);
   std::vector<const RuleCondition*> rules;
   for (int32_t g : p.rules) rules.push_back(&compiled.rules[g]);
-  const int w = p.words;
-  p.kind = ValueTable(rules, kKindDomain, w,
-                      [](const RuleCondition& r, uint32_t v) { return KindAccepted(r, v); });
-  p.dispute = ValueTable(rules, kDisputeDomain, w, [](const RuleCondition& r, uint32_t v) {
+  p.data.assign(kValueRows * p.words, 0);
+  ValueRows(p, rules, kKindRow, kKindDomain + 1,
+            [](const RuleCondition& r, uint32_t v) { return KindAccepted(r, v); });
+  ValueRows(p, rules, kDisputeRow, kDisputeDomain + 1, [](const RuleCondition& r, uint32_t v) {
     return InMask(r.dispute, v, kDisputeDomain);
   });
-  p.severity = ValueTable(rules, kSeverityDomain, w, [](const RuleCondition& r, uint32_t v) {
+  ValueRows(p, rules, kSeverityRow, kSeverityDomain + 1, [](const RuleCondition& r, uint32_t v) {
     return InMask(r.severity, v, kSeverityDomain);
   });
-  p.channel = ValueTable(rules, kChannelDomain, w, [](const RuleCondition& r, uint32_t v) {
+  ValueRows(p, rules, kChannelRow, kChannelDomain + 1, [](const RuleCondition& r, uint32_t v) {
     return InMask(r.channel, v, kChannelDomain);
   });
-  p.department = ValueTable(rules, kDepartmentDomain, w, [](const RuleCondition& r, uint32_t v) {
-    return InMask(r.department, v, kDepartmentDomain);
-  });
-  p.hour = ValueTable(rules, kHourDomain, w, [](const RuleCondition& r, uint32_t v) {
-    return InMask(r.hour, v, kHourDomain);
-  });
-  p.weekday = ValueTable(rules, kWeekdayDomain, w, [](const RuleCondition& r, uint32_t v) {
+  ValueRows(p, rules, kDepartmentRow, kDepartmentDomain + 1,
+            [](const RuleCondition& r, uint32_t v) {
+              return InMask(r.department, v, kDepartmentDomain);
+            });
+  ValueRows(p, rules, kHourRow, kHourDomain + 1,
+            [](const RuleCondition& r, uint32_t v) { return InMask(r.hour, v, kHourDomain); });
+  ValueRows(p, rules, kWeekdayRow, kWeekdayDomain + 1, [](const RuleCondition& r, uint32_t v) {
     return InMask(r.weekday, v, kWeekdayDomain);
   });
-  p.flags = ValueTable(rules, 3, w, [](const RuleCondition& r, uint32_t v) {
-    return (v & r.flags_care) == r.flags_value;
-  });
-  p.amount = MakeRange(
-      rules, w, [](const RuleCondition& r) { return std::make_pair(r.amount_lo, r.amount_hi); });
-  p.parties = MakeRange(
-      rules, w, [](const RuleCondition& r) { return std::make_pair(r.parties_lo, r.parties_hi); });
-  p.repeats = MakeRange(
-      rules, w, [](const RuleCondition& r) { return std::make_pair(r.repeats_lo, r.repeats_hi); });
-  p.with_capacity.assign(w, 0);
+  ValueRows(p, rules, kFlagsRow, 4,
+            [](const RuleCondition& r, uint32_t v) { return (v & r.flags_care) == r.flags_value; });
+  p.amount = AppendRange(
+      p, rules, [](const RuleCondition& r) { return std::make_pair(r.amount_lo, r.amount_hi); });
+  p.parties = AppendRange(
+      p, rules, [](const RuleCondition& r) { return std::make_pair(r.parties_lo, r.parties_hi); });
+  p.repeats = AppendRange(
+      p, rules, [](const RuleCondition& r) { return std::make_pair(r.repeats_lo, r.repeats_hi); });
+  p.data.shrink_to_fit();
+  p.with_capacity.assign(p.words, 0);
   for (size_t i = 0; i < rules.size(); ++i) {
     if (rules[i]->tags != 0) p.tagged.push_back({static_cast<int32_t>(i), rules[i]->tags});
     if (!rules[i]->capacity.empty()) {

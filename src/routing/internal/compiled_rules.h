@@ -83,38 +83,58 @@ int FirstFailure(const RuleCondition& c, const RoutingFacts& facts, const GridMa
 bool CapacityPasses(const RuleCondition& c, absl::Span<const CapacityState> capacity,
                     int* failed_team);
 
-struct RangeTable {
-  std::vector<int64_t> bounds;  // sorted; interval k is [bounds[k-1], bounds[k])
-  std::vector<uint64_t> sets;   // (bounds.size() + 1) x words
-  int Index(int64_t v) const {
-    int k = 0;
-    if (bounds.size() <= 8) {
-      for (int64_t b : bounds) k += v >= b ? 1 : 0;
+// Rows of the value tables inside Partition::data, in units of `words` (one extra "other" row per
+// field for out-of-range values).
+inline constexpr uint32_t kKindRow = 0;
+inline constexpr uint32_t kDisputeRow = kKindRow + kKindDomain + 1;
+inline constexpr uint32_t kSeverityRow = kDisputeRow + kDisputeDomain + 1;
+inline constexpr uint32_t kChannelRow = kSeverityRow + kSeverityDomain + 1;
+inline constexpr uint32_t kDepartmentRow = kChannelRow + kChannelDomain + 1;
+inline constexpr uint32_t kHourRow = kDepartmentRow + kDepartmentDomain + 1;
+inline constexpr uint32_t kWeekdayRow = kHourRow + kHourDomain + 1;
+inline constexpr uint32_t kFlagsRow = kWeekdayRow + kWeekdayDomain + 1;
+inline constexpr uint32_t kValueRows = kFlagsRow + 4;
+
+// A range field inside Partition::data: `count` sorted breakpoints at `bounds_at` (interval k is
+// [bound k-1, bound k)), then count + 1 bitsets at `sets_at`.
+struct RangeRef {
+  uint32_t bounds_at = 0;
+  uint32_t count = 0;
+  uint32_t sets_at = 0;
+};
+
+// One partition: every table in one contiguous buffer, so a decision touches a few adjacent cache
+// lines and no pointers but the base.
+struct Partition {
+  int words = 1;
+  std::vector<int32_t> rules;  // local bit -> global rule index, in hit order
+  std::vector<uint64_t> data;  // value tables (kValueRows x words), then the range fields
+  RangeRef amount, parties, repeats;
+  std::vector<std::pair<int32_t, uint64_t>> tagged;  // local bit, required tags
+  std::vector<uint64_t> with_capacity;               // rules with capacity tests
+  bool has_tagged = false;
+  bool has_capacity = false;
+
+  const uint64_t* Row(uint32_t row) const { return data.data() + row * words; }
+  const uint64_t* RangeSet(const RangeRef& r, int64_t v) const {
+    const uint64_t* bounds = data.data() + r.bounds_at;
+    uint32_t k = 0;
+    if (r.count <= 8) {
+      for (uint32_t i = 0; i < r.count; ++i) k += v >= static_cast<int64_t>(bounds[i]) ? 1 : 0;
     } else {
-      size_t lo = 0, hi = bounds.size();
+      uint32_t lo = 0, hi = r.count;
       while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        if (bounds[mid] <= v) {
+        const uint32_t mid = (lo + hi) / 2;
+        if (static_cast<int64_t>(bounds[mid]) <= v) {
           lo = mid + 1;
         } else {
           hi = mid;
         }
       }
-      k = static_cast<int>(lo);
+      k = lo;
     }
-    return k;
+    return data.data() + r.sets_at + k * words;
   }
-};
-
-struct Partition {
-  int words = 1;
-  std::vector<int32_t> rules;  // local bit -> global rule index, in hit order
-  std::vector<uint64_t> kind, dispute, severity, channel, department, hour, weekday, flags;
-  RangeTable amount, parties, repeats;
-  std::vector<std::pair<int32_t, uint64_t>> tagged;  // local bit, required tags
-  std::vector<uint64_t> with_capacity;               // rules with capacity tests
-  bool has_tagged = false;
-  bool has_capacity = false;
 };
 
 struct CompiledRules {
@@ -134,17 +154,17 @@ inline uint32_t Clamp(uint32_t v, uint32_t domain) { return v < domain ? v : dom
 // p.words words).
 inline void Candidates(const Partition& p, const RoutingFacts& f, uint64_t* acc) {
   const int w = p.words;
-  const uint64_t* k = &p.kind[Clamp(f.kind, kKindDomain) * w];
-  const uint64_t* d = &p.dispute[Clamp(f.dispute_type, kDisputeDomain) * w];
-  const uint64_t* s = &p.severity[Clamp(f.severity, kSeverityDomain) * w];
-  const uint64_t* c = &p.channel[Clamp(f.channel, kChannelDomain) * w];
-  const uint64_t* dp = &p.department[Clamp(f.department, kDepartmentDomain) * w];
-  const uint64_t* h = &p.hour[Clamp(f.hour, kHourDomain) * w];
-  const uint64_t* wd = &p.weekday[Clamp(f.weekday, kWeekdayDomain) * w];
-  const uint64_t* fl = &p.flags[(f.flags & 3u) * w];
-  const uint64_t* am = &p.amount.sets[p.amount.Index(f.amount_fen) * w];
-  const uint64_t* pa = &p.parties.sets[p.parties.Index(f.party_count) * w];
-  const uint64_t* re = &p.repeats.sets[p.repeats.Index(f.repeat_count) * w];
+  const uint64_t* k = p.Row(kKindRow + Clamp(f.kind, kKindDomain));
+  const uint64_t* d = p.Row(kDisputeRow + Clamp(f.dispute_type, kDisputeDomain));
+  const uint64_t* s = p.Row(kSeverityRow + Clamp(f.severity, kSeverityDomain));
+  const uint64_t* c = p.Row(kChannelRow + Clamp(f.channel, kChannelDomain));
+  const uint64_t* dp = p.Row(kDepartmentRow + Clamp(f.department, kDepartmentDomain));
+  const uint64_t* h = p.Row(kHourRow + Clamp(f.hour, kHourDomain));
+  const uint64_t* wd = p.Row(kWeekdayRow + Clamp(f.weekday, kWeekdayDomain));
+  const uint64_t* fl = p.Row(kFlagsRow + (f.flags & 3u));
+  const uint64_t* am = p.RangeSet(p.amount, f.amount_fen);
+  const uint64_t* pa = p.RangeSet(p.parties, f.party_count);
+  const uint64_t* re = p.RangeSet(p.repeats, f.repeat_count);
   for (int i = 0; i < w; ++i) {
     acc[i] = k[i] & d[i] & s[i] & c[i] & dp[i] & h[i] & wd[i] & fl[i] & am[i] & pa[i] & re[i];
   }
