@@ -1,0 +1,229 @@
+#include "fengqiao/closure/case_loop.h"
+
+#include <random>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+
+namespace fengqiao {
+namespace {
+
+using ::fengqiao::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+const absl::Time kReported = absl::FromUnixSeconds(1791943200);  // 2026-10-14 10:00 +08
+
+v1::Decision MediatorDecision() {
+  v1::Decision d;
+  d.set_incident_id("c1");
+  d.set_rule_id("noise-property-butler");
+  d.set_rule_set_version("2026.10.1");
+  d.set_rule_set_hash("a16b627d3b0b881f");
+  v1::Action* a = d.mutable_action();
+  a->set_tier(v1::TIER_MEDIATOR);
+  a->mutable_sla()->mutable_accept()->set_seconds(60);
+  a->mutable_sla()->mutable_contact()->set_seconds(180);
+  a->mutable_sla()->mutable_on_site()->set_seconds(600);
+  a->mutable_sla()->mutable_resolve()->set_seconds(3 * 86400);
+  a->mutable_sla()->mutable_revisit()->set_seconds(7 * 86400);
+  return d;
+}
+
+CaseLoop Opened() {
+  v1::Incident incident;
+  incident.set_id("c1");
+  absl::StatusOr<CaseLoop> loop = CaseLoop::Open(incident, MediatorDecision(), kReported, "110");
+  EXPECT_OK(loop);
+  return *std::move(loop);
+}
+
+absl::Time At(int seconds) { return kReported + absl::Seconds(seconds); }
+
+v1::CaseEvent Ev(v1::CaseEventType type, int seconds, const std::string& actor = "m-0082") {
+  return MakeEvent(type, At(seconds), actor);
+}
+
+TEST(CaseLoop, NoiseComplaintRunsTheWholeLoopToClose) {
+  CaseLoop loop = Opened();
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_TRIAGED);
+  EXPECT_EQ(loop.state().tier, v1::TIER_MEDIATOR);
+  v1::CaseEvent assign = Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10, "dispatcher");
+  assign.set_assignee("m-0082");
+  ASSERT_OK(loop.Record(assign));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 40)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_CONTACT, 150)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ARRIVE, 540)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_START_MEDIATION, 600)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_RESOLVE, 3600)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, 3700)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_TRACK, 3800)));
+  v1::CaseEvent revisit = Ev(v1::CASE_EVENT_TYPE_REVISIT, 3 * 86400, "m-0001");
+  revisit.set_satisfied(true);
+  ASSERT_OK(loop.Record(revisit));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_CLOSE, 3 * 86400 + 60, "m-0001")));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_CLOSED);
+  EXPECT_EQ(loop.proto().assignee(), "m-0082");
+  EXPECT_EQ(loop.proto().events_size(), 12);
+  for (const v1::Deadline& d : loop.proto().deadlines()) EXPECT_TRUE(d.met()) << d.name();
+  EXPECT_THAT(loop.Overdue(At(30 * 86400)), IsEmpty());
+  // Every event records who, when, from, to.
+  const v1::CaseEvent& arrive = loop.proto().events(5);
+  EXPECT_EQ(arrive.seq(), 6);
+  EXPECT_EQ(arrive.from_state(), v1::CASE_STATE_CONTACTED);
+  EXPECT_EQ(arrive.to_state(), v1::CASE_STATE_ON_SITE);
+  EXPECT_EQ(arrive.actor(), "m-0082");
+  EXPECT_THAT(loop.proto().events(1).reason(), HasSubstr("noise-property-butler"));
+}
+
+TEST(CaseLoop, AnEventTheStateDoesNotAcceptNamesStateEventAndWhatIsAllowed) {
+  CaseLoop loop = Opened();
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CLOSE, 10)),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("case \"c1\""), HasSubstr("state TRIAGED"),
+                             HasSubstr("does not accept CLOSE"),
+                             HasSubstr("it accepts ASSIGN, ESCALATE, CANCEL"))));
+  EXPECT_EQ(loop.proto().events_size(), 2);  // unchanged
+}
+
+TEST(CaseLoop, TimeNeverRunsBackwards) {
+  CaseLoop loop = Opened();
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 100)));
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 50)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("never runs backwards")));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);
+}
+
+TEST(CaseLoop, UnsatisfiedRevisitReopensOnlyWithAReason) {
+  CaseLoop loop = Opened();
+  for (auto [type, t] :
+       {std::pair(v1::CASE_EVENT_TYPE_ASSIGN, 10), std::pair(v1::CASE_EVENT_TYPE_ACCEPT, 20),
+        std::pair(v1::CASE_EVENT_TYPE_START_MEDIATION, 30),
+        std::pair(v1::CASE_EVENT_TYPE_RESOLVE, 40)}) {
+    ASSERT_OK(loop.Record(Ev(type, t)));
+  }
+  v1::CaseEvent revisit = Ev(v1::CASE_EVENT_TYPE_REVISIT, 86400);
+  revisit.set_satisfied(false);
+  ASSERT_OK(loop.Record(revisit));
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CLOSE, 86401)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("unsatisfied")));
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_REOPEN, 86402)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a reason")));
+  v1::CaseEvent reopen = Ev(v1::CASE_EVENT_TYPE_REOPEN, 86403);
+  reopen.set_reason("楼上仍有噪音 (the noise goes on)");
+  ASSERT_OK(loop.Record(reopen));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_REOPENED);
+  EXPECT_EQ(loop.state().reopens, 1);
+}
+
+TEST(CaseLoop, DepartmentReturnsADivertedMatterNamingWhoShouldTakeIt) {
+  CaseLoop loop = Opened();
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10)));
+  v1::CaseEvent back = Ev(v1::CASE_EVENT_TYPE_RETURN, 20, "城管");
+  back.set_refused_by(v1::DEPARTMENT_CITY_MANAGEMENT);
+  back.set_should_go_to(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  EXPECT_THAT(loop.Record(back), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  back.set_reason("电梯维修属住建 (lifts belong to housing)");
+  ASSERT_OK(loop.Record(back));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_RETURNED);
+  v1::CaseEvent again = Ev(v1::CASE_EVENT_TYPE_TRIAGE, 30, "router");
+  again.set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+  ASSERT_OK(loop.Record(again));
+  EXPECT_EQ(loop.state().tier, v1::TIER_DEPARTMENT_DIVERSION);
+}
+
+TEST(CaseLoop, RapidResponseDeadlinesAreListedAndBreachesRecordedOnce) {
+  CaseLoop loop = Opened();
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10)));
+  // Two minutes after the report: not accepted within 1 minute; contact (3 min) not yet due.
+  std::vector<v1::Deadline> late = loop.Overdue(At(120));
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_EQ(late[0].name(), "accept");
+  ASSERT_OK_AND_ASSIGN(int recorded, loop.RecordBreaches(At(120)));
+  EXPECT_EQ(recorded, 1);
+  EXPECT_EQ(loop.proto().events().rbegin()->type(), v1::CASE_EVENT_TYPE_SLA_BREACH);
+  EXPECT_EQ(loop.proto().events().rbegin()->deadline(), "accept");
+  ASSERT_OK_AND_ASSIGN(recorded, loop.RecordBreaches(At(130)));
+  EXPECT_EQ(recorded, 0);
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);  // a breach changes no state
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 140)));
+  EXPECT_THAT(loop.Overdue(At(150)), IsEmpty());
+  // At 11 minutes contact and on-site are both late.
+  EXPECT_EQ(loop.Overdue(At(660)).size(), 2u);
+}
+
+TEST(CaseLoop, RestoreKeepsTheTimersAndRefusesABrokenLog) {
+  CaseLoop loop = Opened();
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10)));
+  ASSERT_OK_AND_ASSIGN(CaseLoop restored, CaseLoop::Restore(loop.proto()));
+  EXPECT_EQ(restored.state(), loop.state());
+  EXPECT_EQ(restored.Overdue(At(120)).size(), 1u);
+  ASSERT_OK(restored.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 30)));
+
+  v1::Case tampered = loop.proto();
+  tampered.mutable_events(2)->set_to_state(v1::CASE_STATE_CLOSED);
+  EXPECT_THAT(CaseLoop::Restore(tampered),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("event 3 records")));
+  v1::Case gap = loop.proto();
+  gap.mutable_events()->DeleteSubrange(1, 1);
+  EXPECT_THAT(CaseLoop::Restore(gap), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("gap")));
+}
+
+TEST(CaseLoop, OpenRefusesADecisionThatRoutedNowhere) {
+  v1::Incident incident;
+  incident.set_id("x");
+  EXPECT_THAT(CaseLoop::Open(incident, v1::Decision(), kReported, "110"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no rule")));
+}
+
+TEST(CaseLoop, TransitionTableExportsAsDotAndMermaid) {
+  EXPECT_THAT(TransitionTableDot(), HasSubstr("REVISITED -> REOPENED [label=\"REOPEN\"]"));
+  EXPECT_THAT(TransitionTableMermaid(), HasSubstr("[*] --> REPORTED: REPORT"));
+}
+
+// Property: for random valid event sequences, replaying the log equals the state built step by
+// step, and every prefix of the log is itself a valid case.
+TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
+  std::mt19937_64 rng(20261123);
+  const v1::Tier tiers[] = {v1::TIER_MEDIATOR, v1::TIER_COMMUNITY_POLICE, v1::TIER_JOINT_MEDIATION,
+                            v1::TIER_COURT_REFERRAL};
+  int longest = 0, closed = 0;
+  for (int run = 0; run < 2000; ++run) {
+    CaseLoop loop = Opened();
+    int t = 0;
+    for (int step = 0; step < 40 && !IsTerminal(loop.state().state); ++step) {
+      std::vector<v1::CaseEventType> allowed = AllowedEvents(loop.state().state);
+      ASSERT_FALSE(allowed.empty());
+      const v1::CaseEventType type = allowed[rng() % allowed.size()];
+      t += static_cast<int>(rng() % 3600);
+      v1::CaseEvent e = Ev(type, t);
+      e.set_tier(tiers[rng() % 4]);
+      e.set_reason("reason");
+      e.set_satisfied(rng() % 2 == 0);
+      if (type == v1::CASE_EVENT_TYPE_SLA_BREACH) e.set_deadline("resolve");
+      const LoopState before = loop.state();
+      absl::Status s = loop.Record(e);
+      // CLOSE and REOPEN depend on the revisit's answer; the other allowed events always apply.
+      if (!s.ok()) {
+        ASSERT_TRUE(type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN) << s;
+        ASSERT_EQ(loop.state(), before);
+      }
+    }
+    closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
+    longest = std::max(longest, loop.proto().events_size());
+    ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto()));
+    ASSERT_EQ(replayed.state(), loop.state());
+    for (int n = 1; n < loop.proto().events_size(); ++n) {
+      v1::Case prefix = loop.proto();
+      prefix.mutable_events()->DeleteSubrange(n, prefix.events_size() - n);
+      ASSERT_OK(CaseLoop::Restore(prefix));
+    }
+  }
+  EXPECT_GT(closed, 0);
+  EXPECT_GT(longest, 10);
+}
+
+}  // namespace
+}  // namespace fengqiao
