@@ -1,0 +1,35 @@
+// File: fengqiao/store/memory_case_store.h
+// A CaseStore in memory: for tests, simulations and what-if runs. Nothing survives the process.
+//
+//   fengqiao::MemoryCaseStore store;
+//   FENGQIAO_RETURN_IF_ERROR(store.Save({&loop.proto()}));
+//
+// Thread safety: safe from several threads (a reader-writer lock).
+#ifndef FENGQIAO_STORE_MEMORY_CASE_STORE_H_
+#define FENGQIAO_STORE_MEMORY_CASE_STORE_H_
+
+#include <map>
+#include <shared_mutex>
+#include <string>
+
+#include "fengqiao/store/case_store.h"
+
+namespace fengqiao {
+
+class MemoryCaseStore : public CaseStore {
+ public:
+  absl::Status Save(absl::Span<const v1::Case* const> cases) override;
+  absl::StatusOr<v1::Case> Get(absl::string_view id) const override;
+  absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(absl::string_view id) const override;
+  absl::StatusOr<std::vector<std::string>> Find(const CaseQuery& query) const override;
+  absl::StatusOr<int64_t> CountCases() const override;
+  absl::StatusOr<int64_t> CountEvents() const override;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::map<std::string, v1::Case, std::less<>> cases_;  // guarded by mu_
+};
+
+}  // namespace fengqiao
+
+#endif  // FENGQIAO_STORE_MEMORY_CASE_STORE_H_

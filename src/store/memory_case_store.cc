@@ -1,0 +1,81 @@
+#include "fengqiao/store/memory_case_store.h"
+
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "fengqiao/closure/case_loop.h"
+#include "internal/time_util.h"
+#include "store/internal/store_checks.h"
+
+namespace fengqiao {
+
+std::optional<absl::Time> NextDue(const v1::Case& c) {
+  if (IsTerminal(c.state())) return std::nullopt;
+  std::optional<absl::Time> next;
+  for (const v1::Deadline& d : c.deadlines()) {
+    if (d.met() || !d.has_due()) continue;
+    const absl::Time due = internal::ToTime(d.due());
+    if (!next.has_value() || due < *next) next = due;
+  }
+  return next;
+}
+
+absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+  std::unique_lock lock(mu_);
+  for (const v1::Case* c : cases) {
+    auto it = cases_.find(c->id());
+    absl::Status ok =
+        store_internal::CheckContinues(*c, it == cases_.end() ? 0 : it->second.events_size());
+    if (!ok.ok()) return ok;
+  }
+  for (const v1::Case* c : cases) cases_[c->id()] = *c;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Case> MemoryCaseStore::Get(absl::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = cases_.find(id);
+  if (it == cases_.end())
+    return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
+  return it->second;
+}
+
+absl::StatusOr<std::vector<v1::CaseEvent>> MemoryCaseStore::Timeline(absl::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = cases_.find(id);
+  if (it == cases_.end())
+    return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
+  return std::vector<v1::CaseEvent>(it->second.events().begin(), it->second.events().end());
+}
+
+absl::StatusOr<std::vector<std::string>> MemoryCaseStore::Find(const CaseQuery& q) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, c] : cases_) {
+    if (q.state.has_value() && c.state() != *q.state) continue;
+    if (!q.grid_code.empty() && c.incident().grid_code() != q.grid_code) continue;
+    if (q.tier.has_value() && c.tier() != *q.tier) continue;
+    if (!q.assignee.empty() && c.assignee() != q.assignee) continue;
+    if (q.overdue_at.has_value()) {
+      const std::optional<absl::Time> due = NextDue(c);
+      if (!due.has_value() || *due >= *q.overdue_at) continue;
+    }
+    out.push_back(id);
+    if (q.limit > 0 && static_cast<int>(out.size()) >= q.limit) break;
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> MemoryCaseStore::CountCases() const {
+  std::shared_lock lock(mu_);
+  return static_cast<int64_t>(cases_.size());
+}
+
+absl::StatusOr<int64_t> MemoryCaseStore::CountEvents() const {
+  std::shared_lock lock(mu_);
+  int64_t n = 0;
+  for (const auto& [id, c] : cases_) n += c.events_size();
+  return n;
+}
+
+}  // namespace fengqiao

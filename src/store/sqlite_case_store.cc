@@ -1,0 +1,401 @@
+#include "fengqiao/store/sqlite_case_store.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "internal/status_macros.h"
+#include "internal/time_util.h"
+#include "store/internal/store_checks.h"
+
+namespace fengqiao {
+namespace {
+
+// The schema, one step per version; a file at version N runs steps N+1.. on open.
+constexpr const char* kMigrations[] = {
+    // 1: cases with their current summary, and the event log.
+    "CREATE TABLE cases("
+    "  id TEXT PRIMARY KEY, header BLOB NOT NULL, state INTEGER NOT NULL,"
+    "  tier INTEGER NOT NULL, grid TEXT NOT NULL, assignee TEXT NOT NULL,"
+    "  next_due INTEGER, last_seq INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE events("
+    "  case_id TEXT NOT NULL, seq INTEGER NOT NULL, type INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY(case_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX cases_state ON cases(state);"
+    "CREATE INDEX cases_grid ON cases(grid);",
+    // 2: duty-desk queries by tier, assignee and overdue; when a case last changed.
+    "ALTER TABLE cases ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX cases_tier ON cases(tier);"
+    "CREATE INDEX cases_assignee ON cases(assignee);"
+    "CREATE INDEX cases_next_due ON cases(next_due) WHERE next_due IS NOT NULL;",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteCaseStore::kSchemaVersion);
+
+absl::StatusCode CodeFor(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::StatusCode::kUnavailable;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::StatusCode::kDataLoss;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      return absl::StatusCode::kPermissionDenied;
+    case SQLITE_FULL:
+      return absl::StatusCode::kResourceExhausted;
+    case SQLITE_CONSTRAINT:
+      return absl::StatusCode::kFailedPrecondition;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
+}  // namespace
+
+struct SqliteCaseStore::Connection {
+  sqlite3* db = nullptr;
+  std::string path;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements;
+
+  ~Connection() {
+    for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
+    if (db != nullptr) sqlite3_close(db);
+  }
+  absl::Status Error(int rc, absl::string_view what) const {
+    return absl::Status(CodeFor(rc),
+                        absl::StrCat(path, ": ", what, ": ",
+                                     db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  }
+  absl::Status Exec(const char* sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      absl::Status s(CodeFor(rc),
+                     absl::StrCat(path, ": ", message != nullptr ? message : "",
+                                  " (in: ", absl::string_view(sql).substr(0, 60), ")"));
+      sqlite3_free(message);
+      return s;
+    }
+    return absl::OkStatus();
+  }
+  // A cached prepared statement, reset and cleared.
+  absl::StatusOr<sqlite3_stmt*> Prepare(const std::string& sql) {
+    auto it = statements.find(sql);
+    if (it != statements.end()) {
+      sqlite3_reset(it->second);
+      sqlite3_clear_bindings(it->second);
+      return it->second;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, "prepare");
+    statements.emplace(sql, stmt);
+    return stmt;
+  }
+};
+
+namespace {
+
+// A read transaction on a pooled connection, committed (or rolled back) on scope exit.
+class ReadTx {
+ public:
+  explicit ReadTx(SqliteCaseStore::Connection* c) : c_(c) { ok_ = c_->Exec("BEGIN").ok(); }
+  ~ReadTx() {
+    if (ok_) (void)c_->Exec("COMMIT");
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  SqliteCaseStore::Connection* c_;
+  bool ok_;
+};
+
+void BindText(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void BindBlob(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+std::string ColumnBlob(sqlite3_stmt* s, int i) {
+  return std::string(static_cast<const char*>(sqlite3_column_blob(s, i)),
+                     static_cast<size_t>(sqlite3_column_bytes(s, i)));
+}
+
+}  // namespace
+
+SqliteCaseStore::SqliteCaseStore(std::string path, SqliteOptions options)
+    : path_(std::move(path)), options_(options) {}
+
+SqliteCaseStore::~SqliteCaseStore() = default;
+
+absl::StatusOr<std::unique_ptr<SqliteCaseStore::Connection>> SqliteCaseStore::Connect(
+    bool writer) const {
+  auto c = std::make_unique<Connection>();
+  c->path = path_;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
+  const int rc = sqlite3_open_v2(path_.c_str(), &c->db, flags, nullptr);
+  if (rc != SQLITE_OK) return c->Error(rc, "open");
+  sqlite3_busy_timeout(c->db, options_.busy_timeout_ms);
+  const char* sync = options_.sync == SqliteOptions::Sync::kFull     ? "FULL"
+                     : options_.sync == SqliteOptions::Sync::kNormal ? "NORMAL"
+                                                                     : "OFF";
+  if (writer) FENGQIAO_RETURN_IF_ERROR(c->Exec("PRAGMA journal_mode=WAL"));
+  FENGQIAO_RETURN_IF_ERROR(c->Exec(absl::StrCat("PRAGMA synchronous=", sync).c_str()));
+  return c;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
+    absl::string_view path, const SqliteOptions& options) {
+  std::unique_ptr<SqliteCaseStore> store(new SqliteCaseStore(std::string(path), options));
+  FENGQIAO_ASSIGN_OR_RETURN(store->writer_, store->Connect(/*writer=*/true));
+  Connection& w = *store->writer_;
+  FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
+  int version = 0;
+  {
+    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, w.Prepare("PRAGMA user_version"));
+    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
+    sqlite3_reset(s);
+  }
+  if (version > kSchemaVersion) {
+    (void)w.Exec("ROLLBACK");
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": schema version ", version,
+                     " was written by a newer fengqiao (this one knows ", kSchemaVersion, ")"));
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    absl::Status s = w.Exec(kMigrations[v]);
+    if (!s.ok()) {
+      (void)w.Exec("ROLLBACK");
+      return absl::Status(s.code(), absl::StrCat("migrating to schema ", v + 1, ": ", s.message()));
+    }
+  }
+  FENGQIAO_RETURN_IF_ERROR(w.Exec(absl::StrCat("PRAGMA user_version=", kSchemaVersion).c_str()));
+  FENGQIAO_RETURN_IF_ERROR(w.Exec("COMMIT"));
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteCaseStore::Connection>> SqliteCaseStore::Reader() const {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!readers_.empty()) {
+      auto c = std::move(readers_.back());
+      readers_.pop_back();
+      return c;
+    }
+  }
+  return Connect(/*writer=*/false);
+}
+
+void SqliteCaseStore::Release(std::unique_ptr<Connection> c) const {
+  std::lock_guard lock(pool_mu_);
+  readers_.push_back(std::move(c));
+}
+
+absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+  std::lock_guard lock(write_mu_);
+  Connection& w = *writer_;
+  FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
+  auto fail = [&](absl::Status s) {
+    (void)w.Exec("ROLLBACK");
+    return s;
+  };
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  std::string header_bytes, event_bytes;
+  for (const v1::Case* c : cases) {
+    absl::StatusOr<sqlite3_stmt*> last = w.Prepare("SELECT last_seq FROM cases WHERE id = ?");
+    if (!last.ok()) return fail(last.status());
+    BindText(*last, 1, c->id());
+    int64_t stored = 0;
+    int rc = sqlite3_step(*last);
+    if (rc == SQLITE_ROW) {
+      stored = sqlite3_column_int64(*last, 0);
+    } else if (rc != SQLITE_DONE) {
+      return fail(w.Error(rc, absl::StrCat("reading case \"", c->id(), "\"")));
+    }
+    sqlite3_reset(*last);
+    absl::Status ok = store_internal::CheckContinues(*c, stored);
+    if (!ok.ok()) return fail(ok);
+
+    absl::StatusOr<sqlite3_stmt*> insert =
+        w.Prepare("INSERT INTO events(case_id, seq, type, at, body) VALUES(?, ?, ?, ?, ?)");
+    if (!insert.ok()) return fail(insert.status());
+    for (int i = static_cast<int>(stored); i < c->events_size(); ++i) {
+      const v1::CaseEvent& e = c->events(i);
+      sqlite3_reset(*insert);
+      BindText(*insert, 1, c->id());
+      sqlite3_bind_int64(*insert, 2, e.seq());
+      sqlite3_bind_int(*insert, 3, e.type());
+      sqlite3_bind_int64(*insert, 4, e.at().seconds());
+      event_bytes.clear();
+      e.SerializeToString(&event_bytes);
+      BindBlob(*insert, 5, event_bytes);
+      rc = sqlite3_step(*insert);
+      if (rc != SQLITE_DONE) {
+        return fail(
+            w.Error(rc, absl::StrCat("appending event ", e.seq(), " of case \"", c->id(), "\"")));
+      }
+    }
+
+    v1::Case header = *c;
+    header.clear_events();
+    header_bytes.clear();
+    header.SerializeToString(&header_bytes);
+    absl::StatusOr<sqlite3_stmt*> upsert = w.Prepare(
+        "INSERT OR REPLACE INTO cases(id, header, state, tier, grid, assignee, next_due, "
+        "last_seq, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!upsert.ok()) return fail(upsert.status());
+    BindText(*upsert, 1, c->id());
+    BindBlob(*upsert, 2, header_bytes);
+    sqlite3_bind_int(*upsert, 3, c->state());
+    sqlite3_bind_int(*upsert, 4, c->tier());
+    BindText(*upsert, 5, c->incident().grid_code());
+    BindText(*upsert, 6, c->assignee());
+    const std::optional<absl::Time> due = NextDue(*c);
+    if (due.has_value()) {
+      sqlite3_bind_int64(*upsert, 7, absl::ToUnixSeconds(*due));
+    } else {
+      sqlite3_bind_null(*upsert, 7);
+    }
+    sqlite3_bind_int64(*upsert, 8, c->events_size());
+    sqlite3_bind_int64(*upsert, 9, now);
+    rc = sqlite3_step(*upsert);
+    if (rc != SQLITE_DONE) {
+      return fail(w.Error(rc, absl::StrCat("writing case \"", c->id(), "\"")));
+    }
+  }
+  absl::Status commit = w.Exec("COMMIT");
+  if (!commit.ok()) return fail(commit);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Case> SqliteCaseStore::Get(absl::string_view id) const {
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  v1::Case out;
+  absl::Status status = [&]() -> absl::Status {
+    ReadTx tx(r.get());
+    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                              r->Prepare("SELECT header FROM cases WHERE id = ?"));
+    BindText(s, 1, std::string(id));
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE)
+      return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
+    if (rc != SQLITE_ROW) return r->Error(rc, "reading a case");
+    if (!out.ParseFromString(ColumnBlob(s, 0))) {
+      return absl::DataLossError(absl::StrCat(path_, ": case \"", id, "\": header does not parse"));
+    }
+    sqlite3_reset(s);
+    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * e,
+                              r->Prepare("SELECT body FROM events WHERE case_id = ? ORDER BY seq"));
+    BindText(e, 1, std::string(id));
+    int erc;
+    while ((erc = sqlite3_step(e)) == SQLITE_ROW) {
+      if (!out.add_events()->ParseFromString(ColumnBlob(e, 0))) {
+        return absl::DataLossError(
+            absl::StrCat(path_, ": case \"", id, "\": an event does not parse"));
+      }
+    }
+    sqlite3_reset(e);
+    if (erc != SQLITE_DONE) return r->Error(erc, "reading events");
+    return absl::OkStatus();
+  }();
+  Release(std::move(r));
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::CaseEvent>> SqliteCaseStore::Timeline(absl::string_view id) const {
+  FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, Get(id));
+  return std::vector<v1::CaseEvent>(c.events().begin(), c.events().end());
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& q) const {
+  std::string sql = "SELECT id FROM cases WHERE 1";
+  if (q.state.has_value()) sql += " AND state = ?";
+  if (!q.grid_code.empty()) sql += " AND grid = ?";
+  if (q.tier.has_value()) sql += " AND tier = ?";
+  if (!q.assignee.empty()) sql += " AND assignee = ?";
+  if (q.overdue_at.has_value()) sql += " AND next_due < ?";
+  sql += " ORDER BY id";
+  if (q.limit > 0) sql += " LIMIT ?";
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  std::vector<std::string> out;
+  absl::Status status = [&]() -> absl::Status {
+    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare(sql));
+    int i = 1;
+    if (q.state.has_value()) sqlite3_bind_int(s, i++, *q.state);
+    if (!q.grid_code.empty()) BindText(s, i++, q.grid_code);
+    if (q.tier.has_value()) sqlite3_bind_int(s, i++, *q.tier);
+    if (!q.assignee.empty()) BindText(s, i++, q.assignee);
+    if (q.overdue_at.has_value()) {
+      // Stored due times are whole seconds; compare against the ceiling so "due before t" holds.
+      sqlite3_bind_int64(
+          s, i++,
+          absl::ToInt64Seconds(absl::Ceil(*q.overdue_at - absl::UnixEpoch(), absl::Seconds(1))));
+    }
+    if (q.limit > 0) sqlite3_bind_int(s, i++, q.limit);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return r->Error(rc, "querying cases");
+    return absl::OkStatus();
+  }();
+  Release(std::move(r));
+  if (!status.ok()) return status;
+  return out;
+}
+
+namespace {
+absl::StatusOr<int64_t> Scalar(SqliteCaseStore::Connection* c, const std::string& sql) {
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, c->Prepare(sql));
+  const int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) return c->Error(rc, sql);
+  const int64_t v = sqlite3_column_int64(s, 0);
+  sqlite3_reset(s);
+  return v;
+}
+}  // namespace
+
+absl::StatusOr<int64_t> SqliteCaseStore::CountCases() const {
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  absl::StatusOr<int64_t> n = Scalar(r.get(), "SELECT COUNT(*) FROM cases");
+  Release(std::move(r));
+  return n;
+}
+
+absl::StatusOr<int64_t> SqliteCaseStore::CountEvents() const {
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  absl::StatusOr<int64_t> n = Scalar(r.get(), "SELECT COUNT(*) FROM events");
+  Release(std::move(r));
+  return n;
+}
+
+absl::StatusOr<int> SqliteCaseStore::SchemaVersion() const {
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  absl::StatusOr<int64_t> n = Scalar(r.get(), "PRAGMA user_version");
+  Release(std::move(r));
+  if (!n.ok()) return n.status();
+  return static_cast<int>(*n);
+}
+
+absl::Status SqliteCaseStore::IntegrityCheck() const {
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  absl::Status status = [&]() -> absl::Status {
+    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare("PRAGMA integrity_check"));
+    const int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) return r->Error(rc, "integrity_check");
+    const std::string result(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    sqlite3_reset(s);
+    if (result != "ok") return absl::DataLossError(absl::StrCat(path_, ": ", result));
+    return absl::OkStatus();
+  }();
+  Release(std::move(r));
+  return status;
+}
+
+}  // namespace fengqiao
