@@ -1,0 +1,56 @@
+// The writer half of SqliteCaseStoreCrashTest: opens the store, then forever opens cases and takes
+// existing ones a step further, saving a batch at a time. After each Save returns OK it prints
+// one line per case saved, "<case id> <events>", then "commit", and flushes: a printed line is an
+// acknowledgement. The test kills it with SIGKILL at a random moment.
+//   crash_writer DB_PATH RUN_ID SEED
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "fengqiao/store/sqlite_case_store.h"
+#include "testing/cases.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) return 64;
+  uint64_t seed = 0;
+  if (!absl::SimpleAtoi(argv[3], &seed)) return 64;
+  auto store = fengqiao::SqliteCaseStore::Open(argv[1]);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
+    return 1;
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  std::mt19937_64 rng(seed);
+  std::vector<fengqiao::CaseLoop> open;
+  absl::Time clock = fengqiao::testing::kOpenedAt;
+  for (int batch = 0;; ++batch) {
+    std::vector<size_t> touched;
+    const int fresh = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < fresh; ++i) {
+      open.push_back(fengqiao::testing::OpenCase(absl::StrCat(argv[2], "-", batch, "-", i),
+                                                 absl::StrCat("g", rng() % 40)));
+      touched.push_back(open.size() - 1);
+    }
+    for (int i = 0; i < 8 && !open.empty(); ++i) {
+      const size_t k = rng() % open.size();
+      clock += absl::Seconds(1 + rng() % 600);
+      if (fengqiao::testing::Advance(open[k], clock)) touched.push_back(k);
+    }
+    std::vector<const fengqiao::v1::Case*> cases;
+    for (size_t k : touched) cases.push_back(&open[k].proto());
+    absl::Status saved = (*store)->Save(cases);
+    if (!saved.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(saved.message()).c_str());
+      return 1;
+    }
+    for (size_t k : touched) {
+      std::printf("%s %d\n", open[k].id().c_str(), open[k].proto().events_size());
+    }
+    std::printf("commit\n");
+    std::fflush(stdout);
+  }
+}
