@@ -69,6 +69,8 @@ absl::string_view CandidateReasonName(v1::CandidateReason reason) {
       return "lacks the skill";
     case v1::CANDIDATE_REASON_EXCLUDED:
       return "excluded by the caller";
+    case v1::CANDIDATE_REASON_OTHER_TEAM:
+      return "not in the requested team";
     default:
       return "unspecified";
   }
@@ -119,6 +121,10 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(const CandidateReque
         std::find(request.force_types.begin(), request.force_types.end(), m.force_type()) ==
             request.force_types.end()) {
       exclude(v1::CANDIDATE_REASON_WRONG_FORCE_TYPE);
+      continue;
+    }
+    if (!request.team_id.empty() && m.team_id() != request.team_id) {
+      exclude(v1::CANDIDATE_REASON_OTHER_TEAM);
       continue;
     }
     if (excluded_ids.contains(m.id())) {

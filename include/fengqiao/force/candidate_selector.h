@@ -47,6 +47,8 @@ struct CandidateRequest {
   absl::Time at = absl::UnixEpoch();
   // Force types accepted; empty accepts all.
   std::vector<v1::ForceType> force_types;
+  // Only members of this team (Team.id); empty accepts every team.
+  std::string team_id;
   // Leave out members without the dispute type among their skills.
   bool require_skill = false;
   // Dialect wanted (e.g. "新津话"); members speaking it rank higher among equals.

@@ -1,0 +1,61 @@
+// File: fengqiao/mediation/consultation_calendar.h
+// The "512" weekly rhythm (新城): every Friday (5) the street's leaders walk the villages and
+// grids with the grid teams and collect what people raise; every Monday (1) the street consults
+// on what the communities could not settle; every Tuesday (2) the district consults on what the
+// streets could not settle. A case a level cannot close waits for the next consultation of the
+// level above. Days and hour are configurable; time is passed in.
+//
+//   fengqiao::ConsultationCalendar calendar({});
+//   absl::StatusOr<fengqiao::Consultation> next =
+//       calendar.NextAbove(fengqiao::v1::AREA_LEVEL_COMMUNITY, now);  // the street, on Monday
+//
+// Thread safety: immutable; const methods are safe from any thread.
+#ifndef FENGQIAO_MEDIATION_CONSULTATION_CALENDAR_H_
+#define FENGQIAO_MEDIATION_CONSULTATION_CALENDAR_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "fengqiao/v1/grid.pb.h"
+
+namespace fengqiao {
+
+struct ConsultationCalendarOptions {
+  // Friday walk of the street's leaders through the grids (走访, 收集社情民意).
+  absl::Weekday walk_day = absl::Weekday::friday;
+  // Street-level consultation (街道会商) on what communities could not settle.
+  absl::Weekday street_day = absl::Weekday::monday;
+  // District-level consultation (区/委层面会商) on what streets could not settle.
+  absl::Weekday district_day = absl::Weekday::tuesday;
+  // Local hour the meetings start.
+  int hour = 9;
+  // Zone of the calendar.
+  absl::TimeZone time_zone = absl::FixedTimeZone(8 * 3600);
+};
+
+// A meeting: the level that holds it and when it starts.
+struct Consultation {
+  v1::AreaLevel level = v1::AREA_LEVEL_UNSPECIFIED;
+  absl::Time at;
+};
+
+class ConsultationCalendar {
+ public:
+  explicit ConsultationCalendar(ConsultationCalendarOptions options) : options_(options) {}
+
+  // The first meeting of `level` starting at or after `after` (GRID and COMMUNITY: the Friday
+  // walk; STREET: Monday; DISTRICT: Tuesday). InvalidArgument for CITY or an unspecified level,
+  // or an hour outside 0..23.
+  absl::StatusOr<Consultation> Next(v1::AreaLevel level, absl::Time after) const;
+
+  // Where a case that `level` could not close waits: the next meeting of the level above
+  // (grid or community -> street, street -> district). FailedPrecondition above the district.
+  absl::StatusOr<Consultation> NextAbove(v1::AreaLevel level, absl::Time after) const;
+
+ private:
+  ConsultationCalendarOptions options_;
+};
+
+}  // namespace fengqiao
+
+#endif  // FENGQIAO_MEDIATION_CONSULTATION_CALENDAR_H_

@@ -1,0 +1,55 @@
+// File: fengqiao/mediation/handler_choice.h
+// Choosing who handles a routed case through the force module's candidates, with 调排分离 by
+// default: whoever found a dispute (a grid worker on patrol, say) is not the one who mediates it.
+// The routing decision's target force type and team narrow the search; when nobody fits, the
+// answer says why (the shortfall), as a duty desk needs to hear it.
+//
+//   absl::StatusOr<fengqiao::HandlerChoice> who =
+//       fengqiao::ChooseHandler(selector, incident, decision, now, {});
+//   if (who.ok() && !who->member_id.empty()) { /* assign to who->member_id */ }
+//
+// Thread safety: reads only; safe from any thread.
+#ifndef FENGQIAO_MEDIATION_HANDLER_CHOICE_H_
+#define FENGQIAO_MEDIATION_HANDLER_CHOICE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "fengqiao/force/candidate_selector.h"
+#include "fengqiao/v1/force.pb.h"
+#include "fengqiao/v1/incident.pb.h"
+#include "fengqiao/v1/routing.pb.h"
+
+namespace fengqiao {
+
+struct HandlerChoiceOptions {
+  // 调排分离: the member who found the dispute does not mediate it.
+  bool separate_finder = true;
+  // Candidates kept in the answer.
+  int keep = 5;
+};
+
+struct HandlerChoice {
+  // Chosen member, empty when nobody fits (see shortfall) or the tier is a department's.
+  std::string member_id;
+  // Ranked candidates, best first.
+  std::vector<v1::Candidate> candidates;
+  // Why nobody fits, e.g. "nobody available: 3 off shift, 1 at capacity"; empty otherwise.
+  std::string shortfall;
+};
+
+// The force type a tier is handled by when the decision names none.
+v1::ForceType DefaultForceFor(v1::Tier tier);
+
+// Chooses the handler of a routed case at `at`. Department diversions have no member handler
+// (member_id empty, no shortfall). Errors as CandidateSelector::Candidates.
+absl::StatusOr<HandlerChoice> ChooseHandler(const CandidateSelector& selector,
+                                            const v1::Incident& incident,
+                                            const v1::Decision& decision, absl::Time at,
+                                            const HandlerChoiceOptions& options = {});
+
+}  // namespace fengqiao
+
+#endif  // FENGQIAO_MEDIATION_HANDLER_CHOICE_H_

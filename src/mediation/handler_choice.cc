@@ -1,0 +1,73 @@
+#include "fengqiao/mediation/handler_choice.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/status_macros.h"
+
+namespace fengqiao {
+
+v1::ForceType DefaultForceFor(v1::Tier tier) {
+  switch (tier) {
+    case v1::TIER_MEDIATOR:
+      return v1::FORCE_TYPE_FULL_TIME_MEDIATOR;
+    case v1::TIER_LAWYER:
+      return v1::FORCE_TYPE_LAWYER;
+    case v1::TIER_COMMUNITY_POLICE:
+    case v1::TIER_JOINT_MEDIATION:
+    case v1::TIER_POLICE_DISPATCH:
+    case v1::TIER_COURT_REFERRAL:
+      return v1::FORCE_TYPE_POLICE;
+    default:
+      return v1::FORCE_TYPE_UNSPECIFIED;
+  }
+}
+
+absl::StatusOr<HandlerChoice> ChooseHandler(const CandidateSelector& selector,
+                                            const v1::Incident& incident,
+                                            const v1::Decision& decision, absl::Time at,
+                                            const HandlerChoiceOptions& options) {
+  HandlerChoice out;
+  const v1::Tier tier = decision.action().tier();
+  if (tier == v1::TIER_DEPARTMENT_DIVERSION &&
+      decision.action().target_force_type() == v1::FORCE_TYPE_UNSPECIFIED) {
+    return out;  // the department handles it
+  }
+  CandidateRequest request;
+  request.dispute_type = incident.dispute_type();
+  request.grid_code = incident.grid_code();
+  if (incident.has_location()) request.location = incident.location();
+  request.at = at;
+  const v1::ForceType force = decision.action().target_force_type() != v1::FORCE_TYPE_UNSPECIFIED
+                                  ? decision.action().target_force_type()
+                                  : DefaultForceFor(tier);
+  if (force != v1::FORCE_TYPE_UNSPECIFIED) request.force_types = {force};
+  request.team_id = decision.action().target_team_id();
+  request.found_by_member_id = incident.found_by_member_id();
+  request.allow_finder = !options.separate_finder;
+  request.limit = options.keep;
+  FENGQIAO_ASSIGN_OR_RETURN(CandidateList list, selector.Candidates(request));
+  out.candidates = std::move(list.candidates);
+  if (!out.candidates.empty()) {
+    out.member_id = out.candidates.front().member_id();
+    return out;
+  }
+  std::map<std::string, int> reasons;
+  for (const v1::Exclusion& e : list.excluded) {
+    if (e.reason() == v1::CANDIDATE_REASON_WRONG_FORCE_TYPE ||
+        e.reason() == v1::CANDIDATE_REASON_OTHER_TEAM) {
+      continue;
+    }
+    ++reasons[std::string(CandidateReasonName(e.reason()))];
+  }
+  std::vector<std::string> parts;
+  for (const auto& [reason, n] : reasons) parts.push_back(absl::StrCat(n, " ", reason));
+  out.shortfall = parts.empty()
+                      ? absl::StrCat("nobody of the requested force",
+                                     request.team_id.empty() ? "" : " and team", " on the roster")
+                      : absl::StrCat("nobody available: ", absl::StrJoin(parts, ", "));
+  return out;
+}
+
+}  // namespace fengqiao

@@ -1,0 +1,45 @@
+#include "fengqiao/mediation/ladder.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace fengqiao {
+
+absl::string_view EscalationReasonName(EscalationReason reason) {
+  switch (reason) {
+    case EscalationReason::kMediationFailed:
+      return "mediation failed (调解不成)";
+    case EscalationReason::kDeadlineBreach:
+      return "deadline breached";
+    case EscalationReason::kPartyRequest:
+      return "party request";
+    case EscalationReason::kRiskFlag:
+      return "risk of violence";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<v1::Tier> NextTier(v1::Tier current, EscalationReason reason) {
+  if (current == v1::TIER_UNSPECIFIED) {
+    return absl::InvalidArgumentError("escalation from an unspecified tier");
+  }
+  if (reason == EscalationReason::kRiskFlag) return v1::TIER_POLICE_DISPATCH;
+  switch (current) {
+    case v1::TIER_MEDIATOR:
+      return v1::TIER_COMMUNITY_POLICE;
+    case v1::TIER_DEPARTMENT_DIVERSION:
+      // A department that cannot settle a matter hands it to the community police officer, who
+      // takes it to joint mediation if need be.
+      return v1::TIER_COMMUNITY_POLICE;
+    case v1::TIER_COMMUNITY_POLICE:
+    case v1::TIER_LAWYER:
+      return v1::TIER_JOINT_MEDIATION;
+    case v1::TIER_JOINT_MEDIATION:
+      return v1::TIER_COURT_REFERRAL;
+    default:
+      return absl::FailedPreconditionError(
+          absl::StrCat(v1::Tier_Name(current), " is the top of the ladder; ",
+                       EscalationReasonName(reason), " cannot take the case higher"));
+  }
+}
+
+}  // namespace fengqiao

@@ -1,0 +1,147 @@
+#include "fengqiao/mediation/consultation_calendar.h"
+#include "fengqiao/mediation/handler_choice.h"
+#include "fengqiao/mediation/ladder.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/sample_district.h"
+#include "testing/status_matchers.h"
+
+namespace fengqiao {
+namespace {
+
+using ::fengqiao::testing::StatusIs;
+using ::testing::HasSubstr;
+
+const absl::TimeZone kChina = absl::FixedTimeZone(8 * 3600);
+absl::Time Local(int month, int day, int hour, int minute = 0) {
+  return absl::FromCivil(absl::CivilMinute(2026, month, day, hour, minute), kChina);
+}
+
+TEST(Ladder, FailedMediationClimbsOneTierAtATime) {
+  EXPECT_EQ(*NextTier(v1::TIER_MEDIATOR, EscalationReason::kMediationFailed),
+            v1::TIER_COMMUNITY_POLICE);
+  EXPECT_EQ(*NextTier(v1::TIER_COMMUNITY_POLICE, EscalationReason::kMediationFailed),
+            v1::TIER_JOINT_MEDIATION);
+  EXPECT_EQ(*NextTier(v1::TIER_JOINT_MEDIATION, EscalationReason::kPartyRequest),
+            v1::TIER_COURT_REFERRAL);
+  EXPECT_EQ(*NextTier(v1::TIER_LAWYER, EscalationReason::kDeadlineBreach),
+            v1::TIER_JOINT_MEDIATION);
+}
+
+TEST(Ladder, ViolenceRiskGoesStraightToPoliceFromAnyTier) {
+  for (v1::Tier t : {v1::TIER_MEDIATOR, v1::TIER_JOINT_MEDIATION, v1::TIER_COURT_REFERRAL}) {
+    EXPECT_EQ(*NextTier(t, EscalationReason::kRiskFlag), v1::TIER_POLICE_DISPATCH);
+  }
+}
+
+TEST(Ladder, TheTopOfTheLadderCannotEscalate) {
+  EXPECT_THAT(NextTier(v1::TIER_COURT_REFERRAL, EscalationReason::kMediationFailed),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("top of the ladder")));
+  EXPECT_THAT(NextTier(v1::TIER_UNSPECIFIED, EscalationReason::kPartyRequest),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unspecified")));
+}
+
+TEST(ConsultationCalendar, WhatACommunityCannotCloseWaitsForMondaysStreetConsultation) {
+  ConsultationCalendar calendar({});
+  // Wednesday 2026-10-14 10:00.
+  ASSERT_OK_AND_ASSIGN(Consultation street,
+                       calendar.NextAbove(v1::AREA_LEVEL_COMMUNITY, Local(10, 14, 10)));
+  EXPECT_EQ(street.level, v1::AREA_LEVEL_STREET);
+  EXPECT_EQ(street.at, Local(10, 19, 9));  // Monday 09:00
+  ASSERT_OK_AND_ASSIGN(Consultation district,
+                       calendar.NextAbove(v1::AREA_LEVEL_STREET, Local(10, 14, 10)));
+  EXPECT_EQ(district.level, v1::AREA_LEVEL_DISTRICT);
+  EXPECT_EQ(district.at, Local(10, 20, 9));  // Tuesday 09:00
+  ASSERT_OK_AND_ASSIGN(Consultation walk, calendar.Next(v1::AREA_LEVEL_GRID, Local(10, 14, 10)));
+  EXPECT_EQ(walk.at, Local(10, 16, 9));  // Friday walk
+}
+
+TEST(ConsultationCalendar, AMeetingNotYetStartedTodayCountsOneAlreadyStartedDoesNot) {
+  ConsultationCalendar calendar({});
+  EXPECT_EQ(calendar.Next(v1::AREA_LEVEL_STREET, Local(10, 19, 8))->at, Local(10, 19, 9));
+  EXPECT_EQ(calendar.Next(v1::AREA_LEVEL_STREET, Local(10, 19, 9))->at, Local(10, 19, 9));
+  EXPECT_EQ(calendar.Next(v1::AREA_LEVEL_STREET, Local(10, 19, 9, 30))->at, Local(10, 26, 9));
+}
+
+TEST(ConsultationCalendar, DaysAndHourAreConfigurable) {
+  ConsultationCalendarOptions options;
+  options.street_day = absl::Weekday::thursday;
+  options.hour = 14;
+  ConsultationCalendar calendar(options);
+  EXPECT_EQ(calendar.NextAbove(v1::AREA_LEVEL_COMMUNITY, Local(10, 14, 10))->at, Local(10, 15, 14));
+  EXPECT_THAT(calendar.NextAbove(v1::AREA_LEVEL_DISTRICT, Local(10, 14, 10)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("AREA_LEVEL_DISTRICT")));
+  options.hour = 25;
+  EXPECT_THAT(ConsultationCalendar(options).Next(v1::AREA_LEVEL_STREET, Local(10, 14, 10)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("25")));
+}
+
+class HandlerChoiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
+    ASSERT_OK_AND_ASSIGN(roster_,
+                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", *map_));
+    selector_ = std::make_unique<CandidateSelector>(roster_.get(), CandidateSelectorOptions{});
+  }
+  v1::Incident Noise() {
+    v1::Incident i;
+    i.set_id("n1");
+    i.set_kind(v1::INCIDENT_KIND_DISPUTE);
+    i.set_dispute_type(v1::DISPUTE_TYPE_NOISE);
+    i.set_grid_code("g11");
+    i.set_found_by_member_id("gw11");
+    return i;
+  }
+  v1::Decision To(v1::Tier tier, v1::ForceType force = v1::FORCE_TYPE_UNSPECIFIED) {
+    v1::Decision d;
+    d.set_rule_id("r");
+    d.mutable_action()->set_tier(tier);
+    d.mutable_action()->set_target_force_type(force);
+    return d;
+  }
+  std::unique_ptr<const GridMap> map_;
+  std::unique_ptr<const Roster> roster_;
+  std::unique_ptr<CandidateSelector> selector_;
+};
+
+TEST_F(HandlerChoiceTest, TheGridWorkerWhoFoundItDoesNotMediateIt) {
+  v1::Decision d = To(v1::TIER_MEDIATOR, v1::FORCE_TYPE_GRID_WORKER);
+  ASSERT_OK_AND_ASSIGN(HandlerChoice choice,
+                       ChooseHandler(*selector_, Noise(), d, Local(11, 25, 10)));
+  EXPECT_EQ(choice.member_id, "");
+  EXPECT_THAT(choice.shortfall, HasSubstr("found the dispute"));
+  HandlerChoiceOptions allow;
+  allow.separate_finder = false;
+  ASSERT_OK_AND_ASSIGN(choice, ChooseHandler(*selector_, Noise(), d, Local(11, 25, 10), allow));
+  EXPECT_EQ(choice.member_id, "gw11");
+}
+
+TEST_F(HandlerChoiceTest, TheDecisionsTargetForceChoosesThePropertyButler) {
+  ASSERT_OK_AND_ASSIGN(
+      HandlerChoice choice,
+      ChooseHandler(*selector_, Noise(), To(v1::TIER_MEDIATOR, v1::FORCE_TYPE_PROPERTY_MANAGER),
+                    Local(11, 25, 10)));
+  EXPECT_EQ(choice.member_id, "pm11");
+  EXPECT_EQ(choice.shortfall, "");
+}
+
+TEST_F(HandlerChoiceTest, ATierWithoutTargetUsesItsDefaultForceAndSaysWhenNobodyFits) {
+  ASSERT_OK_AND_ASSIGN(
+      HandlerChoice night,
+      ChooseHandler(*selector_, Noise(), To(v1::TIER_COMMUNITY_POLICE), Local(11, 26, 2)));
+  EXPECT_EQ(night.member_id, "cop2");
+  ASSERT_OK_AND_ASSIGN(
+      HandlerChoice nobody,
+      ChooseHandler(*selector_, Noise(), To(v1::TIER_MEDIATOR), Local(11, 25, 10)));
+  EXPECT_EQ(nobody.member_id, "");
+  EXPECT_THAT(nobody.shortfall, HasSubstr("nobody of the requested force"));
+  ASSERT_OK_AND_ASSIGN(
+      HandlerChoice department,
+      ChooseHandler(*selector_, Noise(), To(v1::TIER_DEPARTMENT_DIVERSION), Local(11, 25, 10)));
+  EXPECT_EQ(department.member_id, "");
+  EXPECT_EQ(department.shortfall, "");
+}
+
+}  // namespace
+}  // namespace fengqiao
