@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-./build/tools/fengqiao district examples/data
+./build/tools/fengqiao district examples/data --db build/sample_month.db

@@ -3,8 +3,10 @@
 //   fengqiao district DIR     load DIR/grid_map.textproto, DIR/roster.textproto and
 //                             DIR/incidents_*.json, validate them and print a summary of the
 //                             district: areas, base registers, forces, the month's incidents.
-//                             With DIR/rules/district.textproto, also routes the month and
-//                             prints the tier mix.
+//                             With DIR/rules/district.textproto, also routes the month, prints
+//                             the tier mix, runs every case through the closure loop with
+//                             simulated handling times into the case store (SQLite with
+//                             --db PATH, memory otherwise) and prints where the cases ended.
 //   fengqiao rules check RULES [GRID_MAP]   validate and lint a rule set; compiler-style
 //                             diagnostics, exit 1 on errors (GRID_MAP defaults to
 //                             RULES/../../grid_map.textproto).
@@ -20,7 +22,9 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/candidate_selector.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
@@ -28,8 +32,11 @@
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
 #include "fengqiao/routing/rule_set.h"
+#include "fengqiao/store/memory_case_store.h"
+#include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/version.h"
 #include "fmt/core.h"
+#include "tools/month_simulation.h"
 
 namespace {
 
@@ -80,7 +87,7 @@ std::string FindIncidentFile(const std::filesystem::path& dir) {
   return found.empty() ? "" : found.back();
 }
 
-int District(const std::filesystem::path& dir) {
+int District(const std::filesystem::path& dir, const std::string& db_path) {
   const std::string map_path = (dir / "grid_map.textproto").string();
   const std::string roster_path = (dir / "roster.textproto").string();
   const std::string incidents_path = FindIncidentFile(dir);
@@ -225,6 +232,51 @@ int District(const std::filesystem::path& dir) {
       fmt::print("    {:<34} {:>6}  {:5.1f}%\n", top[i].first, top[i].second,
                  Pct(top[i].second, total));
     }
+
+    // The month through the closure loop (simulated handling times) into the case store.
+    std::unique_ptr<fengqiao::CaseStore> store;
+    if (db_path.empty()) {
+      store = std::make_unique<fengqiao::MemoryCaseStore>();
+    } else {
+      absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> sqlite =
+          fengqiao::SqliteCaseStore::Open(db_path);
+      if (!sqlite.ok()) return Fail(sqlite.status());
+      store = *std::move(sqlite);
+    }
+    const absl::Time month_end =
+        absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::FixedTimeZone(8 * 3600));
+    absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
+        fengqiao::tools::SimulateMonth(*log, **rules, **roster, month_end, *store);
+    if (!sim.ok()) return Fail(sim.status());
+    fmt::print("\nClosure loop (闭环), simulated handling, state at 2026-11-01 00:00 (+08):\n");
+    fmt::print("  {} cases, {} events saved to {}\n", sim->cases, sim->events,
+               db_path.empty() ? std::string("memory") : db_path);
+    absl::btree_map<fengqiao::v1::CaseState, int64_t> by_state(sim->by_state.begin(),
+                                                               sim->by_state.end());
+    PrintMix("where cases ended", by_state, sim->cases,
+             [](fengqiao::v1::CaseState s) { return fengqiao::CaseStateName(s); });
+    absl::btree_map<fengqiao::v1::Tier, int64_t> final_tier(sim->by_final_tier.begin(),
+                                                            sim->by_final_tier.end());
+    PrintMix("final tier", final_tier, sim->cases, fengqiao::TierName);
+    fmt::print(
+        "  escalated up the ladder: {}; reopened after revisit: {}; returned by a "
+        "department: {}; no handler on duty (duty officer took it): {}\n",
+        sim->escalations, sim->reopens, sim->returns, sim->unassigned);
+    fmt::print("  on site within 8 minutes: {} of {} arrivals ({:.1f}%)\n",
+               sim->arrivals_within_8min, sim->arrivals,
+               Pct(sim->arrivals_within_8min, sim->arrivals));
+    fmt::print("  SLA breaches recorded:");
+    for (const auto& [deadline, n] : sim->breaches) fmt::print(" {} {}", deadline, n);
+    fmt::print("; cases overdue at month end: {}\n", sim->overdue_at_end);
+    fengqiao::CaseQuery overdue;
+    overdue.overdue_at = month_end;
+    absl::StatusOr<std::vector<std::string>> late = store->Find(overdue);
+    if (!late.ok()) return Fail(late.status());
+    if (static_cast<int64_t>(late->size()) != sim->overdue_at_end) {
+      return Fail(absl::InternalError(absl::StrCat(
+          "the store finds ", late->size(), " overdue cases, the loops ", sim->overdue_at_end)));
+    }
+    fmt::print("  the store's overdue query agrees: {} cases\n", late->size());
   }
 
   // Who would take the first few disputes (调排分离: the finder is left out).
@@ -303,7 +355,7 @@ int Locate(const char* map_path, const char* lat, const char* lng) {
 
 void Usage() {
   fmt::print(stderr,
-             "usage: fengqiao district DIR\n"
+             "usage: fengqiao district DIR [--db CASES.db]\n"
              "       fengqiao rules check RULES [GRID_MAP]\n"
              "       fengqiao locate GRID_MAP LAT LNG\n"
              "       fengqiao version\n");
@@ -317,7 +369,10 @@ int main(int argc, char** argv) {
     return 64;
   }
   const std::string command = argv[1];
-  if (command == "district" && argc == 3) return District(argv[2]);
+  if (command == "district" && argc == 3) return District(argv[2], "");
+  if (command == "district" && argc == 5 && std::string(argv[3]) == "--db") {
+    return District(argv[2], argv[4]);
+  }
   if (command == "rules" && argc >= 4 && argc <= 5 && std::string(argv[2]) == "check") {
     return RulesCheck(argv[3], argc == 5 ? argv[4] : "");
   }

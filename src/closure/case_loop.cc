@@ -280,6 +280,7 @@ void UpdateDeadlines(v1::Case& c, const v1::CaseEvent& e) {
     }
     if (e.type() == v1::CASE_EVENT_TYPE_RESOLVE && d.name() == "revisit") {
       d.set_met(false);
+      d.set_breached(false);
       *d.mutable_due() =
           internal::ToTimestamp(at + internal::ToDuration(c.decision().action().sla().revisit()));
     }
@@ -343,6 +344,27 @@ absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
 }
 
 absl::Status CaseLoop::Record(v1::CaseEvent event) {
+  // Deadlines that passed before this event are breaches: the log records them first (once
+  // each), dated when they fell due or at the last event, whichever is later.
+  const v1::Case saved_case = event.type() == v1::CASE_EVENT_TYPE_SLA_BREACH ? v1::Case() : case_;
+  const LoopState saved_state = state_;
+  if (event.type() != v1::CASE_EVENT_TYPE_SLA_BREACH && state_.events > 0) {
+    absl::StatusOr<int> breaches = RecordBreachesBefore(internal::ToTime(event.at()), "sla-clock");
+    if (!breaches.ok()) {
+      case_ = saved_case;
+      state_ = saved_state;
+      return breaches.status();
+    }
+  }
+  absl::Status applied = Append(std::move(event));
+  if (!applied.ok() && saved_state.events != state_.events) {
+    case_ = saved_case;
+    state_ = saved_state;
+  }
+  return applied;
+}
+
+absl::Status CaseLoop::Append(v1::CaseEvent event) {
   event.set_case_id(case_.id());
   event.set_seq(state_.events + 1);
   absl::StatusOr<LoopState> next = Apply(state_, ToLoopEvent(event));
@@ -362,6 +384,22 @@ absl::Status CaseLoop::Record(v1::CaseEvent event) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int> CaseLoop::RecordBreachesBefore(absl::Time t, absl::string_view actor) {
+  int recorded = 0;
+  if (IsTerminal(state_.state)) return 0;
+  for (int i = 0; i < case_.deadlines_size(); ++i) {
+    const v1::Deadline d = case_.deadlines(i);
+    if (d.met() || d.breached() || !d.has_due() || !(internal::ToTime(d.due()) < t)) continue;
+    v1::CaseEvent breach = MakeEvent(v1::CASE_EVENT_TYPE_SLA_BREACH,
+                                     std::max(internal::ToTime(d.due()), state_.last_at), actor);
+    breach.set_deadline(d.name());
+    FENGQIAO_RETURN_IF_ERROR(Append(std::move(breach)));
+    case_.mutable_deadlines(i)->set_breached(true);
+    ++recorded;
+  }
+  return recorded;
+}
+
 std::vector<v1::Deadline> CaseLoop::Overdue(absl::Time now) const {
   std::vector<v1::Deadline> out;
   if (IsTerminal(state_.state)) return out;
@@ -372,21 +410,7 @@ std::vector<v1::Deadline> CaseLoop::Overdue(absl::Time now) const {
 }
 
 absl::StatusOr<int> CaseLoop::RecordBreaches(absl::Time now, absl::string_view actor) {
-  int recorded = 0;
-  for (const v1::Deadline& d : Overdue(now)) {
-    bool already = false;
-    for (const v1::CaseEvent& e : case_.events()) {
-      already |= e.type() == v1::CASE_EVENT_TYPE_SLA_BREACH && e.deadline() == d.name() &&
-                 internal::ToTime(e.at()) >= internal::ToTime(d.due());
-    }
-    if (already) continue;
-    v1::CaseEvent breach =
-        MakeEvent(v1::CASE_EVENT_TYPE_SLA_BREACH, std::max(now, state_.last_at), actor);
-    breach.set_deadline(d.name());
-    FENGQIAO_RETURN_IF_ERROR(Record(std::move(breach)));
-    ++recorded;
-  }
-  return recorded;
+  return RecordBreachesBefore(now, actor);
 }
 
 }  // namespace fengqiao

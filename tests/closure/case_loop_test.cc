@@ -154,6 +154,24 @@ TEST(CaseLoop, RapidResponseDeadlinesAreListedAndBreachesRecordedOnce) {
   EXPECT_EQ(loop.Overdue(At(660)).size(), 2u);
 }
 
+TEST(CaseLoop, ALateStepRecordsTheBreachBeforeIt) {
+  CaseLoop loop = Opened();
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 75)));  // the 1-minute accept missed
+  const auto& events = loop.proto().events();
+  ASSERT_EQ(events.size(), 5);
+  EXPECT_EQ(events[3].type(), v1::CASE_EVENT_TYPE_SLA_BREACH);
+  EXPECT_EQ(events[3].deadline(), "accept");
+  EXPECT_EQ(events[3].at().seconds(), absl::ToUnixSeconds(At(60)));  // when it fell due
+  EXPECT_EQ(events[4].type(), v1::CASE_EVENT_TYPE_ACCEPT);
+  EXPECT_TRUE(loop.proto().deadlines(0).met());
+  EXPECT_TRUE(loop.proto().deadlines(0).breached());
+  // A refused event leaves no breach behind.
+  const int before = loop.proto().events_size();
+  EXPECT_FALSE(loop.Record(Ev(v1::CASE_EVENT_TYPE_CLOSE, 4000)).ok());
+  EXPECT_EQ(loop.proto().events_size(), before);
+}
+
 TEST(CaseLoop, RestoreKeepsTheTimersAndRefusesABrokenLog) {
   CaseLoop loop = Opened();
   ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10)));

@@ -2,7 +2,8 @@
 // acknowledges each batch after Save returns; the test kills it at random moments, reopens the
 // store and checks that every acknowledged event is there and that no case is half-written
 // (its stored header and its event log agree, and the log replays).
-// FENGQIAO_CRASH_ITERATIONS=2000 runs a longer campaign (default 200).
+// FENGQIAO_CRASH_ITERATIONS=2000 runs a longer campaign (default 200); FENGQIAO_CRASH_WRITER
+// names the writer binary.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -34,6 +36,13 @@ struct Child {
   int out = -1;
 };
 
+// The writer binary: built beside this test; FENGQIAO_CRASH_WRITER overrides it (for long runs
+// from a copy while the build tree changes).
+const char* WriterPath() {
+  const char* env = std::getenv("FENGQIAO_CRASH_WRITER");
+  return env != nullptr ? env : FENGQIAO_CRASH_WRITER;
+}
+
 Child Spawn(const std::string& db, const std::string& run, uint64_t seed) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
@@ -42,12 +51,11 @@ Child Spawn(const std::string& db, const std::string& run, uint64_t seed) {
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   std::string seed_text = absl::StrCat(seed);
-  std::vector<char*> argv = {const_cast<char*>(FENGQIAO_CRASH_WRITER),
-                             const_cast<char*>(db.c_str()), const_cast<char*>(run.c_str()),
-                             seed_text.data(), nullptr};
+  std::vector<char*> argv = {const_cast<char*>(WriterPath()), const_cast<char*>(db.c_str()),
+                             const_cast<char*>(run.c_str()), seed_text.data(), nullptr};
   Child child;
-  EXPECT_EQ(posix_spawn(&child.pid, FENGQIAO_CRASH_WRITER, &actions, nullptr, argv.data(), environ),
-            0);
+  const int rc = posix_spawn(&child.pid, WriterPath(), &actions, nullptr, argv.data(), environ);
+  EXPECT_EQ(rc, 0) << WriterPath() << ": " << strerror(rc);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   child.out = fds[0];

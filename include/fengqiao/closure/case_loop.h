@@ -85,14 +85,16 @@ class CaseLoop {
   // and to states as recorded, times in order). Runs no entry actions.
   static absl::StatusOr<CaseLoop> Restore(v1::Case stored);
 
-  // Appends an event: sets seq, from_state and to_state, checks it with Apply, marks the
-  // deadlines it meets. The case is unchanged when it fails.
+  // Appends an event: first an SLA_BREACH for every deadline that fell due before it unmet (once
+  // per deadline), then the event itself, with seq, from_state and to_state set and checked by
+  // Apply; marks the deadlines it meets. The case is unchanged when it fails.
   absl::Status Record(v1::CaseEvent event);
 
   // Deadlines due before `now` and not met.
   std::vector<v1::Deadline> Overdue(absl::Time now) const;
 
-  // Records an SLA_BREACH event for every overdue deadline not yet recorded; returns how many.
+  // Records an SLA_BREACH event for every deadline due before `now`, unmet and not yet recorded
+  // (a clock tick); returns how many.
   absl::StatusOr<int> RecordBreaches(absl::Time now, absl::string_view actor = "sla-clock");
 
   const v1::Case& proto() const { return case_; }
@@ -101,6 +103,8 @@ class CaseLoop {
 
  private:
   CaseLoop() = default;
+  absl::Status Append(v1::CaseEvent event);
+  absl::StatusOr<int> RecordBreachesBefore(absl::Time t, absl::string_view actor);
   v1::Case case_;
   LoopState state_;
 };

@@ -1,0 +1,214 @@
+#include "tools/month_simulation.h"
+
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "fengqiao/closure/case_loop.h"
+#include "fengqiao/force/candidate_selector.h"
+#include "fengqiao/incident/incident.h"
+#include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/mediation/handler_choice.h"
+#include "fengqiao/mediation/ladder.h"
+
+namespace fengqiao::tools {
+namespace {
+
+// Records events on one case while they fall before the end of the month; once one would not,
+// the case stays where it is (open at the month's end).
+class Driver {
+ public:
+  Driver(CaseLoop& loop, absl::Time start, absl::Time end, std::mt19937_64& rng)
+      : loop_(loop), now_(start), end_(end), rng_(rng) {}
+
+  bool stopped() const { return stopped_; }
+  absl::Time now() const { return now_; }
+  int Draw(int lo, int hi) {
+    return lo + static_cast<int>(rng_() % static_cast<uint64_t>(hi - lo + 1));
+  }
+  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+
+  // Waits lo..hi seconds, then records `type` by `actor` (after `fill` sets its fields).
+  bool Step(v1::CaseEventType type, int lo, int hi, const std::string& actor,
+            const std::function<void(v1::CaseEvent&)>& fill = nullptr) {
+    if (stopped_) return false;
+    now_ += absl::Seconds(Draw(lo, hi));
+    if (now_ >= end_) {
+      stopped_ = true;
+      return false;
+    }
+    v1::CaseEvent e = MakeEvent(type, now_, actor);
+    if (fill) fill(e);
+    if (!loop_.Record(std::move(e)).ok()) {
+      stopped_ = true;  // the simulation only takes allowed steps; stop rather than guess
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  CaseLoop& loop_;
+  absl::Time now_;
+  absl::Time end_;
+  std::mt19937_64& rng_;
+  bool stopped_ = false;
+};
+
+// Typical hours to resolve, by tier.
+int ResolveHours(v1::Tier tier) {
+  switch (tier) {
+    case v1::TIER_POLICE_DISPATCH:
+      return 4;
+    case v1::TIER_MEDIATOR:
+      return 20;
+    case v1::TIER_COMMUNITY_POLICE:
+    case v1::TIER_LAWYER:
+      return 30;
+    case v1::TIER_DEPARTMENT_DIVERSION:
+      return 40;
+    default:
+      return 120;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, const RuleSet& rules,
+                                                const Roster& roster, absl::Time end,
+                                                CaseStore& store, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  CandidateSelector selector(&roster, {});
+  RepeatDetector repeats(absl::Hours(24 * 30));
+  SimulationSummary summary;
+  std::vector<CaseLoop> batch;
+  auto flush = [&]() -> absl::Status {
+    std::vector<const v1::Case*> cases;
+    for (const CaseLoop& c : batch) cases.push_back(&c.proto());
+    absl::Status s = store.Save(cases);
+    batch.clear();
+    return s;
+  };
+  for (const v1::Incident& incident : log.incidents()) {
+    const absl::Time reported = absl::FromUnixSeconds(incident.reported_at().seconds());
+    if (reported >= end) continue;
+    absl::StatusOr<int> repeat_count = repeats.Observe(incident);
+    if (!repeat_count.ok()) return repeat_count.status();
+    absl::StatusOr<RoutingFacts> facts = MakeRoutingFacts(incident, *repeat_count, rules);
+    if (!facts.ok()) return facts.status();
+    v1::Decision decision = rules.Decide(*facts, incident.id());
+    absl::StatusOr<CaseLoop> opened =
+        CaseLoop::Open(incident, decision, reported, std::string(ChannelName(incident.channel())));
+    if (!opened.ok()) return opened.status();
+    CaseLoop loop = *std::move(opened);
+    Driver d(loop, reported, end, rng);
+
+    // Assign (流转/派单) to the chosen handler or the department; then the loop.
+    auto assign = [&](const v1::Decision& current) {
+      absl::StatusOr<HandlerChoice> who =
+          ChooseHandler(selector, incident, current, d.now() + absl::Seconds(20));
+      std::string assignee;
+      if (who.ok() && !who->member_id.empty()) {
+        assignee = who->member_id;
+      } else if (current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION) {
+        assignee = std::string(DepartmentName(current.action().department()));
+      } else {
+        assignee = "duty-officer";  // nobody fit: the station's duty officer (值班民警) takes it
+        ++summary.unassigned;
+      }
+      return d.Step(v1::CASE_EVENT_TYPE_ASSIGN, 5, 25, "dispatcher",
+                    [&](v1::CaseEvent& e) { e.set_assignee(assignee); });
+    };
+    v1::Decision current = decision;
+    const bool diverted = current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION;
+    assign(current);
+    if (diverted && d.Chance(0.05)) {
+      // The department refuses (退回) and names who should take it; re-routed to it.
+      const v1::Department should = current.action().department() == v1::DEPARTMENT_COMMUNITY
+                                        ? v1::DEPARTMENT_CITY_MANAGEMENT
+                                        : v1::DEPARTMENT_COMMUNITY;
+      d.Step(v1::CASE_EVENT_TYPE_RETURN, 600, 7200, "department", [&](v1::CaseEvent& e) {
+        e.set_refused_by(current.action().department());
+        e.set_should_go_to(should);
+        e.set_reason("不属本部门职责 (not this department's responsibility)");
+      });
+      ++summary.returns;
+      current.mutable_action()->set_department(should);
+      d.Step(v1::CASE_EVENT_TYPE_TRIAGE, 60, 600, "dispatcher", [&](v1::CaseEvent& e) {
+        e.set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+        e.set_reason("re-routed to the department named by the refusal");
+      });
+      assign(current);
+    }
+    const std::string handler = loop.proto().assignee();
+    d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 5, 38, handler);
+    const bool on_site = current.action().sla().on_site().seconds() > 0;
+    if (d.Chance(0.9)) d.Step(v1::CASE_EVENT_TYPE_CONTACT, 15, 110, handler);
+    if (on_site) {
+      const absl::Time before = d.now();
+      if (d.Step(v1::CASE_EVENT_TYPE_ARRIVE, 100, 330, handler)) {
+        ++summary.arrivals;
+        if (d.now() - reported <= absl::Minutes(8)) ++summary.arrivals_within_8min;
+      }
+      (void)before;
+    }
+    const bool dispute = incident.kind() == v1::INCIDENT_KIND_DISPUTE;
+    if (dispute) d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, 60, 1800, handler);
+    if (dispute && d.Chance(0.08)) {
+      // Mediation fails at this tier: one step up the ladder (分级调处).
+      absl::StatusOr<v1::Tier> up = NextTier(loop.state().tier, EscalationReason::kMediationFailed);
+      if (up.ok() &&
+          d.Step(v1::CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, 86400, handler, [&](v1::CaseEvent& e) {
+            e.set_tier(*up);
+            e.set_reason("调解不成 (mediation failed)");
+          })) {
+        ++summary.escalations;
+        current.mutable_action()->set_tier(*up);
+        current.mutable_action()->set_target_force_type(DefaultForceFor(*up));
+        current.mutable_action()->clear_target_team_id();
+        assign(current);
+        d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 30, 600, loop.proto().assignee());
+        d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, 3600, 86400, loop.proto().assignee());
+      }
+    }
+    const int hours = ResolveHours(loop.state().tier);
+    d.Step(v1::CASE_EVENT_TYPE_RESOLVE, 1800, hours * 3600, loop.proto().assignee());
+    d.Step(v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, 300, 7200, "dispatcher");
+    const bool satisfied = !d.Chance(0.03);
+    d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 5 * 86400, "community-police",
+           [&](v1::CaseEvent& e) { e.set_satisfied(satisfied); });
+    if (!satisfied && !d.stopped()) {
+      // 回访不满意: reopen with the party's words, handle again, revisit again.
+      d.Step(v1::CASE_EVENT_TYPE_REOPEN, 60, 3600, "community-police",
+             [&](v1::CaseEvent& e) { e.set_reason("当事人不满意 (the party is not satisfied)"); });
+      ++summary.reopens;
+      assign(current);
+      d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 30, 600, loop.proto().assignee());
+      d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, 600, 7200, loop.proto().assignee());
+      d.Step(v1::CASE_EVENT_TYPE_RESOLVE, 3600, 3 * 86400, loop.proto().assignee());
+      d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 3 * 86400, "community-police",
+             [&](v1::CaseEvent& e) { e.set_satisfied(true); });
+    }
+    d.Step(v1::CASE_EVENT_TYPE_CLOSE, 60, 3600, "community-police");
+    absl::StatusOr<int> breaches = loop.RecordBreaches(end - absl::Seconds(1));
+    if (!breaches.ok()) return breaches.status();
+    for (const v1::CaseEvent& e : loop.proto().events()) {
+      if (e.type() == v1::CASE_EVENT_TYPE_SLA_BREACH) ++summary.breaches[e.deadline()];
+    }
+    summary.overdue_at_end += loop.Overdue(end).empty() ? 0 : 1;
+    ++summary.cases;
+    summary.events += loop.proto().events_size();
+    ++summary.by_state[loop.state().state];
+    ++summary.by_final_tier[loop.state().tier];
+    batch.push_back(std::move(loop));
+    if (batch.size() >= 500) {
+      absl::Status s = flush();
+      if (!s.ok()) return s;
+    }
+  }
+  absl::Status s = flush();
+  if (!s.ok()) return s;
+  return summary;
+}
+
+}  // namespace fengqiao::tools

@@ -1,0 +1,40 @@
+// The main job's simulation: the sample month through routing, handler choice and the closure
+// loop, with handling times drawn from a fixed seed, into a CaseStore. Tool code, not library.
+#ifndef FENGQIAO_TOOLS_MONTH_SIMULATION_H_
+#define FENGQIAO_TOOLS_MONTH_SIMULATION_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "fengqiao/force/roster.h"
+#include "fengqiao/routing/rule_set.h"
+#include "fengqiao/store/case_store.h"
+#include "fengqiao/v1/incident.pb.h"
+
+namespace fengqiao::tools {
+
+struct SimulationSummary {
+  int64_t cases = 0;
+  int64_t events = 0;
+  std::map<v1::CaseState, int64_t> by_state;
+  std::map<v1::Tier, int64_t> by_final_tier;
+  std::map<std::string, int64_t> breaches;  // by deadline name
+  int64_t overdue_at_end = 0;
+  int64_t escalations = 0;
+  int64_t reopens = 0;
+  int64_t returns = 0;
+  int64_t unassigned = 0;  // nobody fit: handed to the duty officer
+  int64_t arrivals = 0, arrivals_within_8min = 0;
+};
+
+// Runs every incident of `log` reported before `end` and saves the cases to `store` in batches.
+absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, const RuleSet& rules,
+                                                const Roster& roster, absl::Time end,
+                                                CaseStore& store, uint64_t seed = 20261001);
+
+}  // namespace fengqiao::tools
+
+#endif  // FENGQIAO_TOOLS_MONTH_SIMULATION_H_
