@@ -1,0 +1,138 @@
+// File: fengqiao/metrics/case_metrics.h
+// CaseMetrics computes the figures the seeds report (8-minute arrival rate, SLA compliance,
+// disposal rate 处置率, mediation success rate 调解率, non-police share 分流占比, satisfaction
+// 满意率, reopen rate, 民转刑, response and handling time distributions, time saved against a
+// baseline 分流 用时缩短 / 处置时间缩减) and CompStat-style period comparisons (同比 year-on-year,
+// 环比 period-on- period), in one pass over case records, grouped by any set of dimensions. Every
+// rate carries its numerator, denominator and the records it left out, by reason. Partial results
+// merge.
+//
+//   fengqiao::MetricsOptions options;
+//   options.period_start = oct_1;  options.period_end = nov_1;
+//   options.group_by = {fengqiao::Dimension::kStreet, fengqiao::Dimension::kCategory};
+//   auto metrics = fengqiao::CaseMetrics::Create(*grid_map, options);
+//   for (const auto& r : records) metrics->Add(r);
+//   fengqiao::v1::MetricsReport report = metrics->Report();
+//
+// Thread safety: not synchronised; give each thread its own CaseMetrics and Merge them.
+#ifndef FENGQIAO_METRICS_CASE_METRICS_H_
+#define FENGQIAO_METRICS_CASE_METRICS_H_
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/metrics/case_record.h"
+#include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/v1/metrics.pb.h"
+
+namespace fengqiao {
+
+// What records are grouped by.
+enum class Dimension {
+  kGrid,       // the incident's grid
+  kCommunity,  // ... its community (any level of the map, by ancestor)
+  kStreet,
+  kDistrict,
+  kCategory,  // dispute type for disputes, department for non-police matters, kind otherwise
+  kChannel,
+  kTier,   // tier of the routing decision
+  kForce,  // target force type of the routing decision
+};
+
+// Periods compared (CompStat): each ends at as_of; week, month, quarter and year start on the
+// calendar boundary of the period that holds the instant before as_of.
+enum class PeriodKind { kWeekToDate, kDays28, kMonth, kQuarter, kYearToDate };
+
+struct MetricsOptions {
+  // The report window, by report time: [period_start, period_end).
+  absl::Time period_start = absl::InfinitePast();
+  absl::Time period_end = absl::InfiniteFuture();
+  // "Now" for open cases: a step missing past its threshold counts as late (on time / (closed +
+  // open overdue)). Defaults to period_end.
+  std::optional<absl::Time> as_of;
+  // Dimensions grouped by, at most 4; empty: one group of everything.
+  std::vector<Dimension> group_by;
+  // Period comparisons of record counts per group, year-on-year and period-on-period.
+  std::vector<PeriodKind> comparisons;
+  // Baseline window for time saved (mean diversion and resolution time), if any.
+  std::optional<std::pair<absl::Time, absl::Time>> baseline;
+  // Thresholds, seconds: on-site arrival rate, and the rapid-response SLAs.
+  int arrival_seconds = 8 * 60;
+  int accept_seconds = 60;
+  int contact_seconds = 3 * 60;
+  int on_site_seconds = 10 * 60;
+  // Named zone of the calendar (tzdata); Asia/Shanghai by default.
+  std::string time_zone = "Asia/Shanghai";
+};
+
+// A window [start, end) and its two baselines.
+struct PeriodWindows {
+  PeriodKind kind;
+  absl::Time start, end;
+  absl::Time yoy_start, yoy_end;  // one calendar year earlier (29 Feb -> 28 Feb)
+  absl::Time pop_start, pop_end;  // the previous period, cut to the same length
+};
+
+// The windows of `kind` ending at `as_of` in `tz`.
+PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz);
+
+absl::string_view DimensionName(Dimension d);
+absl::string_view PeriodKindName(PeriodKind k);
+
+class CaseMetrics {
+ public:
+  // InvalidArgument for more than 4 dimensions, an empty or inverted window, or an unknown time
+  // zone (named in the message).
+  static absl::StatusOr<std::unique_ptr<CaseMetrics>> Create(const GridMap& map,
+                                                             MetricsOptions options);
+  ~CaseMetrics();
+
+  void Add(const CaseRecord& record);
+  void AddAll(absl::Span<const CaseRecord> records) {
+    for (const CaseRecord& r : records) Add(r);
+  }
+
+  // Adds another partial result computed with the same options and map; InvalidArgument when
+  // they differ.
+  absl::Status Merge(const CaseMetrics& other);
+
+  // The report: one group per key seen, in key order.
+  v1::MetricsReport Report() const;
+
+  size_t group_count() const { return groups_.size(); }
+
+  struct Group;
+
+ private:
+  CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz);
+  uint64_t KeyOf(const CaseRecord& r) const;
+  Group& GroupFor(uint64_t key);
+
+  const GridMap& map_;
+  MetricsOptions options_;
+  absl::TimeZone tz_;
+  int64_t start_s_, end_s_, as_of_s_;
+  std::vector<PeriodWindows> windows_;
+  std::vector<std::array<int64_t, 6>> window_bounds_;  // start,end,yoy_start,yoy_end,pop_*
+  int64_t baseline_start_s_ = 0, baseline_end_s_ = 0;
+  std::vector<std::array<int32_t, 3>> ancestors_;  // per area: community, street, district
+  absl::flat_hash_map<uint64_t, size_t> index_;
+  std::vector<std::unique_ptr<Group>> groups_;
+  std::vector<uint64_t> keys_;
+};
+
+// The report as a CompStat sheet: one row per group with N, the main rates and percentiles,
+// and the comparisons.
+std::string FormatCompStat(const v1::MetricsReport& report);
+
+}  // namespace fengqiao
+
+#endif  // FENGQIAO_METRICS_CASE_METRICS_H_

@@ -1,0 +1,75 @@
+// File: fengqiao/metrics/case_record.h
+// A CaseRecord is one case reduced to what the metrics read: where and what it was, how it was
+// routed, when each step of the loop first happened (seconds after the report, -1 when it has
+// not), and how it ended. Records come from stored cases (CaseRecordBuilder) or straight from an
+// analyst's columns; metrics make one pass over them.
+//
+//   fengqiao::CaseRecordBuilder builder(*grid_map);
+//   for (const auto& c : cases) records.push_back(builder.Add(c));  // in report order
+//
+// Thread safety: plain data; a builder is not synchronised.
+#ifndef FENGQIAO_METRICS_CASE_RECORD_H_
+#define FENGQIAO_METRICS_CASE_RECORD_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/v1/case.pb.h"
+
+namespace fengqiao {
+
+// Bits of CaseRecord::flags.
+enum CaseRecordFlag : uint32_t {
+  kRecordPolice = 1u << 0,              // a police matter (not 非警务)
+  kRecordDisposed = 1u << 1,            // reached RESOLVED (处置)
+  kRecordCancelled = 1u << 2,           // CANCELLED or DUPLICATE: out of the disposal rate
+  kRecordMediationStarted = 1u << 3,    // a dispute whose mediation started (调处)
+  kRecordMediationSucceeded = 1u << 4,  // ... and was resolved short of a court referral
+  kRecordRevisited = 1u << 5,           // revisited (回访)
+  kRecordSatisfied = 1u << 6,           // the last revisit found the party satisfied (满意)
+  kRecordReopened = 1u << 7,            // reopened at least once
+  kRecordCivilToCriminal = 1u << 8,  // a criminal case whose parties had a dispute before (民转刑)
+  kRecordClosed = 1u << 9,           // CLOSED
+  kRecordOnSiteRequired = 1u << 10,  // the routing SLA asks for someone on site
+};
+
+struct CaseRecord {
+  int64_t reported_at = 0;  // unix seconds
+  int32_t area = -1;        // GridMap area index of the grid
+  uint8_t kind = 0;         // v1::IncidentKind
+  uint8_t dispute_type = 0;
+  uint8_t department = 0;  // responsible department of a non-police matter
+  uint8_t channel = 0;
+  uint8_t tier = 0;    // tier of the routing decision
+  uint8_t force = 0;   // target force type of the routing decision
+  uint32_t flags = 0;  // CaseRecordFlag bits
+  // First time of each step, seconds after the report; -1 when it has not happened.
+  int32_t assign_s = -1;
+  int32_t accept_s = -1;
+  int32_t contact_s = -1;
+  int32_t arrival_s = -1;
+  int32_t resolve_s = -1;
+};
+
+// Reduces cases to records; fed in report order, it marks 民转刑: a criminal case whose parties
+// had a dispute within `window` before it.
+class CaseRecordBuilder {
+ public:
+  explicit CaseRecordBuilder(const GridMap& map, absl::Duration window = absl::Hours(24 * 90))
+      : map_(map), window_(window) {}
+
+  CaseRecord Add(const v1::Case& c);
+
+ private:
+  const GridMap& map_;
+  absl::Duration window_;
+  absl::flat_hash_map<std::string, int64_t> last_dispute_;  // person -> last dispute report time
+};
+
+}  // namespace fengqiao
+
+#endif  // FENGQIAO_METRICS_CASE_RECORD_H_

@@ -1,0 +1,100 @@
+#include "fengqiao/metrics/case_record.h"
+
+#include <algorithm>
+
+namespace fengqiao {
+
+CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
+  const v1::Incident& incident = c.incident();
+  CaseRecord r;
+  r.reported_at = incident.reported_at().seconds();
+  if (!c.events().empty()) r.reported_at = c.events(0).at().seconds();
+  r.area = map_.AreaIndex(incident.grid_code());
+  r.kind = static_cast<uint8_t>(std::clamp(static_cast<int>(incident.kind()), 0, 255));
+  if (incident.kind() == v1::INCIDENT_KIND_DISPUTE) {
+    r.dispute_type =
+        static_cast<uint8_t>(std::clamp(static_cast<int>(incident.dispute_type()), 0, 255));
+  }
+  if (incident.kind() == v1::INCIDENT_KIND_NON_POLICE) {
+    r.department = static_cast<uint8_t>(
+        std::clamp(static_cast<int>(incident.responsible_department()), 0, 255));
+  } else {
+    r.flags |= kRecordPolice;
+  }
+  r.channel = static_cast<uint8_t>(std::clamp(static_cast<int>(incident.channel()), 0, 255));
+  r.tier = static_cast<uint8_t>(std::clamp(static_cast<int>(c.decision().action().tier()), 0, 255));
+  r.force = static_cast<uint8_t>(
+      std::clamp(static_cast<int>(c.decision().action().target_force_type()), 0, 255));
+  if (c.decision().action().sla().on_site().seconds() > 0) r.flags |= kRecordOnSiteRequired;
+  auto first = [&](int32_t& slot, const v1::CaseEvent& e) {
+    if (slot < 0) {
+      slot =
+          static_cast<int32_t>(std::clamp<int64_t>(e.at().seconds() - r.reported_at, 0, INT32_MAX));
+    }
+  };
+  bool failed_to_court = false;
+  for (const v1::CaseEvent& e : c.events()) {
+    switch (e.type()) {
+      case v1::CASE_EVENT_TYPE_ASSIGN:
+        first(r.assign_s, e);
+        break;
+      case v1::CASE_EVENT_TYPE_ACCEPT:
+        first(r.accept_s, e);
+        break;
+      case v1::CASE_EVENT_TYPE_CONTACT:
+        first(r.contact_s, e);
+        break;
+      case v1::CASE_EVENT_TYPE_ARRIVE:
+        first(r.arrival_s, e);
+        break;
+      case v1::CASE_EVENT_TYPE_RESOLVE:
+        first(r.resolve_s, e);
+        r.flags |= kRecordDisposed;
+        break;
+      case v1::CASE_EVENT_TYPE_START_MEDIATION:
+        if (incident.kind() == v1::INCIDENT_KIND_DISPUTE) r.flags |= kRecordMediationStarted;
+        break;
+      case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
+      case v1::CASE_EVENT_TYPE_ESCALATE:
+        failed_to_court |= e.tier() == v1::TIER_COURT_REFERRAL;
+        break;
+      case v1::CASE_EVENT_TYPE_REVISIT:
+        r.flags |= kRecordRevisited;
+        r.flags = e.satisfied() ? (r.flags | kRecordSatisfied) : (r.flags & ~kRecordSatisfied);
+        break;
+      case v1::CASE_EVENT_TYPE_REOPEN:
+        r.flags |= kRecordReopened;
+        break;
+      case v1::CASE_EVENT_TYPE_CLOSE:
+        r.flags |= kRecordClosed;
+        break;
+      case v1::CASE_EVENT_TYPE_CANCEL:
+      case v1::CASE_EVENT_TYPE_MARK_DUPLICATE:
+        r.flags |= kRecordCancelled;
+        break;
+      default:
+        break;
+    }
+  }
+  if ((r.flags & kRecordMediationStarted) && (r.flags & kRecordDisposed) && !failed_to_court) {
+    r.flags |= kRecordMediationSucceeded;
+  }
+  // 民转刑: a criminal case whose parties had a dispute not long before.
+  const int64_t window = absl::ToInt64Seconds(window_);
+  if (incident.kind() == v1::INCIDENT_KIND_CRIMINAL) {
+    for (const v1::Party& p : incident.parties()) {
+      auto it = last_dispute_.find(p.person_id());
+      if (it != last_dispute_.end() && r.reported_at - it->second <= window) {
+        r.flags |= kRecordCivilToCriminal;
+      }
+    }
+  }
+  if (incident.kind() == v1::INCIDENT_KIND_DISPUTE) {
+    for (const v1::Party& p : incident.parties()) {
+      if (!p.person_id().empty()) last_dispute_[p.person_id()] = r.reported_at;
+    }
+  }
+  return r;
+}
+
+}  // namespace fengqiao

@@ -1,0 +1,101 @@
+#include "fengqiao/metrics/duration_sketch.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fengqiao {
+namespace {
+constexpr int kSubBits = 6;  // 64 buckets per power of two
+constexpr int kSub = 1 << kSubBits;
+constexpr int kBuckets = kSub + (63 - kSubBits + 1) * kSub;  // enough for any int64
+}  // namespace
+
+int DurationSketch::Bucket(uint64_t v) {
+  if (v < static_cast<uint64_t>(kSub)) return static_cast<int>(v);
+  const int e = 63 - __builtin_clzll(v);  // >= kSubBits
+  const int m = static_cast<int>((v >> (e - kSubBits)) & (kSub - 1));
+  return kSub + (e - kSubBits) * kSub + m;
+}
+
+double DurationSketch::Midpoint(int bucket) {
+  if (bucket < kSub) return bucket;
+  const int e = (bucket - kSub) / kSub + kSubBits;
+  const int m = (bucket - kSub) % kSub;
+  const double width = std::ldexp(1.0, e - kSubBits);
+  const double low = std::ldexp(1.0, e) + m * width;
+  return low + (width - 1) / 2;  // integer samples: [low, low + width - 1]
+}
+
+void DurationSketch::Add(int64_t seconds) {
+  const int64_t v = seconds < 0 ? 0 : seconds;
+  ++count_;
+  sum_ += v;
+  if (buckets_.empty()) {
+    samples_.push_back(v);
+    sorted_ = false;
+    if (samples_.size() > static_cast<size_t>(kExactLimit)) Fold();
+    return;
+  }
+  ++buckets_[Bucket(static_cast<uint64_t>(v))];
+}
+
+void DurationSketch::Fold() {
+  buckets_.assign(kBuckets, 0);
+  for (int64_t v : samples_) ++buckets_[Bucket(static_cast<uint64_t>(v))];
+  samples_.clear();
+  samples_.shrink_to_fit();
+  sorted_ = true;
+}
+
+void DurationSketch::Merge(const DurationSketch& other) {
+  if (other.count_ == 0) return;
+  if (buckets_.empty() && other.buckets_.empty() &&
+      samples_.size() + other.samples_.size() <= static_cast<size_t>(kExactLimit)) {
+    samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+    sorted_ = false;
+  } else {
+    if (buckets_.empty()) Fold();
+    if (other.buckets_.empty()) {
+      for (int64_t v : other.samples_) ++buckets_[Bucket(static_cast<uint64_t>(v))];
+    } else {
+      for (int i = 0; i < kBuckets; ++i) buckets_[i] += other.buckets_[i];
+    }
+  }
+  count_ += other.count_;
+  sum_ += other.sum_;
+}
+
+double DurationSketch::Quantile(double q) const {
+  if (count_ == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  // R type 7: h = (n - 1) q; interpolate between the floor(h)-th and ceil(h)-th (0-based).
+  const double h = (count_ - 1) * q;
+  const int64_t lo = static_cast<int64_t>(std::floor(h));
+  const int64_t hi = static_cast<int64_t>(std::ceil(h));
+  auto at = [&](int64_t rank) -> double {
+    if (buckets_.empty()) return static_cast<double>(samples_[rank]);
+    int64_t seen = 0;
+    for (int b = 0; b < kBuckets; ++b) {
+      seen += buckets_[b];
+      if (seen > rank) return Midpoint(b);
+    }
+    return Midpoint(kBuckets - 1);
+  };
+  if (buckets_.empty() && !sorted_) {
+    std::sort(samples_.begin(), samples_.end());
+    sorted_ = true;
+  }
+  const double a = at(lo), b = at(hi);
+  return a + (b - a) * (h - lo);
+}
+
+bool DurationSketch::operator==(const DurationSketch& other) const {
+  if (count_ != other.count_ || sum_ != other.sum_ || exact() != other.exact()) return false;
+  if (!exact()) return buckets_ == other.buckets_;
+  std::vector<int64_t> a = samples_, b = other.samples_;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+}  // namespace fengqiao

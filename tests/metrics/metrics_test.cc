@@ -1,0 +1,335 @@
+#include <random>
+
+#include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/metrics/duration_sketch.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "testing/sample_district.h"
+#include "testing/status_matchers.h"
+
+namespace fengqiao {
+namespace {
+
+using ::fengqiao::testing::StatusIs;
+using ::testing::HasSubstr;
+
+const absl::TimeZone kChina = absl::FixedTimeZone(8 * 3600);
+absl::Time Local(int y, int m, int d, int h = 0, int min = 0) {
+  return absl::FromCivil(absl::CivilMinute(y, m, d, h, min), kChina);
+}
+
+// ---- Distributions ----
+
+TEST(DurationSketch, SmallInputsAreExactWithLinearInterpolationBetweenRanks) {
+  DurationSketch s;
+  for (int v : {4, 1, 3, 2}) s.Add(v);
+  EXPECT_TRUE(s.exact());
+  EXPECT_DOUBLE_EQ(s.Quantile(0.5), 2.5);  // R type 7: h = 1.5
+  EXPECT_DOUBLE_EQ(s.Quantile(0.9), 3.7);  // h = 2.7
+  EXPECT_DOUBLE_EQ(s.Quantile(0.0), 1.0);
+  EXPECT_DOUBLE_EQ(s.Quantile(1.0), 4.0);
+  EXPECT_DOUBLE_EQ(s.mean(), 2.5);
+  EXPECT_DOUBLE_EQ(DurationSketch().Quantile(0.5), 0.0);
+}
+
+TEST(DurationSketch, LargeInputsStayWithinTheDocumentedRelativeError) {
+  std::mt19937_64 rng(5);
+  std::lognormal_distribution<double> dist(8.0, 1.5);  // seconds: minutes to days
+  DurationSketch sketch;
+  std::vector<int64_t> exact;
+  for (int i = 0; i < 200000; ++i) {
+    const int64_t v = static_cast<int64_t>(dist(rng));
+    sketch.Add(v);
+    exact.push_back(v);
+  }
+  ASSERT_FALSE(sketch.exact());
+  std::sort(exact.begin(), exact.end());
+  for (double q : {0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999}) {
+    const double h = (exact.size() - 1) * q;
+    const double lo = exact[static_cast<size_t>(std::floor(h))];
+    const double hi = exact[static_cast<size_t>(std::ceil(h))];
+    const double truth = lo + (hi - lo) * (h - std::floor(h));
+    EXPECT_NEAR(sketch.Quantile(q), truth, truth * DurationSketch::kRelativeError + 1e-9)
+        << "q=" << q;
+  }
+}
+
+TEST(DurationSketch, MergedSketchesEqualTheSketchOfTheUnion) {
+  std::mt19937_64 rng(9);
+  DurationSketch whole, a, b;
+  for (int i = 0; i < 3000; ++i) {
+    const int64_t v = static_cast<int64_t>(rng() % 100000);
+    whole.Add(v);
+    (i % 3 == 0 ? a : b).Add(v);
+  }
+  a.Merge(b);
+  EXPECT_TRUE(a == whole);
+  EXPECT_DOUBLE_EQ(a.Quantile(0.9), whole.Quantile(0.9));
+  DurationSketch small1, small2, both;
+  for (int v : {5, 7}) small1.Add(v), both.Add(v);
+  for (int v : {1, 9}) small2.Add(v), both.Add(v);
+  small1.Merge(small2);
+  EXPECT_TRUE(small1.exact());
+  EXPECT_TRUE(small1 == both);
+}
+
+// ---- Checked numbers: six hand-written cases, every figure worked out by hand ----
+
+class CheckedNumbers : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
+  }
+  CaseRecord Record(v1::IncidentKind kind, int minutes_before_as_of) {
+    CaseRecord r;
+    r.reported_at = absl::ToUnixSeconds(as_of_) - 60 * minutes_before_as_of;
+    r.area = map_->AreaIndex("g11");
+    r.kind = kind;
+    if (kind != v1::INCIDENT_KIND_NON_POLICE) r.flags |= kRecordPolice;
+    r.flags |= kRecordOnSiteRequired;
+    return r;
+  }
+  std::unique_ptr<const GridMap> map_;
+  const absl::Time as_of_ = Local(2026, 11, 1);
+};
+
+const v1::Rate& RateOf(const v1::MetricsGroup& g, const std::string& name) {
+  for (const v1::Rate& r : g.rates()) {
+    if (r.name() == name) return r;
+  }
+  static const v1::Rate none;
+  ADD_FAILURE() << "no rate " << name;
+  return none;
+}
+
+TEST_F(CheckedNumbers, SixCasesWorkedOutByHand) {
+  std::vector<CaseRecord> records;
+  // 1. A neighbour dispute handled in time, mediated, revisited satisfied, closed.
+  CaseRecord r1 = Record(v1::INCIDENT_KIND_DISPUTE, 3000);
+  r1.dispute_type = v1::DISPUTE_TYPE_NEIGHBOUR;
+  r1.accept_s = 30, r1.contact_s = 100, r1.arrival_s = 300, r1.resolve_s = 3600;
+  r1.flags |= kRecordDisposed | kRecordMediationStarted | kRecordMediationSucceeded |
+              kRecordRevisited | kRecordSatisfied | kRecordClosed;
+  // 2. A public-order call: late to accept (90 s), contact (200 s) and the 8 minutes (500 s) but
+  // within the 10-minute on-site SLA; revisited unsatisfied and reopened.
+  CaseRecord r2 = Record(v1::INCIDENT_KIND_PUBLIC_ORDER, 2900);
+  r2.accept_s = 90, r2.contact_s = 200, r2.arrival_s = 500, r2.resolve_s = 7200;
+  r2.flags |= kRecordDisposed | kRecordRevisited | kRecordReopened;
+  // 3. Sewage (城管) diverted in 40 s; never phoned (closed without contact).
+  CaseRecord r3 = Record(v1::INCIDENT_KIND_NON_POLICE, 2800);
+  r3.department = v1::DEPARTMENT_CITY_MANAGEMENT;
+  r3.assign_s = 40, r3.accept_s = 50, r3.arrival_s = 450, r3.resolve_s = 86400;
+  r3.flags |= kRecordDisposed | kRecordRevisited | kRecordSatisfied | kRecordClosed;
+  // 4. A duplicate report, cancelled before anything happened; no on-site requirement.
+  CaseRecord r4 = Record(v1::INCIDENT_KIND_DISPUTE, 2700);
+  r4.dispute_type = v1::DISPUTE_TYPE_NOISE;
+  r4.flags = (r4.flags & ~kRecordOnSiteRequired) | kRecordCancelled;
+  // 5. A dispute reported exactly 10 minutes before as_of: nobody accepted, contacted or
+  // arrived yet (late for 1, 3 and 8 minutes; the 10-minute SLA is not yet due).
+  CaseRecord r5 = Record(v1::INCIDENT_KIND_DISPUTE, 10);
+  r5.dispute_type = v1::DISPUTE_TYPE_DEBT;
+  r5.flags |= kRecordMediationStarted;
+  // 6. A theft between parties of an earlier dispute (民转刑), handled fast, not revisited.
+  CaseRecord r6 = Record(v1::INCIDENT_KIND_CRIMINAL, 2000);
+  r6.accept_s = 20, r6.contact_s = 60, r6.arrival_s = 200, r6.resolve_s = 1800;
+  r6.flags |= kRecordDisposed | kRecordCivilToCriminal;
+  records = {r1, r2, r3, r4, r5, r6};
+
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = as_of_;
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  metrics->AddAll(records);
+  const v1::MetricsReport report = metrics->Report();
+  ASSERT_EQ(report.groups_size(), 1);
+  const v1::MetricsGroup& g = report.groups(0);
+
+  auto expect = [&](const std::string& name, int64_t num, int64_t den,
+                    std::map<std::string, int64_t> excluded = {}) {
+    const v1::Rate& r = RateOf(g, name);
+    EXPECT_EQ(r.numerator(), num) << name;
+    EXPECT_EQ(r.denominator(), den) << name;
+    using Excluded = std::map<std::string, int64_t>;
+    const Excluded got(r.excluded().begin(), r.excluded().end());
+    EXPECT_EQ(got, excluded) << name;
+    if (den > 0) {
+      EXPECT_DOUBLE_EQ(r.value(), static_cast<double>(num) / den) << name;
+    }
+  };
+  // On site within 8 minutes: r1, r3, r6 of r1, r2, r3, r5 (open, 10 min in), r6.
+  expect("arrival_within_8min", 3, 5);
+  // Within 10 minutes: r1, r2, r3, r6; r5 is exactly at 10 minutes, not yet due.
+  expect("on_site_within_10min", 4, 4, {{"not yet due", 1}});
+  expect("accept_within_1min", 3, 5, {{"cancelled or duplicate", 1}});
+  expect("contact_within_3min", 2, 4,
+         {{"closed without the step", 1}, {"cancelled or duplicate", 1}});
+  expect("disposal_rate", 4, 5, {{"cancelled or duplicate", 1}});
+  expect("mediation_success_rate", 1, 2);
+  expect("non_police_share", 1, 6);
+  expect("satisfaction_rate", 2, 3, {{"not revisited", 3}});
+  expect("reopen_rate", 1, 3);
+  expect("civil_to_criminal", 1, 1);
+  const v1::Distribution* resolve = nullptr;
+  for (const auto& d : g.distributions()) {
+    if (d.name() == "resolve_seconds") resolve = &d;
+  }
+  ASSERT_NE(resolve, nullptr);
+  EXPECT_EQ(resolve->count(), 4);           // 1800, 3600, 7200, 86400
+  EXPECT_DOUBLE_EQ(resolve->p50(), 5400);   // h = 1.5
+  EXPECT_DOUBLE_EQ(resolve->p90(), 62640);  // h = 2.7: 7200 + 0.7 * 79200
+  EXPECT_DOUBLE_EQ(resolve->mean(), 24750);
+  EXPECT_EQ(resolve->excluded().at("missing"), 2);  // r4, r5
+  EXPECT_FALSE(resolve->approximate());
+}
+
+// ---- Periods ----
+
+TEST(PeriodWindows, AMonthComparesWithTheMonthBeforeAndTheSameMonthLastYear) {
+  const PeriodWindows w = WindowsFor(PeriodKind::kMonth, Local(2026, 11, 1), kChina);
+  EXPECT_EQ(w.start, Local(2026, 10, 1));
+  EXPECT_EQ(w.end, Local(2026, 11, 1));
+  EXPECT_EQ(w.pop_start, Local(2026, 9, 1));
+  EXPECT_EQ(w.pop_end, Local(2026, 10, 1));
+  EXPECT_EQ(w.yoy_start, Local(2025, 10, 1));
+  EXPECT_EQ(w.yoy_end, Local(2025, 11, 1));
+}
+
+TEST(PeriodWindows, WeeksRunMondayToSundayAndThePreviousPeriodIsCutToTheSameLength) {
+  const PeriodWindows w = WindowsFor(PeriodKind::kWeekToDate, Local(2026, 10, 14, 10), kChina);
+  EXPECT_EQ(w.start, Local(2026, 10, 12));  // Monday
+  EXPECT_EQ(w.pop_start, Local(2026, 10, 5));
+  EXPECT_EQ(w.pop_end, Local(2026, 10, 7, 10));
+  const PeriodWindows q = WindowsFor(PeriodKind::kQuarter, Local(2026, 11, 15), kChina);
+  EXPECT_EQ(q.start, Local(2026, 10, 1));
+  EXPECT_EQ(q.pop_start, Local(2026, 7, 1));
+  EXPECT_EQ(q.pop_end, Local(2026, 8, 15));
+  const PeriodWindows d = WindowsFor(PeriodKind::kDays28, Local(2026, 11, 1), kChina);
+  EXPECT_EQ(d.start, Local(2026, 10, 4));
+  EXPECT_EQ(d.pop_start, Local(2026, 9, 6));
+}
+
+TEST(PeriodWindows, TheLeapDayMapsToTheTwentyEighthOfFebruary) {
+  const PeriodWindows w = WindowsFor(PeriodKind::kDays28, Local(2028, 2, 29, 12), kChina);
+  EXPECT_EQ(w.yoy_end, Local(2027, 2, 28, 12));
+  const PeriodWindows ytd = WindowsFor(PeriodKind::kYearToDate, Local(2026, 11, 1), kChina);
+  EXPECT_EQ(ytd.start, Local(2026, 1, 1));
+  EXPECT_EQ(ytd.pop_start, Local(2025, 1, 1));
+}
+
+class Grouped : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
+  }
+  std::unique_ptr<const GridMap> map_;
+};
+
+TEST_F(Grouped, AZeroBaselineIsReportedAsSuchNeverAsAnInfinitePercentage) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.group_by = {Dimension::kStreet};
+  options.comparisons = {PeriodKind::kMonth};
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  CaseRecord r;
+  r.kind = v1::INCIDENT_KIND_FRAUD;
+  r.flags = kRecordPolice;
+  // s1: 3 this October, 2 in September, none last October; s2: 1 this October, 1 last October.
+  for (auto [grid, when] :
+       {std::pair("g11", Local(2026, 10, 3)), std::pair("g12", Local(2026, 10, 9)),
+        std::pair("g11", Local(2026, 10, 30)), std::pair("g11", Local(2026, 9, 2)),
+        std::pair("g12", Local(2026, 9, 20)), std::pair("g21", Local(2026, 10, 5)),
+        std::pair("g22", Local(2025, 10, 5))}) {
+    r.area = map_->AreaIndex(grid);
+    r.reported_at = absl::ToUnixSeconds(when);
+    metrics->Add(r);
+  }
+  const v1::MetricsReport report = metrics->Report();
+  ASSERT_EQ(report.groups_size(), 2);
+  const v1::MetricsGroup& s1 = report.groups(0);
+  EXPECT_EQ(s1.key().at("street"), "s1");
+  ASSERT_EQ(s1.comparisons_size(), 2);
+  EXPECT_EQ(s1.comparisons(0).kind(), "yoy");
+  EXPECT_EQ(s1.comparisons(0).current(), 3);
+  EXPECT_EQ(s1.comparisons(0).baseline(), 0);
+  EXPECT_FALSE(s1.comparisons(0).has_percent_change());
+  EXPECT_EQ(s1.comparisons(1).kind(), "pop");
+  EXPECT_EQ(s1.comparisons(1).baseline(), 2);
+  EXPECT_DOUBLE_EQ(s1.comparisons(1).percent_change(), 50.0);
+  const v1::MetricsGroup& s2 = report.groups(1);
+  EXPECT_EQ(s2.key().at("street"), "s2");
+  EXPECT_DOUBLE_EQ(s2.comparisons(0).percent_change(), 0.0);   // 1 vs 1
+  EXPECT_EQ(RateOf(s1, "non_police_share").denominator(), 3);  // September is outside the report
+  EXPECT_THAT(FormatCompStat(report), HasSubstr("n/a(3/0)"));
+}
+
+TEST_F(Grouped, BadOptionsAreErrors) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.time_zone = "Asia/Atlantis";
+  EXPECT_THAT(CaseMetrics::Create(*map_, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Asia/Atlantis")));
+  options.time_zone = "Asia/Shanghai";
+  options.group_by = {Dimension::kGrid, Dimension::kStreet, Dimension::kTier, Dimension::kForce,
+                      Dimension::kChannel};
+  EXPECT_THAT(CaseMetrics::Create(*map_, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 4")));
+  options.group_by = {};
+  options.period_end = options.period_start;
+  EXPECT_THAT(CaseMetrics::Create(*map_, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before period_end")));
+}
+
+// Property: partial results over any split of the records merge into the result over all.
+TEST_F(Grouped, MergedPartialsEqualTheWhole) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.group_by = {Dimension::kGrid, Dimension::kCategory};
+  options.comparisons = {PeriodKind::kMonth, PeriodKind::kDays28};
+  options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
+  std::mt19937_64 rng(77);
+  const char* grids[] = {"g11", "g12", "g21", "g22"};
+  for (int trial = 0; trial < 5; ++trial) {
+    std::vector<CaseRecord> records(4000 + trial * 500);
+    for (CaseRecord& r : records) {
+      r.area = map_->AreaIndex(grids[rng() % 4]);
+      r.kind = 1 + rng() % 8;
+      r.dispute_type = r.kind == v1::INCIDENT_KIND_DISPUTE ? 1 + rng() % 3 : 0;
+      r.reported_at =
+          absl::ToUnixSeconds(Local(2026, 9, 1)) + static_cast<int64_t>(rng() % (61 * 86400));
+      r.flags = static_cast<uint32_t>(rng() & 0x7ff) & ~kRecordCancelled;
+      r.accept_s = static_cast<int32_t>(rng() % 200) - 20;
+      r.contact_s = static_cast<int32_t>(rng() % 600) - 50;
+      r.arrival_s = static_cast<int32_t>(rng() % 1200) - 100;
+      r.resolve_s = static_cast<int32_t>(rng() % 400000) - 1000;
+      r.assign_s = static_cast<int32_t>(rng() % 120) - 5;
+      for (int32_t* s : {&r.accept_s, &r.contact_s, &r.arrival_s, &r.resolve_s, &r.assign_s}) {
+        if (*s < 0) *s = -1;
+      }
+    }
+    ASSERT_OK_AND_ASSIGN(auto whole, CaseMetrics::Create(*map_, options));
+    whole->AddAll(records);
+    std::vector<std::unique_ptr<CaseMetrics>> parts;
+    for (int p = 0; p < 3; ++p) {
+      ASSERT_OK_AND_ASSIGN(auto part, CaseMetrics::Create(*map_, options));
+      parts.push_back(std::move(part));
+    }
+    for (const CaseRecord& r : records) parts[rng() % 3]->Add(r);
+    ASSERT_OK(parts[0]->Merge(*parts[1]));
+    ASSERT_OK(parts[0]->Merge(*parts[2]));
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(parts[0]->Report(), whole->Report()))
+        << "trial " << trial;
+  }
+  MetricsOptions other = options;
+  other.group_by = {Dimension::kStreet};
+  ASSERT_OK_AND_ASSIGN(auto a, CaseMetrics::Create(*map_, options));
+  ASSERT_OK_AND_ASSIGN(auto b, CaseMetrics::Create(*map_, other));
+  EXPECT_THAT(a->Merge(*b), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different")));
+}
+
+}  // namespace
+}  // namespace fengqiao
