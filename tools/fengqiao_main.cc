@@ -10,6 +10,8 @@
 //   fengqiao rules check RULES [GRID_MAP]   validate and lint a rule set; compiler-style
 //                             diagnostics, exit 1 on errors (GRID_MAP defaults to
 //                             RULES/../../grid_map.textproto).
+//   fengqiao metrics CASES.db GRID_MAP [DIMS]   the CompStat sheet of a case store, overall
+//                             and grouped by DIMS (default street).
 //   fengqiao locate MAP LAT LNG   the grid holding a point.
 //   fengqiao version
 #include <algorithm>
@@ -23,6 +25,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/candidate_selector.h"
@@ -31,6 +34,8 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/metrics/case_record.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
@@ -75,6 +80,90 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
   for (const auto& [key, n] : rows) {
     fmt::print("    {:<34} {:>6}  {:5.1f}%\n", Sv(name(key)), n, Pct(n, total));
   }
+}
+
+// One pass over the case store: records in report order, then CompStat sheets for the months
+// they span, overall and grouped by `dims`.
+absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
+                          const std::vector<std::vector<fengqiao::Dimension>>& groupings) {
+  absl::StatusOr<std::vector<std::string>> ids = store.Find(fengqiao::CaseQuery());
+  if (!ids.ok()) return ids.status();
+  std::vector<fengqiao::v1::Case> cases;
+  cases.reserve(ids->size());
+  for (const std::string& id : *ids) {
+    absl::StatusOr<fengqiao::v1::Case> c = store.Get(id);
+    if (!c.ok()) return c.status();
+    cases.push_back(*std::move(c));
+  }
+  if (cases.empty()) return absl::NotFoundError("the case store holds no cases");
+  std::stable_sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) {
+    return a.incident().reported_at().seconds() < b.incident().reported_at().seconds();
+  });
+  fengqiao::CaseRecordBuilder builder(map);
+  std::vector<fengqiao::CaseRecord> records;
+  for (const auto& c : cases) records.push_back(builder.Add(c));
+  // The calendar months the records span, in China Standard Time.
+  const absl::TimeZone tz = absl::FixedTimeZone(8 * 3600);
+  const absl::CivilMonth first(
+      absl::ToCivilDay(absl::FromUnixSeconds(records.front().reported_at), tz));
+  const absl::CivilMonth last(
+      absl::ToCivilDay(absl::FromUnixSeconds(records.back().reported_at), tz));
+  for (const auto& dims : groupings) {
+    fengqiao::MetricsOptions options;
+    options.period_start = absl::FromCivil(absl::CivilDay(first), tz);
+    options.period_end = absl::FromCivil(absl::CivilDay(last + 1), tz);
+    options.group_by = dims;
+    options.comparisons = {fengqiao::PeriodKind::kMonth, fengqiao::PeriodKind::kDays28};
+    absl::StatusOr<std::unique_ptr<fengqiao::CaseMetrics>> metrics =
+        fengqiao::CaseMetrics::Create(map, options);
+    if (!metrics.ok()) return metrics.status();
+    (*metrics)->AddAll(records);
+    fmt::print("\n{}", fengqiao::FormatCompStat((*metrics)->Report()));
+  }
+  fmt::print(
+      "  (8min: on site within 8 minutes, open overdue cases counted late; acc1m: accepted "
+      "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
+      "to resolve; month/28 days 同比 yoy and 环比 pop of incident counts, n/a(N/0) when the "
+      "baseline is zero)\n");
+  return absl::OkStatus();
+}
+
+std::vector<fengqiao::Dimension> ParseDims(absl::string_view text, bool* ok) {
+  std::vector<fengqiao::Dimension> dims;
+  *ok = true;
+  for (absl::string_view name : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    bool found = false;
+    for (auto d :
+         {fengqiao::Dimension::kGrid, fengqiao::Dimension::kCommunity, fengqiao::Dimension::kStreet,
+          fengqiao::Dimension::kDistrict, fengqiao::Dimension::kCategory,
+          fengqiao::Dimension::kChannel, fengqiao::Dimension::kTier, fengqiao::Dimension::kForce}) {
+      if (fengqiao::DimensionName(d) == name) {
+        dims.push_back(d);
+        found = true;
+      }
+    }
+    *ok &= found;
+  }
+  return dims;
+}
+
+// `fengqiao metrics CASES.db GRID_MAP [DIMS]`: the CompStat sheet of a case store.
+int Metrics(const std::string& db, const std::string& map_path, const std::string& dims_text) {
+  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  if (!map.ok()) return Fail(map.status());
+  if (!std::filesystem::exists(db)) return Fail(absl::NotFoundError(db + ": no such case store"));
+  absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
+      fengqiao::SqliteCaseStore::Open(db);
+  if (!store.ok()) return Fail(store.status());
+  bool ok = true;
+  std::vector<fengqiao::Dimension> dims = ParseDims(dims_text, &ok);
+  if (!ok) {
+    return Fail(absl::InvalidArgumentError(
+        "dimensions are grid, community, street, district, category, channel, tier, force"));
+  }
+  absl::Status printed = PrintMetrics(**store, **map, {{}, dims});
+  if (!printed.ok()) return Fail(printed);
+  return 0;
 }
 
 std::string FindIncidentFile(const std::filesystem::path& dir) {
@@ -277,6 +366,11 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
           "the store finds ", late->size(), " overdue cases, the loops ", sim->overdue_at_end)));
     }
     fmt::print("  the store's overdue query agrees: {} cases\n", late->size());
+
+    // The month as a CompStat sheet, from one pass over the store.
+    absl::Status printed = PrintMetrics(
+        *store, grid_map, {{}, {fengqiao::Dimension::kStreet}, {fengqiao::Dimension::kTier}});
+    if (!printed.ok()) return Fail(printed);
   }
 
   // Who would take the first few disputes (调排分离: the finder is left out).
@@ -357,6 +451,7 @@ void Usage() {
   fmt::print(stderr,
              "usage: fengqiao district DIR [--db CASES.db]\n"
              "       fengqiao rules check RULES [GRID_MAP]\n"
+             "       fengqiao metrics CASES.db GRID_MAP [DIMS, e.g. street,category]\n"
              "       fengqiao locate GRID_MAP LAT LNG\n"
              "       fengqiao version\n");
 }
@@ -375,6 +470,9 @@ int main(int argc, char** argv) {
   }
   if (command == "rules" && argc >= 4 && argc <= 5 && std::string(argv[2]) == "check") {
     return RulesCheck(argv[3], argc == 5 ? argv[4] : "");
+  }
+  if (command == "metrics" && (argc == 4 || argc == 5)) {
+    return Metrics(argv[2], argv[3], argc == 5 ? argv[4] : "street");
   }
   if (command == "locate" && argc == 5) return Locate(argv[2], argv[3], argv[4]);
   if (command == "version") {

@@ -7,7 +7,6 @@ namespace fengqiao {
 namespace {
 constexpr int kSubBits = 6;  // 64 buckets per power of two
 constexpr int kSub = 1 << kSubBits;
-constexpr int kBuckets = kSub + (63 - kSubBits + 1) * kSub;  // enough for any int64
 }  // namespace
 
 int DurationSketch::Bucket(uint64_t v) {
@@ -26,22 +25,35 @@ double DurationSketch::Midpoint(int bucket) {
   return low + (width - 1) / 2;  // integer samples: [low, low + width - 1]
 }
 
+void DurationSketch::Increment(int bucket, uint32_t n) {
+  if (buckets_.empty()) {
+    offset_ = bucket;
+    buckets_.assign(1, 0);
+  } else if (bucket < offset_) {
+    buckets_.insert(buckets_.begin(), offset_ - bucket, 0);
+    offset_ = bucket;
+  } else if (bucket >= offset_ + static_cast<int>(buckets_.size())) {
+    buckets_.resize(bucket - offset_ + 1, 0);
+  }
+  buckets_[bucket - offset_] += n;
+}
+
 void DurationSketch::Add(int64_t seconds) {
   const int64_t v = seconds < 0 ? 0 : seconds;
   ++count_;
   sum_ += v;
-  if (buckets_.empty()) {
+  if (!folded_) {
     samples_.push_back(v);
     sorted_ = false;
     if (samples_.size() > static_cast<size_t>(kExactLimit)) Fold();
     return;
   }
-  ++buckets_[Bucket(static_cast<uint64_t>(v))];
+  Increment(Bucket(static_cast<uint64_t>(v)), 1);
 }
 
 void DurationSketch::Fold() {
-  buckets_.assign(kBuckets, 0);
-  for (int64_t v : samples_) ++buckets_[Bucket(static_cast<uint64_t>(v))];
+  folded_ = true;
+  for (int64_t v : samples_) Increment(Bucket(static_cast<uint64_t>(v)), 1);
   samples_.clear();
   samples_.shrink_to_fit();
   sorted_ = true;
@@ -49,16 +61,19 @@ void DurationSketch::Fold() {
 
 void DurationSketch::Merge(const DurationSketch& other) {
   if (other.count_ == 0) return;
-  if (buckets_.empty() && other.buckets_.empty() &&
+  if (!folded_ && !other.folded_ &&
       samples_.size() + other.samples_.size() <= static_cast<size_t>(kExactLimit)) {
     samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
     sorted_ = false;
   } else {
-    if (buckets_.empty()) Fold();
-    if (other.buckets_.empty()) {
-      for (int64_t v : other.samples_) ++buckets_[Bucket(static_cast<uint64_t>(v))];
+    if (!folded_) Fold();
+    if (!other.folded_) {
+      for (int64_t v : other.samples_) Increment(Bucket(static_cast<uint64_t>(v)), 1);
     } else {
-      for (int i = 0; i < kBuckets; ++i) buckets_[i] += other.buckets_[i];
+      for (size_t i = 0; i < other.buckets_.size(); ++i) {
+        if (other.buckets_[i] != 0)
+          Increment(other.offset_ + static_cast<int>(i), other.buckets_[i]);
+      }
     }
   }
   count_ += other.count_;
@@ -73,15 +88,15 @@ double DurationSketch::Quantile(double q) const {
   const int64_t lo = static_cast<int64_t>(std::floor(h));
   const int64_t hi = static_cast<int64_t>(std::ceil(h));
   auto at = [&](int64_t rank) -> double {
-    if (buckets_.empty()) return static_cast<double>(samples_[rank]);
+    if (!folded_) return static_cast<double>(samples_[rank]);
     int64_t seen = 0;
-    for (int b = 0; b < kBuckets; ++b) {
+    for (size_t b = 0; b < buckets_.size(); ++b) {
       seen += buckets_[b];
-      if (seen > rank) return Midpoint(b);
+      if (seen > rank) return Midpoint(offset_ + static_cast<int>(b));
     }
-    return Midpoint(kBuckets - 1);
+    return Midpoint(offset_ + static_cast<int>(buckets_.size()) - 1);
   };
-  if (buckets_.empty() && !sorted_) {
+  if (!folded_ && !sorted_) {
     std::sort(samples_.begin(), samples_.end());
     sorted_ = true;
   }
@@ -91,7 +106,7 @@ double DurationSketch::Quantile(double q) const {
 
 bool DurationSketch::operator==(const DurationSketch& other) const {
   if (count_ != other.count_ || sum_ != other.sum_ || exact() != other.exact()) return false;
-  if (!exact()) return buckets_ == other.buckets_;
+  if (!exact()) return offset_ == other.offset_ && buckets_ == other.buckets_;
   std::vector<int64_t> a = samples_, b = other.samples_;
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());

@@ -32,7 +32,7 @@ class DurationSketch {
 
   int64_t count() const { return count_; }
   double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / count_; }
-  bool exact() const { return buckets_.empty(); }
+  bool exact() const { return !folded_; }
 
   // The q-quantile (0 <= q <= 1), R type 7; 0 for an empty sketch.
   double Quantile(double q) const;
@@ -41,6 +41,7 @@ class DurationSketch {
 
  private:
   void Fold();
+  void Increment(int bucket, uint32_t n);
   static int Bucket(uint64_t v);
   static double Midpoint(int bucket);
 
@@ -48,7 +49,11 @@ class DurationSketch {
   int64_t sum_ = 0;
   mutable std::vector<int64_t> samples_;  // while exact (sorted lazily)
   mutable bool sorted_ = true;
-  std::vector<uint32_t> buckets_;  // once folded
+  bool folded_ = false;
+  // Once folded: counts of buckets offset_ .. offset_ + size - 1 (the range seen, so memory
+  // follows the spread of the durations, not their number).
+  int offset_ = 0;
+  std::vector<uint32_t> buckets_;
 };
 
 }  // namespace fengqiao
