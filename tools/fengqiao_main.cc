@@ -274,6 +274,34 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
   PrintMix("non-police matters by department (分流)", by_department, non_police,
            fengqiao::DepartmentName);
 
+  // Who would take the first few disputes (调排分离: the finder is left out).
+  fengqiao::CandidateSelector selector(roster->get(), {});
+  fmt::print("\nFirst disputes and their best candidates:\n");
+  int shown = 0;
+  for (const auto& incident : incidents) {
+    if (incident.kind() != fengqiao::v1::INCIDENT_KIND_DISPUTE || shown >= 5) continue;
+    ++shown;
+    fengqiao::CandidateRequest request;
+    request.dispute_type = incident.dispute_type();
+    request.grid_code = incident.grid_code();
+    request.location = incident.location();
+    request.at = absl::FromUnixSeconds(incident.reported_at().seconds());
+    request.found_by_member_id = incident.found_by_member_id();
+    request.limit = 1;
+    absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
+    if (!list.ok()) return Fail(list.status());
+    if (list->candidates.empty()) {
+      fmt::print("  {} {:<26} nobody available\n", incident.id(),
+                 Sv(fengqiao::DisputeTypeName(incident.dispute_type())));
+      continue;
+    }
+    const auto& best = list->candidates.front();
+    const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
+    fmt::print("  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
+               Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(), m->name(),
+               Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
+  }
+
   // Routing the month with the district's rule set.
   const std::string rules_path = (dir / "rules" / "district.textproto").string();
   if (std::filesystem::exists(rules_path)) {
@@ -373,33 +401,6 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     if (!printed.ok()) return Fail(printed);
   }
 
-  // Who would take the first few disputes (调排分离: the finder is left out).
-  fengqiao::CandidateSelector selector(roster->get(), {});
-  fmt::print("\nFirst disputes and their best candidates:\n");
-  int shown = 0;
-  for (const auto& incident : incidents) {
-    if (incident.kind() != fengqiao::v1::INCIDENT_KIND_DISPUTE || shown >= 5) continue;
-    ++shown;
-    fengqiao::CandidateRequest request;
-    request.dispute_type = incident.dispute_type();
-    request.grid_code = incident.grid_code();
-    request.location = incident.location();
-    request.at = absl::FromUnixSeconds(incident.reported_at().seconds());
-    request.found_by_member_id = incident.found_by_member_id();
-    request.limit = 1;
-    absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
-    if (!list.ok()) return Fail(list.status());
-    if (list->candidates.empty()) {
-      fmt::print("  {} {:<26} nobody available\n", incident.id(),
-                 Sv(fengqiao::DisputeTypeName(incident.dispute_type())));
-      continue;
-    }
-    const auto& best = list->candidates.front();
-    const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
-    fmt::print("  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
-               Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(), m->name(),
-               Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
-  }
   return 0;
 }
 

@@ -359,6 +359,51 @@ void CaseMetrics::Add(const CaseRecord& r) {
   }
 }
 
+absl::Status CaseMetrics::AddColumns(const CaseRecordColumns& c) {
+  const size_t n = c.reported_at.size();
+  const std::pair<const char*, size_t> sizes[] = {{"area", c.area.size()},
+                                                  {"kind", c.kind.size()},
+                                                  {"dispute_type", c.dispute_type.size()},
+                                                  {"department", c.department.size()},
+                                                  {"channel", c.channel.size()},
+                                                  {"tier", c.tier.size()},
+                                                  {"force", c.force.size()},
+                                                  {"flags", c.flags.size()},
+                                                  {"assign_s", c.assign_s.size()},
+                                                  {"accept_s", c.accept_s.size()},
+                                                  {"contact_s", c.contact_s.size()},
+                                                  {"arrival_s", c.arrival_s.size()},
+                                                  {"resolve_s", c.resolve_s.size()}};
+  for (const auto& [name, size] : sizes) {
+    if (size != 0 && size != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("metrics columns: ", name, " has ", size, " rows, reported_at has ", n));
+    }
+  }
+  auto at = [](const auto& span, size_t i, auto missing) {
+    return span.empty() ? missing : span[i];
+  };
+  for (size_t i = 0; i < n; ++i) {
+    CaseRecord r;
+    r.reported_at = c.reported_at[i];
+    r.area = at(c.area, i, int32_t{-1});
+    r.kind = at(c.kind, i, uint8_t{0});
+    r.dispute_type = at(c.dispute_type, i, uint8_t{0});
+    r.department = at(c.department, i, uint8_t{0});
+    r.channel = at(c.channel, i, uint8_t{0});
+    r.tier = at(c.tier, i, uint8_t{0});
+    r.force = at(c.force, i, uint8_t{0});
+    r.flags = at(c.flags, i, uint32_t{0});
+    r.assign_s = at(c.assign_s, i, int32_t{-1});
+    r.accept_s = at(c.accept_s, i, int32_t{-1});
+    r.contact_s = at(c.contact_s, i, int32_t{-1});
+    r.arrival_s = at(c.arrival_s, i, int32_t{-1});
+    r.resolve_s = at(c.resolve_s, i, int32_t{-1});
+    Add(r);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CaseMetrics::Merge(const CaseMetrics& other) {
   if (&other.map_ != &map_ || other.options_.group_by != options_.group_by ||
       other.start_s_ != start_s_ || other.end_s_ != end_s_ || other.as_of_s_ != as_of_s_ ||

@@ -183,6 +183,79 @@ TEST_F(CheckedNumbers, SixCasesWorkedOutByHand) {
   EXPECT_FALSE(resolve->approximate());
 }
 
+TEST_F(CheckedNumbers, TimeSavedAgainstABaselineMonth) {
+  // September (baseline): two diversions of 100 s and 200 s, resolutions of 10 h and 14 h.
+  // October: one diversion of 40 s, one resolution of 6 h. Mean diversion time 150 s -> 40 s
+  // (-73.3%, 分流用时缩短); mean resolution 12 h -> 6 h (-50%, 处置时间缩减).
+  std::vector<CaseRecord> records;
+  for (auto [minutes_before, assign, resolve] :
+       {std::tuple(60 * 24 * 40, 100, 10 * 3600), std::tuple(60 * 24 * 35, 200, 14 * 3600),
+        std::tuple(60 * 24 * 10, 40, 6 * 3600)}) {
+    CaseRecord r = Record(v1::INCIDENT_KIND_NON_POLICE, minutes_before);
+    r.department = v1::DEPARTMENT_CITY_MANAGEMENT;
+    r.assign_s = assign;
+    r.resolve_s = resolve;
+    records.push_back(r);
+  }
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = as_of_;
+  options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  metrics->AddAll(records);
+  const v1::MetricsGroup g = metrics->Report().groups(0);
+  ASSERT_EQ(g.comparisons_size(), 2);
+  EXPECT_EQ(g.comparisons(0).measure(), "mean_divert_seconds");
+  EXPECT_EQ(g.comparisons(0).current(), 40);
+  EXPECT_EQ(g.comparisons(0).baseline(), 150);
+  EXPECT_NEAR(g.comparisons(0).percent_change(), -73.333, 1e-3);
+  EXPECT_EQ(g.comparisons(1).measure(), "mean_resolve_seconds");
+  EXPECT_EQ(g.comparisons(1).current(), 6 * 3600);
+  EXPECT_EQ(g.comparisons(1).baseline(), 12 * 3600);
+  EXPECT_DOUBLE_EQ(g.comparisons(1).percent_change(), -50.0);
+}
+
+TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
+  std::vector<int64_t> at;
+  std::vector<int32_t> area, accept, resolve;
+  std::vector<uint8_t> kind;
+  std::vector<uint32_t> flags;
+  std::vector<CaseRecord> records;
+  for (int i = 0; i < 50; ++i) {
+    CaseRecord r = Record(i % 3 ? v1::INCIDENT_KIND_DISPUTE : v1::INCIDENT_KIND_FRAUD, 100 + i);
+    r.accept_s = i % 7 == 0 ? -1 : 10 + i;
+    r.resolve_s = i % 5 == 0 ? -1 : 1000 * i;
+    records.push_back(r);
+    at.push_back(r.reported_at);
+    area.push_back(r.area);
+    kind.push_back(r.kind);
+    flags.push_back(r.flags);
+    accept.push_back(r.accept_s);
+    resolve.push_back(r.resolve_s);
+  }
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = as_of_;
+  options.group_by = {Dimension::kCategory};
+  ASSERT_OK_AND_ASSIGN(auto from_records, CaseMetrics::Create(*map_, options));
+  from_records->AddAll(records);
+  ASSERT_OK_AND_ASSIGN(auto from_columns, CaseMetrics::Create(*map_, options));
+  CaseRecordColumns columns;
+  columns.reported_at = at;
+  columns.area = area;
+  columns.kind = kind;
+  columns.flags = flags;
+  columns.accept_s = accept;
+  columns.resolve_s = resolve;
+  ASSERT_OK(from_columns->AddColumns(columns));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_columns->Report(),
+                                                                 from_records->Report()));
+  std::vector<uint8_t> short_kind = {1};
+  columns.kind = short_kind;
+  EXPECT_THAT(from_columns->AddColumns(columns),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind has 1 rows")));
+}
+
 // ---- Periods ----
 
 TEST(PeriodWindows, AMonthComparesWithTheMonthBeforeAndTheSameMonthLastYear) {

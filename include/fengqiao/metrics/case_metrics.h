@@ -73,6 +73,16 @@ struct MetricsOptions {
   std::string time_zone = "Asia/Shanghai";
 };
 
+// Case records as parallel columns (an analyst's arrays); every span has the length of
+// reported_at, or is empty (all zero; the step-time columns: all -1, not happened).
+struct CaseRecordColumns {
+  absl::Span<const int64_t> reported_at;
+  absl::Span<const int32_t> area;
+  absl::Span<const uint8_t> kind, dispute_type, department, channel, tier, force;
+  absl::Span<const uint32_t> flags;
+  absl::Span<const int32_t> assign_s, accept_s, contact_s, arrival_s, resolve_s;
+};
+
 // A window [start, end) and its two baselines.
 struct PeriodWindows {
   PeriodKind kind;
@@ -99,6 +109,9 @@ class CaseMetrics {
   void AddAll(absl::Span<const CaseRecord> records) {
     for (const CaseRecord& r : records) Add(r);
   }
+  // The same pass over columns. InvalidArgument naming a column whose length differs; nothing is
+  // added then.
+  absl::Status AddColumns(const CaseRecordColumns& columns);
 
   // Adds another partial result computed with the same options and map; InvalidArgument when
   // they differ.
