@@ -9,6 +9,8 @@
 #include "fengqiao/force/roster.h"
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/routing/rule_set.h"
+#include "internal/columns.h"
+#include "internal/status_macros.h"
 #include "internal/time_util.h"
 
 namespace fengqiao {
@@ -361,25 +363,20 @@ void CaseMetrics::Add(const CaseRecord& r) {
 
 absl::Status CaseMetrics::AddColumns(const CaseRecordColumns& c) {
   const size_t n = c.reported_at.size();
-  const std::pair<const char*, size_t> sizes[] = {{"area", c.area.size()},
-                                                  {"kind", c.kind.size()},
-                                                  {"dispute_type", c.dispute_type.size()},
-                                                  {"department", c.department.size()},
-                                                  {"channel", c.channel.size()},
-                                                  {"tier", c.tier.size()},
-                                                  {"force", c.force.size()},
-                                                  {"flags", c.flags.size()},
-                                                  {"assign_s", c.assign_s.size()},
-                                                  {"accept_s", c.accept_s.size()},
-                                                  {"contact_s", c.contact_s.size()},
-                                                  {"arrival_s", c.arrival_s.size()},
-                                                  {"resolve_s", c.resolve_s.size()}};
-  for (const auto& [name, size] : sizes) {
-    if (size != 0 && size != n) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("metrics columns: ", name, " has ", size, " rows, reported_at has ", n));
-    }
-  }
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckColumns("metrics columns", "reported_at", n,
+                                                  {{"area", c.area.size()},
+                                                   {"kind", c.kind.size()},
+                                                   {"dispute_type", c.dispute_type.size()},
+                                                   {"department", c.department.size()},
+                                                   {"channel", c.channel.size()},
+                                                   {"tier", c.tier.size()},
+                                                   {"force", c.force.size()},
+                                                   {"flags", c.flags.size()},
+                                                   {"assign_s", c.assign_s.size()},
+                                                   {"accept_s", c.accept_s.size()},
+                                                   {"contact_s", c.contact_s.size()},
+                                                   {"arrival_s", c.arrival_s.size()},
+                                                   {"resolve_s", c.resolve_s.size()}}));
   auto at = [](const auto& span, size_t i, auto missing) {
     return span.empty() ? missing : span[i];
   };

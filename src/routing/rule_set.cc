@@ -11,6 +11,7 @@
 #include "fengqiao/incident/incident.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "internal/columns.h"
 #include "internal/status_macros.h"
 #include "internal/time_util.h"
 #include "routing/internal/compiled_rules.h"
@@ -662,24 +663,19 @@ absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int
     return absl::InvalidArgumentError(
         absl::StrCat("RouteColumns: rule_out has ", rule_out.size(), " rows, area has ", n));
   }
-  const std::pair<const char*, size_t> sizes[] = {{"kind", columns.kind.size()},
-                                                  {"dispute_type", columns.dispute_type.size()},
-                                                  {"severity", columns.severity.size()},
-                                                  {"channel", columns.channel.size()},
-                                                  {"department", columns.department.size()},
-                                                  {"amount_fen", columns.amount_fen.size()},
-                                                  {"party_count", columns.party_count.size()},
-                                                  {"repeat_count", columns.repeat_count.size()},
-                                                  {"hour", columns.hour.size()},
-                                                  {"weekday", columns.weekday.size()},
-                                                  {"flags", columns.flags.size()},
-                                                  {"tags", columns.tags.size()}};
-  for (const auto& [name, size] : sizes) {
-    if (size != 0 && size != n) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("RouteColumns: column ", name, " has ", size, " rows, area has ", n));
-    }
-  }
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckColumns("RouteColumns", "area", n,
+                                                  {{"kind", columns.kind.size()},
+                                                   {"dispute_type", columns.dispute_type.size()},
+                                                   {"severity", columns.severity.size()},
+                                                   {"channel", columns.channel.size()},
+                                                   {"department", columns.department.size()},
+                                                   {"amount_fen", columns.amount_fen.size()},
+                                                   {"party_count", columns.party_count.size()},
+                                                   {"repeat_count", columns.repeat_count.size()},
+                                                   {"hour", columns.hour.size()},
+                                                   {"weekday", columns.weekday.size()},
+                                                   {"flags", columns.flags.size()},
+                                                   {"tags", columns.tags.size()}}));
   const bool unique = proto_.hit_policy() == v1::HIT_POLICY_UNIQUE;
   const CompiledRules& c = *compiled_;
   auto at = [](const auto& span, size_t i) {

@@ -253,7 +253,7 @@ TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
   std::vector<uint8_t> short_kind = {1};
   columns.kind = short_kind;
   EXPECT_THAT(from_columns->AddColumns(columns),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind has 1 rows")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("column kind has 1 rows")));
 }
 
 // ---- Periods ----
