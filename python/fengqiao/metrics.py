@@ -1,0 +1,75 @@
+"""Metrics from Python: stored cases as a DataFrame of records, grouped reports as DataFrames."""
+
+import numpy as np
+import pandas as pd
+
+from fengqiao import _core
+from fengqiao.v1 import metrics_pb2
+
+
+def records(store, grid_map):
+    """Every stored case as one metrics record per row (report order): times of each step in
+    seconds after the report (-1 when it has not happened), flags, area index, kind..."""
+    columns = _core.records_from_store(store, grid_map)
+    frame = pd.DataFrame(columns)
+    frame["reported_at"] = frame["reported_at"].astype(np.int64)
+    return frame
+
+
+def _seconds(t):
+    if isinstance(t, (int, float, np.integer, np.floating)):
+        return float(t)
+    return pd.Timestamp(t).timestamp()
+
+
+def report_proto(frame, grid_map, start, end, by=(), comparisons=(), as_of=None,
+                 baseline=None, time_zone="Asia/Shanghai"):
+    """One pass over a records DataFrame (or dict of arrays); returns the
+    ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
+    seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
+    columns = {name: np.asarray(frame[name]) for name in
+               ("reported_at", "area", "kind", "dispute_type", "department", "channel", "tier",
+                "force", "flags", "assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
+               if name in frame}
+    data = _core.metrics_report(
+        grid_map, columns, _seconds(start), _seconds(end), list(by), list(comparisons),
+        None if as_of is None else _seconds(as_of),
+        None if baseline is None else (_seconds(baseline[0]), _seconds(baseline[1])),
+        time_zone)
+    report = metrics_pb2.MetricsReport()
+    report.ParseFromString(data)
+    return report
+
+
+def report(frame, grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
+           time_zone="Asia/Shanghai"):
+    """Like :func:`report_proto`, as a DataFrame: one row per group, the group's dimensions as
+    columns, then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
+    ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
+    NaN for a zero baseline)."""
+    proto = report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone)
+    rows = []
+    for g in proto.groups:
+        row = {d: g.key[d] for d in proto.group_by}
+        for r in g.rates:
+            row[r.name] = r.value if r.HasField("value") else np.nan
+            row[f"{r.name}_num"] = r.numerator
+            row[f"{r.name}_den"] = r.denominator
+        for d in g.distributions:
+            row[f"{d.name}_p50"] = d.p50
+            row[f"{d.name}_p90"] = d.p90
+            row[f"{d.name}_p95"] = d.p95
+            row[f"{d.name}_n"] = d.count
+        for c in g.comparisons:
+            key = f"{c.measure}_{c.period}_{c.kind}"
+            row[key] = c.percent_change if c.HasField("percent_change") else np.nan
+            row[f"{key}_current"] = c.current
+            row[f"{key}_baseline"] = c.baseline
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compstat(frame, grid_map, start, end, by=(), comparisons=("month", "28_days")):
+    """The CompStat sheet (text) of the records."""
+    proto = report_proto(frame, grid_map, start, end, by, comparisons)
+    return _core.format_compstat(proto.SerializeToString())

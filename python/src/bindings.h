@@ -1,0 +1,41 @@
+// The pieces of the fengqiao._core extension; module.cc calls each Bind*.
+#ifndef FENGQIAO_PYTHON_SRC_BINDINGS_H_
+#define FENGQIAO_PYTHON_SRC_BINDINGS_H_
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/types/span.h"
+#include "fengqiao/grid/grid_map.h"
+
+namespace fengqiao::python {
+
+namespace py = pybind11;
+
+void BindGrid(py::module_& m);
+void BindRouting(py::module_& m);
+void BindCases(py::module_& m);
+
+// Protobuf messages cross as bytes (pybind11_protobuf's rule: no shared mutable messages).
+template <typename Message>
+py::bytes ToBytes(const Message& message) {
+  return py::bytes(message.SerializeAsString());
+}
+
+// A read-only view of a 1-D NumPy array of T (converted when its dtype differs); empty when None.
+template <typename T>
+using Array = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+template <typename T>
+absl::Span<const T> View(const std::optional<Array<T>>& a) {
+  if (!a.has_value() || a->ndim() == 0) return {};
+  return absl::Span<const T>(a->data(), static_cast<size_t>(a->size()));
+}
+
+}  // namespace fengqiao::python
+
+#endif  // FENGQIAO_PYTHON_SRC_BINDINGS_H_

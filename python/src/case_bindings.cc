@@ -1,0 +1,271 @@
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "bindings.h"
+#include "fengqiao/closure/case_loop.h"
+#include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/metrics/case_record.h"
+#include "fengqiao/store/sqlite_case_store.h"
+#include "status_bridge.h"
+
+namespace fengqiao::python {
+namespace {
+
+template <typename Message>
+Message Parse(const py::bytes& data, const char* type) {
+  Message m;
+  if (!m.ParseFromString(std::string(data))) {
+    throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat("bytes do not parse as ", type))};
+  }
+  return m;
+}
+
+absl::Time Seconds(double s) { return absl::FromUnixMicros(static_cast<int64_t>(s * 1e6)); }
+
+Dimension DimensionFromName(const std::string& name) {
+  for (Dimension d :
+       {Dimension::kGrid, Dimension::kCommunity, Dimension::kStreet, Dimension::kDistrict,
+        Dimension::kCategory, Dimension::kChannel, Dimension::kTier, Dimension::kForce}) {
+    if (DimensionName(d) == name) return d;
+  }
+  throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat(
+      "unknown dimension \"", name,
+      "\"; dimensions are grid, community, street, district, category, channel, tier, force"))};
+}
+
+PeriodKind PeriodFromName(const std::string& name) {
+  for (PeriodKind k : {PeriodKind::kWeekToDate, PeriodKind::kDays28, PeriodKind::kMonth,
+                       PeriodKind::kQuarter, PeriodKind::kYearToDate}) {
+    if (PeriodKindName(k) == name) return k;
+  }
+  throw StatusNotOk{absl::InvalidArgumentError(
+      absl::StrCat("unknown period \"", name,
+                   "\"; periods are week_to_date, 28_days, month, quarter, year_to_date"))};
+}
+
+}  // namespace
+
+void BindCases(py::module_& m) {
+  py::class_<CaseLoop>(m, "CaseLoop", "A case with its event log and SLA deadlines.")
+      .def_static(
+          "open",
+          [](const py::bytes& incident, const py::bytes& decision, double reported_at,
+             const std::string& actor) {
+            return ValueOrThrow(
+                CaseLoop::Open(Parse<v1::Incident>(incident, "fengqiao.v1.Incident"),
+                               Parse<v1::Decision>(decision, "fengqiao.v1.Decision"),
+                               Seconds(reported_at), actor));
+          },
+          py::arg("incident"), py::arg("decision"), py::arg("reported_at"), py::arg("actor"),
+          "Opens a case: REPORT and TRIAGE events, deadlines from the decision's SLA.")
+      .def_static(
+          "restore",
+          [](const py::bytes& stored) {
+            return ValueOrThrow(CaseLoop::Restore(Parse<v1::Case>(stored, "fengqiao.v1.Case")));
+          },
+          py::arg("case"), "Rebuilds a case from its stored log (checked event by event).")
+      .def(
+          "record",
+          [](CaseLoop& loop, const py::bytes& event) {
+            ThrowIfError(loop.Record(Parse<v1::CaseEvent>(event, "fengqiao.v1.CaseEvent")));
+          },
+          py::arg("event"), "Appends a fengqiao.v1.CaseEvent (bytes); raises if refused.")
+      .def(
+          "overdue",
+          [](const CaseLoop& loop, double now) {
+            std::vector<py::bytes> out;
+            for (const v1::Deadline& d : loop.Overdue(Seconds(now))) out.push_back(ToBytes(d));
+            return out;
+          },
+          py::arg("now"), "Deadlines due before now and not met (fengqiao.v1.Deadline bytes).")
+      .def_property_readonly("state",
+                             [](const CaseLoop& l) { return static_cast<int>(l.state().state); })
+      .def_property_readonly(
+          "proto", [](const CaseLoop& l) { return ToBytes(l.proto()); },
+          "The case as fengqiao.v1.Case bytes.");
+
+  py::class_<SqliteCaseStore>(m, "SqliteCaseStore", "The embedded SQLite case store.")
+      .def_static(
+          "open", [](const std::string& path) { return ValueOrThrow(SqliteCaseStore::Open(path)); },
+          py::arg("path"))
+      .def(
+          "save",
+          [](SqliteCaseStore& s, const std::vector<py::bytes>& cases) {
+            std::vector<v1::Case> parsed;
+            for (const py::bytes& b : cases)
+              parsed.push_back(Parse<v1::Case>(b, "fengqiao.v1.Case"));
+            std::vector<const v1::Case*> ptrs;
+            for (const v1::Case& c : parsed) ptrs.push_back(&c);
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              status = s.Save(ptrs);
+            }
+            ThrowIfError(status);
+          },
+          py::arg("cases"), "Saves cases (fengqiao.v1.Case bytes) in one transaction.")
+      .def(
+          "get",
+          [](const SqliteCaseStore& s, const std::string& id) {
+            return ToBytes(ValueOrThrow(s.Get(id)));
+          },
+          py::arg("case_id"))
+      .def(
+          "find",
+          [](const SqliteCaseStore& s, std::optional<int> state, const std::string& grid,
+             std::optional<int> tier, const std::string& assignee, std::optional<double> overdue_at,
+             int limit) {
+            CaseQuery q;
+            if (state) q.state = static_cast<v1::CaseState>(*state);
+            q.grid_code = grid;
+            if (tier) q.tier = static_cast<v1::Tier>(*tier);
+            q.assignee = assignee;
+            if (overdue_at) q.overdue_at = Seconds(*overdue_at);
+            q.limit = limit;
+            return ValueOrThrow(s.Find(q));
+          },
+          py::arg("state") = py::none(), py::arg("grid") = "", py::arg("tier") = py::none(),
+          py::arg("assignee") = "", py::arg("overdue_at") = py::none(), py::arg("limit") = 0,
+          "Ids of the cases selected, ascending.")
+      .def("count_cases", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountCases()); })
+      .def("count_events", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountEvents()); });
+
+  m.def(
+      "records_from_store",
+      [](const SqliteCaseStore& store, std::shared_ptr<GridMap> map) {
+        std::vector<v1::Case> cases;
+        {
+          py::gil_scoped_release release;
+          for (const std::string& id : ValueOrThrow(store.Find(CaseQuery()))) {
+            cases.push_back(ValueOrThrow(store.Get(id)));
+          }
+          std::stable_sort(cases.begin(), cases.end(), [](const v1::Case& a, const v1::Case& b) {
+            return a.incident().reported_at().seconds() < b.incident().reported_at().seconds();
+          });
+        }
+        CaseRecordBuilder builder(*map);
+        const size_t n = cases.size();
+        Array<int64_t> reported_at(n);
+        Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
+        Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n);
+        Array<uint32_t> flags(n);
+        py::list ids;
+        for (size_t i = 0; i < n; ++i) {
+          const CaseRecord r = builder.Add(cases[i]);
+          ids.append(cases[i].id());
+          reported_at.mutable_at(i) = r.reported_at;
+          area.mutable_at(i) = r.area;
+          kind.mutable_at(i) = r.kind;
+          dispute_type.mutable_at(i) = r.dispute_type;
+          department.mutable_at(i) = r.department;
+          channel.mutable_at(i) = r.channel;
+          tier.mutable_at(i) = r.tier;
+          force.mutable_at(i) = r.force;
+          flags.mutable_at(i) = r.flags;
+          assign_s.mutable_at(i) = r.assign_s;
+          accept_s.mutable_at(i) = r.accept_s;
+          contact_s.mutable_at(i) = r.contact_s;
+          arrival_s.mutable_at(i) = r.arrival_s;
+          resolve_s.mutable_at(i) = r.resolve_s;
+        }
+        py::dict out;
+        out["case_id"] = ids;
+        out["reported_at"] = reported_at;
+        out["area"] = area;
+        out["kind"] = kind;
+        out["dispute_type"] = dispute_type;
+        out["department"] = department;
+        out["channel"] = channel;
+        out["tier"] = tier;
+        out["force"] = force;
+        out["flags"] = flags;
+        out["assign_s"] = assign_s;
+        out["accept_s"] = accept_s;
+        out["contact_s"] = contact_s;
+        out["arrival_s"] = arrival_s;
+        out["resolve_s"] = resolve_s;
+        return out;
+      },
+      py::arg("store"), py::arg("grid_map"),
+      "Every stored case as metrics records, in report order: a dict of NumPy columns.");
+
+  m.def(
+      "metrics_report",
+      [](std::shared_ptr<GridMap> map, const py::dict& columns, double period_start,
+         double period_end, const std::vector<std::string>& group_by,
+         const std::vector<std::string>& comparisons, std::optional<double> as_of,
+         std::optional<std::pair<double, double>> baseline, const std::string& time_zone) {
+        MetricsOptions options;
+        options.period_start = Seconds(period_start);
+        options.period_end = Seconds(period_end);
+        for (const std::string& d : group_by) options.group_by.push_back(DimensionFromName(d));
+        for (const std::string& p : comparisons) options.comparisons.push_back(PeriodFromName(p));
+        if (as_of) options.as_of = Seconds(*as_of);
+        if (baseline)
+          options.baseline = std::make_pair(Seconds(baseline->first), Seconds(baseline->second));
+        options.time_zone = time_zone;
+        auto metrics = ValueOrThrow(CaseMetrics::Create(*map, options));
+        auto get = [&](const char* name) -> py::object {
+          return columns.contains(name) ? py::object(columns[name]) : py::none();
+        };
+        auto cast_opt = [&](const char* name, auto tag) {
+          using T = decltype(tag);
+          py::object o = get(name);
+          return o.is_none() ? std::optional<Array<T>>()
+                             : std::optional<Array<T>>(Array<T>::ensure(o));
+        };
+        const auto reported_at = cast_opt("reported_at", int64_t{});
+        if (!reported_at.has_value() || !reported_at->ptr()) {
+          throw StatusNotOk{absl::InvalidArgumentError("metrics columns: reported_at is required")};
+        }
+        const auto area = cast_opt("area", int32_t{});
+        const auto kind = cast_opt("kind", uint8_t{});
+        const auto dispute_type = cast_opt("dispute_type", uint8_t{});
+        const auto department = cast_opt("department", uint8_t{});
+        const auto channel = cast_opt("channel", uint8_t{});
+        const auto tier = cast_opt("tier", uint8_t{});
+        const auto force = cast_opt("force", uint8_t{});
+        const auto flags = cast_opt("flags", uint32_t{});
+        const auto assign_s = cast_opt("assign_s", int32_t{});
+        const auto accept_s = cast_opt("accept_s", int32_t{});
+        const auto contact_s = cast_opt("contact_s", int32_t{});
+        const auto arrival_s = cast_opt("arrival_s", int32_t{});
+        const auto resolve_s = cast_opt("resolve_s", int32_t{});
+        CaseRecordColumns c;
+        c.reported_at = View(reported_at);
+        c.area = View(area);
+        c.kind = View(kind);
+        c.dispute_type = View(dispute_type);
+        c.department = View(department);
+        c.channel = View(channel);
+        c.tier = View(tier);
+        c.force = View(force);
+        c.flags = View(flags);
+        c.assign_s = View(assign_s);
+        c.accept_s = View(accept_s);
+        c.contact_s = View(contact_s);
+        c.arrival_s = View(arrival_s);
+        c.resolve_s = View(resolve_s);
+        absl::Status status;
+        {
+          py::gil_scoped_release release;
+          status = metrics->AddColumns(c);
+        }
+        ThrowIfError(status);
+        return ToBytes(metrics->Report());
+      },
+      py::arg("grid_map"), py::arg("columns"), py::arg("period_start"), py::arg("period_end"),
+      py::arg("group_by") = std::vector<std::string>(),
+      py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
+      py::arg("baseline") = py::none(), py::arg("time_zone") = "Asia/Shanghai",
+      "One pass over record columns; returns fengqiao.v1.MetricsReport bytes.");
+
+  m.def(
+      "format_compstat",
+      [](const py::bytes& report) {
+        return FormatCompStat(Parse<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
+      },
+      py::arg("report"), "The report as a CompStat sheet (text).");
+}
+
+}  // namespace fengqiao::python

@@ -1,0 +1,215 @@
+#include "bindings.h"
+#include "fengqiao/incident/incident_log.h"
+#include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/routing/rule_set.h"
+#include "status_bridge.h"
+
+namespace fengqiao::python {
+namespace {
+
+struct PyRuleSet {
+  std::shared_ptr<const GridMap> map;
+  std::shared_ptr<const RuleSet> rules;
+};
+
+v1::Incident ParseIncident(const py::bytes& data) {
+  v1::Incident incident;
+  if (!incident.ParseFromString(std::string(data))) {
+    throw StatusNotOk{absl::InvalidArgumentError("bytes do not parse as fengqiao.v1.Incident")};
+  }
+  return incident;
+}
+
+RoutingFacts Facts(const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count,
+                   v1::Incident* incident) {
+  *incident = ParseIncident(incident_bytes);
+  return ValueOrThrow(MakeRoutingFacts(*incident, repeat_count, *r.rules));
+}
+
+}  // namespace
+
+void BindRouting(py::module_& m) {
+  m.def(
+      "incident_facts",
+      [](const std::string& path, std::shared_ptr<GridMap> map, const PyRuleSet& rules,
+         int repeat_window_days) {
+        const v1::IncidentLog log = ValueOrThrow(LoadIncidentLog(path, *map));
+        const size_t n = static_cast<size_t>(log.incidents_size());
+        RepeatDetector repeats(absl::Hours(24 * repeat_window_days));
+        Array<int32_t> area(n), party_count(n), repeat_count(n);
+        Array<uint8_t> kind(n), dispute_type(n), severity(n), channel(n), department(n), hour(n),
+            weekday(n), flags(n);
+        Array<int64_t> amount_fen(n), reported_at(n);
+        Array<uint64_t> tags(n);
+        py::list ids, grids;
+        for (size_t i = 0; i < n; ++i) {
+          const v1::Incident& incident = log.incidents(static_cast<int>(i));
+          const int repeat = ValueOrThrow(repeats.Observe(incident));
+          const RoutingFacts f = ValueOrThrow(MakeRoutingFacts(incident, repeat, *rules.rules));
+          ids.append(incident.id());
+          grids.append(incident.grid_code());
+          reported_at.mutable_at(i) = incident.reported_at().seconds();
+          area.mutable_at(i) = f.area;
+          kind.mutable_at(i) = f.kind;
+          dispute_type.mutable_at(i) = f.dispute_type;
+          severity.mutable_at(i) = f.severity;
+          channel.mutable_at(i) = f.channel;
+          department.mutable_at(i) = f.department;
+          amount_fen.mutable_at(i) = f.amount_fen;
+          party_count.mutable_at(i) = f.party_count;
+          repeat_count.mutable_at(i) = f.repeat_count;
+          hour.mutable_at(i) = f.hour;
+          weekday.mutable_at(i) = f.weekday;
+          flags.mutable_at(i) = f.flags;
+          tags.mutable_at(i) = f.tags;
+        }
+        py::dict out;
+        out["incident_id"] = ids;
+        out["grid_code"] = grids;
+        out["reported_at"] = reported_at;
+        out["area"] = area;
+        out["kind"] = kind;
+        out["dispute_type"] = dispute_type;
+        out["severity"] = severity;
+        out["channel"] = channel;
+        out["department"] = department;
+        out["amount_fen"] = amount_fen;
+        out["party_count"] = party_count;
+        out["repeat_count"] = repeat_count;
+        out["hour"] = hour;
+        out["weekday"] = weekday;
+        out["flags"] = flags;
+        out["tags"] = tags;
+        return out;
+      },
+      py::arg("path"), py::arg("grid_map"), py::arg("rules"), py::arg("repeat_window_days") = 30,
+      "Reads and validates an incident log and returns its routing facts as NumPy columns "
+      "(severity assessed, repeats counted, local hour and weekday, tag bits of `rules`).");
+
+  py::class_<PyRuleSet>(m, "RuleSet", "A compiled routing rule set bound to a grid map.")
+      .def_static(
+          "compile",
+          [](const std::string& path, std::shared_ptr<GridMap> map,
+             std::vector<std::string> known_teams) {
+            RuleSetSource source = ValueOrThrow(RuleSetSource::Load(path));
+            RuleSetOptions options;
+            options.known_teams = std::move(known_teams);
+            return PyRuleSet{map, ValueOrThrow(RuleSet::Compile(source, *map, options))};
+          },
+          py::arg("path"), py::arg("grid_map"), py::arg("known_teams") = std::vector<std::string>(),
+          "Loads (with inheritance), validates and compiles a rule file.")
+      .def_static(
+          "compile_text",
+          [](const std::string& content, const std::string& filename,
+             std::shared_ptr<GridMap> map) {
+            RuleSetSource source = ValueOrThrow(RuleSetSource::Parse(content, filename));
+            return PyRuleSet{map, ValueOrThrow(RuleSet::Compile(source, *map))};
+          },
+          py::arg("content"), py::arg("filename"), py::arg("grid_map"),
+          "Compiles a rule set held in memory.")
+      .def_static(
+          "lint",
+          [](const std::string& path, std::shared_ptr<GridMap> map) {
+            RuleSetSource source = ValueOrThrow(RuleSetSource::Load(path));
+            std::vector<std::string> out;
+            for (const RuleIssue& issue : RuleSet::Lint(source, *map))
+              out.push_back(issue.ToString());
+            return out;
+          },
+          py::arg("path"), py::arg("grid_map"), "Every finding, as a compiler prints it.")
+      .def_property_readonly("name", [](const PyRuleSet& r) { return r.rules->proto().name(); })
+      .def_property_readonly("version",
+                             [](const PyRuleSet& r) { return r.rules->proto().version(); })
+      .def_property_readonly("hash", [](const PyRuleSet& r) { return r.rules->hash(); })
+      .def_property_readonly("warnings",
+                             [](const PyRuleSet& r) {
+                               std::vector<std::string> out;
+                               for (const RuleIssue& w : r.rules->warnings())
+                                 out.push_back(w.ToString());
+                               return out;
+                             })
+      .def_property_readonly(
+          "proto", [](const PyRuleSet& r) { return ToBytes(r.rules->proto()); },
+          "The merged rule set as fengqiao.v1.RuleSet bytes.")
+      .def("rule_ids",
+           [](const PyRuleSet& r) {
+             std::vector<std::string> out;
+             for (const auto& rule : r.rules->proto().rules()) out.push_back(rule.id());
+             return out;
+           })
+      .def(
+          "rule_actions",
+          [](const PyRuleSet& r) {
+            const auto& rules = r.rules->proto().rules();
+            Array<int32_t> tier(rules.size()), department(rules.size()), force(rules.size());
+            for (int i = 0; i < rules.size(); ++i) {
+              tier.mutable_at(i) = rules[i].then().tier();
+              department.mutable_at(i) = rules[i].then().department();
+              force.mutable_at(i) = rules[i].then().target_force_type();
+            }
+            return py::make_tuple(tier, department, force);
+          },
+          "(tier, department, target force) number arrays, one entry per rule.")
+      .def("tag_bit",
+           [](const PyRuleSet& r, const std::string& tag) { return r.rules->TagBit(tag); })
+      .def(
+          "route_columns",
+          [](const PyRuleSet& r, const Array<int32_t>& area, std::optional<Array<uint8_t>> kind,
+             std::optional<Array<uint8_t>> dispute_type, std::optional<Array<uint8_t>> severity,
+             std::optional<Array<uint8_t>> channel, std::optional<Array<uint8_t>> department,
+             std::optional<Array<int64_t>> amount_fen, std::optional<Array<int32_t>> party_count,
+             std::optional<Array<int32_t>> repeat_count, std::optional<Array<uint8_t>> hour,
+             std::optional<Array<uint8_t>> weekday, std::optional<Array<uint8_t>> flags,
+             std::optional<Array<uint64_t>> tags) {
+            RoutingColumns c;
+            c.area = absl::Span<const int32_t>(area.data(), static_cast<size_t>(area.size()));
+            c.kind = View(kind);
+            c.dispute_type = View(dispute_type);
+            c.severity = View(severity);
+            c.channel = View(channel);
+            c.department = View(department);
+            c.amount_fen = View(amount_fen);
+            c.party_count = View(party_count);
+            c.repeat_count = View(repeat_count);
+            c.hour = View(hour);
+            c.weekday = View(weekday);
+            c.flags = View(flags);
+            c.tags = View(tags);
+            Array<int32_t> out(area.size());
+            absl::Span<int32_t> out_span(out.mutable_data(), static_cast<size_t>(out.size()));
+            absl::Status status;
+            {
+              py::gil_scoped_release release;  // the batch runs without the GIL
+              status = r.rules->RouteColumns(c, out_span);
+            }
+            ThrowIfError(status);
+            return out;
+          },
+          py::arg("area"), py::arg("kind") = py::none(), py::arg("dispute_type") = py::none(),
+          py::arg("severity") = py::none(), py::arg("channel") = py::none(),
+          py::arg("department") = py::none(), py::arg("amount_fen") = py::none(),
+          py::arg("party_count") = py::none(), py::arg("repeat_count") = py::none(),
+          py::arg("hour") = py::none(), py::arg("weekday") = py::none(),
+          py::arg("flags") = py::none(), py::arg("tags") = py::none(),
+          "Routes columns (NumPy arrays); returns the winning rule index per row (-1: none).")
+      .def(
+          "decide",
+          [](const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count) {
+            v1::Incident incident;
+            const RoutingFacts f = Facts(r, incident_bytes, repeat_count, &incident);
+            return ToBytes(r.rules->Decide(f, incident.id()));
+          },
+          py::arg("incident"), py::arg("repeat_count") = 0,
+          "Routes one fengqiao.v1.Incident (bytes); returns fengqiao.v1.Decision bytes.")
+      .def(
+          "explain",
+          [](const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count) {
+            v1::Incident incident;
+            const RoutingFacts f = Facts(r, incident_bytes, repeat_count, &incident);
+            return ToBytes(r.rules->Explain(f, incident.id()));
+          },
+          py::arg("incident"), py::arg("repeat_count") = 0,
+          "The decision and, per rule of the area, the first condition that failed.");
+}
+
+}  // namespace fengqiao::python

@@ -1,0 +1,63 @@
+"""Metrics from a case store as DataFrames, checked on cases written for the test."""
+
+import numpy as np
+import pytest
+
+
+def _case(fq, rules, case_id, accept_after, grid="xc-lc-c1-g1"):
+    from fengqiao.v1 import case_pb2, incident_pb2, taxonomy_pb2
+
+    t0 = 1791943200  # 2026-10-14 10:00 +08
+    incident = incident_pb2.Incident(id=case_id, grid_code=grid,
+                                     kind=incident_pb2.INCIDENT_KIND_DISPUTE,
+                                     dispute_type=taxonomy_pb2.DISPUTE_TYPE_NOISE,
+                                     channel=incident_pb2.CHANNEL_CALL_110)
+    incident.reported_at.seconds = t0
+    incident.parties.add(person_id=case_id + "-a")
+    loop = fq.CaseLoop.open(incident, fq.route(rules, incident), t0, "110")
+    for kind, after in ((case_pb2.CASE_EVENT_TYPE_ASSIGN, 10),
+                        (case_pb2.CASE_EVENT_TYPE_ACCEPT, accept_after)):
+        e = case_pb2.CaseEvent(type=kind, actor="m-1", assignee="m-1")
+        e.at.seconds = t0 + after
+        loop.record(e)
+    return loop.case
+
+
+def test_report_from_a_store_has_rates_with_their_parts(fq, rules, grid_map, tmp_path):
+    store = fq.open_case_store(tmp_path / "cases.db")
+    cases = [_case(fq, rules, "c1", 30), _case(fq, rules, "c2", 90),
+             _case(fq, rules, "c3", 40, grid="xc-qd-c1-g1")]
+    store.save([c.SerializeToString() for c in cases])
+    records = fq.metrics.records(store, grid_map)
+    assert list(records["case_id"]) == ["c1", "c2", "c3"]
+    assert list(records["accept_s"]) == [30, 90, 40]
+    table = fq.metrics.report(records, grid_map, "2026-10-01T00:00:00+08:00",
+                              "2026-11-01T00:00:00+08:00", by=["street"],
+                              as_of="2026-10-14T12:00:00+08:00")
+    assert list(table["street"]) == ["xc-lc", "xc-qd"]
+    lc = table.set_index("street").loc["xc-lc"]
+    assert lc["accept_within_1min_num"] == 1 and lc["accept_within_1min_den"] == 2
+    assert lc["accept_within_1min"] == pytest.approx(0.5)
+    assert lc["accept_seconds_p50"] == pytest.approx(60.0)  # R type 7 between 30 and 90
+    # Two hours in, nobody has resolved anything: disposal 0 of 2.
+    assert lc["disposal_rate_num"] == 0 and lc["disposal_rate_den"] == 2
+    sheet = fq.metrics.compstat(records, grid_map, "2026-10-01T00:00:00+08:00",
+                                "2026-11-01T00:00:00+08:00", by=["street"])
+    assert "xc-qd" in sheet
+
+
+def test_a_zero_baseline_is_nan_not_infinite(fq, rules, grid_map, tmp_path):
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    table = fq.metrics.report(fq.metrics.records(store, grid_map), grid_map,
+                              "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00",
+                              comparisons=["month"])
+    assert np.isnan(table["incidents_month_yoy"][0])
+    assert table["incidents_month_yoy_current"][0] == 1
+    assert table["incidents_month_yoy_baseline"][0] == 0
+
+
+def test_unknown_dimension_is_invalid_argument(fq, grid_map):
+    with pytest.raises(fq.InvalidArgument, match="unknown dimension \"province\""):
+        fq.metrics.report({"reported_at": np.zeros(1, dtype=np.int64)}, grid_map, 0, 1,
+                          by=["province"])
