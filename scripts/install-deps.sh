@@ -10,7 +10,7 @@ PACKAGES=(
   libs2-dev libre2-dev libsqlite3-dev
   python3 python3-dev python3-pytest python3-protobuf python3-pandas python3-numpy
   python3-hypothesis python3-dask python3-distributed python3-matplotlib
-  tzdata
+  tzdata fonts-wqy-microhei
 )
 
 missing=()

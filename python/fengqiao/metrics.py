@@ -22,32 +22,58 @@ def _seconds(t):
     return pd.Timestamp(t).timestamp()
 
 
+_COLUMNS = ("reported_at", "area", "kind", "dispute_type", "department", "channel", "tier",
+            "force", "flags", "assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
+
+
+def _columns(frame):
+    return {name: np.asarray(frame[name]) for name in _COLUMNS if name in frame}
+
+
+def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
+                time_zone="Asia/Shanghai"):
+    """An empty ``fengqiao._core.Metrics``: ``add_columns``, ``merge``, ``to_bytes`` /
+    ``merge_bytes`` (partials across processes), ``report``."""
+    return _core.Metrics(
+        grid_map, _seconds(start), _seconds(end), list(by), list(comparisons),
+        None if as_of is None else _seconds(as_of),
+        None if baseline is None else (_seconds(baseline[0]), _seconds(baseline[1])),
+        time_zone)
+
+
+def partial(frame, grid_map, start, end, **options):
+    """The partial result over one piece of the records, as bytes that merge (see
+    :func:`merge_partials`); what a Dask task returns."""
+    metrics = accumulator(grid_map, start, end, **options)
+    metrics.add_columns(_columns(frame))
+    return metrics.to_bytes()
+
+
+def merge_partials(partials, grid_map, start, end, **options):
+    """Merges partial results (bytes from :func:`partial`) into one ``MetricsReport``; equal to
+    the report over all the records at once."""
+    metrics = accumulator(grid_map, start, end, **options)
+    for data in partials:
+        metrics.merge_bytes(data)
+    report = metrics_pb2.MetricsReport()
+    report.ParseFromString(metrics.report())
+    return report
+
+
 def report_proto(frame, grid_map, start, end, by=(), comparisons=(), as_of=None,
                  baseline=None, time_zone="Asia/Shanghai"):
     """One pass over a records DataFrame (or dict of arrays); returns the
     ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
     seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
-    columns = {name: np.asarray(frame[name]) for name in
-               ("reported_at", "area", "kind", "dispute_type", "department", "channel", "tier",
-                "force", "flags", "assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
-               if name in frame}
-    data = _core.metrics_report(
-        grid_map, columns, _seconds(start), _seconds(end), list(by), list(comparisons),
-        None if as_of is None else _seconds(as_of),
-        None if baseline is None else (_seconds(baseline[0]), _seconds(baseline[1])),
-        time_zone)
+    metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone)
+    metrics.add_columns(_columns(frame))
     report = metrics_pb2.MetricsReport()
-    report.ParseFromString(data)
+    report.ParseFromString(metrics.report())
     return report
 
 
-def report(frame, grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
-           time_zone="Asia/Shanghai"):
-    """Like :func:`report_proto`, as a DataFrame: one row per group, the group's dimensions as
-    columns, then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
-    ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
-    NaN for a zero baseline)."""
-    proto = report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone)
+def report_frame(proto):
+    """A ``MetricsReport`` as a DataFrame (see :func:`report`)."""
     rows = []
     for g in proto.groups:
         row = {d: g.key[d] for d in proto.group_by}
@@ -67,6 +93,16 @@ def report(frame, grid_map, start, end, by=(), comparisons=(), as_of=None, basel
             row[f"{key}_baseline"] = c.baseline
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def report(frame, grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
+           time_zone="Asia/Shanghai"):
+    """Like :func:`report_proto`, as a DataFrame: one row per group, the group's dimensions as
+    columns, then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
+    ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
+    NaN for a zero baseline)."""
+    return report_frame(
+        report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone))
 
 
 def compstat(frame, grid_map, start, end, by=(), comparisons=("month", "28_days")):

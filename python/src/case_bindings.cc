@@ -43,6 +43,77 @@ PeriodKind PeriodFromName(const std::string& name) {
                    "\"; periods are week_to_date, 28_days, month, quarter, year_to_date"))};
 }
 
+MetricsOptions BuildOptions(double period_start, double period_end,
+                            const std::vector<std::string>& group_by,
+                            const std::vector<std::string>& comparisons,
+                            std::optional<double> as_of,
+                            std::optional<std::pair<double, double>> baseline,
+                            const std::string& time_zone) {
+  MetricsOptions options;
+  options.period_start = Seconds(period_start);
+  options.period_end = Seconds(period_end);
+  for (const std::string& d : group_by) options.group_by.push_back(DimensionFromName(d));
+  for (const std::string& p : comparisons) options.comparisons.push_back(PeriodFromName(p));
+  if (as_of) options.as_of = Seconds(*as_of);
+  if (baseline) {
+    options.baseline = std::make_pair(Seconds(baseline->first), Seconds(baseline->second));
+  }
+  options.time_zone = time_zone;
+  return options;
+}
+
+// The NumPy arrays of a records dict, converted to the dtypes CaseRecordColumns reads and kept
+// alive while their view is in use.
+struct ColumnArrays {
+  template <typename T>
+  static std::optional<Array<T>> Get(const py::dict& d, const char* name) {
+    if (!d.contains(name) || d[name].is_none()) return std::nullopt;
+    return Array<T>::ensure(d[name]);
+  }
+  explicit ColumnArrays(const py::dict& d)
+      : reported_at(Get<int64_t>(d, "reported_at")),
+        area(Get<int32_t>(d, "area")),
+        kind(Get<uint8_t>(d, "kind")),
+        dispute_type(Get<uint8_t>(d, "dispute_type")),
+        department(Get<uint8_t>(d, "department")),
+        channel(Get<uint8_t>(d, "channel")),
+        tier(Get<uint8_t>(d, "tier")),
+        force(Get<uint8_t>(d, "force")),
+        flags(Get<uint32_t>(d, "flags")),
+        assign_s(Get<int32_t>(d, "assign_s")),
+        accept_s(Get<int32_t>(d, "accept_s")),
+        contact_s(Get<int32_t>(d, "contact_s")),
+        arrival_s(Get<int32_t>(d, "arrival_s")),
+        resolve_s(Get<int32_t>(d, "resolve_s")) {
+    if (!reported_at.has_value()) {
+      throw StatusNotOk{absl::InvalidArgumentError("metrics columns: reported_at is required")};
+    }
+  }
+  CaseRecordColumns View() const {
+    CaseRecordColumns c;
+    c.reported_at = python::View(reported_at);
+    c.area = python::View(area);
+    c.kind = python::View(kind);
+    c.dispute_type = python::View(dispute_type);
+    c.department = python::View(department);
+    c.channel = python::View(channel);
+    c.tier = python::View(tier);
+    c.force = python::View(force);
+    c.flags = python::View(flags);
+    c.assign_s = python::View(assign_s);
+    c.accept_s = python::View(accept_s);
+    c.contact_s = python::View(contact_s);
+    c.arrival_s = python::View(arrival_s);
+    c.resolve_s = python::View(resolve_s);
+    return c;
+  }
+  std::optional<Array<int64_t>> reported_at;
+  std::optional<Array<int32_t>> area;
+  std::optional<Array<uint8_t>> kind, dispute_type, department, channel, tier, force;
+  std::optional<Array<uint32_t>> flags;
+  std::optional<Array<int32_t>> assign_s, accept_s, contact_s, arrival_s, resolve_s;
+};
+
 }  // namespace
 
 void BindCases(py::module_& m) {
@@ -189,76 +260,50 @@ void BindCases(py::module_& m) {
       py::arg("store"), py::arg("grid_map"),
       "Every stored case as metrics records, in report order: a dict of NumPy columns.");
 
-  m.def(
-      "metrics_report",
-      [](std::shared_ptr<GridMap> map, const py::dict& columns, double period_start,
-         double period_end, const std::vector<std::string>& group_by,
-         const std::vector<std::string>& comparisons, std::optional<double> as_of,
-         std::optional<std::pair<double, double>> baseline, const std::string& time_zone) {
-        MetricsOptions options;
-        options.period_start = Seconds(period_start);
-        options.period_end = Seconds(period_end);
-        for (const std::string& d : group_by) options.group_by.push_back(DimensionFromName(d));
-        for (const std::string& p : comparisons) options.comparisons.push_back(PeriodFromName(p));
-        if (as_of) options.as_of = Seconds(*as_of);
-        if (baseline)
-          options.baseline = std::make_pair(Seconds(baseline->first), Seconds(baseline->second));
-        options.time_zone = time_zone;
-        auto metrics = ValueOrThrow(CaseMetrics::Create(*map, options));
-        auto get = [&](const char* name) -> py::object {
-          return columns.contains(name) ? py::object(columns[name]) : py::none();
-        };
-        auto cast_opt = [&](const char* name, auto tag) {
-          using T = decltype(tag);
-          py::object o = get(name);
-          return o.is_none() ? std::optional<Array<T>>()
-                             : std::optional<Array<T>>(Array<T>::ensure(o));
-        };
-        const auto reported_at = cast_opt("reported_at", int64_t{});
-        if (!reported_at.has_value() || !reported_at->ptr()) {
-          throw StatusNotOk{absl::InvalidArgumentError("metrics columns: reported_at is required")};
-        }
-        const auto area = cast_opt("area", int32_t{});
-        const auto kind = cast_opt("kind", uint8_t{});
-        const auto dispute_type = cast_opt("dispute_type", uint8_t{});
-        const auto department = cast_opt("department", uint8_t{});
-        const auto channel = cast_opt("channel", uint8_t{});
-        const auto tier = cast_opt("tier", uint8_t{});
-        const auto force = cast_opt("force", uint8_t{});
-        const auto flags = cast_opt("flags", uint32_t{});
-        const auto assign_s = cast_opt("assign_s", int32_t{});
-        const auto accept_s = cast_opt("accept_s", int32_t{});
-        const auto contact_s = cast_opt("contact_s", int32_t{});
-        const auto arrival_s = cast_opt("arrival_s", int32_t{});
-        const auto resolve_s = cast_opt("resolve_s", int32_t{});
-        CaseRecordColumns c;
-        c.reported_at = View(reported_at);
-        c.area = View(area);
-        c.kind = View(kind);
-        c.dispute_type = View(dispute_type);
-        c.department = View(department);
-        c.channel = View(channel);
-        c.tier = View(tier);
-        c.force = View(force);
-        c.flags = View(flags);
-        c.assign_s = View(assign_s);
-        c.accept_s = View(accept_s);
-        c.contact_s = View(contact_s);
-        c.arrival_s = View(arrival_s);
-        c.resolve_s = View(resolve_s);
-        absl::Status status;
-        {
-          py::gil_scoped_release release;
-          status = metrics->AddColumns(c);
-        }
-        ThrowIfError(status);
-        return ToBytes(metrics->Report());
-      },
-      py::arg("grid_map"), py::arg("columns"), py::arg("period_start"), py::arg("period_end"),
-      py::arg("group_by") = std::vector<std::string>(),
-      py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
-      py::arg("baseline") = py::none(), py::arg("time_zone") = "Asia/Shanghai",
-      "One pass over record columns; returns fengqiao.v1.MetricsReport bytes.");
+  py::class_<CaseMetrics>(m, "Metrics",
+                          "One pass of metrics over record columns; partials merge, also as bytes.")
+      .def(py::init([](std::shared_ptr<GridMap> map, double period_start, double period_end,
+                       const std::vector<std::string>& group_by,
+                       const std::vector<std::string>& comparisons, std::optional<double> as_of,
+                       std::optional<std::pair<double, double>> baseline,
+                       const std::string& time_zone) {
+             return ValueOrThrow(
+                 CaseMetrics::Create(*map, BuildOptions(period_start, period_end, group_by,
+                                                        comparisons, as_of, baseline, time_zone)));
+           }),
+           py::keep_alive<1, 2>(), py::arg("grid_map"), py::arg("period_start"),
+           py::arg("period_end"), py::arg("group_by") = std::vector<std::string>(),
+           py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
+           py::arg("baseline") = py::none(), py::arg("time_zone") = "Asia/Shanghai")
+      .def(
+          "add_columns",
+          [](CaseMetrics& metrics, const py::dict& columns) {
+            const ColumnArrays arrays(columns);
+            const CaseRecordColumns c = arrays.View();
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              status = metrics.AddColumns(c);
+            }
+            ThrowIfError(status);
+          },
+          py::arg("columns"), "Adds records given as a dict of NumPy columns.")
+      .def(
+          "merge", [](CaseMetrics& a, const CaseMetrics& b) { ThrowIfError(a.Merge(b)); },
+          py::arg("other"))
+      .def(
+          "to_bytes", [](const CaseMetrics& m) { return py::bytes(m.SerializePartial()); },
+          "The partial result as bytes (to send to another process).")
+      .def(
+          "merge_bytes",
+          [](CaseMetrics& m, const py::bytes& data) {
+            ThrowIfError(m.MergeSerialized(std::string(data)));
+          },
+          py::arg("data"), "Merges a partial result made by to_bytes.")
+      .def(
+          "report", [](const CaseMetrics& m) { return ToBytes(m.Report()); },
+          "fengqiao.v1.MetricsReport bytes.")
+      .def_property_readonly("group_count", &CaseMetrics::group_count);
 
   m.def(
       "format_compstat",

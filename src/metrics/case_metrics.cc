@@ -1,6 +1,7 @@
 #include "fengqiao/metrics/case_metrics.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -419,6 +420,96 @@ absl::Status CaseMetrics::Merge(const CaseMetrics& other) {
 
 namespace {
 
+void PutI(std::string* out, int64_t v) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
+bool GetI(std::string_view* in, int64_t* v) {
+  if (in->size() < sizeof *v) return false;
+  std::memcpy(v, in->data(), sizeof *v);
+  in->remove_prefix(sizeof *v);
+  return true;
+}
+
+// Every integer counter of a group, in one fixed order, for SerializePartial.
+template <typename G, typename F>
+void ForEachCounter(G& g, F f) {
+  for (auto* v : {&g.records, &g.police, &g.non_police, &g.disputes, &g.criminal, &g.cancelled,
+                  &g.disposed, &g.med_started, &g.med_succeeded, &g.revisited, &g.satisfied,
+                  &g.reopened, &g.civil_to_criminal, &g.base_divert_n, &g.base_divert_sum,
+                  &g.base_resolve_n, &g.base_resolve_sum}) {
+    f(*v);
+  }
+  for (auto* t : {&g.arrival, &g.accept, &g.contact, &g.on_site}) {
+    f(t->on_time);
+    f(t->late);
+    for (auto& e : t->excluded) f(e);
+  }
+  for (auto& m : g.missing) f(m);
+  for (auto& p : g.periods) {
+    for (auto& v : p) f(v);
+  }
+}
+
+}  // namespace
+
+std::string CaseMetrics::Fingerprint() const {
+  std::string f = absl::StrCat(map_.proto().name(), "|", map_.size(), "|", start_s_, "|", end_s_,
+                               "|", as_of_s_, "|", baseline_start_s_, "|", baseline_end_s_, "|",
+                               options_.arrival_seconds, ",", options_.accept_seconds, ",",
+                               options_.contact_seconds, ",", options_.on_site_seconds, "|");
+  for (Dimension d : options_.group_by) absl::StrAppend(&f, DimensionName(d), ",");
+  for (const auto& b : window_bounds_) absl::StrAppend(&f, "|", absl::StrJoin(b, ","));
+  return f;
+}
+
+std::string CaseMetrics::SerializePartial() const {
+  std::string out = "FQM1";
+  const std::string fingerprint = Fingerprint();
+  PutI(&out, static_cast<int64_t>(fingerprint.size()));
+  out += fingerprint;
+  PutI(&out, static_cast<int64_t>(groups_.size()));
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    PutI(&out, static_cast<int64_t>(keys_[i]));
+    Group& g = *groups_[i];
+    ForEachCounter(g, [&](int64_t& v) { PutI(&out, v); });
+    for (const DurationSketch& s : g.durations) s.AppendTo(&out);
+  }
+  return out;
+}
+
+absl::Status CaseMetrics::MergeSerialized(std::string_view data) {
+  const auto bad = [] {
+    return absl::DataLossError("metrics: partial result bytes are malformed");
+  };
+  if (data.substr(0, 4) != "FQM1") return bad();
+  data.remove_prefix(4);
+  int64_t n = 0;
+  if (!GetI(&data, &n) || n < 0 || static_cast<size_t>(n) > data.size()) return bad();
+  if (data.substr(0, n) != Fingerprint()) {
+    return absl::InvalidArgumentError(
+        "metrics: cannot merge partial results computed with different options or maps");
+  }
+  data.remove_prefix(n);
+  int64_t groups = 0;
+  if (!GetI(&data, &groups) || groups < 0) return bad();
+  // Parse everything first; merge only a whole, well-formed partial.
+  std::vector<std::pair<uint64_t, Group>> parsed;
+  for (int64_t i = 0; i < groups; ++i) {
+    int64_t key = 0;
+    if (!GetI(&data, &key)) return bad();
+    Group g;
+    g.periods.assign(windows_.size(), {0, 0, 0});
+    bool ok = true;
+    ForEachCounter(g, [&](int64_t& v) { ok = ok && GetI(&data, &v); });
+    for (DurationSketch& s : g.durations) ok = ok && s.ReadFrom(&data);
+    if (!ok) return bad();
+    parsed.emplace_back(static_cast<uint64_t>(key), std::move(g));
+  }
+  if (!data.empty()) return bad();
+  for (auto& [key, g] : parsed) GroupFor(key).Merge(g);
+  return absl::OkStatus();
+}
+
+namespace {
+
 void AddRate(v1::MetricsGroup* g, const char* name, int64_t num, int64_t den,
              std::initializer_list<std::pair<const char*, int64_t>> excluded = {}) {
   v1::Rate* r = g->add_rates();
@@ -466,7 +557,9 @@ std::string AreaLabel(const GridMap& map, uint64_t code) {
 
 std::string CategoryLabel(uint64_t code) {
   if (code >= 400) return std::string(DepartmentName(static_cast<v1::Department>(code - 400)));
-  if (code >= 100) return std::string(DisputeTypeName(static_cast<v1::DisputeType>(code - 100)));
+  if (code >= 100) {
+    return absl::StrCat("dispute: ", DisputeTypeName(static_cast<v1::DisputeType>(code - 100)));
+  }
   return std::string(IncidentKindName(static_cast<v1::IncidentKind>(code)));
 }
 

@@ -402,6 +402,12 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
   ASSERT_OK_AND_ASSIGN(auto a, CaseMetrics::Create(*map_, options));
   ASSERT_OK_AND_ASSIGN(auto b, CaseMetrics::Create(*map_, other));
   EXPECT_THAT(a->Merge(*b), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different")));
+  EXPECT_THAT(a->MergeSerialized(b->SerializePartial()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different")));
+  std::string truncated = a->SerializePartial();
+  truncated.pop_back();
+  EXPECT_THAT(a->MergeSerialized(truncated), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+  EXPECT_THAT(a->MergeSerialized("garbage"), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
 }  // namespace

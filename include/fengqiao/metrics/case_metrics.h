@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -117,6 +118,13 @@ class CaseMetrics {
   // they differ.
   absl::Status Merge(const CaseMetrics& other);
 
+  // The partial result as bytes (counters and sketches of every group, with a fingerprint of the
+  // options), to send between processes (e.g. Dask workers).
+  std::string SerializePartial() const;
+  // Merges bytes from SerializePartial. InvalidArgument when computed with other options or map,
+  // DataLoss when the bytes are malformed; nothing is merged then.
+  absl::Status MergeSerialized(std::string_view data);
+
   // The report: one group per key seen, in key order.
   v1::MetricsReport Report() const;
 
@@ -127,6 +135,7 @@ class CaseMetrics {
  private:
   CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz);
   uint64_t KeyOf(const CaseRecord& r) const;
+  std::string Fingerprint() const;
   Group& GroupFor(uint64_t key);
 
   const GridMap& map_;

@@ -15,6 +15,8 @@
 #define FENGQIAO_METRICS_DURATION_SKETCH_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace fengqiao {
@@ -38,6 +40,11 @@ class DurationSketch {
   double Quantile(double q) const;
 
   bool operator==(const DurationSketch& other) const;
+
+  // A compact binary form, for partial results that travel between processes.
+  void AppendTo(std::string* out) const;
+  // Reads what AppendTo wrote from the front of `in`, advancing it; false when malformed.
+  bool ReadFrom(std::string_view* in);
 
  private:
   void Fold();
