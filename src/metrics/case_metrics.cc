@@ -13,6 +13,7 @@
 #include "internal/columns.h"
 #include "internal/status_macros.h"
 #include "internal/time_util.h"
+#include "metrics/internal/wire.h"
 
 namespace fengqiao {
 
@@ -420,13 +421,8 @@ absl::Status CaseMetrics::Merge(const CaseMetrics& other) {
 
 namespace {
 
-void PutI(std::string* out, int64_t v) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
-bool GetI(std::string_view* in, int64_t* v) {
-  if (in->size() < sizeof *v) return false;
-  std::memcpy(v, in->data(), sizeof *v);
-  in->remove_prefix(sizeof *v);
-  return true;
-}
+using metrics_internal::GetInt;
+using metrics_internal::PutInt;
 
 // Every integer counter of a group, in one fixed order, for SerializePartial.
 template <typename G, typename F>
@@ -463,13 +459,13 @@ std::string CaseMetrics::Fingerprint() const {
 std::string CaseMetrics::SerializePartial() const {
   std::string out = "FQM1";
   const std::string fingerprint = Fingerprint();
-  PutI(&out, static_cast<int64_t>(fingerprint.size()));
+  PutInt(&out, static_cast<int64_t>(fingerprint.size()));
   out += fingerprint;
-  PutI(&out, static_cast<int64_t>(groups_.size()));
+  PutInt(&out, static_cast<int64_t>(groups_.size()));
   for (size_t i = 0; i < groups_.size(); ++i) {
-    PutI(&out, static_cast<int64_t>(keys_[i]));
+    PutInt(&out, static_cast<int64_t>(keys_[i]));
     Group& g = *groups_[i];
-    ForEachCounter(g, [&](int64_t& v) { PutI(&out, v); });
+    ForEachCounter(g, [&](int64_t& v) { PutInt(&out, v); });
     for (const DurationSketch& s : g.durations) s.AppendTo(&out);
   }
   return out;
@@ -482,23 +478,23 @@ absl::Status CaseMetrics::MergeSerialized(std::string_view data) {
   if (data.substr(0, 4) != "FQM1") return bad();
   data.remove_prefix(4);
   int64_t n = 0;
-  if (!GetI(&data, &n) || n < 0 || static_cast<size_t>(n) > data.size()) return bad();
+  if (!GetInt(&data, &n) || n < 0 || static_cast<size_t>(n) > data.size()) return bad();
   if (data.substr(0, n) != Fingerprint()) {
     return absl::InvalidArgumentError(
         "metrics: cannot merge partial results computed with different options or maps");
   }
   data.remove_prefix(n);
   int64_t groups = 0;
-  if (!GetI(&data, &groups) || groups < 0) return bad();
+  if (!GetInt(&data, &groups) || groups < 0) return bad();
   // Parse everything first; merge only a whole, well-formed partial.
   std::vector<std::pair<uint64_t, Group>> parsed;
   for (int64_t i = 0; i < groups; ++i) {
     int64_t key = 0;
-    if (!GetI(&data, &key)) return bad();
+    if (!GetInt(&data, &key)) return bad();
     Group g;
     g.periods.assign(windows_.size(), {0, 0, 0});
     bool ok = true;
-    ForEachCounter(g, [&](int64_t& v) { ok = ok && GetI(&data, &v); });
+    ForEachCounter(g, [&](int64_t& v) { ok = ok && GetInt(&data, &v); });
     for (DurationSketch& s : g.durations) ok = ok && s.ReadFrom(&data);
     if (!ok) return bad();
     parsed.emplace_back(static_cast<uint64_t>(key), std::move(g));

@@ -1,5 +1,7 @@
 #include "fengqiao/metrics/duration_sketch.h"
 
+#include "metrics/internal/wire.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -105,53 +107,47 @@ double DurationSketch::Quantile(double q) const {
   return a + (b - a) * (h - lo);
 }
 
-namespace {
-void Put(std::string* out, int64_t v) { out->append(reinterpret_cast<const char*>(&v), sizeof v); }
-bool Get(std::string_view* in, int64_t* v) {
-  if (in->size() < sizeof *v) return false;
-  std::memcpy(v, in->data(), sizeof *v);
-  in->remove_prefix(sizeof *v);
-  return true;
-}
-}  // namespace
+using metrics_internal::GetInt;
+using metrics_internal::PutInt;
 
 void DurationSketch::AppendTo(std::string* out) const {
-  Put(out, count_);
-  Put(out, sum_);
-  Put(out, folded_ ? 1 : 0);
+  PutInt(out, count_);
+  PutInt(out, sum_);
+  PutInt(out, folded_ ? 1 : 0);
   if (!folded_) {
-    Put(out, static_cast<int64_t>(samples_.size()));
-    for (int64_t v : samples_) Put(out, v);
+    PutInt(out, static_cast<int64_t>(samples_.size()));
+    for (int64_t v : samples_) PutInt(out, v);
   } else {
-    Put(out, offset_);
-    Put(out, static_cast<int64_t>(buckets_.size()));
-    for (uint32_t b : buckets_) Put(out, b);
+    PutInt(out, offset_);
+    PutInt(out, static_cast<int64_t>(buckets_.size()));
+    for (uint32_t b : buckets_) PutInt(out, b);
   }
 }
 
 bool DurationSketch::ReadFrom(std::string_view* in) {
   int64_t folded = 0, n = 0;
-  if (!Get(in, &count_) || !Get(in, &sum_) || !Get(in, &folded) || count_ < 0) return false;
+  if (!GetInt(in, &count_) || !GetInt(in, &sum_) || !GetInt(in, &folded) || count_ < 0)
+    return false;
   folded_ = folded != 0;
   samples_.clear();
   buckets_.clear();
   sorted_ = false;
   if (!folded_) {
-    if (!Get(in, &n) || n < 0 || n > kExactLimit || n != count_) return false;
+    if (!GetInt(in, &n) || n < 0 || n > kExactLimit || n != count_) return false;
     for (int64_t i = 0; i < n; ++i) {
       int64_t v;
-      if (!Get(in, &v)) return false;
+      if (!GetInt(in, &v)) return false;
       samples_.push_back(v);
     }
     return true;
   }
   int64_t offset = 0;
-  if (!Get(in, &offset) || !Get(in, &n) || n < 0 || n > (1 << 16)) return false;
+  if (!GetInt(in, &offset) || !GetInt(in, &n) || n < 0 || n > (1 << 16)) return false;
   offset_ = static_cast<int>(offset);
   int64_t total = 0;
   for (int64_t i = 0; i < n; ++i) {
     int64_t v;
-    if (!Get(in, &v) || v < 0) return false;
+    if (!GetInt(in, &v) || v < 0) return false;
     buckets_.push_back(static_cast<uint32_t>(v));
     total += v;
   }
