@@ -95,12 +95,25 @@ def report_frame(proto):
     return pd.DataFrame(rows)
 
 
-def report(frame, grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
-           time_zone="Asia/Shanghai"):
+def months_spanned(frame, time_zone="Asia/Shanghai"):
+    """(start, end) of the calendar months the records' report times span, in ``time_zone``."""
+    when = pd.to_datetime(pd.Series(frame["reported_at"]), unit="s", utc=True).dt.tz_convert(
+        time_zone)
+    first = when.min().normalize().replace(day=1)
+    last = when.max().normalize().replace(day=1) + pd.offsets.MonthBegin(1)
+    return first.timestamp(), last.timestamp()
+
+
+def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=None,
+           baseline=None, time_zone="Asia/Shanghai"):
     """Like :func:`report_proto`, as a DataFrame: one row per group, the group's dimensions as
     columns, then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
     ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
-    NaN for a zero baseline)."""
+    NaN for a zero baseline). Without ``start``/``end``, the calendar months the records span."""
+    if start is None or end is None:
+        span = months_spanned(frame, time_zone)
+        start = span[0] if start is None else start
+        end = span[1] if end is None else end
     return report_frame(
         report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone))
 

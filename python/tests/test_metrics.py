@@ -57,6 +57,18 @@ def test_a_zero_baseline_is_nan_not_infinite(fq, rules, grid_map, tmp_path):
     assert table["incidents_month_yoy_baseline"][0] == 0
 
 
+def test_report_defaults_to_the_months_the_records_span(fq, rules, grid_map, tmp_path):
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    records = fq.metrics.records(store, grid_map)
+    start, end = fq.metrics.months_spanned(records)
+    assert start == 1790784000  # 2026-10-01 00:00 +08
+    assert end == 1793462400    # 2026-11-01 00:00 +08
+    table = fq.metrics.report(records, grid_map, by=["category"])
+    assert table["category"][0] == "dispute: noise (噪音)"
+    assert table["non_police_share_den"][0] == 1
+
+
 def test_unknown_dimension_is_invalid_argument(fq, grid_map):
     with pytest.raises(fq.InvalidArgument, match="unknown dimension \"province\""):
         fq.metrics.report({"reported_at": np.zeros(1, dtype=np.int64)}, grid_map, 0, 1,
