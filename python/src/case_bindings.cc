@@ -149,8 +149,9 @@ void BindCases(py::module_& m) {
             return out;
           },
           py::arg("now"), "Deadlines due before now and not met (fengqiao.v1.Deadline bytes).")
-      .def_property_readonly("state",
-                             [](const CaseLoop& l) { return static_cast<int>(l.state().state); })
+      .def_property_readonly(
+          "state", [](const CaseLoop& l) { return static_cast<int>(l.state().state); },
+          "The case's state (fengqiao.v1.CaseState number).")
       .def_property_readonly(
           "proto", [](const CaseLoop& l) { return ToBytes(l.proto()); },
           "The case as fengqiao.v1.Case bytes.");
@@ -158,7 +159,7 @@ void BindCases(py::module_& m) {
   py::class_<SqliteCaseStore>(m, "SqliteCaseStore", "The embedded SQLite case store.")
       .def_static(
           "open", [](const std::string& path) { return ValueOrThrow(SqliteCaseStore::Open(path)); },
-          py::arg("path"))
+          py::arg("path"), "Opens (creating if needed) the store at path.")
       .def(
           "save",
           [](SqliteCaseStore& s, const std::vector<py::bytes>& cases) {
@@ -180,7 +181,7 @@ void BindCases(py::module_& m) {
           [](const SqliteCaseStore& s, const std::string& id) {
             return ToBytes(ValueOrThrow(s.Get(id)));
           },
-          py::arg("case_id"))
+          py::arg("case_id"), "The case with its log, as fengqiao.v1.Case bytes.")
       .def(
           "find",
           [](const SqliteCaseStore& s, std::optional<int> state, const std::string& grid,
@@ -198,8 +199,12 @@ void BindCases(py::module_& m) {
           py::arg("state") = py::none(), py::arg("grid") = "", py::arg("tier") = py::none(),
           py::arg("assignee") = "", py::arg("overdue_at") = py::none(), py::arg("limit") = 0,
           "Ids of the cases selected, ascending.")
-      .def("count_cases", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountCases()); })
-      .def("count_events", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountEvents()); });
+      .def(
+          "count_cases", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountCases()); },
+          "Number of cases stored.")
+      .def(
+          "count_events", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountEvents()); },
+          "Number of events stored.");
 
   m.def(
       "records_from_store",
@@ -290,7 +295,7 @@ void BindCases(py::module_& m) {
           py::arg("columns"), "Adds records given as a dict of NumPy columns.")
       .def(
           "merge", [](CaseMetrics& a, const CaseMetrics& b) { ThrowIfError(a.Merge(b)); },
-          py::arg("other"))
+          py::arg("other"), "Adds another partial computed with the same options.")
       .def(
           "to_bytes", [](const CaseMetrics& m) { return py::bytes(m.SerializePartial()); },
           "The partial result as bytes (to send to another process).")
@@ -303,7 +308,7 @@ void BindCases(py::module_& m) {
       .def(
           "report", [](const CaseMetrics& m) { return ToBytes(m.Report()); },
           "fengqiao.v1.MetricsReport bytes.")
-      .def_property_readonly("group_count", &CaseMetrics::group_count);
+      .def_property_readonly("group_count", &CaseMetrics::group_count, "Groups seen so far.");
 
   m.def(
       "format_compstat",

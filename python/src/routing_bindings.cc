@@ -117,26 +117,34 @@ void BindRouting(py::module_& m) {
             return out;
           },
           py::arg("path"), py::arg("grid_map"), "Every finding, as a compiler prints it.")
-      .def_property_readonly("name", [](const PyRuleSet& r) { return r.rules->proto().name(); })
-      .def_property_readonly("version",
-                             [](const PyRuleSet& r) { return r.rules->proto().version(); })
-      .def_property_readonly("hash", [](const PyRuleSet& r) { return r.rules->hash(); })
-      .def_property_readonly("warnings",
-                             [](const PyRuleSet& r) {
-                               std::vector<std::string> out;
-                               for (const RuleIssue& w : r.rules->warnings())
-                                 out.push_back(w.ToString());
-                               return out;
-                             })
+      .def_property_readonly(
+          "name", [](const PyRuleSet& r) { return r.rules->proto().name(); },
+          "Name of the rule set.")
+      .def_property_readonly(
+          "version", [](const PyRuleSet& r) { return r.rules->proto().version(); },
+          "Version label, stored with every decision.")
+      .def_property_readonly(
+          "hash", [](const PyRuleSet& r) { return r.rules->hash(); },
+          "Content hash (16 hex digits) stored with every decision.")
+      .def_property_readonly(
+          "warnings",
+          [](const PyRuleSet& r) {
+            std::vector<std::string> out;
+            for (const RuleIssue& w : r.rules->warnings()) out.push_back(w.ToString());
+            return out;
+          },
+          "Lint warnings (gaps, empty ranges) as compiler-style lines.")
       .def_property_readonly(
           "proto", [](const PyRuleSet& r) { return ToBytes(r.rules->proto()); },
           "The merged rule set as fengqiao.v1.RuleSet bytes.")
-      .def("rule_ids",
-           [](const PyRuleSet& r) {
-             std::vector<std::string> out;
-             for (const auto& rule : r.rules->proto().rules()) out.push_back(rule.id());
-             return out;
-           })
+      .def(
+          "rule_ids",
+          [](const PyRuleSet& r) {
+            std::vector<std::string> out;
+            for (const auto& rule : r.rules->proto().rules()) out.push_back(rule.id());
+            return out;
+          },
+          "Rule ids in file order (route_columns returns indices into this list).")
       .def(
           "rule_actions",
           [](const PyRuleSet& r) {
@@ -150,8 +158,10 @@ void BindRouting(py::module_& m) {
             return py::make_tuple(tier, department, force);
           },
           "(tier, department, target force) number arrays, one entry per rule.")
-      .def("tag_bit",
-           [](const PyRuleSet& r, const std::string& tag) { return r.rules->TagBit(tag); })
+      .def(
+          "tag_bit",
+          [](const PyRuleSet& r, const std::string& tag) { return r.rules->TagBit(tag); },
+          py::arg("tag"), "Bit of a tag in the tags column; 0 when no rule tests it.")
       .def(
           "route_columns",
           [](const PyRuleSet& r, const Array<int32_t>& area, std::optional<Array<uint8_t>> kind,
