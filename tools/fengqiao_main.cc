@@ -41,6 +41,7 @@
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/version.h"
 #include "fmt/core.h"
+#include "src/internal/text.h"
 #include "tools/month_simulation.h"
 
 namespace {
@@ -78,7 +79,8 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [key, n] : rows) {
-    fmt::print("    {:<34} {:>6}  {:5.1f}%\n", Sv(name(key)), n, Pct(n, total));
+    fmt::print("    {} {:>6}  {:5.1f}%\n", fengqiao::internal::PadRight(Sv(name(key)), 34), n,
+               Pct(n, total));
   }
 }
 
@@ -123,7 +125,8 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
   fmt::print(
       "  (8min: on site within 8 minutes, open overdue cases counted late; acc1m: accepted "
       "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
-      "to resolve; month/28 days 同比 yoy and 环比 pop of incident counts, n/a(N/0) when the "
+      "to resolve; month / 28_da(ys): change of incident counts, yoy 同比 and pop 环比, n/a(N/0) "
+      "when the "
       "baseline is zero)\n");
   return absl::OkStatus();
 }
@@ -211,8 +214,8 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       continue;
     }
     const fengqiao::v1::BaseRegister r = *grid_map.RollUp(area.code());
-    fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}\n", area.name(), r.standard_addresses(),
-               r.actual_residents(), r.actual_housing(), r.actual_units());
+    fmt::print("  {} {:>10} {:>10} {:>10} {:>8}\n", fengqiao::internal::PadRight(area.name(), 14),
+               r.standard_addresses(), r.actual_residents(), r.actual_housing(), r.actual_units());
   }
 
   // Forces (1+4+N).
@@ -291,15 +294,18 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
     if (!list.ok()) return Fail(list.status());
     if (list->candidates.empty()) {
-      fmt::print("  {} {:<26} nobody available\n", incident.id(),
-                 Sv(fengqiao::DisputeTypeName(incident.dispute_type())));
+      fmt::print(
+          "  {} {} nobody available\n", incident.id(),
+          fengqiao::internal::PadRight(Sv(fengqiao::DisputeTypeName(incident.dispute_type())), 26));
       continue;
     }
     const auto& best = list->candidates.front();
     const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
-    fmt::print("  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
-               Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(), m->name(),
-               Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
+    fmt::print(
+        "  {} {} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
+        fengqiao::internal::PadRight(Sv(fengqiao::DisputeTypeName(incident.dispute_type())), 26),
+        m->id(), m->name(), Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(),
+        100 * best.load());
   }
 
   // Routing the month with the district's rule set.

@@ -12,6 +12,7 @@
 #include "fengqiao/routing/rule_set.h"
 #include "internal/columns.h"
 #include "internal/status_macros.h"
+#include "internal/text.h"
 #include "internal/time_util.h"
 #include "metrics/internal/wire.h"
 
@@ -688,8 +689,7 @@ std::string FormatCompStat(const v1::MetricsReport& report) {
       if (c.measure() == "incidents") {
         absl::StrAppend(
             &comparison_header,
-            absl::StrFormat(" %10s", absl::StrCat(c.period().substr(0, 5), " ",
-                                                  c.kind() == "yoy" ? "同比" : "环比")));
+            absl::StrFormat(" %12s", absl::StrCat(c.period().substr(0, 5), " ", c.kind())));
       }
     }
   }
@@ -712,16 +712,17 @@ std::string FormatCompStat(const v1::MetricsReport& report) {
       if (c.measure() != "incidents") continue;
       absl::StrAppend(&comparisons,
                       c.has_percent_change()
-                          ? absl::StrFormat(" %+9.1f%%", c.percent_change())
-                          : absl::StrFormat(" %10s", absl::StrCat("n/a(", c.current(), "/0)")));
+                          ? absl::StrFormat(" %+11.1f%%", c.percent_change())
+                          : absl::StrFormat(" %12s", absl::StrCat("n/a(", c.current(), "/0)")));
     }
     absl::StrAppend(
-        &out, absl::StrFormat("%-36s %6d %7s %7s %7s %7s %7s %7d %8.1f %8.1f%s\n", label, n,
-                              Percent(g, "arrival_within_8min"), Percent(g, "accept_within_1min"),
-                              Percent(g, "disposal_rate"), Percent(g, "mediation_success_rate"),
-                              Percent(g, "satisfaction_rate"), c2c,
-                              resolve != nullptr ? resolve->p50() / 3600 : 0.0,
-                              resolve != nullptr ? resolve->p90() / 3600 : 0.0, comparisons));
+        &out, internal::PadRight(label, 36),
+        absl::StrFormat(" %6d %7s %7s %7s %7s %7s %7d %8.1f %8.1f%s\n", n,
+                        Percent(g, "arrival_within_8min"), Percent(g, "accept_within_1min"),
+                        Percent(g, "disposal_rate"), Percent(g, "mediation_success_rate"),
+                        Percent(g, "satisfaction_rate"), c2c,
+                        resolve != nullptr ? resolve->p50() / 3600 : 0.0,
+                        resolve != nullptr ? resolve->p90() / 3600 : 0.0, comparisons));
   }
   return out;
 }
