@@ -581,6 +581,29 @@ TEST_F(TinyRules, EverythingWrongIsReportedAtOnceInFileOrder) {
   EXPECT_THAT(message, AllOf(HasSubstr("[inverted-range]"), HasSubstr("[unknown-area]")));
 }
 
+TEST_F(TinyRules, JsonRuleFilesCompileAndTheirErrorsAreLocatedToo) {
+  const std::string good =
+      "{\"version\": \"j1\", \"rules\": [\n"
+      "  {\"id\": \"noise\", \"when\": {\"disputeTypes\": [\"DISPUTE_TYPE_NOISE\"]},\n"
+      "   \"then\": {\"tier\": \"TIER_MEDIATOR\"}},\n"
+      "  {\"id\": \"default\", \"isDefault\": true, \"then\": {\"tier\": "
+      "\"TIER_COMMUNITY_POLICE\"}}\n]}";
+  ASSERT_OK_AND_ASSIGN(RuleSetSource source, RuleSetSource::Parse(good, "rules.json"));
+  ASSERT_OK_AND_ASSIGN(auto rs, RuleSet::Compile(source, *map_));
+  EXPECT_EQ(Id(*rs, rs->Route(Facts("g11", v1::INCIDENT_KIND_DISPUTE, v1::DISPUTE_TYPE_NOISE))),
+            "noise");
+  const std::string bad =
+      "{\"rules\": [\n"
+      "  {\"id\": \"r\",\n"
+      "   \"when\": {\"amountFen\": {\"min\": \"500\", \"max\": \"100\"}},\n"
+      "   \"then\": {\"tier\": \"TIER_MEDIATOR\"}}\n]}";
+  ASSERT_OK_AND_ASSIGN(RuleSetSource broken, RuleSetSource::Parse(bad, "rules.json"));
+  EXPECT_THAT(RuleSet::Compile(broken, *map_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("rules.json:3:13: error: rule \"r\""),
+                             HasSubstr("[inverted-range]"))));
+}
+
 TEST_F(TinyRules, TooManyDistinctTagsIsAnError) {
   std::string text;
   for (int i = 0; i < 65; ++i) {
