@@ -1,10 +1,12 @@
 #include "fengqiao/closure/case_loop.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "fengqiao/mediation/ladder.h"
 #include "internal/status_macros.h"
 #include "internal/time_util.h"
 
@@ -411,6 +413,25 @@ std::vector<v1::Deadline> CaseLoop::Overdue(absl::Time now) const {
 
 absl::StatusOr<int> CaseLoop::RecordBreaches(absl::Time now, absl::string_view actor) {
   return RecordBreachesBefore(now, actor);
+}
+
+absl::StatusOr<bool> EscalateIfResolveOverdue(CaseLoop& loop, absl::Time now,
+                                              absl::string_view actor) {
+  bool overdue = false;
+  for (const v1::Deadline& d : loop.Overdue(now)) overdue |= d.name() == "resolve";
+  if (!overdue) return false;
+  const std::vector<v1::CaseEventType> allowed = AllowedEvents(loop.state().state);
+  if (std::find(allowed.begin(), allowed.end(), v1::CASE_EVENT_TYPE_ESCALATE) == allowed.end()) {
+    return false;  // e.g. already escalated and waiting for the next assignment
+  }
+  FENGQIAO_ASSIGN_OR_RETURN(v1::Tier up,
+                            NextTier(loop.state().tier, EscalationReason::kDeadlineBreach));
+  v1::CaseEvent escalate =
+      MakeEvent(v1::CASE_EVENT_TYPE_ESCALATE, std::max(now, loop.state().last_at), actor);
+  escalate.set_tier(up);
+  escalate.set_reason("resolve deadline passed unmet (逾期未办结)");
+  FENGQIAO_RETURN_IF_ERROR(loop.Record(std::move(escalate)));
+  return true;
 }
 
 }  // namespace fengqiao

@@ -189,6 +189,28 @@ TEST(CaseLoop, RestoreKeepsTheTimersAndRefusesABrokenLog) {
   EXPECT_THAT(CaseLoop::Restore(gap), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("gap")));
 }
 
+TEST(CaseLoop, AMissedResolveDeadlineClimbsTheLadder) {
+  CaseLoop loop = Opened();
+  for (auto [type, t] :
+       {std::pair(v1::CASE_EVENT_TYPE_ASSIGN, 10), std::pair(v1::CASE_EVENT_TYPE_ACCEPT, 20),
+        std::pair(v1::CASE_EVENT_TYPE_START_MEDIATION, 30)}) {
+    ASSERT_OK(loop.Record(Ev(type, t)));
+  }
+  ASSERT_OK_AND_ASSIGN(bool escalated, EscalateIfResolveOverdue(loop, At(2 * 86400)));
+  EXPECT_FALSE(escalated);  // 3 days to resolve
+  ASSERT_OK_AND_ASSIGN(escalated, EscalateIfResolveOverdue(loop, At(3 * 86400 + 60)));
+  EXPECT_TRUE(escalated);
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ESCALATED);
+  EXPECT_EQ(loop.state().tier, v1::TIER_COMMUNITY_POLICE);  // mediator -> community police
+  const auto& events = loop.proto().events();
+  EXPECT_EQ(events[events.size() - 2].type(), v1::CASE_EVENT_TYPE_SLA_BREACH);
+  EXPECT_EQ(events[events.size() - 2].deadline(), "resolve");
+  EXPECT_THAT(events[events.size() - 1].reason(), HasSubstr("逾期未办结"));
+  // Waiting for assignment, the case does not escalate again.
+  ASSERT_OK_AND_ASSIGN(escalated, EscalateIfResolveOverdue(loop, At(4 * 86400)));
+  EXPECT_FALSE(escalated);
+}
+
 TEST(CaseLoop, OpenRefusesADecisionThatRoutedNowhere) {
   v1::Incident incident;
   incident.set_id("x");

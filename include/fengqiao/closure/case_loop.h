@@ -109,6 +109,13 @@ class CaseLoop {
   LoopState state_;
 };
 
+// The deadline-breach rule of the ladder (mediation): when the case's resolve deadline has passed
+// unmet by `now` and its state accepts ESCALATE, records the breach (if not yet recorded) and an
+// ESCALATE one tier up (NextTier with kDeadlineBreach). Returns whether it escalated;
+// FailedPrecondition at the top of the ladder.
+absl::StatusOr<bool> EscalateIfResolveOverdue(CaseLoop& loop, absl::Time now,
+                                              absl::string_view actor = "sla-clock");
+
 // Event helpers for the common steps.
 v1::CaseEvent MakeEvent(v1::CaseEventType type, absl::Time at, absl::string_view actor);
 
