@@ -240,9 +240,12 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
   absl::btree_map<fengqiao::v1::Severity, int64_t> by_severity;
   int64_t non_police = 0, disputes = 0, repeats = 0, located = 0, misplaced = 0;
   fengqiao::RepeatDetector detector(absl::Hours(24 * 30));
+  std::vector<int> repeat_counts;  // per incident, reused for routing below
+  repeat_counts.reserve(incidents.size());
   for (const auto& incident : incidents) {
     const absl::StatusOr<int> repeat_count = detector.Observe(incident);
     if (!repeat_count.ok()) return Fail(repeat_count.status());
+    repeat_counts.push_back(*repeat_count);
     const fengqiao::Classification c = fengqiao::Classify(incident, *repeat_count);
     ++by_channel[c.channel];
     ++by_kind[c.kind];
@@ -321,12 +324,10 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     absl::btree_map<fengqiao::v1::Tier, int64_t> by_tier;
     absl::btree_map<std::string, int64_t> by_rule;
     int64_t unrouted = 0, capacity_diversions = 0;
-    fengqiao::RepeatDetector route_repeats(absl::Hours(24 * 30));
-    for (const auto& incident : incidents) {
-      const absl::StatusOr<int> repeat_count = route_repeats.Observe(incident);
-      if (!repeat_count.ok()) return Fail(repeat_count.status());
+    for (int i = 0; i < incidents.size(); ++i) {
+      const fengqiao::v1::Incident& incident = incidents[i];
       absl::StatusOr<fengqiao::RoutingFacts> facts =
-          fengqiao::MakeRoutingFacts(incident, *repeat_count, **rules);
+          fengqiao::MakeRoutingFacts(incident, repeat_counts[i], **rules);
       if (!facts.ok()) return Fail(facts.status());
       const absl::Time at = absl::FromUnixSeconds(incident.reported_at().seconds());
       const std::vector<fengqiao::CapacityState> capacity =

@@ -11,6 +11,7 @@
 
 #include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
+#include "status_bridge.h"
 
 namespace fengqiao::python {
 
@@ -19,6 +20,17 @@ namespace py = pybind11;
 void BindGrid(py::module_& m);
 void BindRouting(py::module_& m);
 void BindCases(py::module_& m);
+
+// Runs `f` (returning absl::Status) with the GIL released, then raises its error, if any.
+template <typename F>
+void RunWithoutGil(F f) {
+  absl::Status status;
+  {
+    py::gil_scoped_release release;
+    status = f();
+  }
+  ThrowIfError(status);
+}
 
 // Protobuf messages cross as bytes (pybind11_protobuf's rule: no shared mutable messages).
 template <typename Message>

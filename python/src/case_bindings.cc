@@ -168,12 +168,7 @@ void BindCases(py::module_& m) {
               parsed.push_back(Parse<v1::Case>(b, "fengqiao.v1.Case"));
             std::vector<const v1::Case*> ptrs;
             for (const v1::Case& c : parsed) ptrs.push_back(&c);
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              status = s.Save(ptrs);
-            }
-            ThrowIfError(status);
+            RunWithoutGil([&] { return s.Save(ptrs); });
           },
           py::arg("cases"), "Saves cases (fengqiao.v1.Case bytes) in one transaction.")
       .def(
@@ -285,12 +280,7 @@ void BindCases(py::module_& m) {
           [](CaseMetrics& metrics, const py::dict& columns) {
             const ColumnArrays arrays(columns);
             const CaseRecordColumns c = arrays.View();
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              status = metrics.AddColumns(c);
-            }
-            ThrowIfError(status);
+            RunWithoutGil([&] { return metrics.AddColumns(c); });
           },
           py::arg("columns"), "Adds records given as a dict of NumPy columns.")
       .def(

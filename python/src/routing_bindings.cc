@@ -187,12 +187,7 @@ void BindRouting(py::module_& m) {
             c.tags = View(tags);
             Array<int32_t> out(area.size());
             absl::Span<int32_t> out_span(out.mutable_data(), static_cast<size_t>(out.size()));
-            absl::Status status;
-            {
-              py::gil_scoped_release release;  // the batch runs without the GIL
-              status = r.rules->RouteColumns(c, out_span);
-            }
-            ThrowIfError(status);
+            RunWithoutGil([&] { return r.rules->RouteColumns(c, out_span); });
             return out;
           },
           py::arg("area"), py::arg("kind") = py::none(), py::arg("dispute_type") = py::none(),

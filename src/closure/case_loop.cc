@@ -84,28 +84,28 @@ bool IsTerminal(v1::CaseState state) {
          state == v1::CASE_STATE_DUPLICATE;
 }
 
+namespace {
+// Enum value names without their prefix ("CASE_STATE_ON_SITE" -> "ON_SITE"), built once.
+template <typename NameOf>
+std::vector<std::string>* ShortNames(int n, absl::string_view prefix, NameOf name_of) {
+  auto* out = new std::vector<std::string>;
+  for (int i = 0; i < n; ++i) out->push_back(name_of(i).substr(prefix.size()));
+  return out;
+}
+}  // namespace
+
 absl::string_view CaseStateName(v1::CaseState state) {
-  static const std::string* names = [] {
-    auto* out = new std::string[kStates];
-    for (int i = 0; i < kStates; ++i) {
-      std::string n = v1::CaseState_Name(static_cast<v1::CaseState>(i));
-      out[i] = n.substr(std::string("CASE_STATE_").size());
-    }
-    return out;
-  }();
-  return Valid(state, kStates) ? absl::string_view(names[state]) : "INVALID";
+  static const auto* names = ShortNames(kStates, "CASE_STATE_", [](int i) {
+    return v1::CaseState_Name(static_cast<v1::CaseState>(i));
+  });
+  return Valid(state, kStates) ? absl::string_view((*names)[state]) : "INVALID";
 }
 
 absl::string_view CaseEventName(v1::CaseEventType type) {
-  static const std::string* names = [] {
-    auto* out = new std::string[kEvents];
-    for (int i = 0; i < kEvents; ++i) {
-      std::string n = v1::CaseEventType_Name(static_cast<v1::CaseEventType>(i));
-      out[i] = n.substr(std::string("CASE_EVENT_TYPE_").size());
-    }
-    return out;
-  }();
-  return Valid(type, kEvents) ? absl::string_view(names[type]) : "INVALID";
+  static const auto* names = ShortNames(kEvents, "CASE_EVENT_TYPE_", [](int i) {
+    return v1::CaseEventType_Name(static_cast<v1::CaseEventType>(i));
+  });
+  return Valid(type, kEvents) ? absl::string_view((*names)[type]) : "INVALID";
 }
 
 std::vector<v1::CaseEventType> AllowedEvents(v1::CaseState state) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "internal/proto_files.h"
 #include "internal/status_macros.h"
+#include "internal/time_util.h"
 
 namespace fengqiao {
 namespace {
@@ -15,26 +16,6 @@ std::string MemberPath(int i, absl::string_view field = "") {
 }
 std::string TeamPath(int i, absl::string_view field = "") {
   return field.empty() ? absl::StrCat("teams[", i, "]") : absl::StrCat("teams[", i, "].", field);
-}
-
-int WeekdayIndex(absl::Weekday d) {  // Monday = 1 ... Sunday = 7, as v1::Weekday
-  switch (d) {
-    case absl::Weekday::monday:
-      return 1;
-    case absl::Weekday::tuesday:
-      return 2;
-    case absl::Weekday::wednesday:
-      return 3;
-    case absl::Weekday::thursday:
-      return 4;
-    case absl::Weekday::friday:
-      return 5;
-    case absl::Weekday::saturday:
-      return 6;
-    case absl::Weekday::sunday:
-      return 7;
-  }
-  return 0;
 }
 
 }  // namespace
@@ -224,8 +205,7 @@ std::vector<const v1::Member*> Roster::TeamMembers(absl::string_view team_id) co
 
 std::pair<int, int> Roster::LocalWeekMinute(absl::Time at, absl::TimeZone time_zone) {
   const absl::CivilSecond local = absl::ToCivilSecond(at, time_zone);
-  return {WeekdayIndex(absl::GetWeekday(absl::CivilDay(local))),
-          local.hour() * 60 + local.minute()};
+  return {internal::IsoWeekday(absl::CivilDay(local)), local.hour() * 60 + local.minute()};
 }
 
 bool Roster::OnShiftAt(const v1::Member& member, int weekday, int minute_of_day) {

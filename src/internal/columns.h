@@ -3,6 +3,7 @@
 #define FENGQIAO_SRC_INTERNAL_COLUMNS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <utility>
 
@@ -11,6 +12,10 @@
 #include "absl/strings/string_view.h"
 
 namespace fengqiao::internal {
+
+// An enum number as a uint8 column value: out-of-range numbers (only a peer's unknown enum value
+// can be one) become 255, which no condition names.
+inline uint8_t SmallEnum(int v) { return static_cast<uint8_t>(v >= 0 && v < 255 ? v : 255); }
 
 // Every column is empty (meaning "default") or has `rows` rows; the error names the first that
 // does not, e.g. "RouteColumns: column amount_fen has 1 rows, area has 3".

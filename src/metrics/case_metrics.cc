@@ -27,11 +27,6 @@ constexpr const char* kSlaExclusionNames[] = {"not yet due", "closed without the
 struct SlaTally {
   int64_t on_time = 0, late = 0;
   std::array<int64_t, kSlaExclusions> excluded{};
-  void Merge(const SlaTally& o) {
-    on_time += o.on_time;
-    late += o.late;
-    for (int i = 0; i < kSlaExclusions; ++i) excluded[i] += o.excluded[i];
-  }
 };
 
 enum Duration { kAcceptD, kContactD, kArrivalD, kResolveD, kDivertD, kDurations };
@@ -59,37 +54,41 @@ struct CaseMetrics::Group {
   std::vector<std::array<int64_t, 3>> periods;  // current, yoy, pop per window
   int64_t base_divert_n = 0, base_divert_sum = 0, base_resolve_n = 0, base_resolve_sum = 0;
 
-  void Merge(const Group& o) {
-    records += o.records;
-    police += o.police;
-    non_police += o.non_police;
-    disputes += o.disputes;
-    criminal += o.criminal;
-    cancelled += o.cancelled;
-    disposed += o.disposed;
-    med_started += o.med_started;
-    med_succeeded += o.med_succeeded;
-    revisited += o.revisited;
-    satisfied += o.satisfied;
-    reopened += o.reopened;
-    civil_to_criminal += o.civil_to_criminal;
-    arrival.Merge(o.arrival);
-    accept.Merge(o.accept);
-    contact.Merge(o.contact);
-    on_site.Merge(o.on_site);
-    for (int i = 0; i < kDurations; ++i) {
-      durations[i].Merge(o.durations[i]);
-      missing[i] += o.missing[i];
-    }
-    for (size_t k = 0; k < periods.size(); ++k) {
-      for (int j = 0; j < 3; ++j) periods[k][j] += o.periods[k][j];
-    }
-    base_divert_n += o.base_divert_n;
-    base_divert_sum += o.base_divert_sum;
-    base_resolve_n += o.base_resolve_n;
-    base_resolve_sum += o.base_resolve_sum;
-  }
+  void Merge(const Group& o);
 };
+
+namespace {
+
+// Every integer counter of a group, in one fixed order: Merge adds them pairwise,
+// SerializePartial / MergeSerialized write and read them in this order. `G` may be const.
+template <typename G, typename F>
+void ForEachCounter(G& g, F f) {
+  for (auto* v : {&g.records, &g.police, &g.non_police, &g.disputes, &g.criminal, &g.cancelled,
+                  &g.disposed, &g.med_started, &g.med_succeeded, &g.revisited, &g.satisfied,
+                  &g.reopened, &g.civil_to_criminal, &g.base_divert_n, &g.base_divert_sum,
+                  &g.base_resolve_n, &g.base_resolve_sum}) {
+    f(*v);
+  }
+  for (auto* t : {&g.arrival, &g.accept, &g.contact, &g.on_site}) {
+    f(t->on_time);
+    f(t->late);
+    for (auto& e : t->excluded) f(e);
+  }
+  for (auto& m : g.missing) f(m);
+  for (auto& p : g.periods) {
+    for (auto& v : p) f(v);
+  }
+}
+
+}  // namespace
+
+void CaseMetrics::Group::Merge(const Group& o) {
+  std::vector<int64_t*> mine;
+  ForEachCounter(*this, [&](int64_t& v) { mine.push_back(&v); });
+  size_t i = 0;
+  ForEachCounter(o, [&](const int64_t& v) { *mine[i++] += v; });
+  for (int d = 0; d < kDurations; ++d) durations[d].Merge(o.durations[d]);
+}
 
 PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz) {
   PeriodWindows w;
@@ -425,26 +424,6 @@ namespace {
 using metrics_internal::GetInt;
 using metrics_internal::PutInt;
 
-// Every integer counter of a group, in one fixed order, for SerializePartial.
-template <typename G, typename F>
-void ForEachCounter(G& g, F f) {
-  for (auto* v : {&g.records, &g.police, &g.non_police, &g.disputes, &g.criminal, &g.cancelled,
-                  &g.disposed, &g.med_started, &g.med_succeeded, &g.revisited, &g.satisfied,
-                  &g.reopened, &g.civil_to_criminal, &g.base_divert_n, &g.base_divert_sum,
-                  &g.base_resolve_n, &g.base_resolve_sum}) {
-    f(*v);
-  }
-  for (auto* t : {&g.arrival, &g.accept, &g.contact, &g.on_site}) {
-    f(t->on_time);
-    f(t->late);
-    for (auto& e : t->excluded) f(e);
-  }
-  for (auto& m : g.missing) f(m);
-  for (auto& p : g.periods) {
-    for (auto& v : p) f(v);
-  }
-}
-
 }  // namespace
 
 std::string CaseMetrics::Fingerprint() const {
@@ -465,8 +444,8 @@ std::string CaseMetrics::SerializePartial() const {
   PutInt(&out, static_cast<int64_t>(groups_.size()));
   for (size_t i = 0; i < groups_.size(); ++i) {
     PutInt(&out, static_cast<int64_t>(keys_[i]));
-    Group& g = *groups_[i];
-    ForEachCounter(g, [&](int64_t& v) { PutInt(&out, v); });
+    const Group& g = *groups_[i];
+    ForEachCounter(g, [&](const int64_t& v) { PutInt(&out, v); });
     for (const DurationSketch& s : g.durations) s.AppendTo(&out);
   }
   return out;

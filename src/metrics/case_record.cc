@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "internal/columns.h"
+
 namespace fengqiao {
 
 CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
@@ -10,21 +12,18 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
   r.reported_at = incident.reported_at().seconds();
   if (!c.events().empty()) r.reported_at = c.events(0).at().seconds();
   r.area = map_.AreaIndex(incident.grid_code());
-  r.kind = static_cast<uint8_t>(std::clamp(static_cast<int>(incident.kind()), 0, 255));
+  r.kind = internal::SmallEnum(incident.kind());
   if (incident.kind() == v1::INCIDENT_KIND_DISPUTE) {
-    r.dispute_type =
-        static_cast<uint8_t>(std::clamp(static_cast<int>(incident.dispute_type()), 0, 255));
+    r.dispute_type = internal::SmallEnum(incident.dispute_type());
   }
   if (incident.kind() == v1::INCIDENT_KIND_NON_POLICE) {
-    r.department = static_cast<uint8_t>(
-        std::clamp(static_cast<int>(incident.responsible_department()), 0, 255));
+    r.department = internal::SmallEnum(incident.responsible_department());
   } else {
     r.flags |= kRecordPolice;
   }
-  r.channel = static_cast<uint8_t>(std::clamp(static_cast<int>(incident.channel()), 0, 255));
-  r.tier = static_cast<uint8_t>(std::clamp(static_cast<int>(c.decision().action().tier()), 0, 255));
-  r.force = static_cast<uint8_t>(
-      std::clamp(static_cast<int>(c.decision().action().target_force_type()), 0, 255));
+  r.channel = internal::SmallEnum(incident.channel());
+  r.tier = internal::SmallEnum(c.decision().action().tier());
+  r.force = internal::SmallEnum(c.decision().action().target_force_type());
   if (c.decision().action().sla().on_site().seconds() > 0) r.flags |= kRecordOnSiteRequired;
   auto first = [&](int32_t& slot, const v1::CaseEvent& e) {
     if (slot < 0) {

@@ -790,43 +790,25 @@ absl::StatusOr<RoutingFacts> MakeRoutingFacts(const v1::Incident& incident, int 
     return absl::InvalidArgumentError(absl::StrCat(
         "incident \"", incident.id(), "\": repeat_count ", repeat_count, " is negative"));
   }
-  auto small = [](int v) { return static_cast<uint8_t>(v >= 0 && v < 255 ? v : 255); };
   const Classification c = Classify(incident, repeat_count);
   RoutingFacts f;
   f.area = rule_set.grid_map().AreaIndex(incident.grid_code());
-  f.kind = small(incident.kind());
-  f.dispute_type =
-      incident.kind() == v1::INCIDENT_KIND_DISPUTE ? small(incident.dispute_type()) : 0;
+  f.kind = internal::SmallEnum(incident.kind());
+  f.dispute_type = incident.kind() == v1::INCIDENT_KIND_DISPUTE
+                       ? internal::SmallEnum(incident.dispute_type())
+                       : 0;
   f.department = incident.kind() == v1::INCIDENT_KIND_NON_POLICE
-                     ? small(incident.responsible_department())
+                     ? internal::SmallEnum(incident.responsible_department())
                      : 0;
-  f.severity = small(c.severity);
-  f.channel = small(incident.channel());
+  f.severity = internal::SmallEnum(c.severity);
+  f.channel = internal::SmallEnum(incident.channel());
   f.amount_fen = incident.amount_fen();
   f.party_count = incident.parties_size();
   f.repeat_count = repeat_count;
   const absl::CivilSecond local =
       absl::ToCivilSecond(internal::ToTime(incident.reported_at()), rule_set.options().time_zone);
   f.hour = static_cast<uint8_t>(local.hour());
-  f.weekday = static_cast<uint8_t>([&] {
-    switch (absl::GetWeekday(absl::CivilDay(local))) {
-      case absl::Weekday::monday:
-        return 1;
-      case absl::Weekday::tuesday:
-        return 2;
-      case absl::Weekday::wednesday:
-        return 3;
-      case absl::Weekday::thursday:
-        return 4;
-      case absl::Weekday::friday:
-        return 5;
-      case absl::Weekday::saturday:
-        return 6;
-      case absl::Weekday::sunday:
-        return 7;
-    }
-    return 0;
-  }());
+  f.weekday = static_cast<uint8_t>(internal::IsoWeekday(absl::CivilDay(local)));
   f.flags =
       (incident.injury() ? kFactInjury : 0) | (incident.violence_risk() ? kFactViolenceRisk : 0);
   for (const std::string& tag : incident.tags()) f.tags |= rule_set.TagBit(tag);

@@ -178,16 +178,34 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
   return store;
 }
 
-absl::StatusOr<std::unique_ptr<SqliteCaseStore::Connection>> SqliteCaseStore::Reader() const {
+class SqliteCaseStore::ReaderLease {
+ public:
+  ReaderLease(const SqliteCaseStore* store, std::unique_ptr<Connection> c)
+      : store_(store), c_(std::move(c)) {}
+  ReaderLease(ReaderLease&&) = default;
+  ReaderLease& operator=(ReaderLease&&) = delete;
+  ~ReaderLease() {
+    if (c_ != nullptr) store_->Release(std::move(c_));
+  }
+  Connection* operator->() const { return c_.get(); }
+  Connection* get() const { return c_.get(); }
+
+ private:
+  const SqliteCaseStore* store_;
+  std::unique_ptr<Connection> c_;
+};
+
+absl::StatusOr<SqliteCaseStore::ReaderLease> SqliteCaseStore::Reader() const {
   {
     std::lock_guard lock(pool_mu_);
     if (!readers_.empty()) {
       auto c = std::move(readers_.back());
       readers_.pop_back();
-      return c;
+      return ReaderLease(this, std::move(c));
     }
   }
-  return Connect(/*writer=*/false);
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, Connect(/*writer=*/false));
+  return ReaderLease(this, std::move(c));
 }
 
 void SqliteCaseStore::Release(std::unique_ptr<Connection> c) const {
@@ -273,37 +291,31 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
 }
 
 absl::StatusOr<v1::Case> SqliteCaseStore::Get(absl::string_view id) const {
-  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
+  ReadTx tx(r.get());  // header and events from one snapshot
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare("SELECT header FROM cases WHERE id = ?"));
+  BindText(s, 1, std::string(id));
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE)
+    return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
+  if (rc != SQLITE_ROW) return r->Error(rc, "reading a case");
   v1::Case out;
-  absl::Status status = [&]() -> absl::Status {
-    ReadTx tx(r.get());
-    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
-                              r->Prepare("SELECT header FROM cases WHERE id = ?"));
-    BindText(s, 1, std::string(id));
-    const int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE)
-      return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
-    if (rc != SQLITE_ROW) return r->Error(rc, "reading a case");
-    if (!out.ParseFromString(ColumnBlob(s, 0))) {
-      return absl::DataLossError(absl::StrCat(path_, ": case \"", id, "\": header does not parse"));
+  if (!out.ParseFromString(ColumnBlob(s, 0))) {
+    return absl::DataLossError(absl::StrCat(path_, ": case \"", id, "\": header does not parse"));
+  }
+  sqlite3_reset(s);
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * e,
+                            r->Prepare("SELECT body FROM events WHERE case_id = ? ORDER BY seq"));
+  BindText(e, 1, std::string(id));
+  int erc;
+  while ((erc = sqlite3_step(e)) == SQLITE_ROW) {
+    if (!out.add_events()->ParseFromString(ColumnBlob(e, 0))) {
+      return absl::DataLossError(
+          absl::StrCat(path_, ": case \"", id, "\": an event does not parse"));
     }
-    sqlite3_reset(s);
-    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * e,
-                              r->Prepare("SELECT body FROM events WHERE case_id = ? ORDER BY seq"));
-    BindText(e, 1, std::string(id));
-    int erc;
-    while ((erc = sqlite3_step(e)) == SQLITE_ROW) {
-      if (!out.add_events()->ParseFromString(ColumnBlob(e, 0))) {
-        return absl::DataLossError(
-            absl::StrCat(path_, ": case \"", id, "\": an event does not parse"));
-      }
-    }
-    sqlite3_reset(e);
-    if (erc != SQLITE_DONE) return r->Error(erc, "reading events");
-    return absl::OkStatus();
-  }();
-  Release(std::move(r));
-  if (!status.ok()) return status;
+  }
+  sqlite3_reset(e);
+  if (erc != SQLITE_DONE) return r->Error(erc, "reading events");
   return out;
 }
 
@@ -321,81 +333,62 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
   if (q.overdue_at.has_value()) sql += " AND next_due < ?";
   sql += " ORDER BY id";
   if (q.limit > 0) sql += " LIMIT ?";
-  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
+  FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare(sql));
+  int i = 1;
+  if (q.state.has_value()) sqlite3_bind_int(s, i++, *q.state);
+  if (!q.grid_code.empty()) BindText(s, i++, q.grid_code);
+  if (q.tier.has_value()) sqlite3_bind_int(s, i++, *q.tier);
+  if (!q.assignee.empty()) BindText(s, i++, q.assignee);
+  if (q.overdue_at.has_value()) {
+    // Stored due times are whole seconds; compare against the ceiling so "due before t" holds.
+    sqlite3_bind_int64(
+        s, i++,
+        absl::ToInt64Seconds(absl::Ceil(*q.overdue_at - absl::UnixEpoch(), absl::Seconds(1))));
+  }
+  if (q.limit > 0) sqlite3_bind_int(s, i++, q.limit);
   std::vector<std::string> out;
-  absl::Status status = [&]() -> absl::Status {
-    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare(sql));
-    int i = 1;
-    if (q.state.has_value()) sqlite3_bind_int(s, i++, *q.state);
-    if (!q.grid_code.empty()) BindText(s, i++, q.grid_code);
-    if (q.tier.has_value()) sqlite3_bind_int(s, i++, *q.tier);
-    if (!q.assignee.empty()) BindText(s, i++, q.assignee);
-    if (q.overdue_at.has_value()) {
-      // Stored due times are whole seconds; compare against the ceiling so "due before t" holds.
-      sqlite3_bind_int64(
-          s, i++,
-          absl::ToInt64Seconds(absl::Ceil(*q.overdue_at - absl::UnixEpoch(), absl::Seconds(1))));
-    }
-    if (q.limit > 0) sqlite3_bind_int(s, i++, q.limit);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) return r->Error(rc, "querying cases");
-    return absl::OkStatus();
-  }();
-  Release(std::move(r));
-  if (!status.ok()) return status;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) return r->Error(rc, "querying cases");
   return out;
 }
 
-namespace {
-absl::StatusOr<int64_t> Scalar(SqliteCaseStore::Connection* c, const std::string& sql) {
-  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, c->Prepare(sql));
+absl::StatusOr<int64_t> SqliteCaseStore::Scalar(const char* sql) const {
+  FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare(sql));
   const int rc = sqlite3_step(s);
-  if (rc != SQLITE_ROW) return c->Error(rc, sql);
+  if (rc != SQLITE_ROW) return r->Error(rc, sql);
   const int64_t v = sqlite3_column_int64(s, 0);
   sqlite3_reset(s);
   return v;
 }
-}  // namespace
 
 absl::StatusOr<int64_t> SqliteCaseStore::CountCases() const {
-  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
-  absl::StatusOr<int64_t> n = Scalar(r.get(), "SELECT COUNT(*) FROM cases");
-  Release(std::move(r));
-  return n;
+  return Scalar("SELECT COUNT(*) FROM cases");
 }
 
 absl::StatusOr<int64_t> SqliteCaseStore::CountEvents() const {
-  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
-  absl::StatusOr<int64_t> n = Scalar(r.get(), "SELECT COUNT(*) FROM events");
-  Release(std::move(r));
-  return n;
+  return Scalar("SELECT COUNT(*) FROM events");
 }
 
 absl::StatusOr<int> SqliteCaseStore::SchemaVersion() const {
-  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
-  absl::StatusOr<int64_t> n = Scalar(r.get(), "PRAGMA user_version");
-  Release(std::move(r));
-  if (!n.ok()) return n.status();
-  return static_cast<int>(*n);
+  FENGQIAO_ASSIGN_OR_RETURN(int64_t v, Scalar("PRAGMA user_version"));
+  return static_cast<int>(v);
 }
 
 absl::Status SqliteCaseStore::IntegrityCheck() const {
-  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> r, Reader());
-  absl::Status status = [&]() -> absl::Status {
-    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare("PRAGMA integrity_check"));
-    const int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) return r->Error(rc, "integrity_check");
-    const std::string result(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-    sqlite3_reset(s);
-    if (result != "ok") return absl::DataLossError(absl::StrCat(path_, ": ", result));
-    return absl::OkStatus();
-  }();
-  Release(std::move(r));
-  return status;
+  FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare("PRAGMA integrity_check"));
+  const int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW) return r->Error(rc, "integrity_check");
+  const std::string result(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  sqlite3_reset(s);
+  if (result != "ok") return absl::DataLossError(absl::StrCat(path_, ": ", result));
+  return absl::OkStatus();
 }
 
 }  // namespace fengqiao

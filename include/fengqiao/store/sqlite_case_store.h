@@ -62,9 +62,12 @@ class SqliteCaseStore : public CaseStore {
  private:
   SqliteCaseStore(std::string path, SqliteOptions options);
   absl::StatusOr<std::unique_ptr<Connection>> Connect(bool writer) const;
-  // A reader connection from the pool (made on demand) and its return.
-  absl::StatusOr<std::unique_ptr<Connection>> Reader() const;
+  // A reader connection from the pool (made on demand), returned to it when the lease ends.
+  class ReaderLease;
+  absl::StatusOr<ReaderLease> Reader() const;
   void Release(std::unique_ptr<Connection> c) const;
+  // The first column of the first row of a query, on a reader.
+  absl::StatusOr<int64_t> Scalar(const char* sql) const;
 
   std::string path_;
   SqliteOptions options_;
