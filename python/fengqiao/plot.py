@@ -12,15 +12,16 @@ matplotlib.rcParams["axes.unicode_minus"] = False
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from fengqiao import vocabulary  # noqa: E402
 from fengqiao.v1 import incident_pb2  # noqa: E402
 
 TIME_ZONE = "Asia/Shanghai"
 
 
 def _kind_names(kinds):
-    return pd.Series(kinds).map(
-        {v: incident_pb2.IncidentKind.Name(v).replace("INCIDENT_KIND_", "").lower()
-         for v in incident_pb2.IncidentKind.values()})
+    names = vocabulary.categories(incident_pb2.IncidentKind, lang="zh", include_unspecified=True)
+    return pd.Series(kinds).map(lambda v: names.get(v, vocabulary.label(incident_pb2.IncidentKind,
+                                                                        v).zh))
 
 
 def trend(records, path, freq="D", by="kind", title="Incidents per day"):

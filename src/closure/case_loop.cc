@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fengqiao/mediation/ladder.h"
-#include "internal/status_macros.h"
+#include "fengqiao/status_macros.h"
 #include "internal/time_util.h"
 
 namespace fengqiao {
@@ -16,8 +16,8 @@ namespace {
 using S = v1::CaseState;
 using E = v1::CaseEventType;
 
-constexpr int kStates = 18;  // CaseState values 0..17
-constexpr int kEvents = 20;  // CaseEventType values 0..19
+constexpr int kStates = v1::CaseState_ARRAYSIZE;
+constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
 
 // next[state][event]: the state after the event, or -1 when the state does not accept it.
 // SLA_BREACH is handled apart (accepted in every open state, changes nothing).

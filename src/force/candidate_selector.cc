@@ -1,4 +1,5 @@
 #include "fengqiao/force/candidate_selector.h"
+#include "fengqiao/vocabulary.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "internal/status_macros.h"
+#include "fengqiao/status_macros.h"
 
 namespace fengqiao {
 namespace {
@@ -43,38 +44,7 @@ struct Ranked {
 
 }  // namespace
 
-absl::string_view CandidateReasonName(v1::CandidateReason reason) {
-  switch (reason) {
-    case v1::CANDIDATE_REASON_SKILL_MATCH:
-      return "skilled in the dispute type";
-    case v1::CANDIDATE_REASON_SAME_GRID:
-      return "based in the grid";
-    case v1::CANDIDATE_REASON_SAME_COMMUNITY:
-      return "based in the community";
-    case v1::CANDIDATE_REASON_SAME_STREET:
-      return "based in the street";
-    case v1::CANDIDATE_REASON_DIALECT_MATCH:
-      return "speaks the dialect";
-    case v1::CANDIDATE_REASON_OFF_SHIFT:
-      return "off shift";
-    case v1::CANDIDATE_REASON_AT_CAPACITY:
-      return "at capacity";
-    case v1::CANDIDATE_REASON_FOUND_THE_DISPUTE:
-      return "found the dispute (调排分离)";
-    case v1::CANDIDATE_REASON_WRONG_FORCE_TYPE:
-      return "force type not requested";
-    case v1::CANDIDATE_REASON_OUTSIDE_RADIUS:
-      return "outside the radius";
-    case v1::CANDIDATE_REASON_NO_SKILL:
-      return "lacks the skill";
-    case v1::CANDIDATE_REASON_EXCLUDED:
-      return "excluded by the caller";
-    case v1::CANDIDATE_REASON_OTHER_TEAM:
-      return "not in the requested team";
-    default:
-      return "unspecified";
-  }
-}
+absl::string_view CandidateReasonName(v1::CandidateReason reason) { return DisplayName(reason); }
 
 CandidateSelector::CandidateSelector(const Roster* roster, CandidateSelectorOptions options)
     : roster_(roster), options_(options) {}

@@ -1,10 +1,11 @@
 #include "fengqiao/force/roster.h"
+#include "fengqiao/vocabulary.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "fengqiao/status_macros.h"
 #include "internal/proto_files.h"
-#include "internal/status_macros.h"
 #include "internal/time_util.h"
 
 namespace fengqiao {
@@ -20,44 +21,7 @@ std::string TeamPath(int i, absl::string_view field = "") {
 
 }  // namespace
 
-absl::string_view ForceTypeName(v1::ForceType type) {
-  switch (type) {
-    case v1::FORCE_TYPE_POLICE:
-      return "police (公安)";
-    case v1::FORCE_TYPE_COMPREHENSIVE_GOVERNANCE:
-      return "comprehensive governance (综治)";
-    case v1::FORCE_TYPE_CITY_MANAGEMENT:
-      return "city management (城管)";
-    case v1::FORCE_TYPE_SECURITY_GUARD:
-      return "security guard (保安)";
-    case v1::FORCE_TYPE_VOLUNTEER_POLICE:
-      return "volunteer police (义警)";
-    case v1::FORCE_TYPE_LAWYER:
-      return "lawyer (律师)";
-    case v1::FORCE_TYPE_FULL_TIME_MEDIATOR:
-      return "full-time mediator (专职调解员)";
-    case v1::FORCE_TYPE_GRID_WORKER:
-      return "grid worker (网格员)";
-    case v1::FORCE_TYPE_BUILDING_HEAD:
-      return "party building head (党员楼栋长)";
-    case v1::FORCE_TYPE_PROPERTY_MANAGER:
-      return "property butler (红色物业管家)";
-    case v1::FORCE_TYPE_STUDENT:
-      return "student volunteer (高校学生)";
-    case v1::FORCE_TYPE_DELIVERY_RIDER:
-      return "delivery rider (外卖骑手)";
-    case v1::FORCE_TYPE_COMMUNITY_WORKER:
-      return "community worker (社区工作人员)";
-    case v1::FORCE_TYPE_JUDICIAL_OFFICER:
-      return "judicial officer (司法所)";
-    case v1::FORCE_TYPE_WOMENS_FEDERATION:
-      return "women's federation (妇联)";
-    case v1::FORCE_TYPE_FOLK_MEDIATOR:
-      return "folk mediator (老娘舅)";
-    default:
-      return "unspecified";
-  }
-}
+absl::string_view ForceTypeName(v1::ForceType type) { return DisplayName(type); }
 
 bool Roster::IsCoreForce(v1::ForceType type) {
   return type == v1::FORCE_TYPE_POLICE || type == v1::FORCE_TYPE_COMPREHENSIVE_GOVERNANCE ||

@@ -1,13 +1,14 @@
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/vocabulary.h"
 
 #include <array>
 #include <deque>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "fengqiao/status_macros.h"
 #include "grid/internal/grid_geometry.h"
 #include "internal/proto_files.h"
-#include "internal/status_macros.h"
 
 namespace fengqiao {
 namespace {
@@ -19,22 +20,7 @@ std::string AreaPath(int i, absl::string_view field = "") {
 
 }  // namespace
 
-absl::string_view AreaLevelName(v1::AreaLevel level) {
-  switch (level) {
-    case v1::AREA_LEVEL_CITY:
-      return "city";
-    case v1::AREA_LEVEL_DISTRICT:
-      return "district";
-    case v1::AREA_LEVEL_STREET:
-      return "street";
-    case v1::AREA_LEVEL_COMMUNITY:
-      return "community";
-    case v1::AREA_LEVEL_GRID:
-      return "grid";
-    default:
-      return "unspecified";
-  }
-}
+absl::string_view AreaLevelName(v1::AreaLevel level) { return LabelOf(level).en; }
 
 GridMap::GridMap(v1::GridMap proto) : proto_(std::move(proto)) {}
 GridMap::~GridMap() = default;

@@ -3,8 +3,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "fengqiao/incident/incident.h"
+#include "fengqiao/status_macros.h"
 #include "internal/proto_files.h"
-#include "internal/status_macros.h"
 
 namespace fengqiao {
 

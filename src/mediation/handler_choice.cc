@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "internal/status_macros.h"
+#include "fengqiao/status_macros.h"
 
 namespace fengqiao {
 

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "internal/status_macros.h"
+#include "fengqiao/status_macros.h"
 
 namespace fengqiao {
 

@@ -1,4 +1,5 @@
 #include "fengqiao/routing/rule_set.h"
+#include "fengqiao/vocabulary.h"
 
 #include <algorithm>
 #include <cstring>
@@ -9,10 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fengqiao/incident/incident.h"
+#include "fengqiao/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "internal/columns.h"
-#include "internal/status_macros.h"
 #include "internal/time_util.h"
 #include "routing/internal/compiled_rules.h"
 
@@ -815,25 +816,6 @@ absl::StatusOr<RoutingFacts> MakeRoutingFacts(const v1::Incident& incident, int 
   return f;
 }
 
-absl::string_view TierName(v1::Tier tier) {
-  switch (tier) {
-    case v1::TIER_MEDIATOR:
-      return "mediator (调解员)";
-    case v1::TIER_COMMUNITY_POLICE:
-      return "community police (社区民警)";
-    case v1::TIER_JOINT_MEDIATION:
-      return "joint mediation (大调解)";
-    case v1::TIER_DEPARTMENT_DIVERSION:
-      return "department diversion (分流)";
-    case v1::TIER_POLICE_DISPATCH:
-      return "police dispatch (出警)";
-    case v1::TIER_COURT_REFERRAL:
-      return "court referral (共享法庭)";
-    case v1::TIER_LAWYER:
-      return "lawyer (警律联调)";
-    default:
-      return "unrouted";
-  }
-}
+absl::string_view TierName(v1::Tier tier) { return DisplayName(tier); }
 
 }  // namespace fengqiao

@@ -7,8 +7,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "fengqiao/status_macros.h"
 #include "internal/proto_files.h"
-#include "internal/status_macros.h"
 
 namespace fengqiao {
 

@@ -6,7 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "internal/status_macros.h"
+#include "fengqiao/status_macros.h"
 #include "internal/time_util.h"
 #include "store/internal/store_checks.h"
 

@@ -1,10 +1,12 @@
-// Internal: propagate a non-OK absl::Status or absl::StatusOr<T> to the caller.
-// (Debian's Abseil 20220623 has no status_macros.h; same shape as cel-cpp's CEL_ macros.)
+// File: fengqiao/status_macros.h
+// Propagate a non-OK absl::Status or absl::StatusOr<T> to the caller. Public, so that callers and
+// the header examples can use them (Debian's Abseil 20220623 has no status_macros.h; the shape is
+// cel-cpp's CEL_ macros).
 //
 //   FENGQIAO_RETURN_IF_ERROR(CheckSomething());
 //   FENGQIAO_ASSIGN_OR_RETURN(auto map, GridMap::Load(path));
-#ifndef FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_
-#define FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_
+#ifndef FENGQIAO_STATUS_MACROS_H_
+#define FENGQIAO_STATUS_MACROS_H_
 
 #include <utility>
 
@@ -28,4 +30,4 @@
 #define FENGQIAO_ASSIGN_OR_RETURN(lhs, expr) \
   FENGQIAO_ASSIGN_OR_RETURN_IMPL_(FENGQIAO_STATUS_CONCAT_(fengqiao_statusor_, __LINE__), lhs, expr)
 
-#endif  // FENGQIAO_SRC_INTERNAL_STATUS_MACROS_H_
+#endif  // FENGQIAO_STATUS_MACROS_H_
