@@ -3,8 +3,11 @@
 // the header examples can use them (Debian's Abseil 20220623 has no status_macros.h; the shape is
 // cel-cpp's CEL_ macros).
 //
-//   FENGQIAO_RETURN_IF_ERROR(CheckSomething());
-//   FENGQIAO_ASSIGN_OR_RETURN(auto map, GridMap::Load(path));
+//   #include "fengqiao/grid/grid_map.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_RETURN_IF_ERROR(map->Find("xc") != nullptr ? absl::OkStatus()
+//                                                       : absl::NotFoundError("xc"));
 #ifndef FENGQIAO_STATUS_MACROS_H_
 #define FENGQIAO_STATUS_MACROS_H_
 

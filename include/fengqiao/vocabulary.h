@@ -5,11 +5,14 @@
 // C++, the CLI and Python (which reads the same option from the *_pb2 descriptors) print the same
 // names, and adding an enum value to a proto is the only edit a new word needs.
 //
+//   #include "fengqiao/v1/routing.pb.h"
 //   const fengqiao::EnumLabel& l = fengqiao::LabelOf(fengqiao::v1::DISPUTE_TYPE_NOISE);
 //   // l.en == "noise", l.zh == "噪音", l.display == "noise (噪音)", l.short_name == "noise"
 //   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::v1::Tier tier,
 //                             fengqiao::ParseEnum<fengqiao::v1::Tier>("社区民警"));
-//   // tier == fengqiao::v1::TIER_COMMUNITY_POLICE
+//   if (tier != fengqiao::v1::TIER_COMMUNITY_POLICE || l.zh != "噪音") {
+//     return absl::InternalError("the labels in the protos changed");
+//   }
 //
 // Size of a domain: `EnumDomain<E>()` is one more than the largest number (what a table indexed
 // by the enum needs); generated `E_ARRAYSIZE` is the same constant at compile time.
