@@ -11,9 +11,9 @@
 namespace {
 
 const fengqiao::GridMap& SampleMap() {
-  static const auto* map =
-      fengqiao::GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto")->release();
-  return *map;
+  static const auto* map = new std::shared_ptr<const fengqiao::GridMap>(
+      *fengqiao::GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
+  return **map;
 }
 
 // One chunk of records over October 2026: kinds, types and step times shaped like the sample.

@@ -14,7 +14,7 @@ namespace {
 constexpr int kIncidents = 1 << 16;
 
 struct Workload {
-  std::unique_ptr<const fengqiao::GridMap> map;
+  std::shared_ptr<const fengqiao::GridMap> map;
   std::shared_ptr<const fengqiao::RuleSet> rules;
   std::vector<fengqiao::RoutingFacts> facts;
 };

@@ -152,7 +152,7 @@ std::vector<fengqiao::Dimension> ParseDims(absl::string_view text, bool* ok) {
 
 // `fengqiao metrics CASES.db GRID_MAP [DIMS]`: the CompStat sheet of a case store.
 int Metrics(const std::string& db, const std::string& map_path, const std::string& dims_text) {
-  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
   if (!std::filesystem::exists(db)) return Fail(absl::NotFoundError(db + ": no such case store"));
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
@@ -187,7 +187,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     return Fail(absl::NotFoundError(dir.string() + ": no incidents_*.json or .textproto file"));
   }
 
-  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
   const fengqiao::GridMap& grid_map = **map;
   absl::StatusOr<std::unique_ptr<const fengqiao::Roster>> roster =
@@ -418,7 +418,7 @@ int RulesCheck(const std::string& rules_path, std::string map_path) {
         (std::filesystem::path(rules_path).parent_path().parent_path() / "grid_map.textproto")
             .string();
   }
-  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
   absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
   if (!source.ok()) {
@@ -437,7 +437,7 @@ int RulesCheck(const std::string& rules_path, std::string map_path) {
 }
 
 int Locate(const char* map_path, const char* lat, const char* lng) {
-  absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
   fengqiao::v1::LatLng p;
   double v;

@@ -4,7 +4,7 @@
 // cel-cpp's CEL_ macros).
 //
 //   #include "fengqiao/grid/grid_map.h"
-//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<const fengqiao::GridMap> map,
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
 //                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
 //   FENGQIAO_RETURN_IF_ERROR(map->Find("xc") != nullptr ? absl::OkStatus()
 //                                                       : absl::NotFoundError("xc"));

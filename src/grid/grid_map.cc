@@ -25,14 +25,14 @@ absl::string_view AreaLevelName(v1::AreaLevel level) { return LabelOf(level).en;
 GridMap::GridMap(v1::GridMap proto) : proto_(std::move(proto)) {}
 GridMap::~GridMap() = default;
 
-absl::StatusOr<std::unique_ptr<const GridMap>> GridMap::Load(absl::string_view path,
+absl::StatusOr<std::shared_ptr<const GridMap>> GridMap::Load(absl::string_view path,
                                                              const GridMapOptions& options) {
   std::string content;
   FENGQIAO_RETURN_IF_ERROR(internal::ReadFile(path, &content));
   return Parse(content, path, options);
 }
 
-absl::StatusOr<std::unique_ptr<const GridMap>> GridMap::Parse(absl::string_view content,
+absl::StatusOr<std::shared_ptr<const GridMap>> GridMap::Parse(absl::string_view content,
                                                               absl::string_view filename,
                                                               const GridMapOptions& options) {
   v1::GridMap proto;
@@ -41,18 +41,18 @@ absl::StatusOr<std::unique_ptr<const GridMap>> GridMap::Parse(absl::string_view 
   return Build(std::move(proto), options, source_map);
 }
 
-absl::StatusOr<std::unique_ptr<const GridMap>> GridMap::Create(v1::GridMap map,
+absl::StatusOr<std::shared_ptr<const GridMap>> GridMap::Create(v1::GridMap map,
                                                                const GridMapOptions& options) {
   internal::SourceMap source_map;
   FENGQIAO_RETURN_IF_ERROR(internal::CheckUtf8(map, source_map));
   return Build(std::move(map), options, source_map);
 }
 
-absl::StatusOr<std::unique_ptr<const GridMap>> GridMap::Build(
+absl::StatusOr<std::shared_ptr<const GridMap>> GridMap::Build(
     v1::GridMap map, const GridMapOptions& options, const internal::SourceMap& source_map) {
   std::unique_ptr<GridMap> grid_map(new GridMap(std::move(map)));
   FENGQIAO_RETURN_IF_ERROR(grid_map->Index(options, source_map));
-  return std::unique_ptr<const GridMap>(std::move(grid_map));
+  return std::shared_ptr<const GridMap>(std::move(grid_map));
 }
 
 absl::Status GridMap::Index(const GridMapOptions& options, const internal::SourceMap& source_map) {

@@ -40,7 +40,7 @@ class TinyRoster : public ::testing::Test {
     }
     return v1::CANDIDATE_REASON_UNSPECIFIED;
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
   std::unique_ptr<const Roster> roster_;
 };
 
@@ -199,7 +199,7 @@ class RosterErrors : public ::testing::Test {
                      members),
         "bad_roster.textproto", *map_);
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
 };
 
 TEST_F(RosterErrors, DuplicateMemberId) {

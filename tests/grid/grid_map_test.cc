@@ -33,7 +33,7 @@ class TinyMap : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
 };
 
 TEST_F(TinyMap, AncestorsRunFromCommunityUpToTheCity) {

@@ -100,7 +100,7 @@ class HandlerChoiceTest : public ::testing::Test {
     d.mutable_action()->set_target_force_type(force);
     return d;
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
   std::unique_ptr<const Roster> roster_;
   std::unique_ptr<CandidateSelector> selector_;
 };

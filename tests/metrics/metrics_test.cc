@@ -90,7 +90,7 @@ class CheckedNumbers : public ::testing::Test {
     r.flags |= kRecordOnSiteRequired;
     return r;
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
   const absl::Time as_of_ = Local(2026, 11, 1);
 };
 
@@ -295,7 +295,7 @@ class Grouped : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
 };
 
 TEST_F(Grouped, AZeroBaselineIsReportedAsSuchNeverAsAnInfinitePercentage) {
@@ -406,8 +406,10 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different")));
   std::string truncated = a->SerializePartial();
   truncated.pop_back();
-  EXPECT_THAT(a->MergeSerialized(truncated), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
-  EXPECT_THAT(a->MergeSerialized("garbage"), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+  EXPECT_THAT(a->MergeSerialized(truncated),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+  EXPECT_THAT(a->MergeSerialized("garbage"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
 }  // namespace

@@ -34,10 +34,11 @@ constexpr char kWednesdayMorning[] = "reported_at { seconds: 1791943200 } ";
 class SampleRules : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    map_ = GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto")->release();
+    map_ = new std::shared_ptr<const GridMap>(
+        *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
     auto source = RuleSetSource::Load(kRules);
     ASSERT_OK(source);
-    auto compiled = RuleSet::Compile(*source, *map_);
+    auto compiled = RuleSet::Compile(*source, **map_);
     ASSERT_OK(compiled);
     rules_ = new std::shared_ptr<const RuleSet>(*compiled);
   }
@@ -52,10 +53,10 @@ class SampleRules : public ::testing::Test {
     return rules().Decide(*facts, incident.id(), rules().ResolveCapacity(snapshot));
   }
 
-  static const GridMap* map_;
+  static const std::shared_ptr<const GridMap>* map_;
   static std::shared_ptr<const RuleSet>* rules_;
 };
-const GridMap* SampleRules::map_ = nullptr;
+const std::shared_ptr<const GridMap>* SampleRules::map_ = nullptr;
 std::shared_ptr<const RuleSet>* SampleRules::rules_ = nullptr;
 
 constexpr char kTwoParties[] = "parties { person_id: \"a\" } parties { person_id: \"b\" } ";
@@ -158,11 +159,11 @@ TEST_F(SampleRules, SameInputSameDecisionAndRecompilingGivesTheSameHash) {
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(Decide(text).SerializeAsString(), first.SerializeAsString());
   ASSERT_OK_AND_ASSIGN(RuleSetSource source, RuleSetSource::Load(kRules));
-  ASSERT_OK_AND_ASSIGN(auto again, RuleSet::Compile(source, *map_));
+  ASSERT_OK_AND_ASSIGN(auto again, RuleSet::Compile(source, **map_));
   EXPECT_EQ(again->hash(), rules().hash());
   v1::RuleSet changed = source.proto();
   changed.mutable_rules(0)->mutable_then()->mutable_sla()->mutable_accept()->set_seconds(120);
-  ASSERT_OK_AND_ASSIGN(auto other, RuleSet::Compile(RuleSetSource::FromProto(changed), *map_));
+  ASSERT_OK_AND_ASSIGN(auto other, RuleSet::Compile(RuleSetSource::FromProto(changed), **map_));
   EXPECT_NE(other->hash(), rules().hash());
 }
 
@@ -192,7 +193,7 @@ TEST_F(SampleRules, ExplanationGivesTheFirstFailedConditionOfEveryEarlierRule) {
 TEST_F(SampleRules, EverySampleIncidentIsRoutedAndExplainAgreesWithTheIndex) {
   ASSERT_OK_AND_ASSIGN(
       v1::IncidentLog log,
-      LoadIncidentLog(FENGQIAO_SOURCE_DIR "/examples/data/incidents_2026-10.json", *map_));
+      LoadIncidentLog(FENGQIAO_SOURCE_DIR "/examples/data/incidents_2026-10.json", **map_));
   for (const v1::Incident& incident : log.incidents()) {
     ASSERT_OK_AND_ASSIGN(RoutingFacts facts, MakeRoutingFacts(incident, 0, rules()));
     const RouteResult r = rules().Route(facts);
@@ -241,7 +242,7 @@ class TinyRules : public ::testing::Test {
   std::string Id(const RuleSet& rs, const RouteResult& r) {
     return r.rule < 0 ? "" : rs.proto().rules(r.rule).id();
   }
-  std::unique_ptr<const GridMap> map_;
+  std::shared_ptr<const GridMap> map_;
 };
 
 constexpr char kDefault[] =

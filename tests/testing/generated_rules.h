@@ -23,7 +23,7 @@
 namespace fengqiao::testing {
 
 // 1 city, 1 district, 4 streets, 40 communities, 400 grids of 0.002 degrees.
-inline std::unique_ptr<const GridMap> GeneratedDistrict() {
+inline std::shared_ptr<const GridMap> GeneratedDistrict() {
   v1::GridMap map;
   map.set_name("generated district");
   map.set_grids_disjoint(true);

@@ -3,7 +3,7 @@
 // grid 网格) with grid polygons, the four-grid teams (四格融合) and base registers (一标三实).
 // It answers hierarchy queries and finds the grid holding a point through an S2 shape index.
 //
-//   absl::StatusOr<std::unique_ptr<const fengqiao::GridMap>> map =
+//   absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map =
 //       fengqiao::GridMap::Load("examples/data/grid_map.textproto");
 //   if (!map.ok()) { /* map.status() names file:line:col and the area */ }
 //   const fengqiao::v1::Area* grid = *(*map)->Locate(point);   // nullptr: outside every grid
@@ -42,14 +42,14 @@ class GridMap {
  public:
   // Reads a grid map file (protobuf text format, or JSON when the name ends in ".json") and
   // validates it. Errors name file:line:col and the area code at fault.
-  static absl::StatusOr<std::unique_ptr<const GridMap>> Load(absl::string_view path,
+  static absl::StatusOr<std::shared_ptr<const GridMap>> Load(absl::string_view path,
                                                              const GridMapOptions& options = {});
   // As Load, from text already in memory; `filename` names it in errors and picks the format.
-  static absl::StatusOr<std::unique_ptr<const GridMap>> Parse(absl::string_view content,
+  static absl::StatusOr<std::shared_ptr<const GridMap>> Parse(absl::string_view content,
                                                               absl::string_view filename,
                                                               const GridMapOptions& options = {});
   // Validates a map built in code; errors name the field path (areas[3].parent_code).
-  static absl::StatusOr<std::unique_ptr<const GridMap>> Create(v1::GridMap map,
+  static absl::StatusOr<std::shared_ptr<const GridMap>> Create(v1::GridMap map,
                                                                const GridMapOptions& options = {});
 
   GridMap(const GridMap&) = delete;
@@ -104,7 +104,7 @@ class GridMap {
 
  private:
   explicit GridMap(v1::GridMap proto);
-  static absl::StatusOr<std::unique_ptr<const GridMap>> Build(
+  static absl::StatusOr<std::shared_ptr<const GridMap>> Build(
       v1::GridMap map, const GridMapOptions& options, const internal::SourceMap& source_map);
   absl::Status Index(const GridMapOptions& options, const internal::SourceMap& source_map);
 
