@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "fengqiao/force/roster.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/v1/force.pb.h"
 
 namespace fengqiao {
@@ -32,7 +33,7 @@ namespace fengqiao {
 // Options of a selector.
 struct CandidateSelectorOptions {
   // Zone in which shifts are read.
-  absl::TimeZone time_zone = absl::FixedTimeZone(8 * 3600);  // China Standard Time (UTC+8)
+  absl::TimeZone time_zone = ChinaTimeZone();  // Asia/Shanghai
 };
 
 // One request for candidates.

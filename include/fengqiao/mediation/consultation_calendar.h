@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/v1/grid.pb.h"
 
 namespace fengqiao {
@@ -30,7 +31,7 @@ struct ConsultationCalendarOptions {
   // Local hour the meetings start.
   int hour = 9;
   // Zone of the calendar.
-  absl::TimeZone time_zone = absl::FixedTimeZone(8 * 3600);
+  absl::TimeZone time_zone = ChinaTimeZone();  // Asia/Shanghai
 };
 
 // A meeting: the level that holds it and when it starts.

@@ -32,6 +32,7 @@
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/routing/routing_facts.h"
 #include "fengqiao/routing/rule_source.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/v1/incident.pb.h"
 #include "fengqiao/v1/routing.pb.h"
 
@@ -62,7 +63,7 @@ struct RuleIssue {
 // Options of compiling.
 struct RuleSetOptions {
   // Zone in which hour-of-day and day-of-week conditions read the report time.
-  absl::TimeZone time_zone = absl::FixedTimeZone(8 * 3600);  // China Standard Time
+  absl::TimeZone time_zone = ChinaTimeZone();  // Asia/Shanghai
   // When not empty, capacity tests and target teams must name one of these team ids (fill it
   // from the roster's teams; routing itself does not depend on the force module).
   std::vector<std::string> known_teams;
