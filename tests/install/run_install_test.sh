@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the built fengqiao into a scratch prefix, builds examples/integrator against it with
-# find_package(fengqiao), checks the pkg-config file, and runs the integrator on the sample district.
+# find_package(fengqiao) and runs it on the sample district; then moves the prefix elsewhere (an
+# install is relocatable) and, from there, compiles and runs the same program with pkg-config only,
+# runs the installed `fengqiao` command and imports the installed Python package, none of them with
+# LD_LIBRARY_PATH.
 #   run_install_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 src="$1"
 build="$2"
 work="$build/install-test"
-rm -rf "$work/prefix"  # the integrator build stays, so a re-run with nothing changed is quick
+rm -rf "$work/prefix" "$work/moved"  # the integrator build stays, so a re-run with nothing changed is quick
 mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" > "$work/install.log"
 test -f "$work/prefix/include/fengqiao/grid/grid_map.h"
@@ -24,3 +27,27 @@ cmake -S "$src/examples/integrator" -B "$work/integrator" -G Ninja \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release > "$work/configure.log"
 cmake --build "$work/integrator" > "$work/build.log"
 LD_LIBRARY_PATH="$libdir" "$work/integrator/dispatch_intake" "$src/examples/data"
+
+# Relocated: everything below runs from a prefix the build never named.
+mv "$work/prefix" "$work/moved"
+moved_libdir=$(dirname "$(find "$work/moved" -name 'libfengqiao.so' | head -1)")
+export PKG_CONFIG_PATH="$moved_libdir/pkgconfig"
+test "$(pkg-config --variable=includedir fengqiao)" -ef "$work/moved/include"
+# shellcheck disable=SC2046
+c++ -std=c++20 -Wall -Wextra -o "$work/dispatch_intake_pc" "$src/examples/integrator/dispatch_intake.cc" \
+  $(pkg-config --cflags --libs fengqiao) -Wl,-rpath,"$(pkg-config --variable=libdir fengqiao)"
+"$work/dispatch_intake_pc" "$src/examples/data" | grep -q "incident 12345-2026-11-25-0001 in grid"
+echo "pkg-config consumer: compiled and ran from the relocated prefix"
+"$work/moved/bin/fengqiao" version
+readelf -d "$work/moved/bin/fengqiao" | grep -q 'R.*PATH.*\$ORIGIN/\.\./lib'
+py_dir=$(dirname "$(find "$work/moved" -path '*dist-packages/fengqiao/__init__.py' | head -1)")
+test -n "$py_dir"
+(cd "$work" && env -u PYTHONPATH /usr/bin/python3 -c "
+import sys; sys.path.insert(0, '$(dirname "$py_dir")')
+import fengqiao
+assert fengqiao.__file__.startswith('$work/moved'), fengqiao.__file__
+m = fengqiao.load_grid_map('$src/examples/data/grid_map.textproto')
+from fengqiao.v1 import taxonomy_pb2
+print('python package from the relocated prefix:', fengqiao.__version__,
+      fengqiao.vocabulary.display_name(taxonomy_pb2.DisputeType, 8))
+")
