@@ -1,0 +1,237 @@
+// Personal data is declared once in the protos and masked by one function on every way out.
+#include "fengqiao/privacy/masking.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "fengqiao/v1/alert.pb.h"
+#include "fengqiao/v1/case.pb.h"
+#include "fengqiao/v1/force.pb.h"
+#include "fengqiao/v1/grid.pb.h"
+#include "fengqiao/v1/incident.pb.h"
+#include "fengqiao/v1/metrics.pb.h"
+#include "fengqiao/v1/routing.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "gtest/gtest.h"
+
+namespace fengqiao {
+namespace {
+
+namespace pb = google::protobuf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// String fields that cannot hold personal data, reviewed one by one: ids and codes assigned by
+// systems, rule and version names, enum-like words, and text the station writes (not residents).
+// A new string field must be declared personal or added here with its reason.
+const std::set<std::string>& NotPersonal() {
+  static const auto* fields = new std::set<std::string>{
+      // grid: codes, area and map names, member ids of the four-grid team.
+      "fengqiao.v1.Area.code",
+      "fengqiao.v1.Area.name",
+      "fengqiao.v1.Area.parent_code",
+      "fengqiao.v1.GridMap.name",
+      "fengqiao.v1.GridMap.version",
+      "fengqiao.v1.FourGridTeam.party_grid_lead",
+      "fengqiao.v1.FourGridTeam.police_grid_officer",
+      "fengqiao.v1.FourGridTeam.management_grid_worker",
+      "fengqiao.v1.FourGridTeam.mass_grid_members",
+      // force: ids, team names (units, not people), codes, dialect names.
+      "fengqiao.v1.Team.id",
+      "fengqiao.v1.Team.name",
+      "fengqiao.v1.Team.area_code",
+      "fengqiao.v1.Member.id",
+      "fengqiao.v1.Member.team_id",
+      "fengqiao.v1.Member.home_area_code",
+      "fengqiao.v1.Member.dialects",
+      "fengqiao.v1.Roster.name",
+      "fengqiao.v1.Candidate.member_id",
+      "fengqiao.v1.Exclusion.member_id",
+      // incident: a pseudonymous person id (a salted hash by contract), ids, codes, tags.
+      "fengqiao.v1.Party.person_id",
+      "fengqiao.v1.Incident.id",
+      "fengqiao.v1.Incident.grid_code",
+      "fengqiao.v1.Incident.found_by_member_id",
+      "fengqiao.v1.Incident.tags",
+      "fengqiao.v1.IncidentLog.name",
+      // routing: rules are the station's text; decisions hold ids and condition names.
+      "fengqiao.v1.CapacityTest.team_id",
+      "fengqiao.v1.Condition.area_codes",
+      "fengqiao.v1.Condition.tags_all",
+      "fengqiao.v1.Action.target_team_id",
+      "fengqiao.v1.Rule.id",
+      "fengqiao.v1.Rule.description",
+      "fengqiao.v1.RuleSet.name",
+      "fengqiao.v1.RuleSet.version",
+      "fengqiao.v1.RuleSet.inherits",
+      "fengqiao.v1.ConditionTrace.field",
+      "fengqiao.v1.ConditionTrace.capacity_team_id",
+      "fengqiao.v1.Decision.incident_id",
+      "fengqiao.v1.Decision.rule_id",
+      "fengqiao.v1.Decision.rule_set_version",
+      "fengqiao.v1.Decision.rule_set_hash",
+      "fengqiao.v1.Decision.matched_conditions",
+      "fengqiao.v1.Decision.all_rule_ids",
+      "fengqiao.v1.Decision.capacity_diversions",
+      "fengqiao.v1.RuleTrace.rule_id",
+      // case: ids, member ids of actors and assignees, deadline names.
+      "fengqiao.v1.CaseEvent.case_id",
+      "fengqiao.v1.CaseEvent.actor",
+      "fengqiao.v1.CaseEvent.assignee",
+      "fengqiao.v1.CaseEvent.deadline",
+      "fengqiao.v1.Deadline.name",
+      "fengqiao.v1.Case.id",
+      "fengqiao.v1.Case.assignee",
+      // metrics: names of measures, periods, zones, dimensions.
+      "fengqiao.v1.Rate.name",
+      "fengqiao.v1.Distribution.name",
+      "fengqiao.v1.PeriodComparison.measure",
+      "fengqiao.v1.PeriodComparison.kind",
+      "fengqiao.v1.PeriodComparison.period",
+      "fengqiao.v1.MetricsReport.title",
+      "fengqiao.v1.MetricsReport.time_zone",
+      "fengqiao.v1.MetricsReport.group_by",
+      // alert: rule ids and patterns, group and sender ids (pseudonymous), the bank's own text.
+      "fengqiao.v1.ScanRule.id",
+      "fengqiao.v1.ScanRule.pattern",
+      "fengqiao.v1.ChatMessage.group_id",
+      "fengqiao.v1.ChatMessage.sender_id",
+      "fengqiao.v1.ChatMessage.grid_code",
+      "fengqiao.v1.ChatMessage.id",
+      "fengqiao.v1.Alert.rule_id",
+      "fengqiao.v1.Alert.group_id",
+      "fengqiao.v1.StandardReply.id",
+      "fengqiao.v1.StandardReply.category",
+      "fengqiao.v1.StandardReply.pattern",
+      "fengqiao.v1.StandardReply.text",
+      "fengqiao.v1.StandardReply.questions",
+      // options: the labels themselves.
+      "fengqiao.v1.Label.en",
+      "fengqiao.v1.Label.zh",
+  };
+  return *fields;
+}
+
+void CollectMessages(const pb::Descriptor* m, std::vector<const pb::Descriptor*>* out) {
+  out->push_back(m);
+  for (int i = 0; i < m->nested_type_count(); ++i) CollectMessages(m->nested_type(i), out);
+}
+
+std::vector<const pb::Descriptor*> AllMessages() {
+  const pb::FileDescriptor* roots[] = {
+      v1::GridMap::descriptor()->file(),    v1::Roster::descriptor()->file(),
+      v1::Incident::descriptor()->file(),   v1::RuleSet::descriptor()->file(),
+      v1::Case::descriptor()->file(),       v1::MetricsReport::descriptor()->file(),
+      v1::ChatMessage::descriptor()->file()};
+  std::set<const pb::FileDescriptor*> seen(std::begin(roots), std::end(roots));
+  std::vector<const pb::FileDescriptor*> queue(seen.begin(), seen.end());
+  std::vector<const pb::Descriptor*> out;
+  while (!queue.empty()) {
+    const pb::FileDescriptor* f = queue.back();
+    queue.pop_back();
+    for (int i = 0; i < f->dependency_count(); ++i) {
+      const pb::FileDescriptor* d = f->dependency(i);
+      if (d->package() == "fengqiao.v1" && seen.insert(d).second) queue.push_back(d);
+    }
+    for (int i = 0; i < f->message_type_count(); ++i) CollectMessages(f->message_type(i), &out);
+  }
+  return out;
+}
+
+TEST(PersonalData, EveryStringFieldIsDeclaredPersonalOrReviewedAsNot) {
+  std::vector<std::string> undeclared;
+  for (const pb::Descriptor* m : AllMessages()) {
+    for (int i = 0; i < m->field_count(); ++i) {
+      const pb::FieldDescriptor* f = m->field(i);
+      if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING || m->options().map_entry()) {
+        continue;
+      }
+      const bool personal = PersonalKindOf(f) != v1::PERSONAL_KIND_UNSPECIFIED;
+      const bool reviewed = NotPersonal().count(f->full_name()) > 0;
+      if (!personal && !reviewed) undeclared.push_back(f->full_name());
+      EXPECT_FALSE(personal && reviewed) << f->full_name() << " is both";
+    }
+  }
+  EXPECT_THAT(undeclared, ::testing::IsEmpty())
+      << "declare [(personal) = PERSONAL_KIND_...] or review the field into NotPersonal()";
+}
+
+TEST(PersonalData, PartiesMembersDescriptionsAndChatTextAreDeclared) {
+  EXPECT_EQ(PersonalKindOf(v1::Party::descriptor()->FindFieldByName("name")),
+            v1::PERSONAL_KIND_NAME);
+  EXPECT_EQ(PersonalKindOf(v1::Party::descriptor()->FindFieldByName("phone")),
+            v1::PERSONAL_KIND_PHONE);
+  EXPECT_EQ(PersonalKindOf(v1::Member::descriptor()->FindFieldByName("name")),
+            v1::PERSONAL_KIND_NAME);
+  EXPECT_EQ(PersonalKindOf(v1::Incident::descriptor()->FindFieldByName("description")),
+            v1::PERSONAL_KIND_FREE_TEXT);
+  EXPECT_EQ(PersonalKindOf(v1::ChatMessage::descriptor()->FindFieldByName("text")),
+            v1::PERSONAL_KIND_FREE_TEXT);
+  EXPECT_EQ(PersonalKindOf(v1::Incident::descriptor()->FindFieldByName("id")),
+            v1::PERSONAL_KIND_UNSPECIFIED);
+}
+
+TEST(Masking, ValuesAreMaskedAsStationsDo) {
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_PHONE, "13812345678"), "138****5678");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_PHONE, "138-1234-5678"), "138****5678");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_PHONE, "0580-2023456"), "*******3456");  // landline
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_ID_NUMBER, "33090219900101123X"), "330902********123X");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_NAME, "张晓明"), "张*明");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_NAME, "王芳"), "王*");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_NAME, "欧阳晓明"), "欧阳*明");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_BANK_CARD, "6222 0212 3456 7890"), "6222********7890");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_ADDRESS, "长峙街道海天社区3幢2单元501室"),
+            "长峙街道海天社区3幢****");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_PLATE, "浙L12345"), "浙L1**45");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_UNSPECIFIED, "xc-lc-c1-g2"), "xc-lc-c1-g2");
+}
+
+TEST(Masking, BadInputNeverLeaksOrCrashes) {
+  // Invalid UTF-8, empty, one character, a huge value.
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_NAME, "\xff\xfe张"), "***");
+  EXPECT_EQ(MaskFreeText("电话13812345678\xff"), "***");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_NAME, ""), "");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_NAME, "张"), "*");  // one character: all of it
+  const std::string huge = absl::StrCat(std::string(1 << 20, 'a'), "13812345678");
+  EXPECT_THAT(MaskFreeText(huge), Not(HasSubstr("13812345678")));
+  EXPECT_EQ(MaskValue(static_cast<v1::PersonalKind>(99), "13812345678"), "13812345678");
+}
+
+TEST(Masking, FreeTextHidesPhonesIdsCardsPlatesAndNamesButKeepsTheRest) {
+  const std::string text =
+      "我叫王小明，住3幢，电话139 0000 1234，身份证330902199001011234，"
+      "卡号6222021234567890123，车牌浙L12345，订单号20261123";
+  const std::string masked = MaskFreeText(text);
+  for (absl::string_view raw :
+       {"王小明", "139 0000 1234", "330902199001011234", "6222021234567890123", "浙L12345"}) {
+    EXPECT_THAT(masked, Not(HasSubstr(std::string(raw)))) << masked;
+  }
+  EXPECT_THAT(masked, HasSubstr("139****1234"));
+  EXPECT_THAT(masked, HasSubstr("330902********1234"));
+  EXPECT_THAT(masked, HasSubstr("订单号20261123"));  // 8 digits: not personal
+  EXPECT_THAT(masked, HasSubstr("住3幢"));
+}
+
+TEST(Masking, MessagesAreMaskedThroughTheirDeclarationsAtEveryDepth) {
+  v1::Case c;
+  v1::Party* p = c.mutable_incident()->add_parties();
+  p->set_person_id("p-7f3a");
+  p->set_name("陈阿姨");
+  p->set_phone("13800001111");
+  c.mutable_incident()->set_description("邻居陈阿姨说楼上漏水，回电13800001111");
+  c.add_events()->set_reason("当事人我叫李四海，不同意调解");
+  const v1::Case shown = Masked(c);
+  EXPECT_EQ(shown.incident().parties(0).name(), "陈*姨");
+  EXPECT_EQ(shown.incident().parties(0).phone(), "138****1111");
+  EXPECT_EQ(shown.incident().parties(0).person_id(), "p-7f3a");  // pseudonymous id stays
+  EXPECT_THAT(shown.incident().description(), Not(HasSubstr("13800001111")));
+  EXPECT_THAT(shown.events(0).reason(), Not(HasSubstr("李四海")));
+  // The original is untouched.
+  EXPECT_EQ(c.incident().parties(0).phone(), "13800001111");
+}
+
+}  // namespace
+}  // namespace fengqiao
