@@ -147,6 +147,13 @@ std::string MaskValue(v1::PersonalKind kind, absl::string_view value) {
     }
     case v1::PERSONAL_KIND_FREE_TEXT:
       return MaskFreeText(value);
+    case v1::PERSONAL_KIND_EMAIL: {
+      const size_t at = value.find('@');
+      if (at == absl::string_view::npos || at == 0) return KeepEnds(value, 0, 0);
+      // The mailbox's first character when it is ASCII (the usual case), then the domain.
+      const bool ascii = static_cast<unsigned char>(value[0]) < 0x80;
+      return absl::StrCat(ascii ? value.substr(0, 1) : "*", "***", MaskFreeText(value.substr(at)));
+    }
     default:
       return std::string(value);
   }

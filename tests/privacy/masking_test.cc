@@ -12,6 +12,7 @@
 #include "fengqiao/v1/grid.pb.h"
 #include "fengqiao/v1/incident.pb.h"
 #include "fengqiao/v1/metrics.pb.h"
+#include "fengqiao/v1/open311.pb.h"
 #include "fengqiao/v1/routing.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
@@ -108,6 +109,34 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.StandardReply.pattern",
       "fengqiao.v1.StandardReply.text",
       "fengqiao.v1.StandardReply.questions",
+      // open311: service catalogue (the district's own text), codes and ids, times, media links.
+      "fengqiao.v1.Open311Service.service_code",
+      "fengqiao.v1.Open311Service.service_name",
+      "fengqiao.v1.Open311Service.description",
+      "fengqiao.v1.Open311Service.type",
+      "fengqiao.v1.Open311Service.keywords",
+      "fengqiao.v1.Open311Service.group",
+      "fengqiao.v1.Open311Request.jurisdiction_id",
+      "fengqiao.v1.Open311Request.service_code",
+      "fengqiao.v1.Open311Request.address_id",
+      "fengqiao.v1.Open311Request.device_id",
+      "fengqiao.v1.Open311Request.account_id",
+      "fengqiao.v1.Open311Request.media_url",
+      "fengqiao.v1.Open311Request.requested_datetime",
+      "fengqiao.v1.Open311ServiceRequest.service_request_id",
+      "fengqiao.v1.Open311ServiceRequest.status",
+      "fengqiao.v1.Open311ServiceRequest.status_notes",
+      "fengqiao.v1.Open311ServiceRequest.service_name",
+      "fengqiao.v1.Open311ServiceRequest.service_code",
+      "fengqiao.v1.Open311ServiceRequest.agency_responsible",
+      "fengqiao.v1.Open311ServiceRequest.service_notice",
+      "fengqiao.v1.Open311ServiceRequest.requested_datetime",
+      "fengqiao.v1.Open311ServiceRequest.updated_datetime",
+      "fengqiao.v1.Open311ServiceRequest.expected_datetime",
+      "fengqiao.v1.Open311ServiceRequest.address_id",
+      "fengqiao.v1.Open311ServiceRequest.zipcode",
+      "fengqiao.v1.Open311ServiceRequest.media_url",
+      "fengqiao.v1.Open311Error.description",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",
       "fengqiao.v1.Label.zh",
@@ -122,10 +151,10 @@ void CollectMessages(const pb::Descriptor* m, std::vector<const pb::Descriptor*>
 
 std::vector<const pb::Descriptor*> AllMessages() {
   const pb::FileDescriptor* roots[] = {
-      v1::GridMap::descriptor()->file(),    v1::Roster::descriptor()->file(),
-      v1::Incident::descriptor()->file(),   v1::RuleSet::descriptor()->file(),
-      v1::Case::descriptor()->file(),       v1::MetricsReport::descriptor()->file(),
-      v1::ChatMessage::descriptor()->file()};
+      v1::GridMap::descriptor()->file(),     v1::Roster::descriptor()->file(),
+      v1::Incident::descriptor()->file(),    v1::RuleSet::descriptor()->file(),
+      v1::Case::descriptor()->file(),        v1::MetricsReport::descriptor()->file(),
+      v1::ChatMessage::descriptor()->file(), v1::Open311Request::descriptor()->file()};
   std::set<const pb::FileDescriptor*> seen(std::begin(roots), std::end(roots));
   std::vector<const pb::FileDescriptor*> queue(seen.begin(), seen.end());
   std::vector<const pb::Descriptor*> out;
@@ -186,6 +215,8 @@ TEST(Masking, ValuesAreMaskedAsStationsDo) {
   EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_ADDRESS, "长峙街道海天社区3幢2单元501室"),
             "长峙街道海天社区3幢****");
   EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_PLATE, "浙L12345"), "浙L1**45");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_EMAIL, "wang.xiaoming@example.cn"), "w***@example.cn");
+  EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_EMAIL, "not-an-address"), "**************");
   EXPECT_EQ(MaskValue(v1::PERSONAL_KIND_UNSPECIFIED, "xc-lc-c1-g2"), "xc-lc-c1-g2");
 }
 
