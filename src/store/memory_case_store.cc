@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/status_macros.h"
 #include "internal/time_util.h"
 #include "store/internal/store_checks.h"
 
@@ -21,14 +22,26 @@ std::optional<absl::Time> NextDue(const v1::Case& c) {
 }
 
 absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
   std::unique_lock lock(mu_);
+  // A case saved twice in one call is checked against its earlier copy, as SQLite does.
+  std::map<std::string, const v1::Case*, std::less<>> staged;
+  std::vector<std::string> stored;
   for (const v1::Case* c : cases) {
-    auto it = cases_.find(c->id());
-    absl::Status ok =
-        store_internal::CheckContinues(*c, it == cases_.end() ? 0 : it->second.events_size());
-    if (!ok.ok()) return ok;
+    stored.clear();
+    const v1::Case* before = nullptr;
+    if (auto s = staged.find(c->id()); s != staged.end()) {
+      before = s->second;
+    } else if (auto it = cases_.find(c->id()); it != cases_.end()) {
+      before = &it->second;
+    }
+    if (before != nullptr) {
+      for (const v1::CaseEvent& e : before->events()) stored.push_back(e.SerializeAsString());
+    }
+    FENGQIAO_RETURN_IF_ERROR(store_internal::CheckExtends(*c, stored));
+    staged[c->id()] = c;
   }
-  for (const v1::Case* c : cases) cases_[c->id()] = *c;
+  for (const auto& [id, c] : staged) cases_[id] = *c;
   return absl::OkStatus();
 }
 

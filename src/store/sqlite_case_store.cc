@@ -214,6 +214,7 @@ void SqliteCaseStore::Release(std::unique_ptr<Connection> c) const {
 }
 
 absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
   std::lock_guard lock(write_mu_);
   Connection& w = *writer_;
   FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
@@ -223,20 +224,25 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
   };
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   std::string header_bytes, event_bytes;
+  std::vector<std::string> stored_events;
   for (const v1::Case* c : cases) {
-    absl::StatusOr<sqlite3_stmt*> last = w.Prepare("SELECT last_seq FROM cases WHERE id = ?");
-    if (!last.ok()) return fail(last.status());
-    BindText(*last, 1, c->id());
-    int64_t stored = 0;
-    int rc = sqlite3_step(*last);
-    if (rc == SQLITE_ROW) {
-      stored = sqlite3_column_int64(*last, 0);
-    } else if (rc != SQLITE_DONE) {
-      return fail(w.Error(rc, absl::StrCat("reading case \"", c->id(), "\"")));
+    // The stored log, read inside the write transaction: no other writer moves it until COMMIT.
+    absl::StatusOr<sqlite3_stmt*> log =
+        w.Prepare("SELECT body FROM events WHERE case_id = ? ORDER BY seq");
+    if (!log.ok()) return fail(log.status());
+    BindText(*log, 1, c->id());
+    stored_events.clear();
+    int read_rc;
+    while ((read_rc = sqlite3_step(*log)) == SQLITE_ROW) {
+      stored_events.push_back(ColumnBlob(*log, 0));
     }
-    sqlite3_reset(*last);
-    absl::Status ok = store_internal::CheckContinues(*c, stored);
+    sqlite3_reset(*log);
+    if (read_rc != SQLITE_DONE) {
+      return fail(w.Error(read_rc, absl::StrCat("reading the log of case \"", c->id(), "\"")));
+    }
+    absl::Status ok = store_internal::CheckExtends(*c, stored_events);
     if (!ok.ok()) return fail(ok);
+    const int64_t stored = static_cast<int64_t>(stored_events.size());
 
     absl::StatusOr<sqlite3_stmt*> insert =
         w.Prepare("INSERT INTO events(case_id, seq, type, at, body) VALUES(?, ?, ?, ?, ?)");
@@ -251,7 +257,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
       event_bytes.clear();
       e.SerializeToString(&event_bytes);
       BindBlob(*insert, 5, event_bytes);
-      rc = sqlite3_step(*insert);
+      const int rc = sqlite3_step(*insert);
       if (rc != SQLITE_DONE) {
         return fail(
             w.Error(rc, absl::StrCat("appending event ", e.seq(), " of case \"", c->id(), "\"")));
@@ -280,7 +286,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
     }
     sqlite3_bind_int64(*upsert, 8, c->events_size());
     sqlite3_bind_int64(*upsert, 9, now);
-    rc = sqlite3_step(*upsert);
+    const int rc = sqlite3_step(*upsert);
     if (rc != SQLITE_DONE) {
       return fail(w.Error(rc, absl::StrCat("writing case \"", c->id(), "\"")));
     }

@@ -21,6 +21,7 @@ using ::fengqiao::testing::Advance;
 using ::fengqiao::testing::kOpenedAt;
 using ::fengqiao::testing::OpenCase;
 using ::fengqiao::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -125,12 +126,102 @@ TEST_P(Stores, AStaleCopyOrABrokenLogIsRefusedAndNothingOfTheBatchIsWritten) {
   CaseLoop stale = OpenCase("c1");  // only REPORT and TRIAGE
   CaseLoop other = OpenCase("c2");
   EXPECT_THAT(store_->Save({&other.proto(), &stale.proto()}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("stale")));
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("\"c1\""), HasSubstr("stale"), HasSubstr("read at seq 2"),
+                             HasSubstr("store holds seq 3"))));
   EXPECT_THAT(store_->Get("c2"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("c2")));
   v1::Case broken = loop.proto();
   broken.mutable_events(1)->set_seq(7);
   EXPECT_THAT(store_->Save({&broken}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event 2 has seq 7")));
+}
+
+// The lost update of issue 10: two writers read the same case and each appends its own event.
+TEST_P(Stores, TheSecondOfTwoWritersOfOneCaseIsAbortedAndSucceedsAfterReloading) {
+  CaseLoop opened = OpenCase("c1");
+  Advance(opened, kOpenedAt + absl::Seconds(10), "m-1");  // assigned
+  ASSERT_OK(store_->Save({&opened.proto()}));
+  ASSERT_OK_AND_ASSIGN(CaseLoop a, CaseLoop::Restore(*store_->Get("c1")));
+  ASSERT_OK_AND_ASSIGN(CaseLoop b, CaseLoop::Restore(*store_->Get("c1")));
+  ASSERT_OK(a.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, kOpenedAt + absl::Seconds(20), "m-1")));
+  v1::CaseEvent back = MakeEvent(v1::CASE_EVENT_TYPE_RETURN, kOpenedAt + absl::Seconds(25), "m-1");
+  back.set_reason("not ours");
+  ASSERT_OK(b.Record(back));
+  ASSERT_OK(store_->Save({&a.proto()}));
+  EXPECT_THAT(
+      store_->Save({&b.proto()}),
+      StatusIs(absl::StatusCode::kAborted, AllOf(HasSubstr("\"c1\""), HasSubstr("read at seq 3"),
+                                                 HasSubstr("store holds seq 4"))));
+  // What the store holds is A's save, whole: the header is what the log replays to.
+  ASSERT_OK_AND_ASSIGN(v1::Case stored, store_->Get("c1"));
+  EXPECT_EQ(stored.SerializeAsString(), a.proto().SerializeAsString());
+  // B reloads, finds the case accepted, records what still applies, and saves.
+  ASSERT_OK_AND_ASSIGN(CaseLoop b2, CaseLoop::Restore(stored));
+  ASSERT_OK(
+      b2.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, kOpenedAt + absl::Seconds(30), "m-1")));
+  ASSERT_OK(store_->Save({&b2.proto()}));
+  ASSERT_OK_AND_ASSIGN(v1::Case after, store_->Get("c1"));
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(after));
+  EXPECT_EQ(replayed.state().state, after.state());
+  EXPECT_EQ(after.events_size(), 5);
+  EXPECT_EQ(after.events(3).type(), v1::CASE_EVENT_TYPE_ACCEPT);
+}
+
+// The other face of the lost update: the first writer adds more events than the second.
+TEST_P(Stores, AWriterBehindALongerConcurrentSaveIsAbortedAndTheLogStillReplays) {
+  CaseLoop opened = OpenCase("c1");
+  ASSERT_OK(store_->Save({&opened.proto()}));
+  CaseLoop a = opened, b = opened;
+  Advance(a, kOpenedAt + absl::Seconds(10), "m-1");
+  Advance(a, kOpenedAt + absl::Seconds(20), "m-1");
+  Advance(a, kOpenedAt + absl::Seconds(30), "m-1");
+  Advance(b, kOpenedAt + absl::Seconds(15), "m-2");
+  ASSERT_OK(store_->Save({&a.proto()}));
+  EXPECT_THAT(store_->Save({&b.proto()}),
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("read at seq 2"), HasSubstr("store holds seq 5"))));
+  ASSERT_OK_AND_ASSIGN(v1::Case stored, store_->Get("c1"));
+  EXPECT_OK(CaseLoop::Restore(stored).status());
+  EXPECT_EQ(stored.assignee(), "m-1");
+  EXPECT_EQ(*store_->CountEvents(), 5);
+}
+
+TEST_P(Stores, SavingTheSameCopyAgainChangesNothingAndIsAccepted) {
+  CaseLoop loop = OpenCase("c1");
+  Advance(loop, kOpenedAt + absl::Seconds(10));
+  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}));
+  EXPECT_EQ(*store_->CountEvents(), 3);
+  // One call may carry a case twice; the second copy must extend the first.
+  CaseLoop later = loop;
+  Advance(later, kOpenedAt + absl::Seconds(20));
+  ASSERT_OK(store_->Save({&loop.proto(), &later.proto()}));
+  EXPECT_EQ(*store_->CountEvents(), 4);
+  CaseLoop fork = loop;
+  Advance(fork, kOpenedAt + absl::Seconds(20), "m-9");
+  CaseLoop fork_later = fork;
+  Advance(fork_later, kOpenedAt + absl::Seconds(40), "m-9");
+  EXPECT_THAT(store_->Save({&fork_later.proto(), &later.proto()}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("store holds seq 4")));
+}
+
+TEST_P(Stores, ALogThatDoesNotReplayOrAHeaderThatDisagreesIsRefused) {
+  CaseLoop loop = OpenCase("c1");
+  Advance(loop, kOpenedAt + absl::Seconds(10));
+  v1::Case wrong_header = loop.proto();
+  wrong_header.set_state(v1::CASE_STATE_CLOSED);
+  EXPECT_THAT(store_->Save({&wrong_header}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("\"c1\""), HasSubstr("header says"))));
+  v1::Case skipped = loop.proto();
+  skipped.mutable_events(2)->set_type(v1::CASE_EVENT_TYPE_CLOSE);  // CLOSE right after TRIAGE
+  EXPECT_THAT(store_->Save({&skipped}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not replay")));
+  v1::Case no_id = loop.proto();
+  no_id.clear_id();
+  EXPECT_THAT(store_->Save({&no_id}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no id")));
+  EXPECT_EQ(*store_->CountCases(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, Stores, ::testing::Values("memory", "sqlite"));

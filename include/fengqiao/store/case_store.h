@@ -47,11 +47,30 @@ class CaseStore {
   // Saves cases: a case not stored yet is created with all its events; for a stored case the
   // events after the last stored one are appended and its header (state, tier, assignee,
   // deadlines) replaced. All cases of one call are written in one transaction: after a crash
-  // either all of them are there or none. FailedPrecondition when a case's events do not continue
-  // the stored log (seq gap or a stored event missing from the case).
+  // either all of them are there or none; when the call fails nothing of it is written.
+  //
+  // Optimistic concurrency: a save states what it read by carrying it. Each case must carry every
+  // stored event of its id unchanged at its seq (the log it was loaded with, or saved last) and
+  // may add events after them; saving the same copy again is a no-op that succeeds. When the
+  // stored log moved on since the copy was read (another writer, in this or another process,
+  // saved first), the save is refused, so no acknowledged event is ever overwritten or lost and
+  // the stored header always agrees with the stored log. The caller reloads (Get,
+  // CaseLoop::Restore), re-applies its intent and saves again.
+  //
+  // Errors:
+  //   Aborted: the stored log moved on; the message names the case, the seq this copy was read
+  //     at and the stored seq. Reload and retry.
+  //   InvalidArgument: a case without an id, events not numbered 1..n with the case's id, a log
+  //     that does not replay through the case loop, or a header (state, tier) other than what
+  //     the log replays to. Retrying the same case fails again.
+  //   FailedPrecondition: a store opened read-only (SqliteCaseStore).
+  //   Unavailable: another process held the write lock longer than the busy timeout; retry later.
+  //   ResourceExhausted: the disk is full. PermissionDenied: the file cannot be written.
+  //   DataLoss: the stored file is corrupt.
   virtual absl::Status Save(absl::Span<const v1::Case* const> cases) = 0;
 
-  // The case with its whole event log. NotFound for an unknown id.
+  // The case with its whole event log. NotFound for an unknown id; DataLoss when a stored
+  // header or event does not parse.
   virtual absl::StatusOr<v1::Case> Get(absl::string_view id) const = 0;
 
   // One case's events in order. NotFound for an unknown id.
