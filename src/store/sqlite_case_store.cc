@@ -213,7 +213,7 @@ void SqliteCaseStore::Release(std::unique_ptr<Connection> c) const {
   readers_.push_back(std::move(c));
 }
 
-absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl::Time now) {
   for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
   std::lock_guard lock(write_mu_);
   Connection& w = *writer_;
@@ -222,7 +222,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
     (void)w.Exec("ROLLBACK");
     return s;
   };
-  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  const int64_t saved_at = absl::ToUnixSeconds(now);
   std::string header_bytes, event_bytes;
   std::vector<std::string> stored_events;
   for (const v1::Case* c : cases) {
@@ -285,7 +285,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
       sqlite3_bind_null(*upsert, 7);
     }
     sqlite3_bind_int64(*upsert, 8, c->events_size());
-    sqlite3_bind_int64(*upsert, 9, now);
+    sqlite3_bind_int64(*upsert, 9, saved_at);
     const int rc = sqlite3_step(*upsert);
     if (rc != SQLITE_DONE) {
       return fail(w.Error(rc, absl::StrCat("writing case \"", c->id(), "\"")));
@@ -337,6 +337,7 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
   if (q.tier.has_value()) sql += " AND tier = ?";
   if (!q.assignee.empty()) sql += " AND assignee = ?";
   if (q.overdue_at.has_value()) sql += " AND next_due < ?";
+  if (q.saved_since.has_value()) sql += " AND updated_at >= ?";
   sql += " ORDER BY id";
   if (q.limit > 0) sql += " LIMIT ?";
   FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
@@ -352,6 +353,7 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
         s, i++,
         absl::ToInt64Seconds(absl::Ceil(*q.overdue_at - absl::UnixEpoch(), absl::Seconds(1))));
   }
+  if (q.saved_since.has_value()) sqlite3_bind_int64(s, i++, absl::ToUnixSeconds(*q.saved_since));
   if (q.limit > 0) sqlite3_bind_int(s, i++, q.limit);
   std::vector<std::string> out;
   int rc;

@@ -26,6 +26,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+// The time of every save in these tests (the store reads no clock).
+const absl::Time kNow = kOpenedAt + absl::Hours(1);
+
 // CaseQuery with chained setters, to keep the tests short.
 struct Q : CaseQuery {
   Q& State(v1::CaseState s) {
@@ -46,6 +49,10 @@ struct Q : CaseQuery {
   }
   Q& OverdueAt(absl::Time t) {
     overdue_at = t;
+    return *this;
+  }
+  Q& SavedSince(absl::Time t) {
+    saved_since = t;
     return *this;
   }
   Q& Limit(int n) {
@@ -75,10 +82,10 @@ class Stores : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Stores, SavedCaseComesBackWithItsWholeTimeline) {
   CaseLoop loop = OpenCase("c1");
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   Advance(loop, kOpenedAt + absl::Seconds(30));
   Advance(loop, kOpenedAt + absl::Seconds(50));
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   ASSERT_OK_AND_ASSIGN(v1::Case got, store_->Get("c1"));
   EXPECT_EQ(got.SerializeAsString(), loop.proto().SerializeAsString());
   ASSERT_OK_AND_ASSIGN(auto timeline, store_->Timeline("c1"));
@@ -98,7 +105,7 @@ TEST_P(Stores, QueriesByStateGridTierAssigneeAndOverdue) {
   Advance(a, kOpenedAt + absl::Seconds(10), "m-7");  // assigned
   Advance(a, kOpenedAt + absl::Seconds(20), "m-7");  // accepted in time
   Advance(b, kOpenedAt + absl::Seconds(10), "m-8");  // assigned, never accepted
-  ASSERT_OK(store_->Save({&a.proto(), &b.proto(), &c.proto()}));
+  ASSERT_OK(store_->Save({&a.proto(), &b.proto(), &c.proto()}, kNow));
   EXPECT_THAT(*store_->Find(Q().State(v1::CASE_STATE_ASSIGNED)), ElementsAre("b"));
   EXPECT_THAT(*store_->Find(Q().Grid("g11")), ElementsAre("a", "c"));
   EXPECT_THAT(*store_->Find(Q().Tier(v1::TIER_JOINT_MEDIATION)), ElementsAre("c"));
@@ -114,7 +121,7 @@ TEST_P(Stores, ClosedCasesAreNeverOverdue) {
   while (Advance(loop, kOpenedAt + absl::Seconds(loop.proto().events_size() * 10))) {
   }
   ASSERT_EQ(loop.state().state, v1::CASE_STATE_CLOSED);
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   EXPECT_THAT(*store_->Find(Q().OverdueAt(kOpenedAt + absl::Hours(24 * 365))), IsEmpty());
   EXPECT_THAT(*store_->Find(Q().State(v1::CASE_STATE_CLOSED)), ElementsAre("done"));
 }
@@ -122,17 +129,17 @@ TEST_P(Stores, ClosedCasesAreNeverOverdue) {
 TEST_P(Stores, AStaleCopyOrABrokenLogIsRefusedAndNothingOfTheBatchIsWritten) {
   CaseLoop loop = OpenCase("c1");
   Advance(loop, kOpenedAt + absl::Seconds(10));
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   CaseLoop stale = OpenCase("c1");  // only REPORT and TRIAGE
   CaseLoop other = OpenCase("c2");
-  EXPECT_THAT(store_->Save({&other.proto(), &stale.proto()}),
+  EXPECT_THAT(store_->Save({&other.proto(), &stale.proto()}, kNow),
               StatusIs(absl::StatusCode::kAborted,
                        AllOf(HasSubstr("\"c1\""), HasSubstr("stale"), HasSubstr("read at seq 2"),
                              HasSubstr("store holds seq 3"))));
   EXPECT_THAT(store_->Get("c2"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("c2")));
   v1::Case broken = loop.proto();
   broken.mutable_events(1)->set_seq(7);
-  EXPECT_THAT(store_->Save({&broken}),
+  EXPECT_THAT(store_->Save({&broken}, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event 2 has seq 7")));
 }
 
@@ -140,16 +147,16 @@ TEST_P(Stores, AStaleCopyOrABrokenLogIsRefusedAndNothingOfTheBatchIsWritten) {
 TEST_P(Stores, TheSecondOfTwoWritersOfOneCaseIsAbortedAndSucceedsAfterReloading) {
   CaseLoop opened = OpenCase("c1");
   Advance(opened, kOpenedAt + absl::Seconds(10), "m-1");  // assigned
-  ASSERT_OK(store_->Save({&opened.proto()}));
+  ASSERT_OK(store_->Save({&opened.proto()}, kNow));
   ASSERT_OK_AND_ASSIGN(CaseLoop a, CaseLoop::Restore(*store_->Get("c1")));
   ASSERT_OK_AND_ASSIGN(CaseLoop b, CaseLoop::Restore(*store_->Get("c1")));
   ASSERT_OK(a.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, kOpenedAt + absl::Seconds(20), "m-1")));
   v1::CaseEvent back = MakeEvent(v1::CASE_EVENT_TYPE_RETURN, kOpenedAt + absl::Seconds(25), "m-1");
   back.set_reason("not ours");
   ASSERT_OK(b.Record(back));
-  ASSERT_OK(store_->Save({&a.proto()}));
+  ASSERT_OK(store_->Save({&a.proto()}, kNow));
   EXPECT_THAT(
-      store_->Save({&b.proto()}),
+      store_->Save({&b.proto()}, kNow),
       StatusIs(absl::StatusCode::kAborted, AllOf(HasSubstr("\"c1\""), HasSubstr("read at seq 3"),
                                                  HasSubstr("store holds seq 4"))));
   // What the store holds is A's save, whole: the header is what the log replays to.
@@ -159,7 +166,7 @@ TEST_P(Stores, TheSecondOfTwoWritersOfOneCaseIsAbortedAndSucceedsAfterReloading)
   ASSERT_OK_AND_ASSIGN(CaseLoop b2, CaseLoop::Restore(stored));
   ASSERT_OK(
       b2.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, kOpenedAt + absl::Seconds(30), "m-1")));
-  ASSERT_OK(store_->Save({&b2.proto()}));
+  ASSERT_OK(store_->Save({&b2.proto()}, kNow));
   ASSERT_OK_AND_ASSIGN(v1::Case after, store_->Get("c1"));
   ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(after));
   EXPECT_EQ(replayed.state().state, after.state());
@@ -170,14 +177,14 @@ TEST_P(Stores, TheSecondOfTwoWritersOfOneCaseIsAbortedAndSucceedsAfterReloading)
 // The other face of the lost update: the first writer adds more events than the second.
 TEST_P(Stores, AWriterBehindALongerConcurrentSaveIsAbortedAndTheLogStillReplays) {
   CaseLoop opened = OpenCase("c1");
-  ASSERT_OK(store_->Save({&opened.proto()}));
+  ASSERT_OK(store_->Save({&opened.proto()}, kNow));
   CaseLoop a = opened, b = opened;
   Advance(a, kOpenedAt + absl::Seconds(10), "m-1");
   Advance(a, kOpenedAt + absl::Seconds(20), "m-1");
   Advance(a, kOpenedAt + absl::Seconds(30), "m-1");
   Advance(b, kOpenedAt + absl::Seconds(15), "m-2");
-  ASSERT_OK(store_->Save({&a.proto()}));
-  EXPECT_THAT(store_->Save({&b.proto()}),
+  ASSERT_OK(store_->Save({&a.proto()}, kNow));
+  EXPECT_THAT(store_->Save({&b.proto()}, kNow),
               StatusIs(absl::StatusCode::kAborted,
                        AllOf(HasSubstr("read at seq 2"), HasSubstr("store holds seq 5"))));
   ASSERT_OK_AND_ASSIGN(v1::Case stored, store_->Get("c1"));
@@ -189,19 +196,19 @@ TEST_P(Stores, AWriterBehindALongerConcurrentSaveIsAbortedAndTheLogStillReplays)
 TEST_P(Stores, SavingTheSameCopyAgainChangesNothingAndIsAccepted) {
   CaseLoop loop = OpenCase("c1");
   Advance(loop, kOpenedAt + absl::Seconds(10));
-  ASSERT_OK(store_->Save({&loop.proto()}));
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   EXPECT_EQ(*store_->CountEvents(), 3);
   // One call may carry a case twice; the second copy must extend the first.
   CaseLoop later = loop;
   Advance(later, kOpenedAt + absl::Seconds(20));
-  ASSERT_OK(store_->Save({&loop.proto(), &later.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto(), &later.proto()}, kNow));
   EXPECT_EQ(*store_->CountEvents(), 4);
   CaseLoop fork = loop;
   Advance(fork, kOpenedAt + absl::Seconds(20), "m-9");
   CaseLoop fork_later = fork;
   Advance(fork_later, kOpenedAt + absl::Seconds(40), "m-9");
-  EXPECT_THAT(store_->Save({&fork_later.proto(), &later.proto()}),
+  EXPECT_THAT(store_->Save({&fork_later.proto(), &later.proto()}, kNow),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("store holds seq 4")));
 }
 
@@ -210,18 +217,34 @@ TEST_P(Stores, ALogThatDoesNotReplayOrAHeaderThatDisagreesIsRefused) {
   Advance(loop, kOpenedAt + absl::Seconds(10));
   v1::Case wrong_header = loop.proto();
   wrong_header.set_state(v1::CASE_STATE_CLOSED);
-  EXPECT_THAT(store_->Save({&wrong_header}),
+  EXPECT_THAT(store_->Save({&wrong_header}, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("\"c1\""), HasSubstr("header says"))));
   v1::Case skipped = loop.proto();
   skipped.mutable_events(2)->set_type(v1::CASE_EVENT_TYPE_CLOSE);  // CLOSE right after TRIAGE
-  EXPECT_THAT(store_->Save({&skipped}),
+  EXPECT_THAT(store_->Save({&skipped}, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not replay")));
   v1::Case no_id = loop.proto();
   no_id.clear_id();
-  EXPECT_THAT(store_->Save({&no_id}),
+  EXPECT_THAT(store_->Save({&no_id}, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no id")));
   EXPECT_EQ(*store_->CountCases(), 0);
+}
+
+// The store reads no clock: a case carries the time of the save that last changed it.
+TEST_P(Stores, SavedSinceSelectsTheCasesSavedAtOrAfterTheCallersTime) {
+  const absl::Time t1 = kOpenedAt + absl::Minutes(5);
+  const absl::Time t2 = kOpenedAt + absl::Minutes(9);
+  CaseLoop a = OpenCase("a"), b = OpenCase("b");
+  ASSERT_OK(store_->Save({&a.proto(), &b.proto()}, t1));
+  Advance(b, kOpenedAt + absl::Seconds(30));
+  ASSERT_OK(store_->Save({&b.proto()}, t2));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t1)), ElementsAre("a", "b"));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t1 + absl::Seconds(1))), ElementsAre("b"));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t2)), ElementsAre("b"));
+  // To the second: 0.9 s after t2 still selects b, 1 s after does not.
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t2 + absl::Milliseconds(900))), ElementsAre("b"));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t2 + absl::Seconds(1))), IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, Stores, ::testing::Values("memory", "sqlite"));
@@ -232,7 +255,7 @@ TEST(SqliteCaseStore, ReopeningFindsEverythingAndTheSchemaIsCurrent) {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
     CaseLoop loop = OpenCase("c1");
     Advance(loop, kOpenedAt + absl::Seconds(10));
-    ASSERT_OK(store->Save({&loop.proto()}));
+    ASSERT_OK(store->Save({&loop.proto()}, kNow));
   }
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
   EXPECT_EQ(*store->SchemaVersion(), SqliteCaseStore::kSchemaVersion);
@@ -262,7 +285,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
   EXPECT_EQ(*store->SchemaVersion(), 2);
   CaseLoop loop = OpenCase("after-migration");
-  ASSERT_OK(store->Save({&loop.proto()}));
+  ASSERT_OK(store->Save({&loop.proto()}, kNow));
   EXPECT_THAT(*store->Find(Q().Tier(v1::TIER_MEDIATOR)), ElementsAre("after-migration"));
 }
 
@@ -317,7 +340,7 @@ TEST(SqliteCaseStore, ConcurrentReadersSeeWholeCasesWhileOneWriterAppends) {
       Advance(loop, kOpenedAt + absl::Seconds(10 * (round + 1)));
       batch.push_back(&loop.proto());
     }
-    ASSERT_OK(store->Save(batch));
+    ASSERT_OK(store->Save(batch, kNow));
   }
   done = true;
   for (auto& t : readers) t.join();

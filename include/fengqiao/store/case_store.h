@@ -36,6 +36,9 @@ struct CaseQuery {
   std::string assignee;
   // Open cases with a deadline due before this time and not met.
   std::optional<absl::Time> overdue_at;
+  // Cases last saved at or after this time (the `now` of their last Save). Save times are kept
+  // to the second, rounded down; this time is rounded down the same way.
+  std::optional<absl::Time> saved_since;
   // Most ids returned; 0 = all. Ids come in ascending order.
   int limit = 0;
 };
@@ -44,8 +47,8 @@ class CaseStore {
  public:
   virtual ~CaseStore() = default;
 
-  // Saves cases: a case not stored yet is created with all its events; for a stored case the
-  // events after the last stored one are appended and its header (state, tier, assignee,
+  // Saves cases at `now`: a case not stored yet is created with all its events; for a stored case
+  // the events after the last stored one are appended and its header (state, tier, assignee,
   // deadlines) replaced. All cases of one call are written in one transaction: after a crash
   // either all of them are there or none; when the call fails nothing of it is written.
   //
@@ -67,7 +70,9 @@ class CaseStore {
   //   Unavailable: another process held the write lock longer than the busy timeout; retry later.
   //   ResourceExhausted: the disk is full. PermissionDenied: the file cannot be written.
   //   DataLoss: the stored file is corrupt.
-  virtual absl::Status Save(absl::Span<const v1::Case* const> cases) = 0;
+  // `now` is the time of the save, recorded per case (CaseQuery::saved_since); the store reads
+  // no clock.
+  virtual absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) = 0;
 
   // The case with its whole event log. NotFound for an unknown id; DataLoss when a stored
   // header or event does not parse.

@@ -18,7 +18,7 @@ namespace fengqiao {
 
 class MemoryCaseStore : public CaseStore {
  public:
-  absl::Status Save(absl::Span<const v1::Case* const> cases) override;
+  absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) override;
   absl::StatusOr<v1::Case> Get(absl::string_view id) const override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(absl::string_view id) const override;
   absl::StatusOr<std::vector<std::string>> Find(const CaseQuery& query) const override;
@@ -27,7 +27,11 @@ class MemoryCaseStore : public CaseStore {
 
  private:
   mutable std::shared_mutex mu_;
-  std::map<std::string, v1::Case, std::less<>> cases_;  // guarded by mu_
+  struct Stored {
+    v1::Case c;
+    int64_t saved_at = 0;  // unix seconds of the last Save
+  };
+  std::map<std::string, Stored, std::less<>> cases_;  // guarded by mu_
 };
 
 }  // namespace fengqiao

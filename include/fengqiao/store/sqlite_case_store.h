@@ -42,7 +42,7 @@ class SqliteCaseStore : public CaseStore {
                                                                const SqliteOptions& options = {});
   ~SqliteCaseStore() override;
 
-  absl::Status Save(absl::Span<const v1::Case* const> cases) override;
+  absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) override;
   absl::StatusOr<v1::Case> Get(absl::string_view id) const override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(absl::string_view id) const override;
   absl::StatusOr<std::vector<std::string>> Find(const CaseQuery& query) const override;
