@@ -158,8 +158,15 @@ void BindCases(py::module_& m) {
 
   py::class_<SqliteCaseStore>(m, "SqliteCaseStore", "The embedded SQLite case store.")
       .def_static(
-          "open", [](const std::string& path) { return ValueOrThrow(SqliteCaseStore::Open(path)); },
-          py::arg("path"), "Opens (creating if needed) the store at path.")
+          "open",
+          [](const std::string& path, bool read_only) {
+            SqliteOptions options;
+            options.read_only = read_only;
+            return ValueOrThrow(SqliteCaseStore::Open(path, options));
+          },
+          py::arg("path"), py::arg("read_only") = false,
+          "Opens (creating if needed) the store at path; read_only opens an existing store "
+          "without changing anything (save raises FailedPrecondition).")
       .def(
           "save",
           [](SqliteCaseStore& s, const std::vector<py::bytes>& cases, std::optional<double> now) {

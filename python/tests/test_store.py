@@ -65,3 +65,21 @@ def test_saves_are_dated_by_the_callers_clock(fq, rules, tmp_path):
     assert store.find(saved_since=T0 + 100) == ["early", "late"]
     assert store.find(saved_since=T0 + 101) == ["late"]
     assert store.find(saved_since=T0 + 201) == []
+
+
+def test_a_read_only_store_reads_and_refuses_to_save(fq, rules, tmp_path):
+    path = tmp_path / "cases.db"
+    writer = fq.open_case_store(path)
+    writer.save([_assigned(fq, rules, "c1").case.SerializeToString()], now=T0)
+    reader = fq.open_case_store(path, read_only=True)
+    assert reader.find() == ["c1"] and reader.count_events() == writer.count_events()
+    with pytest.raises(fq.FailedPrecondition, match="read-only"):
+        reader.save([_assigned(fq, rules, "c2").case.SerializeToString()], now=T0)
+    with pytest.raises(fq.NotFound):
+        fq.open_case_store(tmp_path / "missing.db", read_only=True)
+
+
+@pytest.mark.parametrize("path", ["", ":memory:"])
+def test_a_path_that_is_not_durable_is_refused(fq, path):
+    with pytest.raises(fq.InvalidArgument, match="durable"):
+        fq.open_case_store(path)

@@ -1,12 +1,17 @@
 #include "fengqiao/store/case_store.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include <sqlite3.h>
 
+#include "absl/strings/match.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "gmock/gmock.h"
@@ -282,6 +287,11 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
               SQLITE_OK);
     sqlite3_close(db);
   }
+  // A read-only open does not migrate: it refuses, and changes nothing.
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
   EXPECT_EQ(*store->SchemaVersion(), 2);
   CaseLoop loop = OpenCase("after-migration");
@@ -299,6 +309,141 @@ TEST(SqliteCaseStore, AFileFromANewerVersionIsRefused) {
   EXPECT_THAT(SqliteCaseStore::Open(path),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        ::testing::AllOf(HasSubstr(path), HasSubstr("schema version 99"))));
+}
+
+TEST(SqliteCaseStore, EmptyAndInMemoryPathsAreRefusedBecauseNothingWouldBeDurable) {
+  for (const char* path : {"", ":memory:"}) {
+    EXPECT_THAT(SqliteCaseStore::Open(path),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("durable")))
+        << path;
+  }
+}
+
+std::string Bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(SqliteCaseStore, AFileFromANewerVersionIsRefusedBeforeAnythingInItChanges) {
+  const std::string path = FreshPath("newer-untouched");
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+    CaseLoop loop = OpenCase("c1");
+    ASSERT_OK(store->Save({&loop.proto()}, kNow));
+  }
+  // What a newer release might leave: another schema version, a rollback journal (not WAL).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA user_version=3", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const std::string before = Bytes(path);
+  ASSERT_FALSE(before.empty());
+  EXPECT_THAT(SqliteCaseStore::Open(path),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(path), HasSubstr("schema version 3"))));
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 3")));
+  EXPECT_EQ(Bytes(path), before) << "the refused open changed the file";
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+// Runs `check` as an unprivileged user when the test runs as root (root ignores file modes);
+// returns what failed, empty when everything held.
+std::string RunWithoutPrivileges(const std::function<std::string()>& check) {
+  if (geteuid() != 0) return check();
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string failure = (setgid(65534) == 0 && setuid(65534) == 0) ? check() : "setuid failed";
+    if (failure.empty() && access("/", W_OK) == 0) failure = "still privileged";
+    (void)!write(fds[1], failure.data(), failure.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string failure;
+  char buffer[512];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) failure.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status)) failure += " (the check crashed)";
+  return failure;
+}
+
+std::string Describe(const absl::Status& s) { return std::string(s.ToString()); }
+
+TEST(SqliteCaseStore, AReadOnlyFileInAReadOnlyFolderOpensReadOnlyForMetrics) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/ro-", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/cases.db";
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+    CaseLoop a = OpenCase("a"), b = OpenCase("b", "g12");
+    Advance(a, kOpenedAt + absl::Seconds(10));
+    ASSERT_OK(store->Save({&a.proto(), &b.proto()}, kNow));
+  }
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));  // a clean close folds the WAL in
+  const std::string before = Bytes(path);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::others_read);
+  std::filesystem::permissions(
+      dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+               std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+               std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  const std::string failure = RunWithoutPrivileges([&]() -> std::string {
+    absl::StatusOr<std::unique_ptr<SqliteCaseStore>> writable = SqliteCaseStore::Open(path);
+    if (writable.ok()) return "a read-write open of a read-only file succeeded";
+    SqliteOptions options;
+    options.read_only = true;
+    absl::StatusOr<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(path, options);
+    if (!store.ok()) return "read-only open: " + Describe(store.status());
+    absl::StatusOr<v1::Case> a = (*store)->Get("a");
+    if (!a.ok() || a->events_size() != 3) return "Get: " + Describe(a.status());
+    absl::StatusOr<std::vector<std::string>> ids = (*store)->Find(CaseQuery());
+    if (!ids.ok() || *ids != std::vector<std::string>{"a", "b"}) return "Find";
+    absl::StatusOr<int64_t> events = (*store)->CountEvents();
+    if (!events.ok() || *events != 5) return "CountEvents: " + Describe(events.status());
+    if (!(*store)->IntegrityCheck().ok()) return "IntegrityCheck";
+    CaseLoop c = OpenCase("c");
+    absl::Status saved = (*store)->Save({&c.proto()}, kNow);
+    if (!absl::IsFailedPrecondition(saved) || !absl::StrContains(saved.message(), "read-only")) {
+      return "Save on a read-only store: " + Describe(saved);
+    }
+    return "";
+  });
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+  EXPECT_EQ(failure, "");
+  EXPECT_EQ(Bytes(path), before) << "the read-only open changed the file";
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    EXPECT_FALSE(std::filesystem::exists(path + suffix)) << suffix;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SqliteCaseStore, AReadOnlyOpenBesideAWriterSeesItsSavesAndRefusesMissingOrOldFiles) {
+  const std::string path = FreshPath("ro-beside");
+  ASSERT_OK_AND_ASSIGN(auto writer, SqliteCaseStore::Open(path));
+  CaseLoop a = OpenCase("a");
+  ASSERT_OK(writer->Save({&a.proto()}, kNow));
+  SqliteOptions options;
+  options.read_only = true;
+  ASSERT_OK_AND_ASSIGN(auto reader, SqliteCaseStore::Open(path, options));
+  EXPECT_THAT(*reader->Find(CaseQuery()), ElementsAre("a"));
+  CaseLoop b = OpenCase("b");
+  ASSERT_OK(writer->Save({&b.proto()}, kNow));
+  EXPECT_THAT(*reader->Find(CaseQuery()), ElementsAre("a", "b"));
+  EXPECT_THAT(SqliteCaseStore::Open(path + ".missing", options),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(".missing")));
+  EXPECT_FALSE(std::filesystem::exists(path + ".missing"));
 }
 
 TEST(SqliteCaseStore, NotADatabaseIsDataLossNamingThePath) {

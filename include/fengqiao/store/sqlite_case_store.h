@@ -29,6 +29,12 @@ struct SqliteOptions {
   Sync sync = Sync::kFull;
   // How long a connection waits for a lock before failing, in milliseconds.
   int busy_timeout_ms = 5000;
+  // Opens an existing store for reading only (metrics, reports, a copy on a read-only disk):
+  // nothing in the file or its folder is created or changed, no migration runs, and Save fails
+  // with FailedPrecondition. A file in a folder this process cannot write is read as a snapshot
+  // (SQLite's immutable mode: saves made by others after the open are not seen), unless a -wal
+  // file beside it holds saves not yet in the file (PermissionDenied: open it read-write once).
+  bool read_only = false;
 };
 
 class SqliteCaseStore : public CaseStore {
@@ -37,7 +43,16 @@ class SqliteCaseStore : public CaseStore {
   // with a newer one are refused (FailedPrecondition).
   static constexpr int kSchemaVersion = 2;
 
-  // Opens (creating if needed) the store at `path`. Errors name the path and SQLite's message.
+  // Opens (creating if needed) the store at `path`; with options.read_only, opens an existing
+  // store without changing anything. Errors name the path (and SQLite's message):
+  //   InvalidArgument: "" or ":memory:" (SQLite would keep the store in memory or a temporary
+  //     file: not durable; use MemoryCaseStore for an in-process store).
+  //   FailedPrecondition: a file of a newer schema version (refused before anything in it is
+  //     changed, even its journal mode); read-only: a file of an older schema (needs migrating).
+  //   NotFound: read-only, and there is no file at `path`.
+  //   DataLoss: not an SQLite file, or a corrupt one.
+  //   PermissionDenied: the file or its folder cannot be opened (read-write: written).
+  //   Unavailable: another process held the write lock past the busy timeout.
   static absl::StatusOr<std::unique_ptr<SqliteCaseStore>> Open(absl::string_view path,
                                                                const SqliteOptions& options = {});
   ~SqliteCaseStore() override;
@@ -61,6 +76,8 @@ class SqliteCaseStore : public CaseStore {
 
  private:
   SqliteCaseStore(std::string path, SqliteOptions options);
+  static absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenReadOnly(
+      std::unique_ptr<SqliteCaseStore> store);
   absl::StatusOr<std::unique_ptr<Connection>> Connect(bool writer) const;
   // A reader connection from the pool (made on demand), returned to it when the lease ends.
   class ReaderLease;
@@ -71,6 +88,7 @@ class SqliteCaseStore : public CaseStore {
 
   std::string path_;
   SqliteOptions options_;
+  bool immutable_ = false;  // read-only and opened with immutable=1 (set by Open)
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_
   mutable std::mutex pool_mu_;
