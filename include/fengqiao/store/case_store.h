@@ -4,11 +4,43 @@
 // queries a duty desk asks: cases by state, grid, tier, assignee, overdue at a time; one case's
 // timeline. MemoryCaseStore is the in-process one; SqliteCaseStore the embedded default.
 //
-//   std::unique_ptr<fengqiao::CaseStore> store = *fengqiao::SqliteCaseStore::Open("cases.db");
-//   FENGQIAO_RETURN_IF_ERROR(store->Save({&loop.proto()}));      // appends the new events
+//   #include "fengqiao/closure/case_loop.h"
+//   #include "fengqiao/store/sqlite_case_store.h"
+//   const std::string path =
+//       (std::filesystem::temp_directory_path() / "fengqiao-example-case-store.db").string();
+//   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::CaseStore> store,
+//                             fengqiao::SqliteCaseStore::Open(path));
+//   const absl::Time now = absl::FromUnixSeconds(1791943200);  // the caller's clock
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("c1");
+//   fengqiao::v1::Decision decision;
+//   decision.set_rule_id("noise");
+//   decision.mutable_action()->set_tier(fengqiao::v1::TIER_MEDIATOR);
+//   decision.mutable_action()->mutable_sla()->mutable_accept()->set_seconds(60);
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CaseLoop loop,
+//                             fengqiao::CaseLoop::Open(incident, decision, now, "110"));
+//   FENGQIAO_RETURN_IF_ERROR(store->Save({&loop.proto()}, now));  // creates the case
+//   // Two desks work on copies of the stored case; the first save wins.
+//   fengqiao::CaseLoop other = loop;
+//   fengqiao::v1::CaseEvent assign = fengqiao::MakeEvent(fengqiao::v1::CASE_EVENT_TYPE_ASSIGN,
+//                                                        now + absl::Seconds(10), "desk-1");
+//   assign.set_assignee("m-1");
+//   FENGQIAO_RETURN_IF_ERROR(loop.Record(assign));
+//   FENGQIAO_RETURN_IF_ERROR(store->Save({&loop.proto()}, now + absl::Seconds(10)));
+//   assign.set_assignee("m-2");
+//   FENGQIAO_RETURN_IF_ERROR(other.Record(assign));
+//   absl::Status saved = store->Save({&other.proto()}, now + absl::Seconds(11));
+//   if (!absl::IsAborted(saved)) return absl::InternalError("the stale copy was saved");
+//   // Aborted: reload, apply the change again, save.
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::v1::Case stored, store->Get("c1"));
+//   FENGQIAO_ASSIGN_OR_RETURN(other, fengqiao::CaseLoop::Restore(stored));
+//   FENGQIAO_RETURN_IF_ERROR(other.Record(assign));  // reassigned to m-2 after m-1
+//   FENGQIAO_RETURN_IF_ERROR(store->Save({&other.proto()}, now + absl::Seconds(12)));
 //   fengqiao::CaseQuery overdue;
-//   overdue.overdue_at = now;
-//   auto late = store->Find(overdue);                           // ids of overdue cases
+//   overdue.overdue_at = now + absl::Minutes(5);  // nobody accepted within the minute
+//   FENGQIAO_ASSIGN_OR_RETURN(std::vector<std::string> late, store->Find(overdue));
+//   if (late != std::vector<std::string>{"c1"}) return absl::InternalError("c1 is overdue");
 //
 // Thread safety: every method may be called from several threads; writes are serialised.
 #ifndef FENGQIAO_STORE_CASE_STORE_H_

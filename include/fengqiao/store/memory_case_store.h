@@ -1,8 +1,19 @@
 // File: fengqiao/store/memory_case_store.h
 // A CaseStore in memory: for tests, simulations and what-if runs. Nothing survives the process.
 //
+//   #include "fengqiao/closure/case_loop.h"
 //   fengqiao::MemoryCaseStore store;
-//   FENGQIAO_RETURN_IF_ERROR(store.Save({&loop.proto()}));
+//   const absl::Time now = absl::FromUnixSeconds(1791943200);
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("c1");
+//   fengqiao::v1::Decision decision;
+//   decision.set_rule_id("noise");
+//   decision.mutable_action()->set_tier(fengqiao::v1::TIER_MEDIATOR);
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CaseLoop loop,
+//                             fengqiao::CaseLoop::Open(incident, decision, now, "110"));
+//   FENGQIAO_RETURN_IF_ERROR(store.Save({&loop.proto()}, now));
+//   FENGQIAO_ASSIGN_OR_RETURN(int64_t events, store.CountEvents());  // REPORT, TRIAGE
+//   if (events != 2) return absl::InternalError("two events");
 //
 // Thread safety: safe from several threads (a reader-writer lock).
 #ifndef FENGQIAO_STORE_MEMORY_CASE_STORE_H_

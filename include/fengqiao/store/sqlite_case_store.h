@@ -3,8 +3,24 @@
 // acknowledged Save survives a crash or power loss), a versioned schema migrated on open, one
 // transaction per Save, readers that run beside the one writer.
 //
-//   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
-//       fengqiao::SqliteCaseStore::Open("/var/lib/fengqiao/cases.db");
+//   const std::string path =
+//       (std::filesystem::temp_directory_path() / "fengqiao-example-sqlite.db").string();
+//   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+//   {
+//     FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::SqliteCaseStore> store,
+//                               fengqiao::SqliteCaseStore::Open(path));  // created, schema current
+//   }
+//   // For metrics: read-only, nothing in the file or its folder changes.
+//   fengqiao::SqliteOptions options;
+//   options.read_only = true;
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::SqliteCaseStore> reader,
+//                             fengqiao::SqliteCaseStore::Open(path, options));
+//   FENGQIAO_ASSIGN_OR_RETURN(int64_t cases, reader->CountCases());
+//   if (cases != 0) return absl::InternalError("a new store is empty");
+//   // Not durable, so refused:
+//   if (!absl::IsInvalidArgument(fengqiao::SqliteCaseStore::Open(":memory:").status())) {
+//     return absl::InternalError(":memory: is refused");
+//   }
 //
 // Thread safety: safe from several threads. Saves are serialised on the writer connection;
 // reads use their own connections and see the last committed state.
