@@ -107,7 +107,7 @@ void BM_SqliteAppendBatch(benchmark::State& state) {
       events += c.proto().events_size();
     }
     state.ResumeTiming();
-    if (!store->Save(ptrs).ok()) state.SkipWithError("save failed");
+    if (!store->Save(ptrs, fengqiao::testing::kOpenedAt).ok()) state.SkipWithError("save failed");
   }
   state.SetItemsProcessed(events);
   state.counters["events_per_txn"] = events_per_batch;
@@ -118,13 +118,15 @@ BENCHMARK(BM_SqliteAppendBatch)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRe
 void BM_SqliteAppendDurableEach(benchmark::State& state) {
   auto store = *fengqiao::SqliteCaseStore::Open(FreshDb("each"));
   fengqiao::CaseLoop loop = fengqiao::testing::OpenCase("each");
-  if (!store->Save({&loop.proto()}).ok()) state.SkipWithError("save failed");
+  if (!store->Save({&loop.proto()}, fengqiao::testing::kOpenedAt).ok()) {
+    state.SkipWithError("save failed");
+  }
   absl::Time t = fengqiao::testing::kOpenedAt;
   for (auto _ : state) {
     fengqiao::v1::CaseEvent e = fengqiao::MakeEvent(fengqiao::v1::CASE_EVENT_TYPE_SLA_BREACH,
                                                     t += absl::Seconds(1), "clock");
     e.set_deadline("resolve");
-    if (!loop.Record(e).ok() || !store->Save({&loop.proto()}).ok()) {
+    if (!loop.Record(e).ok() || !store->Save({&loop.proto()}, t).ok()) {
       state.SkipWithError("append failed");
     }
   }

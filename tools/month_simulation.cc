@@ -85,7 +85,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
   auto flush = [&]() -> absl::Status {
     std::vector<const v1::Case*> cases;
     for (const CaseLoop& c : batch) cases.push_back(&c.proto());
-    absl::Status s = store.Save(cases);
+    absl::Status s = store.Save(cases, end);  // the state as of `end`
     batch.clear();
     return s;
   };

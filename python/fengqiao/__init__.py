@@ -14,6 +14,8 @@ Errors raise :class:`fengqiao.Error` subclasses with the library's message uncha
 """
 
 from fengqiao.errors import (  # noqa: F401
+    Aborted,
+    AbortedError,
     DataLoss,
     DataLossError,
     Error,

@@ -43,6 +43,7 @@ class CaseLoop:
         return out
 
 
-def open_case_store(path):
-    """Opens (creating if needed) the SQLite case store at ``path``."""
-    return _core.SqliteCaseStore.open(str(path))
+def open_case_store(path, read_only=False):
+    """Opens (creating if needed) the SQLite case store at ``path``; ``read_only=True`` opens an
+    existing store without changing anything (for metrics; ``save`` raises FailedPrecondition)."""
+    return _core.SqliteCaseStore.open(str(path), read_only)

@@ -36,6 +36,10 @@ class FailedPreconditionError(Error):
     """The state must change first (e.g. closing a case before its revisit)."""
 
 
+class AbortedError(Error):
+    """A conflict with a concurrent writer (a case's stored log moved on): reload and retry."""
+
+
 class DataLossError(Error):
     """Stored data that does not read back (a broken log or file)."""
 
@@ -61,6 +65,7 @@ InvalidArgument = InvalidArgumentError
 NotFound = NotFoundError
 FailedPrecondition = FailedPreconditionError
 DataLoss = DataLossError
+Aborted = AbortedError
 
 _BY_CODE = {
     3: InvalidArgumentError,
@@ -68,6 +73,7 @@ _BY_CODE = {
     7: PermissionDeniedError,
     8: ResourceExhaustedError,
     9: FailedPreconditionError,
+    10: AbortedError,
     13: InternalError,
     14: UnavailableError,
     15: DataLossError,

@@ -158,19 +158,31 @@ void BindCases(py::module_& m) {
 
   py::class_<SqliteCaseStore>(m, "SqliteCaseStore", "The embedded SQLite case store.")
       .def_static(
-          "open", [](const std::string& path) { return ValueOrThrow(SqliteCaseStore::Open(path)); },
-          py::arg("path"), "Opens (creating if needed) the store at path.")
+          "open",
+          [](const std::string& path, bool read_only) {
+            SqliteOptions options;
+            options.read_only = read_only;
+            return ValueOrThrow(SqliteCaseStore::Open(path, options));
+          },
+          py::arg("path"), py::arg("read_only") = false,
+          "Opens (creating if needed) the store at path; read_only opens an existing store "
+          "without changing anything (save raises FailedPrecondition).")
       .def(
           "save",
-          [](SqliteCaseStore& s, const std::vector<py::bytes>& cases) {
+          [](SqliteCaseStore& s, const std::vector<py::bytes>& cases, std::optional<double> now) {
             std::vector<v1::Case> parsed;
             for (const py::bytes& b : cases)
               parsed.push_back(Parse<v1::Case>(b, "fengqiao.v1.Case"));
             std::vector<const v1::Case*> ptrs;
             for (const v1::Case& c : parsed) ptrs.push_back(&c);
-            RunWithoutGil([&] { return s.Save(ptrs); });
+            // The binding is the edge: without `now` the save is dated by the wall clock.
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            RunWithoutGil([&] { return s.Save(ptrs, at); });
           },
-          py::arg("cases"), "Saves cases (fengqiao.v1.Case bytes) in one transaction.")
+          py::arg("cases"), py::arg("now") = py::none(),
+          "Saves cases (fengqiao.v1.Case bytes) in one transaction, dated now (unix seconds; the "
+          "wall clock when None). Raises fengqiao.AbortedError when a case's stored log moved on "
+          "since it was read: reload it and retry.")
       .def(
           "get",
           [](const SqliteCaseStore& s, const std::string& id) {
@@ -181,19 +193,20 @@ void BindCases(py::module_& m) {
           "find",
           [](const SqliteCaseStore& s, std::optional<int> state, const std::string& grid,
              std::optional<int> tier, const std::string& assignee, std::optional<double> overdue_at,
-             int limit) {
+             int limit, std::optional<double> saved_since) {
             CaseQuery q;
             if (state) q.state = static_cast<v1::CaseState>(*state);
             q.grid_code = grid;
             if (tier) q.tier = static_cast<v1::Tier>(*tier);
             q.assignee = assignee;
             if (overdue_at) q.overdue_at = Seconds(*overdue_at);
+            if (saved_since) q.saved_since = Seconds(*saved_since);
             q.limit = limit;
             return ValueOrThrow(s.Find(q));
           },
           py::arg("state") = py::none(), py::arg("grid") = "", py::arg("tier") = py::none(),
           py::arg("assignee") = "", py::arg("overdue_at") = py::none(), py::arg("limit") = 0,
-          "Ids of the cases selected, ascending.")
+          py::arg("saved_since") = py::none(), "Ids of the cases selected, ascending.")
       .def(
           "count_cases", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountCases()); },
           "Number of cases stored.")

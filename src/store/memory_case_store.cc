@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/status_macros.h"
 #include "internal/time_util.h"
 #include "store/internal/store_checks.h"
 
@@ -20,15 +21,28 @@ std::optional<absl::Time> NextDue(const v1::Case& c) {
   return next;
 }
 
-absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases, absl::Time now) {
+  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
   std::unique_lock lock(mu_);
+  // A case saved twice in one call is checked against its earlier copy, as SQLite does.
+  std::map<std::string, const v1::Case*, std::less<>> staged;
+  std::vector<std::string> stored;
   for (const v1::Case* c : cases) {
-    auto it = cases_.find(c->id());
-    absl::Status ok =
-        store_internal::CheckContinues(*c, it == cases_.end() ? 0 : it->second.events_size());
-    if (!ok.ok()) return ok;
+    stored.clear();
+    const v1::Case* before = nullptr;
+    if (auto s = staged.find(c->id()); s != staged.end()) {
+      before = s->second;
+    } else if (auto it = cases_.find(c->id()); it != cases_.end()) {
+      before = &it->second.c;
+    }
+    if (before != nullptr) {
+      for (const v1::CaseEvent& e : before->events()) stored.push_back(e.SerializeAsString());
+    }
+    FENGQIAO_RETURN_IF_ERROR(store_internal::CheckExtends(*c, stored));
+    staged[c->id()] = c;
   }
-  for (const v1::Case* c : cases) cases_[c->id()] = *c;
+  const int64_t saved_at = absl::ToUnixSeconds(now);
+  for (const auto& [id, c] : staged) cases_[id] = Stored{*c, saved_at};
   return absl::OkStatus();
 }
 
@@ -37,7 +51,7 @@ absl::StatusOr<v1::Case> MemoryCaseStore::Get(absl::string_view id) const {
   auto it = cases_.find(id);
   if (it == cases_.end())
     return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
-  return it->second;
+  return it->second.c;
 }
 
 absl::StatusOr<std::vector<v1::CaseEvent>> MemoryCaseStore::Timeline(absl::string_view id) const {
@@ -45,13 +59,17 @@ absl::StatusOr<std::vector<v1::CaseEvent>> MemoryCaseStore::Timeline(absl::strin
   auto it = cases_.find(id);
   if (it == cases_.end())
     return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
-  return std::vector<v1::CaseEvent>(it->second.events().begin(), it->second.events().end());
+  return std::vector<v1::CaseEvent>(it->second.c.events().begin(), it->second.c.events().end());
 }
 
 absl::StatusOr<std::vector<std::string>> MemoryCaseStore::Find(const CaseQuery& q) const {
   std::shared_lock lock(mu_);
   std::vector<std::string> out;
-  for (const auto& [id, c] : cases_) {
+  for (const auto& [id, stored] : cases_) {
+    const v1::Case& c = stored.c;
+    if (q.saved_since.has_value() && stored.saved_at < absl::ToUnixSeconds(*q.saved_since)) {
+      continue;
+    }
     if (q.state.has_value() && c.state() != *q.state) continue;
     if (!q.grid_code.empty() && c.incident().grid_code() != q.grid_code) continue;
     if (q.tier.has_value() && c.tier() != *q.tier) continue;
@@ -74,7 +92,7 @@ absl::StatusOr<int64_t> MemoryCaseStore::CountCases() const {
 absl::StatusOr<int64_t> MemoryCaseStore::CountEvents() const {
   std::shared_lock lock(mu_);
   int64_t n = 0;
-  for (const auto& [id, c] : cases_) n += c.events_size();
+  for (const auto& [id, stored] : cases_) n += stored.c.events_size();
   return n;
 }
 

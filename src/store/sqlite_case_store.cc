@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -136,37 +137,82 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore::Connection>> SqliteCaseStore::Co
     bool writer) const {
   auto c = std::make_unique<Connection>();
   c->path = path_;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (writer ? SQLITE_OPEN_CREATE : 0);
-  const int rc = sqlite3_open_v2(path_.c_str(), &c->db, flags, nullptr);
+  int flags = SQLITE_OPEN_NOMUTEX;
+  std::string filename = path_;
+  if (options_.read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+    if (immutable_) {
+      // A URI, so that `immutable=1` applies: no locks, no -shm; the file is taken as it is.
+      flags |= SQLITE_OPEN_URI;
+      filename = "file:";
+      for (char ch : path_) {
+        if (ch == '%' || ch == '?' || ch == '#') {
+          absl::StrAppend(&filename, "%",
+                          absl::Hex(static_cast<unsigned char>(ch), absl::kZeroPad2));
+        } else {
+          filename.push_back(ch);
+        }
+      }
+      filename += "?immutable=1";
+    }
+  } else {
+    flags |= SQLITE_OPEN_READWRITE | (writer ? SQLITE_OPEN_CREATE : 0);
+  }
+  const int rc = sqlite3_open_v2(filename.c_str(), &c->db, flags, nullptr);
   if (rc != SQLITE_OK) return c->Error(rc, "open");
   sqlite3_busy_timeout(c->db, options_.busy_timeout_ms);
+  if (options_.read_only) return c;
   const char* sync = options_.sync == SqliteOptions::Sync::kFull     ? "FULL"
                      : options_.sync == SqliteOptions::Sync::kNormal ? "NORMAL"
                                                                      : "OFF";
-  if (writer) FENGQIAO_RETURN_IF_ERROR(c->Exec("PRAGMA journal_mode=WAL"));
   FENGQIAO_RETURN_IF_ERROR(c->Exec(absl::StrCat("PRAGMA synchronous=", sync).c_str()));
   return c;
 }
 
+namespace {
+
+// The schema version of the file (PRAGMA user_version: a read, nothing is written).
+absl::StatusOr<int> ReadVersion(SqliteCaseStore::Connection& c) {
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, c.Prepare("PRAGMA user_version"));
+  const int rc = sqlite3_step(s);
+  const int version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW) return c.Error(rc, "reading the schema version");
+  return version;
+}
+
+absl::Status RefuseNewer(absl::string_view path, int version) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      path, ": schema version ", version, " was written by a newer fengqiao (this one knows ",
+      SqliteCaseStore::kSchemaVersion, "); the file was not changed"));
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
     absl::string_view path, const SqliteOptions& options) {
+  if (path.empty() || path == ":memory:") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case store path \"", path,
+        "\": SQLite would keep it in memory or in a temporary file deleted on close, so nothing "
+        "saved would be durable; name a file (MemoryCaseStore is the in-process store)"));
+  }
   std::unique_ptr<SqliteCaseStore> store(new SqliteCaseStore(std::string(path), options));
+  if (options.read_only) return OpenReadOnly(std::move(store));
   FENGQIAO_ASSIGN_OR_RETURN(store->writer_, store->Connect(/*writer=*/true));
   Connection& w = *store->writer_;
+  // A file of a newer schema is refused before anything is changed in it (not even WAL mode).
+  FENGQIAO_ASSIGN_OR_RETURN(int version, ReadVersion(w));
+  if (version > kSchemaVersion) return RefuseNewer(path, version);
+  FENGQIAO_RETURN_IF_ERROR(w.Exec("PRAGMA journal_mode=WAL"));
   FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
-  int version = 0;
-  {
-    FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, w.Prepare("PRAGMA user_version"));
-    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
-    sqlite3_reset(s);
-  }
-  if (version > kSchemaVersion) {
+  // Again under the write lock: another process may have migrated the file meanwhile.
+  absl::StatusOr<int> locked_version = ReadVersion(w);
+  if (!locked_version.ok() || *locked_version > kSchemaVersion) {
     (void)w.Exec("ROLLBACK");
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": schema version ", version,
-                     " was written by a newer fengqiao (this one knows ", kSchemaVersion, ")"));
+    return locked_version.ok() ? RefuseNewer(path, *locked_version) : locked_version.status();
   }
-  for (int v = version; v < kSchemaVersion; ++v) {
+  for (int v = *locked_version; v < kSchemaVersion; ++v) {
     absl::Status s = w.Exec(kMigrations[v]);
     if (!s.ok()) {
       (void)w.Exec("ROLLBACK");
@@ -175,6 +221,39 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
   }
   FENGQIAO_RETURN_IF_ERROR(w.Exec(absl::StrCat("PRAGMA user_version=", kSchemaVersion).c_str()));
   FENGQIAO_RETURN_IF_ERROR(w.Exec("COMMIT"));
+  return store;
+}
+
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::OpenReadOnly(
+    std::unique_ptr<SqliteCaseStore> store) {
+  const std::string& path = store->path_;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return absl::NotFoundError(absl::StrCat(path, ": no such case store (opened read-only)"));
+  }
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<Connection> c, store->Connect(/*writer=*/false));
+  absl::StatusOr<int> version = ReadVersion(*c);
+  // A WAL file in a folder this process cannot write: SQLite cannot make the shared-memory
+  // index beside it. With no -wal file every committed save is in the file itself, so it is
+  // opened immutable (a snapshot). With a -wal file the newest saves would be missed: refused.
+  if (absl::IsPermissionDenied(version.status())) {
+    if (std::filesystem::exists(path + "-wal", ec)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          path, ": cannot be read here (", version.status().message(),
+          ") and its -wal file holds saves not yet in the file; open it read-write once"));
+    }
+    store->immutable_ = true;
+    FENGQIAO_ASSIGN_OR_RETURN(c, store->Connect(/*writer=*/false));
+    version = ReadVersion(*c);
+  }
+  if (!version.ok()) return version.status();
+  if (*version > kSchemaVersion) return RefuseNewer(path, *version);
+  if (*version < kSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": schema version ", *version, " needs migrating to ", kSchemaVersion,
+                     "; open it read-write once (a read-only open changes nothing)"));
+  }
+  store->Release(std::move(c));
   return store;
 }
 
@@ -213,7 +292,12 @@ void SqliteCaseStore::Release(std::unique_ptr<Connection> c) const {
   readers_.push_back(std::move(c));
 }
 
-absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
+absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl::Time now) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": the store was opened read-only; nothing was saved"));
+  }
+  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
   std::lock_guard lock(write_mu_);
   Connection& w = *writer_;
   FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
@@ -221,22 +305,27 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
     (void)w.Exec("ROLLBACK");
     return s;
   };
-  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  const int64_t saved_at = absl::ToUnixSeconds(now);
   std::string header_bytes, event_bytes;
+  std::vector<std::string> stored_events;
   for (const v1::Case* c : cases) {
-    absl::StatusOr<sqlite3_stmt*> last = w.Prepare("SELECT last_seq FROM cases WHERE id = ?");
-    if (!last.ok()) return fail(last.status());
-    BindText(*last, 1, c->id());
-    int64_t stored = 0;
-    int rc = sqlite3_step(*last);
-    if (rc == SQLITE_ROW) {
-      stored = sqlite3_column_int64(*last, 0);
-    } else if (rc != SQLITE_DONE) {
-      return fail(w.Error(rc, absl::StrCat("reading case \"", c->id(), "\"")));
+    // The stored log, read inside the write transaction: no other writer moves it until COMMIT.
+    absl::StatusOr<sqlite3_stmt*> log =
+        w.Prepare("SELECT body FROM events WHERE case_id = ? ORDER BY seq");
+    if (!log.ok()) return fail(log.status());
+    BindText(*log, 1, c->id());
+    stored_events.clear();
+    int read_rc;
+    while ((read_rc = sqlite3_step(*log)) == SQLITE_ROW) {
+      stored_events.push_back(ColumnBlob(*log, 0));
     }
-    sqlite3_reset(*last);
-    absl::Status ok = store_internal::CheckContinues(*c, stored);
+    sqlite3_reset(*log);
+    if (read_rc != SQLITE_DONE) {
+      return fail(w.Error(read_rc, absl::StrCat("reading the log of case \"", c->id(), "\"")));
+    }
+    absl::Status ok = store_internal::CheckExtends(*c, stored_events);
     if (!ok.ok()) return fail(ok);
+    const int64_t stored = static_cast<int64_t>(stored_events.size());
 
     absl::StatusOr<sqlite3_stmt*> insert =
         w.Prepare("INSERT INTO events(case_id, seq, type, at, body) VALUES(?, ?, ?, ?, ?)");
@@ -251,7 +340,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
       event_bytes.clear();
       e.SerializeToString(&event_bytes);
       BindBlob(*insert, 5, event_bytes);
-      rc = sqlite3_step(*insert);
+      const int rc = sqlite3_step(*insert);
       if (rc != SQLITE_DONE) {
         return fail(
             w.Error(rc, absl::StrCat("appending event ", e.seq(), " of case \"", c->id(), "\"")));
@@ -279,8 +368,8 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases) {
       sqlite3_bind_null(*upsert, 7);
     }
     sqlite3_bind_int64(*upsert, 8, c->events_size());
-    sqlite3_bind_int64(*upsert, 9, now);
-    rc = sqlite3_step(*upsert);
+    sqlite3_bind_int64(*upsert, 9, saved_at);
+    const int rc = sqlite3_step(*upsert);
     if (rc != SQLITE_DONE) {
       return fail(w.Error(rc, absl::StrCat("writing case \"", c->id(), "\"")));
     }
@@ -331,6 +420,7 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
   if (q.tier.has_value()) sql += " AND tier = ?";
   if (!q.assignee.empty()) sql += " AND assignee = ?";
   if (q.overdue_at.has_value()) sql += " AND next_due < ?";
+  if (q.saved_since.has_value()) sql += " AND updated_at >= ?";
   sql += " ORDER BY id";
   if (q.limit > 0) sql += " LIMIT ?";
   FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
@@ -346,6 +436,7 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
         s, i++,
         absl::ToInt64Seconds(absl::Ceil(*q.overdue_at - absl::UnixEpoch(), absl::Seconds(1))));
   }
+  if (q.saved_since.has_value()) sqlite3_bind_int64(s, i++, absl::ToUnixSeconds(*q.saved_since));
   if (q.limit > 0) sqlite3_bind_int(s, i++, q.limit);
   std::vector<std::string> out;
   int rc;

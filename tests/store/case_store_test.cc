@@ -1,12 +1,17 @@
 #include "fengqiao/store/case_store.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include <sqlite3.h>
 
+#include "absl/strings/match.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "gmock/gmock.h"
@@ -21,9 +26,13 @@ using ::fengqiao::testing::Advance;
 using ::fengqiao::testing::kOpenedAt;
 using ::fengqiao::testing::OpenCase;
 using ::fengqiao::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+
+// The time of every save in these tests (the store reads no clock).
+const absl::Time kNow = kOpenedAt + absl::Hours(1);
 
 // CaseQuery with chained setters, to keep the tests short.
 struct Q : CaseQuery {
@@ -45,6 +54,10 @@ struct Q : CaseQuery {
   }
   Q& OverdueAt(absl::Time t) {
     overdue_at = t;
+    return *this;
+  }
+  Q& SavedSince(absl::Time t) {
+    saved_since = t;
     return *this;
   }
   Q& Limit(int n) {
@@ -74,10 +87,10 @@ class Stores : public ::testing::TestWithParam<std::string> {
 
 TEST_P(Stores, SavedCaseComesBackWithItsWholeTimeline) {
   CaseLoop loop = OpenCase("c1");
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   Advance(loop, kOpenedAt + absl::Seconds(30));
   Advance(loop, kOpenedAt + absl::Seconds(50));
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   ASSERT_OK_AND_ASSIGN(v1::Case got, store_->Get("c1"));
   EXPECT_EQ(got.SerializeAsString(), loop.proto().SerializeAsString());
   ASSERT_OK_AND_ASSIGN(auto timeline, store_->Timeline("c1"));
@@ -97,7 +110,7 @@ TEST_P(Stores, QueriesByStateGridTierAssigneeAndOverdue) {
   Advance(a, kOpenedAt + absl::Seconds(10), "m-7");  // assigned
   Advance(a, kOpenedAt + absl::Seconds(20), "m-7");  // accepted in time
   Advance(b, kOpenedAt + absl::Seconds(10), "m-8");  // assigned, never accepted
-  ASSERT_OK(store_->Save({&a.proto(), &b.proto(), &c.proto()}));
+  ASSERT_OK(store_->Save({&a.proto(), &b.proto(), &c.proto()}, kNow));
   EXPECT_THAT(*store_->Find(Q().State(v1::CASE_STATE_ASSIGNED)), ElementsAre("b"));
   EXPECT_THAT(*store_->Find(Q().Grid("g11")), ElementsAre("a", "c"));
   EXPECT_THAT(*store_->Find(Q().Tier(v1::TIER_JOINT_MEDIATION)), ElementsAre("c"));
@@ -113,7 +126,7 @@ TEST_P(Stores, ClosedCasesAreNeverOverdue) {
   while (Advance(loop, kOpenedAt + absl::Seconds(loop.proto().events_size() * 10))) {
   }
   ASSERT_EQ(loop.state().state, v1::CASE_STATE_CLOSED);
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   EXPECT_THAT(*store_->Find(Q().OverdueAt(kOpenedAt + absl::Hours(24 * 365))), IsEmpty());
   EXPECT_THAT(*store_->Find(Q().State(v1::CASE_STATE_CLOSED)), ElementsAre("done"));
 }
@@ -121,16 +134,122 @@ TEST_P(Stores, ClosedCasesAreNeverOverdue) {
 TEST_P(Stores, AStaleCopyOrABrokenLogIsRefusedAndNothingOfTheBatchIsWritten) {
   CaseLoop loop = OpenCase("c1");
   Advance(loop, kOpenedAt + absl::Seconds(10));
-  ASSERT_OK(store_->Save({&loop.proto()}));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
   CaseLoop stale = OpenCase("c1");  // only REPORT and TRIAGE
   CaseLoop other = OpenCase("c2");
-  EXPECT_THAT(store_->Save({&other.proto(), &stale.proto()}),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("stale")));
+  EXPECT_THAT(store_->Save({&other.proto(), &stale.proto()}, kNow),
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("\"c1\""), HasSubstr("stale"), HasSubstr("read at seq 2"),
+                             HasSubstr("store holds seq 3"))));
   EXPECT_THAT(store_->Get("c2"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("c2")));
   v1::Case broken = loop.proto();
   broken.mutable_events(1)->set_seq(7);
-  EXPECT_THAT(store_->Save({&broken}),
+  EXPECT_THAT(store_->Save({&broken}, kNow),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("event 2 has seq 7")));
+}
+
+// The lost update of issue 10: two writers read the same case and each appends its own event.
+TEST_P(Stores, TheSecondOfTwoWritersOfOneCaseIsAbortedAndSucceedsAfterReloading) {
+  CaseLoop opened = OpenCase("c1");
+  Advance(opened, kOpenedAt + absl::Seconds(10), "m-1");  // assigned
+  ASSERT_OK(store_->Save({&opened.proto()}, kNow));
+  ASSERT_OK_AND_ASSIGN(CaseLoop a, CaseLoop::Restore(*store_->Get("c1")));
+  ASSERT_OK_AND_ASSIGN(CaseLoop b, CaseLoop::Restore(*store_->Get("c1")));
+  ASSERT_OK(a.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, kOpenedAt + absl::Seconds(20), "m-1")));
+  v1::CaseEvent back = MakeEvent(v1::CASE_EVENT_TYPE_RETURN, kOpenedAt + absl::Seconds(25), "m-1");
+  back.set_reason("not ours");
+  ASSERT_OK(b.Record(back));
+  ASSERT_OK(store_->Save({&a.proto()}, kNow));
+  EXPECT_THAT(
+      store_->Save({&b.proto()}, kNow),
+      StatusIs(absl::StatusCode::kAborted, AllOf(HasSubstr("\"c1\""), HasSubstr("read at seq 3"),
+                                                 HasSubstr("store holds seq 4"))));
+  // What the store holds is A's save, whole: the header is what the log replays to.
+  ASSERT_OK_AND_ASSIGN(v1::Case stored, store_->Get("c1"));
+  EXPECT_EQ(stored.SerializeAsString(), a.proto().SerializeAsString());
+  // B reloads, finds the case accepted, records what still applies, and saves.
+  ASSERT_OK_AND_ASSIGN(CaseLoop b2, CaseLoop::Restore(stored));
+  ASSERT_OK(
+      b2.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, kOpenedAt + absl::Seconds(30), "m-1")));
+  ASSERT_OK(store_->Save({&b2.proto()}, kNow));
+  ASSERT_OK_AND_ASSIGN(v1::Case after, store_->Get("c1"));
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(after));
+  EXPECT_EQ(replayed.state().state, after.state());
+  EXPECT_EQ(after.events_size(), 5);
+  EXPECT_EQ(after.events(3).type(), v1::CASE_EVENT_TYPE_ACCEPT);
+}
+
+// The other face of the lost update: the first writer adds more events than the second.
+TEST_P(Stores, AWriterBehindALongerConcurrentSaveIsAbortedAndTheLogStillReplays) {
+  CaseLoop opened = OpenCase("c1");
+  ASSERT_OK(store_->Save({&opened.proto()}, kNow));
+  CaseLoop a = opened, b = opened;
+  Advance(a, kOpenedAt + absl::Seconds(10), "m-1");
+  Advance(a, kOpenedAt + absl::Seconds(20), "m-1");
+  Advance(a, kOpenedAt + absl::Seconds(30), "m-1");
+  Advance(b, kOpenedAt + absl::Seconds(15), "m-2");
+  ASSERT_OK(store_->Save({&a.proto()}, kNow));
+  EXPECT_THAT(store_->Save({&b.proto()}, kNow),
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("read at seq 2"), HasSubstr("store holds seq 5"))));
+  ASSERT_OK_AND_ASSIGN(v1::Case stored, store_->Get("c1"));
+  EXPECT_OK(CaseLoop::Restore(stored).status());
+  EXPECT_EQ(stored.assignee(), "m-1");
+  EXPECT_EQ(*store_->CountEvents(), 5);
+}
+
+TEST_P(Stores, SavingTheSameCopyAgainChangesNothingAndIsAccepted) {
+  CaseLoop loop = OpenCase("c1");
+  Advance(loop, kOpenedAt + absl::Seconds(10));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
+  EXPECT_EQ(*store_->CountEvents(), 3);
+  // One call may carry a case twice; the second copy must extend the first.
+  CaseLoop later = loop;
+  Advance(later, kOpenedAt + absl::Seconds(20));
+  ASSERT_OK(store_->Save({&loop.proto(), &later.proto()}, kNow));
+  EXPECT_EQ(*store_->CountEvents(), 4);
+  CaseLoop fork = loop;
+  Advance(fork, kOpenedAt + absl::Seconds(20), "m-9");
+  CaseLoop fork_later = fork;
+  Advance(fork_later, kOpenedAt + absl::Seconds(40), "m-9");
+  EXPECT_THAT(store_->Save({&fork_later.proto(), &later.proto()}, kNow),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("store holds seq 4")));
+}
+
+TEST_P(Stores, ALogThatDoesNotReplayOrAHeaderThatDisagreesIsRefused) {
+  CaseLoop loop = OpenCase("c1");
+  Advance(loop, kOpenedAt + absl::Seconds(10));
+  v1::Case wrong_header = loop.proto();
+  wrong_header.set_state(v1::CASE_STATE_CLOSED);
+  EXPECT_THAT(store_->Save({&wrong_header}, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("\"c1\""), HasSubstr("header says"))));
+  v1::Case skipped = loop.proto();
+  skipped.mutable_events(2)->set_type(v1::CASE_EVENT_TYPE_CLOSE);  // CLOSE right after TRIAGE
+  EXPECT_THAT(store_->Save({&skipped}, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not replay")));
+  v1::Case no_id = loop.proto();
+  no_id.clear_id();
+  EXPECT_THAT(store_->Save({&no_id}, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no id")));
+  EXPECT_EQ(*store_->CountCases(), 0);
+}
+
+// The store reads no clock: a case carries the time of the save that last changed it.
+TEST_P(Stores, SavedSinceSelectsTheCasesSavedAtOrAfterTheCallersTime) {
+  const absl::Time t1 = kOpenedAt + absl::Minutes(5);
+  const absl::Time t2 = kOpenedAt + absl::Minutes(9);
+  CaseLoop a = OpenCase("a"), b = OpenCase("b");
+  ASSERT_OK(store_->Save({&a.proto(), &b.proto()}, t1));
+  Advance(b, kOpenedAt + absl::Seconds(30));
+  ASSERT_OK(store_->Save({&b.proto()}, t2));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t1)), ElementsAre("a", "b"));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t1 + absl::Seconds(1))), ElementsAre("b"));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t2)), ElementsAre("b"));
+  // To the second: 0.9 s after t2 still selects b, 1 s after does not.
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t2 + absl::Milliseconds(900))), ElementsAre("b"));
+  EXPECT_THAT(*store_->Find(Q().SavedSince(t2 + absl::Seconds(1))), IsEmpty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Kinds, Stores, ::testing::Values("memory", "sqlite"));
@@ -141,7 +260,7 @@ TEST(SqliteCaseStore, ReopeningFindsEverythingAndTheSchemaIsCurrent) {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
     CaseLoop loop = OpenCase("c1");
     Advance(loop, kOpenedAt + absl::Seconds(10));
-    ASSERT_OK(store->Save({&loop.proto()}));
+    ASSERT_OK(store->Save({&loop.proto()}, kNow));
   }
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
   EXPECT_EQ(*store->SchemaVersion(), SqliteCaseStore::kSchemaVersion);
@@ -168,10 +287,15 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
               SQLITE_OK);
     sqlite3_close(db);
   }
+  // A read-only open does not migrate: it refuses, and changes nothing.
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
   EXPECT_EQ(*store->SchemaVersion(), 2);
   CaseLoop loop = OpenCase("after-migration");
-  ASSERT_OK(store->Save({&loop.proto()}));
+  ASSERT_OK(store->Save({&loop.proto()}, kNow));
   EXPECT_THAT(*store->Find(Q().Tier(v1::TIER_MEDIATOR)), ElementsAre("after-migration"));
 }
 
@@ -185,6 +309,141 @@ TEST(SqliteCaseStore, AFileFromANewerVersionIsRefused) {
   EXPECT_THAT(SqliteCaseStore::Open(path),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        ::testing::AllOf(HasSubstr(path), HasSubstr("schema version 99"))));
+}
+
+TEST(SqliteCaseStore, EmptyAndInMemoryPathsAreRefusedBecauseNothingWouldBeDurable) {
+  for (const char* path : {"", ":memory:"}) {
+    EXPECT_THAT(SqliteCaseStore::Open(path),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("durable")))
+        << path;
+  }
+}
+
+std::string Bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(SqliteCaseStore, AFileFromANewerVersionIsRefusedBeforeAnythingInItChanges) {
+  const std::string path = FreshPath("newer-untouched");
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+    CaseLoop loop = OpenCase("c1");
+    ASSERT_OK(store->Save({&loop.proto()}, kNow));
+  }
+  // What a newer release might leave: another schema version, a rollback journal (not WAL).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA user_version=3", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const std::string before = Bytes(path);
+  ASSERT_FALSE(before.empty());
+  EXPECT_THAT(SqliteCaseStore::Open(path),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(path), HasSubstr("schema version 3"))));
+  SqliteOptions read_only;
+  read_only.read_only = true;
+  EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 3")));
+  EXPECT_EQ(Bytes(path), before) << "the refused open changed the file";
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+}
+
+// Runs `check` as an unprivileged user when the test runs as root (root ignores file modes);
+// returns what failed, empty when everything held.
+std::string RunWithoutPrivileges(const std::function<std::string()>& check) {
+  if (geteuid() != 0) return check();
+  int fds[2];
+  if (pipe(fds) != 0) return "pipe failed";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    std::string failure = (setgid(65534) == 0 && setuid(65534) == 0) ? check() : "setuid failed";
+    if (failure.empty() && access("/", W_OK) == 0) failure = "still privileged";
+    (void)!write(fds[1], failure.data(), failure.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string failure;
+  char buffer[512];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) failure.append(buffer, n);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status)) failure += " (the check crashed)";
+  return failure;
+}
+
+std::string Describe(const absl::Status& s) { return std::string(s.ToString()); }
+
+TEST(SqliteCaseStore, AReadOnlyFileInAReadOnlyFolderOpensReadOnlyForMetrics) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/ro-", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/cases.db";
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+    CaseLoop a = OpenCase("a"), b = OpenCase("b", "g12");
+    Advance(a, kOpenedAt + absl::Seconds(10));
+    ASSERT_OK(store->Save({&a.proto(), &b.proto()}, kNow));
+  }
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));  // a clean close folds the WAL in
+  const std::string before = Bytes(path);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::group_read |
+                                         std::filesystem::perms::others_read);
+  std::filesystem::permissions(
+      dir, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec |
+               std::filesystem::perms::group_read | std::filesystem::perms::group_exec |
+               std::filesystem::perms::others_read | std::filesystem::perms::others_exec);
+  const std::string failure = RunWithoutPrivileges([&]() -> std::string {
+    absl::StatusOr<std::unique_ptr<SqliteCaseStore>> writable = SqliteCaseStore::Open(path);
+    if (writable.ok()) return "a read-write open of a read-only file succeeded";
+    SqliteOptions options;
+    options.read_only = true;
+    absl::StatusOr<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(path, options);
+    if (!store.ok()) return "read-only open: " + Describe(store.status());
+    absl::StatusOr<v1::Case> a = (*store)->Get("a");
+    if (!a.ok() || a->events_size() != 3) return "Get: " + Describe(a.status());
+    absl::StatusOr<std::vector<std::string>> ids = (*store)->Find(CaseQuery());
+    if (!ids.ok() || *ids != std::vector<std::string>{"a", "b"}) return "Find";
+    absl::StatusOr<int64_t> events = (*store)->CountEvents();
+    if (!events.ok() || *events != 5) return "CountEvents: " + Describe(events.status());
+    if (!(*store)->IntegrityCheck().ok()) return "IntegrityCheck";
+    CaseLoop c = OpenCase("c");
+    absl::Status saved = (*store)->Save({&c.proto()}, kNow);
+    if (!absl::IsFailedPrecondition(saved) || !absl::StrContains(saved.message(), "read-only")) {
+      return "Save on a read-only store: " + Describe(saved);
+    }
+    return "";
+  });
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+  EXPECT_EQ(failure, "");
+  EXPECT_EQ(Bytes(path), before) << "the read-only open changed the file";
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    EXPECT_FALSE(std::filesystem::exists(path + suffix)) << suffix;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(SqliteCaseStore, AReadOnlyOpenBesideAWriterSeesItsSavesAndRefusesMissingOrOldFiles) {
+  const std::string path = FreshPath("ro-beside");
+  ASSERT_OK_AND_ASSIGN(auto writer, SqliteCaseStore::Open(path));
+  CaseLoop a = OpenCase("a");
+  ASSERT_OK(writer->Save({&a.proto()}, kNow));
+  SqliteOptions options;
+  options.read_only = true;
+  ASSERT_OK_AND_ASSIGN(auto reader, SqliteCaseStore::Open(path, options));
+  EXPECT_THAT(*reader->Find(CaseQuery()), ElementsAre("a"));
+  CaseLoop b = OpenCase("b");
+  ASSERT_OK(writer->Save({&b.proto()}, kNow));
+  EXPECT_THAT(*reader->Find(CaseQuery()), ElementsAre("a", "b"));
+  EXPECT_THAT(SqliteCaseStore::Open(path + ".missing", options),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(".missing")));
+  EXPECT_FALSE(std::filesystem::exists(path + ".missing"));
 }
 
 TEST(SqliteCaseStore, NotADatabaseIsDataLossNamingThePath) {
@@ -226,7 +485,7 @@ TEST(SqliteCaseStore, ConcurrentReadersSeeWholeCasesWhileOneWriterAppends) {
       Advance(loop, kOpenedAt + absl::Seconds(10 * (round + 1)));
       batch.push_back(&loop.proto());
     }
-    ASSERT_OK(store->Save(batch));
+    ASSERT_OK(store->Save(batch, kNow));
   }
   done = true;
   for (auto& t : readers) t.join();

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     }
     std::vector<const fengqiao::v1::Case*> cases;
     for (size_t k : touched) cases.push_back(&open[k].proto());
-    absl::Status saved = (*store)->Save(cases);
+    absl::Status saved = (*store)->Save(cases, clock);
     if (!saved.ok()) {
       std::fprintf(stderr, "%s\n", std::string(saved.message()).c_str());
       return 1;

@@ -4,11 +4,43 @@
 // queries a duty desk asks: cases by state, grid, tier, assignee, overdue at a time; one case's
 // timeline. MemoryCaseStore is the in-process one; SqliteCaseStore the embedded default.
 //
-//   std::unique_ptr<fengqiao::CaseStore> store = *fengqiao::SqliteCaseStore::Open("cases.db");
-//   FENGQIAO_RETURN_IF_ERROR(store->Save({&loop.proto()}));      // appends the new events
+//   #include "fengqiao/closure/case_loop.h"
+//   #include "fengqiao/store/sqlite_case_store.h"
+//   const std::string path =
+//       (std::filesystem::temp_directory_path() / "fengqiao-example-case-store.db").string();
+//   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::CaseStore> store,
+//                             fengqiao::SqliteCaseStore::Open(path));
+//   const absl::Time now = absl::FromUnixSeconds(1791943200);  // the caller's clock
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("c1");
+//   fengqiao::v1::Decision decision;
+//   decision.set_rule_id("noise");
+//   decision.mutable_action()->set_tier(fengqiao::v1::TIER_MEDIATOR);
+//   decision.mutable_action()->mutable_sla()->mutable_accept()->set_seconds(60);
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CaseLoop loop,
+//                             fengqiao::CaseLoop::Open(incident, decision, now, "110"));
+//   FENGQIAO_RETURN_IF_ERROR(store->Save({&loop.proto()}, now));  // creates the case
+//   // Two desks work on copies of the stored case; the first save wins.
+//   fengqiao::CaseLoop other = loop;
+//   fengqiao::v1::CaseEvent assign = fengqiao::MakeEvent(fengqiao::v1::CASE_EVENT_TYPE_ASSIGN,
+//                                                        now + absl::Seconds(10), "desk-1");
+//   assign.set_assignee("m-1");
+//   FENGQIAO_RETURN_IF_ERROR(loop.Record(assign));
+//   FENGQIAO_RETURN_IF_ERROR(store->Save({&loop.proto()}, now + absl::Seconds(10)));
+//   assign.set_assignee("m-2");
+//   FENGQIAO_RETURN_IF_ERROR(other.Record(assign));
+//   absl::Status saved = store->Save({&other.proto()}, now + absl::Seconds(11));
+//   if (!absl::IsAborted(saved)) return absl::InternalError("the stale copy was saved");
+//   // Aborted: reload, apply the change again, save.
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::v1::Case stored, store->Get("c1"));
+//   FENGQIAO_ASSIGN_OR_RETURN(other, fengqiao::CaseLoop::Restore(stored));
+//   FENGQIAO_RETURN_IF_ERROR(other.Record(assign));  // reassigned to m-2 after m-1
+//   FENGQIAO_RETURN_IF_ERROR(store->Save({&other.proto()}, now + absl::Seconds(12)));
 //   fengqiao::CaseQuery overdue;
-//   overdue.overdue_at = now;
-//   auto late = store->Find(overdue);                           // ids of overdue cases
+//   overdue.overdue_at = now + absl::Minutes(5);  // nobody accepted within the minute
+//   FENGQIAO_ASSIGN_OR_RETURN(std::vector<std::string> late, store->Find(overdue));
+//   if (late != std::vector<std::string>{"c1"}) return absl::InternalError("c1 is overdue");
 //
 // Thread safety: every method may be called from several threads; writes are serialised.
 #ifndef FENGQIAO_STORE_CASE_STORE_H_
@@ -36,6 +68,9 @@ struct CaseQuery {
   std::string assignee;
   // Open cases with a deadline due before this time and not met.
   std::optional<absl::Time> overdue_at;
+  // Cases last saved at or after this time (the `now` of their last Save). Save times are kept
+  // to the second, rounded down; this time is rounded down the same way.
+  std::optional<absl::Time> saved_since;
   // Most ids returned; 0 = all. Ids come in ascending order.
   int limit = 0;
 };
@@ -44,14 +79,35 @@ class CaseStore {
  public:
   virtual ~CaseStore() = default;
 
-  // Saves cases: a case not stored yet is created with all its events; for a stored case the
-  // events after the last stored one are appended and its header (state, tier, assignee,
+  // Saves cases at `now`: a case not stored yet is created with all its events; for a stored case
+  // the events after the last stored one are appended and its header (state, tier, assignee,
   // deadlines) replaced. All cases of one call are written in one transaction: after a crash
-  // either all of them are there or none. FailedPrecondition when a case's events do not continue
-  // the stored log (seq gap or a stored event missing from the case).
-  virtual absl::Status Save(absl::Span<const v1::Case* const> cases) = 0;
+  // either all of them are there or none; when the call fails nothing of it is written.
+  //
+  // Optimistic concurrency: a save states what it read by carrying it. Each case must carry every
+  // stored event of its id unchanged at its seq (the log it was loaded with, or saved last) and
+  // may add events after them; saving the same copy again is a no-op that succeeds. When the
+  // stored log moved on since the copy was read (another writer, in this or another process,
+  // saved first), the save is refused, so no acknowledged event is ever overwritten or lost and
+  // the stored header always agrees with the stored log. The caller reloads (Get,
+  // CaseLoop::Restore), re-applies its intent and saves again.
+  //
+  // Errors:
+  //   Aborted: the stored log moved on; the message names the case, the seq this copy was read
+  //     at and the stored seq. Reload and retry.
+  //   InvalidArgument: a case without an id, events not numbered 1..n with the case's id, a log
+  //     that does not replay through the case loop, or a header (state, tier) other than what
+  //     the log replays to. Retrying the same case fails again.
+  //   FailedPrecondition: a store opened read-only (SqliteCaseStore).
+  //   Unavailable: another process held the write lock longer than the busy timeout; retry later.
+  //   ResourceExhausted: the disk is full. PermissionDenied: the file cannot be written.
+  //   DataLoss: the stored file is corrupt.
+  // `now` is the time of the save, recorded per case (CaseQuery::saved_since); the store reads
+  // no clock.
+  virtual absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) = 0;
 
-  // The case with its whole event log. NotFound for an unknown id.
+  // The case with its whole event log. NotFound for an unknown id; DataLoss when a stored
+  // header or event does not parse.
   virtual absl::StatusOr<v1::Case> Get(absl::string_view id) const = 0;
 
   // One case's events in order. NotFound for an unknown id.

@@ -1,8 +1,19 @@
 // File: fengqiao/store/memory_case_store.h
 // A CaseStore in memory: for tests, simulations and what-if runs. Nothing survives the process.
 //
+//   #include "fengqiao/closure/case_loop.h"
 //   fengqiao::MemoryCaseStore store;
-//   FENGQIAO_RETURN_IF_ERROR(store.Save({&loop.proto()}));
+//   const absl::Time now = absl::FromUnixSeconds(1791943200);
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("c1");
+//   fengqiao::v1::Decision decision;
+//   decision.set_rule_id("noise");
+//   decision.mutable_action()->set_tier(fengqiao::v1::TIER_MEDIATOR);
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CaseLoop loop,
+//                             fengqiao::CaseLoop::Open(incident, decision, now, "110"));
+//   FENGQIAO_RETURN_IF_ERROR(store.Save({&loop.proto()}, now));
+//   FENGQIAO_ASSIGN_OR_RETURN(int64_t events, store.CountEvents());  // REPORT, TRIAGE
+//   if (events != 2) return absl::InternalError("two events");
 //
 // Thread safety: safe from several threads (a reader-writer lock).
 #ifndef FENGQIAO_STORE_MEMORY_CASE_STORE_H_
@@ -18,7 +29,7 @@ namespace fengqiao {
 
 class MemoryCaseStore : public CaseStore {
  public:
-  absl::Status Save(absl::Span<const v1::Case* const> cases) override;
+  absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) override;
   absl::StatusOr<v1::Case> Get(absl::string_view id) const override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(absl::string_view id) const override;
   absl::StatusOr<std::vector<std::string>> Find(const CaseQuery& query) const override;
@@ -27,7 +38,11 @@ class MemoryCaseStore : public CaseStore {
 
  private:
   mutable std::shared_mutex mu_;
-  std::map<std::string, v1::Case, std::less<>> cases_;  // guarded by mu_
+  struct Stored {
+    v1::Case c;
+    int64_t saved_at = 0;  // unix seconds of the last Save
+  };
+  std::map<std::string, Stored, std::less<>> cases_;  // guarded by mu_
 };
 
 }  // namespace fengqiao

@@ -3,8 +3,24 @@
 // acknowledged Save survives a crash or power loss), a versioned schema migrated on open, one
 // transaction per Save, readers that run beside the one writer.
 //
-//   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
-//       fengqiao::SqliteCaseStore::Open("/var/lib/fengqiao/cases.db");
+//   const std::string path =
+//       (std::filesystem::temp_directory_path() / "fengqiao-example-sqlite.db").string();
+//   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+//   {
+//     FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::SqliteCaseStore> store,
+//                               fengqiao::SqliteCaseStore::Open(path));  // created, schema current
+//   }
+//   // For metrics: read-only, nothing in the file or its folder changes.
+//   fengqiao::SqliteOptions options;
+//   options.read_only = true;
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::SqliteCaseStore> reader,
+//                             fengqiao::SqliteCaseStore::Open(path, options));
+//   FENGQIAO_ASSIGN_OR_RETURN(int64_t cases, reader->CountCases());
+//   if (cases != 0) return absl::InternalError("a new store is empty");
+//   // Not durable, so refused:
+//   if (!absl::IsInvalidArgument(fengqiao::SqliteCaseStore::Open(":memory:").status())) {
+//     return absl::InternalError(":memory: is refused");
+//   }
 //
 // Thread safety: safe from several threads. Saves are serialised on the writer connection;
 // reads use their own connections and see the last committed state.
@@ -29,6 +45,12 @@ struct SqliteOptions {
   Sync sync = Sync::kFull;
   // How long a connection waits for a lock before failing, in milliseconds.
   int busy_timeout_ms = 5000;
+  // Opens an existing store for reading only (metrics, reports, a copy on a read-only disk):
+  // nothing in the file or its folder is created or changed, no migration runs, and Save fails
+  // with FailedPrecondition. A file in a folder this process cannot write is read as a snapshot
+  // (SQLite's immutable mode: saves made by others after the open are not seen), unless a -wal
+  // file beside it holds saves not yet in the file (PermissionDenied: open it read-write once).
+  bool read_only = false;
 };
 
 class SqliteCaseStore : public CaseStore {
@@ -37,12 +59,21 @@ class SqliteCaseStore : public CaseStore {
   // with a newer one are refused (FailedPrecondition).
   static constexpr int kSchemaVersion = 2;
 
-  // Opens (creating if needed) the store at `path`. Errors name the path and SQLite's message.
+  // Opens (creating if needed) the store at `path`; with options.read_only, opens an existing
+  // store without changing anything. Errors name the path (and SQLite's message):
+  //   InvalidArgument: "" or ":memory:" (SQLite would keep the store in memory or a temporary
+  //     file: not durable; use MemoryCaseStore for an in-process store).
+  //   FailedPrecondition: a file of a newer schema version (refused before anything in it is
+  //     changed, even its journal mode); read-only: a file of an older schema (needs migrating).
+  //   NotFound: read-only, and there is no file at `path`.
+  //   DataLoss: not an SQLite file, or a corrupt one.
+  //   PermissionDenied: the file or its folder cannot be opened (read-write: written).
+  //   Unavailable: another process held the write lock past the busy timeout.
   static absl::StatusOr<std::unique_ptr<SqliteCaseStore>> Open(absl::string_view path,
                                                                const SqliteOptions& options = {});
   ~SqliteCaseStore() override;
 
-  absl::Status Save(absl::Span<const v1::Case* const> cases) override;
+  absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) override;
   absl::StatusOr<v1::Case> Get(absl::string_view id) const override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(absl::string_view id) const override;
   absl::StatusOr<std::vector<std::string>> Find(const CaseQuery& query) const override;
@@ -61,6 +92,8 @@ class SqliteCaseStore : public CaseStore {
 
  private:
   SqliteCaseStore(std::string path, SqliteOptions options);
+  static absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenReadOnly(
+      std::unique_ptr<SqliteCaseStore> store);
   absl::StatusOr<std::unique_ptr<Connection>> Connect(bool writer) const;
   // A reader connection from the pool (made on demand), returned to it when the lease ends.
   class ReaderLease;
@@ -71,6 +104,7 @@ class SqliteCaseStore : public CaseStore {
 
   std::string path_;
   SqliteOptions options_;
+  bool immutable_ = false;  // read-only and opened with immutable=1 (set by Open)
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_
   mutable std::mutex pool_mu_;

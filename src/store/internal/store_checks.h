@@ -1,18 +1,23 @@
-// Internal: checks shared by the stores.
+// Internal: the save contract shared by the stores (MemoryCaseStore and SqliteCaseStore), so both
+// refuse the same cases with the same codes.
 #ifndef FENGQIAO_SRC_STORE_INTERNAL_STORE_CHECKS_H_
 #define FENGQIAO_SRC_STORE_INTERNAL_STORE_CHECKS_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/v1/case.pb.h"
 
 namespace fengqiao::store_internal {
 
-// A case may be saved when it has an id, its events are numbered 1..n with their case id, and it
-// keeps every event already stored (`stored` of them).
-inline absl::Status CheckContinues(const v1::Case& c, int64_t stored) {
+// A case may be stored when it has an id, its events are numbered 1..n with its case id, its log
+// replays through the case loop, and its header (state, tier) is what the log replays to.
+// InvalidArgument otherwise, naming the case and the first event at fault.
+inline absl::Status CheckReplays(const v1::Case& c) {
   if (c.id().empty()) return absl::InvalidArgumentError("case has no id");
   for (int i = 0; i < c.events_size(); ++i) {
     if (c.events(i).seq() != i + 1 || c.events(i).case_id() != c.id()) {
@@ -21,12 +26,39 @@ inline absl::Status CheckContinues(const v1::Case& c, int64_t stored) {
                        " and case id \"", c.events(i).case_id(), "\""));
     }
   }
-  if (c.events_size() < stored) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("case \"", c.id(), "\": the store holds ", stored, " events, the case only ",
-                     c.events_size(), " (saved from a stale copy?)"));
+  absl::StatusOr<CaseLoop> replayed = CaseLoop::Restore(c);
+  if (!replayed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the log does not replay: ", replayed.status().message()));
+  }
+  if (replayed->state().state != c.state() || replayed->state().tier != c.tier()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("case \"", c.id(), "\": the header says ", CaseStateName(c.state()),
+                     " at tier ", c.tier(), " but the log replays to ",
+                     CaseStateName(replayed->state().state), " at tier ", replayed->state().tier));
   }
   return absl::OkStatus();
+}
+
+// Optimistic concurrency: a save must extend the stored log. `stored` holds the stored events
+// serialised, in seq order; the case must carry each of them unchanged at the same seq (it read
+// them) and may add events after them. Aborted otherwise, naming the case, the seq this copy was
+// read at (the stored events it carries unchanged) and the stored seq: reload and retry.
+inline absl::Status CheckExtends(const v1::Case& c, absl::Span<const std::string> stored) {
+  int64_t read = 0;
+  std::string bytes;
+  while (read < static_cast<int64_t>(stored.size()) && read < c.events_size()) {
+    bytes.clear();
+    c.events(static_cast<int>(read)).SerializeToString(&bytes);
+    if (bytes != stored[read]) break;
+    ++read;
+  }
+  if (read == static_cast<int64_t>(stored.size())) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("case \"", c.id(), "\": the stored log moved on: this copy was read at seq ",
+                   read, ", the store holds seq ", stored.size(),
+                   read < c.events_size() ? " with other events after it" : "",
+                   " (a stale copy or a concurrent writer); reload the case and retry"));
 }
 
 }  // namespace fengqiao::store_internal

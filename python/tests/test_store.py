@@ -1,0 +1,85 @@
+"""The SQLite case store from Python: optimistic concurrency and the caller's clock."""
+
+import pytest
+
+T0 = 1791943200  # 2026-10-14 10:00 +08
+
+
+def _assigned(fq, rules, case_id):
+    from fengqiao.v1 import case_pb2, incident_pb2, taxonomy_pb2
+
+    incident = incident_pb2.Incident(id=case_id, grid_code="xc-lc-c1-g1",
+                                     kind=incident_pb2.INCIDENT_KIND_DISPUTE,
+                                     dispute_type=taxonomy_pb2.DISPUTE_TYPE_NOISE,
+                                     channel=incident_pb2.CHANNEL_CALL_110)
+    incident.reported_at.seconds = T0
+    loop = fq.CaseLoop.open(incident, fq.route(rules, incident), T0, "110")
+    e = case_pb2.CaseEvent(type=case_pb2.CASE_EVENT_TYPE_ASSIGN, actor="m-1", assignee="m-1")
+    e.at.seconds = T0 + 10
+    loop.record(e)
+    return loop
+
+
+def _event(kind, at, **fields):
+    from fengqiao.v1 import case_pb2
+
+    e = case_pb2.CaseEvent(type=kind, actor="m-1", **fields)
+    e.at.seconds = at
+    return e
+
+
+def test_the_second_of_two_writers_of_one_case_gets_aborted(fq, rules, tmp_path):
+    from fengqiao.v1 import case_pb2
+
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_assigned(fq, rules, "c1").case.SerializeToString()], now=T0 + 60)
+    a, b = _assigned(fq, rules, "c1"), _assigned(fq, rules, "c1")  # both read the stored case
+    a.record(_event(case_pb2.CASE_EVENT_TYPE_ACCEPT, T0 + 20))
+    b.record(_event(case_pb2.CASE_EVENT_TYPE_RETURN, T0 + 25, reason="not ours"))
+    store.save([a.case.SerializeToString()], now=T0 + 60)
+    with pytest.raises(fq.AbortedError) as raised:
+        store.save([b.case.SerializeToString()], now=T0 + 60)
+    assert '"c1"' in raised.value.message and "store holds seq" in raised.value.message
+    assert isinstance(raised.value, fq.Error)
+    stored = case_pb2.Case()
+    stored.ParseFromString(store.get("c1"))
+    assert stored.state == case_pb2.CASE_STATE_ACCEPTED
+    assert stored.SerializeToString() == a.case.SerializeToString()
+
+
+def test_a_log_that_does_not_replay_is_invalid_argument(fq, rules, tmp_path):
+    from fengqiao.v1 import case_pb2
+
+    store = fq.open_case_store(tmp_path / "cases.db")
+    c = _assigned(fq, rules, "c1").case
+    c.state = case_pb2.CASE_STATE_CLOSED
+    with pytest.raises(fq.InvalidArgument, match="header says"):
+        store.save([c.SerializeToString()], now=T0)
+    assert store.count_cases() == 0
+
+
+def test_saves_are_dated_by_the_callers_clock(fq, rules, tmp_path):
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_assigned(fq, rules, "early").case.SerializeToString()], now=T0 + 100)
+    store.save([_assigned(fq, rules, "late").case.SerializeToString()], now=T0 + 200)
+    assert store.find(saved_since=T0 + 100) == ["early", "late"]
+    assert store.find(saved_since=T0 + 101) == ["late"]
+    assert store.find(saved_since=T0 + 201) == []
+
+
+def test_a_read_only_store_reads_and_refuses_to_save(fq, rules, tmp_path):
+    path = tmp_path / "cases.db"
+    writer = fq.open_case_store(path)
+    writer.save([_assigned(fq, rules, "c1").case.SerializeToString()], now=T0)
+    reader = fq.open_case_store(path, read_only=True)
+    assert reader.find() == ["c1"] and reader.count_events() == writer.count_events()
+    with pytest.raises(fq.FailedPrecondition, match="read-only"):
+        reader.save([_assigned(fq, rules, "c2").case.SerializeToString()], now=T0)
+    with pytest.raises(fq.NotFound):
+        fq.open_case_store(tmp_path / "missing.db", read_only=True)
+
+
+@pytest.mark.parametrize("path", ["", ":memory:"])
+def test_a_path_that_is_not_durable_is_refused(fq, path):
+    with pytest.raises(fq.InvalidArgument, match="durable"):
+        fq.open_case_store(path)
