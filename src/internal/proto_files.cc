@@ -1,10 +1,12 @@
 #include "internal/proto_files.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -389,6 +391,11 @@ absl::Status ParseProto(absl::string_view content, absl::string_view filename, M
 }
 
 absl::Status ReadFile(absl::string_view path, std::string* content) {
+  // A directory opens as a stream that reads nothing; it would parse as an empty message.
+  std::error_code error;
+  if (std::filesystem::is_directory(std::string(path), error)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a file"));
+  }
   std::ifstream in{std::string(path), std::ios::binary};
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
   std::ostringstream buffer;

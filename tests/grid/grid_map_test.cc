@@ -300,6 +300,12 @@ TEST(GridMapErrors, MissingFileIsNotFound) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/map.textproto")));
 }
 
+TEST(GridMapErrors, DirectoryGivenAsTheFileIsRejectedNotReadAsAnEmptyMap) {
+  EXPECT_THAT(GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("examples/data: is a directory, not a file")));
+}
+
 TEST(GridMapErrors, MapBuiltInCodeNamesTheFieldPath) {
   v1::GridMap proto;
   v1::Area* city = proto.add_areas();
