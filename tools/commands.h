@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -22,7 +23,7 @@
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/store/case_store.h"
 #include "fmt/core.h"
-#include "src/internal/text.h"
+#include "fmt/format.h"
 #include "tools/cli.h"
 
 namespace fengqiao::tools {
@@ -41,6 +42,11 @@ inline double Pct(int64_t part, int64_t whole) { return whole == 0 ? 0.0 : 100.0
 
 // A titled table of counts, largest first: name (padded by display width), count, share of
 // `total`.
+// One row of such a table: "    <name padded to 34 columns> <count> <share>%".
+inline std::string FormatMixRow(std::string_view name, int64_t n, int64_t total) {
+  return fmt::format("    {:<34} {:>6}  {:5.1f}%\n", name, n, Pct(n, total));
+}
+
 template <typename Key, typename NameFn>
 void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& counts, int64_t total,
               NameFn name) {
@@ -49,8 +55,7 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
   std::stable_sort(rows.begin(), rows.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [key, n] : rows) {
-    fmt::print("    {} {:>6}  {:5.1f}%\n", fengqiao::internal::PadRight(Sv(name(key)), 34), n,
-               Pct(n, total));
+    fmt::print("{}", FormatMixRow(Sv(name(key)), n, total));
   }
 }
 

@@ -23,7 +23,6 @@
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/version.h"
 #include "fmt/core.h"
-#include "src/internal/text.h"
 #include "tools/commands.h"
 #include "tools/month_simulation.h"
 
@@ -111,8 +110,8 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       continue;
     }
     const fengqiao::v1::BaseRegister r = *grid_map.RollUp(area.code());
-    fmt::print("  {} {:>10} {:>10} {:>10} {:>8}\n", fengqiao::internal::PadRight(area.name(), 14),
-               r.standard_addresses(), r.actual_residents(), r.actual_housing(), r.actual_units());
+    fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}\n", area.name(), r.standard_addresses(),
+               r.actual_residents(), r.actual_housing(), r.actual_units());
   }
 
   // Forces (1+4+N).
@@ -194,18 +193,15 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
     if (!list.ok()) return Fail(list.status());
     if (list->candidates.empty()) {
-      fmt::print(
-          "  {} {} nobody available\n", incident.id(),
-          fengqiao::internal::PadRight(Sv(fengqiao::DisputeTypeName(incident.dispute_type())), 26));
+      fmt::print("  {} {:<26} nobody available\n", incident.id(),
+                 Sv(fengqiao::DisputeTypeName(incident.dispute_type())));
       continue;
     }
     const auto& best = list->candidates.front();
     const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
-    fmt::print(
-        "  {} {} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
-        fengqiao::internal::PadRight(Sv(fengqiao::DisputeTypeName(incident.dispute_type())), 26),
-        m->id(), m->name(), Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(),
-        100 * best.load());
+    fmt::print("  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
+               Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(), m->name(),
+               Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
   }
 
   // Routing the month with the district's rule set.

@@ -96,6 +96,21 @@ expect 1 "" "is a directory, not a file" metrics "$tmp/a.db" "$data"
 mkdir -p "$tmp/empty"
 expect 1 "" "empty: no incidents_" district "$tmp/empty"
 
+# Tables line up in a terminal: every "name count share%" row of `district` takes the same
+# display width (CJK two columns, counted by Python's unicodedata, not by fmt).
+"$bin" district "$data" > "$tmp/district.txt"
+/usr/bin/python3 - "$tmp/district.txt" <<'PY' || failures=$((failures + 1))
+import re, sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+rows = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
+mix = [l for l in rows if re.fullmatch(r"    \S.*\S +\d+ +\d+\.\d%", l)]
+wide = [l for l in mix if any(unicodedata.east_asian_width(c) == "W" for c in l)]
+widths = sorted(set(width(l) for l in mix))
+if len(wide) < 20 or widths != [4 + 34 + 1 + 6 + 2 + 6]:
+    sys.exit(f"FAIL table rows: {len(wide)} with CJK of {len(mix)}, display widths {widths}")
+PY
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures CLI check(s) failed"
   exit 1
