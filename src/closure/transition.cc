@@ -22,6 +22,8 @@ namespace {
 using S = v1::CaseState;
 using E = v1::CaseEventType;
 
+static_assert(sizeof(LoopState) <= 48, "LoopState is copied on the hot path: keep it small");
+
 constexpr int kStates = v1::CaseState_ARRAYSIZE;
 constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
 
