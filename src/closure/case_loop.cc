@@ -112,17 +112,46 @@ const std::string* Resolver(const v1::Case& c) {
   return nullptr;
 }
 
+// The default options, shared by every case opened or restored without options.
+const std::shared_ptr<const CaseLoopOptions>& DefaultOptions() {
+  static const auto* const kDefault =
+      new std::shared_ptr<const CaseLoopOptions>(std::make_shared<const CaseLoopOptions>());
+  return *kDefault;
+}
+
 }  // namespace
 
 absl::StatusOr<CaseLoop> CaseLoop::Open(const v1::Incident& incident, const v1::Decision& decision,
                                         absl::Time reported_at, absl::string_view actor,
                                         CaseLoopOptions options) {
+  return OpenWith(incident, decision, reported_at, actor,
+                  std::make_shared<const CaseLoopOptions>(std::move(options)));
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::Open(const v1::Incident& incident, const v1::Decision& decision,
+                                        absl::Time reported_at, absl::string_view actor) {
+  return OpenWith(incident, decision, reported_at, actor, DefaultOptions());
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored, CaseLoopOptions options) {
+  return RestoreWith(std::move(stored),
+                     std::make_shared<const CaseLoopOptions>(std::move(options)));
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
+  return RestoreWith(std::move(stored), DefaultOptions());
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::OpenWith(const v1::Incident& incident,
+                                            const v1::Decision& decision, absl::Time reported_at,
+                                            absl::string_view actor,
+                                            std::shared_ptr<const CaseLoopOptions> options) {
   if (decision.rule_id().empty() || decision.action().tier() == v1::TIER_UNSPECIFIED) {
     return absl::InvalidArgumentError(absl::StrCat(
         "case \"", incident.id(), "\": the routing decision names no rule and no tier"));
   }
   CaseLoop loop;
-  loop.options_ = std::make_shared<const CaseLoopOptions>(std::move(options));
+  loop.options_ = std::move(options);
   loop.case_.set_id(incident.id());
   *loop.case_.mutable_incident() = incident;
   *loop.case_.mutable_decision() = decision;
@@ -136,9 +165,10 @@ absl::StatusOr<CaseLoop> CaseLoop::Open(const v1::Incident& incident, const v1::
   return loop;
 }
 
-absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored, CaseLoopOptions options) {
+absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
+                                               std::shared_ptr<const CaseLoopOptions> options) {
   CaseLoop loop;
-  loop.options_ = std::make_shared<const CaseLoopOptions>(std::move(options));
+  loop.options_ = std::move(options);
   std::vector<v1::CaseEvent> events(stored.events().begin(), stored.events().end());
   // What the events decide is re-derived from the log; the header keeps incident and decision.
   stored.clear_events();
@@ -178,23 +208,34 @@ absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored, CaseLoopOptions opti
 
 absl::Status CaseLoop::Record(v1::CaseEvent event) {
   // Deadlines that passed before this event are breaches: the log records them first (once
-  // each), dated when they fell due or at the last event, whichever is later.
-  const v1::Case saved_case = event.type() == v1::CASE_EVENT_TYPE_SLA_BREACH ? v1::Case() : case_;
-  const LoopState saved_state = state_;
+  // each), dated when they fell due or at the last event, whichever is later. A breach changes
+  // only the event count and the time, so the event is first checked against the state the
+  // breaches would leave: a refused event leaves nothing behind, without copying the case.
   if (event.type() != v1::CASE_EVENT_TYPE_SLA_BREACH && state_.events > 0) {
-    absl::StatusOr<int> breaches = RecordBreachesBefore(internal::ToTime(event.at()), "sla-clock");
-    if (!breaches.ok()) {
-      case_ = saved_case;
-      state_ = saved_state;
-      return breaches.status();
+    const absl::Time t = internal::ToTime(event.at());
+    LoopState probe = state_;
+    bool breaches = false;
+    if (!IsTerminal(state_.state)) {
+      for (const v1::Deadline& d : case_.deadlines()) {
+        if (d.met() || d.breached() || !d.has_due()) continue;
+        const absl::Time due = internal::ToTime(d.due());
+        if (!(due < t)) continue;
+        ++probe.events;
+        probe.last_at = std::max(probe.last_at, due);
+        breaches = true;
+      }
+    }
+    if (breaches) {
+      absl::StatusOr<LoopState> next = Apply(probe, ToLoopEvent(event), *options_);
+      absl::Status checked = next.ok() ? CheckWithCase(event) : next.status();
+      if (!checked.ok()) {
+        return absl::Status(checked.code(),
+                            absl::StrCat("case \"", case_.id(), "\": ", checked.message()));
+      }
+      FENGQIAO_RETURN_IF_ERROR(RecordBreachesBefore(t, "sla-clock").status());
     }
   }
-  absl::Status applied = Append(std::move(event));
-  if (!applied.ok() && saved_state.events != state_.events) {
-    case_ = saved_case;
-    state_ = saved_state;
-  }
-  return applied;
+  return Append(std::move(event));
 }
 
 absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
@@ -229,12 +270,13 @@ void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
       }
     }
   }
-  const v1::CaseEvent* last_return = LastReturn(case_);
-  if (event.department() == v1::DEPARTMENT_UNSPECIFIED && last_return != nullptr) {
-    if (event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN) {
-      event.set_department(last_return->should_go_to());
-    } else if (event.type() == v1::CASE_EVENT_TYPE_REJECT_RETURN) {
-      event.set_department(last_return->refused_by());
+  const bool review = event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN ||
+                      event.type() == v1::CASE_EVENT_TYPE_REJECT_RETURN;
+  if (review && event.department() == v1::DEPARTMENT_UNSPECIFIED) {
+    if (const v1::CaseEvent* last_return = LastReturn(case_); last_return != nullptr) {
+      event.set_department(event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN
+                               ? last_return->should_go_to()
+                               : last_return->refused_by());
     }
   }
   if (IsInstruction(event.type()) && event.assignee().empty() &&

@@ -161,14 +161,18 @@ class CaseLoop {
   // InvalidArgument when the decision routed nowhere.
   static absl::StatusOr<CaseLoop> Open(const v1::Incident& incident, const v1::Decision& decision,
                                        absl::Time reported_at, absl::string_view actor,
-                                       CaseLoopOptions options = {});
+                                       CaseLoopOptions options);
+  // As above with the default options (shared, not copied).
+  static absl::StatusOr<CaseLoop> Open(const v1::Incident& incident, const v1::Decision& decision,
+                                       absl::Time reported_at, absl::string_view actor);
 
   // Rebuilds a case from a stored header (incident, decision) and its events, checking every
   // event against the transition function under `options` (seq contiguous from 1, from and to
   // states as recorded, times in order) and re-deriving from the log what the events decide:
   // state, tier, assignee, department, SLA, deadlines open and closed. DataLoss when the log
   // does not replay.
-  static absl::StatusOr<CaseLoop> Restore(v1::Case stored, CaseLoopOptions options = {});
+  static absl::StatusOr<CaseLoop> Restore(v1::Case stored, CaseLoopOptions options);
+  static absl::StatusOr<CaseLoop> Restore(v1::Case stored);
 
   // Appends an event: first an SLA_BREACH for every deadline that fell due before it unmet (once
   // per deadline), then the event itself, with seq, from_state and to_state set and checked by
@@ -193,6 +197,12 @@ class CaseLoop {
 
  private:
   CaseLoop() = default;
+  static absl::StatusOr<CaseLoop> OpenWith(const v1::Incident& incident,
+                                           const v1::Decision& decision, absl::Time reported_at,
+                                           absl::string_view actor,
+                                           std::shared_ptr<const CaseLoopOptions> options);
+  static absl::StatusOr<CaseLoop> RestoreWith(v1::Case stored,
+                                              std::shared_ptr<const CaseLoopOptions> options);
   absl::Status Append(v1::CaseEvent event);
   absl::Status CheckWithCase(const v1::CaseEvent& event) const;
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
