@@ -7,6 +7,7 @@
 #include "fengqiao/closure/case_loop.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/cases.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
@@ -17,7 +18,7 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-const absl::Time kReported = absl::FromUnixSeconds(1791943200);  // 2026-10-14 10:00 +08
+const absl::Time kReported = testing::kOpenedAt;  // 2026-10-14 10:00 +08
 
 absl::Time At(int seconds) { return kReported + absl::Seconds(seconds); }
 
