@@ -82,6 +82,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
   RepeatDetector repeats(absl::Hours(24 * 30));
   SimulationSummary summary;
   std::vector<CaseLoop> batch;
+  bool override_done = false;
   auto flush = [&]() -> absl::Status {
     std::vector<const v1::Case*> cases;
     for (const CaseLoop& c : batch) cases.push_back(&c.proto());
@@ -116,8 +117,14 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         assignee = "duty-officer";  // nobody fit: the station's duty officer (值班民警) takes it
         ++summary.unassigned;
       }
-      return d.Step(v1::CASE_EVENT_TYPE_ASSIGN, 5, 25, "dispatcher",
-                    [&](v1::CaseEvent& e) { e.set_assignee(assignee); });
+      return d.Step(v1::CASE_EVENT_TYPE_ASSIGN, 5, 25, "dispatcher", [&](v1::CaseEvent& e) {
+        e.set_assignee(assignee);
+        e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+        if (current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION) {
+          e.set_department(current.action().department());
+          e.mutable_feedback_within()->set_seconds(2 * 86400);  // 限时反馈
+        }
+      });
     };
     v1::Decision current = decision;
     const bool diverted = current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION;
@@ -133,12 +140,14 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         e.set_reason("不属本部门职责 (not this department's responsibility)");
       });
       ++summary.returns;
-      current.mutable_action()->set_department(should);
-      d.Step(v1::CASE_EVENT_TYPE_TRIAGE, 60, 600, "dispatcher", [&](v1::CaseEvent& e) {
-        e.set_tier(v1::TIER_DEPARTMENT_DIVERSION);
-        e.set_reason("re-routed to the department named by the refusal");
-      });
-      assign(current);
+      // The command room reviews the return (退单审核): mostly re-diverts, sometimes sends back.
+      const bool approve = d.Chance(0.8);
+      if (approve) current.mutable_action()->set_department(should);
+      d.Step(approve ? v1::CASE_EVENT_TYPE_APPROVE_RETURN : v1::CASE_EVENT_TYPE_REJECT_RETURN, 60,
+             600, "command-room", [&](v1::CaseEvent& e) {
+               e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+               if (!approve) e.set_reason("职责清单属本部门 (the responsibility list names it)");
+             });
     }
     const std::string handler = loop.proto().assignee();
     d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 5, 38, handler);
@@ -153,26 +162,56 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
       (void)before;
     }
     const bool dispute = incident.kind() == v1::INCIDENT_KIND_DISPUTE;
-    if (dispute) d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, 60, 1800, handler);
+    // Police tiers mediate as 治安调解, the others as 人民调解.
+    auto mediation_type = [&] {
+      const v1::Tier tier = loop.state().tier;
+      return tier == v1::TIER_COMMUNITY_POLICE || tier == v1::TIER_POLICE_DISPATCH
+                 ? v1::MEDIATION_TYPE_PUBLIC_SECURITY
+                 : v1::MEDIATION_TYPE_PEOPLES;
+    };
+    auto start_mediation = [&](int lo, int hi, const std::string& who) {
+      return d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, lo, hi, who,
+                    [&](v1::CaseEvent& e) { e.set_mediation_type(mediation_type()); });
+    };
+    if (dispute) start_mediation(60, 1800, handler);
     if (dispute && d.Chance(0.08)) {
       // Mediation fails at this tier: one step up the ladder (分级调处).
       absl::StatusOr<v1::Tier> up = NextTier(loop.state().tier, EscalationReason::kMediationFailed);
+      // Once in the month the 所长 takes a failed neighbour mediation straight to 大调解 (越级).
+      const bool chief = up.ok() && !override_done && *up == v1::TIER_COMMUNITY_POLICE;
+      if (chief) up = v1::TIER_JOINT_MEDIATION;
       if (up.ok() &&
-          d.Step(v1::CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, 86400, handler, [&](v1::CaseEvent& e) {
-            e.set_tier(*up);
-            e.set_reason("调解不成 (mediation failed)");
-          })) {
+          d.Step(v1::CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, 86400, chief ? "所长" : handler,
+                 [&](v1::CaseEvent& e) {
+                   e.set_tier(*up);
+                   e.set_reason("调解不成 (mediation failed)");
+                   if (chief) {
+                     e.set_actor_role(v1::ACTOR_ROLE_STATION_CHIEF);
+                     e.set_override_reason("多方纠纷, 径送大调解 (many parties: joint mediation)");
+                   }
+                 })) {
+        override_done |= chief;
         ++summary.escalations;
         current.mutable_action()->set_tier(*up);
         current.mutable_action()->set_target_force_type(DefaultForceFor(*up));
         current.mutable_action()->clear_target_team_id();
         assign(current);
         d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 30, 600, loop.proto().assignee());
-        d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, 3600, 86400, loop.proto().assignee());
+        start_mediation(3600, 86400, loop.proto().assignee());
       }
     }
     const int hours = ResolveHours(loop.state().tier);
-    d.Step(v1::CASE_EVENT_TYPE_RESOLVE, 1800, hours * 3600, loop.proto().assignee());
+    // A mediation ends with its agreement: written, oral, or 司法确认 applied for.
+    auto resolve = [&](int lo, int hi) {
+      const int draw = d.Draw(0, 9);
+      d.Step(v1::CASE_EVENT_TYPE_RESOLVE, lo, hi, loop.proto().assignee(), [&](v1::CaseEvent& e) {
+        if (loop.state().state != v1::CASE_STATE_IN_MEDIATION) return;
+        e.set_mediation_outcome(draw < 6   ? v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN
+                                : draw < 9 ? v1::MEDIATION_OUTCOME_AGREEMENT_ORAL
+                                           : v1::MEDIATION_OUTCOME_JUDICIAL_CONFIRMATION);
+      });
+    };
+    resolve(1800, hours * 3600);
     d.Step(v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, 300, 7200, "dispatcher");
     const bool satisfied = !d.Chance(0.03);
     d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 5 * 86400, "community-police",
@@ -184,8 +223,8 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
       ++summary.reopens;
       assign(current);
       d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 30, 600, loop.proto().assignee());
-      d.Step(v1::CASE_EVENT_TYPE_START_MEDIATION, 600, 7200, loop.proto().assignee());
-      d.Step(v1::CASE_EVENT_TYPE_RESOLVE, 3600, 3 * 86400, loop.proto().assignee());
+      start_mediation(600, 7200, loop.proto().assignee());
+      resolve(3600, 3 * 86400);
       d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 3 * 86400, "community-police",
              [&](v1::CaseEvent& e) { e.set_satisfied(true); });
     }

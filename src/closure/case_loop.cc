@@ -1,228 +1,29 @@
+// CaseLoop: a case's event log on top of the transition function, with the holder's clocks
+// (armed by the instruction, closed by the hand-over) and the checks that need the whole case.
 #include "fengqiao/closure/case_loop.h"
 
 #include <algorithm>
-#include <array>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "fengqiao/mediation/ladder.h"
 #include "fengqiao/status_macros.h"
+#include "fengqiao/vocabulary.h"
 #include "internal/time_util.h"
 
 namespace fengqiao {
-namespace {
 
-using S = v1::CaseState;
-using E = v1::CaseEventType;
-
-constexpr int kStates = v1::CaseState_ARRAYSIZE;
-constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
-
-// next[state][event]: the state after the event, or -1 when the state does not accept it.
-// SLA_BREACH is handled apart (accepted in every open state, changes nothing).
-struct Table {
-  std::array<std::array<int8_t, kEvents>, kStates> next;
-  constexpr Table() : next() {
-    for (auto& row : next) row.fill(-1);
-    auto on = [&](S from, E event, S to) { next[from][event] = static_cast<int8_t>(to); };
-    // Not reported yet: only a report starts a case.
-    on(v1::CASE_STATE_UNSPECIFIED, v1::CASE_EVENT_TYPE_REPORT, v1::CASE_STATE_REPORTED);
-    on(v1::CASE_STATE_REPORTED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
-    on(v1::CASE_STATE_TRIAGED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
-    on(v1::CASE_STATE_TRIAGED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
-    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_ACCEPT, v1::CASE_STATE_ACCEPTED);
-    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_RETURNED);
-    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_CONTACT, v1::CASE_STATE_CONTACTED);
-    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_ARRIVE, v1::CASE_STATE_ON_SITE);
-    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_START_MEDIATION, v1::CASE_STATE_IN_MEDIATION);
-    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_RETURNED);
-    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_ARRIVE, v1::CASE_STATE_ON_SITE);
-    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_START_MEDIATION, v1::CASE_STATE_IN_MEDIATION);
-    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_STATE_RESOLVED);
-    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_ON_SITE, v1::CASE_EVENT_TYPE_START_MEDIATION, v1::CASE_STATE_IN_MEDIATION);
-    on(v1::CASE_STATE_ON_SITE, v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_STATE_RESOLVED);
-    on(v1::CASE_STATE_ON_SITE, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_IN_MEDIATION, v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_STATE_RESOLVED);
-    on(v1::CASE_STATE_IN_MEDIATION, v1::CASE_EVENT_TYPE_MEDIATION_FAILED, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_IN_MEDIATION, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_ESCALATED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
-    on(v1::CASE_STATE_RETURNED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
-    on(v1::CASE_STATE_RESOLVED, v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, v1::CASE_STATE_FEEDBACK_GIVEN);
-    on(v1::CASE_STATE_RESOLVED, v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_STATE_REVISITED);
-    on(v1::CASE_STATE_FEEDBACK_GIVEN, v1::CASE_EVENT_TYPE_TRACK, v1::CASE_STATE_TRACKING);
-    on(v1::CASE_STATE_FEEDBACK_GIVEN, v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_STATE_REVISITED);
-    on(v1::CASE_STATE_TRACKING, v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_STATE_REVISITED);
-    on(v1::CASE_STATE_REVISITED, v1::CASE_EVENT_TYPE_CLOSE, v1::CASE_STATE_CLOSED);
-    on(v1::CASE_STATE_REVISITED, v1::CASE_EVENT_TYPE_REOPEN, v1::CASE_STATE_REOPENED);
-    on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
-    on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
-    on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
-    // Cancel or mark as duplicate from any open state before resolution.
-    for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_ASSIGNED,
-                v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED, v1::CASE_STATE_RETURNED,
-                v1::CASE_STATE_ESCALATED, v1::CASE_STATE_REOPENED}) {
-      on(s, v1::CASE_EVENT_TYPE_CANCEL, v1::CASE_STATE_CANCELLED);
-      on(s, v1::CASE_EVENT_TYPE_MARK_DUPLICATE, v1::CASE_STATE_DUPLICATE);
-    }
-  }
-};
-constexpr Table kTable;
-
-bool Open(v1::CaseState s) { return s != v1::CASE_STATE_UNSPECIFIED && !IsTerminal(s); }
-
-bool Valid(int v, int n) { return v >= 0 && v < n; }
-
-}  // namespace
-
-bool IsTerminal(v1::CaseState state) {
-  return state == v1::CASE_STATE_CLOSED || state == v1::CASE_STATE_CANCELLED ||
-         state == v1::CASE_STATE_DUPLICATE;
-}
-
-namespace {
-// Enum value names without their prefix ("CASE_STATE_ON_SITE" -> "ON_SITE"), built once.
-template <typename NameOf>
-std::vector<std::string>* ShortNames(int n, absl::string_view prefix, NameOf name_of) {
-  auto* out = new std::vector<std::string>;
-  for (int i = 0; i < n; ++i) out->push_back(name_of(i).substr(prefix.size()));
-  return out;
-}
-}  // namespace
-
-absl::string_view CaseStateName(v1::CaseState state) {
-  static const auto* names = ShortNames(kStates, "CASE_STATE_", [](int i) {
-    return v1::CaseState_Name(static_cast<v1::CaseState>(i));
-  });
-  return Valid(state, kStates) ? absl::string_view((*names)[state]) : "INVALID";
-}
-
-absl::string_view CaseEventName(v1::CaseEventType type) {
-  static const auto* names = ShortNames(kEvents, "CASE_EVENT_TYPE_", [](int i) {
-    return v1::CaseEventType_Name(static_cast<v1::CaseEventType>(i));
-  });
-  return Valid(type, kEvents) ? absl::string_view((*names)[type]) : "INVALID";
-}
-
-std::vector<v1::CaseEventType> AllowedEvents(v1::CaseState state) {
-  std::vector<v1::CaseEventType> out;
-  if (!Valid(state, kStates)) return out;
-  for (int e = 0; e < kEvents; ++e) {
-    if (kTable.next[state][e] >= 0) out.push_back(static_cast<v1::CaseEventType>(e));
-  }
-  if (Open(state)) out.push_back(v1::CASE_EVENT_TYPE_SLA_BREACH);
-  return out;
-}
-
-absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event) {
-  if (!Valid(state.state, kStates) || !Valid(event.type, kEvents)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown state ", state.state, " or event ", event.type));
-  }
-  if (event.at < state.last_at) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(CaseEventName(event.type), " at ", absl::FormatTime(event.at),
-                     " is earlier than the case's last event at ", absl::FormatTime(state.last_at),
-                     ": time never runs backwards within a case"));
-  }
-  LoopState next = state;
-  next.last_at = event.at;
-  ++next.events;
-  if (event.type == v1::CASE_EVENT_TYPE_SLA_BREACH && Open(state.state)) return next;
-  const int to = kTable.next[state.state][event.type];
-  if (to < 0) {
-    std::vector<std::string> allowed;
-    for (v1::CaseEventType e : AllowedEvents(state.state)) {
-      allowed.push_back(std::string(CaseEventName(e)));
-    }
-    return absl::FailedPreconditionError(
-        absl::StrCat("a case in state ", CaseStateName(state.state), " does not accept ",
-                     CaseEventName(event.type), "; it accepts ",
-                     allowed.empty() ? "nothing (final state)" : absl::StrJoin(allowed, ", ")));
-  }
-  switch (event.type) {
-    case v1::CASE_EVENT_TYPE_TRIAGE:
-    case v1::CASE_EVENT_TYPE_ESCALATE:
-    case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
-      if (event.tier == v1::TIER_UNSPECIFIED) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(CaseEventName(event.type), " must name the tier that takes the case"));
-      }
-      next.tier = event.tier;
-      if (event.type != v1::CASE_EVENT_TYPE_TRIAGE) ++next.escalations;
-      break;
-    case v1::CASE_EVENT_TYPE_REVISIT:
-      next.satisfied = event.satisfied;
-      break;
-    case v1::CASE_EVENT_TYPE_CLOSE:
-      if (!state.satisfied) {
-        return absl::FailedPreconditionError(
-            "the revisit found the party unsatisfied: REOPEN with a reason instead of CLOSE");
-      }
-      break;
-    case v1::CASE_EVENT_TYPE_REOPEN:
-      if (state.satisfied) {
-        return absl::FailedPreconditionError(
-            "the revisit found the party satisfied: CLOSE instead of REOPEN");
-      }
-      ++next.reopens;
-      [[fallthrough]];
-    case v1::CASE_EVENT_TYPE_RETURN:
-    case v1::CASE_EVENT_TYPE_CANCEL:
-      if (!event.has_reason) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(CaseEventName(event.type), " needs a reason"));
-      }
-      break;
-    default:
-      break;
-  }
-  next.state = static_cast<v1::CaseState>(to);
-  return next;
-}
-
-std::string TransitionTableDot() {
-  std::string out = "digraph case_loop {\n  rankdir=LR;\n";
-  for (int s = 0; s < kStates; ++s) {
-    for (int e = 0; e < kEvents; ++e) {
-      const int to = kTable.next[s][e];
-      if (to < 0) continue;
-      absl::StrAppend(&out, "  ", CaseStateName(static_cast<v1::CaseState>(s)), " -> ",
-                      CaseStateName(static_cast<v1::CaseState>(to)), " [label=\"",
-                      CaseEventName(static_cast<v1::CaseEventType>(e)), "\"];\n");
-    }
-  }
-  return out + "}\n";
-}
-
-std::string TransitionTableMermaid() {
-  std::string out = "stateDiagram-v2\n";
-  for (int s = 0; s < kStates; ++s) {
-    for (int e = 0; e < kEvents; ++e) {
-      const int to = kTable.next[s][e];
-      if (to < 0) continue;
-      absl::StrAppend(
-          &out, "  ",
-          s == 0 ? absl::string_view("[*]") : CaseStateName(static_cast<v1::CaseState>(s)), " --> ",
-          CaseStateName(static_cast<v1::CaseState>(to)), ": ",
-          CaseEventName(static_cast<v1::CaseEventType>(e)), "\n");
-    }
-  }
-  return out;
-}
-
-std::vector<v1::Deadline> DeadlinesFor(const v1::Sla& sla, absl::Time reported_at) {
+std::vector<v1::Deadline> DeadlinesFor(const v1::Sla& sla, absl::Time instructed_at) {
   std::vector<v1::Deadline> out;
-  auto add = [&](const char* name, const google::protobuf::Duration& d, bool from_report) {
+  auto add = [&](const char* name, const google::protobuf::Duration& d, bool armed) {
     const absl::Duration duration = internal::ToDuration(d);
-    if (duration <= absl::ZeroDuration()) return;
+    if (duration <= absl::ZeroDuration()) return;  // absent: no clock
     v1::Deadline deadline;
     deadline.set_name(name);
-    if (from_report) *deadline.mutable_due() = internal::ToTimestamp(reported_at + duration);
+    if (armed) {
+      *deadline.mutable_due() = internal::ToTimestamp(instructed_at + duration);
+      *deadline.mutable_armed_at() = internal::ToTimestamp(instructed_at);
+    }
     out.push_back(std::move(deadline));
   };
   add("accept", sla.accept(), true);
@@ -250,6 +51,13 @@ LoopEvent ToLoopEvent(const v1::CaseEvent& e) {
   out.tier = e.tier();
   out.satisfied = e.satisfied();
   out.has_reason = !e.reason().empty();
+  out.escalation_reason = e.escalation_reason();
+  out.has_override_reason = !e.override_reason().empty();
+  out.actor_role = e.actor_role();
+  out.has_should_go_to = e.should_go_to() != v1::DEPARTMENT_UNSPECIFIED;
+  out.has_department = e.department() != v1::DEPARTMENT_UNSPECIFIED;
+  out.mediation_type = e.mediation_type();
+  out.mediation_outcome = e.mediation_outcome();
   return out;
 }
 
@@ -264,6 +72,8 @@ const char* DeadlineMetBy(v1::CaseEventType type) {
       return "on_site";
     case v1::CASE_EVENT_TYPE_RESOLVE:
       return "resolve";
+    case v1::CASE_EVENT_TYPE_GIVE_FEEDBACK:
+      return "feedback";
     case v1::CASE_EVENT_TYPE_REVISIT:
       return "revisit";
     default:
@@ -271,39 +81,81 @@ const char* DeadlineMetBy(v1::CaseEventType type) {
   }
 }
 
-// Marks deadlines after an event; a resolution (again, after a reopen) arms the revisit clock.
-void UpdateDeadlines(v1::Case& c, const v1::CaseEvent& e) {
-  const char* met = DeadlineMetBy(e.type());
-  const absl::Time at = internal::ToTime(e.at());
-  for (v1::Deadline& d : *c.mutable_deadlines()) {
-    if (met != nullptr && d.name() == met && !d.met()) {
-      // A deadline that is met late stays recorded as breached in the log, and is met now.
-      d.set_met(true);
-    }
-    if (e.type() == v1::CASE_EVENT_TYPE_RESOLVE && d.name() == "revisit") {
-      d.set_met(false);
-      d.set_breached(false);
-      *d.mutable_due() =
-          internal::ToTimestamp(at + internal::ToDuration(c.decision().action().sla().revisit()));
-    }
+// An instruction (派单/指令) gives the case to a holder and arms the holder's clocks.
+bool IsInstruction(v1::CaseEventType type) {
+  return type == v1::CASE_EVENT_TYPE_ASSIGN || type == v1::CASE_EVENT_TYPE_APPROVE_RETURN ||
+         type == v1::CASE_EVENT_TYPE_REJECT_RETURN || type == v1::CASE_EVENT_TYPE_ARBITRATE;
+}
+
+bool IsEscalation(v1::CaseEventType type) {
+  return type == v1::CASE_EVENT_TYPE_ESCALATE || type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED;
+}
+
+// A hand-over takes the case from its holder: the holder's clocks stop.
+bool IsHandOver(v1::CaseEventType type) {
+  return IsInstruction(type) || IsEscalation(type) || type == v1::CASE_EVENT_TYPE_RETURN;
+}
+
+// The last RETURN of the log (the one a review decides on).
+const v1::CaseEvent* LastReturn(const v1::Case& c) {
+  for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
+    if (it->type() == v1::CASE_EVENT_TYPE_RETURN) return &*it;
   }
+  return nullptr;
+}
+
+// Who handled the case to its resolution: the actor of the last RESOLVE.
+const std::string* Resolver(const v1::Case& c) {
+  for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
+    if (it->type() == v1::CASE_EVENT_TYPE_RESOLVE) return &it->actor();
+  }
+  return nullptr;
+}
+
+// The default options, shared by every case opened or restored without options.
+const std::shared_ptr<const CaseLoopOptions>& DefaultOptions() {
+  static const auto* const kDefault =
+      new std::shared_ptr<const CaseLoopOptions>(std::make_shared<const CaseLoopOptions>());
+  return *kDefault;
 }
 
 }  // namespace
 
 absl::StatusOr<CaseLoop> CaseLoop::Open(const v1::Incident& incident, const v1::Decision& decision,
+                                        absl::Time reported_at, absl::string_view actor,
+                                        CaseLoopOptions options) {
+  return OpenWith(incident, decision, reported_at, actor,
+                  std::make_shared<const CaseLoopOptions>(std::move(options)));
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::Open(const v1::Incident& incident, const v1::Decision& decision,
                                         absl::Time reported_at, absl::string_view actor) {
+  return OpenWith(incident, decision, reported_at, actor, DefaultOptions());
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored, CaseLoopOptions options) {
+  return RestoreWith(std::move(stored),
+                     std::make_shared<const CaseLoopOptions>(std::move(options)));
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
+  return RestoreWith(std::move(stored), DefaultOptions());
+}
+
+absl::StatusOr<CaseLoop> CaseLoop::OpenWith(const v1::Incident& incident,
+                                            const v1::Decision& decision, absl::Time reported_at,
+                                            absl::string_view actor,
+                                            std::shared_ptr<const CaseLoopOptions> options) {
   if (decision.rule_id().empty() || decision.action().tier() == v1::TIER_UNSPECIFIED) {
     return absl::InvalidArgumentError(absl::StrCat(
         "case \"", incident.id(), "\": the routing decision names no rule and no tier"));
   }
   CaseLoop loop;
+  loop.options_ = std::move(options);
   loop.case_.set_id(incident.id());
   *loop.case_.mutable_incident() = incident;
   *loop.case_.mutable_decision() = decision;
-  for (v1::Deadline& d : DeadlinesFor(decision.action().sla(), reported_at)) {
-    *loop.case_.add_deadlines() = std::move(d);
-  }
+  *loop.case_.mutable_sla() = decision.action().sla();
   FENGQIAO_RETURN_IF_ERROR(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_REPORT, reported_at, actor)));
   v1::CaseEvent triage = MakeEvent(v1::CASE_EVENT_TYPE_TRIAGE, reported_at, "router");
   triage.set_tier(decision.action().tier());
@@ -313,11 +165,20 @@ absl::StatusOr<CaseLoop> CaseLoop::Open(const v1::Incident& incident, const v1::
   return loop;
 }
 
-absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
+absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
+                                               std::shared_ptr<const CaseLoopOptions> options) {
   CaseLoop loop;
+  loop.options_ = std::move(options);
   std::vector<v1::CaseEvent> events(stored.events().begin(), stored.events().end());
+  // What the events decide is re-derived from the log; the header keeps incident and decision.
   stored.clear_events();
-  // Deadlines come back as stored (absolute times): no clock is re-derived, nothing re-runs.
+  stored.clear_deadlines();
+  stored.clear_closed_deadlines();
+  stored.clear_assignee();
+  stored.clear_department();
+  stored.clear_state();
+  stored.clear_tier();
+  *stored.mutable_sla() = stored.decision().action().sla();
   loop.case_ = std::move(stored);
   for (size_t i = 0; i < events.size(); ++i) {
     const v1::CaseEvent& e = events[i];
@@ -325,11 +186,12 @@ absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
       return absl::DataLossError(absl::StrCat("case \"", loop.case_.id(), "\": event ", i + 1,
                                               " has seq ", e.seq(), " (log has a gap)"));
     }
-    absl::StatusOr<LoopState> next = Apply(loop.state_, ToLoopEvent(e));
-    if (!next.ok()) {
+    absl::StatusOr<LoopState> next = Apply(loop.state_, ToLoopEvent(e), *loop.options_);
+    absl::Status with_case = next.ok() ? loop.CheckWithCase(e) : next.status();
+    if (!with_case.ok()) {
       return absl::DataLossError(absl::StrCat("case \"", loop.case_.id(), "\": event ", e.seq(),
                                               " (", CaseEventName(e.type()),
-                                              ") does not replay: ", next.status().message()));
+                                              ") does not replay: ", with_case.message()));
     }
     if (e.from_state() != loop.state_.state || e.to_state() != next->state) {
       return absl::DataLossError(absl::StrCat(
@@ -338,50 +200,176 @@ absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
           CaseStateName(loop.state_.state), " -> ", CaseStateName(next->state)));
     }
     loop.state_ = *next;
+    loop.Effects(e);
     *loop.case_.add_events() = e;
   }
-  loop.case_.set_state(loop.state_.state);
-  loop.case_.set_tier(loop.state_.tier);
   return loop;
 }
 
 absl::Status CaseLoop::Record(v1::CaseEvent event) {
   // Deadlines that passed before this event are breaches: the log records them first (once
-  // each), dated when they fell due or at the last event, whichever is later.
-  const v1::Case saved_case = event.type() == v1::CASE_EVENT_TYPE_SLA_BREACH ? v1::Case() : case_;
-  const LoopState saved_state = state_;
+  // each), dated when they fell due or at the last event, whichever is later. A breach changes
+  // only the event count and the time, so the event is first checked against the state the
+  // breaches would leave: a refused event leaves nothing behind, without copying the case.
   if (event.type() != v1::CASE_EVENT_TYPE_SLA_BREACH && state_.events > 0) {
-    absl::StatusOr<int> breaches = RecordBreachesBefore(internal::ToTime(event.at()), "sla-clock");
-    if (!breaches.ok()) {
-      case_ = saved_case;
-      state_ = saved_state;
-      return breaches.status();
+    const absl::Time t = internal::ToTime(event.at());
+    LoopState probe = state_;
+    bool breaches = false;
+    if (!IsTerminal(state_.state)) {
+      for (const v1::Deadline& d : case_.deadlines()) {
+        if (d.met() || d.breached() || !d.has_due()) continue;
+        const absl::Time due = internal::ToTime(d.due());
+        if (!(due < t)) continue;
+        ++probe.events;
+        probe.last_at = std::max(probe.last_at, due);
+        breaches = true;
+      }
+    }
+    if (breaches) {
+      absl::StatusOr<LoopState> next = Apply(probe, ToLoopEvent(event), *options_);
+      absl::Status checked = next.ok() ? CheckWithCase(event) : next.status();
+      if (!checked.ok()) {
+        return absl::Status(checked.code(),
+                            absl::StrCat("case \"", case_.id(), "\": ", checked.message()));
+      }
+      FENGQIAO_RETURN_IF_ERROR(RecordBreachesBefore(t, "sla-clock").status());
     }
   }
-  absl::Status applied = Append(std::move(event));
-  if (!applied.ok() && saved_state.events != state_.events) {
-    case_ = saved_case;
-    state_ = saved_state;
+  return Append(std::move(event));
+}
+
+absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
+  if (event.type() == v1::CASE_EVENT_TYPE_REVISIT) {
+    const std::string* resolver = Resolver(case_);
+    if (event.actor() == case_.assignee() || (resolver != nullptr && event.actor() == *resolver)) {
+      return absl::FailedPreconditionError(
+          "回访由办理人以外的人进行: the revisit is made by someone other than the handler, and "
+          "this REVISIT's actor is the case's handler");
+    }
   }
-  return applied;
+  return absl::OkStatus();
+}
+
+void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
+                        const LoopState& after) const {
+  if (event.tier() == v1::TIER_UNSPECIFIED) event.set_tier(after.tier);
+  if (IsEscalation(event.type())) {
+    if (event.type() == v1::CASE_EVENT_TYPE_MEDIATION_FAILED) {
+      event.set_escalation_reason(v1::ESCALATION_REASON_MEDIATION_FAILED);
+    }
+    event.set_ladder_override(after.overrides > before.overrides);
+    if (!event.has_sla()) {
+      // The new tier's SLA: configured for the tier, or the current resolve and revisit times
+      // without the 1/3/10 clocks (they apply only where a rule's action says so).
+      auto it = options_->tier_sla.find(after.tier);
+      if (it != options_->tier_sla.end()) {
+        *event.mutable_sla() = it->second;
+      } else {
+        *event.mutable_sla()->mutable_resolve() = case_.sla().resolve();
+        *event.mutable_sla()->mutable_revisit() = case_.sla().revisit();
+      }
+    }
+  }
+  const bool review = event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN ||
+                      event.type() == v1::CASE_EVENT_TYPE_REJECT_RETURN;
+  if (review && event.department() == v1::DEPARTMENT_UNSPECIFIED) {
+    if (const v1::CaseEvent* last_return = LastReturn(case_); last_return != nullptr) {
+      event.set_department(event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN
+                               ? last_return->should_go_to()
+                               : last_return->refused_by());
+    }
+  }
+  if (IsInstruction(event.type()) && event.assignee().empty() &&
+      event.department() != v1::DEPARTMENT_UNSPECIFIED) {
+    event.set_assignee(std::string(LabelOf(event.department()).short_name));
+  }
+  if (before.state == v1::CASE_STATE_IN_MEDIATION && after.state != before.state) {
+    if (event.mediation_type() == v1::MEDIATION_TYPE_UNSPECIFIED) {
+      event.set_mediation_type(before.mediation);
+    }
+    if (event.mediation_outcome() == v1::MEDIATION_OUTCOME_UNSPECIFIED) {
+      event.set_mediation_outcome(v1::MEDIATION_OUTCOME_TERMINATED);  // RESOLVE always has one
+    }
+  }
+}
+
+void CaseLoop::Effects(const v1::CaseEvent& e) {
+  const absl::Time at = internal::ToTime(e.at());
+  case_.set_state(state_.state);
+  case_.set_tier(state_.tier);
+  if (e.type() == v1::CASE_EVENT_TYPE_SLA_BREACH) {
+    for (v1::Deadline& d : *case_.mutable_deadlines()) {
+      if (d.name() == e.deadline() && !d.met() && !d.breached()) {
+        d.set_breached(true);
+        break;
+      }
+    }
+    return;
+  }
+  if (const char* met = DeadlineMetBy(e.type()); met != nullptr) {
+    for (v1::Deadline& d : *case_.mutable_deadlines()) {
+      if (d.name() != met || d.met() || !d.has_due()) continue;
+      d.set_met(true);  // met late, it stays breached too
+      *d.mutable_closed_at() = e.at();
+    }
+  }
+  if (IsHandOver(e.type())) {
+    for (v1::Deadline& d : *case_.mutable_deadlines()) {
+      if (!d.has_closed_at()) *d.mutable_closed_at() = e.at();
+      *case_.add_closed_deadlines() = std::move(d);
+    }
+    case_.clear_deadlines();
+  }
+  if (IsEscalation(e.type()) && e.has_sla()) *case_.mutable_sla() = e.sla();
+  if (e.department() != v1::DEPARTMENT_UNSPECIFIED) case_.set_department(e.department());
+  if (!e.assignee().empty()) case_.set_assignee(e.assignee());
+  if (IsInstruction(e.type())) {
+    if (e.has_sla()) *case_.mutable_sla() = e.sla();
+    for (v1::Deadline& d : DeadlinesFor(case_.sla(), at)) {
+      if (!d.has_due()) continue;  // the revisit is armed by the resolution
+      d.set_holder(case_.assignee());
+      d.set_tier(state_.tier);
+      *case_.add_deadlines() = std::move(d);
+    }
+    const absl::Duration feedback = internal::ToDuration(e.feedback_within());
+    if (feedback > absl::ZeroDuration()) {
+      v1::Deadline* d = case_.add_deadlines();
+      d->set_name("feedback");
+      *d->mutable_due() = internal::ToTimestamp(at + feedback);
+      *d->mutable_armed_at() = e.at();
+      d->set_holder(case_.assignee());
+      d->set_tier(state_.tier);
+    }
+  }
+  const absl::Duration revisit = internal::ToDuration(case_.sla().revisit());
+  if (e.type() == v1::CASE_EVENT_TYPE_RESOLVE && revisit > absl::ZeroDuration()) {
+    // A resolution (again, after a reopen) arms the revisit clock.
+    auto& ds = *case_.mutable_deadlines();
+    ds.erase(std::remove_if(ds.begin(), ds.end(),
+                            [](const v1::Deadline& d) { return d.name() == "revisit"; }),
+             ds.end());
+    v1::Deadline* d = case_.add_deadlines();
+    d->set_name("revisit");
+    *d->mutable_due() = internal::ToTimestamp(at + revisit);
+    *d->mutable_armed_at() = e.at();
+    d->set_tier(state_.tier);
+  }
 }
 
 absl::Status CaseLoop::Append(v1::CaseEvent event) {
   event.set_case_id(case_.id());
   event.set_seq(state_.events + 1);
-  absl::StatusOr<LoopState> next = Apply(state_, ToLoopEvent(event));
-  if (!next.ok()) {
-    return absl::Status(next.status().code(),
-                        absl::StrCat("case \"", case_.id(), "\": ", next.status().message()));
+  absl::StatusOr<LoopState> next = Apply(state_, ToLoopEvent(event), *options_);
+  absl::Status with_case = next.ok() ? CheckWithCase(event) : next.status();
+  if (!with_case.ok()) {
+    return absl::Status(with_case.code(),
+                        absl::StrCat("case \"", case_.id(), "\": ", with_case.message()));
   }
   event.set_from_state(state_.state);
   event.set_to_state(next->state);
-  if (event.tier() == v1::TIER_UNSPECIFIED) event.set_tier(next->tier);
+  Complete(event, state_, *next);
   state_ = *next;
-  case_.set_state(state_.state);
-  case_.set_tier(state_.tier);
-  if (!event.assignee().empty()) case_.set_assignee(event.assignee());
-  UpdateDeadlines(case_, event);
+  Effects(event);
   *case_.add_events() = std::move(event);
   return absl::OkStatus();
 }
@@ -390,13 +378,12 @@ absl::StatusOr<int> CaseLoop::RecordBreachesBefore(absl::Time t, absl::string_vi
   int recorded = 0;
   if (IsTerminal(state_.state)) return 0;
   for (int i = 0; i < case_.deadlines_size(); ++i) {
-    const v1::Deadline d = case_.deadlines(i);
+    const v1::Deadline& d = case_.deadlines(i);
     if (d.met() || d.breached() || !d.has_due() || !(internal::ToTime(d.due()) < t)) continue;
     v1::CaseEvent breach = MakeEvent(v1::CASE_EVENT_TYPE_SLA_BREACH,
                                      std::max(internal::ToTime(d.due()), state_.last_at), actor);
     breach.set_deadline(d.name());
-    FENGQIAO_RETURN_IF_ERROR(Append(std::move(breach)));
-    case_.mutable_deadlines(i)->set_breached(true);
+    FENGQIAO_RETURN_IF_ERROR(Append(std::move(breach)));  // marks the deadline breached
     ++recorded;
   }
   return recorded;
@@ -429,6 +416,7 @@ absl::StatusOr<bool> EscalateIfResolveOverdue(CaseLoop& loop, absl::Time now,
   v1::CaseEvent escalate =
       MakeEvent(v1::CASE_EVENT_TYPE_ESCALATE, std::max(now, loop.state().last_at), actor);
   escalate.set_tier(up);
+  escalate.set_escalation_reason(v1::ESCALATION_REASON_DEADLINE_BREACH);
   escalate.set_reason("resolve deadline passed unmet (逾期未办结)");
   FENGQIAO_RETURN_IF_ERROR(loop.Record(std::move(escalate)));
   return true;

@@ -1,21 +1,19 @@
 #include "fengqiao/mediation/ladder.h"
 
 #include "absl/strings/str_cat.h"
+#include "fengqiao/vocabulary.h"
 
 namespace fengqiao {
 
 absl::string_view EscalationReasonName(EscalationReason reason) {
-  switch (reason) {
-    case EscalationReason::kMediationFailed:
-      return "mediation failed (调解不成)";
-    case EscalationReason::kDeadlineBreach:
-      return "deadline breached";
-    case EscalationReason::kPartyRequest:
-      return "party request";
-    case EscalationReason::kRiskFlag:
-      return "risk of violence";
+  return DisplayName(static_cast<v1::EscalationReason>(reason));
+}
+
+absl::StatusOr<v1::Tier> NextTier(v1::Tier current, v1::EscalationReason reason) {
+  if (reason <= v1::ESCALATION_REASON_UNSPECIFIED || reason >= v1::EscalationReason_ARRAYSIZE) {
+    return absl::InvalidArgumentError("an escalation must name its reason (escalation_reason)");
   }
-  return "unknown";
+  return NextTier(current, static_cast<EscalationReason>(reason));
 }
 
 absl::StatusOr<v1::Tier> NextTier(v1::Tier current, EscalationReason reason) {

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "absl/strings/str_cat.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
@@ -43,7 +45,12 @@ CaseLoop Opened() {
 absl::Time At(int seconds) { return kReported + absl::Seconds(seconds); }
 
 v1::CaseEvent Ev(v1::CaseEventType type, int seconds, const std::string& actor = "m-0082") {
-  return MakeEvent(type, At(seconds), actor);
+  v1::CaseEvent e = MakeEvent(type, At(seconds), actor);
+  if (type == v1::CASE_EVENT_TYPE_START_MEDIATION) e.set_mediation_type(v1::MEDIATION_TYPE_PEOPLES);
+  if (type == v1::CASE_EVENT_TYPE_RESOLVE) {
+    e.set_mediation_outcome(v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN);
+  }
+  return e;
 }
 
 TEST(CaseLoop, NoiseComplaintRunsTheWholeLoopToClose) {
@@ -104,7 +111,7 @@ TEST(CaseLoop, UnsatisfiedRevisitReopensOnlyWithAReason) {
         std::pair(v1::CASE_EVENT_TYPE_RESOLVE, 40)}) {
     ASSERT_OK(loop.Record(Ev(type, t)));
   }
-  v1::CaseEvent revisit = Ev(v1::CASE_EVENT_TYPE_REVISIT, 86400);
+  v1::CaseEvent revisit = Ev(v1::CASE_EVENT_TYPE_REVISIT, 86400, "m-0001");
   revisit.set_satisfied(false);
   ASSERT_OK(loop.Record(revisit));
   EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CLOSE, 86401)),
@@ -128,16 +135,21 @@ TEST(CaseLoop, DepartmentReturnsADivertedMatterNamingWhoShouldTakeIt) {
   back.set_reason("电梯维修属住建 (lifts belong to housing)");
   ASSERT_OK(loop.Record(back));
   EXPECT_EQ(loop.state().state, v1::CASE_STATE_RETURNED);
-  v1::CaseEvent again = Ev(v1::CASE_EVENT_TYPE_TRIAGE, 30, "router");
-  again.set_tier(v1::TIER_DEPARTMENT_DIVERSION);
-  ASSERT_OK(loop.Record(again));
-  EXPECT_EQ(loop.state().tier, v1::TIER_DEPARTMENT_DIVERSION);
+  EXPECT_EQ(loop.state().returns, 1);
+  // The command room reviews the return (退单审核) and re-diverts to the department it named.
+  v1::CaseEvent approve = Ev(v1::CASE_EVENT_TYPE_APPROVE_RETURN, 30, "指挥中心");
+  approve.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  ASSERT_OK(loop.Record(approve));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);
+  EXPECT_EQ(loop.proto().department(), v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  EXPECT_EQ(loop.proto().events().rbegin()->department(), v1::DEPARTMENT_HOUSING_CONSTRUCTION);
 }
 
 TEST(CaseLoop, RapidResponseDeadlinesAreListedAndBreachesRecordedOnce) {
   CaseLoop loop = Opened();
   ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ASSIGN, 10)));
-  // Two minutes after the report: not accepted within 1 minute; contact (3 min) not yet due.
+  // Two minutes after the report: not accepted within 1 minute of the instruction (at 10 s);
+  // contact (3 min) not yet due.
   std::vector<v1::Deadline> late = loop.Overdue(At(120));
   ASSERT_EQ(late.size(), 1u);
   EXPECT_EQ(late[0].name(), "accept");
@@ -162,7 +174,8 @@ TEST(CaseLoop, ALateStepRecordsTheBreachBeforeIt) {
   ASSERT_EQ(events.size(), 5);
   EXPECT_EQ(events[3].type(), v1::CASE_EVENT_TYPE_SLA_BREACH);
   EXPECT_EQ(events[3].deadline(), "accept");
-  EXPECT_EQ(events[3].at().seconds(), absl::ToUnixSeconds(At(60)));  // when it fell due
+  // When it fell due: a minute after the instruction (10 s), not after the report.
+  EXPECT_EQ(events[3].at().seconds(), absl::ToUnixSeconds(At(70)));
   EXPECT_EQ(events[4].type(), v1::CASE_EVENT_TYPE_ACCEPT);
   EXPECT_TRUE(loop.proto().deadlines(0).met());
   EXPECT_TRUE(loop.proto().deadlines(0).breached());
@@ -223,45 +236,110 @@ TEST(CaseLoop, TransitionTableExportsAsDotAndMermaid) {
   EXPECT_THAT(TransitionTableMermaid(), HasSubstr("[*] --> REPORTED: REPORT"));
 }
 
-// Property: for random valid event sequences, replaying the log equals the state built step by
-// step, and every prefix of the log is itself a valid case.
+// Property: for random valid event sequences (escalations on and off the ladder, returns,
+// reviews and arbitration, mediations with their outcomes, revisits, breaches), replaying the log
+// gives the case built step by step — the state and every field of the case — and every prefix
+// of the log is itself a valid case.
 TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   std::mt19937_64 rng(20261123);
   const v1::Tier tiers[] = {v1::TIER_MEDIATOR, v1::TIER_COMMUNITY_POLICE, v1::TIER_JOINT_MEDIATION,
-                            v1::TIER_COURT_REFERRAL};
-  int longest = 0, closed = 0;
+                            v1::TIER_COURT_REFERRAL, v1::TIER_LAWYER};
+  const v1::Department departments[] = {v1::DEPARTMENT_COMMUNITY, v1::DEPARTMENT_CITY_MANAGEMENT,
+                                        v1::DEPARTMENT_HOUSING_CONSTRUCTION};
+  int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0;
   for (int run = 0; run < 2000; ++run) {
-    CaseLoop loop = Opened();
+    CaseLoopOptions options;
+    options.max_returns = static_cast<int>(rng() % 3);
+    if (rng() % 2 == 0) {
+      options.tier_sla[v1::TIER_JOINT_MEDIATION].mutable_resolve()->set_seconds(15 * 86400);
+    }
+    v1::Incident incident;
+    incident.set_id("c1");
+    ASSERT_OK_AND_ASSIGN(CaseLoop loop,
+                         CaseLoop::Open(incident, MediatorDecision(), kReported, "110", options));
     int t = 0;
     for (int step = 0; step < 40 && !IsTerminal(loop.state().state); ++step) {
       std::vector<v1::CaseEventType> allowed = AllowedEvents(loop.state().state);
       ASSERT_FALSE(allowed.empty());
       const v1::CaseEventType type = allowed[rng() % allowed.size()];
       t += static_cast<int>(rng() % 3600);
-      v1::CaseEvent e = Ev(type, t);
-      e.set_tier(tiers[rng() % 4]);
+      const std::string handler = absl::StrCat("m-", rng() % 4);
+      v1::CaseEvent e = Ev(type, t, type == v1::CASE_EVENT_TYPE_REVISIT ? "revisitor" : handler);
       e.set_reason("reason");
       e.set_satisfied(rng() % 2 == 0);
-      if (type == v1::CASE_EVENT_TYPE_SLA_BREACH) e.set_deadline("resolve");
+      switch (type) {
+        case v1::CASE_EVENT_TYPE_TRIAGE:
+          e.set_tier(tiers[rng() % 5]);
+          break;
+        case v1::CASE_EVENT_TYPE_ESCALATE:
+        case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
+          e.set_escalation_reason(static_cast<v1::EscalationReason>(1 + rng() % 4));
+          if (type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED) e.clear_escalation_reason();
+          if (rng() % 4 == 0) {  // 越级 by the 所长
+            e.set_tier(tiers[rng() % 5]);
+            e.set_override_reason("当事人情绪激动");
+            e.set_actor_role(v1::ACTOR_ROLE_STATION_CHIEF);
+          }
+          break;
+        case v1::CASE_EVENT_TYPE_ASSIGN:
+          e.set_assignee(handler);
+          if (rng() % 3 == 0) e.mutable_feedback_within()->set_seconds(86400);
+          break;
+        case v1::CASE_EVENT_TYPE_RETURN:
+          e.set_refused_by(departments[rng() % 3]);
+          e.set_should_go_to(departments[rng() % 3]);
+          break;
+        case v1::CASE_EVENT_TYPE_APPROVE_RETURN:
+        case v1::CASE_EVENT_TYPE_REJECT_RETURN:
+        case v1::CASE_EVENT_TYPE_ARBITRATE:
+          e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+          if (type == v1::CASE_EVENT_TYPE_ARBITRATE) e.set_department(departments[rng() % 3]);
+          break;
+        case v1::CASE_EVENT_TYPE_RESOLVE:
+          if (loop.state().state != v1::CASE_STATE_IN_MEDIATION) e.clear_mediation_outcome();
+          break;
+        case v1::CASE_EVENT_TYPE_SLA_BREACH:
+          e.set_deadline("resolve");
+          break;
+        default:
+          break;
+      }
       const LoopState before = loop.state();
+      const std::string before_case = loop.proto().SerializeAsString();
       absl::Status s = loop.Record(e);
-      // CLOSE and REOPEN depend on the revisit's answer; the other allowed events always apply.
       if (!s.ok()) {
-        ASSERT_TRUE(type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN) << s;
+        // CLOSE and REOPEN depend on the revisit's answer, RETURN on arbitration, an escalation
+        // on the ladder's top; nothing else that the state allows is refused.
+        ASSERT_TRUE(type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN ||
+                    type == v1::CASE_EVENT_TYPE_RETURN || type == v1::CASE_EVENT_TYPE_ESCALATE ||
+                    type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED)
+            << s;
+        ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
         ASSERT_EQ(loop.state(), before);
+        ASSERT_EQ(loop.proto().SerializeAsString(), before_case);
       }
     }
     closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
+    overrides += loop.state().overrides;
+    arbitrated += loop.state().arbitrated ? 1 : 0;
+    returns += loop.state().returns;
     longest = std::max(longest, loop.proto().events_size());
-    ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto()));
+    ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), options));
     ASSERT_EQ(replayed.state(), loop.state());
+    ASSERT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString())
+        << "live:\n"
+        << loop.proto().DebugString() << "replayed:\n"
+        << replayed.proto().DebugString();
     for (int n = 1; n < loop.proto().events_size(); ++n) {
       v1::Case prefix = loop.proto();
       prefix.mutable_events()->DeleteSubrange(n, prefix.events_size() - n);
-      ASSERT_OK(CaseLoop::Restore(prefix));
+      ASSERT_OK(CaseLoop::Restore(prefix, options));
     }
   }
   EXPECT_GT(closed, 0);
+  EXPECT_GT(overrides, 0);
+  EXPECT_GT(arbitrated, 0);
+  EXPECT_GT(returns, 0);
   EXPECT_GT(longest, 10);
 }
 

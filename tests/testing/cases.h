@@ -35,7 +35,8 @@ inline CaseLoop OpenCase(const std::string& id, const std::string& grid = "g11",
 }
 
 // Takes a case one step further along the happy path (assign, accept, contact, arrive, mediate,
-// resolve, feed back, revisit satisfied, close); false when it is closed already.
+// resolve with a written agreement, feed back, revisit satisfied by someone other than the
+// handler, close); false when it is closed already.
 inline bool Advance(CaseLoop& loop, absl::Time at, const std::string& assignee = "m-1") {
   static constexpr v1::CaseEventType kPath[] = {v1::CASE_EVENT_TYPE_ASSIGN,
                                                 v1::CASE_EVENT_TYPE_ACCEPT,
@@ -48,9 +49,16 @@ inline bool Advance(CaseLoop& loop, absl::Time at, const std::string& assignee =
                                                 v1::CASE_EVENT_TYPE_CLOSE};
   const int done = loop.proto().events_size() - 2;  // after REPORT and TRIAGE
   if (done < 0 || done >= 9) return false;
-  v1::CaseEvent e = MakeEvent(kPath[done], at, assignee);
+  const bool revisit = kPath[done] == v1::CASE_EVENT_TYPE_REVISIT;
+  v1::CaseEvent e = MakeEvent(kPath[done], at, revisit ? "revisitor" : assignee);
   if (kPath[done] == v1::CASE_EVENT_TYPE_ASSIGN) e.set_assignee(assignee);
-  if (kPath[done] == v1::CASE_EVENT_TYPE_REVISIT) e.set_satisfied(true);
+  if (kPath[done] == v1::CASE_EVENT_TYPE_START_MEDIATION) {
+    e.set_mediation_type(v1::MEDIATION_TYPE_PEOPLES);
+  }
+  if (kPath[done] == v1::CASE_EVENT_TYPE_RESOLVE) {
+    e.set_mediation_outcome(v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN);
+  }
+  if (revisit) e.set_satisfied(true);
   return loop.Record(e).ok();
 }
 

@@ -1,23 +1,68 @@
 // File: fengqiao/closure/case_loop.h
 // The closure loop (闭环) of a case: discover -> transfer -> handle -> feed back -> track ->
 // revisit -> close, as a pure transition function over a compact state, and a CaseLoop that keeps
-// a case's event log (who, when, from, to, why) with its SLA deadlines.
+// a case's event log (who, when, from, to, why) with the deadlines of whoever holds the case.
 //
-//   absl::StatusOr<fengqiao::LoopState> next = fengqiao::Apply(state, event);  // pure
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("c-0001");
+//   fengqiao::v1::Decision decision;
+//   decision.set_rule_id("noise-property-butler");
+//   decision.mutable_action()->set_tier(fengqiao::v1::TIER_MEDIATOR);
+//   decision.mutable_action()->mutable_sla()->mutable_accept()->set_seconds(60);
+//   decision.mutable_action()->mutable_sla()->mutable_resolve()->set_seconds(3 * 86400);
+//   const absl::Time t0 = absl::FromUnixSeconds(1791943200);  // 2026-10-14 10:00 +08
 //   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CaseLoop loop,
-//                             fengqiao::CaseLoop::Open(incident, decision, reported_at, "110"));
-//   FENGQIAO_RETURN_IF_ERROR(loop.Record(fengqiao::AcceptEvent(now, "m-0042")));
-//   std::vector<fengqiao::v1::Deadline> late = loop.Overdue(now);
+//                             fengqiao::CaseLoop::Open(incident, decision, t0, "110"));
+//   fengqiao::v1::CaseEvent assign = fengqiao::MakeEvent(fengqiao::v1::CASE_EVENT_TYPE_ASSIGN,
+//                                                        t0 + absl::Minutes(5), "dispatcher");
+//   assign.set_assignee("m-0042");  // the instruction arms m-0042's accept and resolve clocks
+//   FENGQIAO_RETURN_IF_ERROR(loop.Record(assign));
+//   FENGQIAO_RETURN_IF_ERROR(loop.Record(fengqiao::MakeEvent(
+//       fengqiao::v1::CASE_EVENT_TYPE_ACCEPT, t0 + absl::Minutes(5) + absl::Seconds(40),
+//       "m-0042")));
+//   std::vector<fengqiao::v1::Deadline> late = loop.Overdue(t0 + absl::Hours(1));
+//   if (!late.empty()) return absl::InternalError("accepted within a minute of the instruction");
+//   return absl::OkStatus();
 //
-// An event the state does not accept is FailedPrecondition naming the state, the event and the
-// events allowed there; an event dated before the case's last event is InvalidArgument; reopen,
-// return and cancel need a reason. Time is always passed in.
+// The normal path, per tier (docs/case_loop.md draws the whole transition table):
+//   every case   REPORT -> TRIAGE (the routing decision's tier) -> ASSIGN (派单: the instruction
+//                arms the holder's clocks) ... -> RESOLVE -> GIVE_FEEDBACK -> [TRACK] ->
+//                REVISIT (by someone other than the handler) -> CLOSE (satisfied) or REOPEN.
+//   MEDIATOR, COMMUNITY_POLICE, LAWYER, JOINT_MEDIATION, COURT_REFERRAL
+//                ASSIGN -> ACCEPT -> CONTACT -> [ARRIVE] -> START_MEDIATION -> RESOLVE (with the
+//                mediation's type and agreement); or MEDIATION_FAILED (终止) -> ESCALATED at the
+//                next rung (MEDIATOR, DEPARTMENT_DIVERSION -> COMMUNITY_POLICE; COMMUNITY_POLICE,
+//                LAWYER -> JOINT_MEDIATION -> COURT_REFERRAL) -> ASSIGN to the new holder.
+//   POLICE_DISPATCH
+//                ASSIGN -> ACCEPT (1 min) -> CONTACT (3 min) -> ARRIVE (10 min) -> RESOLVE; the
+//                1/3/10 clocks run from the instruction and only where the rule's SLA has them.
+//   DEPARTMENT_DIVERSION
+//                ASSIGN (to the department, 限时反馈 via feedback_within) -> ACCEPT -> CONTACT ->
+//                RESOLVE -> GIVE_FEEDBACK; or RETURN (naming who should take it) -> the command
+//                room's APPROVE_RETURN (re-divert) or REJECT_RETURN (back, with a reason) ->
+//                ASSIGNED; the return after max_returns goes to IN_ARBITRATION -> ARBITRATE
+//                (裁定, final: no further return).
+//   any open state before resolution: ESCALATE with a reason (risk of violence -> POLICE_DISPATCH
+//                from anywhere), CANCEL, MARK_DUPLICATE; SLA_BREACH anywhere open.
+//
+// Errors: an event the state does not accept is FailedPrecondition naming the state, the event
+// and the events allowed there; so is an escalation off the ladder without an allowed override,
+// a return after arbitration, a review by someone other than the command room, and a revisit by
+// the handler. A malformed event is InvalidArgument: dated before the case's last event; reopen,
+// return, cancel, reject-return, arbitrate or override without a reason; an escalation without
+// its reason; a return without the department that should take it; START_MEDIATION without the
+// mediation's type (人民调解 / 治安调解); RESOLVE of a mediation without its agreement (written,
+// oral, 司法确认 applied for); MEDIATION_FAILED with an agreement (its outcome is 终止). Restore
+// reports a log that does not replay as DataLoss. Time is always passed in.
 //
 // Thread safety: Apply is a pure function. A CaseLoop is a value; guard it if shared.
 #ifndef FENGQIAO_CLOSURE_CASE_LOOP_H_
 #define FENGQIAO_CLOSURE_CASE_LOOP_H_
 
 #include <cstdint>
+#include <iterator>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,32 +74,66 @@
 
 namespace fengqiao {
 
+// The defaults of CaseLoopOptions (Apply without options uses them).
+inline constexpr v1::ActorRole kDefaultOverrideRoles[] = {v1::ACTOR_ROLE_DUTY_OFFICER,
+                                                          v1::ACTOR_ROLE_STATION_CHIEF};
+inline constexpr int32_t kDefaultMaxReturns = 2;
+
+// What a deployment configures about its loop.
+struct CaseLoopOptions {
+  // Roles that may take a case off the ladder (越级) with a reason: the duty officer, the 所长.
+  std::vector<v1::ActorRole> override_roles{std::begin(kDefaultOverrideRoles),
+                                            std::end(kDefaultOverrideRoles)};
+  // Returns (退回) the command room reviews; the next one goes to its arbitration (裁定).
+  int32_t max_returns = kDefaultMaxReturns;
+  // SLA of a tier reached by escalation when the event carries none. A tier without one keeps
+  // the current SLA's resolve and revisit times and has no accept / contact / on-site clocks.
+  std::map<v1::Tier, v1::Sla> tier_sla;
+};
+
 // The compact state Apply works on (what the engine reasons about; labels live elsewhere).
 struct LoopState {
   v1::CaseState state = v1::CASE_STATE_UNSPECIFIED;  // UNSPECIFIED: not reported yet
   v1::Tier tier = v1::TIER_UNSPECIFIED;
-  absl::Time last_at = absl::InfinitePast();  // time of the last event
-  int32_t events = 0;                         // events applied
-  int32_t reopens = 0;
-  int32_t escalations = 0;
-  bool satisfied = false;  // the last revisit's answer
+  absl::Time last_at = absl::InfinitePast();                     // time of the last event
+  int32_t events = 0;                                            // events applied
+  v1::MediationType mediation = v1::MEDIATION_TYPE_UNSPECIFIED;  // of the mediation under way
+  // Counts (16 bits keep the state small on the hot path; Apply refuses the 32,768th).
+  int16_t reopens = 0;
+  int16_t escalations = 0;
+  int16_t overrides = 0;    // escalations off the ladder (越级)
+  int16_t returns = 0;      // returns (退回) so far
+  bool arbitrated = false;  // the command room has decided (裁定): no further return
+  bool satisfied = false;   // the last revisit's answer
 
   bool operator==(const LoopState&) const = default;
 };
 
-// One event as Apply sees it.
+// One event as Apply sees it (fields ordered to keep it small: it is copied on the hot path).
 struct LoopEvent {
-  v1::CaseEventType type = v1::CASE_EVENT_TYPE_UNSPECIFIED;
   absl::Time at;
-  v1::Tier tier = v1::TIER_UNSPECIFIED;  // TRIAGE, ESCALATE, MEDIATION_FAILED: the new tier
-  bool satisfied = false;                // REVISIT: the party's answer
-  bool has_reason = false;               // REOPEN, RETURN, CANCEL need one
+  v1::CaseEventType type = v1::CASE_EVENT_TYPE_UNSPECIFIED;
+  // TRIAGE: the tier; ESCALATE, MEDIATION_FAILED: the new tier (unspecified: the ladder's).
+  v1::Tier tier = v1::TIER_UNSPECIFIED;
+  v1::EscalationReason escalation_reason = v1::ESCALATION_REASON_UNSPECIFIED;
+  v1::ActorRole actor_role = v1::ACTOR_ROLE_UNSPECIFIED;
+  v1::MediationType mediation_type = v1::MEDIATION_TYPE_UNSPECIFIED;
+  v1::MediationOutcome mediation_outcome = v1::MEDIATION_OUTCOME_UNSPECIFIED;
+  bool satisfied = false;            // REVISIT: the party's answer
+  bool has_reason = false;           // REOPEN, RETURN, CANCEL, REJECT_RETURN, ARBITRATE
+  bool has_override_reason = false;  // ESCALATE, MEDIATION_FAILED off the ladder
+  bool has_should_go_to = false;     // RETURN
+  bool has_department = false;       // ARBITRATE
 };
 
-// The transition function: the state after `event`, or why the event is refused.
+// The transition function: the state after `event`, or why the event is refused. The ladder,
+// the return limit and who may override come from `options`.
+absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event,
+                                const CaseLoopOptions& options);
 absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event);
 
-// Events a state accepts (SLA_BREACH is accepted in every open state).
+// Events a state accepts (SLA_BREACH is accepted in every open state). Some are refused by
+// their content (a return after arbitration, an escalation off the ladder); see Apply.
 std::vector<v1::CaseEventType> AllowedEvents(v1::CaseState state);
 
 // Whether the state is final (CLOSED, CANCELLED, DUPLICATE).
@@ -64,33 +143,47 @@ bool IsTerminal(v1::CaseState state);
 absl::string_view CaseStateName(v1::CaseState state);
 absl::string_view CaseEventName(v1::CaseEventType type);
 
-// The transition table as Graphviz DOT or Mermaid, for people to see.
+// The transition table as Graphviz DOT or Mermaid, for people to see (docs/case_loop.md is
+// generated from TransitionTableMermaid by tools/case_loop_doc).
 std::string TransitionTableDot();
 std::string TransitionTableMermaid();
 
-// SLA deadlines of a case: absolute times kept in the case, so a restored case keeps its timers.
-// accept / contact / on_site / resolve run from the report; revisit from the resolution.
-std::vector<v1::Deadline> DeadlinesFor(const v1::Sla& sla, absl::Time reported_at);
+// The clocks an instruction at `instructed_at` arms from `sla`: accept / contact / on_site /
+// resolve, each only when the SLA has it (absent or zero: no clock), as absolute times so a
+// restored case keeps its timers; revisit is listed without a due time (armed at RESOLVE).
+std::vector<v1::Deadline> DeadlinesFor(const v1::Sla& sla, absl::Time instructed_at);
 
 // A case with its event log: the state is always the replay of its events.
 class CaseLoop {
  public:
-  // A new case: a REPORT event at `reported_at` by `actor`, then TRIAGE to the decision's tier,
-  // with the decision's SLA deadlines. InvalidArgument when the decision routed nowhere.
+  // A new case: a REPORT event at `reported_at` by `actor`, then TRIAGE to the decision's tier.
+  // No clock runs yet: the holder's deadlines are armed by the instruction (ASSIGN).
+  // InvalidArgument when the decision routed nowhere.
+  static absl::StatusOr<CaseLoop> Open(const v1::Incident& incident, const v1::Decision& decision,
+                                       absl::Time reported_at, absl::string_view actor,
+                                       CaseLoopOptions options);
+  // As above with the default options (shared, not copied).
   static absl::StatusOr<CaseLoop> Open(const v1::Incident& incident, const v1::Decision& decision,
                                        absl::Time reported_at, absl::string_view actor);
 
-  // Rebuilds a case from a stored header (incident, decision, deadlines as stored) and its
-  // events, checking every event against the transition function (seq contiguous from 1, from
-  // and to states as recorded, times in order). Runs no entry actions.
+  // Rebuilds a case from a stored header (incident, decision) and its events, checking every
+  // event against the transition function under `options` (seq contiguous from 1, from and to
+  // states as recorded, times in order) and re-deriving from the log what the events decide:
+  // state, tier, assignee, department, SLA, deadlines open and closed. DataLoss when the log
+  // does not replay.
+  static absl::StatusOr<CaseLoop> Restore(v1::Case stored, CaseLoopOptions options);
   static absl::StatusOr<CaseLoop> Restore(v1::Case stored);
 
   // Appends an event: first an SLA_BREACH for every deadline that fell due before it unmet (once
   // per deadline), then the event itself, with seq, from_state and to_state set and checked by
-  // Apply; marks the deadlines it meets. The case is unchanged when it fails.
+  // Apply; marks the deadlines it meets. An instruction (ASSIGN, APPROVE_RETURN, REJECT_RETURN,
+  // ARBITRATE) closes the previous holder's clocks into closed_deadlines and arms the new
+  // holder's from the current SLA; ESCALATE, MEDIATION_FAILED and RETURN close them. The loop
+  // fills in what it decided: the ladder's tier, ladder_override, the SLA used, the department
+  // of a reviewed return, the mediation's type. The case is unchanged when it fails.
   absl::Status Record(v1::CaseEvent event);
 
-  // Deadlines due before `now` and not met.
+  // The current holder's deadlines due before `now` and not met.
   std::vector<v1::Deadline> Overdue(absl::Time now) const;
 
   // Records an SLA_BREACH event for every deadline due before `now`, unmet and not yet recorded
@@ -100,19 +193,30 @@ class CaseLoop {
   const v1::Case& proto() const { return case_; }
   const LoopState& state() const { return state_; }
   const std::string& id() const { return case_.id(); }
+  const CaseLoopOptions& options() const { return *options_; }
 
  private:
   CaseLoop() = default;
+  static absl::StatusOr<CaseLoop> OpenWith(const v1::Incident& incident,
+                                           const v1::Decision& decision, absl::Time reported_at,
+                                           absl::string_view actor,
+                                           std::shared_ptr<const CaseLoopOptions> options);
+  static absl::StatusOr<CaseLoop> RestoreWith(v1::Case stored,
+                                              std::shared_ptr<const CaseLoopOptions> options);
   absl::Status Append(v1::CaseEvent event);
+  absl::Status CheckWithCase(const v1::CaseEvent& event) const;
+  void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
+  void Effects(const v1::CaseEvent& event);
   absl::StatusOr<int> RecordBreachesBefore(absl::Time t, absl::string_view actor);
   v1::Case case_;
   LoopState state_;
+  std::shared_ptr<const CaseLoopOptions> options_;
 };
 
-// The deadline-breach rule of the ladder (mediation): when the case's resolve deadline has passed
-// unmet by `now` and its state accepts ESCALATE, records the breach (if not yet recorded) and an
-// ESCALATE one tier up (NextTier with kDeadlineBreach). Returns whether it escalated;
-// FailedPrecondition at the top of the ladder.
+// The deadline-breach rule of the ladder (mediation): when the current holder's resolve deadline
+// has passed unmet by `now` and the state accepts ESCALATE, records the breach (if not yet
+// recorded) and an ESCALATE one tier up (NextTier with kDeadlineBreach). Returns whether it
+// escalated; FailedPrecondition at the top of the ladder.
 absl::StatusOr<bool> EscalateIfResolveOverdue(CaseLoop& loop, absl::Time now,
                                               absl::string_view actor = "sla-clock");
 

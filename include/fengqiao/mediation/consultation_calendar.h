@@ -6,8 +6,18 @@
 // level above. Days and hour are configurable; time is passed in.
 //
 //   fengqiao::ConsultationCalendar calendar({});
-//   absl::StatusOr<fengqiao::Consultation> next =
-//       calendar.NextAbove(fengqiao::v1::AREA_LEVEL_COMMUNITY, now);  // the street, on Monday
+//   const absl::Time now = absl::FromUnixSeconds(1791943200);  // Wed 2026-10-14 10:00 +08
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::Consultation next,
+//                             calendar.NextAbove(fengqiao::v1::AREA_LEVEL_COMMUNITY, now));
+//   // The street's Monday meeting: 2026-10-19 09:00 +08.
+//   if (next.level != fengqiao::v1::AREA_LEVEL_STREET ||
+//       next.at != absl::FromUnixSeconds(1791943200 + 5 * 86400 - 3600)) {
+//     return absl::InternalError("not the street's Monday meeting");
+//   }
+//   return absl::OkStatus();
+//
+// Errors: InvalidArgument for a level without meetings or an hour outside 0..23;
+// FailedPrecondition above the district (see each method).
 //
 // Thread safety: immutable; const methods are safe from any thread.
 #ifndef FENGQIAO_MEDIATION_CONSULTATION_CALENDAR_H_

@@ -4,9 +4,30 @@
 // The routing decision's target force type and team narrow the search; when nobody fits, the
 // answer says why (the shortfall), as a duty desk needs to hear it.
 //
-//   absl::StatusOr<fengqiao::HandlerChoice> who =
-//       fengqiao::ChooseHandler(selector, incident, decision, now, {});
-//   if (who.ok() && !who->member_id.empty()) { /* assign to who->member_id */ }
+//   #include "fengqiao/grid/grid_map.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<const fengqiao::Roster> roster,
+//                             fengqiao::Roster::Load("examples/data/roster.textproto", *map));
+//   fengqiao::CandidateSelector selector(roster.get(), {});
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("c-0001");
+//   incident.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
+//   incident.set_dispute_type(fengqiao::v1::DISPUTE_TYPE_NEIGHBOUR);
+//   incident.set_grid_code("xc-lc-c1-g1");
+//   fengqiao::v1::Decision decision;
+//   decision.set_rule_id("simple-full-time-mediator");
+//   decision.mutable_action()->set_tier(fengqiao::v1::TIER_MEDIATOR);
+//   decision.mutable_action()->set_target_force_type(fengqiao::v1::FORCE_TYPE_FULL_TIME_MEDIATOR);
+//   const absl::Time now = absl::FromUnixSeconds(1791943200);  // 2026-10-14 10:00 +08
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::HandlerChoice who,
+//                             fengqiao::ChooseHandler(selector, incident, decision, now));
+//   // Either a member to assign, or the shortfall a duty desk needs to hear.
+//   if (who.member_id.empty() && who.shortfall.empty()) return absl::InternalError("no answer");
+//   return absl::OkStatus();
+//
+// Errors: as CandidateSelector::Candidates (InvalidArgument for an incident without a grid,
+// NotFound for an unknown grid).
 //
 // Thread safety: reads only; safe from any thread.
 #ifndef FENGQIAO_MEDIATION_HANDLER_CHOICE_H_

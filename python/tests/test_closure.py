@@ -1,0 +1,56 @@
+"""The case loop's rules from Python: events are v1.CaseEvent messages, refusals raise
+fengqiao errors with the library's message."""
+
+import pytest
+
+from fengqiao.v1 import case_pb2, incident_pb2, routing_pb2, taxonomy_pb2
+
+T0 = 1791943200  # 2026-10-14 10:00 +08
+
+
+def _event(kind, after, actor, **fields):
+    e = case_pb2.CaseEvent(type=kind, actor=actor, **fields)
+    e.at.seconds = T0 + after
+    return e
+
+
+def _mediating(fq, rules):
+    incident = incident_pb2.Incident(id="py-c1", grid_code="xc-lc-c1-g1",
+                                     kind=incident_pb2.INCIDENT_KIND_DISPUTE,
+                                     dispute_type=taxonomy_pb2.DISPUTE_TYPE_NOISE)
+    incident.reported_at.seconds = T0
+    loop = fq.CaseLoop.open(incident, fq.route(rules, incident), T0, "12345")
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_ASSIGN, 10, "dispatcher", assignee="m-1"))
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_ACCEPT, 20, "m-1"))
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_START_MEDIATION, 30, "m-1",
+                       mediation_type=case_pb2.MEDIATION_TYPE_PEOPLES))
+    return loop
+
+
+def test_mediation_failed_at_the_mediator_goes_to_community_police_not_court(fq, rules):
+    loop = _mediating(fq, rules)
+    with pytest.raises(fq.errors.FailedPreconditionError, match="TIER_COMMUNITY_POLICE"):
+        loop.record(_event(case_pb2.CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, "m-1",
+                           tier=routing_pb2.TIER_COURT_REFERRAL))
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, "m-1"))
+    case = loop.case
+    assert case.tier == routing_pb2.TIER_COMMUNITY_POLICE
+    assert case.events[-1].mediation_outcome == case_pb2.MEDIATION_OUTCOME_TERMINATED
+    assert not case.events[-1].ladder_override
+
+
+def test_the_handler_cannot_revisit_their_own_case(fq, rules):
+    loop = _mediating(fq, rules)
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_RESOLVE, 3600, "m-1",
+                       mediation_outcome=case_pb2.MEDIATION_OUTCOME_AGREEMENT_WRITTEN))
+    with pytest.raises(fq.errors.FailedPreconditionError, match="other than the handler"):
+        loop.record(_event(case_pb2.CASE_EVENT_TYPE_REVISIT, 86400, "m-1", satisfied=True))
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_REVISIT, 86400, "cp-3", satisfied=True))
+    assert loop.state == case_pb2.CASE_STATE_REVISITED
+
+
+def test_clocks_run_from_the_instruction(fq, rules):
+    loop = _mediating(fq, rules)
+    accept = [d for d in loop.case.deadlines if d.name == "accept"][0]
+    assert accept.armed_at.seconds == T0 + 10
+    assert accept.holder == "m-1"

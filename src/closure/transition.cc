@@ -1,0 +1,429 @@
+// The transition function of the closure loop: the table, the rules an event's content must
+// follow (the ladder, returns and arbitration, mediation outcomes) and the diagram exports.
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/types/span.h"
+#include "fengqiao/closure/case_loop.h"
+#include "fengqiao/mediation/ladder.h"
+#include "fengqiao/status_macros.h"
+#include "fengqiao/vocabulary.h"
+
+namespace fengqiao {
+namespace {
+
+using S = v1::CaseState;
+using E = v1::CaseEventType;
+
+static_assert(sizeof(LoopState) <= 48, "LoopState is copied on the hot path: keep it small");
+
+constexpr int kStates = v1::CaseState_ARRAYSIZE;
+constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
+
+// next[state][event]: the state after the event, or -1 when the state does not accept it.
+// SLA_BREACH is handled apart (accepted in every open state, changes nothing).
+struct Table {
+  std::array<std::array<int8_t, kEvents>, kStates> next;
+  constexpr Table() : next() {
+    for (auto& row : next) row.fill(-1);
+    auto on = [&](S from, E event, S to) { next[from][event] = static_cast<int8_t>(to); };
+    // Not reported yet: only a report starts a case.
+    on(v1::CASE_STATE_UNSPECIFIED, v1::CASE_EVENT_TYPE_REPORT, v1::CASE_STATE_REPORTED);
+    on(v1::CASE_STATE_REPORTED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
+    on(v1::CASE_STATE_TRIAGED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
+    on(v1::CASE_STATE_TRIAGED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
+    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_ACCEPT, v1::CASE_STATE_ACCEPTED);
+    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_RETURNED);
+    on(v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_CONTACT, v1::CASE_STATE_CONTACTED);
+    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_ARRIVE, v1::CASE_STATE_ON_SITE);
+    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_START_MEDIATION, v1::CASE_STATE_IN_MEDIATION);
+    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_RETURNED);
+    on(v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_ARRIVE, v1::CASE_STATE_ON_SITE);
+    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_START_MEDIATION, v1::CASE_STATE_IN_MEDIATION);
+    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_STATE_RESOLVED);
+    on(v1::CASE_STATE_CONTACTED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_ON_SITE, v1::CASE_EVENT_TYPE_START_MEDIATION, v1::CASE_STATE_IN_MEDIATION);
+    on(v1::CASE_STATE_ON_SITE, v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_STATE_RESOLVED);
+    on(v1::CASE_STATE_ON_SITE, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_IN_MEDIATION, v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_STATE_RESOLVED);
+    on(v1::CASE_STATE_IN_MEDIATION, v1::CASE_EVENT_TYPE_MEDIATION_FAILED, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_IN_MEDIATION, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_ESCALATED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
+    // A return is reviewed by the command room (退单审核); past max_returns it arbitrates.
+    on(v1::CASE_STATE_RETURNED, v1::CASE_EVENT_TYPE_APPROVE_RETURN, v1::CASE_STATE_ASSIGNED);
+    on(v1::CASE_STATE_RETURNED, v1::CASE_EVENT_TYPE_REJECT_RETURN, v1::CASE_STATE_ASSIGNED);
+    on(v1::CASE_STATE_IN_ARBITRATION, v1::CASE_EVENT_TYPE_ARBITRATE, v1::CASE_STATE_ASSIGNED);
+    on(v1::CASE_STATE_RESOLVED, v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, v1::CASE_STATE_FEEDBACK_GIVEN);
+    on(v1::CASE_STATE_RESOLVED, v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_STATE_REVISITED);
+    on(v1::CASE_STATE_FEEDBACK_GIVEN, v1::CASE_EVENT_TYPE_TRACK, v1::CASE_STATE_TRACKING);
+    on(v1::CASE_STATE_FEEDBACK_GIVEN, v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_STATE_REVISITED);
+    on(v1::CASE_STATE_TRACKING, v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_STATE_REVISITED);
+    on(v1::CASE_STATE_REVISITED, v1::CASE_EVENT_TYPE_CLOSE, v1::CASE_STATE_CLOSED);
+    on(v1::CASE_STATE_REVISITED, v1::CASE_EVENT_TYPE_REOPEN, v1::CASE_STATE_REOPENED);
+    on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
+    on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
+    on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
+    // Cancel or mark as duplicate from any open state before resolution.
+    for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_ASSIGNED,
+                v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED, v1::CASE_STATE_RETURNED,
+                v1::CASE_STATE_ESCALATED, v1::CASE_STATE_REOPENED, v1::CASE_STATE_IN_ARBITRATION}) {
+      on(s, v1::CASE_EVENT_TYPE_CANCEL, v1::CASE_STATE_CANCELLED);
+      on(s, v1::CASE_EVENT_TYPE_MARK_DUPLICATE, v1::CASE_STATE_DUPLICATE);
+    }
+  }
+};
+constexpr Table kTable;
+
+// Transitions the content of the event decides, drawn next to the table's.
+struct ConditionalEdge {
+  S from;
+  E event;
+  S to;
+  const char* when;
+};
+constexpr ConditionalEdge kConditional[] = {
+    {v1::CASE_STATE_ASSIGNED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_IN_ARBITRATION,
+     "after max_returns"},
+    {v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_IN_ARBITRATION,
+     "after max_returns"},
+};
+
+bool IsOpen(v1::CaseState s) { return s != v1::CASE_STATE_UNSPECIFIED && !IsTerminal(s); }
+
+bool Valid(int v, int n) { return v >= 0 && v < n; }
+
+// Enum value names without their prefix ("CASE_STATE_ON_SITE" -> "ON_SITE"), built once.
+template <typename NameOf>
+std::vector<std::string>* ShortNames(int n, absl::string_view prefix, NameOf name_of) {
+  auto* out = new std::vector<std::string>;
+  for (int i = 0; i < n; ++i) out->push_back(name_of(i).substr(prefix.size()));
+  return out;
+}
+
+// The options an event is checked under; without options, the defaults.
+struct Rules {
+  absl::Span<const v1::ActorRole> override_roles;
+  int32_t max_returns;
+};
+
+Rules RulesOf(const CaseLoopOptions* options) {
+  if (options == nullptr) return {kDefaultOverrideRoles, kDefaultMaxReturns};
+  return {options->override_roles, options->max_returns};
+}
+
+std::string RoleList(absl::Span<const v1::ActorRole> roles) {
+  std::vector<absl::string_view> names;
+  for (v1::ActorRole r : roles) names.push_back(LabelOf(r).short_name);
+  return names.empty() ? std::string("nobody") : absl::StrJoin(names, ", ");
+}
+
+// Increments a count of the state, refusing to wrap.
+ABSL_ATTRIBUTE_NOINLINE absl::Status TooMany(const LoopEvent& event) {
+  return absl::InvalidArgumentError(absl::StrCat(CaseEventName(event.type),
+                                                 ": a case takes at most ",
+                                                 std::numeric_limits<int16_t>::max(), " of these"));
+}
+
+inline absl::Status Count(int16_t& count, const LoopEvent& event) {
+  if (ABSL_PREDICT_FALSE(count == std::numeric_limits<int16_t>::max())) return TooMany(event);
+  ++count;
+  return absl::OkStatus();
+}
+
+// ESCALATE / MEDIATION_FAILED: the tier is the ladder's for the reason, unless an allowed role
+// overrides it with a reason.
+absl::Status CheckLadder(const LoopState& state, const LoopEvent& event, const Rules& options,
+                         LoopState& next) {
+  v1::EscalationReason reason = event.escalation_reason;
+  if (event.type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED) {
+    if (reason != v1::ESCALATION_REASON_UNSPECIFIED &&
+        reason != v1::ESCALATION_REASON_MEDIATION_FAILED) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("MEDIATION_FAILED escalates because mediation failed; ",
+                       LabelOf(reason).short_name, " belongs on an ESCALATE"));
+    }
+    reason = v1::ESCALATION_REASON_MEDIATION_FAILED;
+  }
+  if (reason == v1::ESCALATION_REASON_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(CaseEventName(event.type),
+                     " must name its reason (escalation_reason: mediation_failed, deadline_breach, "
+                     "party_request or risk_flag); the ladder decides the tier"));
+  }
+  const absl::StatusOr<v1::Tier> ladder = NextTier(state.tier, reason);
+  if (!ladder.ok() && ladder.status().code() == absl::StatusCode::kInvalidArgument) {
+    return ladder.status();
+  }
+  const v1::Tier tier = event.tier != v1::TIER_UNSPECIFIED ? event.tier
+                        : ladder.ok()                      ? *ladder
+                                                           : v1::TIER_UNSPECIFIED;
+  if (ladder.ok() && tier == *ladder) {
+    next.tier = tier;
+    return absl::OkStatus();
+  }
+  // Off the ladder: the message is built only when the override is refused.
+  auto off = [&] {
+    return ladder.ok()
+               ? absl::StrCat("the ladder takes a case at ", LabelOf(state.tier).proto_name, " on ",
+                              LabelOf(reason).short_name, " to ", LabelOf(*ladder).proto_name,
+                              ", not ", LabelOf(tier).proto_name)
+               : std::string(ladder.status().message());
+  };
+  if (!event.has_override_reason) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(off(), "; an override (越级) names override_reason and is recorded by ",
+                     RoleList(options.override_roles)));
+  }
+  if (std::find(options.override_roles.begin(), options.override_roles.end(), event.actor_role) ==
+      options.override_roles.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        off(), "; only ", RoleList(options.override_roles),
+        " may override the ladder, not actor_role ", LabelOf(event.actor_role).short_name));
+  }
+  if (tier == v1::TIER_UNSPECIFIED) {
+    return absl::InvalidArgumentError("an override of the ladder must name the tier it goes to");
+  }
+  next.tier = tier;
+  return Count(next.overrides, event);
+}
+
+// A mediation ends (the case leaves IN_MEDIATION) with the type it started with and an outcome:
+// an agreement for RESOLVE, 终止 (terminated) for MEDIATION_FAILED and ESCALATE (filled in when
+// not given).
+absl::Status CheckMediationEnd(const LoopState& state, const LoopEvent& event) {
+  if (event.mediation_type != v1::MEDIATION_TYPE_UNSPECIFIED &&
+      event.mediation_type != state.mediation) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the mediation started as ", LabelOf(state.mediation).short_name, "; ",
+        CaseEventName(event.type), " cannot end it as ", LabelOf(event.mediation_type).short_name));
+  }
+  const v1::MediationOutcome outcome = event.mediation_outcome;
+  if (event.type == v1::CASE_EVENT_TYPE_RESOLVE) {
+    if (outcome == v1::MEDIATION_OUTCOME_UNSPECIFIED ||
+        outcome == v1::MEDIATION_OUTCOME_TERMINATED) {
+      return absl::InvalidArgumentError(
+          "RESOLVE ends a mediation with an agreement (mediation_outcome: written, oral, or "
+          "司法确认 applied for); a mediation without one ends as MEDIATION_FAILED (终止)");
+    }
+  } else if (outcome != v1::MEDIATION_OUTCOME_UNSPECIFIED &&
+             outcome != v1::MEDIATION_OUTCOME_TERMINATED) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        CaseEventName(event.type), " ends a mediation without agreement: its outcome is 终止"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NeedsReason(const LoopEvent& event) {
+  if (event.has_reason) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(CaseEventName(event.type), " needs a reason"));
+}
+
+absl::Status NeedsCommandRoom(const LoopEvent& event) {
+  if (event.actor_role == v1::ACTOR_ROLE_COMMAND_ROOM) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      CaseEventName(event.type),
+      " is the command room's (指挥中心) decision: actor_role must be command_room, not ",
+      LabelOf(event.actor_role).short_name));
+}
+
+absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& event,
+                                     const Rules& options);
+
+}  // namespace
+
+bool IsTerminal(v1::CaseState state) {
+  return state == v1::CASE_STATE_CLOSED || state == v1::CASE_STATE_CANCELLED ||
+         state == v1::CASE_STATE_DUPLICATE;
+}
+
+absl::string_view CaseStateName(v1::CaseState state) {
+  static const auto* names = ShortNames(kStates, "CASE_STATE_", [](int i) {
+    return v1::CaseState_Name(static_cast<v1::CaseState>(i));
+  });
+  return Valid(state, kStates) ? absl::string_view((*names)[state]) : "INVALID";
+}
+
+absl::string_view CaseEventName(v1::CaseEventType type) {
+  static const auto* names = ShortNames(kEvents, "CASE_EVENT_TYPE_", [](int i) {
+    return v1::CaseEventType_Name(static_cast<v1::CaseEventType>(i));
+  });
+  return Valid(type, kEvents) ? absl::string_view((*names)[type]) : "INVALID";
+}
+
+std::vector<v1::CaseEventType> AllowedEvents(v1::CaseState state) {
+  std::vector<v1::CaseEventType> out;
+  if (!Valid(state, kStates)) return out;
+  for (int e = 0; e < kEvents; ++e) {
+    if (kTable.next[state][e] >= 0) out.push_back(static_cast<v1::CaseEventType>(e));
+  }
+  if (IsOpen(state)) out.push_back(v1::CASE_EVENT_TYPE_SLA_BREACH);
+  return out;
+}
+
+absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event) {
+  return ApplyUnder(state, event, RulesOf(nullptr));
+}
+
+absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event,
+                                const CaseLoopOptions& options) {
+  return ApplyUnder(state, event, RulesOf(&options));
+}
+
+namespace {
+absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& event,
+                                     const Rules& options) {
+  if (!Valid(state.state, kStates) || !Valid(event.type, kEvents)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown state ", state.state, " or event ", event.type));
+  }
+  if (event.at < state.last_at) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(CaseEventName(event.type), " at ", absl::FormatTime(event.at),
+                     " is earlier than the case's last event at ", absl::FormatTime(state.last_at),
+                     ": time never runs backwards within a case"));
+  }
+  LoopState next = state;
+  next.last_at = event.at;
+  ++next.events;
+  if (event.type == v1::CASE_EVENT_TYPE_SLA_BREACH && IsOpen(state.state)) return next;
+  int to = kTable.next[state.state][event.type];
+  if (to < 0) {
+    std::vector<std::string> allowed;
+    for (v1::CaseEventType e : AllowedEvents(state.state)) {
+      allowed.push_back(std::string(CaseEventName(e)));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("a case in state ", CaseStateName(state.state), " does not accept ",
+                     CaseEventName(event.type), "; it accepts ",
+                     allowed.empty() ? "nothing (final state)" : absl::StrJoin(allowed, ", ")));
+  }
+  switch (event.type) {
+    case v1::CASE_EVENT_TYPE_TRIAGE:
+      if (event.tier == v1::TIER_UNSPECIFIED) {
+        return absl::InvalidArgumentError("TRIAGE must name the tier that takes the case");
+      }
+      next.tier = event.tier;
+      break;
+    case v1::CASE_EVENT_TYPE_ESCALATE:
+    case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
+      FENGQIAO_RETURN_IF_ERROR(CheckLadder(state, event, options, next));
+      FENGQIAO_RETURN_IF_ERROR(Count(next.escalations, event));
+      break;
+    case v1::CASE_EVENT_TYPE_START_MEDIATION:
+      if (event.mediation_type == v1::MEDIATION_TYPE_UNSPECIFIED) {
+        return absl::InvalidArgumentError(
+            "START_MEDIATION names the mediation's type (mediation_type: people's 人民调解 or "
+            "public-security 治安调解)");
+      }
+      next.mediation = event.mediation_type;
+      break;
+    case v1::CASE_EVENT_TYPE_REVISIT:
+      next.satisfied = event.satisfied;
+      break;
+    case v1::CASE_EVENT_TYPE_CLOSE:
+      if (!state.satisfied) {
+        return absl::FailedPreconditionError(
+            "the revisit found the party unsatisfied: REOPEN with a reason instead of CLOSE");
+      }
+      break;
+    case v1::CASE_EVENT_TYPE_REOPEN:
+      if (state.satisfied) {
+        return absl::FailedPreconditionError(
+            "the revisit found the party satisfied: CLOSE instead of REOPEN");
+      }
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      FENGQIAO_RETURN_IF_ERROR(Count(next.reopens, event));
+      break;
+    case v1::CASE_EVENT_TYPE_RETURN:
+      if (state.arbitrated) {
+        return absl::FailedPreconditionError(
+            "the command room's arbitration (裁定) is final: the case cannot be returned again");
+      }
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      if (!event.has_should_go_to) {
+        return absl::InvalidArgumentError(
+            "RETURN must name the department that should take the case (should_go_to)");
+      }
+      FENGQIAO_RETURN_IF_ERROR(Count(next.returns, event));
+      if (state.returns >= options.max_returns) to = v1::CASE_STATE_IN_ARBITRATION;
+      break;
+    case v1::CASE_EVENT_TYPE_CANCEL:
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      break;
+    case v1::CASE_EVENT_TYPE_APPROVE_RETURN:
+      FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+      break;
+    case v1::CASE_EVENT_TYPE_REJECT_RETURN:
+      FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      break;
+    case v1::CASE_EVENT_TYPE_ARBITRATE:
+      FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      if (!event.has_department) {
+        return absl::InvalidArgumentError(
+            "ARBITRATE must name the department that takes the case (department)");
+      }
+      next.arbitrated = true;
+      break;
+    default:
+      break;
+  }
+  if (state.state == v1::CASE_STATE_IN_MEDIATION && to != v1::CASE_STATE_IN_MEDIATION) {
+    FENGQIAO_RETURN_IF_ERROR(CheckMediationEnd(state, event));
+    next.mediation = v1::MEDIATION_TYPE_UNSPECIFIED;
+  }
+  next.state = static_cast<v1::CaseState>(to);
+  return next;
+}
+}  // namespace
+
+namespace {
+// Every edge of the table and the conditional ones: f(from, event, to, condition or "").
+template <typename F>
+void ForEachEdge(F f) {
+  for (int s = 0; s < kStates; ++s) {
+    for (int e = 0; e < kEvents; ++e) {
+      const int to = kTable.next[s][e];
+      if (to >= 0) f(static_cast<S>(s), static_cast<E>(e), static_cast<S>(to), "");
+    }
+  }
+  for (const ConditionalEdge& c : kConditional) f(c.from, c.event, c.to, c.when);
+}
+}  // namespace
+
+std::string TransitionTableDot() {
+  std::string out = "digraph case_loop {\n  rankdir=LR;\n";
+  ForEachEdge([&](S from, E event, S to, absl::string_view when) {
+    absl::StrAppend(&out, "  ", CaseStateName(from), " -> ", CaseStateName(to), " [label=\"",
+                    CaseEventName(event), when.empty() ? "" : " ", when, "\"];\n");
+  });
+  return out + "}\n";
+}
+
+std::string TransitionTableMermaid() {
+  std::string out = "stateDiagram-v2\n";
+  ForEachEdge([&](S from, E event, S to, absl::string_view when) {
+    absl::StrAppend(
+        &out, "  ",
+        from == v1::CASE_STATE_UNSPECIFIED ? absl::string_view("[*]") : CaseStateName(from),
+        " --> ", CaseStateName(to), ": ", CaseEventName(event), when.empty() ? "" : " ", when,
+        "\n");
+  });
+  for (S s : {v1::CASE_STATE_CLOSED, v1::CASE_STATE_CANCELLED, v1::CASE_STATE_DUPLICATE}) {
+    absl::StrAppend(&out, "  ", CaseStateName(s), " --> [*]\n");
+  }
+  return out;
+}
+
+}  // namespace fengqiao
