@@ -9,7 +9,7 @@ set(allowed_mediation "mediation;routing;force;incident;grid")
 set(allowed_closure "closure;mediation;routing;force;incident;grid")
 set(allowed_store "store;closure;mediation;routing;force;incident;grid")
 set(allowed_metrics "metrics;closure;mediation;routing;force;incident;grid")
-set(allowed_alert "alert")
+set(allowed_alert "alert;incident;routing;grid")
 set(modules grid force incident routing mediation closure store metrics alert)
 
 set(violations "")
