@@ -117,8 +117,13 @@ Verdict AlertAssistant::Apply(std::vector<ScanHit>& hits, std::vector<int>* fate
 
 absl::StatusOr<Verdict> AlertAssistant::Classify(absl::string_view text,
                                                  AlertScratch* scratch) const {
+  return Run(text, scratch, MessageScanner::Detail::kHitsOnly);
+}
+
+absl::StatusOr<Verdict> AlertAssistant::Run(absl::string_view text, AlertScratch* scratch,
+                                            MessageScanner::Detail detail) const {
   FENGQIAO_RETURN_IF_ERROR(scanner_->normalizer().Normalize(text, &scratch->normalized));
-  FENGQIAO_RETURN_IF_ERROR(scanner_->Scan(scratch->normalized, &scratch->hits));
+  FENGQIAO_RETURN_IF_ERROR(scanner_->Scan(scratch->normalized, &scratch->hits, detail));
   return Apply(scratch->hits, &scratch->fate);
 }
 
@@ -130,7 +135,8 @@ absl::StatusOr<v1::AlertDecision> AlertAssistant::Decide(absl::string_view text)
 
 absl::StatusOr<v1::AlertDecision> AlertAssistant::Decide(const v1::ChatMessage& message) const {
   AlertScratch scratch;
-  FENGQIAO_ASSIGN_OR_RETURN(Verdict v, Classify(message.text(), &scratch));
+  FENGQIAO_ASSIGN_OR_RETURN(Verdict v,
+                            Run(message.text(), &scratch, MessageScanner::Detail::kSpans));
   const v1::ScanRuleSet& rules = scanner_->rules();
   const std::vector<Span> personal = FindPersonalData(message.text());
   v1::AlertDecision d;

@@ -41,6 +41,60 @@ v1::AlertDesk DeskOf(v1::AlertAction action) {
   }
 }
 
+// A superset of `pattern` that RE2::Set's DFA handles well: every counted repetition X{m,n}
+// becomes X* (m == 0) or X+ (m > 0). Bounded gaps such as [^,。!?;]{0,10} in many patterns at
+// once multiply the DFA's states until its cache thrashes; the set only has to say which rules
+// may match, and each candidate's exact RE2 confirms it.
+std::string RelaxForSet(const std::string& pattern) {
+  std::string out;
+  out.reserve(pattern.size());
+  const size_t n = pattern.size();
+  for (size_t i = 0; i < n; ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < n) {
+      out.push_back(c);
+      out.push_back(pattern[++i]);
+      const char e = pattern[i];
+      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < n && pattern[i + 1] == '{') {
+        while (i + 1 < n && pattern[i] != '}') out.push_back(pattern[++i]);
+      }
+      continue;
+    }
+    if (c == '[') {
+      // Copy the class verbatim: a leading ^ and a leading ] are part of it.
+      out.push_back(pattern[i++]);
+      if (i < n && pattern[i] == '^') out.push_back(pattern[i++]);
+      if (i < n && pattern[i] == ']') out.push_back(pattern[i++]);
+      while (i < n && pattern[i] != ']') {
+        if (pattern[i] == '\\' && i + 1 < n) out.push_back(pattern[i++]);
+        out.push_back(pattern[i++]);
+      }
+      if (i < n) out.push_back(pattern[i]);
+      continue;
+    }
+    if (c == '{') {
+      size_t j = i + 1;
+      int min = 0;
+      bool digits = false;
+      while (j < n && pattern[j] >= '0' && pattern[j] <= '9') {
+        min = min * 10 + (pattern[j++] - '0');
+        digits = true;
+      }
+      if (digits && j < n && pattern[j] == ',') {
+        ++j;
+        while (j < n && pattern[j] >= '0' && pattern[j] <= '9') ++j;
+      }
+      if (digits && j < n && pattern[j] == '}') {
+        out.push_back(min == 0 ? '*' : '+');
+        i = j;
+        continue;
+      }
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 MessageScanner::MessageScanner() : impl_(std::make_unique<Impl>()) {}
@@ -210,16 +264,29 @@ absl::StatusOr<std::shared_ptr<const MessageScanner>> MessageScanner::Impl::Buil
   // One set: rule i is entry i, extra pattern k is entry n + k.
   impl.set = std::make_unique<RE2::Set>(re_options, RE2::UNANCHORED);
   std::string error;
-  for (int i = 0; i < n; ++i) {
-    if (impl.set->Add(s->rules_.rules(i).pattern(), &error) != i) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(s->Where(i, "pattern"), ": pattern does not compile in the set: ", error));
+  auto add = [&](const std::string& pattern, int expected) -> absl::Status {
+    // The relaxed form when RE2 takes it, else the exact pattern (both are supersets).
+    const std::string relaxed = RelaxForSet(pattern);
+    if (RE2(relaxed, re_options).ok() && impl.set->Add(relaxed, &error) == expected) {
+      impl.relaxed.push_back(relaxed != pattern);
+      return absl::OkStatus();
     }
+    if (impl.set->Add(pattern, &error) == expected) {
+      impl.relaxed.push_back(0);
+      return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(absl::StrCat("does not compile in the set: ", error));
+  };
+  for (int i = 0; i < n; ++i) {
+    absl::Status st = add(s->rules_.rules(i).pattern(), i);
+    if (!st.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat(s->Where(i, "pattern"), ": pattern ", st.message()));
   }
   for (size_t k = 0; k < impl.extras.size(); ++k) {
-    if (impl.set->Add(impl.extras[k]->pattern(), &error) != n + static_cast<int>(k)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("context or negation pattern does not compile in the set: ", error));
+    absl::Status st = add(impl.extras[k]->pattern(), n + static_cast<int>(k));
+    if (!st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("context or negation pattern ", st.message()));
     }
   }
   if (!impl.set->Compile()) {
@@ -230,7 +297,8 @@ absl::StatusOr<std::shared_ptr<const MessageScanner>> MessageScanner::Impl::Buil
   return std::shared_ptr<const MessageScanner>(s);
 }
 
-absl::Status MessageScanner::Scan(const NormalizedText& text, std::vector<ScanHit>* hits) const {
+absl::Status MessageScanner::Scan(const NormalizedText& text, std::vector<ScanHit>* hits,
+                                  Detail detail) const {
   hits->clear();
   if (impl_->entries == 0) return absl::OkStatus();
   thread_local std::vector<int> matched;
@@ -246,14 +314,27 @@ absl::Status MessageScanner::Scan(const NormalizedText& text, std::vector<ScanHi
     }
     return absl::OkStatus();
   }
+  // flags: 0 no, 1 the set says maybe, 2 confirmed, 3 refuted by the exact pattern.
   flags.assign(impl_->entries, 0);
   for (int m : matched) flags[m] = 1;
   const int n = rules_.rules_size();
+  auto extra_matches = [&](int k) {
+    char& f = flags[n + k];
+    if (f == 1) {
+      f = !impl_->relaxed[n + k] || RE2::PartialMatch(text.text, *impl_->extras[k]) ? 2 : 3;
+    }
+    return f == 2;
+  };
   for (int i = 0; i < n; ++i) {
     if (!flags[i]) continue;
     ScanHit hit;
-    if (!impl_->Locate(i, text, &hit)) continue;
-    hit.cancelled = !impl_->Counts(i, [&](int k) { return flags[n + k] != 0; });
+    if (detail == Detail::kSpans) {
+      if (!impl_->Locate(i, text, &hit)) continue;
+    } else {
+      if (impl_->relaxed[i] && !RE2::PartialMatch(text.text, *impl_->patterns[i])) continue;
+      hit.rule = i;
+    }
+    hit.cancelled = !impl_->Counts(i, extra_matches);
     hits->push_back(hit);
   }
   return absl::OkStatus();

@@ -69,6 +69,12 @@ std::string ConvertWithOpenCC(opencc_t cc, const std::string& in, bool* ok) {
   return result;
 }
 
+void Emit(const Item& item, NormalizedText* out) {
+  const size_t before = out->text.size();
+  AppendUtf8(item.cp, &out->text);
+  for (size_t b = before; b < out->text.size(); ++b) out->origin.push_back(item.from);
+}
+
 bool DecodeAll(absl::string_view s, std::vector<char32_t>* out) {
   out->clear();
   for (size_t i = 0; i < s.size();) {
@@ -102,6 +108,13 @@ const std::vector<std::pair<std::string, std::string>>& DefaultAbbreviations() {
 
 struct Normalizer::Impl {
   absl::flat_hash_map<char32_t, char32_t> t2s;  // one-character conversions
+  // One bit per codepoint below kBitmapEnd: whether t2s holds it (the hash lookup is paid only
+  // for traditional characters).
+  static constexpr char32_t kBitmapEnd = 0x10000;
+  std::vector<uint64_t> traditional_bits = std::vector<uint64_t>(kBitmapEnd / 64, 0);
+  bool Traditional(char32_t c) const {
+    return c < kBitmapEnd && ((traditional_bits[c >> 6] >> (c & 63)) & 1) != 0;
+  }
   absl::flat_hash_map<std::string, std::u32string> abbreviations;
   size_t longest_abbreviation = 0;
   opencc_t cc = reinterpret_cast<opencc_t>(-1);
@@ -168,6 +181,7 @@ absl::StatusOr<std::shared_ptr<const Normalizer>> Normalizer::Create(NormalizerO
     if (DecodeAll(absl::string_view(converted).substr(start, i - start), &lines) &&
         lines.size() == 1 && lines[0] != probes[line]) {
       impl.t2s.emplace(probes[line], lines[0]);
+      impl.traditional_bits[probes[line] >> 6] |= uint64_t{1} << (probes[line] & 63);
     }
     ++line;
     start = i + 1;
@@ -178,7 +192,7 @@ absl::StatusOr<std::shared_ptr<const Normalizer>> Normalizer::Create(NormalizerO
   return std::shared_ptr<const Normalizer>(n);
 }
 
-bool Normalizer::IsTraditional(char32_t c) const { return impl_->t2s.contains(c); }
+bool Normalizer::IsTraditional(char32_t c) const { return impl_->Traditional(c); }
 
 absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view text) const {
   NormalizedText out;
@@ -195,9 +209,14 @@ absl::Status Normalizer::Normalize(absl::string_view text, NormalizedText* out) 
     return absl::OutOfRangeError(absl::StrCat(
         "message is ", text.size(), " bytes, over the limit of ", options_.max_input_bytes));
   }
-  thread_local std::vector<Item> items;
-  thread_local std::vector<Item> expanded;
+  struct Buffers {
+    std::vector<Item> items;
+    std::vector<Item> expanded;
+  };
+  thread_local Buffers buffers;
+  std::vector<Item>& items = buffers.items;
   items.clear();
+  bool has_letters = false;
   bool has_traditional = false;
   // 1. Decode; full-width -> half-width; lower case; drop invisible characters; t2s per char.
   for (size_t i = 0; i < text.size();) {
@@ -210,17 +229,16 @@ absl::Status Normalizer::Normalize(absl::string_view text, NormalizedText* out) 
     i += len;
     char32_t cp = FoldWidthAndCase(static_cast<char32_t>(raw));
     if (IsInvisible(cp)) continue;
-    if (!impl_->t2s.empty()) {
-      if (auto it = impl_->t2s.find(cp); it != impl_->t2s.end()) {
-        has_traditional = true;
-        cp = it->second;
-      }
+    if (impl_->Traditional(cp)) {
+      has_traditional = true;
+      cp = impl_->t2s.find(cp)->second;
     }
+    has_letters |= IsAsciiLetter(cp);
     items.push_back({FoldVariant(cp), from});
   }
   // Phrase-level conversion for messages holding traditional characters (乾 -> 干 / 乾 by
   // context), taken only when it keeps the number of codepoints, so offsets stay one-to-one.
-  if (has_traditional) {
+  if (has_traditional && options_.phrase_conversion) {
     std::string folded;
     for (size_t k = 0; k < items.size(); ++k) {
       // Rebuild from the folded original codepoints (before the one-character table).
@@ -240,8 +258,9 @@ absl::Status Normalizer::Normalize(absl::string_view text, NormalizedText* out) 
     }
   }
   // 2. Pinyin abbreviations standing alone (a maximal run of Latin letters).
-  expanded.clear();
-  for (size_t k = 0; k < items.size();) {
+  std::vector<Item>& expanded = has_letters ? buffers.expanded : items;
+  if (has_letters) expanded.clear();
+  for (size_t k = 0; has_letters && k < items.size();) {
     if (!IsAsciiLetter(items[k].cp)) {
       expanded.push_back(items[k++]);
       continue;
@@ -275,15 +294,13 @@ absl::Status Normalizer::Normalize(absl::string_view text, NormalizedText* out) 
           k > 0 && j < expanded.size() && IsHan(expanded[k - 1].cp) && IsHan(expanded[j].cp);
       if (!between_han) {
         for (size_t m = k; m < j; ++m) {
-          AppendUtf8(expanded[m].cp, &out->text);
-          out->origin.resize(out->text.size(), expanded[m].from);
+          Emit(expanded[m], out);
         }
       }
       k = j;
       continue;
     }
-    AppendUtf8(expanded[k].cp, &out->text);
-    out->origin.resize(out->text.size(), expanded[k].from);
+    Emit(expanded[k], out);
     ++k;
   }
   out->original_size = static_cast<uint32_t>(text.size());

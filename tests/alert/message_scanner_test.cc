@@ -98,6 +98,7 @@ TEST(MessageScanner, ContextPatternIsRequired) {
 }
 
 TEST(MessageScanner, SetAndNaiveTwinGiveTheSameHitsOnRandomMessages) {
+  // Both detail levels of the set (spans; hits only) against the naive twin.
   // Messages stitched from the rules' own examples, their fragments and noise, so that many
   // rules, contexts and negations fire together.
   std::vector<std::string> pieces = {" ",  ",",    "?",      "刷",   "单",     "*",
@@ -124,6 +125,12 @@ TEST(MessageScanner, SetAndNaiveTwinGiveTheSameHitsOnRandomMessages) {
     ASSERT_TRUE(Shipped()->Scan(n, &fast).ok());
     ASSERT_TRUE(Shipped()->ScanNaive(n, &naive).ok());
     ASSERT_EQ(fast, naive) << "message: " << text;
+    ASSERT_TRUE(Shipped()->Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
+    ASSERT_EQ(fast.size(), naive.size()) << "message: " << text;
+    for (size_t h = 0; h < fast.size(); ++h) {
+      ASSERT_EQ(fast[h].rule, naive[h].rule) << "message: " << text;
+      ASSERT_EQ(fast[h].cancelled, naive[h].cancelled) << "message: " << text;
+    }
     with_hits += !fast.empty();
   }
   EXPECT_GT(with_hits, 1000);

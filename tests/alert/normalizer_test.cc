@@ -38,6 +38,16 @@ TEST(Normalizer, TraditionalCharactersFromOverseasRelativesBecomeSimplified) {
   EXPECT_FALSE(Default()->IsTraditional(U'账'));
 }
 
+TEST(Normalizer, PhraseConversionAgreesWithTheCharacterTable) {
+  NormalizerOptions options;
+  options.phrase_conversion = true;
+  auto phrase = *Normalizer::Create(options);
+  for (const char* text :
+       {"帳戶凍結,請點鏈接解凍", "我剛剛已經轉了五萬到安全帳戶", "這個是不是詐騙"}) {
+    EXPECT_EQ(phrase->Normalize(text)->text, Norm(text)) << text;
+  }
+}
+
 TEST(Normalizer, FullWidthBecomesHalfWidthAndLowerCase) {
   EXPECT_EQ(Norm("ＡＢＣ１２３！？"), "abc123!?");
   EXPECT_EQ(Norm("ＶＸ号"), "微信号");

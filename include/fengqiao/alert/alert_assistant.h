@@ -80,13 +80,16 @@ class AlertAssistant {
   // The same for a bare text (message_id left empty).
   absl::StatusOr<v1::AlertDecision> Decide(absl::string_view text) const;
 
-  // The fast path: the verdict only; `scratch` holds the hits and their fates afterwards.
+  // The fast path: the verdict only; `scratch` holds the hits (without spans) and their fates
+  // afterwards.
   absl::StatusOr<Verdict> Classify(absl::string_view text, AlertScratch* scratch) const;
 
   const MessageScanner& scanner() const { return *scanner_; }
 
  private:
   explicit AlertAssistant(std::shared_ptr<const MessageScanner> scanner);
+  absl::StatusOr<Verdict> Run(absl::string_view text, AlertScratch* scratch,
+                              MessageScanner::Detail detail) const;
   Verdict Apply(std::vector<ScanHit>& hits, std::vector<int>* fate) const;
   std::shared_ptr<const MessageScanner> scanner_;
 };

@@ -108,9 +108,18 @@ class MessageScanner {
   // The index of the rule with this id, or -1.
   int FindRule(absl::string_view id) const;
 
+  // What Scan finds out about each hit.
+  enum class Detail {
+    // The span of every hit (each hit rule runs its own RE2 to locate its leftmost match).
+    kSpans,
+    // Which rules hit and whether they are cancelled; spans left zero. Cheaper: a rule whose
+    // pattern has no counted repetition is decided by the set alone.
+    kHitsOnly,
+  };
   // The rules `text` hits, ordered by rule index, one hit per rule (its leftmost match),
   // cancelled hits included and marked. `hits` is cleared first.
-  absl::Status Scan(const NormalizedText& text, std::vector<ScanHit>* hits) const;
+  absl::Status Scan(const NormalizedText& text, std::vector<ScanHit>* hits,
+                    Detail detail = Detail::kSpans) const;
   // The same, each rule's RE2 run one by one (the reference; slower).
   absl::Status ScanNaive(const NormalizedText& text, std::vector<ScanHit>* hits) const;
 

@@ -51,6 +51,8 @@ struct MessageScanner::Impl {
   std::vector<std::vector<int>> context;       // per rule: indices into extras
   std::vector<std::vector<int>> unless;
   std::unique_ptr<RE2::Set> set;  // rule i -> entry i, extra k -> entry rules + k
+  // Per set entry: whether the set holds a relaxed superset (a set hit must be confirmed).
+  std::vector<char> relaxed;
   int entries = 0;
   std::vector<std::shared_ptr<internal::SourceMap>> maps;
   std::vector<Origin> origins;
