@@ -11,7 +11,7 @@ set(allowed_store "store;privacy;closure;mediation;routing;force;incident;grid")
 set(allowed_metrics "metrics;privacy;closure;mediation;routing;force;incident;grid")
 set(allowed_privacy "privacy;grid")
 set(allowed_interop "interop;store;closure;mediation;routing;force;incident;grid;privacy")
-set(allowed_alert "alert")
+set(allowed_alert "alert;privacy;incident;routing;grid")
 set(modules grid privacy force incident routing mediation closure store metrics interop alert)
 
 set(violations "")

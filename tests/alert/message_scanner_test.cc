@@ -1,0 +1,302 @@
+#include "fengqiao/alert/message_scanner.h"
+
+#include <random>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace fengqiao::alert {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char kRules[] = FENGQIAO_SOURCE_DIR "/examples/data/alert/rules";
+
+std::shared_ptr<const Normalizer> DefaultNormalizer() {
+  static auto* n = new std::shared_ptr<const Normalizer>(*Normalizer::Create());
+  return *n;
+}
+
+std::shared_ptr<const MessageScanner> Shipped() {
+  static auto* s = [] {
+    auto loaded = MessageScanner::Load(kRules, DefaultNormalizer());
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return new std::shared_ptr<const MessageScanner>(*loaded);
+  }();
+  return *s;
+}
+
+absl::StatusOr<std::shared_ptr<const MessageScanner>> ParseRules(absl::string_view text) {
+  return MessageScanner::Parse(text, "test.textproto", DefaultNormalizer());
+}
+
+constexpr char kOneRule[] = R"pb(
+  rules {
+    id: "fraud.lure"
+    pattern: "刷单"
+    unless: "怎么防"
+    category: ALERT_CATEGORY_FRAUD
+    action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+    priority: 60
+    examples: "刷单返利"
+  }
+)pb";
+
+TEST(MessageScanner, ShippedRulesLoadAndLintClean) {
+  ASSERT_NE(Shipped(), nullptr);
+  EXPECT_GT(Shipped()->rules().rules_size(), 40);
+  for (const LintFinding& f : Shipped()->Lint()) {
+    ADD_FAILURE() << f.where << " " << f.rule_id << ": " << f.message;
+  }
+}
+
+TEST(MessageScanner, HitCarriesTheRuleIdAndTheSpanInTheOriginalText) {
+  const std::string text = "加 WX,刷*单返利";
+  NormalizedText n = *DefaultNormalizer()->Normalize(text);
+  std::vector<ScanHit> hits;
+  ASSERT_TRUE(Shipped()->Scan(n, &hits).ok());
+  const int lure = Shipped()->FindRule("fraud.lure");
+  ASSERT_GE(lure, 0);
+  const ScanHit* hit = nullptr;
+  for (const ScanHit& h : hits) {
+    if (h.rule == lure) hit = &h;
+  }
+  ASSERT_NE(hit, nullptr);
+  EXPECT_FALSE(hit->cancelled);
+  EXPECT_EQ(text.substr(hit->span.begin, hit->span.end - hit->span.begin), "刷*单");
+}
+
+TEST(MessageScanner, NegationPatternCancelsTheHit) {
+  auto s = *ParseRules(kOneRule);
+  std::vector<ScanHit> hits;
+  ASSERT_TRUE(s->Scan(*DefaultNormalizer()->Normalize("刷单怎么防"), &hits).ok());
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_TRUE(hits[0].cancelled);
+  ASSERT_TRUE(s->Scan(*DefaultNormalizer()->Normalize("刷 单赚钱"), &hits).ok());
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_FALSE(hits[0].cancelled);
+}
+
+TEST(MessageScanner, ContextPatternIsRequired) {
+  auto s = *ParseRules(R"pb(
+    rules {
+      id: "fraud.transfer_now"
+      pattern: "正在转账"
+      context: "客服|安全账户"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_ALERT_110
+      examples: "客服说正在转账"
+    })pb");
+  std::vector<ScanHit> hits;
+  ASSERT_TRUE(s->Scan(*DefaultNormalizer()->Normalize("我正在转账交房租"), &hits).ok());
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_TRUE(hits[0].cancelled);
+  ASSERT_TRUE(s->Scan(*DefaultNormalizer()->Normalize("正在转账到安全账户"), &hits).ok());
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_FALSE(hits[0].cancelled);
+}
+
+TEST(MessageScanner, SetAndNaiveTwinGiveTheSameHitsOnRandomMessages) {
+  // Both detail levels of the set (spans; hits only) against the naive twin.
+  // Messages stitched from the rules' own examples, their fragments and noise, so that many
+  // rules, contexts and negations fire together.
+  std::vector<std::string> pieces = {" ",  ",",    "?",      "刷",   "单",     "*",
+                                     "😀",  "帳戶", "ＷＸ",   "yhk",  "哈哈哈", "不",
+                                     "是", "怎么", "我没事", "正在", "转账"};
+  for (const v1::ScanRule& r : Shipped()->rules().rules()) {
+    for (const std::string& e : r.examples()) {
+      pieces.push_back(e);
+      size_t half = e.size() / 2;
+      while (half > 0 && (static_cast<unsigned char>(e[half]) & 0xC0) == 0x80) --half;
+      pieces.push_back(e.substr(0, half));
+    }
+  }
+  std::mt19937 rng(2026);
+  std::vector<ScanHit> fast;
+  std::vector<ScanHit> naive;
+  NormalizedText n;
+  int with_hits = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int k = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < k; ++i) text += pieces[rng() % pieces.size()];
+    ASSERT_TRUE(DefaultNormalizer()->Normalize(text, &n).ok()) << text;
+    ASSERT_TRUE(Shipped()->Scan(n, &fast).ok());
+    ASSERT_TRUE(Shipped()->ScanNaive(n, &naive).ok());
+    ASSERT_EQ(fast, naive) << "message: " << text;
+    ASSERT_TRUE(Shipped()->Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
+    ASSERT_EQ(fast.size(), naive.size()) << "message: " << text;
+    for (size_t h = 0; h < fast.size(); ++h) {
+      ASSERT_EQ(fast[h].rule, naive[h].rule) << "message: " << text;
+      ASSERT_EQ(fast[h].cancelled, naive[h].cancelled) << "message: " << text;
+    }
+    with_hits += !fast.empty();
+  }
+  EXPECT_GT(with_hits, 1000);
+}
+
+TEST(MessageScanner, BadPatternIsReportedWithFileLineAndColumn) {
+  auto s = ParseRules(R"pb(
+    rules {
+      id: "broken"
+      pattern: "刷单("
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+    })pb");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.status().message(), HasSubstr("test.textproto:4:"));
+  EXPECT_THAT(s.status().message(), HasSubstr("does not compile"));
+  EXPECT_THAT(s.status().message(), HasSubstr("broken"));
+}
+
+TEST(MessageScanner, SyntaxErrorNamesTheLine) {
+  auto s = ParseRules("rules {\n  id: \"x\"\n  pattern: 3\n}\n");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("test.textproto:3:"));
+}
+
+TEST(MessageScanner, DuplicateIdIsAnError) {
+  std::string twice = std::string(kOneRule) + kOneRule;
+  auto s = ParseRules(twice);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("duplicate rule id \"fraud.lure\""));
+}
+
+TEST(MessageScanner, Refer12345RuleNeedsItsDepartment) {
+  auto s = ParseRules(R"pb(
+    rules {
+      id: "noise"
+      pattern: "半夜施工"
+      category: ALERT_CATEGORY_PUBLIC_SERVICE
+      action: ALERT_ACTION_REFER_12345
+    })pb");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("needs its department"));
+  auto t = ParseRules(R"pb(
+    rules {
+      id: "lure"
+      pattern: "刷单"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      department: DEPARTMENT_LABOUR
+    })pb");
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(), HasSubstr("REFER_12345 rules only"));
+}
+
+TEST(MessageScanner, UnspecifiedActionAndDisagreeingDeskAreErrors) {
+  EXPECT_THAT(ParseRules(R"pb(rules { id: "a" pattern: "x" category: ALERT_CATEGORY_FRAUD })pb")
+                  .status()
+                  .message(),
+              HasSubstr("action unspecified"));
+  EXPECT_THAT(ParseRules(R"pb(rules {
+                                id: "a"
+                                pattern: "x"
+                                category: ALERT_CATEGORY_FRAUD
+                                action: ALERT_ACTION_ALERT_110
+                                desk: ALERT_DESK_12345
+                              })pb")
+                  .status()
+                  .message(),
+              HasSubstr("disagrees with action"));
+}
+
+TEST(MessageScanner, MissingPathIsNotFound) {
+  EXPECT_EQ(MessageScanner::Load("/nonexistent/rules", DefaultNormalizer()).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+std::vector<std::string> LintMessages(absl::string_view rules) {
+  auto s = ParseRules(rules);
+  EXPECT_TRUE(s.ok()) << s.status();
+  std::vector<std::string> out;
+  if (!s.ok()) return out;
+  for (const LintFinding& f : (*s)->Lint()) {
+    out.push_back(f.rule_id + " " + f.where + " " + f.message);
+  }
+  return out;
+}
+
+TEST(MessageScanner, LintFindsPatternsThatCanNeverMatch) {
+  const auto findings = LintMessages(R"pb(
+    rules {
+      id: "upper"
+      pattern: "WX"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "WX"
+    }
+    rules {
+      id: "trad"
+      pattern: "帳戶"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "帳戶"
+    }
+    rules {
+      id: "spaced"
+      pattern: "刷 单"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "刷 单"
+    }
+    rules {
+      id: "fullwidth"
+      pattern: "ｙｈｋ"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "ｙｈｋ"
+    }
+    rules {
+      id: "escapes"
+      pattern: "\\p{Han}\\D(?P<n>x)"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "刷ax"
+    })pb");
+  auto has = [&](const std::string& what) {
+    for (const std::string& f : findings) {
+      if (f.find(what) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("upper test.textproto:") && has("upper-case 'W'"));
+  EXPECT_TRUE(has("traditional '帳'"));
+  EXPECT_TRUE(has("a space between CJK characters"));
+  EXPECT_TRUE(has("full-width 'ｙ'"));
+  EXPECT_FALSE(has("escapes test.textproto")) << "escapes are not literals";
+  EXPECT_TRUE(has("does not match its example"));
+}
+
+TEST(MessageScanner, LintFindsDuplicatesMissingExamplesAndEmptyCategories) {
+  const auto findings = LintMessages(R"pb(
+    rules {
+      id: "a"
+      pattern: "刷单"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "刷单"
+    }
+    rules {
+      id: "b"
+      pattern: "刷单"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+    })pb");
+  auto count = [&](const std::string& what) {
+    int n = 0;
+    for (const std::string& f : findings) n += f.find(what) != std::string::npos;
+    return n;
+  };
+  EXPECT_EQ(count("duplicate pattern: rule \"a\""), 1);
+  EXPECT_EQ(count("no examples"), 1);
+  EXPECT_EQ(count("category ALERT_CATEGORY_VIOLENCE has no rule"), 1);
+  EXPECT_EQ(count("category ALERT_CATEGORY_FRAUD has no rule"), 0);
+  // Every category but UNSPECIFIED and FRAUD.
+  EXPECT_EQ(count("has no rule"), v1::AlertCategory_ARRAYSIZE - 2);
+}
+
+}  // namespace
+}  // namespace fengqiao::alert
