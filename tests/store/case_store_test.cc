@@ -447,6 +447,38 @@ TEST(SqliteCaseStore, AReadOnlyOpenBesideAWriterSeesItsSavesAndRefusesMissingOrO
   EXPECT_FALSE(std::filesystem::exists(path + ".missing"));
 }
 
+// An event stored with its fields in another order (another build, another protobuf) is still
+// the same event: not a conflict.
+TEST(SqliteCaseStore, AStoredEventWrittenInAnotherFieldOrderIsTheSameEvent) {
+  const std::string path = FreshPath("field-order");
+  CaseLoop loop = OpenCase("c1");
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+    ASSERT_OK(store->Save({&loop.proto()}, kNow));
+  }
+  v1::CaseEvent first = loop.proto().events(0);
+  v1::CaseEvent tail;
+  *tail.mutable_case_id() = first.case_id();
+  first.clear_case_id();
+  const std::string reordered = first.SerializeAsString() + tail.SerializeAsString();
+  ASSERT_NE(reordered, loop.proto().events(0).SerializeAsString());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* update = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "UPDATE events SET body = ? WHERE seq = 1", -1, &update, nullptr),
+      SQLITE_OK);
+  sqlite3_bind_blob(update, 1, reordered.data(), static_cast<int>(reordered.size()),
+                    SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(update), SQLITE_DONE);
+  sqlite3_finalize(update);
+  sqlite3_close(db);
+  ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+  Advance(loop, kOpenedAt + absl::Seconds(10));
+  EXPECT_OK(store->Save({&loop.proto()}, kNow));
+  EXPECT_EQ(*store->CountEvents(), 3);
+}
+
 TEST(SqliteCaseStore, NotADatabaseIsDataLossNamingThePath) {
   const std::string path = FreshPath("garbage");
   std::ofstream(path) << "this is not an SQLite file, it is a note about 枫桥经验\n";

@@ -23,7 +23,9 @@
 //   }
 //
 // Thread safety: safe from several threads. Saves are serialised on the writer connection;
-// reads use their own connections and see the last committed state.
+// reads use their own connections and see the last committed state. Several processes may open
+// the same file: SQLite's lock serialises their saves and CaseStore::Save's conflict check
+// (Aborted) keeps each from overwriting another's events.
 #ifndef FENGQIAO_STORE_SQLITE_CASE_STORE_H_
 #define FENGQIAO_STORE_SQLITE_CASE_STORE_H_
 

@@ -40,6 +40,14 @@ inline absl::Status CheckReplays(const v1::Case& c) {
   return absl::OkStatus();
 }
 
+// Whether a stored event (`stored`, as written, perhaps by another build) is the event this
+// build serialises as `bytes`: compared after a parse and re-serialisation here, so that a
+// difference in field order or unknown fields is not taken for a conflict.
+inline bool SameEvent(const std::string& bytes, const std::string& stored) {
+  v1::CaseEvent parsed;
+  return parsed.ParseFromString(stored) && parsed.SerializeAsString() == bytes;
+}
+
 // Optimistic concurrency: a save must extend the stored log. `stored` holds the stored events
 // serialised, in seq order; the case must carry each of them unchanged at the same seq (it read
 // them) and may add events after them. Aborted otherwise, naming the case, the seq this copy was
@@ -50,7 +58,7 @@ inline absl::Status CheckExtends(const v1::Case& c, absl::Span<const std::string
   while (read < static_cast<int64_t>(stored.size()) && read < c.events_size()) {
     bytes.clear();
     c.events(static_cast<int>(read)).SerializeToString(&bytes);
-    if (bytes != stored[read]) break;
+    if (bytes != stored[read] && !SameEvent(bytes, stored[read])) break;
     ++read;
   }
   if (read == static_cast<int64_t>(stored.size())) return absl::OkStatus();
