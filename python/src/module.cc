@@ -106,4 +106,5 @@ PYBIND11_MODULE(_core, m) {
   fengqiao::python::BindGrid(m);
   fengqiao::python::BindRouting(m);
   fengqiao::python::BindCases(m);
+  fengqiao::python::BindAlert(m);
 }
