@@ -107,4 +107,5 @@ PYBIND11_MODULE(_core, m) {
   fengqiao::python::BindRouting(m);
   fengqiao::python::BindCases(m);
   fengqiao::python::BindPrivacy(m);
+  fengqiao::python::BindAlert(m);
 }

@@ -55,6 +55,11 @@ std::string WhyNeverMatches(const std::string& pattern, const Normalizer& normal
     if (c == ' ' && i > 0 && i + 1 < cps.size() && IsHan(cps[i - 1]) && IsHan(cps[i + 1])) {
       return "a space between CJK characters: messages drop them";
     }
+    // Any other character normalisation rewrites (the variant 帐 -> 账 ...).
+    absl::StatusOr<NormalizedText> n = normalizer.Normalize(ch);
+    if (n.ok() && n->text != ch && c > 0x7F) {
+      return absl::StrCat("'", ch, "' becomes '", n->text, "' in normalised messages");
+    }
   }
   return "";
 }

@@ -1,9 +1,11 @@
 #include "fengqiao/alert/alert_assistant.h"
 
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_split.h"
 #include "fengqiao/vocabulary.h"
@@ -23,6 +25,46 @@ std::shared_ptr<const AlertAssistant> Assistant() {
     return new std::shared_ptr<const AlertAssistant>(*loaded);
   }();
   return *a;
+}
+
+struct HardCase {
+  int line;
+  v1::AlertAction action;
+  v1::AlertCategory category;
+  v1::Department department;
+  std::string why;
+  std::string text;
+};
+
+std::vector<HardCase> ReadHardCases() {
+  std::ifstream in(FENGQIAO_SOURCE_DIR "/tests/alert/data/hard_cases.tsv");
+  EXPECT_TRUE(in.good());
+  std::vector<HardCase> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (f.size() != 5) {
+      ADD_FAILURE() << "hard_cases.tsv:" << n << ": expected 5 columns";
+      continue;
+    }
+    HardCase c{n, {}, {}, v1::DEPARTMENT_UNSPECIFIED, f[3], f[4]};
+    auto a = ParseEnum<v1::AlertAction>(f[0]);
+    auto k = ParseEnum<v1::AlertCategory>(f[1]);
+    EXPECT_TRUE(a.ok() && k.ok()) << "hard_cases.tsv:" << n;
+    if (!a.ok() || !k.ok()) continue;
+    c.action = *a;
+    c.category = *k;
+    if (f[2] != "-") {
+      auto d = ParseEnum<v1::Department>(f[2]);
+      EXPECT_TRUE(d.ok()) << "hard_cases.tsv:" << n;
+      if (d.ok()) c.department = *d;
+    }
+    out.push_back(c);
+  }
+  return out;
 }
 
 v1::AlertDecision Decide(absl::string_view text) {
@@ -103,6 +145,83 @@ TEST(AlertAssistant, FireNowGoesTo110ButAnAnnouncedDrillDoesNot) {
   EXPECT_EQ(Decide("明天小区消防演练,会有烟雾,请勿惊慌").action(), v1::ALERT_ACTION_NONE);
 }
 
+TEST(AlertAssistant, MissingChildGoesTo110ButALostPhoneDoesNot) {
+  const v1::AlertDecision d = Decide("急!我家孩子在长峙公园走丢了,穿红色外套");
+  EXPECT_EQ(d.action(), v1::ALERT_ACTION_ALERT_110);
+  EXPECT_EQ(d.category(), v1::ALERT_CATEGORY_MISSING_PERSON);
+  EXPECT_NE(Decide("孩子手机丢了").action(), v1::ALERT_ACTION_ALERT_110);
+}
+
+TEST(AlertAssistant, SelfHarmIntentGoesTo110ButSaleHyperboleDoesNot) {
+  EXPECT_EQ(Decide("欠了这么多钱,真的不想活了").category(), v1::ALERT_CATEGORY_SELF_HARM);
+  EXPECT_EQ(Decide("欠了这么多钱,真的不想活了").action(), v1::ALERT_ACTION_ALERT_110);
+  EXPECT_EQ(Decide("水果店跳楼价大甩卖").action(), v1::ALERT_ACTION_NONE);
+}
+
+TEST(AlertAssistant, InjuryAccidentGoesTo110ButAScrapeWithoutInjuriesGetsAReply) {
+  EXPECT_EQ(Decide("路口车祸,有个老人倒地不起").action(), v1::ALERT_ACTION_ALERT_110);
+  const v1::AlertDecision d = Decide("停车场刮蹭了,没人受伤,怎么处理");
+  EXPECT_EQ(d.action(), v1::ALERT_ACTION_STANDARD_REPLY) << d.reason();
+  EXPECT_EQ(d.reply_category(), "交通事故处理");
+}
+
+TEST(AlertAssistant, SuspiciousPersonsDisputesAndGamblingGoToTheCommunityOfficer) {
+  const struct {
+    const char* text;
+    v1::AlertCategory category;
+  } cases[] = {
+      {"有个陌生男子在楼道里挨家拧门把手", v1::ALERT_CATEGORY_SUSPICIOUS_PERSON},
+      {"楼上楼下又吵起来了,还扬言要找人", v1::ALERT_CATEGORY_DISPUTE},
+      {"出租屋天天半夜有人聚赌", v1::ALERT_CATEGORY_GAMBLING_DRUGS},
+  };
+  for (const auto& c : cases) {
+    const v1::AlertDecision d = Decide(c.text);
+    EXPECT_EQ(d.action(), v1::ALERT_ACTION_NOTIFY_COMMUNITY_POLICE) << c.text;
+    EXPECT_EQ(d.category(), c.category) << c.text;
+  }
+  EXPECT_EQ(Decide("今天菠菜多少钱一斤").action(), v1::ALERT_ACTION_NONE);
+}
+
+TEST(AlertAssistant, PublicServiceMattersGoTo12345WithTheirDepartment) {
+  const struct {
+    const char* text;
+    v1::Department department;
+  } cases[] = {
+      {"8栋电梯又坏了", v1::DEPARTMENT_HOUSING_CONSTRUCTION},
+      {"楼下超市卖过期牛奶", v1::DEPARTMENT_MARKET_REGULATION},
+      {"老板跑路了,三个月工资没发", v1::DEPARTMENT_LABOUR},
+      {"河边的厂偷排污水,一股恶臭", v1::DEPARTMENT_ENVIRONMENT},
+      {"小区又停水了,物业也不理", v1::DEPARTMENT_COMMUNITY},
+      {"顶楼在天台上搭了个铁皮房", v1::DEPARTMENT_CITY_MANAGEMENT},
+  };
+  for (const auto& c : cases) {
+    const v1::AlertDecision d = Decide(c.text);
+    EXPECT_EQ(d.action(), v1::ALERT_ACTION_REFER_12345) << c.text;
+    EXPECT_EQ(d.department(), c.department) << c.text;
+  }
+  EXPECT_EQ(Decide("停电通知:明天9:00-12:00检修停电").action(), v1::ALERT_ACTION_NONE);
+}
+
+TEST(AlertAssistant, DecidesTheSameFromManyThreads) {
+  const std::vector<HardCase> cases = ReadHardCases();
+  std::vector<std::string> expected;
+  for (const HardCase& c : cases) expected.push_back(Decide(c.text).SerializeAsString());
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 20; ++round) {
+        for (size_t i = 0; i < cases.size(); ++i) {
+          absl::StatusOr<v1::AlertDecision> d = Assistant()->Decide(cases[i].text);
+          if (!d.ok() || d->SerializeAsString() != expected[i]) ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
 TEST(AlertAssistant, OrdinaryQuestionGetsAStandardReplyWithItsBankCategory) {
   const v1::AlertDecision d = Decide("外地来舟山打工,居住证在哪里办?");
   EXPECT_EQ(d.action(), v1::ALERT_ACTION_STANDARD_REPLY);
@@ -155,46 +274,6 @@ TEST(AlertAssistant, InvalidUtf8AndHugeMessagesAreErrorsNotCrashes) {
   EXPECT_EQ(Assistant()->Decide("转账\xff").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Assistant()->Decide(std::string(1 << 20, 'a')).status().code(),
             absl::StatusCode::kOutOfRange);
-}
-
-struct HardCase {
-  int line;
-  v1::AlertAction action;
-  v1::AlertCategory category;
-  v1::Department department;
-  std::string why;
-  std::string text;
-};
-
-std::vector<HardCase> ReadHardCases() {
-  std::ifstream in(FENGQIAO_SOURCE_DIR "/tests/alert/data/hard_cases.tsv");
-  EXPECT_TRUE(in.good());
-  std::vector<HardCase> out;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f = absl::StrSplit(line, '\t');
-    if (f.size() != 5) {
-      ADD_FAILURE() << "hard_cases.tsv:" << n << ": expected 5 columns";
-      continue;
-    }
-    HardCase c{n, {}, {}, v1::DEPARTMENT_UNSPECIFIED, f[3], f[4]};
-    auto a = ParseEnum<v1::AlertAction>(f[0]);
-    auto k = ParseEnum<v1::AlertCategory>(f[1]);
-    EXPECT_TRUE(a.ok() && k.ok()) << "hard_cases.tsv:" << n;
-    if (!a.ok() || !k.ok()) continue;
-    c.action = *a;
-    c.category = *k;
-    if (f[2] != "-") {
-      auto d = ParseEnum<v1::Department>(f[2]);
-      EXPECT_TRUE(d.ok()) << "hard_cases.tsv:" << n;
-      if (d.ok()) c.department = *d;
-    }
-    out.push_back(c);
-  }
-  return out;
 }
 
 TEST(AlertAssistant, EveryHardCaseOfTheFixtureDecidesRight) {

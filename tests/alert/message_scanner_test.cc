@@ -250,6 +250,13 @@ TEST(MessageScanner, LintFindsPatternsThatCanNeverMatch) {
       examples: "ｙｈｋ"
     }
     rules {
+      id: "variant"
+      pattern: "帐户"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "帐户"
+    }
+    rules {
       id: "escapes"
       pattern: "\\p{Han}\\D(?P<n>x)"
       category: ALERT_CATEGORY_FRAUD
@@ -266,6 +273,7 @@ TEST(MessageScanner, LintFindsPatternsThatCanNeverMatch) {
   EXPECT_TRUE(has("traditional '帳'"));
   EXPECT_TRUE(has("a space between CJK characters"));
   EXPECT_TRUE(has("full-width 'ｙ'"));
+  EXPECT_TRUE(has("variant test.textproto:") && has("'帐' becomes '账'"));
   EXPECT_FALSE(has("escapes test.textproto")) << "escapes are not literals";
   EXPECT_TRUE(has("does not match its example"));
 }

@@ -4,13 +4,13 @@
 // the department for 12345, the rules and spans that decided it, a one-line reason, and the
 // message with personal data masked. It normalises the text, scans it with the MessageScanner,
 // and then applies the policy the rules carry as data:
-//   1. hits cancelled by a rule's own negation / missing context do not count;
-//   2. a hit whose category another hit `overrides` with a higher priority is set aside (a
-//      warning quoting a scam sets aside FRAUD, game talk sets aside VIOLENCE, a bank's genuine
-//      announcement sets aside FRAUD);
-//   3. among the rest the highest priority decides (ties: the more urgent action, then the
-//      earlier rule); an overriding NONE rule decides only when nothing else is left;
-//   4. no hit: NONE, category CHITCHAT.
+// 1. hits cancelled by a rule's own negation / missing context do not count;
+// 2. a hit whose category another hit `overrides` with a higher priority is set aside (a
+//  warning quoting a scam sets aside FRAUD, game talk sets aside VIOLENCE, a bank's genuine
+//  announcement sets aside FRAUD);
+// 3. among the rest the highest priority decides (ties: the more urgent action, then the
+//  earlier rule); an overriding NONE rule decides only when nothing else is left;
+// 4. no hit: NONE, category CHITCHAT.
 //
 //   #include "fengqiao/alert/alert_assistant.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::alert::AlertAssistant> assistant,

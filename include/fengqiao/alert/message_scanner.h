@@ -124,7 +124,8 @@ class MessageScanner {
   absl::Status ScanNaive(const NormalizedText& text, std::vector<ScanHit>* hits) const;
 
   // Patterns that can never match normalised text (upper-case letters, full-width or
-  // traditional characters, separators between CJK characters, invisible characters),
+  // traditional characters, separators between CJK characters, invisible characters, any other
+  // character normalisation rewrites, such as the variant 帐),
   // duplicate patterns, examples their rule does not hit, rules without examples, categories
   // without rules.
   std::vector<LintFinding> Lint() const;

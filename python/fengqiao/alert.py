@@ -1,0 +1,56 @@
+"""The alert assistant (AI管家) from Python: scan a DataFrame of chat messages into a DataFrame of
+decisions, one action per message (NONE, STANDARD_REPLY, NOTIFY_COMMUNITY_POLICE, ALERT_110,
+REFER_12345) with its category, the 12345 department, the deciding rules and their spans, a
+one-line reason and the text with personal data masked.
+
+    import fengqiao.alert
+    assistant = fengqiao.alert.load("examples/data/alert/rules")
+    decisions = fengqiao.alert.scan(frame, assistant)   # frame has a "text" column
+"""
+
+import pandas as pd
+
+from fengqiao import _core
+from fengqiao.v1 import alert_pb2, taxonomy_pb2
+
+
+def load(rules):
+    """Loads the scanning rules (a file or a directory of ``*.textproto``); raises
+    InvalidArgumentError naming ``file:line:col`` for a bad rule, NotFoundError for a missing
+    path."""
+    return _core.AlertAssistant.load(str(rules))
+
+
+def _names(enum, numbers):
+    return [enum.Name(n) if n in enum.values() else "" for n in numbers]
+
+
+def scan(frame, assistant):
+    """Decides every message of ``frame`` (a DataFrame with a ``text`` column; ``id`` is kept
+    when present). Returns a DataFrame with one row per message, in order: ``id`` (when given),
+    ``action``, ``category``, ``department`` (proto names; department only for REFER_12345),
+    ``reply_category``, ``rule_ids`` and ``spans`` (lists; spans are byte offsets into the UTF-8
+    text), ``reason``, ``masked_text`` and ``error`` (empty, or why the message was not decided,
+    e.g. over the size limit; its action is then ALERT_ACTION_UNSPECIFIED)."""
+    if "text" not in frame.columns:
+        raise KeyError("scan: the frame needs a 'text' column")
+    if isinstance(assistant, (str, bytes)) or hasattr(assistant, "__fspath__"):
+        assistant = load(assistant)
+    texts = ["" if pd.isna(t) else str(t) for t in frame["text"]]
+    columns = assistant.decide_batch(texts)
+    out = pd.DataFrame(index=frame.index)
+    if "id" in frame.columns:
+        out["id"] = frame["id"].values
+    out["action"] = _names(alert_pb2.AlertAction, columns["action"])
+    out["category"] = _names(alert_pb2.AlertCategory, columns["category"])
+    out["department"] = [
+        "" if n == 0 else name
+        for n, name in zip(columns["department"], _names(taxonomy_pb2.Department, columns["department"]))
+    ]
+    out["reply_category"] = columns["reply_category"]
+    out["rule_ids"] = columns["rule_ids"]
+    out["spans"] = [[tuple(s) for s in row] for row in columns["spans"]]
+    out["reason"] = columns["reason"]
+    out["masked_text"] = columns["masked_text"]
+    out["error"] = columns["error"]
+    return out
