@@ -29,7 +29,7 @@ constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
 
 // next[state][event]: the state after the event, or -1 when the state does not accept it.
 // SLA_BREACH is handled apart (accepted in every open state, changes nothing).
-struct Table {
+struct alignas(64) Table {
   std::array<std::array<int8_t, kEvents>, kStates> next;
   constexpr Table() : next() {
     for (auto& row : next) row.fill(-1);
