@@ -151,6 +151,15 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     }
     const std::string handler = loop.proto().assignee();
     d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 5, 38, handler);
+    // 警律联调: the lawyer leads, the police officer on duty co-handles (协办, 10 min to accept).
+    const bool co_handled = loop.state().tier == v1::TIER_LAWYER;
+    if (co_handled) {
+      d.Step(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, 5, 60, "dispatcher", [&](v1::CaseEvent& e) {
+        e.set_co_handler("police-on-duty");
+        e.mutable_sla()->mutable_accept()->set_seconds(600);
+      });
+      d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, 700, "police-on-duty");
+    }
     const bool on_site = current.action().sla().on_site().seconds() > 0;
     if (d.Chance(0.9)) d.Step(v1::CASE_EVENT_TYPE_CONTACT, 15, 110, handler);
     if (on_site) {
@@ -174,6 +183,10 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
                     [&](v1::CaseEvent& e) { e.set_mediation_type(mediation_type()); });
     };
     if (dispute) start_mediation(60, 1800, handler);
+    if (co_handled) {
+      d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, 600, 3600, "police-on-duty",
+             [&](v1::CaseEvent& e) { e.set_reason("释法说理 (explained the law)"); });
+    }
     if (dispute && d.Chance(0.08)) {
       // Mediation fails at this tier: one step up the ladder (分级调处).
       absl::StatusOr<v1::Tier> up = NextTier(loop.state().tier, EscalationReason::kMediationFailed);

@@ -54,3 +54,18 @@ def test_clocks_run_from_the_instruction(fq, rules):
     accept = [d for d in loop.case.deadlines if d.name == "accept"][0]
     assert accept.armed_at.seconds == T0 + 10
     assert accept.holder == "m-1"
+
+
+def test_a_co_handler_joins_the_lead_with_its_own_accept_clock_and_outcome(fq, rules):
+    loop = _mediating(fq, rules)
+    add = _event(case_pb2.CASE_EVENT_TYPE_ADD_CO_HANDLER, 40, "dispatcher", co_handler="l-1")
+    add.sla.accept.seconds = 600
+    loop.record(add)
+    assert [d.holder for d in loop.overdue(T0 + 40 + 601) if d.name == "co_accept"] == ["l-1"]
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 100, "l-1"))
+    with pytest.raises(fq.errors.InvalidArgumentError, match="needs a reason"):
+        loop.record(_event(case_pb2.CASE_EVENT_TYPE_CO_HANDLER_DONE, 200, "l-1"))
+    loop.record(_event(case_pb2.CASE_EVENT_TYPE_CO_HANDLER_DONE, 200, "l-1", reason="释法说理"))
+    (lawyer,) = loop.case.co_handlers
+    assert (lawyer.id, lawyer.outcome) == ("l-1", "释法说理")
+    assert loop.case.assignee == "m-1"

@@ -104,6 +104,13 @@ const v1::CaseEvent* LastReturn(const v1::Case& c) {
   return nullptr;
 }
 
+const v1::CoHandler* FindCoHandler(const v1::Case& c, const std::string& id) {
+  for (const v1::CoHandler& co : c.co_handlers()) {
+    if (co.id() == id) return &co;
+  }
+  return nullptr;
+}
+
 // Who handled the case to its resolution: the actor of the last RESOLVE.
 const std::string* Resolver(const v1::Case& c) {
   for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
@@ -174,6 +181,7 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
   stored.clear_events();
   stored.clear_deadlines();
   stored.clear_closed_deadlines();
+  stored.clear_co_handlers();
   stored.clear_assignee();
   stored.clear_department();
   stored.clear_state();
@@ -239,13 +247,41 @@ absl::Status CaseLoop::Record(v1::CaseEvent event) {
 }
 
 absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
-  if (event.type() == v1::CASE_EVENT_TYPE_REVISIT) {
-    const std::string* resolver = Resolver(case_);
-    if (event.actor() == case_.assignee() || (resolver != nullptr && event.actor() == *resolver)) {
-      return absl::FailedPreconditionError(
-          "回访由办理人以外的人进行: the revisit is made by someone other than the handler, and "
-          "this REVISIT's actor is the case's handler");
+  const v1::CoHandler* co =
+      FindCoHandler(case_, event.type() == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ? event.co_handler()
+                                                                              : event.actor());
+  switch (event.type()) {
+    case v1::CASE_EVENT_TYPE_REVISIT: {
+      const std::string* resolver = Resolver(case_);
+      if (event.actor() == case_.assignee() || co != nullptr ||
+          (resolver != nullptr && event.actor() == *resolver)) {
+        return absl::FailedPreconditionError(
+            "回访由办理人以外的人进行: the revisit is made by someone other than the handler, and "
+            "this REVISIT's actor is one of the case's handlers");
+      }
+      break;
     }
+    case v1::CASE_EVENT_TYPE_ADD_CO_HANDLER:
+      if (event.co_handler().empty()) {
+        return absl::InvalidArgumentError("ADD_CO_HANDLER names the co-handler (co_handler)");
+      }
+      if (event.co_handler() == case_.assignee() || co != nullptr) {
+        return absl::FailedPreconditionError(
+            "the co-handler is already the lead (主办) or a co-handler (协办) of the case");
+      }
+      break;
+    case v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT:
+    case v1::CASE_EVENT_TYPE_CO_HANDLER_DONE: {
+      const bool accept = event.type() == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT;
+      if (co == nullptr || (accept ? co->has_accepted_at() : co->has_done_at())) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            CaseEventName(event.type()), " is recorded by a co-handler added to the case that ",
+            accept ? "has not accepted yet" : "is not done yet"));
+      }
+      break;
+    }
+    default:
+      break;
   }
   return absl::OkStatus();
 }
@@ -299,7 +335,8 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
   case_.set_tier(state_.tier);
   if (e.type() == v1::CASE_EVENT_TYPE_SLA_BREACH) {
     for (v1::Deadline& d : *case_.mutable_deadlines()) {
-      if (d.name() == e.deadline() && !d.met() && !d.breached()) {
+      if (d.name() == e.deadline() && !d.met() && !d.breached() &&
+          (e.co_handler().empty() || d.holder() == e.co_handler())) {
         d.set_breached(true);
         break;
       }
@@ -320,6 +357,7 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     }
     case_.clear_deadlines();
   }
+  CoHandlerEffects(e);
   if (IsEscalation(e.type()) && e.has_sla()) *case_.mutable_sla() = e.sla();
   if (e.department() != v1::DEPARTMENT_UNSPECIFIED) case_.set_department(e.department());
   if (!e.assignee().empty()) case_.set_assignee(e.assignee());
@@ -356,6 +394,42 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
   }
 }
 
+void CaseLoop::CoHandlerEffects(const v1::CaseEvent& e) {
+  if (e.type() == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER) {
+    v1::CoHandler* co = case_.add_co_handlers();
+    co->set_id(e.co_handler());
+    *co->mutable_added_at() = e.at();
+    const absl::Duration accept = internal::ToDuration(e.sla().accept());
+    if (accept > absl::ZeroDuration()) {
+      v1::Deadline* d = case_.add_deadlines();
+      d->set_name("co_accept");
+      *d->mutable_due() = internal::ToTimestamp(internal::ToTime(e.at()) + accept);
+      *d->mutable_armed_at() = e.at();
+      d->set_holder(e.co_handler());
+      d->set_tier(state_.tier);
+    }
+    return;
+  }
+  const bool accept = e.type() == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT;
+  if (!accept && e.type() != v1::CASE_EVENT_TYPE_CO_HANDLER_DONE) return;
+  for (v1::CoHandler& co : *case_.mutable_co_handlers()) {
+    if (co.id() != e.actor()) continue;
+    if (accept) {
+      *co.mutable_accepted_at() = e.at();
+    } else {
+      *co.mutable_done_at() = e.at();
+      co.set_outcome(e.reason());
+    }
+  }
+  if (!accept) return;
+  for (v1::Deadline& d : *case_.mutable_deadlines()) {
+    if (d.name() == "co_accept" && d.holder() == e.actor() && !d.met()) {
+      d.set_met(true);
+      *d.mutable_closed_at() = e.at();
+    }
+  }
+}
+
 absl::Status CaseLoop::Append(v1::CaseEvent event) {
   event.set_case_id(case_.id());
   event.set_seq(state_.events + 1);
@@ -383,6 +457,7 @@ absl::StatusOr<int> CaseLoop::RecordBreachesBefore(absl::Time t, absl::string_vi
     v1::CaseEvent breach = MakeEvent(v1::CASE_EVENT_TYPE_SLA_BREACH,
                                      std::max(internal::ToTime(d.due()), state_.last_at), actor);
     breach.set_deadline(d.name());
+    if (d.name() == "co_accept") breach.set_co_handler(d.holder());
     FENGQIAO_RETURN_IF_ERROR(Append(std::move(breach)));  // marks the deadline breached
     ++recorded;
   }

@@ -29,7 +29,7 @@ constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
 
 // next[state][event]: the state after the event, or -1 when the state does not accept it.
 // SLA_BREACH is handled apart (accepted in every open state, changes nothing).
-struct Table {
+struct alignas(64) Table {
   std::array<std::array<int8_t, kEvents>, kStates> next;
   constexpr Table() : next() {
     for (auto& row : next) row.fill(-1);
@@ -73,6 +73,13 @@ struct Table {
     on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
     on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
     on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
+    // Co-handlers (协办) join, accept and finish while the lead handles the case.
+    for (S s : {v1::CASE_STATE_ASSIGNED, v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED,
+                v1::CASE_STATE_ON_SITE, v1::CASE_STATE_IN_MEDIATION}) {
+      on(s, v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, s);
+      on(s, v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, s);
+      on(s, v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, s);
+    }
     // Cancel or mark as duplicate from any open state before resolution.
     for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_ASSIGNED,
                 v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED, v1::CASE_STATE_RETURNED,
@@ -358,6 +365,7 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
       if (state.returns >= options.max_returns) to = v1::CASE_STATE_IN_ARBITRATION;
       break;
     case v1::CASE_EVENT_TYPE_CANCEL:
+    case v1::CASE_EVENT_TYPE_CO_HANDLER_DONE:
       FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
       break;
     case v1::CASE_EVENT_TYPE_APPROVE_RETURN:

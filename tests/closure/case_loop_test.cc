@@ -246,7 +246,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                             v1::TIER_COURT_REFERRAL, v1::TIER_LAWYER};
   const v1::Department departments[] = {v1::DEPARTMENT_COMMUNITY, v1::DEPARTMENT_CITY_MANAGEMENT,
                                         v1::DEPARTMENT_HOUSING_CONSTRUCTION};
-  int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0;
+  int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
   for (int run = 0; run < 2000; ++run) {
     CaseLoopOptions options;
     options.max_returns = static_cast<int>(rng() % 3);
@@ -301,6 +301,14 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         case v1::CASE_EVENT_TYPE_SLA_BREACH:
           e.set_deadline("resolve");
           break;
+        case v1::CASE_EVENT_TYPE_ADD_CO_HANDLER:  // 警律联调: the lawyer on duty joins
+          e.set_co_handler(absl::StrCat("l-", rng() % 2));
+          if (rng() % 2 == 0) e.mutable_sla()->mutable_accept()->set_seconds(600);
+          break;
+        case v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT:
+        case v1::CASE_EVENT_TYPE_CO_HANDLER_DONE:
+          e.set_actor(absl::StrCat("l-", rng() % 2));
+          break;
         default:
           break;
       }
@@ -309,10 +317,14 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
       absl::Status s = loop.Record(e);
       if (!s.ok()) {
         // CLOSE and REOPEN depend on the revisit's answer, RETURN on arbitration, an escalation
-        // on the ladder's top; nothing else that the state allows is refused.
+        // on the ladder's top, a co-handler's steps on its having joined; nothing else that the
+        // state allows is refused.
         ASSERT_TRUE(type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN ||
                     type == v1::CASE_EVENT_TYPE_RETURN || type == v1::CASE_EVENT_TYPE_ESCALATE ||
-                    type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED)
+                    type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
+                    type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
+                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
+                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE)
             << s;
         ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
         ASSERT_EQ(loop.state(), before);
@@ -323,6 +335,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
     overrides += loop.state().overrides;
     arbitrated += loop.state().arbitrated ? 1 : 0;
     returns += loop.state().returns;
+    for (const v1::CoHandler& co : loop.proto().co_handlers()) co_done += co.has_done_at() ? 1 : 0;
     longest = std::max(longest, loop.proto().events_size());
     ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), options));
     ASSERT_EQ(replayed.state(), loop.state());
@@ -340,6 +353,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   EXPECT_GT(overrides, 0);
   EXPECT_GT(arbitrated, 0);
   EXPECT_GT(returns, 0);
+  EXPECT_GT(co_done, 0);
   EXPECT_GT(longest, 10);
 }
 

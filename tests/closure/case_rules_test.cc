@@ -417,5 +417,65 @@ TEST(Mediation, AFailedMediationIsRecordedAsTerminatedNotSilently) {
   EXPECT_EQ(Last(loop).mediation_outcome(), v1::MEDIATION_OUTCOME_TERMINATED);
 }
 
+// --- 3. Co-handlers (协办) -------------------------------------------------------------------
+
+v1::CaseEvent AddCoHandler(int seconds, const std::string& who, int accept_seconds) {
+  v1::CaseEvent e = Ev(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, seconds, "dispatcher");
+  e.set_co_handler(who);
+  if (accept_seconds > 0) e.mutable_sla()->mutable_accept()->set_seconds(accept_seconds);
+  return e;
+}
+
+TEST(CoHandlers, PoliceLawyerMediationHasALeadAndALawyerWithItsOwnAcceptClockAndOutcome) {
+  // 警律联调: the officer leads (主办), the lawyer on duty co-handles (协办).
+  CaseLoop loop = OpenAt(v1::TIER_COMMUNITY_POLICE, RapidSla(86400));
+  ASSERT_OK(loop.Record(Assign(0, "p-1")));
+  ASSERT_OK(loop.Record(AddCoHandler(30, "l-1", 600)));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 40, "p-1")));
+  std::vector<v1::Deadline> late = loop.Overdue(At(30 + 601));
+  std::vector<std::string> names;
+  for (const v1::Deadline& d : late) names.push_back(d.name() + "/" + d.holder());
+  EXPECT_THAT(names, ::testing::Contains("co_accept/l-1"));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 300, "l-1")));
+  for (const v1::Deadline& d : loop.Overdue(At(30 + 601))) EXPECT_NE(d.name(), "co_accept");
+  ASSERT_OK(loop.Record(StartMediation(400, "p-1", v1::MEDIATION_TYPE_PEOPLES)));
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, 3000, "l-1")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a reason")));
+  v1::CaseEvent done = Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, 3000, "l-1");
+  done.set_reason("释法说理, 双方接受赔偿方案 (explained the law; both accept the settlement)");
+  ASSERT_OK(loop.Record(done));
+  ASSERT_EQ(loop.proto().co_handlers_size(), 1);
+  const v1::CoHandler& lawyer = loop.proto().co_handlers(0);
+  EXPECT_EQ(lawyer.id(), "l-1");
+  EXPECT_EQ(lawyer.accepted_at().seconds(), absl::ToUnixSeconds(At(300)));
+  EXPECT_THAT(lawyer.outcome(), HasSubstr("释法说理"));
+  EXPECT_EQ(loop.proto().assignee(), "p-1");  // the lead stays the lead
+  // The lawyer co-handled: not the one to revisit either.
+  v1::CaseEvent resolve = Ev(v1::CASE_EVENT_TYPE_RESOLVE, 3600, "p-1");
+  resolve.set_mediation_outcome(v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN);
+  ASSERT_OK(loop.Record(resolve));
+  v1::CaseEvent revisit = Ev(v1::CASE_EVENT_TYPE_REVISIT, 86400, "l-1");
+  revisit.set_satisfied(true);
+  EXPECT_THAT(loop.Record(revisit), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                             HasSubstr("someone other than the handler")));
+}
+
+TEST(CoHandlers, ACoHandlerIsNeitherTheLeadNorAddedTwiceAndOnlyItAcceptsItsPart) {
+  CaseLoop loop = OpenAt(v1::TIER_COMMUNITY_POLICE, RapidSla(86400));
+  ASSERT_OK(loop.Record(Assign(0, "p-1")));
+  EXPECT_THAT(loop.Record(AddCoHandler(10, "", 0)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("co_handler")));
+  EXPECT_THAT(loop.Record(AddCoHandler(10, "p-1", 0)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already the lead")));
+  ASSERT_OK(loop.Record(AddCoHandler(10, "l-1", 0)));
+  EXPECT_THAT(loop.Record(AddCoHandler(20, "l-1", 0)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("co-handler")));
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, "l-2")),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("added to the case")));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, "l-1")));
+  EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 40, "l-1")),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not accepted yet")));
+}
+
 }  // namespace
 }  // namespace fengqiao

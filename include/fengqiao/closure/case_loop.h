@@ -42,15 +42,20 @@
 //                room's APPROVE_RETURN (re-divert) or REJECT_RETURN (back, with a reason) ->
 //                ASSIGNED; the return after max_returns goes to IN_ARBITRATION -> ARBITRATE
 //                (裁定, final: no further return).
+//   co-handlers  beside the lead (主办 = assignee), e.g. the lawyer on duty in 警律联调: from
+//                ASSIGNED to IN_MEDIATION, ADD_CO_HANDLER (its own accept clock: sla.accept) ->
+//                CO_HANDLER_ACCEPT -> CO_HANDLER_DONE (outcome in reason); the state stays.
 //   any open state before resolution: ESCALATE with a reason (risk of violence -> POLICE_DISPATCH
 //                from anywhere), CANCEL, MARK_DUPLICATE; SLA_BREACH anywhere open.
 //
 // Errors: an event the state does not accept is FailedPrecondition naming the state, the event
 // and the events allowed there; so is an escalation off the ladder without an allowed override,
-// a return after arbitration, a review by someone other than the command room, and a revisit by
-// the handler. A malformed event is InvalidArgument: dated before the case's last event; reopen,
-// return, cancel, reject-return, arbitrate or override without a reason; an escalation without
-// its reason; a return without the department that should take it; START_MEDIATION without the
+// a return after arbitration, a review by someone other than the command room, a revisit by the
+// handler or a co-handler, a co-handler added twice or as the lead, and a co-handler step by
+// someone not added or already past it. A malformed event is InvalidArgument: dated before the
+// case's last event; reopen, return, cancel, reject-return, arbitrate, override or
+// CO_HANDLER_DONE without a reason; ADD_CO_HANDLER without co_handler; an escalation without its
+// reason; a return without the department that should take it; START_MEDIATION without the
 // mediation's type (人民调解 / 治安调解); RESOLVE of a mediation without its agreement (written,
 // oral, 司法确认 applied for); MEDIATION_FAILED with an agreement (its outcome is 终止). Restore
 // reports a log that does not replay as DataLoss. Time is always passed in.
@@ -207,6 +212,7 @@ class CaseLoop {
   absl::Status CheckWithCase(const v1::CaseEvent& event) const;
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
   void Effects(const v1::CaseEvent& event);
+  void CoHandlerEffects(const v1::CaseEvent& event);
   absl::StatusOr<int> RecordBreachesBefore(absl::Time t, absl::string_view actor);
   v1::Case case_;
   LoopState state_;
