@@ -13,11 +13,12 @@
 //   absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(req);
 //   // list->candidates[0].member_id() is the best property butler on duty near the grid.
 //
-// Thread safety: Candidates() is const and safe to call from several threads; the Roster it reads
-// must outlive the selector.
+// Thread safety: Candidates() is const and safe to call from several threads. The selector shares
+// ownership of its Roster (std::shared_ptr).
 #ifndef FENGQIAO_FORCE_CANDIDATE_SELECTOR_H_
 #define FENGQIAO_FORCE_CANDIDATE_SELECTOR_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,15 +75,16 @@ struct CandidateList {
 
 class CandidateSelector {
  public:
-  CandidateSelector(const Roster* roster, CandidateSelectorOptions options);
+  // Keeps `roster` (shared ownership).
+  CandidateSelector(std::shared_ptr<const Roster> roster, CandidateSelectorOptions options);
 
   // Ranks the members able to take the case. InvalidArgument for a request without grid_code or
-  // with a bad location; NotFound for an unknown grid. An empty list is a normal outcome, with
-  // every member's exclusion reason in `excluded`.
+  // with a bad location, or a selector built with a null roster; NotFound for an unknown grid. An
+  // empty list is a normal outcome, with every member's exclusion reason in `excluded`.
   absl::StatusOr<CandidateList> Candidates(const CandidateRequest& request) const;
 
  private:
-  const Roster* roster_;
+  std::shared_ptr<const Roster> roster_;
   CandidateSelectorOptions options_;
 };
 
