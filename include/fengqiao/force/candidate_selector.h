@@ -4,14 +4,19 @@
 // it does, and for each member left out the first reason that excluded it (off shift, at
 // capacity, found the dispute himself under 调排分离, wrong force type, too far ...).
 //
-//   fengqiao::CandidateSelector selector(roster.get(), {});
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::Roster> roster,
+//                             fengqiao::Roster::Load("examples/data/roster.textproto", map));
+//   fengqiao::CandidateSelector selector(roster, {});  // keeps the roster
 //   fengqiao::CandidateRequest req;
 //   req.dispute_type = fengqiao::v1::DISPUTE_TYPE_NOISE;
-//   req.grid_code = "xc-czd-rx-01";
-//   req.at = now;
+//   req.grid_code = "xc-lc-c1-g1";
+//   req.at = absl::FromCivil(absl::CivilMinute(2026, 11, 25, 10, 0), fengqiao::ChinaTimeZone());
 //   req.force_types = {fengqiao::v1::FORCE_TYPE_PROPERTY_MANAGER};
-//   absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(req);
-//   // list->candidates[0].member_id() is the best property butler on duty near the grid.
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CandidateList list, selector.Candidates(req));
+//   // list.candidates[0].member_id() is the best property butler on duty near the grid; an
+//   // empty list is an outcome, with every member's reason in list.excluded.
 //
 // Thread safety: Candidates() is const and safe to call from several threads. The selector shares
 // ownership of its Roster (std::shared_ptr).

@@ -5,11 +5,17 @@
 // delivery riders ...), their teams, members, skills, shifts and current load. It is validated
 // against a GridMap: every home area and every four-grid team (四格融合) member must exist.
 //
-//   auto map = fengqiao::GridMap::Load("examples/data/grid_map.textproto");
-//   auto roster = fengqiao::Roster::Load("examples/data/roster.textproto", **map);
-//   if (!roster.ok()) { /* file:line:col and the member id at fault */ }
-//   const fengqiao::v1::Member* m = (*roster)->FindMember("m-0042");
-//   bool on_duty = fengqiao::Roster::OnShift(*m, now, tz);
+//   #include "fengqiao/time_zone.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::Roster> roster,
+//                             fengqiao::Roster::Load("examples/data/roster.textproto", map));
+//   // A roster that does not validate is InvalidArgument naming file:line:col and the member.
+//   const fengqiao::v1::Member* m = roster->FindMember("m-0077");  // nullptr when unknown
+//   if (m == nullptr) return absl::NotFoundError("no member m-0077");
+//   const absl::TimeZone tz = fengqiao::ChinaTimeZone();
+//   const absl::Time at = absl::FromCivil(absl::CivilMinute(2026, 11, 25, 10, 0), tz);
+//   const bool on_duty = fengqiao::Roster::OnShift(*m, at, tz);
 //
 // Thread safety: a Roster is immutable after Load/Create; share it across threads. It shares
 // ownership of its GridMap (std::shared_ptr), so the map lives as long as the roster.
