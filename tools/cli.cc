@@ -147,6 +147,22 @@ std::string CommandHelp(const Command& command) {
   return help;
 }
 
+bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error) {
+  if (text == "text") {
+    *format = OutputFormat::kText;
+  } else if (text == "json") {
+    *format = OutputFormat::kJson;
+  } else {
+    *error = absl::StrCat("\"", text, "\" is not a format (text, json)");
+    return false;
+  }
+  return true;
+}
+
+std::string AbslUnparseFlag(OutputFormat format) {
+  return format == OutputFormat::kJson ? "json" : "text";
+}
+
 int Fail(const absl::Status& status) {
   fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
   return kExitFailure;

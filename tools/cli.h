@@ -37,6 +37,13 @@ enum ExitCode : int {
   kExitSoftware = 70,
 };
 
+// How a command prints its data: `--format=text` (tables for a terminal) or `--format=json`
+// (JSON Lines: one protobuf JSON object per line, for programs). Parsed by Abseil through
+// AbslParseFlag, so a bad value is a usage error.
+enum class OutputFormat { kText, kJson };
+bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error);
+std::string AbslUnparseFlag(OutputFormat format);
+
 // One subcommand.
 struct Command {
   // "district", or two words for a command in a group ("rules check").

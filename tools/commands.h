@@ -61,8 +61,11 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
 
 // One pass over the case store: records in report order, then CompStat sheets for the months
 // they span, one per grouping (an empty grouping is the overall sheet).
+// With OutputFormat::kJson each sheet is one line: the v1::MetricsReport in protobuf's JSON
+// mapping.
 absl::Status PrintMetrics(const CaseStore& store, const GridMap& map,
-                          const std::vector<std::vector<Dimension>>& groupings);
+                          const std::vector<std::vector<Dimension>>& groupings,
+                          OutputFormat format = OutputFormat::kText);
 
 }  // namespace fengqiao::tools
 

@@ -86,8 +86,8 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
   absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
   const fengqiao::GridMap& grid_map = **map;
-  absl::StatusOr<std::unique_ptr<const fengqiao::Roster>> roster =
-      fengqiao::Roster::Load(roster_path, grid_map);
+  absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> roster =
+      fengqiao::Roster::Load(roster_path, *map);
   if (!roster.ok()) return Fail(roster.status());
   absl::StatusOr<fengqiao::v1::IncidentLog> log =
       fengqiao::LoadIncidentLog(*incidents_path, grid_map);
@@ -177,7 +177,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
            fengqiao::DepartmentName);
 
   // Who would take the first few disputes (调排分离: the finder is left out).
-  fengqiao::CandidateSelector selector(roster->get(), {});
+  fengqiao::CandidateSelector selector(*roster, {});
   fmt::print("\nFirst disputes and their best candidates:\n");
   int shown = 0;
   for (const auto& incident : incidents) {
@@ -264,7 +264,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     const absl::Time month_end =
         absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::FixedTimeZone(8 * 3600));
     absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
-        fengqiao::tools::SimulateMonth(*log, **rules, **roster, month_end, *store);
+        fengqiao::tools::SimulateMonth(*log, **rules, *roster, month_end, *store);
     if (!sim.ok()) return Fail(sim.status());
     fmt::print("\nClosure loop (闭环), simulated handling, state at 2026-11-01 00:00 (+08):\n");
     fmt::print("  {} cases, {} events saved to {}\n", sim->cases, sim->events,

@@ -5,6 +5,8 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -13,12 +15,18 @@
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fmt/core.h"
+#include "google/protobuf/util/json_util.h"
 #include "tools/commands.h"
+
+ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::kText,
+          "text: the CompStat sheets as tables; json: one line per sheet, the "
+          "fengqiao.v1.MetricsReport in protobuf's JSON mapping (field names as in the proto)");
 
 namespace fengqiao::tools {
 
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
-                          const std::vector<std::vector<fengqiao::Dimension>>& groupings) {
+                          const std::vector<std::vector<fengqiao::Dimension>>& groupings,
+                          OutputFormat format) {
   absl::StatusOr<std::vector<std::string>> ids = store.Find(fengqiao::CaseQuery());
   if (!ids.ok()) return ids.status();
   std::vector<fengqiao::v1::Case> cases;
@@ -51,8 +59,21 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
         fengqiao::CaseMetrics::Create(map, options);
     if (!metrics.ok()) return metrics.status();
     (*metrics)->AddAll(records);
+    if (format == OutputFormat::kJson) {
+      std::string json;
+      google::protobuf::util::JsonPrintOptions json_options;
+      json_options.preserve_proto_field_names = true;
+      const auto printed =
+          google::protobuf::util::MessageToJsonString((*metrics)->Report(), &json, json_options);
+      if (!printed.ok()) {
+        return absl::InternalError(absl::StrCat("metrics report as JSON: ", printed.ToString()));
+      }
+      fmt::print("{}\n", json);
+      continue;
+    }
     fmt::print("\n{}", fengqiao::FormatCompStat((*metrics)->Report()));
   }
+  if (format == OutputFormat::kJson) return absl::OkStatus();
   fmt::print(
       "  (8min: on site within 8 minutes, open overdue cases counted late; acc1m: accepted "
       "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
@@ -103,7 +124,7 @@ int Metrics(const std::string& db, const std::string& map_path, const std::strin
     return Fail(absl::InvalidArgumentError(
         "dimensions are grid, community, street, district, category, channel, tier, force"));
   }
-  absl::Status printed = PrintMetrics(**store, **map, {{}, dims});
+  absl::Status printed = PrintMetrics(**store, **map, {{}, dims}, absl::GetFlag(FLAGS_format));
   if (!printed.ok()) return Fail(printed);
   return 0;
 }
@@ -118,13 +139,15 @@ const Command& MetricsCommand() {
   static const Command* const command = new Command{
       .name = "metrics",
       .args = {"CASES.db", "GRID_MAP", "[DIMS]"},
-      .flags = {},
+      .flags = {"format=text|json"},
       .summary = "the CompStat sheet of a case store",
       .description =
           "Reads every case of the SQLite case store CASES.db (as `district --db` writes it),\n"
           "builds case records against GRID_MAP and prints the CompStat sheets of the months\n"
           "they span: overall, then grouped by DIMS, a comma-separated list of grid, community,\n"
           "street, district, category, channel, tier, force (default street).\n"
+          "With --format=json, one line per sheet (overall first): the fengqiao.v1.MetricsReport\n"
+          "in protobuf's JSON mapping.\n"
           "Exit 0 on success, 1 when a file does not load or the store holds no cases.\n",
       .run = RunMetrics,
   };

@@ -83,6 +83,30 @@ expect 0 "[0-9]+ cases, [0-9]+ events saved to $tmp/a.db" "" district "$data" --
 expect 2 "outside every grid" "" locate "$data/grid_map.textproto" -- -33.9 -70.6
 expect 2 "outside every grid" "" locate "$data/grid_map.textproto" -33.9 -70.6
 
+# Machine-readable metrics: --format=json prints one protobuf-JSON MetricsReport per sheet
+# (overall, then street x category) whose groups add up to the overall counts.
+expect 0 '^\{"title":' "" metrics "$tmp/a.db" "$data/grid_map.textproto" street,category --format=json
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+sheets = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+if len(sheets) != 2:
+    sys.exit(f"FAIL metrics --format=json: {len(sheets)} lines, want 2")
+overall, grouped = sheets
+if len(overall["groups"]) != 1 or len(grouped["groups"]) < 2:
+    sys.exit("FAIL metrics --format=json: want 1 overall group and several street x category groups")
+if not all(set(g["key"]) == {"street", "category"} for g in grouped["groups"]):
+    sys.exit("FAIL metrics --format=json: grouped keys are not street x category")
+def denominators(group):
+    return {r["name"]: int(r.get("denominator", 0)) for r in group["rates"]}
+total = denominators(overall["groups"][0])
+for name, want in total.items():
+    got = sum(denominators(g).get(name, 0) for g in grouped["groups"])
+    if got != want:
+        sys.exit(f"FAIL metrics --format=json: {name} denominators add to {got}, overall {want}")
+PY
+expect 64 "" "--format: .*is not a format \(text, json\)" metrics "$tmp/a.db" "$data/grid_map.textproto" --format=xml
+expect 64 "" "district: unknown flag --format" district "$data" --format=json
+
 # Bad paths: a clear error naming the path on stderr, exit 1, no abort (134) and no stdout.
 expect 1 "" "/nope: no such directory" district /nope
 expect 1 "" "grid_map.textproto: not a directory" district "$data/grid_map.textproto"
