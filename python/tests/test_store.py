@@ -29,13 +29,14 @@ def _event(kind, at, **fields):
 
 
 def test_the_second_of_two_writers_of_one_case_gets_aborted(fq, rules, tmp_path):
-    from fengqiao.v1 import case_pb2
+    from fengqiao.v1 import case_pb2, taxonomy_pb2
 
     store = fq.open_case_store(tmp_path / "cases.db")
     store.save([_assigned(fq, rules, "c1").case.SerializeToString()], now=T0 + 60)
     a, b = _assigned(fq, rules, "c1"), _assigned(fq, rules, "c1")  # both read the stored case
     a.record(_event(case_pb2.CASE_EVENT_TYPE_ACCEPT, T0 + 20))
-    b.record(_event(case_pb2.CASE_EVENT_TYPE_RETURN, T0 + 25, reason="not ours"))
+    b.record(_event(case_pb2.CASE_EVENT_TYPE_RETURN, T0 + 25, reason="not ours",
+                    should_go_to=taxonomy_pb2.DEPARTMENT_COMMUNITY))
     store.save([a.case.SerializeToString()], now=T0 + 60)
     with pytest.raises(fq.AbortedError) as raised:
         store.save([b.case.SerializeToString()], now=T0 + 60)

@@ -9,6 +9,7 @@
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/routing/rule_source.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
 
@@ -159,13 +160,22 @@ TEST_F(Open311, ACaseIsReportedBackOpenWithItsDeadlineAndMaskedText) {
                         "%E7%94%B5%E8%AF%9D13900001234")));
   ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Open(incident, MediatorDecision(),
                                                      absl::FromUnixSeconds(1791943200), "12345"));
+  // Clocks run from the instruction (派单), not the report: nothing is expected before it.
+  EXPECT_EQ(Open311FromCase(loop.proto()).expected_datetime(), "");
+  v1::CaseEvent assign;
+  assign.set_type(v1::CASE_EVENT_TYPE_ASSIGN);
+  *assign.mutable_at() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1791943200 + 3600);
+  assign.set_actor("duty-officer");
+  assign.set_assignee("m-0042");
+  ASSERT_OK(loop.Record(assign));
   const v1::Open311ServiceRequest r = Open311FromCase(loop.proto());
   EXPECT_EQ(r.service_request_id(), loop.proto().id());
   EXPECT_EQ(r.status(), "open");
   EXPECT_EQ(r.service_code(), "dispute-noise");
   EXPECT_EQ(r.agency_responsible(), "调解员");
   EXPECT_EQ(r.requested_datetime(), "2026-10-14T10:00:00+08:00");
-  EXPECT_EQ(r.expected_datetime(), "2026-10-17T10:00:00+08:00");
+  EXPECT_EQ(r.updated_datetime(), "2026-10-14T11:00:00+08:00");
+  EXPECT_EQ(r.expected_datetime(), "2026-10-17T11:00:00+08:00");  // assigned + 3 days to resolve
   EXPECT_THAT(r.description(), Not(HasSubstr("13900001234")));
   EXPECT_THAT(r.description(), Not(HasSubstr("王小明")));
   EXPECT_DOUBLE_EQ(r.lat(), 29.9320);

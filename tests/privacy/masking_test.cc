@@ -137,6 +137,14 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.Open311ServiceRequest.zipcode",
       "fengqiao.v1.Open311ServiceRequest.media_url",
       "fengqiao.v1.Open311Error.description",
+      // alert rules are the station's data; decisions name rules, messages and the bank.
+      "fengqiao.v1.ScanRule.context", "fengqiao.v1.ScanRule.unless", "fengqiao.v1.ScanRule.reason",
+      "fengqiao.v1.ScanRule.examples", "fengqiao.v1.ScanRule.reply_category",
+      "fengqiao.v1.EvidenceSpan.rule_id", "fengqiao.v1.AlertDecision.message_id",
+      "fengqiao.v1.AlertDecision.rule_ids", "fengqiao.v1.AlertDecision.reply_category",
+      "fengqiao.v1.AlertDecision.overridden_rule_ids",
+      // case: member ids of co-handlers and deadline holders.
+      "fengqiao.v1.CaseEvent.co_handler", "fengqiao.v1.CoHandler.id", "fengqiao.v1.Deadline.holder",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",
       "fengqiao.v1.Label.zh",

@@ -159,6 +159,7 @@ TEST_P(Stores, TheSecondOfTwoWritersOfOneCaseIsAbortedAndSucceedsAfterReloading)
   ASSERT_OK(a.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, kOpenedAt + absl::Seconds(20), "m-1")));
   v1::CaseEvent back = MakeEvent(v1::CASE_EVENT_TYPE_RETURN, kOpenedAt + absl::Seconds(25), "m-1");
   back.set_reason("not ours");
+  back.set_should_go_to(v1::DEPARTMENT_COMMUNITY);  // a return names who should take it
   ASSERT_OK(b.Record(back));
   ASSERT_OK(store_->Save({&a.proto()}, kNow));
   EXPECT_THAT(
