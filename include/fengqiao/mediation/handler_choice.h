@@ -7,9 +7,9 @@
 //   #include "fengqiao/grid/grid_map.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
 //                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
-//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<const fengqiao::Roster> roster,
-//                             fengqiao::Roster::Load("examples/data/roster.textproto", *map));
-//   fengqiao::CandidateSelector selector(roster.get(), {});
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::Roster> roster,
+//                             fengqiao::Roster::Load("examples/data/roster.textproto", map));
+//   fengqiao::CandidateSelector selector(roster, {});
 //   fengqiao::v1::Incident incident;
 //   incident.set_id("c-0001");
 //   incident.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);

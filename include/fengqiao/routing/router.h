@@ -3,9 +3,26 @@
 // and swaps in a new one atomically (hot reload) while other threads keep routing. Each call uses
 // one rule set from start to end; decisions name that set's version and hash.
 //
-//   fengqiao::Router router(*fengqiao::RuleSet::Compile(source, *grid_map));
-//   absl::StatusOr<fengqiao::v1::Decision> d = router.Route(incident, repeat_count, snapshot);
-//   router.Swap(*fengqiao::RuleSet::Compile(new_source, *grid_map));  // later calls use it
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(
+//       fengqiao::RuleSetSource source,
+//       fengqiao::RuleSetSource::Load("examples/data/rules/district.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> rules,
+//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//   fengqiao::v1::Incident incident;  // a noise dispute between neighbours, by 110
+//   incident.set_id("110-2026-10-0001");
+//   incident.mutable_reported_at()->set_seconds(1791943200);  // 2026-10-14 10:00 (+08)
+//   incident.set_channel(fengqiao::v1::CHANNEL_CALL_110);
+//   incident.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
+//   incident.set_dispute_type(fengqiao::v1::DISPUTE_TYPE_NOISE);
+//   incident.set_grid_code("xc-lc-c1-g1");
+//   fengqiao::Router router(rules);
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::v1::Decision d, router.Route(incident, /*repeat_count=*/0));
+//   if (d.rule_id().empty()) return absl::InternalError("the district routes every dispute");
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> next,
+//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//   FENGQIAO_RETURN_IF_ERROR(router.Swap(next));  // later calls use the new set
 //
 // Thread safety: all methods are safe to call concurrently.
 #ifndef FENGQIAO_ROUTING_ROUTER_H_

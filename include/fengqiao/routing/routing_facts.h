@@ -3,9 +3,25 @@
 // no strings, so that a decision costs tens of nanoseconds. MakeRoutingFacts() builds them from
 // an incident; RoutingColumns is the same data as columns, for batches from analysts' arrays.
 //
-//   absl::StatusOr<fengqiao::RoutingFacts> facts =
-//       fengqiao::MakeRoutingFacts(incident, repeat_count, *grid_map, *rule_set);
-//   fengqiao::RouteResult r = rule_set->Route(*facts);
+//   #include "fengqiao/routing/rule_set.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(
+//       fengqiao::RuleSetSource source,
+//       fengqiao::RuleSetSource::Load("examples/data/rules/district.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> rules,
+//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//   fengqiao::v1::Incident incident;  // a noise dispute between neighbours, by 110
+//   incident.set_id("110-2026-10-0001");
+//   incident.mutable_reported_at()->set_seconds(1791943200);  // 2026-10-14 10:00 (+08)
+//   incident.set_channel(fengqiao::v1::CHANNEL_CALL_110);
+//   incident.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
+//   incident.set_dispute_type(fengqiao::v1::DISPUTE_TYPE_NOISE);
+//   incident.set_grid_code("xc-lc-c1-g1");
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::RoutingFacts facts,
+//                             fengqiao::MakeRoutingFacts(incident, /*repeat_count=*/0, *rules));
+//   fengqiao::RouteResult r = rules->Route(facts);  // r.rule: index in rules->proto().rules()
+//   if (r.rule < 0) return absl::InternalError("the district routes every dispute");
 //
 // Thread safety: plain data.
 #ifndef FENGQIAO_ROUTING_ROUTING_FACTS_H_

@@ -6,16 +6,28 @@
 // that accept each value; a decision ANDs a handful of words and takes the first set bit.
 // Compiling validates and lints the rules; every finding names file:line:col.
 //
-//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::RuleSetSource src,
-//                             fengqiao::RuleSetSource::Load("examples/rules/district.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(
+//       fengqiao::RuleSetSource source,
+//       fengqiao::RuleSetSource::Load("examples/data/rules/district.textproto"));
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> rules,
-//                             fengqiao::RuleSet::Compile(src, *grid_map));
+//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//   fengqiao::v1::Incident incident;  // a noise dispute between neighbours, by 110
+//   incident.set_id("110-2026-10-0001");
+//   incident.mutable_reported_at()->set_seconds(1791943200);  // 2026-10-14 10:00 (+08)
+//   incident.set_channel(fengqiao::v1::CHANNEL_CALL_110);
+//   incident.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
+//   incident.set_dispute_type(fengqiao::v1::DISPUTE_TYPE_NOISE);
+//   incident.set_grid_code("xc-lc-c1-g1");
 //   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::RoutingFacts facts,
-//                             fengqiao::MakeRoutingFacts(incident, repeat_count, *rules));
+//                             fengqiao::MakeRoutingFacts(incident, /*repeat_count=*/0, *rules));
 //   fengqiao::v1::Decision d = rules->Decide(facts, incident.id());  // tier, rule, hash
+//   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) return absl::InternalError(d.rule_id());
 //
 // Thread safety: a RuleSet is immutable; share it across threads (Router swaps them atomically).
-// It keeps a pointer to the GridMap it was compiled against, which must outlive it.
+// It keeps a pointer to the GridMap it was compiled against, which must outlive it (the routing
+// split of issue 9 will make it a shared_ptr).
 #ifndef FENGQIAO_ROUTING_RULE_SET_H_
 #define FENGQIAO_ROUTING_RULE_SET_H_
 
