@@ -26,8 +26,7 @@
 //   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) return absl::InternalError(d.rule_id());
 //
 // Thread safety: a RuleSet is immutable; share it across threads (Router swaps them atomically).
-// It keeps a pointer to the GridMap it was compiled against, which must outlive it (the routing
-// split of issue 9 will make it a shared_ptr).
+// It keeps a pointer to the GridMap it was compiled against, which must outlive it.
 #ifndef FENGQIAO_ROUTING_RULE_SET_H_
 #define FENGQIAO_ROUTING_RULE_SET_H_
 
