@@ -42,6 +42,7 @@
 #include "fengqiao/version.h"
 #include "fmt/core.h"
 #include "src/internal/text.h"
+#include "tools/compstat_format.h"
 #include "tools/month_simulation.h"
 
 namespace {
@@ -120,7 +121,7 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
         fengqiao::CaseMetrics::Create(map, options);
     if (!metrics.ok()) return metrics.status();
     (*metrics)->AddAll(records);
-    fmt::print("\n{}", fengqiao::FormatCompStat((*metrics)->Report()));
+    fmt::print("\n{}", fengqiao::tools::FormatCompStat((*metrics)->Report()));
   }
   fmt::print(
       "  (8min: on site within 8 minutes, open overdue cases counted late; acc1m: accepted "

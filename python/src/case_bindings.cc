@@ -7,6 +7,7 @@
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "status_bridge.h"
+#include "tools/compstat_format.h"
 
 namespace fengqiao::python {
 namespace {
@@ -303,7 +304,7 @@ void BindCases(py::module_& m) {
   m.def(
       "format_compstat",
       [](const py::bytes& report) {
-        return FormatCompStat(Parse<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
+        return tools::FormatCompStat(Parse<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
       },
       py::arg("report"), "The report as a CompStat sheet (text).");
 }

@@ -7,6 +7,7 @@
 #include "gtest/gtest.h"
 #include "testing/sample_district.h"
 #include "testing/status_matchers.h"
+#include "tools/compstat_format.h"
 
 namespace fengqiao {
 namespace {
@@ -334,7 +335,7 @@ TEST_F(Grouped, AZeroBaselineIsReportedAsSuchNeverAsAnInfinitePercentage) {
   EXPECT_EQ(s2.key().at("street"), "s2");
   EXPECT_DOUBLE_EQ(s2.comparisons(0).percent_change(), 0.0);   // 1 vs 1
   EXPECT_EQ(RateOf(s1, "non_police_share").denominator(), 3);  // September is outside the report
-  EXPECT_THAT(FormatCompStat(report), HasSubstr("n/a(3/0)"));
+  EXPECT_THAT(tools::FormatCompStat(report), HasSubstr("n/a(3/0)"));
 }
 
 TEST_F(Grouped, BadOptionsAreErrors) {

@@ -32,9 +32,14 @@
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/metrics/period_windows.h"
 #include "fengqiao/v1/metrics.pb.h"
 
 namespace fengqiao {
+
+namespace metrics_internal {
+class GroupKeys;
+}  // namespace metrics_internal
 
 // What records are grouped by.
 enum class Dimension {
@@ -47,10 +52,6 @@ enum class Dimension {
   kTier,   // tier of the routing decision
   kForce,  // target force type of the routing decision
 };
-
-// Periods compared (CompStat): each ends at as_of; week, month, quarter and year start on the
-// calendar boundary of the period that holds the instant before as_of.
-enum class PeriodKind { kWeekToDate, kDays28, kMonth, kQuarter, kYearToDate };
 
 struct MetricsOptions {
   // The report window, by report time: [period_start, period_end).
@@ -84,19 +85,7 @@ struct CaseRecordColumns {
   absl::Span<const int32_t> assign_s, accept_s, contact_s, arrival_s, resolve_s;
 };
 
-// A window [start, end) and its two baselines.
-struct PeriodWindows {
-  PeriodKind kind;
-  absl::Time start, end;
-  absl::Time yoy_start, yoy_end;  // one calendar year earlier (29 Feb -> 28 Feb)
-  absl::Time pop_start, pop_end;  // the previous period, cut to the same length
-};
-
-// The windows of `kind` ending at `as_of` in `tz`.
-PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz);
-
 absl::string_view DimensionName(Dimension d);
-absl::string_view PeriodKindName(PeriodKind k);
 
 class CaseMetrics {
  public:
@@ -134,7 +123,6 @@ class CaseMetrics {
 
  private:
   CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz);
-  uint64_t KeyOf(const CaseRecord& r) const;
   std::string Fingerprint() const;
   Group& GroupFor(uint64_t key);
 
@@ -145,15 +133,11 @@ class CaseMetrics {
   std::vector<PeriodWindows> windows_;
   std::vector<std::array<int64_t, 6>> window_bounds_;  // start,end,yoy_start,yoy_end,pop_*
   int64_t baseline_start_s_ = 0, baseline_end_s_ = 0;
-  std::vector<std::array<int32_t, 3>> ancestors_;  // per area: community, street, district
+  std::unique_ptr<metrics_internal::GroupKeys> keys_of_;
   absl::flat_hash_map<uint64_t, size_t> index_;
   std::vector<std::unique_ptr<Group>> groups_;
   std::vector<uint64_t> keys_;
 };
-
-// The report as a CompStat sheet: one row per group with N, the main rates and percentiles,
-// and the comparisons.
-std::string FormatCompStat(const v1::MetricsReport& report);
 
 }  // namespace fengqiao
 
