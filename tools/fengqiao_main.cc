@@ -40,6 +40,7 @@
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/version.h"
+#include "fengqiao/vocabulary.h"
 #include "fmt/core.h"
 #include "src/internal/text.h"
 #include "tools/compstat_format.h"
@@ -88,7 +89,7 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
 // One pass over the case store: records in report order, then CompStat sheets for the months
 // they span, overall and grouped by `dims`.
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
-                          const std::vector<std::vector<fengqiao::Dimension>>& groupings) {
+                          const std::vector<std::vector<fengqiao::v1::Dimension>>& groupings) {
   absl::StatusOr<std::vector<std::string>> ids = store.Find(fengqiao::CaseQuery());
   if (!ids.ok()) return ids.status();
   std::vector<fengqiao::v1::Case> cases;
@@ -116,7 +117,7 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
     options.period_start = absl::FromCivil(absl::CivilDay(first), tz);
     options.period_end = absl::FromCivil(absl::CivilDay(last + 1), tz);
     options.group_by = dims;
-    options.comparisons = {fengqiao::PeriodKind::kMonth, fengqiao::PeriodKind::kDays28};
+    options.comparisons = {fengqiao::v1::PERIOD_KIND_MONTH, fengqiao::v1::PERIOD_KIND_28_DAYS};
     absl::StatusOr<std::unique_ptr<fengqiao::CaseMetrics>> metrics =
         fengqiao::CaseMetrics::Create(map, options);
     if (!metrics.ok()) return metrics.status();
@@ -132,21 +133,13 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
   return absl::OkStatus();
 }
 
-std::vector<fengqiao::Dimension> ParseDims(absl::string_view text, bool* ok) {
-  std::vector<fengqiao::Dimension> dims;
-  *ok = true;
+// DIMS as the CLI takes it: comma-separated dimension names (short names, labels or proto names).
+absl::StatusOr<std::vector<fengqiao::v1::Dimension>> ParseDims(absl::string_view text) {
+  std::vector<fengqiao::v1::Dimension> dims;
   for (absl::string_view name : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    bool found = false;
-    for (auto d :
-         {fengqiao::Dimension::kGrid, fengqiao::Dimension::kCommunity, fengqiao::Dimension::kStreet,
-          fengqiao::Dimension::kDistrict, fengqiao::Dimension::kCategory,
-          fengqiao::Dimension::kChannel, fengqiao::Dimension::kTier, fengqiao::Dimension::kForce}) {
-      if (fengqiao::DimensionName(d) == name) {
-        dims.push_back(d);
-        found = true;
-      }
-    }
-    *ok &= found;
+    absl::StatusOr<fengqiao::v1::Dimension> d = fengqiao::ParseEnum<fengqiao::v1::Dimension>(name);
+    if (!d.ok()) return d.status();
+    dims.push_back(*d);
   }
   return dims;
 }
@@ -159,13 +152,9 @@ int Metrics(const std::string& db, const std::string& map_path, const std::strin
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
       fengqiao::SqliteCaseStore::Open(db);
   if (!store.ok()) return Fail(store.status());
-  bool ok = true;
-  std::vector<fengqiao::Dimension> dims = ParseDims(dims_text, &ok);
-  if (!ok) {
-    return Fail(absl::InvalidArgumentError(
-        "dimensions are grid, community, street, district, category, channel, tier, force"));
-  }
-  absl::Status printed = PrintMetrics(**store, **map, {{}, dims});
+  absl::StatusOr<std::vector<fengqiao::v1::Dimension>> dims = ParseDims(dims_text);
+  if (!dims.ok()) return Fail(dims.status());
+  absl::Status printed = PrintMetrics(**store, **map, {{}, *dims});
   if (!printed.ok()) return Fail(printed);
   return 0;
 }
@@ -405,7 +394,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
 
     // The month as a CompStat sheet, from one pass over the store.
     absl::Status printed = PrintMetrics(
-        *store, grid_map, {{}, {fengqiao::Dimension::kStreet}, {fengqiao::Dimension::kTier}});
+        *store, grid_map, {{}, {fengqiao::v1::DIMENSION_STREET}, {fengqiao::v1::DIMENSION_TIER}});
     if (!printed.ok()) return Fail(printed);
   }
 

@@ -6,6 +6,7 @@
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/store/sqlite_case_store.h"
+#include "fengqiao/vocabulary.h"
 #include "status_bridge.h"
 #include "tools/compstat_format.h"
 
@@ -23,25 +24,13 @@ Message Parse(const py::bytes& data, const char* type) {
 
 absl::Time Seconds(double s) { return absl::FromUnixMicros(static_cast<int64_t>(s * 1e6)); }
 
-Dimension DimensionFromName(const std::string& name) {
-  for (Dimension d :
-       {Dimension::kGrid, Dimension::kCommunity, Dimension::kStreet, Dimension::kDistrict,
-        Dimension::kCategory, Dimension::kChannel, Dimension::kTier, Dimension::kForce}) {
-    if (DimensionName(d) == name) return d;
-  }
-  throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat(
-      "unknown dimension \"", name,
-      "\"; dimensions are grid, community, street, district, category, channel, tier, force"))};
+// Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
+v1::Dimension DimensionFromName(const std::string& name) {
+  return ValueOrThrow(ParseEnum<v1::Dimension>(name));
 }
 
-PeriodKind PeriodFromName(const std::string& name) {
-  for (PeriodKind k : {PeriodKind::kWeekToDate, PeriodKind::kDays28, PeriodKind::kMonth,
-                       PeriodKind::kQuarter, PeriodKind::kYearToDate}) {
-    if (PeriodKindName(k) == name) return k;
-  }
-  throw StatusNotOk{absl::InvalidArgumentError(
-      absl::StrCat("unknown period \"", name,
-                   "\"; periods are week_to_date, 28_days, month, quarter, year_to_date"))};
+v1::PeriodKind PeriodFromName(const std::string& name) {
+  return ValueOrThrow(ParseEnum<v1::PeriodKind>(name));
 }
 
 MetricsOptions BuildOptions(double period_start, double period_end,

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "fengqiao/status_macros.h"
+#include "fengqiao/vocabulary.h"
 #include "internal/columns.h"
 #include "internal/time_util.h"
 #include "metrics/internal/group_key.h"
@@ -12,36 +13,14 @@
 namespace fengqiao {
 
 using metrics_internal::ForEachCounter;
-using metrics_internal::kDurationNames;
-using metrics_internal::kDurations;
-using metrics_internal::kSlaExclusionNames;
-using metrics_internal::kSlaExclusions;
 using metrics_internal::kCancelled;
 using metrics_internal::kClosedWithoutStep;
+using metrics_internal::kDurationNames;
+using metrics_internal::kDurations;
 using metrics_internal::kNotYetDue;
+using metrics_internal::kSlaExclusionNames;
+using metrics_internal::kSlaExclusions;
 using metrics_internal::SlaTally;
-
-absl::string_view DimensionName(Dimension d) {
-  switch (d) {
-    case Dimension::kGrid:
-      return "grid";
-    case Dimension::kCommunity:
-      return "community";
-    case Dimension::kStreet:
-      return "street";
-    case Dimension::kDistrict:
-      return "district";
-    case Dimension::kCategory:
-      return "category";
-    case Dimension::kChannel:
-      return "channel";
-    case Dimension::kTier:
-      return "tier";
-    case Dimension::kForce:
-      return "force";
-  }
-  return "";
-}
 
 CaseMetrics::CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz)
     : map_(map),
@@ -55,6 +34,18 @@ absl::StatusOr<std::unique_ptr<CaseMetrics>> CaseMetrics::Create(const GridMap& 
   if (options.group_by.size() > 4) {
     return absl::InvalidArgumentError(
         absl::StrCat("metrics: ", options.group_by.size(), " dimensions; at most 4"));
+  }
+  for (v1::Dimension d : options.group_by) {
+    if (d == v1::DIMENSION_UNSPECIFIED || !v1::Dimension_IsValid(d)) {
+      return absl::InvalidArgumentError(absl::StrCat("metrics: group_by holds dimension ",
+                                                     static_cast<int>(d), ", not a dimension"));
+    }
+  }
+  for (v1::PeriodKind k : options.comparisons) {
+    if (k == v1::PERIOD_KIND_UNSPECIFIED || !v1::PeriodKind_IsValid(k)) {
+      return absl::InvalidArgumentError(absl::StrCat("metrics: comparisons hold period ",
+                                                     static_cast<int>(k), ", not a period kind"));
+    }
   }
   if (!(options.period_start < options.period_end)) {
     return absl::InvalidArgumentError("metrics: period_start must be before period_end");
@@ -78,7 +69,7 @@ absl::StatusOr<std::unique_ptr<CaseMetrics>> CaseMetrics::Create(const GridMap& 
   if (!o.comparisons.empty() && as_of == absl::InfiniteFuture()) {
     return absl::InvalidArgumentError("metrics: comparisons need as_of or a finite period_end");
   }
-  for (PeriodKind k : o.comparisons) {
+  for (v1::PeriodKind k : o.comparisons) {
     m->windows_.push_back(WindowsFor(k, as_of, tz));
     const PeriodWindows& w = m->windows_.back();
     m->window_bounds_.push_back({secs(w.start), secs(w.end), secs(w.yoy_start), secs(w.yoy_end),
@@ -290,7 +281,7 @@ v1::MetricsReport CaseMetrics::Report() const {
   if (options_.period_end != absl::InfiniteFuture()) {
     *report.mutable_period_end() = internal::ToTimestamp(options_.period_end);
   }
-  for (Dimension d : options_.group_by) report.add_group_by(std::string(DimensionName(d)));
+  for (v1::Dimension d : options_.group_by) report.add_group_by(std::string(LabelOf(d).short_name));
   std::vector<size_t> order(groups_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys_[a] < keys_[b]; });
@@ -298,7 +289,7 @@ v1::MetricsReport CaseMetrics::Report() const {
     const Group& g = *groups_[i];
     v1::MetricsGroup* out = report.add_groups();
     for (size_t d = 0; d < options_.group_by.size(); ++d) {
-      (*out->mutable_key())[std::string(DimensionName(options_.group_by[d]))] =
+      (*out->mutable_key())[std::string(LabelOf(options_.group_by[d]).short_name)] =
           keys_of_->Label(keys_[i], d);
     }
     AddSla(out, "arrival_within_8min", g.arrival);
@@ -327,7 +318,7 @@ v1::MetricsReport CaseMetrics::Report() const {
     }
     for (size_t k = 0; k < windows_.size(); ++k) {
       const PeriodWindows& w = windows_[k];
-      const absl::string_view period = PeriodKindName(w.kind);
+      const absl::string_view period = LabelOf(w.kind).short_name;
       AddComparison(out, "incidents", "yoy", period, w.start, w.end, w.yoy_start, w.yoy_end,
                     g.periods[k][0], g.periods[k][1]);
       AddComparison(out, "incidents", "pop", period, w.start, w.end, w.pop_start, w.pop_end,

@@ -3,9 +3,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "fengqiao/force/roster.h"
-#include "fengqiao/incident/incident.h"
-#include "fengqiao/routing/rule_set.h"
+#include "fengqiao/v1/case.pb.h"
+#include "fengqiao/v1/force.pb.h"
+#include "fengqiao/v1/incident.pb.h"
+#include "fengqiao/v1/routing.pb.h"
+#include "fengqiao/v1/taxonomy.pb.h"
+#include "fengqiao/vocabulary.h"
 
 namespace fengqiao::metrics_internal {
 namespace {
@@ -16,16 +19,16 @@ std::string AreaLabel(const GridMap& map, uint64_t code) {
 }
 
 std::string CategoryLabel(uint64_t code) {
-  if (code >= 400) return std::string(DepartmentName(static_cast<v1::Department>(code - 400)));
+  if (code >= 400) return std::string(DisplayName(static_cast<v1::Department>(code - 400)));
   if (code >= 100) {
-    return absl::StrCat("dispute: ", DisputeTypeName(static_cast<v1::DisputeType>(code - 100)));
+    return absl::StrCat("dispute: ", DisplayName(static_cast<v1::DisputeType>(code - 100)));
   }
-  return std::string(IncidentKindName(static_cast<v1::IncidentKind>(code)));
+  return std::string(DisplayName(static_cast<v1::IncidentKind>(code)));
 }
 
 }  // namespace
 
-GroupKeys::GroupKeys(const GridMap& map, std::vector<Dimension> dimensions)
+GroupKeys::GroupKeys(const GridMap& map, std::vector<v1::Dimension> dimensions)
     : map_(map), dimensions_(std::move(dimensions)) {
   ancestors_.resize(map.size());
   for (int a = 0; a < map.size(); ++a) {
@@ -45,31 +48,33 @@ uint64_t GroupKeys::KeyOf(const CaseRecord& r) const {
   for (size_t i = 0; i < dimensions_.size(); ++i) {
     uint64_t code = 0;
     switch (dimensions_[i]) {
-      case Dimension::kGrid:
+      case v1::DIMENSION_GRID:
         code = known ? r.area + 1 : 0;
         break;
-      case Dimension::kCommunity:
+      case v1::DIMENSION_COMMUNITY:
         code = known ? ancestors_[r.area][0] + 1 : 0;
         break;
-      case Dimension::kStreet:
+      case v1::DIMENSION_STREET:
         code = known ? ancestors_[r.area][1] + 1 : 0;
         break;
-      case Dimension::kDistrict:
+      case v1::DIMENSION_DISTRICT:
         code = known ? ancestors_[r.area][2] + 1 : 0;
         break;
-      case Dimension::kCategory:
+      case v1::DIMENSION_CATEGORY:
         code = r.kind == v1::INCIDENT_KIND_DISPUTE      ? 100 + r.dispute_type
                : r.kind == v1::INCIDENT_KIND_NON_POLICE ? 400 + r.department
                                                         : r.kind;
         break;
-      case Dimension::kChannel:
+      case v1::DIMENSION_CHANNEL:
         code = r.channel;
         break;
-      case Dimension::kTier:
+      case v1::DIMENSION_TIER:
         code = r.tier;
         break;
-      case Dimension::kForce:
+      case v1::DIMENSION_FORCE:
         code = r.force;
+        break;
+      default:  // refused by CaseMetrics::Create
         break;
     }
     key |= (code & 0xffff) << (16 * i);
@@ -80,19 +85,21 @@ uint64_t GroupKeys::KeyOf(const CaseRecord& r) const {
 std::string GroupKeys::Label(uint64_t key, size_t i) const {
   const uint64_t code = CodeAt(key, i);
   switch (dimensions_[i]) {
-    case Dimension::kGrid:
-    case Dimension::kCommunity:
-    case Dimension::kStreet:
-    case Dimension::kDistrict:
+    case v1::DIMENSION_GRID:
+    case v1::DIMENSION_COMMUNITY:
+    case v1::DIMENSION_STREET:
+    case v1::DIMENSION_DISTRICT:
       return AreaLabel(map_, code);
-    case Dimension::kCategory:
+    case v1::DIMENSION_CATEGORY:
       return CategoryLabel(code);
-    case Dimension::kChannel:
-      return std::string(ChannelName(static_cast<v1::Channel>(code)));
-    case Dimension::kTier:
-      return std::string(TierName(static_cast<v1::Tier>(code)));
-    case Dimension::kForce:
-      return std::string(ForceTypeName(static_cast<v1::ForceType>(code)));
+    case v1::DIMENSION_CHANNEL:
+      return std::string(DisplayName(static_cast<v1::Channel>(code)));
+    case v1::DIMENSION_TIER:
+      return std::string(DisplayName(static_cast<v1::Tier>(code)));
+    case v1::DIMENSION_FORCE:
+      return std::string(DisplayName(static_cast<v1::ForceType>(code)));
+    default:  // refused by CaseMetrics::Create
+      break;
   }
   return "";
 }

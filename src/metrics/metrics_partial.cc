@@ -20,7 +20,7 @@ std::string CaseMetrics::Fingerprint() const {
                                "|", as_of_s_, "|", baseline_start_s_, "|", baseline_end_s_, "|",
                                options_.arrival_seconds, ",", options_.accept_seconds, ",",
                                options_.contact_seconds, ",", options_.on_site_seconds, "|");
-  for (Dimension d : options_.group_by) absl::StrAppend(&f, DimensionName(d), ",");
+  for (v1::Dimension d : options_.group_by) absl::StrAppend(&f, static_cast<int>(d), ",");
   for (const auto& b : window_bounds_) absl::StrAppend(&f, "|", absl::StrJoin(b, ","));
   return f;
 }

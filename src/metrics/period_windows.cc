@@ -18,7 +18,7 @@ absl::Time AddYears(absl::Time t, int years, absl::TimeZone tz) {
 
 }  // namespace
 
-PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz) {
+PeriodWindows WindowsFor(v1::PeriodKind kind, absl::Time as_of, absl::TimeZone tz) {
   PeriodWindows w;
   w.kind = kind;
   w.end = as_of;
@@ -26,37 +26,40 @@ PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz) {
   const absl::CivilDay day = absl::ToCivilDay(as_of - absl::Nanoseconds(1), tz);
   absl::CivilDay start_day, prev_start_day;
   switch (kind) {
-    case PeriodKind::kWeekToDate: {
+    case v1::PERIOD_KIND_WEEK_TO_DATE: {
       start_day = day;
       while (absl::GetWeekday(start_day) != absl::Weekday::monday)
         --start_day;  // CompStat: Mon-Sun
       prev_start_day = start_day - 7;
       break;
     }
-    case PeriodKind::kDays28:
+    case v1::PERIOD_KIND_28_DAYS:
       w.start = as_of - absl::Hours(24 * 28);
       w.pop_start = w.start - absl::Hours(24 * 28);
       w.pop_end = w.start;
       w.yoy_start = AddYears(w.start, -1, tz);
       w.yoy_end = AddYears(w.end, -1, tz);
       return w;
-    case PeriodKind::kMonth: {
+    case v1::PERIOD_KIND_MONTH: {
       start_day = absl::CivilDay(absl::CivilMonth(day));
       prev_start_day = absl::CivilDay(absl::CivilMonth(day) - 1);
       break;
     }
-    case PeriodKind::kQuarter: {
+    case v1::PERIOD_KIND_QUARTER: {
       const absl::CivilMonth m(day);
       const absl::CivilMonth q(m.year(), (m.month() - 1) / 3 * 3 + 1);
       start_day = absl::CivilDay(q);
       prev_start_day = absl::CivilDay(q - 3);
       break;
     }
-    case PeriodKind::kYearToDate: {
+    case v1::PERIOD_KIND_YEAR_TO_DATE: {
       start_day = absl::CivilDay(absl::CivilYear(day));
       prev_start_day = absl::CivilDay(absl::CivilYear(day) - 1);
       break;
     }
+    default:  // unspecified: empty windows (CaseMetrics::Create refuses it)
+      w.start = w.yoy_start = w.yoy_end = w.pop_start = w.pop_end = as_of;
+      return w;
   }
   w.start = absl::FromCivil(start_day, tz);
   w.pop_start = absl::FromCivil(prev_start_day, tz);
@@ -64,27 +67,11 @@ PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz) {
   w.pop_end = std::min(w.pop_start + (w.end - w.start), w.start);
   w.yoy_start = AddYears(w.start, -1, tz);
   w.yoy_end = AddYears(w.end, -1, tz);
-  if (kind == PeriodKind::kYearToDate) {
+  if (kind == v1::PERIOD_KIND_YEAR_TO_DATE) {
     w.pop_start = w.yoy_start;  // the year before is the only previous period of a YTD
     w.pop_end = w.yoy_end;
   }
   return w;
-}
-
-absl::string_view PeriodKindName(PeriodKind k) {
-  switch (k) {
-    case PeriodKind::kWeekToDate:
-      return "week_to_date";
-    case PeriodKind::kDays28:
-      return "28_days";
-    case PeriodKind::kMonth:
-      return "month";
-    case PeriodKind::kQuarter:
-      return "quarter";
-    case PeriodKind::kYearToDate:
-      return "year_to_date";
-  }
-  return "";
 }
 
 }  // namespace fengqiao

@@ -2,6 +2,7 @@
 
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/vocabulary.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -237,7 +238,7 @@ TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = as_of_;
-  options.group_by = {Dimension::kCategory};
+  options.group_by = {v1::DIMENSION_CATEGORY};
   ASSERT_OK_AND_ASSIGN(auto from_records, CaseMetrics::Create(*map_, options));
   from_records->AddAll(records);
   ASSERT_OK_AND_ASSIGN(auto from_columns, CaseMetrics::Create(*map_, options));
@@ -260,7 +261,7 @@ TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
 // ---- Periods ----
 
 TEST(PeriodWindows, AMonthComparesWithTheMonthBeforeAndTheSameMonthLastYear) {
-  const PeriodWindows w = WindowsFor(PeriodKind::kMonth, Local(2026, 11, 1), kChina);
+  const PeriodWindows w = WindowsFor(v1::PERIOD_KIND_MONTH, Local(2026, 11, 1), kChina);
   EXPECT_EQ(w.start, Local(2026, 10, 1));
   EXPECT_EQ(w.end, Local(2026, 11, 1));
   EXPECT_EQ(w.pop_start, Local(2026, 9, 1));
@@ -270,23 +271,23 @@ TEST(PeriodWindows, AMonthComparesWithTheMonthBeforeAndTheSameMonthLastYear) {
 }
 
 TEST(PeriodWindows, WeeksRunMondayToSundayAndThePreviousPeriodIsCutToTheSameLength) {
-  const PeriodWindows w = WindowsFor(PeriodKind::kWeekToDate, Local(2026, 10, 14, 10), kChina);
+  const PeriodWindows w = WindowsFor(v1::PERIOD_KIND_WEEK_TO_DATE, Local(2026, 10, 14, 10), kChina);
   EXPECT_EQ(w.start, Local(2026, 10, 12));  // Monday
   EXPECT_EQ(w.pop_start, Local(2026, 10, 5));
   EXPECT_EQ(w.pop_end, Local(2026, 10, 7, 10));
-  const PeriodWindows q = WindowsFor(PeriodKind::kQuarter, Local(2026, 11, 15), kChina);
+  const PeriodWindows q = WindowsFor(v1::PERIOD_KIND_QUARTER, Local(2026, 11, 15), kChina);
   EXPECT_EQ(q.start, Local(2026, 10, 1));
   EXPECT_EQ(q.pop_start, Local(2026, 7, 1));
   EXPECT_EQ(q.pop_end, Local(2026, 8, 15));
-  const PeriodWindows d = WindowsFor(PeriodKind::kDays28, Local(2026, 11, 1), kChina);
+  const PeriodWindows d = WindowsFor(v1::PERIOD_KIND_28_DAYS, Local(2026, 11, 1), kChina);
   EXPECT_EQ(d.start, Local(2026, 10, 4));
   EXPECT_EQ(d.pop_start, Local(2026, 9, 6));
 }
 
 TEST(PeriodWindows, TheLeapDayMapsToTheTwentyEighthOfFebruary) {
-  const PeriodWindows w = WindowsFor(PeriodKind::kDays28, Local(2028, 2, 29, 12), kChina);
+  const PeriodWindows w = WindowsFor(v1::PERIOD_KIND_28_DAYS, Local(2028, 2, 29, 12), kChina);
   EXPECT_EQ(w.yoy_end, Local(2027, 2, 28, 12));
-  const PeriodWindows ytd = WindowsFor(PeriodKind::kYearToDate, Local(2026, 11, 1), kChina);
+  const PeriodWindows ytd = WindowsFor(v1::PERIOD_KIND_YEAR_TO_DATE, Local(2026, 11, 1), kChina);
   EXPECT_EQ(ytd.start, Local(2026, 1, 1));
   EXPECT_EQ(ytd.pop_start, Local(2025, 1, 1));
 }
@@ -303,8 +304,8 @@ TEST_F(Grouped, AZeroBaselineIsReportedAsSuchNeverAsAnInfinitePercentage) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = Local(2026, 11, 1);
-  options.group_by = {Dimension::kStreet};
-  options.comparisons = {PeriodKind::kMonth};
+  options.group_by = {v1::DIMENSION_STREET};
+  options.comparisons = {v1::PERIOD_KIND_MONTH};
   ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
   CaseRecord r;
   r.kind = v1::INCIDENT_KIND_FRAUD;
@@ -346,8 +347,8 @@ TEST_F(Grouped, BadOptionsAreErrors) {
   EXPECT_THAT(CaseMetrics::Create(*map_, options),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Asia/Atlantis")));
   options.time_zone = "Asia/Shanghai";
-  options.group_by = {Dimension::kGrid, Dimension::kStreet, Dimension::kTier, Dimension::kForce,
-                      Dimension::kChannel};
+  options.group_by = {v1::DIMENSION_GRID, v1::DIMENSION_STREET, v1::DIMENSION_TIER,
+                      v1::DIMENSION_FORCE, v1::DIMENSION_CHANNEL};
   EXPECT_THAT(CaseMetrics::Create(*map_, options),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 4")));
   options.group_by = {};
@@ -356,13 +357,65 @@ TEST_F(Grouped, BadOptionsAreErrors) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before period_end")));
 }
 
+// Every dimension and period of metrics.proto is accepted by the one parse function under its
+// short name and its labels, and names the report's keys and comparisons by that short name.
+TEST_F(Grouped, EveryDimensionAndPeriodParsesFromItsNameAndNamesTheReport) {
+  CaseRecord r;
+  r.area = map_->AreaIndex("g11");
+  r.kind = v1::INCIDENT_KIND_FRAUD;
+  r.reported_at = absl::ToUnixSeconds(Local(2026, 10, 3));
+  for (int n : EnumNumbers(v1::Dimension_descriptor())) {
+    if (n == v1::DIMENSION_UNSPECIFIED) continue;
+    const EnumLabel& label = LabelOf(static_cast<v1::Dimension>(n));
+    for (absl::string_view text : {label.short_name, label.en, label.zh, label.proto_name}) {
+      ASSERT_OK_AND_ASSIGN(v1::Dimension d, ParseEnum<v1::Dimension>(text));
+      EXPECT_EQ(d, n) << text;
+    }
+    MetricsOptions options;
+    options.period_start = Local(2026, 10, 1);
+    options.period_end = Local(2026, 11, 1);
+    options.group_by = {static_cast<v1::Dimension>(n)};
+    ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+    metrics->Add(r);
+    const v1::MetricsReport report = metrics->Report();
+    ASSERT_EQ(report.groups_size(), 1);
+    EXPECT_THAT(report.group_by(), ::testing::ElementsAre(std::string(label.short_name)));
+    EXPECT_TRUE(report.groups(0).key().contains(std::string(label.short_name)));
+  }
+  for (int n : EnumNumbers(v1::PeriodKind_descriptor())) {
+    if (n == v1::PERIOD_KIND_UNSPECIFIED) continue;
+    const EnumLabel& label = LabelOf(static_cast<v1::PeriodKind>(n));
+    for (absl::string_view text : {label.short_name, label.en, label.zh}) {
+      ASSERT_OK_AND_ASSIGN(v1::PeriodKind k, ParseEnum<v1::PeriodKind>(text));
+      EXPECT_EQ(k, n) << text;
+    }
+    MetricsOptions options;
+    options.period_start = Local(2026, 10, 1);
+    options.period_end = Local(2026, 11, 1);
+    options.comparisons = {static_cast<v1::PeriodKind>(n)};
+    ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+    metrics->Add(r);
+    const v1::MetricsReport report = metrics->Report();
+    ASSERT_EQ(report.groups_size(), 1);
+    ASSERT_EQ(report.groups(0).comparisons_size(), 2);
+    EXPECT_EQ(report.groups(0).comparisons(0).period(), label.short_name);
+  }
+  EXPECT_EQ(LabelOf(v1::PERIOD_KIND_28_DAYS).short_name, "28_days");
+  EXPECT_THAT(ParseEnum<v1::Dimension>("province"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("street")));
+  MetricsOptions unspecified;
+  unspecified.group_by = {v1::DIMENSION_UNSPECIFIED};
+  EXPECT_THAT(CaseMetrics::Create(*map_, unspecified),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a dimension")));
+}
+
 // Property: partial results over any split of the records merge into the result over all.
 TEST_F(Grouped, MergedPartialsEqualTheWhole) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = Local(2026, 11, 1);
-  options.group_by = {Dimension::kGrid, Dimension::kCategory};
-  options.comparisons = {PeriodKind::kMonth, PeriodKind::kDays28};
+  options.group_by = {v1::DIMENSION_GRID, v1::DIMENSION_CATEGORY};
+  options.comparisons = {v1::PERIOD_KIND_MONTH, v1::PERIOD_KIND_28_DAYS};
   options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
   std::mt19937_64 rng(77);
   const char* grids[] = {"g11", "g12", "g21", "g22"};
@@ -399,7 +452,7 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
         << "trial " << trial;
   }
   MetricsOptions other = options;
-  other.group_by = {Dimension::kStreet};
+  other.group_by = {v1::DIMENSION_STREET};
   ASSERT_OK_AND_ASSIGN(auto a, CaseMetrics::Create(*map_, options));
   ASSERT_OK_AND_ASSIGN(auto b, CaseMetrics::Create(*map_, other));
   EXPECT_THAT(a->Merge(*b), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different")));

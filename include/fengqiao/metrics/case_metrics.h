@@ -9,7 +9,7 @@
 //
 //   fengqiao::MetricsOptions options;
 //   options.period_start = oct_1;  options.period_end = nov_1;
-//   options.group_by = {fengqiao::Dimension::kStreet, fengqiao::Dimension::kCategory};
+//   options.group_by = {fengqiao::v1::DIMENSION_STREET, fengqiao::v1::DIMENSION_CATEGORY};
 //   auto metrics = fengqiao::CaseMetrics::Create(*grid_map, options);
 //   for (const auto& r : records) metrics->Add(r);
 //   fengqiao::v1::MetricsReport report = metrics->Report();
@@ -41,18 +41,6 @@ namespace metrics_internal {
 class GroupKeys;
 }  // namespace metrics_internal
 
-// What records are grouped by.
-enum class Dimension {
-  kGrid,       // the incident's grid
-  kCommunity,  // ... its community (any level of the map, by ancestor)
-  kStreet,
-  kDistrict,
-  kCategory,  // dispute type for disputes, department for non-police matters, kind otherwise
-  kChannel,
-  kTier,   // tier of the routing decision
-  kForce,  // target force type of the routing decision
-};
-
 struct MetricsOptions {
   // The report window, by report time: [period_start, period_end).
   absl::Time period_start = absl::InfinitePast();
@@ -60,10 +48,11 @@ struct MetricsOptions {
   // "Now" for open cases: a step missing past its threshold counts as late (on time / (closed +
   // open overdue)). Defaults to period_end.
   std::optional<absl::Time> as_of;
-  // Dimensions grouped by, at most 4; empty: one group of everything.
-  std::vector<Dimension> group_by;
+  // Dimensions grouped by (v1::Dimension in metrics.proto), at most 4; empty: one group of
+  // everything. A dimension's short name ("street") keys MetricsGroup.key.
+  std::vector<v1::Dimension> group_by;
   // Period comparisons of record counts per group, year-on-year and period-on-period.
-  std::vector<PeriodKind> comparisons;
+  std::vector<v1::PeriodKind> comparisons;
   // Baseline window for time saved (mean diversion and resolution time), if any.
   std::optional<std::pair<absl::Time, absl::Time>> baseline;
   // Thresholds, seconds: on-site arrival rate, and the rapid-response SLAs.
@@ -85,12 +74,10 @@ struct CaseRecordColumns {
   absl::Span<const int32_t> assign_s, accept_s, contact_s, arrival_s, resolve_s;
 };
 
-absl::string_view DimensionName(Dimension d);
-
 class CaseMetrics {
  public:
-  // InvalidArgument for more than 4 dimensions, an empty or inverted window, or an unknown time
-  // zone (named in the message).
+  // InvalidArgument for more than 4 dimensions, an unspecified dimension or period, an empty or
+  // inverted window, or an unknown time zone (named in the message).
   static absl::StatusOr<std::unique_ptr<CaseMetrics>> Create(const GridMap& map,
                                                              MetricsOptions options);
   ~CaseMetrics();

@@ -9,7 +9,7 @@
 //   #include "fengqiao/time_zone.h"
 //   const absl::TimeZone tz = fengqiao::ChinaTimeZone();
 //   const fengqiao::PeriodWindows w = fengqiao::WindowsFor(
-//       fengqiao::PeriodKind::kMonth, absl::FromCivil(absl::CivilDay(2026, 11, 1), tz), tz);
+//       fengqiao::v1::PERIOD_KIND_MONTH, absl::FromCivil(absl::CivilDay(2026, 11, 1), tz), tz);
 //   if (w.pop_start != absl::FromCivil(absl::CivilDay(2026, 9, 1), tz)) {
 //     return absl::InternalError("the month before October starts on 1 September");
 //   }
@@ -18,27 +18,23 @@
 #ifndef FENGQIAO_METRICS_PERIOD_WINDOWS_H_
 #define FENGQIAO_METRICS_PERIOD_WINDOWS_H_
 
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "fengqiao/v1/metrics.pb.h"
 
 namespace fengqiao {
 
-// Periods compared (CompStat): each ends at as_of; week, month, quarter and year start on the
-// calendar boundary of the period that holds the instant before as_of.
-enum class PeriodKind { kWeekToDate, kDays28, kMonth, kQuarter, kYearToDate };
-
 // A window [start, end) and its two baselines.
 struct PeriodWindows {
-  PeriodKind kind;
+  v1::PeriodKind kind = v1::PERIOD_KIND_UNSPECIFIED;
   absl::Time start, end;
   absl::Time yoy_start, yoy_end;  // one calendar year earlier (29 Feb -> 28 Feb)
   absl::Time pop_start, pop_end;  // the previous period, cut to the same length
 };
 
-// The windows of `kind` ending at `as_of` in `tz`.
-PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz);
-
-absl::string_view PeriodKindName(PeriodKind k);
+// The windows of `kind` (v1::PeriodKind in metrics.proto; its short name, e.g. "28_days", is what
+// reports and the CLI write) ending at `as_of` in `tz`. PERIOD_KIND_UNSPECIFIED gives empty windows
+// at as_of.
+PeriodWindows WindowsFor(v1::PeriodKind kind, absl::Time as_of, absl::TimeZone tz);
 
 }  // namespace fengqiao
 

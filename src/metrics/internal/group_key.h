@@ -19,7 +19,7 @@ inline constexpr size_t kMaxDimensions = 4;
 class GroupKeys {
  public:
   // `dimensions` has at most kMaxDimensions entries (checked by CaseMetrics::Create).
-  GroupKeys(const GridMap& map, std::vector<Dimension> dimensions);
+  GroupKeys(const GridMap& map, std::vector<v1::Dimension> dimensions);
 
   uint64_t KeyOf(const CaseRecord& r) const;
   // The code of dimension `i` in `key`.
@@ -27,11 +27,11 @@ class GroupKeys {
   // The report's label of dimension `i` of `key`: an area code, a category, a channel...
   std::string Label(uint64_t key, size_t i) const;
 
-  const std::vector<Dimension>& dimensions() const { return dimensions_; }
+  const std::vector<v1::Dimension>& dimensions() const { return dimensions_; }
 
  private:
   const GridMap& map_;
-  std::vector<Dimension> dimensions_;
+  std::vector<v1::Dimension> dimensions_;
   std::vector<std::array<int32_t, 3>> ancestors_;  // per area: community, street, district
 };
 
