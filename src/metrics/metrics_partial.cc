@@ -5,15 +5,41 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/v1/metrics.pb.h"
 #include "metrics/internal/metrics_group.h"
-#include "metrics/internal/wire.h"
 
 namespace fengqiao {
 
 using metrics_internal::ForEachCounter;
-using metrics_internal::GetInt;
-using metrics_internal::PutInt;
+namespace {
+
+// Version 1: fengqiao.v1.MetricsPartial. (Version 0 was a host-endian encoding starting "FQM1".)
+constexpr uint32_t kFormatVersion = 1;
+
+// FNV-1a 64: every single-byte change of an input of fixed length changes it (each step is a
+// bijection of the state), so every single-bit flip of the payload is caught.
+uint64_t Fnv1a64(uint64_t h, absl::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+uint64_t Checksum(uint32_t version, absl::string_view fingerprint, absl::string_view payload) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  h = Fnv1a64(h, absl::StrCat(version, ":", fingerprint.size(), ":"));
+  h = Fnv1a64(h, fingerprint);
+  return Fnv1a64(h, payload);
+}
+
+absl::Status Malformed(absl::string_view why) {
+  return absl::DataLossError(absl::StrCat("metrics: partial result bytes are malformed: ", why));
+}
+
+}  // namespace
 
 std::string CaseMetrics::Fingerprint() const {
   std::string f = absl::StrCat(map_.proto().name(), "|", map_.size(), "|", start_s_, "|", end_s_,
@@ -26,49 +52,69 @@ std::string CaseMetrics::Fingerprint() const {
 }
 
 std::string CaseMetrics::SerializePartial() const {
-  std::string out = "FQM1";
-  const std::string fingerprint = Fingerprint();
-  PutInt(&out, static_cast<int64_t>(fingerprint.size()));
-  out += fingerprint;
-  PutInt(&out, static_cast<int64_t>(groups_.size()));
+  v1::MetricsPartialPayload payload;
   for (size_t i = 0; i < groups_.size(); ++i) {
-    PutInt(&out, static_cast<int64_t>(keys_[i]));
+    v1::MetricsPartialGroup* out = payload.add_groups();
+    out->set_key(keys_[i]);
     const Group& g = *groups_[i];
-    ForEachCounter(g, [&](const int64_t& v) { PutInt(&out, v); });
-    for (const DurationSketch& s : g.durations) s.AppendTo(&out);
+    ForEachCounter(g, [&](const int64_t& v) { out->add_counters(v); });
+    for (const DurationSketch& s : g.durations) s.ToProto(out->add_durations());
   }
-  return out;
+  v1::MetricsPartial partial;
+  partial.set_format_version(kFormatVersion);
+  partial.set_options_fingerprint(Fingerprint());
+  partial.set_payload(payload.SerializeAsString());
+  partial.set_checksum(
+      Checksum(partial.format_version(), partial.options_fingerprint(), partial.payload()));
+  return partial.SerializeAsString();
 }
 
-absl::Status CaseMetrics::MergeSerialized(std::string_view data) {
-  const auto bad = [] {
-    return absl::DataLossError("metrics: partial result bytes are malformed");
-  };
-  if (data.substr(0, 4) != "FQM1") return bad();
-  data.remove_prefix(4);
-  int64_t n = 0;
-  if (!GetInt(&data, &n) || n < 0 || static_cast<size_t>(n) > data.size()) return bad();
-  if (data.substr(0, n) != Fingerprint()) {
+absl::Status CaseMetrics::MergeSerialized(absl::string_view data) {
+  v1::MetricsPartial partial;
+  if (!partial.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
+    return Malformed("not a fengqiao.v1.MetricsPartial");
+  }
+  if (partial.checksum() !=
+      Checksum(partial.format_version(), partial.options_fingerprint(), partial.payload())) {
+    return Malformed("checksum mismatch");
+  }
+  if (partial.format_version() != kFormatVersion) {
+    return absl::DataLossError(absl::StrCat("metrics: partial result of format version ",
+                                            partial.format_version(), "; this build reads ",
+                                            kFormatVersion));
+  }
+  if (partial.options_fingerprint() != Fingerprint()) {
     return absl::InvalidArgumentError(
         "metrics: cannot merge partial results computed with different options or maps");
   }
-  data.remove_prefix(n);
-  int64_t groups = 0;
-  if (!GetInt(&data, &groups) || groups < 0) return bad();
+  v1::MetricsPartialPayload payload;
+  if (!payload.ParseFromString(partial.payload())) return Malformed("payload does not parse");
+  size_t counters = 0;
+  {
+    Group empty;
+    empty.periods.assign(windows_.size(), {0, 0, 0});
+    ForEachCounter(empty, [&](int64_t&) { ++counters; });
+  }
   // Parse everything first; merge only a whole, well-formed partial.
   std::vector<std::pair<uint64_t, Group>> parsed;
-  for (int64_t i = 0; i < groups; ++i) {
-    int64_t key = 0;
-    if (!GetInt(&data, &key)) return bad();
+  parsed.reserve(payload.groups_size());
+  for (int i = 0; i < payload.groups_size(); ++i) {
+    const v1::MetricsPartialGroup& in = payload.groups(i);
+    if (static_cast<size_t>(in.counters_size()) != counters ||
+        in.durations_size() != metrics_internal::kDurations) {
+      return Malformed(absl::StrCat("group ", i, " has the wrong number of counters or sketches"));
+    }
     Group g;
     g.periods.assign(windows_.size(), {0, 0, 0});
-    bool ok = true;
-    ForEachCounter(g, [&](int64_t& v) { ok = ok && GetInt(&data, &v); });
-    for (DurationSketch& s : g.durations) ok = ok && s.ReadFrom(&data);
-    if (!ok) return bad();
-    parsed.emplace_back(static_cast<uint64_t>(key), std::move(g));
+    int c = 0;
+    ForEachCounter(g, [&](int64_t& v) { v = in.counters(c++); });
+    for (int d = 0; d < metrics_internal::kDurations; ++d) {
+      if (!g.durations[d].FromProto(in.durations(d))) {
+        return Malformed(absl::StrCat("group ", i, " has an inconsistent duration sketch"));
+      }
+    }
+    parsed.emplace_back(in.key(), std::move(g));
   }
-  if (!data.empty()) return bad();
   for (auto& [key, g] : parsed) GroupFor(key).Merge(g);
   return absl::OkStatus();
 }

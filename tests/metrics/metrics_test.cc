@@ -466,5 +466,51 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
+// A partial travels between processes: a flipped bit anywhere in it must be DataLoss (or, where it
+// lands in a field that does not change the report, give the same report), never another report.
+TEST_F(Grouped, EverySingleBitFlipOfAPartialIsDataLossOrTheSameReport) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.group_by = {v1::DIMENSION_STREET, v1::DIMENSION_CATEGORY};
+  options.comparisons = {v1::PERIOD_KIND_MONTH};
+  options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
+  ASSERT_OK_AND_ASSIGN(auto source, CaseMetrics::Create(*map_, options));
+  int i = 0;
+  for (const char* grid : {"g11", "g21", "g12", "g22", "g11"}) {
+    CaseRecord r;
+    r.area = map_->AreaIndex(grid);
+    r.kind = i % 2 == 0 ? v1::INCIDENT_KIND_DISPUTE : v1::INCIDENT_KIND_NON_POLICE;
+    r.dispute_type = i % 2 == 0 ? v1::DISPUTE_TYPE_NOISE : 0;
+    r.department = i % 2 == 0 ? 0 : v1::DEPARTMENT_CITY_MANAGEMENT;
+    r.flags = kRecordOnSiteRequired | kRecordDisposed | (i % 2 == 0 ? kRecordPolice : 0u);
+    r.reported_at = absl::ToUnixSeconds(Local(2026, i == 4 ? 9 : 10, 3 + i));
+    r.assign_s = 20 + i, r.accept_s = 40 + i, r.contact_s = 100 + i, r.arrival_s = 400 + 50 * i;
+    r.resolve_s = 3600 * (i + 1);
+    source->Add(r);
+    ++i;
+  }
+  const std::string bytes = source->SerializePartial();
+  ASSERT_OK_AND_ASSIGN(auto whole, CaseMetrics::Create(*map_, options));
+  ASSERT_OK(whole->MergeSerialized(bytes));
+  const v1::MetricsReport original = whole->Report();
+  ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(original, source->Report()));
+  int different_report = 0, other_error = 0;
+  for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
+    std::string flipped = bytes;
+    flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
+    ASSERT_OK_AND_ASSIGN(auto target, CaseMetrics::Create(*map_, options));
+    const absl::Status merged = target->MergeSerialized(flipped);
+    if (merged.ok()) {
+      different_report +=
+          google::protobuf::util::MessageDifferencer::Equals(target->Report(), original) ? 0 : 1;
+    } else if (merged.code() != absl::StatusCode::kDataLoss) {
+      ++other_error;
+    }
+  }
+  EXPECT_EQ(different_report, 0) << "of " << bytes.size() * 8 << " single-bit flips";
+  EXPECT_EQ(other_error, 0) << "of " << bytes.size() * 8 << " single-bit flips";
+}
+
 }  // namespace
 }  // namespace fengqiao

@@ -22,11 +22,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
@@ -94,12 +94,14 @@ class CaseMetrics {
   // they differ.
   absl::Status Merge(const CaseMetrics& other);
 
-  // The partial result as bytes (counters and sketches of every group, with a fingerprint of the
-  // options), to send between processes (e.g. Dask workers).
+  // The partial result as bytes, to send between processes (e.g. Dask workers): a serialised
+  // fengqiao.v1.MetricsPartial (format version, the options' fingerprint, the counters and
+  // sketches of every group as payload, a checksum).
   std::string SerializePartial() const;
-  // Merges bytes from SerializePartial. InvalidArgument when computed with other options or map,
-  // DataLoss when the bytes are malformed; nothing is merged then.
-  absl::Status MergeSerialized(std::string_view data);
+  // Merges bytes from SerializePartial. DataLoss when the bytes are malformed (a flipped bit, a
+  // truncation: the checksum or the parse fails) or of another format version; InvalidArgument
+  // when computed with other options or map. Nothing is merged then.
+  absl::Status MergeSerialized(absl::string_view data);
 
   // The report: one group per key seen, in key order.
   v1::MetricsReport Report() const;

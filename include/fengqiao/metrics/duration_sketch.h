@@ -15,9 +15,9 @@
 #define FENGQIAO_METRICS_DURATION_SKETCH_H_
 
 #include <cstdint>
-#include <string>
-#include <string_view>
 #include <vector>
+
+#include "fengqiao/v1/metrics.pb.h"
 
 namespace fengqiao {
 
@@ -41,10 +41,11 @@ class DurationSketch {
 
   bool operator==(const DurationSketch& other) const;
 
-  // A compact binary form, for partial results that travel between processes.
-  void AppendTo(std::string* out) const;
-  // Reads what AppendTo wrote from the front of `in`, advancing it; false when malformed.
-  bool ReadFrom(std::string_view* in);
+  // The sketch as a message, for partial results that travel between processes.
+  void ToProto(v1::DurationSketchState* out) const;
+  // Replaces this sketch by `state`; false (and an empty sketch) when the state is inconsistent
+  // (counts that do not add up, samples out of order or range, buckets out of range).
+  bool FromProto(const v1::DurationSketchState& state);
 
  private:
   void Fold();
