@@ -125,7 +125,7 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
     fmt::print("\n{}", fengqiao::tools::FormatCompStat((*metrics)->Report()));
   }
   fmt::print(
-      "  (8min: on site within 8 minutes, open overdue cases counted late; acc1m: accepted "
+      "  (8min: on site within 8 minutes, open overdue cases counted late; acc1min: accepted "
       "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
       "to resolve; month / 28_da(ys): change of incident counts, yoy 同比 and pop 环比, n/a(N/0) "
       "when the "

@@ -22,11 +22,20 @@ using metrics_internal::kSlaExclusionNames;
 using metrics_internal::kSlaExclusions;
 using metrics_internal::SlaTally;
 
+std::string ThresholdRateName(absl::string_view step, int threshold_seconds) {
+  return threshold_seconds % 60 == 0 ? absl::StrCat(step, "_within_", threshold_seconds / 60, "min")
+                                     : absl::StrCat(step, "_within_", threshold_seconds, "s");
+}
+
 CaseMetrics::CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz)
     : map_(map),
       options_(std::move(options)),
       tz_(tz),
-      keys_of_(std::make_unique<metrics_internal::GroupKeys>(map, options_.group_by)) {}
+      keys_of_(std::make_unique<metrics_internal::GroupKeys>(map, options_.group_by)),
+      rate_names_{ThresholdRateName("arrival", options_.arrival_seconds),
+                  ThresholdRateName("accept", options_.accept_seconds),
+                  ThresholdRateName("contact", options_.contact_seconds),
+                  ThresholdRateName("on_site", options_.on_site_seconds)} {}
 CaseMetrics::~CaseMetrics() = default;
 
 absl::StatusOr<std::unique_ptr<CaseMetrics>> CaseMetrics::Create(const GridMap& map,
@@ -241,7 +250,7 @@ void AddRate(v1::MetricsGroup* g, const char* name, int64_t num, int64_t den,
   if (den > 0) r->set_value(static_cast<double>(num) / den);
 }
 
-void AddSla(v1::MetricsGroup* g, const char* name, const SlaTally& t) {
+void AddSla(v1::MetricsGroup* g, const std::string& name, const SlaTally& t) {
   v1::Rate* r = g->add_rates();
   r->set_name(name);
   r->set_numerator(t.on_time);
@@ -292,10 +301,10 @@ v1::MetricsReport CaseMetrics::Report() const {
       (*out->mutable_key())[std::string(LabelOf(options_.group_by[d]).short_name)] =
           keys_of_->Label(keys_[i], d);
     }
-    AddSla(out, "arrival_within_8min", g.arrival);
-    AddSla(out, "accept_within_1min", g.accept);
-    AddSla(out, "contact_within_3min", g.contact);
-    AddSla(out, "on_site_within_10min", g.on_site);
+    AddSla(out, rate_names_[0], g.arrival);
+    AddSla(out, rate_names_[1], g.accept);
+    AddSla(out, rate_names_[2], g.contact);
+    AddSla(out, rate_names_[3], g.on_site);
     AddRate(out, "disposal_rate", g.disposed, g.records - g.cancelled,
             {{"cancelled or duplicate", g.cancelled}});
     AddRate(out, "mediation_success_rate", g.med_succeeded, g.med_started);

@@ -466,6 +466,39 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
 }
 
+// A rate is named after the threshold it measures: a 15 s accept threshold is not "within 1 min".
+TEST_F(Grouped, RateNamesFollowTheConfiguredThresholds) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.accept_seconds = 15;
+  options.arrival_seconds = 10 * 60;
+  options.contact_seconds = 90;
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  CaseRecord r;
+  r.area = map_->AreaIndex("g11");
+  r.kind = v1::INCIDENT_KIND_FRAUD;
+  r.flags = kRecordPolice | kRecordOnSiteRequired;
+  r.reported_at = absl::ToUnixSeconds(Local(2026, 10, 3));
+  r.accept_s = 20, r.contact_s = 80, r.arrival_s = 540;
+  metrics->Add(r);
+  const v1::MetricsReport report = metrics->Report();
+  ASSERT_EQ(report.groups_size(), 1);
+  std::vector<std::string> names;
+  for (const v1::Rate& rate : report.groups(0).rates()) names.push_back(rate.name());
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"arrival_within_10min", "accept_within_15s",
+                                              "contact_within_90s", "on_site_within_10min"}));
+  EXPECT_THAT(names, ::testing::Not(::testing::Contains("accept_within_1min")));
+  EXPECT_THAT(names, ::testing::Not(::testing::Contains("arrival_within_8min")));
+  // 20 s is late against 15 s; 540 s is on time against 10 minutes.
+  EXPECT_EQ(RateOf(report.groups(0), "accept_within_15s").numerator(), 0);
+  EXPECT_EQ(RateOf(report.groups(0), "arrival_within_10min").numerator(), 1);
+  const std::string sheet = tools::FormatCompStat(report);
+  EXPECT_THAT(sheet, HasSubstr("10min"));
+  EXPECT_THAT(sheet, HasSubstr("acc15s"));
+  EXPECT_EQ(ThresholdRateName("arrival", 8 * 60), "arrival_within_8min");
+}
+
 // A partial travels between processes: a flipped bit anywhere in it must be DataLoss (or, where it
 // lands in a field that does not change the report, give the same report), never another report.
 TEST_F(Grouped, EverySingleBitFlipOfAPartialIsDataLossOrTheSameReport) {

@@ -55,7 +55,9 @@ struct MetricsOptions {
   std::vector<v1::PeriodKind> comparisons;
   // Baseline window for time saved (mean diversion and resolution time), if any.
   std::optional<std::pair<absl::Time, absl::Time>> baseline;
-  // Thresholds, seconds: on-site arrival rate, and the rapid-response SLAs.
+  // Thresholds, seconds: on-site arrival rate, and the rapid-response SLAs. The rates are named
+  // after them (ThresholdRateName): arrival_within_8min, accept_within_1min,
+  // contact_within_3min, on_site_within_10min by default; accept_within_15s at 15 s.
   int arrival_seconds = 8 * 60;
   int accept_seconds = 60;
   int contact_seconds = 3 * 60;
@@ -73,6 +75,10 @@ struct CaseRecordColumns {
   absl::Span<const uint32_t> flags;
   absl::Span<const int32_t> assign_s, accept_s, contact_s, arrival_s, resolve_s;
 };
+
+// The name of the rate of `step` done within `threshold_seconds`: "<step>_within_<m>min" for whole
+// minutes, "<step>_within_<s>s" otherwise (e.g. "arrival_within_10min", "accept_within_15s").
+std::string ThresholdRateName(absl::string_view step, int threshold_seconds);
 
 class CaseMetrics {
  public:
@@ -123,6 +129,7 @@ class CaseMetrics {
   std::vector<std::array<int64_t, 6>> window_bounds_;  // start,end,yoy_start,yoy_end,pop_*
   int64_t baseline_start_s_ = 0, baseline_end_s_ = 0;
   std::unique_ptr<metrics_internal::GroupKeys> keys_of_;
+  std::array<std::string, 4> rate_names_;  // arrival, accept, contact, on site
   absl::flat_hash_map<uint64_t, size_t> index_;
   std::vector<std::unique_ptr<Group>> groups_;
   std::vector<uint64_t> keys_;
