@@ -38,7 +38,7 @@ MetricsOptions BuildOptions(double period_start, double period_end,
                             const std::vector<std::string>& comparisons,
                             std::optional<double> as_of,
                             std::optional<std::pair<double, double>> baseline,
-                            const std::string& time_zone) {
+                            const std::optional<std::string>& time_zone) {
   MetricsOptions options;
   options.period_start = Seconds(period_start);
   options.period_end = Seconds(period_end);
@@ -48,7 +48,11 @@ MetricsOptions BuildOptions(double period_start, double period_end,
   if (baseline) {
     options.baseline = std::make_pair(Seconds(baseline->first), Seconds(baseline->second));
   }
-  options.time_zone = time_zone;
+  // A named zone from tzdata; none: China's (fengqiao::ChinaTimeZone, UTC+8 without tzdata).
+  if (time_zone.has_value() && !absl::LoadTimeZone(*time_zone, &options.time_zone)) {
+    throw StatusNotOk{absl::InvalidArgumentError(
+        absl::StrCat("metrics: time zone \"", *time_zone, "\" not found (is tzdata installed?)"))};
+  }
   return options;
 }
 
@@ -256,7 +260,7 @@ void BindCases(py::module_& m) {
                        const std::vector<std::string>& group_by,
                        const std::vector<std::string>& comparisons, std::optional<double> as_of,
                        std::optional<std::pair<double, double>> baseline,
-                       const std::string& time_zone) {
+                       const std::optional<std::string>& time_zone) {
              return ValueOrThrow(
                  CaseMetrics::Create(*map, BuildOptions(period_start, period_end, group_by,
                                                         comparisons, as_of, baseline, time_zone)));
@@ -264,7 +268,7 @@ void BindCases(py::module_& m) {
            py::keep_alive<1, 2>(), py::arg("grid_map"), py::arg("period_start"),
            py::arg("period_end"), py::arg("group_by") = std::vector<std::string>(),
            py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
-           py::arg("baseline") = py::none(), py::arg("time_zone") = "Asia/Shanghai")
+           py::arg("baseline") = py::none(), py::arg("time_zone") = py::none())
       .def(
           "add_columns",
           [](CaseMetrics& metrics, const py::dict& columns) {

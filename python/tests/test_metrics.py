@@ -87,3 +87,9 @@ def test_one_dimension_given_as_a_string_groups_by_that_dimension(fq, rules, gri
     assert list(zh.group_by) == ["street"]
     assert zh.groups[0].key["street"] == one.groups[0].key["street"]
     assert {c.period for c in zh.groups[0].comparisons} == {"month"}
+
+
+def test_unknown_time_zone_is_invalid_argument_naming_it(fq, grid_map):
+    with pytest.raises(fq.InvalidArgument, match="Asia/Atlantis"):
+        fq.metrics.report({"reported_at": np.zeros(1, dtype=np.int64)}, grid_map, 0, 1,
+                          time_zone="Asia/Atlantis")

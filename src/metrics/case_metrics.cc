@@ -59,11 +59,7 @@ absl::StatusOr<std::unique_ptr<CaseMetrics>> CaseMetrics::Create(const GridMap& 
   if (!(options.period_start < options.period_end)) {
     return absl::InvalidArgumentError("metrics: period_start must be before period_end");
   }
-  absl::TimeZone tz;
-  if (!absl::LoadTimeZone(options.time_zone, &tz)) {
-    return absl::InvalidArgumentError(absl::StrCat("metrics: time zone \"", options.time_zone,
-                                                   "\" not found (is tzdata installed?)"));
-  }
+  const absl::TimeZone tz = options.time_zone;
   std::unique_ptr<CaseMetrics> m(new CaseMetrics(map, std::move(options), tz));
   const MetricsOptions& o = m->options_;
   auto secs = [](absl::Time t) {
@@ -283,7 +279,7 @@ void AddComparison(v1::MetricsGroup* g, const std::string& measure, const char* 
 v1::MetricsReport CaseMetrics::Report() const {
   v1::MetricsReport report;
   report.set_title("fengqiao case metrics");
-  report.set_time_zone(options_.time_zone);
+  report.set_time_zone(tz_.name());
   if (options_.period_start != absl::InfinitePast()) {
     *report.mutable_period_start() = internal::ToTimestamp(options_.period_start);
   }

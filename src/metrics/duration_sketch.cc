@@ -44,8 +44,7 @@ void DurationSketch::Add(int64_t seconds) {
   ++count_;
   sum_ += v;
   if (!folded_) {
-    samples_.push_back(v);
-    sorted_ = false;
+    samples_.insert(std::upper_bound(samples_.begin(), samples_.end(), v), v);
     if (samples_.size() > static_cast<size_t>(kExactLimit)) Fold();
     return;
   }
@@ -57,15 +56,15 @@ void DurationSketch::Fold() {
   for (int64_t v : samples_) Increment(Bucket(static_cast<uint64_t>(v)), 1);
   samples_.clear();
   samples_.shrink_to_fit();
-  sorted_ = true;
 }
 
 void DurationSketch::Merge(const DurationSketch& other) {
   if (other.count_ == 0) return;
   if (!folded_ && !other.folded_ &&
       samples_.size() + other.samples_.size() <= static_cast<size_t>(kExactLimit)) {
+    const size_t middle = samples_.size();
     samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
-    sorted_ = false;
+    std::inplace_merge(samples_.begin(), samples_.begin() + middle, samples_.end());
   } else {
     if (!folded_) Fold();
     if (!other.folded_) {
@@ -97,10 +96,6 @@ double DurationSketch::Quantile(double q) const {
     }
     return Midpoint(offset_ + static_cast<int>(buckets_.size()) - 1);
   };
-  if (!folded_ && !sorted_) {
-    std::sort(samples_.begin(), samples_.end());
-    sorted_ = true;
-  }
   const double a = at(lo), b = at(hi);
   return a + (b - a) * (h - lo);
 }
@@ -110,9 +105,7 @@ void DurationSketch::ToProto(v1::DurationSketchState* out) const {
   out->set_sum(sum_);
   out->set_folded(folded_);
   if (!folded_) {
-    std::vector<int64_t> sorted = samples_;
-    std::sort(sorted.begin(), sorted.end());
-    out->mutable_samples()->Add(sorted.begin(), sorted.end());
+    out->mutable_samples()->Add(samples_.begin(), samples_.end());
   } else {
     out->set_offset(offset_);
     out->mutable_buckets()->Add(buckets_.begin(), buckets_.end());
@@ -162,10 +155,7 @@ bool DurationSketch::FromProto(const v1::DurationSketchState& state) {
 bool DurationSketch::operator==(const DurationSketch& other) const {
   if (count_ != other.count_ || sum_ != other.sum_ || exact() != other.exact()) return false;
   if (!exact()) return offset_ == other.offset_ && buckets_ == other.buckets_;
-  std::vector<int64_t> a = samples_, b = other.samples_;
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  return a == b;
+  return samples_ == other.samples_;
 }
 
 }  // namespace fengqiao

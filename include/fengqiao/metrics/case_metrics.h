@@ -14,7 +14,8 @@
 //   for (const auto& r : records) metrics->Add(r);
 //   fengqiao::v1::MetricsReport report = metrics->Report();
 //
-// Thread safety: not synchronised; give each thread its own CaseMetrics and Merge them.
+// Thread safety: Report() and the other const methods may run on several threads at once;
+// Add / Merge are not synchronised: give each thread its own CaseMetrics and Merge them.
 #ifndef FENGQIAO_METRICS_CASE_METRICS_H_
 #define FENGQIAO_METRICS_CASE_METRICS_H_
 
@@ -33,6 +34,7 @@
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/duration_sketch.h"
 #include "fengqiao/metrics/period_windows.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/v1/metrics.pb.h"
 
 namespace fengqiao {
@@ -62,8 +64,8 @@ struct MetricsOptions {
   int accept_seconds = 60;
   int contact_seconds = 3 * 60;
   int on_site_seconds = 10 * 60;
-  // Named zone of the calendar (tzdata); Asia/Shanghai by default.
-  std::string time_zone = "Asia/Shanghai";
+  // Zone of the calendar (period windows, weeks, months); China's by default.
+  absl::TimeZone time_zone = ChinaTimeZone();
 };
 
 // Case records as parallel columns (an analyst's arrays); every span has the length of
@@ -82,8 +84,8 @@ std::string ThresholdRateName(absl::string_view step, int threshold_seconds);
 
 class CaseMetrics {
  public:
-  // InvalidArgument for more than 4 dimensions, an unspecified dimension or period, an empty or
-  // inverted window, or an unknown time zone (named in the message).
+  // InvalidArgument for more than 4 dimensions, an unspecified dimension or period, or an empty or
+  // inverted window.
   static absl::StatusOr<std::unique_ptr<CaseMetrics>> Create(const GridMap& map,
                                                              MetricsOptions options);
   ~CaseMetrics();

@@ -10,7 +10,8 @@
 //   arrival.Add(412);  arrival.Add(95);
 //   double p90 = arrival.Quantile(0.9);
 //
-// Thread safety: a value; not synchronised.
+// Thread safety: a value. Const methods (Quantile, mean, count, ToProto) only read, so several
+// threads may call them on one sketch at once; Add and Merge need exclusive access.
 #ifndef FENGQIAO_METRICS_DURATION_SKETCH_H_
 #define FENGQIAO_METRICS_DURATION_SKETCH_H_
 
@@ -27,7 +28,8 @@ class DurationSketch {
   // Relative error bound of a percentile once bucketed.
   static constexpr double kRelativeError = 1.0 / 128;
 
-  // Adds a sample; negative values are clamped to 0.
+  // Adds a sample; negative values are clamped to 0. While exact the samples stay sorted (an
+  // insertion into at most 512 values), so Quantile never writes.
   void Add(int64_t seconds);
   // Adds every sample of `other`.
   void Merge(const DurationSketch& other);
@@ -55,8 +57,7 @@ class DurationSketch {
 
   int64_t count_ = 0;
   int64_t sum_ = 0;
-  mutable std::vector<int64_t> samples_;  // while exact (sorted lazily)
-  mutable bool sorted_ = true;
+  std::vector<int64_t> samples_;  // while exact, kept ascending (so reading never sorts)
   bool folded_ = false;
   // Once folded: counts of buckets offset_ .. offset_ + size - 1 (the range seen, so memory
   // follows the spread of the durations, not their number).
