@@ -36,6 +36,7 @@
 #include "fengqiao/incident/repeat_detector.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
@@ -90,22 +91,10 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
 // they span, overall and grouped by `dims`.
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
                           const std::vector<std::vector<fengqiao::v1::Dimension>>& groupings) {
-  absl::StatusOr<std::vector<std::string>> ids = store.Find(fengqiao::CaseQuery());
-  if (!ids.ok()) return ids.status();
-  std::vector<fengqiao::v1::Case> cases;
-  cases.reserve(ids->size());
-  for (const std::string& id : *ids) {
-    absl::StatusOr<fengqiao::v1::Case> c = store.Get(id);
-    if (!c.ok()) return c.status();
-    cases.push_back(*std::move(c));
-  }
-  if (cases.empty()) return absl::NotFoundError("the case store holds no cases");
-  std::stable_sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) {
-    return a.incident().reported_at().seconds() < b.incident().reported_at().seconds();
-  });
-  fengqiao::CaseRecordBuilder builder(map);
-  std::vector<fengqiao::CaseRecord> records;
-  for (const auto& c : cases) records.push_back(builder.Add(c));
+  absl::StatusOr<fengqiao::CaseRecordTable> table = fengqiao::ReadCaseRecords(store, map);
+  if (!table.ok()) return table.status();
+  const std::vector<fengqiao::CaseRecord>& records = table->records;
+  if (records.empty()) return absl::NotFoundError("the case store holds no cases");
   // The calendar months the records span, in China Standard Time.
   const absl::TimeZone tz = absl::FixedTimeZone(8 * 3600);
   const absl::CivilMonth first(

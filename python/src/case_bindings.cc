@@ -5,6 +5,7 @@
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/vocabulary.h"
 #include "status_bridge.h"
@@ -198,26 +199,20 @@ void BindCases(py::module_& m) {
   m.def(
       "records_from_store",
       [](const SqliteCaseStore& store, std::shared_ptr<GridMap> map) {
-        std::vector<v1::Case> cases;
+        CaseRecordTable table;
         {
           py::gil_scoped_release release;
-          for (const std::string& id : ValueOrThrow(store.Find(CaseQuery()))) {
-            cases.push_back(ValueOrThrow(store.Get(id)));
-          }
-          std::stable_sort(cases.begin(), cases.end(), [](const v1::Case& a, const v1::Case& b) {
-            return a.incident().reported_at().seconds() < b.incident().reported_at().seconds();
-          });
+          table = ValueOrThrow(ReadCaseRecords(store, *map));
         }
-        CaseRecordBuilder builder(*map);
-        const size_t n = cases.size();
+        const size_t n = table.records.size();
         Array<int64_t> reported_at(n);
         Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
         Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n);
         Array<uint32_t> flags(n);
         py::list ids;
         for (size_t i = 0; i < n; ++i) {
-          const CaseRecord r = builder.Add(cases[i]);
-          ids.append(cases[i].id());
+          const CaseRecord& r = table.records[i];
+          ids.append(table.case_ids[i]);
           reported_at.mutable_at(i) = r.reported_at;
           area.mutable_at(i) = r.area;
           kind.mutable_at(i) = r.kind;

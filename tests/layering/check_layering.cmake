@@ -8,7 +8,7 @@ set(allowed_routing "routing;incident;grid")
 set(allowed_mediation "mediation;routing;force;incident;grid")
 set(allowed_closure "closure;mediation;routing;force;incident;grid")
 set(allowed_store "store;closure;mediation;routing;force;incident;grid")
-set(allowed_metrics "metrics;closure;grid")
+set(allowed_metrics "metrics;store;closure;grid")
 set(allowed_alert "alert")
 set(modules grid force incident routing mediation closure store metrics alert)
 

@@ -2,11 +2,14 @@
 #include <thread>
 
 #include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/vocabulary.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "internal/time_util.h"
 #include "testing/sample_district.h"
 #include "testing/status_matchers.h"
 #include "tools/compstat_format.h"
@@ -515,6 +518,40 @@ TEST_F(Grouped, TwoThreadsReportOneMetricsAtOnce) {
   const v1::MetricsReport alone = metrics->Report();
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(reports[0], alone));
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(reports[1], alone));
+}
+
+// The store -> records pipeline: the cases a query selects, in report order, with 民转刑 marked
+// from the parties' earlier disputes among them.
+TEST_F(Grouped, CaseRecordsAreReadFromAStoreInReportOrder) {
+  MemoryCaseStore store;
+  auto make = [&](const char* id, const char* grid, v1::IncidentKind kind, absl::Time at) {
+    v1::Case c;
+    c.set_id(id);
+    v1::Incident* incident = c.mutable_incident();
+    incident->set_id(id);
+    incident->set_grid_code(grid);
+    incident->set_kind(kind);
+    *incident->mutable_reported_at() = internal::ToTimestamp(at);
+    incident->add_parties()->set_person_id("p-1");
+    return c;
+  };
+  // Ids ascending are not report order: c1 is the latest.
+  const v1::Case c1 = make("c1", "g11", v1::INCIDENT_KIND_CRIMINAL, Local(2026, 10, 20));
+  const v1::Case c2 = make("c2", "g11", v1::INCIDENT_KIND_DISPUTE, Local(2026, 10, 2));
+  const v1::Case c3 = make("c3", "g21", v1::INCIDENT_KIND_FRAUD, Local(2026, 10, 9));
+  ASSERT_OK(store.Save({&c1, &c2, &c3}));
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable all, ReadCaseRecords(store, *map_));
+  EXPECT_THAT(all.case_ids, ::testing::ElementsAre("c2", "c3", "c1"));
+  ASSERT_EQ(all.records.size(), 3u);
+  EXPECT_EQ(all.records[0].reported_at, absl::ToUnixSeconds(Local(2026, 10, 2)));
+  EXPECT_EQ(all.records[1].area, map_->AreaIndex("g21"));
+  // The criminal case's party had a dispute 18 days before: 民转刑.
+  EXPECT_TRUE(all.records[2].flags & kRecordCivilToCriminal);
+  EXPECT_FALSE(all.records[0].flags & kRecordCivilToCriminal);
+  CaseQuery in_g21;
+  in_g21.grid_code = "g21";
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable some, ReadCaseRecords(store, *map_, in_g21));
+  EXPECT_THAT(some.case_ids, ::testing::ElementsAre("c3"));
 }
 
 // A rate is named after the threshold it measures: a 15 s accept threshold is not "within 1 min".
