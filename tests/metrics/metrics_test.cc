@@ -4,6 +4,7 @@
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/status_macros.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/vocabulary.h"
 #include "gmock/gmock.h"
@@ -391,41 +392,46 @@ TEST_F(Grouped, EveryDimensionAndPeriodParsesFromItsNameAndNamesTheReport) {
   r.area = map_->AreaIndex("g11");
   r.kind = v1::INCIDENT_KIND_FRAUD;
   r.reported_at = absl::ToUnixSeconds(Local(2026, 10, 3));
-  for (int n : EnumNumbers(v1::Dimension_descriptor())) {
-    if (n == v1::DIMENSION_UNSPECIFIED) continue;
-    const EnumLabel& label = LabelOf(static_cast<v1::Dimension>(n));
-    for (absl::string_view text : {label.short_name, label.en, label.zh, label.proto_name}) {
-      ASSERT_OK_AND_ASSIGN(v1::Dimension d, ParseEnum<v1::Dimension>(text));
-      EXPECT_EQ(d, n) << text;
-    }
+  // The report over that one record in October, with `set` applied to the options.
+  auto report_of = [&](auto set) -> absl::StatusOr<v1::MetricsReport> {
     MetricsOptions options;
     options.period_start = Local(2026, 10, 1);
     options.period_end = Local(2026, 11, 1);
-    options.group_by = {static_cast<v1::Dimension>(n)};
-    ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+    set(options);
+    FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<CaseMetrics> metrics,
+                              CaseMetrics::Create(*map_, options));
     metrics->Add(r);
-    const v1::MetricsReport report = metrics->Report();
+    return metrics->Report();
+  };
+  // Every specified value of E parses back from its short name, English and Chinese labels.
+  auto parses_back = [](auto value) {
+    using E = decltype(value);
+    const EnumLabel& label = LabelOf(value);
+    for (absl::string_view text : {label.short_name, label.en, label.zh, label.proto_name}) {
+      absl::StatusOr<E> parsed = ParseEnum<E>(text);
+      EXPECT_TRUE(parsed.ok() && *parsed == value) << text;
+    }
+    return std::string(label.short_name);
+  };
+  for (int n : EnumNumbers(v1::Dimension_descriptor())) {
+    if (n == v1::DIMENSION_UNSPECIFIED) continue;
+    const auto d = static_cast<v1::Dimension>(n);
+    const std::string name = parses_back(d);
+    ASSERT_OK_AND_ASSIGN(v1::MetricsReport report,
+                         report_of([&](MetricsOptions& o) { o.group_by = {d}; }));
     ASSERT_EQ(report.groups_size(), 1);
-    EXPECT_THAT(report.group_by(), ::testing::ElementsAre(std::string(label.short_name)));
-    EXPECT_TRUE(report.groups(0).key().contains(std::string(label.short_name)));
+    EXPECT_THAT(report.group_by(), ::testing::ElementsAre(name));
+    EXPECT_TRUE(report.groups(0).key().contains(name));
   }
   for (int n : EnumNumbers(v1::PeriodKind_descriptor())) {
     if (n == v1::PERIOD_KIND_UNSPECIFIED) continue;
-    const EnumLabel& label = LabelOf(static_cast<v1::PeriodKind>(n));
-    for (absl::string_view text : {label.short_name, label.en, label.zh}) {
-      ASSERT_OK_AND_ASSIGN(v1::PeriodKind k, ParseEnum<v1::PeriodKind>(text));
-      EXPECT_EQ(k, n) << text;
-    }
-    MetricsOptions options;
-    options.period_start = Local(2026, 10, 1);
-    options.period_end = Local(2026, 11, 1);
-    options.comparisons = {static_cast<v1::PeriodKind>(n)};
-    ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
-    metrics->Add(r);
-    const v1::MetricsReport report = metrics->Report();
+    const auto k = static_cast<v1::PeriodKind>(n);
+    const std::string name = parses_back(k);
+    ASSERT_OK_AND_ASSIGN(v1::MetricsReport report,
+                         report_of([&](MetricsOptions& o) { o.comparisons = {k}; }));
     ASSERT_EQ(report.groups_size(), 1);
     ASSERT_EQ(report.groups(0).comparisons_size(), 2);
-    EXPECT_EQ(report.groups(0).comparisons(0).period(), label.short_name);
+    EXPECT_EQ(report.groups(0).comparisons(0).period(), name);
   }
   EXPECT_EQ(LabelOf(v1::PERIOD_KIND_28_DAYS).short_name, "28_days");
   EXPECT_THAT(ParseEnum<v1::Dimension>("province"),

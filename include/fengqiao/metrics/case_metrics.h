@@ -7,12 +7,27 @@
 // rate carries its numerator, denominator and the records it left out, by reason. Partial results
 // merge.
 //
+//   #include "absl/time/civil_time.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   const absl::TimeZone tz = fengqiao::ChinaTimeZone();
 //   fengqiao::MetricsOptions options;
-//   options.period_start = oct_1;  options.period_end = nov_1;
+//   options.period_start = absl::FromCivil(absl::CivilDay(2026, 10, 1), tz);
+//   options.period_end = absl::FromCivil(absl::CivilDay(2026, 11, 1), tz);
 //   options.group_by = {fengqiao::v1::DIMENSION_STREET, fengqiao::v1::DIMENSION_CATEGORY};
-//   auto metrics = fengqiao::CaseMetrics::Create(*grid_map, options);
-//   for (const auto& r : records) metrics->Add(r);
-//   fengqiao::v1::MetricsReport report = metrics->Report();
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::CaseMetrics> metrics,
+//                             fengqiao::CaseMetrics::Create(*grid_map, options));
+//   fengqiao::CaseRecord record;  // a dispute on 3 October, someone on site after 6 minutes
+//   record.reported_at = absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2026, 10, 3), tz));
+//   record.kind = fengqiao::v1::INCIDENT_KIND_DISPUTE;
+//   record.flags = fengqiao::kRecordPolice | fengqiao::kRecordOnSiteRequired;
+//   record.arrival_s = 360;
+//   metrics->Add(record);
+//   const fengqiao::v1::MetricsReport report = metrics->Report();
+//   const fengqiao::v1::Rate& arrival = report.groups(0).rates(0);
+//   if (arrival.name() != "arrival_within_8min" || arrival.numerator() != 1) {
+//     return absl::InternalError("one arrival within 8 minutes");
+//   }
 //
 // Thread safety: Report() and the other const methods may run on several threads at once;
 // Add / Merge are not synchronised: give each thread its own CaseMetrics and Merge them.

@@ -8,7 +8,7 @@
 //
 //   fengqiao::DurationSketch arrival;
 //   arrival.Add(412);  arrival.Add(95);
-//   double p90 = arrival.Quantile(0.9);
+//   if (arrival.Quantile(0.5) != 253.5) return absl::InternalError("the median of 95 and 412");
 //
 // Thread safety: a value. Const methods (Quantile, mean, count, ToProto) only read, so several
 // threads may call them on one sketch at once; Add and Merge need exclusive access.
