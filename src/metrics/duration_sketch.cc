@@ -44,7 +44,7 @@ void DurationSketch::Add(int64_t seconds) {
   ++count_;
   sum_ += v;
   if (!folded_) {
-    samples_.insert(std::upper_bound(samples_.begin(), samples_.end(), v), v);
+    samples_.push_back(v);
     if (samples_.size() > static_cast<size_t>(kExactLimit)) Fold();
     return;
   }
@@ -62,9 +62,7 @@ void DurationSketch::Merge(const DurationSketch& other) {
   if (other.count_ == 0) return;
   if (!folded_ && !other.folded_ &&
       samples_.size() + other.samples_.size() <= static_cast<size_t>(kExactLimit)) {
-    const size_t middle = samples_.size();
     samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
-    std::inplace_merge(samples_.begin(), samples_.begin() + middle, samples_.end());
   } else {
     if (!folded_) Fold();
     if (!other.folded_) {
@@ -87,8 +85,16 @@ double DurationSketch::Quantile(double q) const {
   const double h = (count_ - 1) * q;
   const int64_t lo = static_cast<int64_t>(std::floor(h));
   const int64_t hi = static_cast<int64_t>(std::ceil(h));
+  if (!folded_) {
+    // The two ranks, selected on a local copy: reading never reorders the sketch's samples.
+    std::vector<int64_t> s = samples_;
+    std::nth_element(s.begin(), s.begin() + lo, s.end());
+    const double a = static_cast<double>(s[lo]);
+    const double b =
+        hi == lo ? a : static_cast<double>(*std::min_element(s.begin() + lo + 1, s.end()));
+    return a + (b - a) * (h - lo);
+  }
   auto at = [&](int64_t rank) -> double {
-    if (!folded_) return static_cast<double>(samples_[rank]);
     int64_t seen = 0;
     for (size_t b = 0; b < buckets_.size(); ++b) {
       seen += buckets_[b];
@@ -105,7 +111,9 @@ void DurationSketch::ToProto(v1::DurationSketchState* out) const {
   out->set_sum(sum_);
   out->set_folded(folded_);
   if (!folded_) {
-    out->mutable_samples()->Add(samples_.begin(), samples_.end());
+    std::vector<int64_t> sorted = samples_;
+    std::sort(sorted.begin(), sorted.end());
+    out->mutable_samples()->Add(sorted.begin(), sorted.end());
   } else {
     out->set_offset(offset_);
     out->mutable_buckets()->Add(buckets_.begin(), buckets_.end());
@@ -155,7 +163,10 @@ bool DurationSketch::FromProto(const v1::DurationSketchState& state) {
 bool DurationSketch::operator==(const DurationSketch& other) const {
   if (count_ != other.count_ || sum_ != other.sum_ || exact() != other.exact()) return false;
   if (!exact()) return offset_ == other.offset_ && buckets_ == other.buckets_;
-  return samples_ == other.samples_;
+  std::vector<int64_t> a = samples_, b = other.samples_;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
 }
 
 }  // namespace fengqiao

@@ -28,8 +28,7 @@ class DurationSketch {
   // Relative error bound of a percentile once bucketed.
   static constexpr double kRelativeError = 1.0 / 128;
 
-  // Adds a sample; negative values are clamped to 0. While exact the samples stay sorted (an
-  // insertion into at most 512 values), so Quantile never writes.
+  // Adds a sample; negative values are clamped to 0.
   void Add(int64_t seconds);
   // Adds every sample of `other`.
   void Merge(const DurationSketch& other);
@@ -38,7 +37,8 @@ class DurationSketch {
   double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / count_; }
   bool exact() const { return !folded_; }
 
-  // The q-quantile (0 <= q <= 1), R type 7; 0 for an empty sketch.
+  // The q-quantile (0 <= q <= 1), R type 7; 0 for an empty sketch. While exact it selects the
+  // ranks on a copy of the (at most 512) samples: it never writes the sketch.
   double Quantile(double q) const;
 
   bool operator==(const DurationSketch& other) const;
@@ -57,7 +57,7 @@ class DurationSketch {
 
   int64_t count_ = 0;
   int64_t sum_ = 0;
-  std::vector<int64_t> samples_;  // while exact, kept ascending (so reading never sorts)
+  std::vector<int64_t> samples_;  // while exact, in arrival order (never sorted in place)
   bool folded_ = false;
   // Once folded: counts of buckets offset_ .. offset_ + size - 1 (the range seen, so memory
   // follows the spread of the durations, not their number).

@@ -11,6 +11,7 @@
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
+#include "fengqiao/v1/incident.pb.h"
 
 namespace fengqiao::metrics_internal {
 
@@ -34,6 +35,47 @@ class GroupKeys {
   std::vector<v1::Dimension> dimensions_;
   std::vector<std::array<int32_t, 3>> ancestors_;  // per area: community, street, district
 };
+
+// Inline: called once per record on the hot path of CaseMetrics::Add.
+inline uint64_t GroupKeys::KeyOf(const CaseRecord& r) const {
+  uint64_t key = 0;
+  const bool known = r.area >= 0 && r.area < static_cast<int32_t>(ancestors_.size());
+  for (size_t i = 0; i < dimensions_.size(); ++i) {
+    uint64_t code = 0;
+    switch (dimensions_[i]) {
+      case v1::DIMENSION_GRID:
+        code = known ? r.area + 1 : 0;
+        break;
+      case v1::DIMENSION_COMMUNITY:
+        code = known ? ancestors_[r.area][0] + 1 : 0;
+        break;
+      case v1::DIMENSION_STREET:
+        code = known ? ancestors_[r.area][1] + 1 : 0;
+        break;
+      case v1::DIMENSION_DISTRICT:
+        code = known ? ancestors_[r.area][2] + 1 : 0;
+        break;
+      case v1::DIMENSION_CATEGORY:
+        code = r.kind == v1::INCIDENT_KIND_DISPUTE      ? 100 + r.dispute_type
+               : r.kind == v1::INCIDENT_KIND_NON_POLICE ? 400 + r.department
+                                                        : r.kind;
+        break;
+      case v1::DIMENSION_CHANNEL:
+        code = r.channel;
+        break;
+      case v1::DIMENSION_TIER:
+        code = r.tier;
+        break;
+      case v1::DIMENSION_FORCE:
+        code = r.force;
+        break;
+      default:  // refused by CaseMetrics::Create
+        break;
+    }
+    key |= (code & 0xffff) << (16 * i);
+  }
+  return key;
+}
 
 }  // namespace fengqiao::metrics_internal
 
