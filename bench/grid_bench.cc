@@ -1,5 +1,6 @@
 // Grid and force lookups on the sample district: point -> grid through the S2 shape index, and
 // ranking candidates for a dispute. Run: ./build/bench/grid_bench
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -11,16 +12,17 @@
 
 namespace {
 
-const fengqiao::GridMap& SampleMap() {
+const std::shared_ptr<const fengqiao::GridMap>& SampleMapPtr() {
   static const auto* map = new std::shared_ptr<const fengqiao::GridMap>(
       *fengqiao::GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
-  return **map;
+  return *map;
 }
 
-const fengqiao::Roster& SampleRoster() {
-  static const auto* roster =
-      fengqiao::Roster::Load(FENGQIAO_SOURCE_DIR "/examples/data/roster.textproto", SampleMap())
-          ->release();
+const fengqiao::GridMap& SampleMap() { return *SampleMapPtr(); }
+
+const std::shared_ptr<const fengqiao::Roster>& SampleRoster() {
+  static const auto* roster = new std::shared_ptr<const fengqiao::Roster>(*fengqiao::Roster::Load(
+      FENGQIAO_SOURCE_DIR "/examples/data/roster.textproto", SampleMapPtr()));
   return *roster;
 }
 
@@ -51,7 +53,7 @@ void BM_LocateGrid(benchmark::State& state) {
 BENCHMARK(BM_LocateGrid);
 
 void BM_CandidatesForDispute(benchmark::State& state) {
-  fengqiao::CandidateSelector selector(&SampleRoster(), {});
+  fengqiao::CandidateSelector selector(SampleRoster(), {});
   fengqiao::CandidateRequest request;
   request.dispute_type = fengqiao::v1::DISPUTE_TYPE_NEIGHBOUR;
   request.grid_code = "xc-cz-c1-g2";
@@ -63,7 +65,7 @@ void BM_CandidatesForDispute(benchmark::State& state) {
     benchmark::DoNotOptimize(list);
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["members"] = SampleRoster().proto().members_size();
+  state.counters["members"] = SampleRoster()->proto().members_size();
 }
 BENCHMARK(BM_CandidatesForDispute);
 

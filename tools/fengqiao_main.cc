@@ -1,471 +1,122 @@
-// fengqiao: the command-line face of the library.
+// fengqiao: the command-line face of the library. One file per subcommand (tools/commands.h
+// lists them); this file picks the command from argv, parses its flags (tools/cli.h) and runs it.
 //
-//   fengqiao district DIR     load DIR/grid_map.textproto, DIR/roster.textproto and
-//                             DIR/incidents_*.json, validate them and print a summary of the
-//                             district: areas, base registers, forces, the month's incidents.
-//                             With DIR/rules/district.textproto, also routes the month, prints
-//                             the tier mix, runs every case through the closure loop with
-//                             simulated handling times into the case store (SQLite with
-//                             --db PATH, memory otherwise) and prints where the cases ended.
-//   fengqiao rules check RULES [GRID_MAP]   validate and lint a rule set; compiler-style
-//                             diagnostics, exit 1 on errors (GRID_MAP defaults to
-//                             RULES/../../grid_map.textproto).
-//   fengqiao metrics CASES.db GRID_MAP [DIMS]   the CompStat sheet of a case store, overall
-//                             and grouped by DIMS (default street).
-//   fengqiao locate MAP LAT LNG   the grid holding a point.
-//   fengqiao version
+//   fengqiao --help | -h | help [COMMAND]    usage on stdout, exit 0
+//   fengqiao --version | version             the version, exit 0
+//   fengqiao COMMAND [ARGS] [FLAGS]          see `fengqiao COMMAND --help`
+//
+// A usage error (unknown command or flag, missing or extra argument) prints the message and the
+// usage on stderr and exits 64 (EX_USAGE); no input makes it abort (an exception that reaches
+// main is reported and exits 70).
 #include <algorithm>
-#include <cstdio>
-#include <filesystem>
-#include <map>
+#include <exception>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "absl/container/btree_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/time.h"
-#include "fengqiao/closure/case_loop.h"
-#include "fengqiao/force/candidate_selector.h"
-#include "fengqiao/force/roster.h"
-#include "fengqiao/grid/grid_map.h"
-#include "fengqiao/incident/incident.h"
-#include "fengqiao/incident/incident_log.h"
-#include "fengqiao/incident/repeat_detector.h"
-#include "fengqiao/metrics/case_metrics.h"
-#include "fengqiao/metrics/case_record.h"
-#include "fengqiao/metrics/case_record_reader.h"
-#include "fengqiao/routing/rule_set.h"
-#include "fengqiao/store/memory_case_store.h"
-#include "fengqiao/store/sqlite_case_store.h"
-#include "fengqiao/version.h"
-#include "fengqiao/vocabulary.h"
 #include "fmt/core.h"
-#include "src/internal/text.h"
-#include "tools/compstat_format.h"
-#include "tools/month_simulation.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+
+namespace fengqiao::tools {
+
+const std::vector<const Command*>& AllCommands() {
+  static const std::vector<const Command*>* const commands = new std::vector<const Command*>{
+      &DistrictCommand(), &RulesCheckCommand(), &MetricsCommand(),
+      &LocateCommand(),   &VersionCommand(),
+  };
+  return *commands;
+}
 
 namespace {
 
-std::string_view Sv(absl::string_view s) { return std::string_view(s.data(), s.size()); }
-
-int Fail(const absl::Status& status) {
-  fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
-  return 1;
+std::string ToolHelp() {
+  std::string help =
+      "fengqiao: grid-based community policing (枫桥经验) from the command line.\n\n"
+      "usage: fengqiao COMMAND [ARGS] [FLAGS]\n\ncommands:\n";
+  for (const Command* command : AllCommands()) {
+    const std::string usage = CommandUsage(*command).substr(sizeof("usage: fengqiao ") - 1);
+    absl::StrAppend(&help, "  ", usage, "\n      ", command->summary, "\n");
+  }
+  absl::StrAppend(&help,
+                  "  help [COMMAND]\n      this help, or a command's (also COMMAND --help)\n\n"
+                  "exit codes: 0 ok; 1 an input does not load or validate (rules check: the rule "
+                  "set has errors);\n"
+                  "            2 locate: the point is outside every grid; 64 usage error; 70 "
+                  "internal error\n");
+  return help;
 }
 
-// Each capacity-tested team's state at `at`: free slots of its members on shift.
-fengqiao::CapacitySnapshot SnapshotAt(const fengqiao::Roster& roster,
-                                      const std::vector<std::string>& teams, absl::Time at) {
-  fengqiao::CapacitySnapshot snapshot;
-  for (const std::string& team : teams) {
-    fengqiao::CapacityState state;
-    for (const fengqiao::v1::Member* m : roster.TeamMembers(team)) {
-      if (!fengqiao::Roster::OnShift(*m, at, absl::FixedTimeZone(8 * 3600))) continue;
-      state.on_shift = true;
-      state.free_slots += std::max(0, m->capacity() - m->open_cases());
-    }
-    snapshot[team] = state;
-  }
-  return snapshot;
+int UsageError(absl::string_view message, absl::string_view usage) {
+  fmt::print(stderr, "fengqiao: {}\n{}\nRun `fengqiao --help` for the commands and their help.\n",
+             Sv(message), Sv(usage));
+  return kExitUsage;
 }
 
-double Pct(int64_t part, int64_t whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; }
-
-template <typename Key, typename NameFn>
-void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& counts, int64_t total,
-              NameFn name) {
-  fmt::print("  {}:\n", title);
-  std::vector<std::pair<Key, int64_t>> rows(counts.begin(), counts.end());
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  for (const auto& [key, n] : rows) {
-    fmt::print("    {} {:>6}  {:5.1f}%\n", fengqiao::internal::PadRight(Sv(name(key)), 34), n,
-               Pct(n, total));
+// The command named by the first words of `words` ("rules check" takes two); sets `*used` to
+// the number of words its name took.
+const Command* FindCommand(const std::vector<std::string>& words, size_t* used) {
+  for (const Command* command : AllCommands()) {
+    const std::vector<std::string> name = absl::StrSplit(command->name, ' ');
+    if (name.size() <= words.size() && std::equal(name.begin(), name.end(), words.begin())) {
+      *used = name.size();
+      return command;
+    }
   }
+  return nullptr;
 }
 
-// One pass over the case store: records in report order, then CompStat sheets for the months
-// they span, overall and grouped by `dims`.
-absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
-                          const std::vector<std::vector<fengqiao::v1::Dimension>>& groupings) {
-  absl::StatusOr<fengqiao::CaseRecordTable> table = fengqiao::ReadCaseRecords(store, map);
-  if (!table.ok()) return table.status();
-  const std::vector<fengqiao::CaseRecord>& records = table->records;
-  if (records.empty()) return absl::NotFoundError("the case store holds no cases");
-  // The calendar months the records span, in China Standard Time.
-  const absl::TimeZone tz = absl::FixedTimeZone(8 * 3600);
-  const absl::CivilMonth first(
-      absl::ToCivilDay(absl::FromUnixSeconds(records.front().reported_at), tz));
-  const absl::CivilMonth last(
-      absl::ToCivilDay(absl::FromUnixSeconds(records.back().reported_at), tz));
-  for (const auto& dims : groupings) {
-    fengqiao::MetricsOptions options;
-    options.period_start = absl::FromCivil(absl::CivilDay(first), tz);
-    options.period_end = absl::FromCivil(absl::CivilDay(last + 1), tz);
-    options.group_by = dims;
-    options.comparisons = {fengqiao::v1::PERIOD_KIND_MONTH, fengqiao::v1::PERIOD_KIND_28_DAYS};
-    absl::StatusOr<std::unique_ptr<fengqiao::CaseMetrics>> metrics =
-        fengqiao::CaseMetrics::Create(map, options);
-    if (!metrics.ok()) return metrics.status();
-    (*metrics)->AddAll(records);
-    fmt::print("\n{}", fengqiao::tools::FormatCompStat((*metrics)->Report()));
-  }
-  fmt::print(
-      "  (8min: on site within 8 minutes, open overdue cases counted late; acc1min: accepted "
-      "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
-      "to resolve; month / 28_da(ys): change of incident counts, yoy 同比 and pop 环比, n/a(N/0) "
-      "when the "
-      "baseline is zero)\n");
-  return absl::OkStatus();
-}
-
-// DIMS as the CLI takes it: comma-separated dimension names (short names, labels or proto names).
-absl::StatusOr<std::vector<fengqiao::v1::Dimension>> ParseDims(absl::string_view text) {
-  std::vector<fengqiao::v1::Dimension> dims;
-  for (absl::string_view name : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    absl::StatusOr<fengqiao::v1::Dimension> d = fengqiao::ParseEnum<fengqiao::v1::Dimension>(name);
-    if (!d.ok()) return d.status();
-    dims.push_back(*d);
-  }
-  return dims;
-}
-
-// `fengqiao metrics CASES.db GRID_MAP [DIMS]`: the CompStat sheet of a case store.
-int Metrics(const std::string& db, const std::string& map_path, const std::string& dims_text) {
-  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
-  if (!map.ok()) return Fail(map.status());
-  if (!std::filesystem::exists(db)) return Fail(absl::NotFoundError(db + ": no such case store"));
-  absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
-      fengqiao::SqliteCaseStore::Open(db);
-  if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::vector<fengqiao::v1::Dimension>> dims = ParseDims(dims_text);
-  if (!dims.ok()) return Fail(dims.status());
-  absl::Status printed = PrintMetrics(**store, **map, {{}, *dims});
-  if (!printed.ok()) return Fail(printed);
-  return 0;
-}
-
-std::string FindIncidentFile(const std::filesystem::path& dir) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("incidents_", 0) == 0) found.push_back(entry.path().string());
-  }
-  std::sort(found.begin(), found.end());
-  return found.empty() ? "" : found.back();
-}
-
-int District(const std::filesystem::path& dir, const std::string& db_path) {
-  const std::string map_path = (dir / "grid_map.textproto").string();
-  const std::string roster_path = (dir / "roster.textproto").string();
-  const std::string incidents_path = FindIncidentFile(dir);
-  if (incidents_path.empty()) {
-    return Fail(absl::NotFoundError(dir.string() + ": no incidents_*.json or .textproto file"));
-  }
-
-  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
-  if (!map.ok()) return Fail(map.status());
-  const fengqiao::GridMap& grid_map = **map;
-  absl::StatusOr<std::unique_ptr<const fengqiao::Roster>> roster =
-      fengqiao::Roster::Load(roster_path, grid_map);
-  if (!roster.ok()) return Fail(roster.status());
-  absl::StatusOr<fengqiao::v1::IncidentLog> log =
-      fengqiao::LoadIncidentLog(incidents_path, grid_map);
-  if (!log.ok()) return Fail(log.status());
-
-  fmt::print("fengqiao {} — {} ({})\n\n", fengqiao::VersionString(), grid_map.proto().name(),
-             grid_map.proto().version());
-
-  // Areas and base registers (一标三实), rolled up per street.
-  fmt::print("Areas: {} district(s), {} streets, {} communities, {} grids\n",
-             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_DISTRICT),
-             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_STREET),
-             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_COMMUNITY),
-             grid_map.CountAt(fengqiao::v1::AREA_LEVEL_GRID));
-  fmt::print("  {:<14} {:>10} {:>10} {:>10} {:>8}   (一标三实)\n", "street", "addresses",
-             "residents", "housing", "units");
-  for (const fengqiao::v1::Area& area : grid_map.proto().areas()) {
-    if (area.level() != fengqiao::v1::AREA_LEVEL_STREET &&
-        area.level() != fengqiao::v1::AREA_LEVEL_DISTRICT) {
-      continue;
+int Run(const std::vector<std::string>& words) {
+  if (words.empty()) return UsageError("no command given", "usage: fengqiao COMMAND [ARGS]");
+  const std::string& first = words.front();
+  if (first == "--help" || first == "-h" || first == "-help" || first == "help") {
+    if (words.size() == 1) {
+      fmt::print("{}", ToolHelp());
+      return kExitOk;
     }
-    const fengqiao::v1::BaseRegister r = *grid_map.RollUp(area.code());
-    fmt::print("  {} {:>10} {:>10} {:>10} {:>8}\n", fengqiao::internal::PadRight(area.name(), 14),
-               r.standard_addresses(), r.actual_residents(), r.actual_housing(), r.actual_units());
-  }
-
-  // Forces (1+4+N).
-  absl::btree_map<fengqiao::v1::ForceType, int64_t> by_force;
-  int core = 0;
-  for (const auto& m : (*roster)->proto().members()) {
-    ++by_force[m.force_type()];
-    core += fengqiao::Roster::IsCoreForce(m.force_type()) ? 1 : 0;
-  }
-  const int64_t members = (*roster)->proto().members_size();
-  fmt::print("\nForces (1+4+N): {} members in {} teams; {} in the four core forces, {} social\n",
-             members, (*roster)->proto().teams_size(), core, members - core);
-  PrintMix("members by force", by_force, members, fengqiao::ForceTypeName);
-
-  // The month's incidents.
-  const auto& incidents = log->incidents();
-  const int64_t total = incidents.size();
-  absl::btree_map<fengqiao::v1::Channel, int64_t> by_channel;
-  absl::btree_map<fengqiao::v1::IncidentKind, int64_t> by_kind;
-  absl::btree_map<fengqiao::v1::DisputeType, int64_t> by_dispute;
-  absl::btree_map<fengqiao::v1::Department, int64_t> by_department;
-  absl::btree_map<fengqiao::v1::Severity, int64_t> by_severity;
-  int64_t non_police = 0, disputes = 0, repeats = 0, located = 0, misplaced = 0;
-  fengqiao::RepeatDetector detector(absl::Hours(24 * 30));
-  std::vector<int> repeat_counts;  // per incident, reused for routing below
-  repeat_counts.reserve(incidents.size());
-  for (const auto& incident : incidents) {
-    const absl::StatusOr<int> repeat_count = detector.Observe(incident);
-    if (!repeat_count.ok()) return Fail(repeat_count.status());
-    repeat_counts.push_back(*repeat_count);
-    const fengqiao::Classification c = fengqiao::Classify(incident, *repeat_count);
-    ++by_channel[c.channel];
-    ++by_kind[c.kind];
-    if (!c.police_matter) {
-      ++non_police;
-      ++by_department[c.department];
+    size_t used = 0;
+    const Command* command =
+        FindCommand(std::vector<std::string>(words.begin() + 1, words.end()), &used);
+    if (command == nullptr || used + 1 != words.size()) {
+      return UsageError(
+          absl::StrCat("no command \"", absl::StrJoin(words.begin() + 1, words.end(), " "), "\""),
+          "usage: fengqiao help [COMMAND]");
     }
-    if (c.kind == fengqiao::v1::INCIDENT_KIND_DISPUTE) {
-      ++disputes;
-      ++by_dispute[c.dispute_type];
-      ++by_severity[c.severity];
-      if (*repeat_count > 0) ++repeats;
-    }
-    if (incident.has_location()) {
-      absl::StatusOr<const fengqiao::v1::Area*> grid = grid_map.Locate(incident.location());
-      if (!grid.ok()) return Fail(grid.status());
-      ++located;
-      if (*grid == nullptr || (*grid)->code() != incident.grid_code()) ++misplaced;
-    }
+    fmt::print("{}", CommandHelp(*command));
+    return kExitOk;
   }
-  fmt::print("\nIncidents: {} in {} (all valid)\n", total, log->name());
-  fmt::print("  non-police matters (非警务事项) to divert: {} ({:.1f}%)\n", non_police,
-             Pct(non_police, total));
-  fmt::print("  disputes (矛盾纠纷): {} ({:.1f}%), {} with parties seen in the last 30 days\n",
-             disputes, Pct(disputes, total), repeats);
-  fmt::print("  located by S2 point -> grid: {} of {}, {} outside their declared grid\n", located,
-             total, misplaced);
-  PrintMix("by channel", by_channel, total, fengqiao::ChannelName);
-  PrintMix("by kind", by_kind, total, fengqiao::IncidentKindName);
-  PrintMix("disputes by type", by_dispute, disputes, fengqiao::DisputeTypeName);
-  PrintMix("disputes by assessed severity (分级)", by_severity, disputes, fengqiao::SeverityName);
-  PrintMix("non-police matters by department (分流)", by_department, non_police,
-           fengqiao::DepartmentName);
-
-  // Who would take the first few disputes (调排分离: the finder is left out).
-  fengqiao::CandidateSelector selector(roster->get(), {});
-  fmt::print("\nFirst disputes and their best candidates:\n");
-  int shown = 0;
-  for (const auto& incident : incidents) {
-    if (incident.kind() != fengqiao::v1::INCIDENT_KIND_DISPUTE || shown >= 5) continue;
-    ++shown;
-    fengqiao::CandidateRequest request;
-    request.dispute_type = incident.dispute_type();
-    request.grid_code = incident.grid_code();
-    request.location = incident.location();
-    request.at = absl::FromUnixSeconds(incident.reported_at().seconds());
-    request.found_by_member_id = incident.found_by_member_id();
-    request.limit = 1;
-    absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
-    if (!list.ok()) return Fail(list.status());
-    if (list->candidates.empty()) {
-      fmt::print(
-          "  {} {} nobody available\n", incident.id(),
-          fengqiao::internal::PadRight(Sv(fengqiao::DisputeTypeName(incident.dispute_type())), 26));
-      continue;
-    }
-    const auto& best = list->candidates.front();
-    const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
-    fmt::print(
-        "  {} {} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
-        fengqiao::internal::PadRight(Sv(fengqiao::DisputeTypeName(incident.dispute_type())), 26),
-        m->id(), m->name(), Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(),
-        100 * best.load());
+  if (first == "--version" || first == "-version") return VersionCommand().run({});
+  size_t used = 0;
+  const Command* command = FindCommand(words, &used);
+  if (command == nullptr) {
+    const std::string what =
+        words.size() > 1 && first == "rules" ? absl::StrCat(first, " ", words[1]) : first;
+    return UsageError(absl::StrCat("unknown command \"", what, "\""),
+                      "usage: fengqiao COMMAND [ARGS]");
   }
-
-  // Routing the month with the district's rule set.
-  const std::string rules_path = (dir / "rules" / "district.textproto").string();
-  if (std::filesystem::exists(rules_path)) {
-    absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
-    if (!source.ok()) return Fail(source.status());
-    fengqiao::RuleSetOptions options;
-    for (const auto& team : (*roster)->proto().teams()) options.known_teams.push_back(team.id());
-    absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
-        fengqiao::RuleSet::Compile(*source, grid_map, options);
-    if (!rules.ok()) return Fail(rules.status());
-    absl::btree_map<fengqiao::v1::Tier, int64_t> by_tier;
-    absl::btree_map<std::string, int64_t> by_rule;
-    int64_t unrouted = 0, capacity_diversions = 0;
-    for (int i = 0; i < incidents.size(); ++i) {
-      const fengqiao::v1::Incident& incident = incidents[i];
-      absl::StatusOr<fengqiao::RoutingFacts> facts =
-          fengqiao::MakeRoutingFacts(incident, repeat_counts[i], **rules);
-      if (!facts.ok()) return Fail(facts.status());
-      const absl::Time at = absl::FromUnixSeconds(incident.reported_at().seconds());
-      const std::vector<fengqiao::CapacityState> capacity =
-          (*rules)->ResolveCapacity(SnapshotAt(**roster, (*rules)->teams(), at));
-      const fengqiao::RouteResult r = (*rules)->Route(*facts, capacity);
-      capacity_diversions += r.capacity_skips;
-      if (r.rule < 0) {
-        ++unrouted;
-        continue;
-      }
-      const fengqiao::v1::Rule& rule = (*rules)->proto().rules(r.rule);
-      ++by_tier[rule.then().tier()];
-      ++by_rule[rule.id()];
-    }
-    fmt::print("\nRouting with {} (version {}, hash {}), {} rules, {} warnings:\n",
-               (*rules)->proto().name(), (*rules)->proto().version(), (*rules)->hash(),
-               (*rules)->proto().rules_size(), (*rules)->warnings().size());
-    PrintMix("tier mix", by_tier, total, fengqiao::TierName);
-    fmt::print("  unrouted: {}; sent past a full or off-duty team (capacity): {}\n", unrouted,
-               capacity_diversions);
-    std::vector<std::pair<std::string, int64_t>> top(by_rule.begin(), by_rule.end());
-    std::stable_sort(top.begin(), top.end(),
-                     [](const auto& a, const auto& b) { return a.second > b.second; });
-    fmt::print("  rules that fired most:\n");
-    for (size_t i = 0; i < top.size() && i < 8; ++i) {
-      fmt::print("    {:<34} {:>6}  {:5.1f}%\n", top[i].first, top[i].second,
-                 Pct(top[i].second, total));
-    }
-
-    // The month through the closure loop (simulated handling times) into the case store.
-    std::unique_ptr<fengqiao::CaseStore> store;
-    if (db_path.empty()) {
-      store = std::make_unique<fengqiao::MemoryCaseStore>();
-    } else {
-      absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> sqlite =
-          fengqiao::SqliteCaseStore::Open(db_path);
-      if (!sqlite.ok()) return Fail(sqlite.status());
-      store = *std::move(sqlite);
-    }
-    const absl::Time month_end =
-        absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::FixedTimeZone(8 * 3600));
-    absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
-        fengqiao::tools::SimulateMonth(*log, **rules, **roster, month_end, *store);
-    if (!sim.ok()) return Fail(sim.status());
-    fmt::print("\nClosure loop (闭环), simulated handling, state at 2026-11-01 00:00 (+08):\n");
-    fmt::print("  {} cases, {} events saved to {}\n", sim->cases, sim->events,
-               db_path.empty() ? std::string("memory") : db_path);
-    absl::btree_map<fengqiao::v1::CaseState, int64_t> by_state(sim->by_state.begin(),
-                                                               sim->by_state.end());
-    PrintMix("where cases ended", by_state, sim->cases,
-             [](fengqiao::v1::CaseState s) { return fengqiao::CaseStateName(s); });
-    absl::btree_map<fengqiao::v1::Tier, int64_t> final_tier(sim->by_final_tier.begin(),
-                                                            sim->by_final_tier.end());
-    PrintMix("final tier", final_tier, sim->cases, fengqiao::TierName);
-    fmt::print(
-        "  escalated up the ladder: {}; reopened after revisit: {}; returned by a "
-        "department: {}; no handler on duty (duty officer took it): {}\n",
-        sim->escalations, sim->reopens, sim->returns, sim->unassigned);
-    fmt::print("  on site within 8 minutes: {} of {} arrivals ({:.1f}%)\n",
-               sim->arrivals_within_8min, sim->arrivals,
-               Pct(sim->arrivals_within_8min, sim->arrivals));
-    fmt::print("  SLA breaches recorded:");
-    for (const auto& [deadline, n] : sim->breaches) fmt::print(" {} {}", deadline, n);
-    fmt::print("; cases overdue at month end: {}\n", sim->overdue_at_end);
-    fengqiao::CaseQuery overdue;
-    overdue.overdue_at = month_end;
-    absl::StatusOr<std::vector<std::string>> late = store->Find(overdue);
-    if (!late.ok()) return Fail(late.status());
-    if (static_cast<int64_t>(late->size()) != sim->overdue_at_end) {
-      return Fail(absl::InternalError(absl::StrCat(
-          "the store finds ", late->size(), " overdue cases, the loops ", sim->overdue_at_end)));
-    }
-    fmt::print("  the store's overdue query agrees: {} cases\n", late->size());
-
-    // The month as a CompStat sheet, from one pass over the store.
-    absl::Status printed = PrintMetrics(
-        *store, grid_map, {{}, {fengqiao::v1::DIMENSION_STREET}, {fengqiao::v1::DIMENSION_TIER}});
-    if (!printed.ok()) return Fail(printed);
+  absl::StatusOr<Invocation> invocation =
+      ParseArgs(*command, std::vector<std::string>(words.begin() + used, words.end()));
+  if (!invocation.ok()) {
+    return UsageError(absl::StrCat(command->name, ": ", invocation.status().message()),
+                      CommandUsage(*command));
   }
-
-  return 0;
-}
-
-// `fengqiao rules check FILE [GRID_MAP]`: diagnostics the way a compiler prints them.
-int RulesCheck(const std::string& rules_path, std::string map_path) {
-  if (map_path.empty()) {
-    map_path =
-        (std::filesystem::path(rules_path).parent_path().parent_path() / "grid_map.textproto")
-            .string();
+  if (invocation->help) {
+    fmt::print("{}", CommandHelp(*command));
+    return kExitOk;
   }
-  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
-  if (!map.ok()) return Fail(map.status());
-  absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
-  if (!source.ok()) {
-    fmt::print("{}\n", Sv(source.status().message()));
-    fmt::print("1 error\n");
-    return 1;
-  }
-  int errors = 0, warnings = 0;
-  for (const fengqiao::RuleIssue& issue : fengqiao::RuleSet::Lint(*source, **map)) {
-    fmt::print("{}\n", issue.ToString());
-    (issue.severity == fengqiao::RuleIssue::Severity::kError ? errors : warnings) += 1;
-  }
-  fmt::print("{}: {} rules, {} error{}, {} warning{}\n", rules_path, source->proto().rules_size(),
-             errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-  return errors > 0 ? 1 : 0;
-}
-
-int Locate(const char* map_path, const char* lat, const char* lng) {
-  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
-  if (!map.ok()) return Fail(map.status());
-  fengqiao::v1::LatLng p;
-  double v;
-  if (!absl::SimpleAtod(lat, &v)) return Fail(absl::InvalidArgumentError("bad latitude"));
-  p.set_lat_deg(v);
-  if (!absl::SimpleAtod(lng, &v)) return Fail(absl::InvalidArgumentError("bad longitude"));
-  p.set_lng_deg(v);
-  absl::StatusOr<const fengqiao::v1::Area*> grid = (*map)->Locate(p);
-  if (!grid.ok()) return Fail(grid.status());
-  if (*grid == nullptr) {
-    fmt::print("outside every grid\n");
-    return 2;
-  }
-  fmt::print("{} {}\n", (*grid)->code(), (*grid)->name());
-  return 0;
-}
-
-void Usage() {
-  fmt::print(stderr,
-             "usage: fengqiao district DIR [--db CASES.db]\n"
-             "       fengqiao rules check RULES [GRID_MAP]\n"
-             "       fengqiao metrics CASES.db GRID_MAP [DIMS, e.g. street,category]\n"
-             "       fengqiao locate GRID_MAP LAT LNG\n"
-             "       fengqiao version\n");
+  return command->run(invocation->args);
 }
 
 }  // namespace
+}  // namespace fengqiao::tools
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    Usage();
-    return 64;
+  try {
+    return fengqiao::tools::Run(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "fengqiao: internal error: {}\n", e.what());
+    return fengqiao::tools::kExitSoftware;
   }
-  const std::string command = argv[1];
-  if (command == "district" && argc == 3) return District(argv[2], "");
-  if (command == "district" && argc == 5 && std::string(argv[3]) == "--db") {
-    return District(argv[2], argv[4]);
-  }
-  if (command == "rules" && argc >= 4 && argc <= 5 && std::string(argv[2]) == "check") {
-    return RulesCheck(argv[3], argc == 5 ? argv[4] : "");
-  }
-  if (command == "metrics" && (argc == 4 || argc == 5)) {
-    return Metrics(argv[2], argv[3], argc == 5 ? argv[4] : "street");
-  }
-  if (command == "locate" && argc == 5) return Locate(argv[2], argv[3], argv[4]);
-  if (command == "version") {
-    fmt::print("{}\n", fengqiao::VersionString());
-    return 0;
-  }
-  Usage();
-  return 64;
 }

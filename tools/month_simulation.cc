@@ -75,10 +75,10 @@ int ResolveHours(v1::Tier tier) {
 }  // namespace
 
 absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, const RuleSet& rules,
-                                                const Roster& roster, absl::Time end,
-                                                CaseStore& store, uint64_t seed) {
+                                                std::shared_ptr<const Roster> roster,
+                                                absl::Time end, CaseStore& store, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  CandidateSelector selector(&roster, {});
+  CandidateSelector selector(std::move(roster), {});
   RepeatDetector repeats(absl::Hours(24 * 30));
   SimulationSummary summary;
   std::vector<CaseLoop> batch;

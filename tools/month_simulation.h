@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -32,8 +33,9 @@ struct SimulationSummary {
 
 // Runs every incident of `log` reported before `end` and saves the cases to `store` in batches.
 absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, const RuleSet& rules,
-                                                const Roster& roster, absl::Time end,
-                                                CaseStore& store, uint64_t seed = 20261001);
+                                                std::shared_ptr<const Roster> roster,
+                                                absl::Time end, CaseStore& store,
+                                                uint64_t seed = 20261001);
 
 }  // namespace fengqiao::tools
 

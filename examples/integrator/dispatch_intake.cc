@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(map.status().message()).c_str());
     return 1;
   }
-  auto roster = fengqiao::Roster::Load(dir + "/roster.textproto", **map);
+  auto roster = fengqiao::Roster::Load(dir + "/roster.textproto", *map);
   if (!roster.ok()) {
     std::fprintf(stderr, "%s\n", std::string(roster.status().message()).c_str());
     return 1;
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   const int repeat_count = repeats.Observe(incident).value_or(0);
   const fengqiao::Classification c = fengqiao::Classify(incident, repeat_count);
 
-  fengqiao::CandidateSelector selector(roster->get(), {});
+  fengqiao::CandidateSelector selector(*roster, {});
   fengqiao::CandidateRequest request;
   request.dispute_type = c.dispute_type;
   request.grid_code = incident.grid_code();

@@ -1,8 +1,10 @@
 // File: fengqiao/version.h
 // The library version, in one place: CMake parses these three lines.
 //
-//   #include "fengqiao/version.h"
+//   #include <string>
 //   static_assert(FENGQIAO_VERSION_MAJOR == 0);
+//   const std::string version = fengqiao::VersionString();  // "MAJOR.MINOR.PATCH"
+//   if (version.empty()) return absl::InternalError("no version");
 //
 // Thread safety: constants only.
 #ifndef FENGQIAO_VERSION_H_

@@ -71,29 +71,25 @@ void BindGrid(py::module_& m) {
           "proto", [](const GridMap& g) { return ToBytes(g.proto()); },
           "The map as fengqiao.v1.GridMap bytes.");
 
-  // A roster keeps a pointer to its map: the holder keeps the map alive.
-  struct PyRoster {
-    std::shared_ptr<const GridMap> map;
-    std::unique_ptr<const Roster> roster;
-  };
-  py::class_<PyRoster>(m, "Roster", "The 1+4+N forces of a station, validated against a map.")
+  // The roster shares its map (std::shared_ptr), so Python needs no holder to keep the map alive.
+  py::class_<Roster, std::shared_ptr<Roster>>(
+      m, "Roster", "The 1+4+N forces of a station, validated against a map.")
       .def_static(
           "load",
           [](const std::string& path, std::shared_ptr<GridMap> map) {
-            auto roster = ValueOrThrow(Roster::Load(path, *map));
-            return std::make_unique<PyRoster>(PyRoster{map, std::move(roster)});
+            return std::const_pointer_cast<Roster>(ValueOrThrow(Roster::Load(path, map)));
           },
           py::arg("path"), py::arg("grid_map"), "Reads a roster file.")
       .def(
           "team_ids",
-          [](const PyRoster& r) {
+          [](const Roster& r) {
             std::vector<std::string> out;
-            for (const auto& t : r.roster->proto().teams()) out.push_back(t.id());
+            for (const auto& t : r.proto().teams()) out.push_back(t.id());
             return out;
           },
           "Team ids of the roster.")
       .def_property_readonly(
-          "proto", [](const PyRoster& r) { return ToBytes(r.roster->proto()); },
+          "proto", [](const Roster& r) { return ToBytes(r.proto()); },
           "The roster as fengqiao.v1.Roster bytes.");
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -46,10 +47,14 @@ struct Ranked {
 
 absl::string_view CandidateReasonName(v1::CandidateReason reason) { return DisplayName(reason); }
 
-CandidateSelector::CandidateSelector(const Roster* roster, CandidateSelectorOptions options)
-    : roster_(roster), options_(options) {}
+CandidateSelector::CandidateSelector(std::shared_ptr<const Roster> roster,
+                                     CandidateSelectorOptions options)
+    : roster_(std::move(roster)), options_(options) {}
 
 absl::StatusOr<CandidateList> CandidateSelector::Candidates(const CandidateRequest& request) const {
+  if (roster_ == nullptr) {
+    return absl::InvalidArgumentError("candidate selector: built with a null roster");
+  }
   const GridMap& map = roster_->grid_map();
   if (request.grid_code.empty()) {
     return absl::InvalidArgumentError("candidate request: grid_code is empty");

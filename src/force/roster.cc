@@ -28,38 +28,39 @@ bool Roster::IsCoreForce(v1::ForceType type) {
          type == v1::FORCE_TYPE_CITY_MANAGEMENT || type == v1::FORCE_TYPE_SECURITY_GUARD;
 }
 
-Roster::Roster(v1::Roster proto, const GridMap* grid_map)
-    : proto_(std::move(proto)), grid_map_(grid_map) {}
+Roster::Roster(v1::Roster proto, std::shared_ptr<const GridMap> grid_map)
+    : proto_(std::move(proto)), grid_map_(std::move(grid_map)) {}
 
-absl::StatusOr<std::unique_ptr<const Roster>> Roster::Load(absl::string_view path,
-                                                           const GridMap& grid_map) {
+absl::StatusOr<std::shared_ptr<const Roster>> Roster::Load(
+    absl::string_view path, std::shared_ptr<const GridMap> grid_map) {
   std::string content;
   FENGQIAO_RETURN_IF_ERROR(internal::ReadFile(path, &content));
-  return Parse(content, path, grid_map);
+  return Parse(content, path, std::move(grid_map));
 }
 
-absl::StatusOr<std::unique_ptr<const Roster>> Roster::Parse(absl::string_view content,
-                                                            absl::string_view filename,
-                                                            const GridMap& grid_map) {
+absl::StatusOr<std::shared_ptr<const Roster>> Roster::Parse(
+    absl::string_view content, absl::string_view filename,
+    std::shared_ptr<const GridMap> grid_map) {
   v1::Roster proto;
   internal::SourceMap source_map;
   FENGQIAO_RETURN_IF_ERROR(internal::ParseProto(content, filename, &proto, &source_map));
-  return Build(std::move(proto), grid_map, source_map);
+  return Build(std::move(proto), std::move(grid_map), source_map);
 }
 
-absl::StatusOr<std::unique_ptr<const Roster>> Roster::Create(v1::Roster roster,
-                                                             const GridMap& grid_map) {
+absl::StatusOr<std::shared_ptr<const Roster>> Roster::Create(
+    v1::Roster roster, std::shared_ptr<const GridMap> grid_map) {
   internal::SourceMap source_map;
   FENGQIAO_RETURN_IF_ERROR(internal::CheckUtf8(roster, source_map));
-  return Build(std::move(roster), grid_map, source_map);
+  return Build(std::move(roster), std::move(grid_map), source_map);
 }
 
-absl::StatusOr<std::unique_ptr<const Roster>> Roster::Build(v1::Roster roster,
-                                                            const GridMap& grid_map,
+absl::StatusOr<std::shared_ptr<const Roster>> Roster::Build(v1::Roster roster,
+                                                            std::shared_ptr<const GridMap> grid_map,
                                                             const internal::SourceMap& source_map) {
-  std::unique_ptr<Roster> out(new Roster(std::move(roster), &grid_map));
+  if (grid_map == nullptr) return absl::InvalidArgumentError("roster: the grid map is null");
+  std::shared_ptr<Roster> out(new Roster(std::move(roster), std::move(grid_map)));
   FENGQIAO_RETURN_IF_ERROR(out->Index(source_map));
-  return std::unique_ptr<const Roster>(std::move(out));
+  return std::shared_ptr<const Roster>(std::move(out));
 }
 
 absl::Status Roster::Index(const internal::SourceMap& source_map) {

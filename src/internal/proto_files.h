@@ -41,7 +41,8 @@ ProtoFormat FormatForFilename(absl::string_view filename);
 absl::Status ParseProto(absl::string_view content, absl::string_view filename,
                         google::protobuf::Message* message, SourceMap* source_map);
 
-// Reads the whole file at `path`. NotFound when missing, with the path.
+// Reads the whole file at `path`. NotFound when missing, InvalidArgument for a directory; the
+// message names the path.
 absl::Status ReadFile(absl::string_view path, std::string* content);
 
 // Reads and parses the file at `path`.

@@ -1,5 +1,8 @@
 #include "fengqiao/force/roster.h"
 
+#include <memory>
+#include <utility>
+
 #include "fengqiao/force/candidate_selector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -27,7 +30,7 @@ class TinyRoster : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
     ASSERT_OK_AND_ASSIGN(roster_,
-                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", *map_));
+                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", map_));
   }
   std::vector<std::string> Ids(const CandidateList& list) {
     std::vector<std::string> out;
@@ -41,7 +44,7 @@ class TinyRoster : public ::testing::Test {
     return v1::CANDIDATE_REASON_UNSPECIFIED;
   }
   std::shared_ptr<const GridMap> map_;
-  std::unique_ptr<const Roster> roster_;
+  std::shared_ptr<const Roster> roster_;
 };
 
 TEST_F(TinyRoster, DayShiftCoversWednesdayMorningOnly) {
@@ -72,7 +75,7 @@ TEST_F(TinyRoster, CoreForcesAreTheFourOfOnePlusFourPlusN) {
 }
 
 TEST_F(TinyRoster, NoiseComplaintGoesToTheNearestFreePropertyButlerFirst) {
-  CandidateSelector selector(roster_.get(), {});
+  CandidateSelector selector(roster_, {});
   CandidateRequest request;
   request.dispute_type = v1::DISPUTE_TYPE_NOISE;
   request.grid_code = "g11";
@@ -90,8 +93,40 @@ TEST_F(TinyRoster, NoiseComplaintGoesToTheNearestFreePropertyButlerFirst) {
   EXPECT_EQ(ReasonFor(list, "cop1"), v1::CANDIDATE_REASON_WRONG_FORCE_TYPE);
 }
 
+TEST(RosterOwnership, TheSelectorKeepsTheRosterAndTheRosterKeepsTheMap) {
+  // The caller drops its own references right away: the selector alone keeps the roster, which
+  // keeps the map (under ASan a dangling pointer here would be a use after free).
+  std::unique_ptr<CandidateSelector> selector;
+  {
+    ASSERT_OK_AND_ASSIGN(std::shared_ptr<const GridMap> map,
+                         GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
+    ASSERT_OK_AND_ASSIGN(std::shared_ptr<const Roster> roster,
+                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", map));
+    EXPECT_EQ(&roster->grid_map(), map.get());
+    selector = std::make_unique<CandidateSelector>(std::move(roster), CandidateSelectorOptions{});
+  }
+  CandidateRequest request;
+  request.dispute_type = v1::DISPUTE_TYPE_NOISE;
+  request.grid_code = "g11";
+  request.at = Local(25, 10);
+  request.force_types = {v1::FORCE_TYPE_PROPERTY_MANAGER};
+  ASSERT_OK_AND_ASSIGN(CandidateList list, selector->Candidates(request));
+  ASSERT_FALSE(list.candidates.empty());
+  EXPECT_EQ(list.candidates[0].member_id(), "pm11");
+}
+
+TEST(RosterOwnership, NullMapOrRosterIsAnErrorNotACrash) {
+  EXPECT_THAT(Roster::Parse(testing::TinyRosterText(), "roster.textproto", nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("grid map is null")));
+  CandidateSelector selector(nullptr, {});
+  CandidateRequest request;
+  request.grid_code = "g11";
+  EXPECT_THAT(selector.Candidates(request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("null roster")));
+}
+
 TEST_F(TinyRoster, SkillOutranksProximity) {
-  CandidateSelector selector(roster_.get(), {});
+  CandidateSelector selector(roster_, {});
   CandidateRequest request;
   request.dispute_type = v1::DISPUTE_TYPE_PET;
   request.grid_code = "g21";
@@ -103,7 +138,7 @@ TEST_F(TinyRoster, SkillOutranksProximity) {
 }
 
 TEST_F(TinyRoster, TheMemberWhoFoundTheDisputeDoesNotMediateIt) {
-  CandidateSelector selector(roster_.get(), {});
+  CandidateSelector selector(roster_, {});
   CandidateRequest request;
   request.dispute_type = v1::DISPUTE_TYPE_NOISE;
   request.grid_code = "g11";
@@ -118,7 +153,7 @@ TEST_F(TinyRoster, TheMemberWhoFoundTheDisputeDoesNotMediateIt) {
 }
 
 TEST_F(TinyRoster, AtNightOnlyTheNightShiftIsLeft) {
-  CandidateSelector selector(roster_.get(), {});
+  CandidateSelector selector(roster_, {});
   CandidateRequest request;
   request.dispute_type = v1::DISPUTE_TYPE_NEIGHBOUR;
   request.grid_code = "g11";
@@ -130,7 +165,7 @@ TEST_F(TinyRoster, AtNightOnlyTheNightShiftIsLeft) {
 }
 
 TEST_F(TinyRoster, RadiusAndRequiredSkillLeaveMembersOutWithTheirReason) {
-  CandidateSelector selector(roster_.get(), {});
+  CandidateSelector selector(roster_, {});
   CandidateRequest request;
   request.dispute_type = v1::DISPUTE_TYPE_NOISE;
   request.grid_code = "g11";
@@ -146,7 +181,7 @@ TEST_F(TinyRoster, RadiusAndRequiredSkillLeaveMembersOutWithTheirReason) {
 }
 
 TEST_F(TinyRoster, BadRequestsAreErrors) {
-  CandidateSelector selector(roster_.get(), {});
+  CandidateSelector selector(roster_, {});
   CandidateRequest request;
   EXPECT_THAT(selector.Candidates(request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("grid_code")));
@@ -159,7 +194,7 @@ TEST(RosterSample, SampleRosterHasTheOnePlusFourPlusNForces) {
   ASSERT_OK_AND_ASSIGN(auto map,
                        GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
   ASSERT_OK_AND_ASSIGN(auto roster,
-                       Roster::Load(FENGQIAO_SOURCE_DIR "/examples/data/roster.textproto", *map));
+                       Roster::Load(FENGQIAO_SOURCE_DIR "/examples/data/roster.textproto", map));
   EXPECT_GE(roster->proto().members_size(), 100);
   std::set<v1::ForceType> core, social;
   for (const auto& m : roster->proto().members()) {
@@ -185,7 +220,7 @@ class RosterErrors : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
   }
-  absl::StatusOr<std::unique_ptr<const Roster>> Parse(const std::string& members) {
+  absl::StatusOr<std::shared_ptr<const Roster>> Parse(const std::string& members) {
     // Keep the four-grid team members so that only the member under test is wrong.
     return Roster::Parse(
         absl::StrCat("members { id: \"lead1\" name: \"L1\" force_type: FORCE_TYPE_BUILDING_HEAD "
@@ -197,7 +232,7 @@ class RosterErrors : public ::testing::Test {
                      "members { id: \"cop2\" name: \"C2\" force_type: FORCE_TYPE_POLICE "
                      "home_area_code: \"s2-c1\" }\n",
                      members),
-        "bad_roster.textproto", *map_);
+        "bad_roster.textproto", map_);
   }
   std::shared_ptr<const GridMap> map_;
 };
@@ -250,7 +285,7 @@ TEST_F(RosterErrors, FourGridTeamNamingSomeoneNotOnTheRoster) {
   auto roster = Roster::Parse(
       "members { id: \"lead1\" name: \"L1\" force_type: FORCE_TYPE_BUILDING_HEAD home_area_code: "
       "\"s1-c1\" }",
-      "short.textproto", *map_);
+      "short.textproto", map_);
   EXPECT_THAT(roster, StatusIs(absl::StatusCode::kInvalidArgument,
                                AllOf(HasSubstr("short.textproto"), HasSubstr("area \"s1-c1\""),
                                      HasSubstr("police_grid_officer"), HasSubstr("\"cop1\""))));

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "internal/proto_files.h"
 #include "testing/sample_district.h"
 #include "testing/status_matchers.h"
 
@@ -268,6 +269,50 @@ TEST(GridMapErrors, InvalidUtf8InANameIsNamed) {
                                   HasSubstr("UTF-8"))));
 }
 
+// The sample map with the city's name replaced by `name` (text-format escapes allowed).
+std::string SampleMapNamed(const std::string& name) {
+  std::string text;
+  EXPECT_TRUE(
+      internal::ReadFile(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto", &text).ok());
+  const std::string city = "name: \"舟山市\"";
+  const size_t at = text.find(city);
+  EXPECT_NE(at, std::string::npos);
+  return text.replace(at, city.size(), "name: \"" + name + "\"");
+}
+
+// Byte sequences that are not UTF-8 (the validity check is protobuf's): each is rejected in a
+// name, with the field named.
+class GridMapInvalidUtf8 : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(GridMapInvalidUtf8, NameWithTheSequenceIsRejected) {
+  auto map = GridMap::Parse(SampleMapNamed(std::string("ok ") + GetParam()), "utf8.textproto");
+  EXPECT_THAT(map, StatusIs(absl::StatusCode::kInvalidArgument,
+                            AllOf(HasSubstr("utf8.textproto:10:3"), HasSubstr("areas[0].name"),
+                                  HasSubstr("invalid UTF-8"))));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sequences, GridMapInvalidUtf8,
+                         ::testing::Values(R"(\x80)",          // a continuation byte alone
+                                           R"(\xe4\xb8)",      // 中 cut short
+                                           R"(\xe4\xb8 )",     // 中 cut short before a space
+                                           R"(\xc0\xaf)",      // '/' in an overlong two-byte form
+                                           R"(\xe0\x80\xaf)",  // '/' in an overlong three-byte form
+                                           R"(\xed\xa0\x80)",  // a UTF-16 surrogate (U+D800)
+                                           R"(\xf4\x90\x80\x80)",      // past U+10FFFF
+                                           R"(\xf8\x88\x80\x80\x80)",  // a five-byte form
+                                           R"(\xff\xfe)"));
+
+TEST(GridMapUtf8, NamesInOneToFourByteFormsAreAccepted) {
+  // é (2 bytes), 中 (3), 𠀀 U+20000 (4), U+10FFFF (4, the last code point), U+E000 after the
+  // surrogates.
+  auto map = GridMap::Parse(
+      SampleMapNamed(R"(a\xc3\xa9\xe4\xb8\xad\xf0\xa0\x80\x80\xf4\x8f\xbf\xbf\xee\x80\x80)"),
+      "utf8.textproto");
+  ASSERT_TRUE(map.ok()) << map.status();
+  EXPECT_EQ((*map)->proto().areas(0).name(),
+            "a\xc3\xa9\xe4\xb8\xad\xf0\xa0\x80\x80\xf4\x8f\xbf\xbf\xee\x80\x80");
+}
+
 TEST(GridMapErrors, JsonSyntaxErrorNamesLineAndColumn) {
   auto map =
       GridMap::Parse("{\n  \"name\": \"m\",\n  \"areas\": [ { \"code\" \"a\" } ]\n}", "bad.json");
@@ -298,6 +343,12 @@ TEST(GridMapErrors, JsonMapValidationErrorsAreLocatedToo) {
 TEST(GridMapErrors, MissingFileIsNotFound) {
   EXPECT_THAT(GridMap::Load("/nonexistent/map.textproto"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/map.textproto")));
+}
+
+TEST(GridMapErrors, DirectoryGivenAsTheFileIsRejectedNotReadAsAnEmptyMap) {
+  EXPECT_THAT(GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("examples/data: is a directory, not a file")));
 }
 
 TEST(GridMapErrors, MapBuiltInCodeNamesTheFieldPath) {

@@ -81,8 +81,8 @@ class HandlerChoiceTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
     ASSERT_OK_AND_ASSIGN(roster_,
-                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", *map_));
-    selector_ = std::make_unique<CandidateSelector>(roster_.get(), CandidateSelectorOptions{});
+                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", map_));
+    selector_ = std::make_unique<CandidateSelector>(roster_, CandidateSelectorOptions{});
   }
   v1::Incident Noise() {
     v1::Incident i;
@@ -101,7 +101,7 @@ class HandlerChoiceTest : public ::testing::Test {
     return d;
   }
   std::shared_ptr<const GridMap> map_;
-  std::unique_ptr<const Roster> roster_;
+  std::shared_ptr<const Roster> roster_;
   std::unique_ptr<CandidateSelector> selector_;
 };
 

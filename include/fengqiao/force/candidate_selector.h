@@ -4,20 +4,26 @@
 // it does, and for each member left out the first reason that excluded it (off shift, at
 // capacity, found the dispute himself under 调排分离, wrong force type, too far ...).
 //
-//   fengqiao::CandidateSelector selector(roster.get(), {});
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::Roster> roster,
+//                             fengqiao::Roster::Load("examples/data/roster.textproto", map));
+//   fengqiao::CandidateSelector selector(roster, {});  // keeps the roster
 //   fengqiao::CandidateRequest req;
 //   req.dispute_type = fengqiao::v1::DISPUTE_TYPE_NOISE;
-//   req.grid_code = "xc-czd-rx-01";
-//   req.at = now;
+//   req.grid_code = "xc-lc-c1-g1";
+//   req.at = absl::FromCivil(absl::CivilMinute(2026, 11, 25, 10, 0), fengqiao::ChinaTimeZone());
 //   req.force_types = {fengqiao::v1::FORCE_TYPE_PROPERTY_MANAGER};
-//   absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(req);
-//   // list->candidates[0].member_id() is the best property butler on duty near the grid.
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::CandidateList list, selector.Candidates(req));
+//   // list.candidates[0].member_id() is the best property butler on duty near the grid; an
+//   // empty list is an outcome, with every member's reason in list.excluded.
 //
-// Thread safety: Candidates() is const and safe to call from several threads; the Roster it reads
-// must outlive the selector.
+// Thread safety: Candidates() is const and safe to call from several threads. The selector shares
+// ownership of its Roster (std::shared_ptr).
 #ifndef FENGQIAO_FORCE_CANDIDATE_SELECTOR_H_
 #define FENGQIAO_FORCE_CANDIDATE_SELECTOR_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,15 +80,16 @@ struct CandidateList {
 
 class CandidateSelector {
  public:
-  CandidateSelector(const Roster* roster, CandidateSelectorOptions options);
+  // Keeps `roster` (shared ownership).
+  CandidateSelector(std::shared_ptr<const Roster> roster, CandidateSelectorOptions options);
 
   // Ranks the members able to take the case. InvalidArgument for a request without grid_code or
-  // with a bad location; NotFound for an unknown grid. An empty list is a normal outcome, with
-  // every member's exclusion reason in `excluded`.
+  // with a bad location, or a selector built with a null roster; NotFound for an unknown grid. An
+  // empty list is a normal outcome, with every member's exclusion reason in `excluded`.
   absl::StatusOr<CandidateList> Candidates(const CandidateRequest& request) const;
 
  private:
-  const Roster* roster_;
+  std::shared_ptr<const Roster> roster_;
   CandidateSelectorOptions options_;
 };
 

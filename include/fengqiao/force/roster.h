@@ -5,14 +5,20 @@
 // delivery riders ...), their teams, members, skills, shifts and current load. It is validated
 // against a GridMap: every home area and every four-grid team (四格融合) member must exist.
 //
-//   auto map = fengqiao::GridMap::Load("examples/data/grid_map.textproto");
-//   auto roster = fengqiao::Roster::Load("examples/data/roster.textproto", **map);
-//   if (!roster.ok()) { /* file:line:col and the member id at fault */ }
-//   const fengqiao::v1::Member* m = (*roster)->FindMember("m-0042");
-//   bool on_duty = fengqiao::Roster::OnShift(*m, now, tz);
+//   #include "fengqiao/time_zone.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::Roster> roster,
+//                             fengqiao::Roster::Load("examples/data/roster.textproto", map));
+//   // A roster that does not validate is InvalidArgument naming file:line:col and the member.
+//   const fengqiao::v1::Member* m = roster->FindMember("m-0077");  // nullptr when unknown
+//   if (m == nullptr) return absl::NotFoundError("no member m-0077");
+//   const absl::TimeZone tz = fengqiao::ChinaTimeZone();
+//   const absl::Time at = absl::FromCivil(absl::CivilMinute(2026, 11, 25, 10, 0), tz);
+//   const bool on_duty = fengqiao::Roster::OnShift(*m, at, tz);
 //
-// Thread safety: a Roster is immutable after Load/Create; share it across threads. It keeps a
-// pointer to the GridMap, which must outlive it.
+// Thread safety: a Roster is immutable after Load/Create; share it across threads. It shares
+// ownership of its GridMap (std::shared_ptr), so the map lives as long as the roster.
 #ifndef FENGQIAO_FORCE_ROSTER_H_
 #define FENGQIAO_FORCE_ROSTER_H_
 
@@ -36,16 +42,18 @@ class SourceMap;
 
 class Roster {
  public:
-  // Reads a roster file (text format, or JSON for ".json") and validates it against `grid_map`.
-  static absl::StatusOr<std::unique_ptr<const Roster>> Load(absl::string_view path,
-                                                            const GridMap& grid_map);
+  // Reads a roster file (text format, or JSON for ".json") and validates it against `grid_map`,
+  // which the roster keeps. NotFound for a missing file; InvalidArgument for a file that does not
+  // parse or validate (naming file:line:col and the team or member at fault) or a null map.
+  static absl::StatusOr<std::shared_ptr<const Roster>> Load(
+      absl::string_view path, std::shared_ptr<const GridMap> grid_map);
   // As Load, from text in memory; `filename` names it in errors and picks the format.
-  static absl::StatusOr<std::unique_ptr<const Roster>> Parse(absl::string_view content,
-                                                             absl::string_view filename,
-                                                             const GridMap& grid_map);
-  // Validates a roster built in code.
-  static absl::StatusOr<std::unique_ptr<const Roster>> Create(v1::Roster roster,
-                                                              const GridMap& grid_map);
+  static absl::StatusOr<std::shared_ptr<const Roster>> Parse(
+      absl::string_view content, absl::string_view filename,
+      std::shared_ptr<const GridMap> grid_map);
+  // Validates a roster built in code (errors name the field path).
+  static absl::StatusOr<std::shared_ptr<const Roster>> Create(
+      v1::Roster roster, std::shared_ptr<const GridMap> grid_map);
 
   Roster(const Roster&) = delete;
   Roster& operator=(const Roster&) = delete;
@@ -71,14 +79,14 @@ class Roster {
   static bool IsCoreForce(v1::ForceType type);
 
  private:
-  Roster(v1::Roster proto, const GridMap* grid_map);
-  static absl::StatusOr<std::unique_ptr<const Roster>> Build(v1::Roster roster,
-                                                             const GridMap& grid_map,
-                                                             const internal::SourceMap& source_map);
+  Roster(v1::Roster proto, std::shared_ptr<const GridMap> grid_map);
+  static absl::StatusOr<std::shared_ptr<const Roster>> Build(
+      v1::Roster roster, std::shared_ptr<const GridMap> grid_map,
+      const internal::SourceMap& source_map);
   absl::Status Index(const internal::SourceMap& source_map);
 
   v1::Roster proto_;
-  const GridMap* grid_map_;
+  std::shared_ptr<const GridMap> grid_map_;
   absl::flat_hash_map<std::string, int> member_by_id_;
   absl::flat_hash_map<std::string, int> team_by_id_;
 };

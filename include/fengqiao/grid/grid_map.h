@@ -3,11 +3,18 @@
 // grid 网格) with grid polygons, the four-grid teams (四格融合) and base registers (一标三实).
 // It answers hierarchy queries and finds the grid holding a point through an S2 shape index.
 //
-//   absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map =
-//       fengqiao::GridMap::Load("examples/data/grid_map.textproto");
-//   if (!map.ok()) { /* map.status() names file:line:col and the area */ }
-//   const fengqiao::v1::Area* grid = *(*map)->Locate(point);   // nullptr: outside every grid
-//   fengqiao::v1::BaseRegister street = *(*map)->RollUp("xc-czd");
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   // A file that does not load is NotFound; one that does not parse or validate is
+//   // InvalidArgument naming file:line:col and the area.
+//   fengqiao::v1::LatLng point;
+//   point.set_lat_deg(29.931);
+//   point.set_lng_deg(122.181);
+//   FENGQIAO_ASSIGN_OR_RETURN(const fengqiao::v1::Area* grid, map->Locate(point));
+//   if (grid == nullptr) return absl::NotFoundError("outside every grid");  // nullptr: a value
+//   // grid->code() == "xc-lc-c1-g1"
+//   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::v1::BaseRegister street, map->RollUp("xc-lc"));
+//   // street.actual_residents(): everyone registered in the street's grids (一标三实)
 //
 // Thread safety: a GridMap is immutable after Create/Load; share it freely across threads.
 #ifndef FENGQIAO_GRID_GRID_MAP_H_

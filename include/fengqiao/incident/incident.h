@@ -2,8 +2,18 @@
 // Incidents (警情) and disputes (矛盾纠纷): validation against the grid map and classification
 // (police matter or not, dispute type, severity, channel, responsible department).
 //
-//   absl::Status ok = fengqiao::ValidateIncident(incident, *grid_map);
-//   // "incident \"2026-10-000017\": grid_code \"xc-99\" is not in the grid map"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   fengqiao::v1::Incident incident;
+//   incident.set_id("2026-11-000001");
+//   incident.set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
+//   incident.set_dispute_type(fengqiao::v1::DISPUTE_TYPE_NOISE);
+//   incident.set_channel(fengqiao::v1::CHANNEL_HOTLINE_12345);
+//   incident.set_grid_code("xc-lc-c1-g1");
+//   incident.mutable_reported_at()->set_seconds(1795573200);  // 2026-11-25 10:20 (+08)
+//   FENGQIAO_RETURN_IF_ERROR(fengqiao::ValidateIncident(incident, *map));
+//   // InvalidArgument names the incident and field:
+//   // incident "2026-11-000001": grid_code "xc-99" is not in the grid map
 //   fengqiao::Classification c = fengqiao::Classify(incident, /*repeat_count=*/1);
 //   if (!c.police_matter) { /* divert (分流) to c.department */ }
 //

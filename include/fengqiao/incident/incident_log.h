@@ -2,8 +2,12 @@
 // Reading a batch of incidents (an IncidentLog: text format, or JSON for ".json") and validating
 // every one against the grid map; errors name file:line:col and the incident id.
 //
-//   absl::StatusOr<fengqiao::v1::IncidentLog> log =
-//       fengqiao::LoadIncidentLog("examples/data/incidents_2026-10.json", *grid_map);
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(
+//       fengqiao::v1::IncidentLog log,
+//       fengqiao::LoadIncidentLog("examples/data/incidents_2026-10.json", *map));
+//   // NotFound for a missing file; InvalidArgument names file:line:col and the incident id.
 //
 // Thread safety: free functions; safe from any thread.
 #ifndef FENGQIAO_INCIDENT_INCIDENT_LOG_H_

@@ -3,9 +3,19 @@
 // it within a window (反复纠纷: the same parties back within N days). Repeats raise severity and
 // route a dispute to a higher tier.
 //
+//   #include "fengqiao/incident/incident_log.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   FENGQIAO_ASSIGN_OR_RETURN(
+//       fengqiao::v1::IncidentLog log,
+//       fengqiao::LoadIncidentLog("examples/data/incidents_2026-10.json", *map));
 //   fengqiao::RepeatDetector repeats(absl::Hours(24 * 30));
-//   for (const auto& incident : log.incidents()) {
-//     absl::StatusOr<int> n = repeats.Observe(incident);  // earlier incidents, same parties
+//   int repeated = 0;
+//   for (const fengqiao::v1::Incident& incident : log.incidents()) {
+//     // Earlier incidents within 30 days that share a party; InvalidArgument when the incident
+//     // goes back in time.
+//     FENGQIAO_ASSIGN_OR_RETURN(int n, repeats.Observe(incident));
+//     if (n > 0) ++repeated;
 //   }
 //
 // Thread safety: not thread-safe; one detector per stream of incidents (or guard it).

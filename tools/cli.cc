@@ -1,0 +1,171 @@
+#include "tools/cli.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "fmt/core.h"
+
+namespace fengqiao::tools {
+namespace {
+
+bool IsOptional(const std::string& arg) { return !arg.empty() && arg.front() == '['; }
+
+// "db" of "db=CASES.db".
+absl::string_view FlagName(absl::string_view entry) { return entry.substr(0, entry.find('=')); }
+
+// "CASES.db" of "db=CASES.db", "VALUE" when the entry names no placeholder.
+absl::string_view FlagValueName(absl::string_view entry) {
+  const size_t eq = entry.find('=');
+  return eq == absl::string_view::npos ? "VALUE" : entry.substr(eq + 1);
+}
+
+std::string FlagList(const Command& command) {
+  if (command.flags.empty()) return absl::StrCat("`", command.name, "` takes no flags");
+  std::vector<std::string> names;
+  for (const std::string& entry : command.flags)
+    names.push_back(absl::StrCat("--", FlagName(entry)));
+  return absl::StrCat("flags of `", command.name, "`: ", absl::StrJoin(names, ", "));
+}
+
+// The flag `name` of `command` (the "no" prefix of a bool already stripped by the caller).
+absl::CommandLineFlag* FindFlag(const Command& command, absl::string_view name) {
+  if (std::none_of(command.flags.begin(), command.flags.end(),
+                   [&](const std::string& entry) { return FlagName(entry) == name; })) {
+    return nullptr;
+  }
+  return absl::FindCommandLineFlag(name);
+}
+
+}  // namespace
+
+absl::StatusOr<Invocation> ParseArgs(const Command& command,
+                                     const std::vector<std::string>& words) {
+  Invocation invocation;
+  bool flags_ended = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    double number;
+    if (flags_ended || word.size() < 2 || word.front() != '-' || absl::SimpleAtod(word, &number)) {
+      invocation.args.push_back(word);
+      continue;
+    }
+    if (word == "--") {
+      flags_ended = true;
+      continue;
+    }
+    if (word == "-h" || word == "--help" || word == "-help") {
+      invocation.help = true;
+      continue;
+    }
+    absl::string_view body(word);
+    body.remove_prefix(absl::StartsWith(body, "--") ? 2 : 1);
+    const size_t eq = body.find('=');
+    const absl::string_view name = body.substr(0, eq);
+    const bool has_value = eq != absl::string_view::npos;
+    absl::CommandLineFlag* flag = FindFlag(command, name);
+    bool negated = false;
+    if (flag == nullptr && absl::StartsWith(name, "no")) {
+      flag = FindFlag(command, name.substr(2));
+      negated = flag != nullptr && flag->IsOfType<bool>();
+      if (!negated) flag = nullptr;
+    }
+    if (flag == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag --", name, " (", FlagList(command), ")"));
+    }
+    std::string value;
+    if (negated) {
+      if (has_value) {
+        return absl::InvalidArgumentError(absl::StrCat("--", name, " takes no value"));
+      }
+      value = "false";
+    } else if (has_value) {
+      value = std::string(body.substr(eq + 1));
+    } else if (flag->IsOfType<bool>()) {
+      value = "true";
+    } else if (i + 1 < words.size()) {
+      value = words[++i];
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", flag->Name(), ": ", error));
+    }
+  }
+  if (invocation.help) return invocation;
+  const size_t required =
+      static_cast<size_t>(std::count_if(command.args.begin(), command.args.end(),
+                                        [](const std::string& arg) { return !IsOptional(arg); }));
+  if (invocation.args.size() < required) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("missing argument ", command.args[invocation.args.size()]));
+  }
+  if (invocation.args.size() > command.args.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument \"", invocation.args[command.args.size()], "\""));
+  }
+  return invocation;
+}
+
+std::string CommandUsage(const Command& command) {
+  std::string usage = absl::StrCat("usage: fengqiao ", command.name);
+  for (const std::string& arg : command.args) absl::StrAppend(&usage, " ", arg);
+  for (const std::string& entry : command.flags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(FlagName(entry));
+    if (flag != nullptr && flag->IsOfType<bool>()) {
+      absl::StrAppend(&usage, " [--", FlagName(entry), "]");
+    } else {
+      absl::StrAppend(&usage, " [--", FlagName(entry), "=", FlagValueName(entry), "]");
+    }
+  }
+  return usage;
+}
+
+std::string CommandHelp(const Command& command) {
+  std::string help =
+      absl::StrCat(CommandUsage(command), "\n\n", command.summary, "\n\n", command.description);
+  if (!command.flags.empty()) absl::StrAppend(&help, "\nflags:\n");
+  for (const std::string& entry : command.flags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(FlagName(entry));
+    if (flag == nullptr) continue;
+    const std::string default_value = flag->DefaultValue();
+    const std::string form = flag->IsOfType<bool>()
+                                 ? absl::StrCat("--[no]", FlagName(entry))
+                                 : absl::StrCat("--", FlagName(entry), "=", FlagValueName(entry));
+    absl::StrAppend(&help, "  ", form, "\n      ", flag->Help(),
+                    default_value.empty() ? "" : absl::StrCat(" (default: ", default_value, ")"),
+                    "\n");
+  }
+  absl::StrAppend(&help, "  -h, --help\n      this help\n");
+  return help;
+}
+
+bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error) {
+  if (text == "text") {
+    *format = OutputFormat::kText;
+  } else if (text == "json") {
+    *format = OutputFormat::kJson;
+  } else {
+    *error = absl::StrCat("\"", text, "\" is not a format (text, json)");
+    return false;
+  }
+  return true;
+}
+
+std::string AbslUnparseFlag(OutputFormat format) {
+  return format == OutputFormat::kJson ? "json" : "text";
+}
+
+int Fail(const absl::Status& status) {
+  fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
+  return kExitFailure;
+}
+
+}  // namespace fengqiao::tools

@@ -1,0 +1,92 @@
+// The command-line frame of `fengqiao`: subcommands with positional arguments and absl flags.
+//
+// Each subcommand is a `Command` (tools/*_command.cc); tools/fengqiao_main.cc picks one from argv
+// and runs it. Flags are absl flags (ABSL_FLAG in the command's file, read with absl::GetFlag);
+// their values are parsed by Abseil (absl::CommandLineFlag::ParseFrom, found in Abseil's registry
+// by name), so a bool, a number or an enum flag reads its text the way every absl program does.
+// What this file adds is the walk over argv, because absl::ParseCommandLine (Abseil 20220623)
+// knows no subcommands, exits 1 on a usage error where we exit 64 (EX_USAGE), and answers
+// `--help` with exit 1 where we answer 0.
+//
+// Tool code, not library: prints to stdout / stderr.
+#ifndef FENGQIAO_TOOLS_CLI_H_
+#define FENGQIAO_TOOLS_CLI_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace fengqiao::tools {
+
+// The exit codes of every command (`fengqiao --help` lists them).
+enum ExitCode : int {
+  kExitOk = 0,
+  // An input that does not load or validate, a missing file, a step that failed; for
+  // `rules check`, a rule set with errors.
+  kExitFailure = 1,
+  // `locate`: the point lies outside every grid.
+  kExitOutside = 2,
+  // EX_USAGE: unknown command or flag, a missing or extra argument, a flag value that does not
+  // parse.
+  kExitUsage = 64,
+  // EX_SOFTWARE: an exception reached main (a bug in fengqiao, reported instead of aborting).
+  kExitSoftware = 70,
+};
+
+// How a command prints its data: `--format=text` (tables for a terminal) or `--format=json`
+// (JSON Lines: one protobuf JSON object per line, for programs). Parsed by Abseil through
+// AbslParseFlag, so a bad value is a usage error.
+enum class OutputFormat { kText, kJson };
+bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error);
+std::string AbslUnparseFlag(OutputFormat format);
+
+// One subcommand.
+struct Command {
+  // "district", or two words for a command in a group ("rules check").
+  std::string name;
+  // Positional arguments in order; an optional one is written in brackets ("[GRID_MAP]") and
+  // only optional ones may follow it.
+  std::vector<std::string> args;
+  // The absl flags the command accepts (defined with ABSL_FLAG), each "name" or
+  // "name=PLACEHOLDER" ("db=CASES.db") for the usage line.
+  std::vector<std::string> flags;
+  // One line for `fengqiao --help`.
+  std::string summary;
+  // The body of `fengqiao NAME --help`: what the command reads, prints and returns.
+  std::string description;
+  // Runs the command on its positional arguments (flags are set already); returns the exit code.
+  int (*run)(const std::vector<std::string>& args) = nullptr;
+};
+
+// What the words after a command's name asked for.
+struct Invocation {
+  bool help = false;              // -h / --help was given: print the command's help, run nothing
+  std::vector<std::string> args;  // the positional arguments
+};
+
+// Reads `words` (the words after the command's name): sets the command's absl flags and returns
+// its positional arguments. Flags are `--name=value`, `--name value`, `--name` / `--noname` for a
+// bool, one dash or two; `--` ends the flags; a word that reads as a number ("-33.9") is an
+// argument. InvalidArgument names the word at fault: an unknown flag (or one of another
+// command), a missing or malformed value, too few or too many arguments.
+absl::StatusOr<Invocation> ParseArgs(const Command& command, const std::vector<std::string>& words);
+
+// "usage: fengqiao district DIR [--db=PATH]".
+std::string CommandUsage(const Command& command);
+
+// Usage, description and each flag with its help and default: what `fengqiao NAME --help` prints.
+std::string CommandHelp(const Command& command);
+
+// Prints "fengqiao: <message>" on stderr and returns kExitFailure.
+int Fail(const absl::Status& status);
+
+// absl::string_view as std::string_view, for fmt (Abseil 20220623 has its own string_view).
+inline std::string_view Sv(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
+}  // namespace fengqiao::tools
+
+#endif  // FENGQIAO_TOOLS_CLI_H_
