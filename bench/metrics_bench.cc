@@ -55,8 +55,8 @@ void BM_MetricsGridByCategory(benchmark::State& state) {
   options.period_start =
       absl::FromCivil(absl::CivilDay(2026, 10, 1), absl::FixedTimeZone(8 * 3600));
   options.period_end = absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::FixedTimeZone(8 * 3600));
-  options.group_by = {fengqiao::Dimension::kGrid, fengqiao::Dimension::kCategory};
-  options.comparisons = {fengqiao::PeriodKind::kMonth};
+  options.group_by = {fengqiao::v1::DIMENSION_GRID, fengqiao::v1::DIMENSION_CATEGORY};
+  options.comparisons = {fengqiao::v1::PERIOD_KIND_MONTH};
   size_t groups = 0;
   for (auto _ : state) {
     auto metrics = *fengqiao::CaseMetrics::Create(SampleMap(), options);

@@ -64,7 +64,7 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
 // With OutputFormat::kJson each sheet is one line: the v1::MetricsReport in protobuf's JSON
 // mapping.
 absl::Status PrintMetrics(const CaseStore& store, const GridMap& map,
-                          const std::vector<std::vector<Dimension>>& groupings,
+                          const std::vector<std::vector<v1::Dimension>>& groupings,
                           OutputFormat format = OutputFormat::kText);
 
 }  // namespace fengqiao::tools

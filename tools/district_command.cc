@@ -298,7 +298,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
 
     // The month as a CompStat sheet, from one pass over the store.
     absl::Status printed = PrintMetrics(
-        *store, grid_map, {{}, {fengqiao::Dimension::kStreet}, {fengqiao::Dimension::kTier}});
+        *store, grid_map, {{}, {fengqiao::v1::DIMENSION_STREET}, {fengqiao::v1::DIMENSION_TIER}});
     if (!printed.ok()) return Fail(printed);
   }
 

@@ -13,10 +13,14 @@
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/store/sqlite_case_store.h"
+#include "fengqiao/time_zone.h"
+#include "fengqiao/vocabulary.h"
 #include "fmt/core.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/commands.h"
+#include "tools/compstat_format.h"
 
 ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::kText,
           "text: the CompStat sheets as tables; json: one line per sheet, the "
@@ -25,26 +29,14 @@ ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::
 namespace fengqiao::tools {
 
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
-                          const std::vector<std::vector<fengqiao::Dimension>>& groupings,
+                          const std::vector<std::vector<fengqiao::v1::Dimension>>& groupings,
                           OutputFormat format) {
-  absl::StatusOr<std::vector<std::string>> ids = store.Find(fengqiao::CaseQuery());
-  if (!ids.ok()) return ids.status();
-  std::vector<fengqiao::v1::Case> cases;
-  cases.reserve(ids->size());
-  for (const std::string& id : *ids) {
-    absl::StatusOr<fengqiao::v1::Case> c = store.Get(id);
-    if (!c.ok()) return c.status();
-    cases.push_back(*std::move(c));
-  }
-  if (cases.empty()) return absl::NotFoundError("the case store holds no cases");
-  std::stable_sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) {
-    return a.incident().reported_at().seconds() < b.incident().reported_at().seconds();
-  });
-  fengqiao::CaseRecordBuilder builder(map);
-  std::vector<fengqiao::CaseRecord> records;
-  for (const auto& c : cases) records.push_back(builder.Add(c));
-  // The calendar months the records span, in China Standard Time.
-  const absl::TimeZone tz = absl::FixedTimeZone(8 * 3600);
+  absl::StatusOr<fengqiao::CaseRecordTable> table = fengqiao::ReadCaseRecords(store, map);
+  if (!table.ok()) return table.status();
+  const std::vector<fengqiao::CaseRecord>& records = table->records;
+  if (records.empty()) return absl::NotFoundError("the case store holds no cases");
+  // The calendar months the records span, in China's time zone (the metrics' default).
+  const absl::TimeZone tz = fengqiao::ChinaTimeZone();
   const absl::CivilMonth first(
       absl::ToCivilDay(absl::FromUnixSeconds(records.front().reported_at), tz));
   const absl::CivilMonth last(
@@ -54,7 +46,7 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
     options.period_start = absl::FromCivil(absl::CivilDay(first), tz);
     options.period_end = absl::FromCivil(absl::CivilDay(last + 1), tz);
     options.group_by = dims;
-    options.comparisons = {fengqiao::PeriodKind::kMonth, fengqiao::PeriodKind::kDays28};
+    options.comparisons = {fengqiao::v1::PERIOD_KIND_MONTH, fengqiao::v1::PERIOD_KIND_28_DAYS};
     absl::StatusOr<std::unique_ptr<fengqiao::CaseMetrics>> metrics =
         fengqiao::CaseMetrics::Create(map, options);
     if (!metrics.ok()) return metrics.status();
@@ -71,11 +63,11 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
       fmt::print("{}\n", json);
       continue;
     }
-    fmt::print("\n{}", fengqiao::FormatCompStat((*metrics)->Report()));
+    fmt::print("\n{}", FormatCompStat((*metrics)->Report()));
   }
   if (format == OutputFormat::kJson) return absl::OkStatus();
   fmt::print(
-      "  (8min: on site within 8 minutes, open overdue cases counted late; acc1m: accepted "
+      "  (8min: on site within 8 minutes, open overdue cases counted late; acc1min: accepted "
       "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
       "to resolve; month / 28_da(ys): change of incident counts, yoy 同比 and pop 环比, n/a(N/0) "
       "when the "
@@ -85,21 +77,14 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
 
 namespace {
 
-std::vector<fengqiao::Dimension> ParseDims(absl::string_view text, bool* ok) {
-  std::vector<fengqiao::Dimension> dims;
-  *ok = true;
+// DIMS: comma-separated dimension names, parsed by the one parse function of the vocabulary
+// (short names such as "street", the labels, or the proto names).
+absl::StatusOr<std::vector<fengqiao::v1::Dimension>> ParseDims(absl::string_view text) {
+  std::vector<fengqiao::v1::Dimension> dims;
   for (absl::string_view name : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    bool found = false;
-    for (auto d :
-         {fengqiao::Dimension::kGrid, fengqiao::Dimension::kCommunity, fengqiao::Dimension::kStreet,
-          fengqiao::Dimension::kDistrict, fengqiao::Dimension::kCategory,
-          fengqiao::Dimension::kChannel, fengqiao::Dimension::kTier, fengqiao::Dimension::kForce}) {
-      if (fengqiao::DimensionName(d) == name) {
-        dims.push_back(d);
-        found = true;
-      }
-    }
-    *ok &= found;
+    absl::StatusOr<fengqiao::v1::Dimension> d = fengqiao::ParseEnum<fengqiao::v1::Dimension>(name);
+    if (!d.ok()) return d.status();
+    dims.push_back(*d);
   }
   return dims;
 }
@@ -118,13 +103,9 @@ int Metrics(const std::string& db, const std::string& map_path, const std::strin
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
       fengqiao::SqliteCaseStore::Open(db);
   if (!store.ok()) return Fail(store.status());
-  bool ok = true;
-  std::vector<fengqiao::Dimension> dims = ParseDims(dims_text, &ok);
-  if (!ok) {
-    return Fail(absl::InvalidArgumentError(
-        "dimensions are grid, community, street, district, category, channel, tier, force"));
-  }
-  absl::Status printed = PrintMetrics(**store, **map, {{}, dims}, absl::GetFlag(FLAGS_format));
+  absl::StatusOr<std::vector<fengqiao::v1::Dimension>> dims = ParseDims(dims_text);
+  if (!dims.ok()) return Fail(dims.status());
+  absl::Status printed = PrintMetrics(**store, **map, {{}, *dims}, absl::GetFlag(FLAGS_format));
   if (!printed.ok()) return Fail(printed);
   return 0;
 }

@@ -30,12 +30,19 @@ def _columns(frame):
     return {name: np.asarray(frame[name]) for name in _COLUMNS if name in frame}
 
 
+def _names(names):
+    """A dimension or period list as given: one name (``"street"``) or several."""
+    return [names] if isinstance(names, str) else list(names)
+
+
 def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
                 time_zone="Asia/Shanghai"):
     """An empty ``fengqiao._core.Metrics``: ``add_columns``, ``merge``, ``to_bytes`` /
-    ``merge_bytes`` (partials across processes), ``report``."""
+    ``merge_bytes`` (partials across processes), ``report``. ``by`` and ``comparisons`` are one
+    name (``by="street"``) or a list of names (``by=["street", "category"]``): the short names of
+    ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels."""
     return _core.Metrics(
-        grid_map, _seconds(start), _seconds(end), list(by), list(comparisons),
+        grid_map, _seconds(start), _seconds(end), _names(by), _names(comparisons),
         None if as_of is None else _seconds(as_of),
         None if baseline is None else (_seconds(baseline[0]), _seconds(baseline[1])),
         time_zone)

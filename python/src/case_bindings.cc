@@ -5,8 +5,11 @@
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/store/sqlite_case_store.h"
+#include "fengqiao/vocabulary.h"
 #include "status_bridge.h"
+#include "tools/compstat_format.h"
 
 namespace fengqiao::python {
 namespace {
@@ -22,25 +25,13 @@ Message Parse(const py::bytes& data, const char* type) {
 
 absl::Time Seconds(double s) { return absl::FromUnixMicros(static_cast<int64_t>(s * 1e6)); }
 
-Dimension DimensionFromName(const std::string& name) {
-  for (Dimension d :
-       {Dimension::kGrid, Dimension::kCommunity, Dimension::kStreet, Dimension::kDistrict,
-        Dimension::kCategory, Dimension::kChannel, Dimension::kTier, Dimension::kForce}) {
-    if (DimensionName(d) == name) return d;
-  }
-  throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat(
-      "unknown dimension \"", name,
-      "\"; dimensions are grid, community, street, district, category, channel, tier, force"))};
+// Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
+v1::Dimension DimensionFromName(const std::string& name) {
+  return ValueOrThrow(ParseEnum<v1::Dimension>(name));
 }
 
-PeriodKind PeriodFromName(const std::string& name) {
-  for (PeriodKind k : {PeriodKind::kWeekToDate, PeriodKind::kDays28, PeriodKind::kMonth,
-                       PeriodKind::kQuarter, PeriodKind::kYearToDate}) {
-    if (PeriodKindName(k) == name) return k;
-  }
-  throw StatusNotOk{absl::InvalidArgumentError(
-      absl::StrCat("unknown period \"", name,
-                   "\"; periods are week_to_date, 28_days, month, quarter, year_to_date"))};
+v1::PeriodKind PeriodFromName(const std::string& name) {
+  return ValueOrThrow(ParseEnum<v1::PeriodKind>(name));
 }
 
 MetricsOptions BuildOptions(double period_start, double period_end,
@@ -48,7 +39,7 @@ MetricsOptions BuildOptions(double period_start, double period_end,
                             const std::vector<std::string>& comparisons,
                             std::optional<double> as_of,
                             std::optional<std::pair<double, double>> baseline,
-                            const std::string& time_zone) {
+                            const std::optional<std::string>& time_zone) {
   MetricsOptions options;
   options.period_start = Seconds(period_start);
   options.period_end = Seconds(period_end);
@@ -58,7 +49,11 @@ MetricsOptions BuildOptions(double period_start, double period_end,
   if (baseline) {
     options.baseline = std::make_pair(Seconds(baseline->first), Seconds(baseline->second));
   }
-  options.time_zone = time_zone;
+  // A named zone from tzdata; none: China's (fengqiao::ChinaTimeZone, UTC+8 without tzdata).
+  if (time_zone.has_value() && !absl::LoadTimeZone(*time_zone, &options.time_zone)) {
+    throw StatusNotOk{absl::InvalidArgumentError(
+        absl::StrCat("metrics: time zone \"", *time_zone, "\" not found (is tzdata installed?)"))};
+  }
   return options;
 }
 
@@ -217,26 +212,20 @@ void BindCases(py::module_& m) {
   m.def(
       "records_from_store",
       [](const SqliteCaseStore& store, std::shared_ptr<GridMap> map) {
-        std::vector<v1::Case> cases;
+        CaseRecordTable table;
         {
           py::gil_scoped_release release;
-          for (const std::string& id : ValueOrThrow(store.Find(CaseQuery()))) {
-            cases.push_back(ValueOrThrow(store.Get(id)));
-          }
-          std::stable_sort(cases.begin(), cases.end(), [](const v1::Case& a, const v1::Case& b) {
-            return a.incident().reported_at().seconds() < b.incident().reported_at().seconds();
-          });
+          table = ValueOrThrow(ReadCaseRecords(store, *map));
         }
-        CaseRecordBuilder builder(*map);
-        const size_t n = cases.size();
+        const size_t n = table.records.size();
         Array<int64_t> reported_at(n);
         Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
         Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n);
         Array<uint32_t> flags(n);
         py::list ids;
         for (size_t i = 0; i < n; ++i) {
-          const CaseRecord r = builder.Add(cases[i]);
-          ids.append(cases[i].id());
+          const CaseRecord& r = table.records[i];
+          ids.append(table.case_ids[i]);
           reported_at.mutable_at(i) = r.reported_at;
           area.mutable_at(i) = r.area;
           kind.mutable_at(i) = r.kind;
@@ -279,7 +268,7 @@ void BindCases(py::module_& m) {
                        const std::vector<std::string>& group_by,
                        const std::vector<std::string>& comparisons, std::optional<double> as_of,
                        std::optional<std::pair<double, double>> baseline,
-                       const std::string& time_zone) {
+                       const std::optional<std::string>& time_zone) {
              return ValueOrThrow(
                  CaseMetrics::Create(*map, BuildOptions(period_start, period_end, group_by,
                                                         comparisons, as_of, baseline, time_zone)));
@@ -287,7 +276,7 @@ void BindCases(py::module_& m) {
            py::keep_alive<1, 2>(), py::arg("grid_map"), py::arg("period_start"),
            py::arg("period_end"), py::arg("group_by") = std::vector<std::string>(),
            py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
-           py::arg("baseline") = py::none(), py::arg("time_zone") = "Asia/Shanghai")
+           py::arg("baseline") = py::none(), py::arg("time_zone") = py::none())
       .def(
           "add_columns",
           [](CaseMetrics& metrics, const py::dict& columns) {
@@ -316,7 +305,7 @@ void BindCases(py::module_& m) {
   m.def(
       "format_compstat",
       [](const py::bytes& report) {
-        return FormatCompStat(Parse<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
+        return tools::FormatCompStat(Parse<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
       },
       py::arg("report"), "The report as a CompStat sheet (text).");
 }

@@ -70,6 +70,26 @@ def test_report_defaults_to_the_months_the_records_span(fq, rules, grid_map, tmp
 
 
 def test_unknown_dimension_is_invalid_argument(fq, grid_map):
-    with pytest.raises(fq.InvalidArgument, match="unknown dimension \"province\""):
+    with pytest.raises(fq.InvalidArgument, match="Dimension: \"province\" is not one of grid"):
         fq.metrics.report({"reported_at": np.zeros(1, dtype=np.int64)}, grid_map, 0, 1,
                           by=["province"])
+
+
+def test_one_dimension_given_as_a_string_groups_by_that_dimension(fq, rules, grid_map, tmp_path):
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    records = fq.metrics.records(store, grid_map)
+    start, end = fq.metrics.months_spanned(records)
+    one = fq.metrics.report_proto(records, grid_map, start, end, by="street")
+    assert list(one.group_by) == ["street"]
+    # The Chinese label names the same dimension: one parse function, the proto's labels.
+    zh = fq.metrics.report_proto(records, grid_map, start, end, by="街道", comparisons="month")
+    assert list(zh.group_by) == ["street"]
+    assert zh.groups[0].key["street"] == one.groups[0].key["street"]
+    assert {c.period for c in zh.groups[0].comparisons} == {"month"}
+
+
+def test_unknown_time_zone_is_invalid_argument_naming_it(fq, grid_map):
+    with pytest.raises(fq.InvalidArgument, match="Asia/Atlantis"):
+        fq.metrics.report({"reported_at": np.zeros(1, dtype=np.int64)}, grid_map, 0, 1,
+                          time_zone="Asia/Atlantis")

@@ -1,7 +1,5 @@
 #include "fengqiao/metrics/duration_sketch.h"
 
-#include "metrics/internal/wire.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -47,7 +45,6 @@ void DurationSketch::Add(int64_t seconds) {
   sum_ += v;
   if (!folded_) {
     samples_.push_back(v);
-    sorted_ = false;
     if (samples_.size() > static_cast<size_t>(kExactLimit)) Fold();
     return;
   }
@@ -59,7 +56,6 @@ void DurationSketch::Fold() {
   for (int64_t v : samples_) Increment(Bucket(static_cast<uint64_t>(v)), 1);
   samples_.clear();
   samples_.shrink_to_fit();
-  sorted_ = true;
 }
 
 void DurationSketch::Merge(const DurationSketch& other) {
@@ -67,7 +63,6 @@ void DurationSketch::Merge(const DurationSketch& other) {
   if (!folded_ && !other.folded_ &&
       samples_.size() + other.samples_.size() <= static_cast<size_t>(kExactLimit)) {
     samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
-    sorted_ = false;
   } else {
     if (!folded_) Fold();
     if (!other.folded_) {
@@ -90,8 +85,16 @@ double DurationSketch::Quantile(double q) const {
   const double h = (count_ - 1) * q;
   const int64_t lo = static_cast<int64_t>(std::floor(h));
   const int64_t hi = static_cast<int64_t>(std::ceil(h));
+  if (!folded_) {
+    // The two ranks, selected on a local copy: reading never reorders the sketch's samples.
+    std::vector<int64_t> s = samples_;
+    std::nth_element(s.begin(), s.begin() + lo, s.end());
+    const double a = static_cast<double>(s[lo]);
+    const double b =
+        hi == lo ? a : static_cast<double>(*std::min_element(s.begin() + lo + 1, s.end()));
+    return a + (b - a) * (h - lo);
+  }
   auto at = [&](int64_t rank) -> double {
-    if (!folded_) return static_cast<double>(samples_[rank]);
     int64_t seen = 0;
     for (size_t b = 0; b < buckets_.size(); ++b) {
       seen += buckets_[b];
@@ -99,59 +102,62 @@ double DurationSketch::Quantile(double q) const {
     }
     return Midpoint(offset_ + static_cast<int>(buckets_.size()) - 1);
   };
-  if (!folded_ && !sorted_) {
-    std::sort(samples_.begin(), samples_.end());
-    sorted_ = true;
-  }
   const double a = at(lo), b = at(hi);
   return a + (b - a) * (h - lo);
 }
 
-using metrics_internal::GetInt;
-using metrics_internal::PutInt;
-
-void DurationSketch::AppendTo(std::string* out) const {
-  PutInt(out, count_);
-  PutInt(out, sum_);
-  PutInt(out, folded_ ? 1 : 0);
+void DurationSketch::ToProto(v1::DurationSketchState* out) const {
+  out->set_count(count_);
+  out->set_sum(sum_);
+  out->set_folded(folded_);
   if (!folded_) {
-    PutInt(out, static_cast<int64_t>(samples_.size()));
-    for (int64_t v : samples_) PutInt(out, v);
+    std::vector<int64_t> sorted = samples_;
+    std::sort(sorted.begin(), sorted.end());
+    out->mutable_samples()->Add(sorted.begin(), sorted.end());
   } else {
-    PutInt(out, offset_);
-    PutInt(out, static_cast<int64_t>(buckets_.size()));
-    for (uint32_t b : buckets_) PutInt(out, b);
+    out->set_offset(offset_);
+    out->mutable_buckets()->Add(buckets_.begin(), buckets_.end());
   }
 }
 
-bool DurationSketch::ReadFrom(std::string_view* in) {
-  int64_t folded = 0, n = 0;
-  if (!GetInt(in, &count_) || !GetInt(in, &sum_) || !GetInt(in, &folded) || count_ < 0)
+bool DurationSketch::FromProto(const v1::DurationSketchState& state) {
+  *this = DurationSketch();
+  const auto fail = [this] {
+    *this = DurationSketch();
     return false;
-  folded_ = folded != 0;
-  samples_.clear();
-  buckets_.clear();
-  sorted_ = false;
-  if (!folded_) {
-    if (!GetInt(in, &n) || n < 0 || n > kExactLimit || n != count_) return false;
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t v;
-      if (!GetInt(in, &v)) return false;
-      samples_.push_back(v);
+  };
+  if (state.count() < 0 || state.sum() < 0) return fail();
+  if (!state.folded()) {
+    if (state.count() > kExactLimit || state.samples_size() != state.count() ||
+        state.offset() != 0 || !state.buckets().empty()) {
+      return fail();
     }
+    int64_t sum = 0, previous = 0;
+    for (int64_t v : state.samples()) {
+      if (v < previous || v > (int64_t{1} << 40)) return fail();  // ascending, below 34,000 years
+      sum += v;
+      previous = v;
+    }
+    if (sum != state.sum()) return fail();
+    samples_.assign(state.samples().begin(), state.samples().end());
+    count_ = state.count();
+    sum_ = state.sum();
     return true;
   }
-  int64_t offset = 0;
-  if (!GetInt(in, &offset) || !GetInt(in, &n) || n < 0 || n > (1 << 16)) return false;
-  offset_ = static_cast<int>(offset);
-  int64_t total = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t v;
-    if (!GetInt(in, &v) || v < 0) return false;
-    buckets_.push_back(static_cast<uint32_t>(v));
-    total += v;
+  const int max_bucket = Bucket(~uint64_t{0});
+  if (!state.samples().empty() || state.offset() < 0 || state.buckets_size() == 0 ||
+      state.offset() + state.buckets_size() > max_bucket + 1) {
+    return fail();
   }
-  return total == count_;
+  int64_t total = 0;
+  for (uint32_t b : state.buckets()) total += b;
+  if (total != state.count()) return fail();
+  folded_ = true;
+  offset_ = state.offset();
+  buckets_.assign(state.buckets().begin(), state.buckets().end());
+  count_ = state.count();
+  sum_ = state.sum();
+  return true;
 }
 
 bool DurationSketch::operator==(const DurationSketch& other) const {

@@ -1,12 +1,19 @@
 #include <random>
+#include <thread>
 
 #include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/status_macros.h"
+#include "fengqiao/store/memory_case_store.h"
+#include "fengqiao/vocabulary.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "internal/time_util.h"
 #include "testing/sample_district.h"
 #include "testing/status_matchers.h"
+#include "tools/compstat_format.h"
 
 namespace fengqiao {
 namespace {
@@ -72,6 +79,33 @@ TEST(DurationSketch, MergedSketchesEqualTheSketchOfTheUnion) {
   small1.Merge(small2);
   EXPECT_TRUE(small1.exact());
   EXPECT_TRUE(small1 == both);
+}
+
+// Two threads reading one sketch (and one CaseMetrics report) at once: reading never writes, so
+// both see the single-threaded figures (and ThreadSanitizer sees no race).
+TEST(DurationSketch, TwoThreadsReadOneSketchAtOnce) {
+  DurationSketch exact, folded;
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 400; ++i) exact.Add(static_cast<int64_t>(rng() % 5000));
+  for (int i = 0; i < 5000; ++i) folded.Add(static_cast<int64_t>(rng() % 500000));
+  DurationSketch exact_copy = exact, folded_copy = folded;
+  const std::vector<double> qs = {0.1, 0.5, 0.9, 0.95, 0.99};
+  std::vector<double> expected;
+  for (double q : qs) expected.push_back(exact_copy.Quantile(q));
+  for (double q : qs) expected.push_back(folded_copy.Quantile(q));
+  std::vector<double> seen[2];
+  auto read = [&](std::vector<double>* out) {
+    for (int round = 0; round < 200; ++round) {
+      out->clear();
+      for (double q : qs) out->push_back(exact.Quantile(q));
+      for (double q : qs) out->push_back(folded.Quantile(q));
+    }
+  };
+  std::thread a(read, &seen[0]), b(read, &seen[1]);
+  a.join();
+  b.join();
+  EXPECT_EQ(seen[0], expected);
+  EXPECT_EQ(seen[1], expected);
 }
 
 // ---- Checked numbers: six hand-written cases, every figure worked out by hand ----
@@ -236,7 +270,7 @@ TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = as_of_;
-  options.group_by = {Dimension::kCategory};
+  options.group_by = {v1::DIMENSION_CATEGORY};
   ASSERT_OK_AND_ASSIGN(auto from_records, CaseMetrics::Create(*map_, options));
   from_records->AddAll(records);
   ASSERT_OK_AND_ASSIGN(auto from_columns, CaseMetrics::Create(*map_, options));
@@ -259,7 +293,7 @@ TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
 // ---- Periods ----
 
 TEST(PeriodWindows, AMonthComparesWithTheMonthBeforeAndTheSameMonthLastYear) {
-  const PeriodWindows w = WindowsFor(PeriodKind::kMonth, Local(2026, 11, 1), kChina);
+  const PeriodWindows w = WindowsFor(v1::PERIOD_KIND_MONTH, Local(2026, 11, 1), kChina);
   EXPECT_EQ(w.start, Local(2026, 10, 1));
   EXPECT_EQ(w.end, Local(2026, 11, 1));
   EXPECT_EQ(w.pop_start, Local(2026, 9, 1));
@@ -269,23 +303,23 @@ TEST(PeriodWindows, AMonthComparesWithTheMonthBeforeAndTheSameMonthLastYear) {
 }
 
 TEST(PeriodWindows, WeeksRunMondayToSundayAndThePreviousPeriodIsCutToTheSameLength) {
-  const PeriodWindows w = WindowsFor(PeriodKind::kWeekToDate, Local(2026, 10, 14, 10), kChina);
+  const PeriodWindows w = WindowsFor(v1::PERIOD_KIND_WEEK_TO_DATE, Local(2026, 10, 14, 10), kChina);
   EXPECT_EQ(w.start, Local(2026, 10, 12));  // Monday
   EXPECT_EQ(w.pop_start, Local(2026, 10, 5));
   EXPECT_EQ(w.pop_end, Local(2026, 10, 7, 10));
-  const PeriodWindows q = WindowsFor(PeriodKind::kQuarter, Local(2026, 11, 15), kChina);
+  const PeriodWindows q = WindowsFor(v1::PERIOD_KIND_QUARTER, Local(2026, 11, 15), kChina);
   EXPECT_EQ(q.start, Local(2026, 10, 1));
   EXPECT_EQ(q.pop_start, Local(2026, 7, 1));
   EXPECT_EQ(q.pop_end, Local(2026, 8, 15));
-  const PeriodWindows d = WindowsFor(PeriodKind::kDays28, Local(2026, 11, 1), kChina);
+  const PeriodWindows d = WindowsFor(v1::PERIOD_KIND_28_DAYS, Local(2026, 11, 1), kChina);
   EXPECT_EQ(d.start, Local(2026, 10, 4));
   EXPECT_EQ(d.pop_start, Local(2026, 9, 6));
 }
 
 TEST(PeriodWindows, TheLeapDayMapsToTheTwentyEighthOfFebruary) {
-  const PeriodWindows w = WindowsFor(PeriodKind::kDays28, Local(2028, 2, 29, 12), kChina);
+  const PeriodWindows w = WindowsFor(v1::PERIOD_KIND_28_DAYS, Local(2028, 2, 29, 12), kChina);
   EXPECT_EQ(w.yoy_end, Local(2027, 2, 28, 12));
-  const PeriodWindows ytd = WindowsFor(PeriodKind::kYearToDate, Local(2026, 11, 1), kChina);
+  const PeriodWindows ytd = WindowsFor(v1::PERIOD_KIND_YEAR_TO_DATE, Local(2026, 11, 1), kChina);
   EXPECT_EQ(ytd.start, Local(2026, 1, 1));
   EXPECT_EQ(ytd.pop_start, Local(2025, 1, 1));
 }
@@ -302,8 +336,8 @@ TEST_F(Grouped, AZeroBaselineIsReportedAsSuchNeverAsAnInfinitePercentage) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = Local(2026, 11, 1);
-  options.group_by = {Dimension::kStreet};
-  options.comparisons = {PeriodKind::kMonth};
+  options.group_by = {v1::DIMENSION_STREET};
+  options.comparisons = {v1::PERIOD_KIND_MONTH};
   ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
   CaseRecord r;
   r.kind = v1::INCIDENT_KIND_FRAUD;
@@ -334,19 +368,15 @@ TEST_F(Grouped, AZeroBaselineIsReportedAsSuchNeverAsAnInfinitePercentage) {
   EXPECT_EQ(s2.key().at("street"), "s2");
   EXPECT_DOUBLE_EQ(s2.comparisons(0).percent_change(), 0.0);   // 1 vs 1
   EXPECT_EQ(RateOf(s1, "non_police_share").denominator(), 3);  // September is outside the report
-  EXPECT_THAT(FormatCompStat(report), HasSubstr("n/a(3/0)"));
+  EXPECT_THAT(tools::FormatCompStat(report), HasSubstr("n/a(3/0)"));
 }
 
 TEST_F(Grouped, BadOptionsAreErrors) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = Local(2026, 11, 1);
-  options.time_zone = "Asia/Atlantis";
-  EXPECT_THAT(CaseMetrics::Create(*map_, options),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Asia/Atlantis")));
-  options.time_zone = "Asia/Shanghai";
-  options.group_by = {Dimension::kGrid, Dimension::kStreet, Dimension::kTier, Dimension::kForce,
-                      Dimension::kChannel};
+  options.group_by = {v1::DIMENSION_GRID, v1::DIMENSION_STREET, v1::DIMENSION_TIER,
+                      v1::DIMENSION_FORCE, v1::DIMENSION_CHANNEL};
   EXPECT_THAT(CaseMetrics::Create(*map_, options),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 4")));
   options.group_by = {};
@@ -355,13 +385,70 @@ TEST_F(Grouped, BadOptionsAreErrors) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("before period_end")));
 }
 
+// Every dimension and period of metrics.proto is accepted by the one parse function under its
+// short name and its labels, and names the report's keys and comparisons by that short name.
+TEST_F(Grouped, EveryDimensionAndPeriodParsesFromItsNameAndNamesTheReport) {
+  CaseRecord r;
+  r.area = map_->AreaIndex("g11");
+  r.kind = v1::INCIDENT_KIND_FRAUD;
+  r.reported_at = absl::ToUnixSeconds(Local(2026, 10, 3));
+  // The report over that one record in October, with `set` applied to the options.
+  auto report_of = [&](auto set) -> absl::StatusOr<v1::MetricsReport> {
+    MetricsOptions options;
+    options.period_start = Local(2026, 10, 1);
+    options.period_end = Local(2026, 11, 1);
+    set(options);
+    FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<CaseMetrics> metrics,
+                              CaseMetrics::Create(*map_, options));
+    metrics->Add(r);
+    return metrics->Report();
+  };
+  // Every specified value of E parses back from its short name, English and Chinese labels.
+  auto parses_back = [](auto value) {
+    using E = decltype(value);
+    const EnumLabel& label = LabelOf(value);
+    for (absl::string_view text : {label.short_name, label.en, label.zh, label.proto_name}) {
+      absl::StatusOr<E> parsed = ParseEnum<E>(text);
+      EXPECT_TRUE(parsed.ok() && *parsed == value) << text;
+    }
+    return std::string(label.short_name);
+  };
+  for (int n : EnumNumbers(v1::Dimension_descriptor())) {
+    if (n == v1::DIMENSION_UNSPECIFIED) continue;
+    const auto d = static_cast<v1::Dimension>(n);
+    const std::string name = parses_back(d);
+    ASSERT_OK_AND_ASSIGN(v1::MetricsReport report,
+                         report_of([&](MetricsOptions& o) { o.group_by = {d}; }));
+    ASSERT_EQ(report.groups_size(), 1);
+    EXPECT_THAT(report.group_by(), ::testing::ElementsAre(name));
+    EXPECT_TRUE(report.groups(0).key().contains(name));
+  }
+  for (int n : EnumNumbers(v1::PeriodKind_descriptor())) {
+    if (n == v1::PERIOD_KIND_UNSPECIFIED) continue;
+    const auto k = static_cast<v1::PeriodKind>(n);
+    const std::string name = parses_back(k);
+    ASSERT_OK_AND_ASSIGN(v1::MetricsReport report,
+                         report_of([&](MetricsOptions& o) { o.comparisons = {k}; }));
+    ASSERT_EQ(report.groups_size(), 1);
+    ASSERT_EQ(report.groups(0).comparisons_size(), 2);
+    EXPECT_EQ(report.groups(0).comparisons(0).period(), name);
+  }
+  EXPECT_EQ(LabelOf(v1::PERIOD_KIND_28_DAYS).short_name, "28_days");
+  EXPECT_THAT(ParseEnum<v1::Dimension>("province"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("street")));
+  MetricsOptions unspecified;
+  unspecified.group_by = {v1::DIMENSION_UNSPECIFIED};
+  EXPECT_THAT(CaseMetrics::Create(*map_, unspecified),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a dimension")));
+}
+
 // Property: partial results over any split of the records merge into the result over all.
 TEST_F(Grouped, MergedPartialsEqualTheWhole) {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = Local(2026, 11, 1);
-  options.group_by = {Dimension::kGrid, Dimension::kCategory};
-  options.comparisons = {PeriodKind::kMonth, PeriodKind::kDays28};
+  options.group_by = {v1::DIMENSION_GRID, v1::DIMENSION_CATEGORY};
+  options.comparisons = {v1::PERIOD_KIND_MONTH, v1::PERIOD_KIND_28_DAYS};
   options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
   std::mt19937_64 rng(77);
   const char* grids[] = {"g11", "g12", "g21", "g22"};
@@ -398,7 +485,7 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
         << "trial " << trial;
   }
   MetricsOptions other = options;
-  other.group_by = {Dimension::kStreet};
+  other.group_by = {v1::DIMENSION_STREET};
   ASSERT_OK_AND_ASSIGN(auto a, CaseMetrics::Create(*map_, options));
   ASSERT_OK_AND_ASSIGN(auto b, CaseMetrics::Create(*map_, other));
   EXPECT_THAT(a->Merge(*b), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("different")));
@@ -410,6 +497,146 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
   EXPECT_THAT(a->MergeSerialized("garbage"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+}
+
+TEST_F(Grouped, TwoThreadsReportOneMetricsAtOnce) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.group_by = {v1::DIMENSION_GRID};
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 3000; ++i) {
+    CaseRecord r;
+    r.area = map_->AreaIndex(i % 2 ? "g11" : "g21");
+    r.kind = v1::INCIDENT_KIND_FRAUD;
+    r.flags = kRecordPolice | kRecordOnSiteRequired;
+    r.reported_at = absl::ToUnixSeconds(Local(2026, 10, 3)) + i;
+    r.accept_s = static_cast<int32_t>(rng() % 100), r.arrival_s = static_cast<int32_t>(rng() % 900);
+    r.resolve_s = static_cast<int32_t>(rng() % (i < 600 ? 100000 : 5000));
+    metrics->Add(r);
+  }
+  v1::MetricsReport reports[2];
+  std::thread a([&] { reports[0] = metrics->Report(); });
+  std::thread b([&] { reports[1] = metrics->Report(); });
+  a.join();
+  b.join();
+  const v1::MetricsReport alone = metrics->Report();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(reports[0], alone));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(reports[1], alone));
+}
+
+// The store -> records pipeline: the cases a query selects, in report order, with 民转刑 marked
+// from the parties' earlier disputes among them.
+TEST_F(Grouped, CaseRecordsAreReadFromAStoreInReportOrder) {
+  MemoryCaseStore store;
+  auto make = [&](const char* id, const char* grid, v1::IncidentKind kind, absl::Time at) {
+    v1::Case c;
+    c.set_id(id);
+    v1::Incident* incident = c.mutable_incident();
+    incident->set_id(id);
+    incident->set_grid_code(grid);
+    incident->set_kind(kind);
+    *incident->mutable_reported_at() = internal::ToTimestamp(at);
+    incident->add_parties()->set_person_id("p-1");
+    return c;
+  };
+  // Ids ascending are not report order: c1 is the latest.
+  const v1::Case c1 = make("c1", "g11", v1::INCIDENT_KIND_CRIMINAL, Local(2026, 10, 20));
+  const v1::Case c2 = make("c2", "g11", v1::INCIDENT_KIND_DISPUTE, Local(2026, 10, 2));
+  const v1::Case c3 = make("c3", "g21", v1::INCIDENT_KIND_FRAUD, Local(2026, 10, 9));
+  ASSERT_OK(store.Save({&c1, &c2, &c3}));
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable all, ReadCaseRecords(store, *map_));
+  EXPECT_THAT(all.case_ids, ::testing::ElementsAre("c2", "c3", "c1"));
+  ASSERT_EQ(all.records.size(), 3u);
+  EXPECT_EQ(all.records[0].reported_at, absl::ToUnixSeconds(Local(2026, 10, 2)));
+  EXPECT_EQ(all.records[1].area, map_->AreaIndex("g21"));
+  // The criminal case's party had a dispute 18 days before: 民转刑.
+  EXPECT_TRUE(all.records[2].flags & kRecordCivilToCriminal);
+  EXPECT_FALSE(all.records[0].flags & kRecordCivilToCriminal);
+  CaseQuery in_g21;
+  in_g21.grid_code = "g21";
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable some, ReadCaseRecords(store, *map_, in_g21));
+  EXPECT_THAT(some.case_ids, ::testing::ElementsAre("c3"));
+}
+
+// A rate is named after the threshold it measures: a 15 s accept threshold is not "within 1 min".
+TEST_F(Grouped, RateNamesFollowTheConfiguredThresholds) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.accept_seconds = 15;
+  options.arrival_seconds = 10 * 60;
+  options.contact_seconds = 90;
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  CaseRecord r;
+  r.area = map_->AreaIndex("g11");
+  r.kind = v1::INCIDENT_KIND_FRAUD;
+  r.flags = kRecordPolice | kRecordOnSiteRequired;
+  r.reported_at = absl::ToUnixSeconds(Local(2026, 10, 3));
+  r.accept_s = 20, r.contact_s = 80, r.arrival_s = 540;
+  metrics->Add(r);
+  const v1::MetricsReport report = metrics->Report();
+  ASSERT_EQ(report.groups_size(), 1);
+  std::vector<std::string> names;
+  for (const v1::Rate& rate : report.groups(0).rates()) names.push_back(rate.name());
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"arrival_within_10min", "accept_within_15s",
+                                              "contact_within_90s", "on_site_within_10min"}));
+  EXPECT_THAT(names, ::testing::Not(::testing::Contains("accept_within_1min")));
+  EXPECT_THAT(names, ::testing::Not(::testing::Contains("arrival_within_8min")));
+  // 20 s is late against 15 s; 540 s is on time against 10 minutes.
+  EXPECT_EQ(RateOf(report.groups(0), "accept_within_15s").numerator(), 0);
+  EXPECT_EQ(RateOf(report.groups(0), "arrival_within_10min").numerator(), 1);
+  const std::string sheet = tools::FormatCompStat(report);
+  EXPECT_THAT(sheet, HasSubstr("10min"));
+  EXPECT_THAT(sheet, HasSubstr("acc15s"));
+  EXPECT_EQ(ThresholdRateName("arrival", 8 * 60), "arrival_within_8min");
+}
+
+// A partial travels between processes: a flipped bit anywhere in it must be DataLoss (or, where it
+// lands in a field that does not change the report, give the same report), never another report.
+TEST_F(Grouped, EverySingleBitFlipOfAPartialIsDataLossOrTheSameReport) {
+  MetricsOptions options;
+  options.period_start = Local(2026, 10, 1);
+  options.period_end = Local(2026, 11, 1);
+  options.group_by = {v1::DIMENSION_STREET, v1::DIMENSION_CATEGORY};
+  options.comparisons = {v1::PERIOD_KIND_MONTH};
+  options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
+  ASSERT_OK_AND_ASSIGN(auto source, CaseMetrics::Create(*map_, options));
+  int i = 0;
+  for (const char* grid : {"g11", "g21", "g12", "g22", "g11"}) {
+    CaseRecord r;
+    r.area = map_->AreaIndex(grid);
+    r.kind = i % 2 == 0 ? v1::INCIDENT_KIND_DISPUTE : v1::INCIDENT_KIND_NON_POLICE;
+    r.dispute_type = i % 2 == 0 ? v1::DISPUTE_TYPE_NOISE : 0;
+    r.department = i % 2 == 0 ? 0 : v1::DEPARTMENT_CITY_MANAGEMENT;
+    r.flags = kRecordOnSiteRequired | kRecordDisposed | (i % 2 == 0 ? kRecordPolice : 0u);
+    r.reported_at = absl::ToUnixSeconds(Local(2026, i == 4 ? 9 : 10, 3 + i));
+    r.assign_s = 20 + i, r.accept_s = 40 + i, r.contact_s = 100 + i, r.arrival_s = 400 + 50 * i;
+    r.resolve_s = 3600 * (i + 1);
+    source->Add(r);
+    ++i;
+  }
+  const std::string bytes = source->SerializePartial();
+  ASSERT_OK_AND_ASSIGN(auto whole, CaseMetrics::Create(*map_, options));
+  ASSERT_OK(whole->MergeSerialized(bytes));
+  const v1::MetricsReport original = whole->Report();
+  ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(original, source->Report()));
+  int different_report = 0, other_error = 0;
+  for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
+    std::string flipped = bytes;
+    flipped[bit / 8] = static_cast<char>(flipped[bit / 8] ^ (1 << (bit % 8)));
+    ASSERT_OK_AND_ASSIGN(auto target, CaseMetrics::Create(*map_, options));
+    const absl::Status merged = target->MergeSerialized(flipped);
+    if (merged.ok()) {
+      different_report +=
+          google::protobuf::util::MessageDifferencer::Equals(target->Report(), original) ? 0 : 1;
+    } else if (merged.code() != absl::StatusCode::kDataLoss) {
+      ++other_error;
+    }
+  }
+  EXPECT_EQ(different_report, 0) << "of " << bytes.size() * 8 << " single-bit flips";
+  EXPECT_EQ(other_error, 0) << "of " << bytes.size() * 8 << " single-bit flips";
 }
 
 }  // namespace

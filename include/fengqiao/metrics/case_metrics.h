@@ -7,14 +7,30 @@
 // rate carries its numerator, denominator and the records it left out, by reason. Partial results
 // merge.
 //
+//   #include "absl/time/civil_time.h"
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   const absl::TimeZone tz = fengqiao::ChinaTimeZone();
 //   fengqiao::MetricsOptions options;
-//   options.period_start = oct_1;  options.period_end = nov_1;
-//   options.group_by = {fengqiao::Dimension::kStreet, fengqiao::Dimension::kCategory};
-//   auto metrics = fengqiao::CaseMetrics::Create(*grid_map, options);
-//   for (const auto& r : records) metrics->Add(r);
-//   fengqiao::v1::MetricsReport report = metrics->Report();
+//   options.period_start = absl::FromCivil(absl::CivilDay(2026, 10, 1), tz);
+//   options.period_end = absl::FromCivil(absl::CivilDay(2026, 11, 1), tz);
+//   options.group_by = {fengqiao::v1::DIMENSION_STREET, fengqiao::v1::DIMENSION_CATEGORY};
+//   FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<fengqiao::CaseMetrics> metrics,
+//                             fengqiao::CaseMetrics::Create(*grid_map, options));
+//   fengqiao::CaseRecord record;  // a dispute on 3 October, someone on site after 6 minutes
+//   record.reported_at = absl::ToUnixSeconds(absl::FromCivil(absl::CivilDay(2026, 10, 3), tz));
+//   record.kind = fengqiao::v1::INCIDENT_KIND_DISPUTE;
+//   record.flags = fengqiao::kRecordPolice | fengqiao::kRecordOnSiteRequired;
+//   record.arrival_s = 360;
+//   metrics->Add(record);
+//   const fengqiao::v1::MetricsReport report = metrics->Report();
+//   const fengqiao::v1::Rate& arrival = report.groups(0).rates(0);
+//   if (arrival.name() != "arrival_within_8min" || arrival.numerator() != 1) {
+//     return absl::InternalError("one arrival within 8 minutes");
+//   }
 //
-// Thread safety: not synchronised; give each thread its own CaseMetrics and Merge them.
+// Thread safety: Report() and the other const methods may run on several threads at once;
+// Add / Merge are not synchronised: give each thread its own CaseMetrics and Merge them.
 #ifndef FENGQIAO_METRICS_CASE_METRICS_H_
 #define FENGQIAO_METRICS_CASE_METRICS_H_
 
@@ -22,35 +38,25 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/metrics/period_windows.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/v1/metrics.pb.h"
 
 namespace fengqiao {
 
-// What records are grouped by.
-enum class Dimension {
-  kGrid,       // the incident's grid
-  kCommunity,  // ... its community (any level of the map, by ancestor)
-  kStreet,
-  kDistrict,
-  kCategory,  // dispute type for disputes, department for non-police matters, kind otherwise
-  kChannel,
-  kTier,   // tier of the routing decision
-  kForce,  // target force type of the routing decision
-};
-
-// Periods compared (CompStat): each ends at as_of; week, month, quarter and year start on the
-// calendar boundary of the period that holds the instant before as_of.
-enum class PeriodKind { kWeekToDate, kDays28, kMonth, kQuarter, kYearToDate };
+namespace metrics_internal {
+class GroupKeys;
+}  // namespace metrics_internal
 
 struct MetricsOptions {
   // The report window, by report time: [period_start, period_end).
@@ -59,19 +65,22 @@ struct MetricsOptions {
   // "Now" for open cases: a step missing past its threshold counts as late (on time / (closed +
   // open overdue)). Defaults to period_end.
   std::optional<absl::Time> as_of;
-  // Dimensions grouped by, at most 4; empty: one group of everything.
-  std::vector<Dimension> group_by;
+  // Dimensions grouped by (v1::Dimension in metrics.proto), at most 4; empty: one group of
+  // everything. A dimension's short name ("street") keys MetricsGroup.key.
+  std::vector<v1::Dimension> group_by;
   // Period comparisons of record counts per group, year-on-year and period-on-period.
-  std::vector<PeriodKind> comparisons;
+  std::vector<v1::PeriodKind> comparisons;
   // Baseline window for time saved (mean diversion and resolution time), if any.
   std::optional<std::pair<absl::Time, absl::Time>> baseline;
-  // Thresholds, seconds: on-site arrival rate, and the rapid-response SLAs.
+  // Thresholds, seconds: on-site arrival rate, and the rapid-response SLAs. The rates are named
+  // after them (ThresholdRateName): arrival_within_8min, accept_within_1min,
+  // contact_within_3min, on_site_within_10min by default; accept_within_15s at 15 s.
   int arrival_seconds = 8 * 60;
   int accept_seconds = 60;
   int contact_seconds = 3 * 60;
   int on_site_seconds = 10 * 60;
-  // Named zone of the calendar (tzdata); Asia/Shanghai by default.
-  std::string time_zone = "Asia/Shanghai";
+  // Zone of the calendar (period windows, weeks, months); China's by default.
+  absl::TimeZone time_zone = ChinaTimeZone();
 };
 
 // Case records as parallel columns (an analyst's arrays); every span has the length of
@@ -84,24 +93,14 @@ struct CaseRecordColumns {
   absl::Span<const int32_t> assign_s, accept_s, contact_s, arrival_s, resolve_s;
 };
 
-// A window [start, end) and its two baselines.
-struct PeriodWindows {
-  PeriodKind kind;
-  absl::Time start, end;
-  absl::Time yoy_start, yoy_end;  // one calendar year earlier (29 Feb -> 28 Feb)
-  absl::Time pop_start, pop_end;  // the previous period, cut to the same length
-};
-
-// The windows of `kind` ending at `as_of` in `tz`.
-PeriodWindows WindowsFor(PeriodKind kind, absl::Time as_of, absl::TimeZone tz);
-
-absl::string_view DimensionName(Dimension d);
-absl::string_view PeriodKindName(PeriodKind k);
+// The name of the rate of `step` done within `threshold_seconds`: "<step>_within_<m>min" for whole
+// minutes, "<step>_within_<s>s" otherwise (e.g. "arrival_within_10min", "accept_within_15s").
+std::string ThresholdRateName(absl::string_view step, int threshold_seconds);
 
 class CaseMetrics {
  public:
-  // InvalidArgument for more than 4 dimensions, an empty or inverted window, or an unknown time
-  // zone (named in the message).
+  // InvalidArgument for more than 4 dimensions, an unspecified dimension or period, or an empty or
+  // inverted window.
   static absl::StatusOr<std::unique_ptr<CaseMetrics>> Create(const GridMap& map,
                                                              MetricsOptions options);
   ~CaseMetrics();
@@ -118,12 +117,14 @@ class CaseMetrics {
   // they differ.
   absl::Status Merge(const CaseMetrics& other);
 
-  // The partial result as bytes (counters and sketches of every group, with a fingerprint of the
-  // options), to send between processes (e.g. Dask workers).
+  // The partial result as bytes, to send between processes (e.g. Dask workers): a serialised
+  // fengqiao.v1.MetricsPartial (format version, the options' fingerprint, the counters and
+  // sketches of every group as payload, a checksum).
   std::string SerializePartial() const;
-  // Merges bytes from SerializePartial. InvalidArgument when computed with other options or map,
-  // DataLoss when the bytes are malformed; nothing is merged then.
-  absl::Status MergeSerialized(std::string_view data);
+  // Merges bytes from SerializePartial. DataLoss when the bytes are malformed (a flipped bit, a
+  // truncation: the checksum or the parse fails) or of another format version; InvalidArgument
+  // when computed with other options or map. Nothing is merged then.
+  absl::Status MergeSerialized(absl::string_view data);
 
   // The report: one group per key seen, in key order.
   v1::MetricsReport Report() const;
@@ -134,7 +135,6 @@ class CaseMetrics {
 
  private:
   CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz);
-  uint64_t KeyOf(const CaseRecord& r) const;
   std::string Fingerprint() const;
   Group& GroupFor(uint64_t key);
 
@@ -145,15 +145,12 @@ class CaseMetrics {
   std::vector<PeriodWindows> windows_;
   std::vector<std::array<int64_t, 6>> window_bounds_;  // start,end,yoy_start,yoy_end,pop_*
   int64_t baseline_start_s_ = 0, baseline_end_s_ = 0;
-  std::vector<std::array<int32_t, 3>> ancestors_;  // per area: community, street, district
+  std::unique_ptr<metrics_internal::GroupKeys> keys_of_;
+  std::array<std::string, 4> rate_names_;  // arrival, accept, contact, on site
   absl::flat_hash_map<uint64_t, size_t> index_;
   std::vector<std::unique_ptr<Group>> groups_;
   std::vector<uint64_t> keys_;
 };
-
-// The report as a CompStat sheet: one row per group with N, the main rates and percentiles,
-// and the comparisons.
-std::string FormatCompStat(const v1::MetricsReport& report);
 
 }  // namespace fengqiao
 

@@ -4,8 +4,18 @@
 // not), and how it ended. Records come from stored cases (CaseRecordBuilder) or straight from an
 // analyst's columns; metrics make one pass over them.
 //
+//   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
+//                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
+//   fengqiao::v1::Case dispute;  // cases go in report order
+//   dispute.mutable_incident()->set_kind(fengqiao::v1::INCIDENT_KIND_DISPUTE);
+//   dispute.mutable_incident()->mutable_reported_at()->set_seconds(1791000000);
+//   dispute.add_events()->set_type(fengqiao::v1::CASE_EVENT_TYPE_REPORT);
+//   dispute.mutable_events(0)->mutable_at()->set_seconds(1791000000);
 //   fengqiao::CaseRecordBuilder builder(*grid_map);
-//   for (const auto& c : cases) records.push_back(builder.Add(c));  // in report order
+//   const fengqiao::CaseRecord record = builder.Add(dispute);
+//   if (record.reported_at != 1791000000 || record.accept_s != -1) {
+//     return absl::InternalError("reported, not yet accepted");
+//   }
 //
 // Thread safety: plain data; a builder is not synchronised.
 #ifndef FENGQIAO_METRICS_CASE_RECORD_H_

@@ -8,16 +8,17 @@
 //
 //   fengqiao::DurationSketch arrival;
 //   arrival.Add(412);  arrival.Add(95);
-//   double p90 = arrival.Quantile(0.9);
+//   if (arrival.Quantile(0.5) != 253.5) return absl::InternalError("the median of 95 and 412");
 //
-// Thread safety: a value; not synchronised.
+// Thread safety: a value. Const methods (Quantile, mean, count, ToProto) only read, so several
+// threads may call them on one sketch at once; Add and Merge need exclusive access.
 #ifndef FENGQIAO_METRICS_DURATION_SKETCH_H_
 #define FENGQIAO_METRICS_DURATION_SKETCH_H_
 
 #include <cstdint>
-#include <string>
-#include <string_view>
 #include <vector>
+
+#include "fengqiao/v1/metrics.pb.h"
 
 namespace fengqiao {
 
@@ -36,15 +37,17 @@ class DurationSketch {
   double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / count_; }
   bool exact() const { return !folded_; }
 
-  // The q-quantile (0 <= q <= 1), R type 7; 0 for an empty sketch.
+  // The q-quantile (0 <= q <= 1), R type 7; 0 for an empty sketch. While exact it selects the
+  // ranks on a copy of the (at most 512) samples: it never writes the sketch.
   double Quantile(double q) const;
 
   bool operator==(const DurationSketch& other) const;
 
-  // A compact binary form, for partial results that travel between processes.
-  void AppendTo(std::string* out) const;
-  // Reads what AppendTo wrote from the front of `in`, advancing it; false when malformed.
-  bool ReadFrom(std::string_view* in);
+  // The sketch as a message, for partial results that travel between processes.
+  void ToProto(v1::DurationSketchState* out) const;
+  // Replaces this sketch by `state`; false (and an empty sketch) when the state is inconsistent
+  // (counts that do not add up, samples out of order or range, buckets out of range).
+  bool FromProto(const v1::DurationSketchState& state);
 
  private:
   void Fold();
@@ -54,8 +57,7 @@ class DurationSketch {
 
   int64_t count_ = 0;
   int64_t sum_ = 0;
-  mutable std::vector<int64_t> samples_;  // while exact (sorted lazily)
-  mutable bool sorted_ = true;
+  std::vector<int64_t> samples_;  // while exact, in arrival order (never sorted in place)
   bool folded_ = false;
   // Once folded: counts of buckets offset_ .. offset_ + size - 1 (the range seen, so memory
   // follows the spread of the durations, not their number).

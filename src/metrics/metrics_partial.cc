@@ -1,0 +1,122 @@
+// The serialised partial result of CaseMetrics: what Dask workers send to the client.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/v1/metrics.pb.h"
+#include "metrics/internal/metrics_group.h"
+
+namespace fengqiao {
+
+using metrics_internal::ForEachCounter;
+namespace {
+
+// Version 1: fengqiao.v1.MetricsPartial. (Version 0 was a host-endian encoding starting "FQM1".)
+constexpr uint32_t kFormatVersion = 1;
+
+// FNV-1a 64: every single-byte change of an input of fixed length changes it (each step is a
+// bijection of the state), so every single-bit flip of the payload is caught.
+uint64_t Fnv1a64(uint64_t h, absl::string_view bytes) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+uint64_t Checksum(uint32_t version, absl::string_view fingerprint, absl::string_view payload) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  h = Fnv1a64(h, absl::StrCat(version, ":", fingerprint.size(), ":"));
+  h = Fnv1a64(h, fingerprint);
+  return Fnv1a64(h, payload);
+}
+
+absl::Status Malformed(absl::string_view why) {
+  return absl::DataLossError(absl::StrCat("metrics: partial result bytes are malformed: ", why));
+}
+
+}  // namespace
+
+std::string CaseMetrics::Fingerprint() const {
+  std::string f = absl::StrCat(map_.proto().name(), "|", map_.size(), "|", start_s_, "|", end_s_,
+                               "|", as_of_s_, "|", baseline_start_s_, "|", baseline_end_s_, "|",
+                               options_.arrival_seconds, ",", options_.accept_seconds, ",",
+                               options_.contact_seconds, ",", options_.on_site_seconds, "|");
+  for (v1::Dimension d : options_.group_by) absl::StrAppend(&f, static_cast<int>(d), ",");
+  for (const auto& b : window_bounds_) absl::StrAppend(&f, "|", absl::StrJoin(b, ","));
+  return f;
+}
+
+std::string CaseMetrics::SerializePartial() const {
+  v1::MetricsPartialPayload payload;
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    v1::MetricsPartialGroup* out = payload.add_groups();
+    out->set_key(keys_[i]);
+    const Group& g = *groups_[i];
+    ForEachCounter(g, [&](const int64_t& v) { out->add_counters(v); });
+    for (const DurationSketch& s : g.durations) s.ToProto(out->add_durations());
+  }
+  v1::MetricsPartial partial;
+  partial.set_format_version(kFormatVersion);
+  partial.set_options_fingerprint(Fingerprint());
+  partial.set_payload(payload.SerializeAsString());
+  partial.set_checksum(
+      Checksum(partial.format_version(), partial.options_fingerprint(), partial.payload()));
+  return partial.SerializeAsString();
+}
+
+absl::Status CaseMetrics::MergeSerialized(absl::string_view data) {
+  v1::MetricsPartial partial;
+  if (!partial.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
+    return Malformed("not a fengqiao.v1.MetricsPartial");
+  }
+  if (partial.checksum() !=
+      Checksum(partial.format_version(), partial.options_fingerprint(), partial.payload())) {
+    return Malformed("checksum mismatch");
+  }
+  if (partial.format_version() != kFormatVersion) {
+    return absl::DataLossError(absl::StrCat("metrics: partial result of format version ",
+                                            partial.format_version(), "; this build reads ",
+                                            kFormatVersion));
+  }
+  if (partial.options_fingerprint() != Fingerprint()) {
+    return absl::InvalidArgumentError(
+        "metrics: cannot merge partial results computed with different options or maps");
+  }
+  v1::MetricsPartialPayload payload;
+  if (!payload.ParseFromString(partial.payload())) return Malformed("payload does not parse");
+  size_t counters = 0;
+  {
+    Group empty;
+    empty.periods.assign(windows_.size(), {0, 0, 0});
+    ForEachCounter(empty, [&](int64_t&) { ++counters; });
+  }
+  // Parse everything first; merge only a whole, well-formed partial.
+  std::vector<std::pair<uint64_t, Group>> parsed;
+  parsed.reserve(payload.groups_size());
+  for (int i = 0; i < payload.groups_size(); ++i) {
+    const v1::MetricsPartialGroup& in = payload.groups(i);
+    if (static_cast<size_t>(in.counters_size()) != counters ||
+        in.durations_size() != metrics_internal::kDurations) {
+      return Malformed(absl::StrCat("group ", i, " has the wrong number of counters or sketches"));
+    }
+    Group g;
+    g.periods.assign(windows_.size(), {0, 0, 0});
+    int c = 0;
+    ForEachCounter(g, [&](int64_t& v) { v = in.counters(c++); });
+    for (int d = 0; d < metrics_internal::kDurations; ++d) {
+      if (!g.durations[d].FromProto(in.durations(d))) {
+        return Malformed(absl::StrCat("group ", i, " has an inconsistent duration sketch"));
+      }
+    }
+    parsed.emplace_back(in.key(), std::move(g));
+  }
+  for (auto& [key, g] : parsed) GroupFor(key).Merge(g);
+  return absl::OkStatus();
+}
+
+}  // namespace fengqiao

@@ -1,0 +1,110 @@
+#include "tools/compstat_format.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "fengqiao/time_zone.h"
+#include "src/internal/text.h"
+#include "src/internal/time_util.h"
+
+namespace fengqiao::tools {
+
+namespace {
+
+// The rate named `name`, or for a name ending in "_within_" the first rate of that step,
+// whatever its threshold (the library names it after the configured threshold).
+const v1::Rate* RateOf(const v1::MetricsGroup& g, absl::string_view name) {
+  for (const v1::Rate& r : g.rates()) {
+    if (absl::EndsWith(name, "_within_") ? absl::StartsWith(r.name(), name) : r.name() == name) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+std::string Percent(const v1::MetricsGroup& g, absl::string_view name) {
+  const v1::Rate* r = RateOf(g, name);
+  if (r == nullptr) return "";
+  return r->has_value() ? absl::StrFormat("%.1f%%", 100 * r->value()) : std::string("n/a");
+}
+
+// The column title of a threshold rate: its threshold ("8min", "15s"), after `prefix`.
+std::string ThresholdTitle(const v1::MetricsReport& report, absl::string_view step,
+                           absl::string_view prefix) {
+  if (report.groups().empty()) return std::string(prefix);
+  const v1::Rate* r = RateOf(report.groups(0), step);
+  return r == nullptr ? std::string(prefix) : absl::StrCat(prefix, r->name().substr(step.size()));
+}
+
+const v1::Distribution* Dist(const v1::MetricsGroup& g, const std::string& name) {
+  for (const v1::Distribution& d : g.distributions()) {
+    if (d.name() == name) return &d;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string FormatCompStat(const v1::MetricsReport& report) {
+  std::string out;
+  absl::StrAppend(&out, report.title(), " (", report.time_zone(), ")");
+  if (report.has_period_start() && report.has_period_end()) {
+    const absl::TimeZone tz = ChinaTimeZone();
+    absl::StrAppend(&out, ", ",
+                    absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_start()), tz),
+                    " to ", absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_end()), tz),
+                    " (end exclusive)");
+  }
+  absl::StrAppend(&out, "\n");
+  std::string comparison_header;
+  if (!report.groups().empty()) {
+    for (const v1::PeriodComparison& c : report.groups(0).comparisons()) {
+      if (c.measure() == "incidents") {
+        absl::StrAppend(
+            &comparison_header,
+            absl::StrFormat(" %12s", absl::StrCat(c.period().substr(0, 5), " ", c.kind())));
+      }
+    }
+  }
+  absl::StrAppend(
+      &out, absl::StrFormat("%-36s %6s %7s %7s %7s %7s %7s %7s %8s %8s%s\n",
+                            absl::StrJoin(report.group_by(), " x "), "N",
+                            ThresholdTitle(report, "arrival_within_", ""),
+                            ThresholdTitle(report, "accept_within_", "acc"), "disp", "med", "satis",
+                            "c2c", "p50 h", "p90 h", comparison_header));
+  for (const v1::MetricsGroup& g : report.groups()) {
+    std::vector<std::string> labels;
+    for (const std::string& d : report.group_by()) labels.push_back(g.key().at(d));
+    std::string label = labels.empty() ? "all" : absl::StrJoin(labels, " / ");
+    int64_t n = 0, c2c = 0;
+    for (const v1::Rate& r : g.rates()) {
+      if (r.name() == "non_police_share") n = r.denominator();
+      if (r.name() == "civil_to_criminal") c2c = r.numerator();
+    }
+    const v1::Distribution* resolve = Dist(g, "resolve_seconds");
+    std::string comparisons;
+    for (const v1::PeriodComparison& c : g.comparisons()) {
+      if (c.measure() != "incidents") continue;
+      absl::StrAppend(&comparisons,
+                      c.has_percent_change()
+                          ? absl::StrFormat(" %+11.1f%%", c.percent_change())
+                          : absl::StrFormat(" %12s", absl::StrCat("n/a(", c.current(), "/0)")));
+    }
+    absl::StrAppend(
+        &out, internal::PadRight(label, 36),
+        absl::StrFormat(" %6d %7s %7s %7s %7s %7s %7d %8.1f %8.1f%s\n", n,
+                        Percent(g, "arrival_within_"), Percent(g, "accept_within_"),
+                        Percent(g, "disposal_rate"), Percent(g, "mediation_success_rate"),
+                        Percent(g, "satisfaction_rate"), c2c,
+                        resolve != nullptr ? resolve->p50() / 3600 : 0.0,
+                        resolve != nullptr ? resolve->p90() / 3600 : 0.0, comparisons));
+  }
+  return out;
+}
+
+}  // namespace fengqiao::tools
