@@ -545,7 +545,7 @@ TEST_F(Grouped, CaseRecordsAreReadFromAStoreInReportOrder) {
   const v1::Case c1 = make("c1", "g11", v1::INCIDENT_KIND_CRIMINAL, Local(2026, 10, 20));
   const v1::Case c2 = make("c2", "g11", v1::INCIDENT_KIND_DISPUTE, Local(2026, 10, 2));
   const v1::Case c3 = make("c3", "g21", v1::INCIDENT_KIND_FRAUD, Local(2026, 10, 9));
-  ASSERT_OK(store.Save({&c1, &c2, &c3}));
+  ASSERT_OK(store.Save({&c1, &c2, &c3}, Local(2026, 11, 1)));
   ASSERT_OK_AND_ASSIGN(CaseRecordTable all, ReadCaseRecords(store, *map_));
   EXPECT_THAT(all.case_ids, ::testing::ElementsAre("c2", "c3", "c1"));
   ASSERT_EQ(all.records.size(), 3u);
