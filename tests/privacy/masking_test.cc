@@ -95,6 +95,9 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.MetricsReport.title",
       "fengqiao.v1.MetricsReport.time_zone",
       "fengqiao.v1.MetricsReport.group_by",
+      // a serialised partial: options fingerprint and counters, no case content.
+      "fengqiao.v1.MetricsPartial.options_fingerprint",
+      "fengqiao.v1.MetricsPartial.payload",
       // alert: rule ids and patterns, group and sender ids (pseudonymous), the bank's own text.
       "fengqiao.v1.ScanRule.id",
       "fengqiao.v1.ScanRule.pattern",
