@@ -271,9 +271,18 @@ uint64_t ShapeMask(const RuleCondition& c) {
   return mask;
 }
 
-// Bits of the values incidents really carry: severity 1..4, channel 1..6, weekday 1..7, hour 0..23.
-constexpr uint32_t kSeverityReal = 0b11110, kChannelReal = 0b1111110, kWeekdayReal = 0b11111110,
-                   kHourReal = (1u << 24) - 1;
+// Bits of the values incidents really carry: every defined value but UNSPECIFIED (severity,
+// channel, weekday), hour 0..23.
+constexpr uint32_t RealValues(uint32_t domain) { return ((1u << domain) - 1) & ~1u; }
+constexpr uint32_t kSeverityReal = RealValues(routing_internal::kSeverityDomain),
+                   kChannelReal = RealValues(routing_internal::kChannelDomain),
+                   kWeekdayReal = RealValues(routing_internal::kWeekdayDomain),
+                   kHourReal = (1u << routing_internal::kHourDomain) - 1;
+// One bit per incident shape in a 64-bit mask (see Shapes()).
+static_assert((routing_internal::kKindDomain - 3) + (routing_internal::kDisputeDomain - 1) +
+                      (routing_internal::kDepartmentDomain - 1) <=
+                  64,
+              "incident shapes outgrew the 64-bit shape mask");
 
 bool AreaCovers(const std::vector<int32_t>& outer, const std::vector<int32_t>& inner,
                 const GridMap& map) {

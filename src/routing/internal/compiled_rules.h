@@ -12,18 +12,27 @@
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/routing/routing_facts.h"
 #include "fengqiao/routing/rule_set.h"
+#include "fengqiao/v1/force.pb.h"
+#include "fengqiao/v1/incident.pb.h"
+#include "fengqiao/v1/taxonomy.pb.h"
 
 namespace fengqiao::routing_internal {
 
 // Value domains: enum values 0..N-1; one more slot ("other") catches out-of-range values, which
 // only unconstrained conditions accept.
-inline constexpr uint32_t kKindDomain = 9;
-inline constexpr uint32_t kDisputeDomain = 14;
-inline constexpr uint32_t kSeverityDomain = 5;
-inline constexpr uint32_t kChannelDomain = 7;
-inline constexpr uint32_t kDepartmentDomain = 12;
+// The sizes come from the generated enums, so a value added to a proto is routed without an edit
+// here; each domain must fit the 32-bit masks of RuleCondition.
+inline constexpr uint32_t kKindDomain = v1::IncidentKind_ARRAYSIZE;
+inline constexpr uint32_t kDisputeDomain = v1::DisputeType_ARRAYSIZE;
+inline constexpr uint32_t kSeverityDomain = v1::Severity_ARRAYSIZE;
+inline constexpr uint32_t kChannelDomain = v1::Channel_ARRAYSIZE;
+inline constexpr uint32_t kDepartmentDomain = v1::Department_ARRAYSIZE;
 inline constexpr uint32_t kHourDomain = 24;
-inline constexpr uint32_t kWeekdayDomain = 8;  // 0 unknown, 1 Monday .. 7 Sunday
+inline constexpr uint32_t kWeekdayDomain =
+    v1::Weekday_ARRAYSIZE;  // 0 unknown, 1 Monday .. 7 Sunday
+static_assert(kKindDomain < 32 && kDisputeDomain < 32 && kSeverityDomain < 32 &&
+                  kChannelDomain < 32 && kDepartmentDomain < 32 && kWeekdayDomain < 32,
+              "an enum outgrew the 32-bit condition masks (one bit is the 'other' slot)");
 inline constexpr uint32_t kAll = ~0u;
 
 // Condition fields in the order an explanation checks them; names are the proto's.
