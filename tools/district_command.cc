@@ -18,6 +18,7 @@
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
 #include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/privacy/masking.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
@@ -199,9 +200,11 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     }
     const auto& best = list->candidates.front();
     const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
-    fmt::print("  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
-               Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(), m->name(),
-               Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
+    fmt::print(
+        "  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
+        Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(),
+        fengqiao::MaskValue(fengqiao::v1::PERSONAL_KIND_NAME, m->name()),  // masked by default
+        Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
   }
 
   // Routing the month with the district's rule set.
