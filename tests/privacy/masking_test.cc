@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "testing/proto_files.h"
 
 namespace fengqiao {
 namespace {
@@ -141,13 +142,20 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.Open311ServiceRequest.media_url",
       "fengqiao.v1.Open311Error.description",
       // alert rules are the station's data; decisions name rules, messages and the bank.
-      "fengqiao.v1.ScanRule.context", "fengqiao.v1.ScanRule.unless", "fengqiao.v1.ScanRule.reason",
-      "fengqiao.v1.ScanRule.examples", "fengqiao.v1.ScanRule.reply_category",
-      "fengqiao.v1.EvidenceSpan.rule_id", "fengqiao.v1.AlertDecision.message_id",
-      "fengqiao.v1.AlertDecision.rule_ids", "fengqiao.v1.AlertDecision.reply_category",
+      "fengqiao.v1.ScanRule.context",
+      "fengqiao.v1.ScanRule.unless",
+      "fengqiao.v1.ScanRule.reason",
+      "fengqiao.v1.ScanRule.examples",
+      "fengqiao.v1.ScanRule.reply_category",
+      "fengqiao.v1.EvidenceSpan.rule_id",
+      "fengqiao.v1.AlertDecision.message_id",
+      "fengqiao.v1.AlertDecision.rule_ids",
+      "fengqiao.v1.AlertDecision.reply_category",
       "fengqiao.v1.AlertDecision.overridden_rule_ids",
       // case: member ids of co-handlers and deadline holders.
-      "fengqiao.v1.CaseEvent.co_handler", "fengqiao.v1.CoHandler.id", "fengqiao.v1.Deadline.holder",
+      "fengqiao.v1.CaseEvent.co_handler",
+      "fengqiao.v1.CoHandler.id",
+      "fengqiao.v1.Deadline.holder",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",
       "fengqiao.v1.Label.zh",
@@ -161,21 +169,10 @@ void CollectMessages(const pb::Descriptor* m, std::vector<const pb::Descriptor*>
 }
 
 std::vector<const pb::Descriptor*> AllMessages() {
-  const pb::FileDescriptor* roots[] = {
-      v1::GridMap::descriptor()->file(),     v1::Roster::descriptor()->file(),
-      v1::Incident::descriptor()->file(),    v1::RuleSet::descriptor()->file(),
-      v1::Case::descriptor()->file(),        v1::MetricsReport::descriptor()->file(),
-      v1::ChatMessage::descriptor()->file(), v1::Open311Request::descriptor()->file()};
-  std::set<const pb::FileDescriptor*> seen(std::begin(roots), std::end(roots));
-  std::vector<const pb::FileDescriptor*> queue(seen.begin(), seen.end());
   std::vector<const pb::Descriptor*> out;
-  while (!queue.empty()) {
-    const pb::FileDescriptor* f = queue.back();
-    queue.pop_back();
-    for (int i = 0; i < f->dependency_count(); ++i) {
-      const pb::FileDescriptor* d = f->dependency(i);
-      if (d->package() == "fengqiao.v1" && seen.insert(d).second) queue.push_back(d);
-    }
+  for (const pb::FileDescriptor* f : testing::AllFengqiaoProtoFiles()) {
+    EXPECT_NE(f, nullptr) << "a .proto file is not compiled into the library";
+    if (f == nullptr) continue;
     for (int i = 0; i < f->message_type_count(); ++i) CollectMessages(f->message_type(i), &out);
   }
   return out;

@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "testing/proto_files.h"
 
 namespace fengqiao {
 namespace {
@@ -31,26 +32,12 @@ void CollectEnums(const pb::Descriptor* m, std::vector<const pb::EnumDescriptor*
   for (int i = 0; i < m->nested_type_count(); ++i) CollectEnums(m->nested_type(i), out);
 }
 
-// Every enum of every fengqiao .proto, found through the generated pool (a new file or enum is
-// covered without editing this test).
+// Every enum of every fengqiao .proto (a new file or enum is covered without editing this test).
 std::vector<const pb::EnumDescriptor*> AllEnums() {
-  // Touch one message of each file so that the generated pool has loaded it.
-  const pb::FileDescriptor* files[] = {
-      v1::DisputeType_descriptor()->file(),    v1::GridMap::descriptor()->file(),
-      v1::Roster::descriptor()->file(),        v1::Incident::descriptor()->file(),
-      v1::RuleSet::descriptor()->file(),       v1::Case::descriptor()->file(),
-      v1::MetricsReport::descriptor()->file(), v1::AlertCategory_descriptor()->file()};
-  std::set<const pb::FileDescriptor*> seen(std::begin(files), std::end(files));
-  // Follow imports too, so that a file added to the package is walked as soon as one imports it.
-  std::vector<const pb::FileDescriptor*> queue(seen.begin(), seen.end());
   std::vector<const pb::EnumDescriptor*> out;
-  while (!queue.empty()) {
-    const pb::FileDescriptor* f = queue.back();
-    queue.pop_back();
-    for (int i = 0; i < f->dependency_count(); ++i) {
-      const pb::FileDescriptor* d = f->dependency(i);
-      if (d->package() == "fengqiao.v1" && seen.insert(d).second) queue.push_back(d);
-    }
+  for (const pb::FileDescriptor* f : testing::AllFengqiaoProtoFiles()) {
+    EXPECT_NE(f, nullptr) << "a .proto file is not compiled into the library";
+    if (f == nullptr) continue;
     for (int i = 0; i < f->enum_type_count(); ++i) out.push_back(f->enum_type(i));
     for (int i = 0; i < f->message_type_count(); ++i) CollectEnums(f->message_type(i), &out);
   }
