@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from fengqiao import _core
+from fengqiao.errors import InvalidArgumentError
 from fengqiao.v1 import incident_pb2, routing_pb2, taxonomy_pb2
 
 # Columns route_frame reads, with the enum each takes by name (numbers are accepted too).
@@ -49,17 +50,61 @@ def lint_rules(path, grid_map):
     return _core.RuleSet.lint(str(path), grid_map)
 
 
-def route(rules, incident, repeat_count=0):
-    """Routes one ``fengqiao.v1.Incident``; returns its ``fengqiao.v1.Decision``."""
+def _capacity(capacity):
+    """A capacity snapshot -> the three lists the core takes. ``capacity`` is None, a dict
+    ``{team_id: (free_slots, on_shift)}`` (or ``{team_id: {"free_slots": n, "on_shift": b}}``),
+    or a DataFrame with columns ``team``, ``free_slots``, ``on_shift``. Teams left out are
+    unknown, and a capacity test on an unknown team fails (as in C++)."""
+    if capacity is None:
+        return {}
+    if isinstance(capacity, pd.DataFrame):
+        missing = [c for c in ("team", "free_slots", "on_shift") if c not in capacity]
+        if missing:
+            raise InvalidArgumentError(f"capacity: missing column {missing[0]!r}")
+        rows = zip(capacity["team"], capacity["free_slots"], capacity["on_shift"])
+    elif isinstance(capacity, dict):
+        rows = []
+        for team, state in capacity.items():
+            if isinstance(state, dict):
+                state = (state.get("free_slots"), state.get("on_shift"))
+            if not isinstance(state, (tuple, list)) or len(state) != 2:
+                raise InvalidArgumentError(
+                    f"capacity[{team!r}]: expected (free_slots, on_shift), got {state!r}")
+            rows.append((team, state[0], state[1]))
+    else:
+        raise InvalidArgumentError(
+            f"capacity: expected a dict or a DataFrame, got {type(capacity).__name__}")
+    teams, free, on_shift = [], [], []
+    for row, (team, slots, shift) in enumerate(rows):
+        if not isinstance(team, str) or not team:
+            raise InvalidArgumentError(f"capacity: team in row {row} is not a team id")
+        if isinstance(slots, bool) or not isinstance(slots, (int, np.integer)) \
+                or not -2**31 <= int(slots) < 2**31:
+            raise InvalidArgumentError(
+                f"capacity: free_slots of team {team!r} (row {row}) is not a 32-bit integer")
+        if not isinstance(shift, (bool, np.bool_)):
+            raise InvalidArgumentError(
+                f"capacity: on_shift of team {team!r} (row {row}) is not True or False")
+        teams.append(team)
+        free.append(int(slots))
+        on_shift.append(bool(shift))
+    return {"capacity_teams": teams, "capacity_free_slots": free, "capacity_on_shift": on_shift}
+
+
+def route(rules, incident, repeat_count=0, capacity=None):
+    """Routes one ``fengqiao.v1.Incident``; returns its ``fengqiao.v1.Decision``. ``capacity``
+    is the teams' state for capacity-tested rules (see :func:`route_frame`)."""
     decision = routing_pb2.Decision()
-    decision.ParseFromString(rules.decide(incident.SerializeToString(), repeat_count))
+    decision.ParseFromString(
+        rules.decide(incident.SerializeToString(), repeat_count, **_capacity(capacity)))
     return decision
 
 
-def explain(rules, incident, repeat_count=0):
+def explain(rules, incident, repeat_count=0, capacity=None):
     """The ``fengqiao.v1.Explanation`` of routing one incident."""
     explanation = routing_pb2.Explanation()
-    explanation.ParseFromString(rules.explain(incident.SerializeToString(), repeat_count))
+    explanation.ParseFromString(
+        rules.explain(incident.SerializeToString(), repeat_count, **_capacity(capacity)))
     return explanation
 
 
@@ -95,7 +140,7 @@ def _columns(rules_or_map_codes, frame):
     return columns
 
 
-def route_frame(rules, frame, grid_map=None):
+def route_frame(rules, frame, grid_map=None, capacity=None):
     """Routes every row of a DataFrame (or a dict of NumPy arrays) in one call, without a Python
     loop per row and without the GIL.
 
@@ -104,12 +149,16 @@ def route_frame(rules, frame, grid_map=None):
     ``party_count``, ``repeat_count``, ``hour``, ``weekday``, ``flags``. Returns a DataFrame with
     ``rule_index``, ``rule_id``, ``tier``, ``department`` and ``target_force`` (enum names),
     index aligned with the input.
+
+    ``capacity``: the teams' state for rules with capacity tests, a dict
+    ``{team_id: (free_slots, on_shift)}`` or a DataFrame with columns ``team``, ``free_slots``,
+    ``on_shift``; a team left out is unknown and fails every capacity test on it.
     """
     if grid_map is None and "area" not in frame:
         raise ValueError("route_frame needs grid_map to turn grid_code into areas")
     codes = grid_map.codes() if grid_map is not None else []
     columns = _columns(codes, frame)
-    index = rules.route_columns(**columns)
+    index = rules.route_columns(**columns, **_capacity(capacity))
     return decisions_frame(rules, index, getattr(frame, "index", None))
 
 
@@ -136,7 +185,7 @@ def decisions_frame(rules, rule_index, index=None):
     )
 
 
-def compare_rule_sets(frame, old, new, grid_map, by=("dispute_type",)):
+def compare_rule_sets(frame, old, new, grid_map, by=("dispute_type",), capacity=None):
     """What-if: routes the same incidents with two rule sets and shows how many move between
     tiers and departments, overall and by the given columns (e.g. ``dispute_type``,
     ``grid_code``).
@@ -144,8 +193,8 @@ def compare_rule_sets(frame, old, new, grid_map, by=("dispute_type",)):
     Returns ``(moves, by_group)``: ``moves`` counts (old tier, new tier, old department, new
     department) pairs that differ; ``by_group`` counts moved cases per group.
     """
-    before = route_frame(old, frame, grid_map)
-    after = route_frame(new, frame, grid_map)
+    before = route_frame(old, frame, grid_map, capacity=capacity)
+    after = route_frame(new, frame, grid_map, capacity=capacity)
     moved = (before["tier"] != after["tier"]) | (before["department"] != after["department"])
     pairs = pd.DataFrame(
         {

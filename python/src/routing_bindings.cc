@@ -26,6 +26,22 @@ RoutingFacts Facts(const PyRuleSet& r, const py::bytes& incident_bytes, int repe
   return ValueOrThrow(MakeRoutingFacts(*incident, repeat_count, *r.rules));
 }
 
+// The caller's team states (already checked by the Python façade) as the span routing reads;
+// teams the caller did not name stay unknown, so their capacity tests fail.
+std::vector<CapacityState> Capacity(const PyRuleSet& r, const std::vector<std::string>& teams,
+                                    const std::vector<int32_t>& free_slots,
+                                    const std::vector<bool>& on_shift) {
+  if (teams.size() != free_slots.size() || teams.size() != on_shift.size()) {
+    ThrowIfError(
+        absl::InvalidArgumentError("capacity: teams, free_slots and on_shift differ in length"));
+  }
+  CapacitySnapshot snapshot;
+  for (size_t i = 0; i < teams.size(); ++i) {
+    snapshot[teams[i]] = CapacityState{free_slots[i], on_shift[i], /*known=*/true};
+  }
+  return r.rules->ResolveCapacity(snapshot);
+}
+
 }  // namespace
 
 void BindRouting(py::module_& m) {
@@ -170,7 +186,11 @@ void BindRouting(py::module_& m) {
              std::optional<Array<int64_t>> amount_fen, std::optional<Array<int32_t>> party_count,
              std::optional<Array<int32_t>> repeat_count, std::optional<Array<uint8_t>> hour,
              std::optional<Array<uint8_t>> weekday, std::optional<Array<uint8_t>> flags,
-             std::optional<Array<uint64_t>> tags) {
+             std::optional<Array<uint64_t>> tags, const std::vector<std::string>& capacity_teams,
+             const std::vector<int32_t>& capacity_free_slots,
+             const std::vector<bool>& capacity_on_shift) {
+            const std::vector<CapacityState> capacity =
+                Capacity(r, capacity_teams, capacity_free_slots, capacity_on_shift);
             RoutingColumns c;
             c.area = absl::Span<const int32_t>(area.data(), static_cast<size_t>(area.size()));
             c.kind = View(kind);
@@ -187,7 +207,7 @@ void BindRouting(py::module_& m) {
             c.tags = View(tags);
             Array<int32_t> out(area.size());
             absl::Span<int32_t> out_span(out.mutable_data(), static_cast<size_t>(out.size()));
-            RunWithoutGil([&] { return r.rules->RouteColumns(c, out_span); });
+            RunWithoutGil([&] { return r.rules->RouteColumns(c, out_span, capacity); });
             return out;
           },
           py::arg("area"), py::arg("kind") = py::none(), py::arg("dispute_type") = py::none(),
@@ -196,24 +216,43 @@ void BindRouting(py::module_& m) {
           py::arg("party_count") = py::none(), py::arg("repeat_count") = py::none(),
           py::arg("hour") = py::none(), py::arg("weekday") = py::none(),
           py::arg("flags") = py::none(), py::arg("tags") = py::none(),
+          py::arg("capacity_teams") = std::vector<std::string>(),
+          py::arg("capacity_free_slots") = std::vector<int32_t>(),
+          py::arg("capacity_on_shift") = std::vector<bool>(),
           "Routes columns (NumPy arrays); returns the winning rule index per row (-1: none).")
       .def(
           "decide",
-          [](const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count) {
+          [](const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count,
+             const std::vector<std::string>& capacity_teams,
+             const std::vector<int32_t>& capacity_free_slots,
+             const std::vector<bool>& capacity_on_shift) {
             v1::Incident incident;
             const RoutingFacts f = Facts(r, incident_bytes, repeat_count, &incident);
-            return ToBytes(r.rules->Decide(f, incident.id()));
+            return ToBytes(r.rules->Decide(
+                f, incident.id(),
+                Capacity(r, capacity_teams, capacity_free_slots, capacity_on_shift)));
           },
           py::arg("incident"), py::arg("repeat_count") = 0,
+          py::arg("capacity_teams") = std::vector<std::string>(),
+          py::arg("capacity_free_slots") = std::vector<int32_t>(),
+          py::arg("capacity_on_shift") = std::vector<bool>(),
           "Routes one fengqiao.v1.Incident (bytes); returns fengqiao.v1.Decision bytes.")
       .def(
           "explain",
-          [](const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count) {
+          [](const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count,
+             const std::vector<std::string>& capacity_teams,
+             const std::vector<int32_t>& capacity_free_slots,
+             const std::vector<bool>& capacity_on_shift) {
             v1::Incident incident;
             const RoutingFacts f = Facts(r, incident_bytes, repeat_count, &incident);
-            return ToBytes(r.rules->Explain(f, incident.id()));
+            return ToBytes(r.rules->Explain(
+                f, incident.id(),
+                Capacity(r, capacity_teams, capacity_free_slots, capacity_on_shift)));
           },
           py::arg("incident"), py::arg("repeat_count") = 0,
+          py::arg("capacity_teams") = std::vector<std::string>(),
+          py::arg("capacity_free_slots") = std::vector<int32_t>(),
+          py::arg("capacity_on_shift") = std::vector<bool>(),
           "The decision and, per rule of the area, the first condition that failed.");
 }
 
