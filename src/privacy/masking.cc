@@ -51,6 +51,15 @@ std::string KeepEnds(absl::string_view value, size_t head, size_t tail) {
   return out;
 }
 
+// The ASCII digits of a number written with spaces, dashes or brackets.
+std::string Digits(absl::string_view value) {
+  std::string digits;
+  for (char c : value) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  return digits;
+}
+
 std::string MaskName(absl::string_view name) {
   bool valid = false;
   const size_t n = Chars(name, &valid).size();
@@ -117,10 +126,7 @@ std::string MaskValue(v1::PersonalKind kind, absl::string_view value) {
     case v1::PERSONAL_KIND_NAME:
       return MaskName(value);
     case v1::PERSONAL_KIND_PHONE: {
-      std::string digits;
-      for (char c : value) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-      }
+      const std::string digits = Digits(value);
       // A mobile number keeps its network prefix and last four digits; any other number only
       // its last four.
       if (digits.size() == 11 && digits[0] == '1') return KeepEnds(digits, 3, 4);
@@ -130,10 +136,7 @@ std::string MaskValue(v1::PersonalKind kind, absl::string_view value) {
     case v1::PERSONAL_KIND_ID_NUMBER:
       return KeepEnds(value, 6, 4);
     case v1::PERSONAL_KIND_BANK_CARD: {
-      std::string digits;
-      for (char c : value) {
-        if (c >= '0' && c <= '9') digits.push_back(c);
-      }
+      const std::string digits = Digits(value);
       return digits.size() >= 12 ? KeepEnds(digits, 4, 4) : KeepEnds(value, 0, 0);
     }
     case v1::PERSONAL_KIND_ADDRESS:
