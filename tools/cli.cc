@@ -4,12 +4,18 @@
 #include <cstdio>
 
 #include "absl/flags/commandlineflag.h"
+#include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fmt/core.h"
+
+// Shared by every command that prints data; each command's description says what a JSON line is.
+ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::kText,
+          "text: for a person (tables, compiler-style diagnostics); json: JSON Lines for "
+          "programs, one object per line in protobuf's JSON mapping (field names as in the proto)");
 
 namespace fengqiao::tools {
 namespace {

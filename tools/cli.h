@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -43,6 +44,13 @@ enum ExitCode : int {
 enum class OutputFormat { kText, kJson };
 bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error);
 std::string AbslUnparseFlag(OutputFormat format);
+
+}  // namespace fengqiao::tools
+
+// `--format=text|json`, defined once (tools/cli.cc) for every command that lists "format".
+ABSL_DECLARE_FLAG(fengqiao::tools::OutputFormat, format);
+
+namespace fengqiao::tools {
 
 // One subcommand.
 struct Command {

@@ -22,10 +22,6 @@
 #include "tools/commands.h"
 #include "tools/compstat_format.h"
 
-ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::kText,
-          "text: the CompStat sheets as tables; json: one line per sheet, the "
-          "fengqiao.v1.MetricsReport in protobuf's JSON mapping (field names as in the proto)");
-
 namespace fengqiao::tools {
 
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
