@@ -13,6 +13,12 @@ PACKAGES=(
   tzdata fonts-wqy-microhei
 )
 
+# `install-deps.sh --packaging`: also what scripts/package.sh needs (dpkg-shlibdeps for CPack's
+# dependencies, debootstrap for the clean Debian root the packages are installed in).
+if [ "${1:-}" = "--packaging" ]; then
+  PACKAGES+=(dpkg-dev debootstrap)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
