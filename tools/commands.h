@@ -4,6 +4,7 @@
 //   rules_check_command.cc  fengqiao rules check RULES [GRID_MAP]
 //   metrics_command.cc      fengqiao metrics CASES.db GRID_MAP [DIMS]
 //   locate_command.cc       fengqiao locate GRID_MAP LAT LNG
+//   route_command.cc        fengqiao route RULES GRID_MAP < incidents.jsonl
 //   version_command.cc      fengqiao version
 //
 // Tool code, not library: prints to stdout / stderr.
@@ -32,6 +33,7 @@ const Command& DistrictCommand();
 const Command& RulesCheckCommand();
 const Command& MetricsCommand();
 const Command& LocateCommand();
+const Command& RouteCommand();
 const Command& VersionCommand();
 
 // Every command, in the order `fengqiao --help` lists them.

@@ -41,7 +41,7 @@ for h in --help -h help; do
 done
 "$bin" --help > "$tmp/help"
 for want in "district DIR" "rules check RULES" "metrics CASES.db GRID_MAP" \
-            "locate GRID_MAP LAT LNG" "version" "exit codes: 0 ok" "64 usage error"; do
+            "locate GRID_MAP LAT LNG" "route RULES GRID_MAP" "version" "exit codes: 0 ok" "64 usage error"; do
   grep -qF -- "$want" "$tmp/help" || { echo "FAIL --help lacks '$want'"; failures=$((failures + 1)); }
 done
 # Each command's help, as `COMMAND --help`, `COMMAND -h` and `help COMMAND`.
@@ -106,6 +106,58 @@ for name, want in total.items():
 PY
 expect 64 "" "--format: .*is not a format \(text, json\)" metrics "$tmp/a.db" "$data/grid_map.textproto" --format=xml
 expect 64 "" "district: unknown flag --format" district "$data" --format=json
+
+# Routing through the command: protobuf JSON Lines in, one Decision per line out, in order; the
+# same incidents give the same decisions as the library's main job (rule ids checked against the
+# rule set); a bad line is reported with its number, never its values, and skipped.
+rules="$data/rules/district.textproto"
+/usr/bin/python3 - "$data/incidents_2026-10.json" > "$tmp/in.jsonl" <<'PY'
+import json, sys
+for incident in json.load(open(sys.argv[1], encoding="utf-8"))["incidents"][:300]:
+    print(json.dumps(incident, ensure_ascii=False))
+PY
+expect 0 '^\{"incident_id":"2026-10-000001","rule_id":' "" route "$rules" "$data/grid_map.textproto" < "$tmp/in.jsonl"
+/usr/bin/python3 - "$tmp/in.jsonl" "$tmp/out" "$rules" <<'PY' || failures=$((failures + 1))
+import json, re, sys
+incidents = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+decisions = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+rule_ids = set(re.findall(r'^\s*id: "([^"]+)"', open(sys.argv[3], encoding="utf-8").read(), re.M))
+if [d["incident_id"] for d in decisions] != [i["id"] for i in incidents]:
+    sys.exit("FAIL route: decisions are not one per incident in input order")
+unknown = {d.get("rule_id") for d in decisions} - rule_ids
+if unknown:
+    sys.exit(f"FAIL route: rule ids not in the rule set: {unknown}")
+if len({d["rule_set_hash"] for d in decisions}) != 1:
+    sys.exit("FAIL route: one run, one rule set hash")
+PY
+expect 0 '^\{"decision":\{"incident_id":"2026-10-000001".*"rules":\[' "" route "$rules" "$data/grid_map.textproto" --explain < <(head -1 "$tmp/in.jsonl")
+# Bad lines, one per class: unknown key, wrong type (a phone number as a name), not JSON,
+# invalid UTF-8, a JSON array, a phone number as a key, an unknown grid, a line over the limit;
+# the good line after them is still routed; nothing personal is echoed.
+{
+  echo '{"id":"a","phone":"13912345678"}'
+  echo '{"id":"b","parties":[{"name":13912345678}]}'
+  echo 'not json 13912345678'
+  printf '{"id":"\xff\xfe"}\n'
+  echo '[13912345678]'
+  echo '{"13912345678":1}'
+  echo '{"id":"g","kind":"INCIDENT_KIND_DISPUTE","dispute_type":"DISPUTE_TYPE_NOISE","channel":"CHANNEL_CALL_110","reported_at":"2026-10-01T00:00:00Z","grid_code":"xc-nowhere"}'
+  printf '{"id":"long","description":"%s"}\n' "$(head -c 3000 /dev/zero | tr '\0' x)"
+  head -1 "$tmp/in.jsonl"
+} > "$tmp/bad.jsonl"
+expect 1 '"incident_id":"2026-10-000001"' 'stdin:1: "phone" is not a field' route "$rules" "$data/grid_map.textproto" --max_line_bytes=2048 < "$tmp/bad.jsonl"
+for want in 'stdin:2: parties\[0\]\.name: invalid value' 'stdin:3: not valid JSON' 'stdin:4: invalid UTF-8' \
+            'stdin:5: not a JSON object' 'stdin:6: a key that is not a field' 'stdin:7: incident "g": .*grid' \
+            'stdin:8: line longer than 2048 bytes' '1 incident routed, 8 lines skipped'; do
+  grep -qE -- "$want" "$tmp/err" || { echo "FAIL route bad lines: stderr lacks /$want/"; failures=$((failures + 1)); }
+done
+if grep -q 13912345678 "$tmp/err"; then echo "FAIL route: a phone number echoed on stderr"; failures=$((failures + 1)); fi
+[ "$(wc -l < "$tmp/out")" -eq 1 ] || { echo "FAIL route: want exactly the good line routed"; failures=$((failures + 1)); }
+# Endless input without a newline is bounded by --max_line_bytes, not by memory.
+expect 1 "" "stdin:1: line longer than 1048576 bytes" route "$rules" "$data/grid_map.textproto" < <(head -c 50000000 /dev/zero)
+expect 0 "" "" route "$rules" "$data/grid_map.textproto" < /dev/null
+expect 1 "" "/nope.textproto" route /nope.textproto "$data/grid_map.textproto" < /dev/null
+expect 64 "" "--max_line_bytes" route "$rules" "$data/grid_map.textproto" --max_line_bytes=lots < /dev/null
 
 # Bad paths: a clear error naming the path on stderr, exit 1, no abort (134) and no stdout.
 expect 1 "" "/nope: no such directory" district /nope

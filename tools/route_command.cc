@@ -1,0 +1,197 @@
+// `fengqiao route RULES GRID_MAP`: routes incidents read as protobuf JSON Lines on stdin, one
+// decision per line on stdout, so that a system in any language can route through the command.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/incident/incident.h"
+#include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/routing/routing_facts.h"
+#include "fengqiao/routing/rule_set.h"
+#include "fengqiao/routing/rule_source.h"
+#include "fengqiao/v1/incident.pb.h"
+#include "fengqiao/v1/routing.pb.h"
+#include "fmt/core.h"
+#include "google/protobuf/util/json_util.h"
+#include "tools/commands.h"
+
+ABSL_FLAG(bool, explain, false,
+          "print the fengqiao.v1.Explanation (the decision and, per rule examined, whether it "
+          "matched and the first condition that failed) instead of the fengqiao.v1.Decision");
+ABSL_FLAG(int64_t, max_line_bytes, 1 << 20,
+          "longest input line accepted; a longer one is reported and skipped");
+
+namespace fengqiao::tools {
+namespace {
+
+// A field path of protobuf's JSON errors ("parties[0].name"), or "" when the text is not one (a
+// key of the input that is not a field could be anything, so only short identifiers starting with
+// a letter and without a run of 5 digits are kept).
+std::string FieldPath(absl::string_view text) {
+  if (text.empty() || text.size() > 64 ||
+      !absl::ascii_isalpha(static_cast<unsigned char>(text[0]))) {
+    return "";
+  }
+  int digits = 0;  // a run of digits could be a phone or ID number used as a key
+  for (const char c : text) {
+    digits = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? digits + 1 : 0;
+    if (digits >= 5) return "";
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '[' &&
+        c != ']') {
+      return "";
+    }
+  }
+  return std::string(text);
+}
+
+// Why a line is not an Incident, naming the field where protobuf's JSON parser names one, never
+// quoting the input: its messages echo the offending value (a phone number, a name) or a snippet.
+std::string JsonLineError(absl::string_view message) {
+  constexpr absl::string_view kPrefix = "INVALID_ARGUMENT:";
+  if (absl::StartsWith(message, kPrefix)) message.remove_prefix(kPrefix.size());
+  if (absl::EndsWith(message, ": Cannot find field.")) {
+    const std::string field = FieldPath(message.substr(0, message.find(':')));
+    return field.empty() ? "a key that is not a field of fengqiao.v1.Incident"
+                         : absl::StrCat("\"", field, "\" is not a field of fengqiao.v1.Incident");
+  }
+  if (absl::StartsWith(message, "(")) {
+    const std::string field = FieldPath(message.substr(1, message.find(')') - 1));
+    if (!field.empty()) {
+      return absl::StrCat(field, ": invalid value for its type (the value is not echoed)");
+    }
+  }
+  if (absl::StrContains(message, "non UTF-8")) return "invalid UTF-8";
+  if (absl::StrContains(message, "Root element must be a message")) {
+    return "not a JSON object (one fengqiao.v1.Incident per line)";
+  }
+  return "not valid JSON for fengqiao.v1.Incident (the input is not echoed)";
+}
+
+// Reads one line of at most `limit` bytes into `line` (without the newline). Returns false at
+// the end of input; sets `too_long` and discards the rest of a longer line.
+bool ReadLine(std::FILE* in, size_t limit, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  int c;
+  bool any = false;
+  while ((c = std::fgetc(in)) != EOF) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < limit) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+  return any;
+}
+
+int Route(const std::string& rules_path, const std::string& map_path) {
+  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  if (!map.ok()) return Fail(map.status());
+  absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
+  if (!source.ok()) return Fail(source.status());
+  absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
+      fengqiao::RuleSet::Compile(*source, **map);
+  if (!rules.ok()) return Fail(rules.status());
+  const bool explain = absl::GetFlag(FLAGS_explain);
+  const int64_t max_line = absl::GetFlag(FLAGS_max_line_bytes);
+  if (max_line <= 0) {
+    return Fail(absl::InvalidArgumentError("--max_line_bytes must be positive"));
+  }
+
+  // Repeats as the district counts them: the same party or address within 30 days, in input order.
+  fengqiao::RepeatDetector repeats(absl::Hours(24 * 30));
+  google::protobuf::util::JsonParseOptions parse;
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  std::string line;
+  bool too_long = false;
+  int64_t line_no = 0, routed = 0, bad = 0;
+  while (ReadLine(stdin, static_cast<size_t>(max_line), line, too_long)) {
+    ++line_no;
+    if (too_long) {
+      fmt::print(stderr, "stdin:{}: line longer than {} bytes, skipped\n", line_no, max_line);
+      ++bad;
+      continue;
+    }
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    fengqiao::v1::Incident incident;
+    const auto parsed = google::protobuf::util::JsonStringToMessage(line, &incident, parse);
+    if (!parsed.ok()) {
+      fmt::print(stderr, "stdin:{}: {}\n", line_no, JsonLineError(parsed.ToString()));
+      ++bad;
+      continue;
+    }
+    if (const absl::Status valid = fengqiao::ValidateIncident(incident, **map); !valid.ok()) {
+      fmt::print(stderr, "stdin:{}: {}\n", line_no, Sv(valid.message()));
+      ++bad;
+      continue;
+    }
+    const absl::StatusOr<int> repeat_count = repeats.Observe(incident);
+    absl::StatusOr<fengqiao::RoutingFacts> facts =
+        repeat_count.ok() ? fengqiao::MakeRoutingFacts(incident, *repeat_count, **rules)
+                          : absl::StatusOr<fengqiao::RoutingFacts>(repeat_count.status());
+    if (!facts.ok()) {
+      fmt::print(stderr, "stdin:{}: {}\n", line_no, Sv(facts.status().message()));
+      ++bad;
+      continue;
+    }
+    std::string json;
+    const auto printed = explain ? google::protobuf::util::MessageToJsonString(
+                                       (*rules)->Explain(*facts, incident.id()), &json, print)
+                                 : google::protobuf::util::MessageToJsonString(
+                                       (*rules)->Decide(*facts, incident.id()), &json, print);
+    if (!printed.ok()) {
+      fmt::print(stderr, "stdin:{}: cannot print the decision\n", line_no);
+      ++bad;
+      continue;
+    }
+    fmt::print("{}\n", json);
+    ++routed;
+  }
+  std::fflush(stdout);
+  if (bad > 0) {
+    fmt::print(stderr, "fengqiao route: {} incident{} routed, {} line{} skipped\n", routed,
+               routed == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+  }
+  return bad > 0 ? kExitFailure : kExitOk;
+}
+
+int RunRoute(const std::vector<std::string>& args) { return Route(args[0], args[1]); }
+
+}  // namespace
+
+const Command& RouteCommand() {
+  static const Command* const command = new Command{
+      .name = "route",
+      .args = {"RULES", "GRID_MAP"},
+      .flags = {"explain", "max_line_bytes=BYTES"},
+      .summary = "route incidents from stdin (JSON Lines), one decision per line",
+      .description =
+          "Compiles the rule set RULES against GRID_MAP, reads incidents from stdin, one\n"
+          "fengqiao.v1.Incident per line in protobuf's JSON mapping (README: \"Routing from any\n"
+          "language\"), and writes one line per incident on stdout: the fengqiao.v1.Decision\n"
+          "(rule_id, action, rule_set_version, rule_set_hash, ...) with the proto's field names,\n"
+          "or with --explain the fengqiao.v1.Explanation. Repeats (same party or address within\n"
+          "30 days) are counted over the input in order. No capacity snapshot: every team has "
+          "room.\n"
+          "A line that is not an incident, or names an unknown grid or an undefined enum number,\n"
+          "is reported on stderr as stdin:LINE: what is wrong (never its values) and skipped;\n"
+          "the run goes on. Blank lines are ignored.\n"
+          "Exit 0 when every line was routed, 1 when a line was skipped or a file does not load.\n",
+      .run = RunRoute,
+  };
+  return *command;
+}
+
+}  // namespace fengqiao::tools
