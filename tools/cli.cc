@@ -169,6 +169,16 @@ std::string AbslUnparseFlag(OutputFormat format) {
   return format == OutputFormat::kJson ? "json" : "text";
 }
 
+bool AbslParseFlag(absl::string_view text, FlagDate* date, std::string* error) {
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &date->day)) {
+    *error = absl::StrCat("\"", text, "\" is not a date (YYYY-MM-DD)");
+    return false;
+  }
+  return true;
+}
+
+std::string AbslUnparseFlag(FlagDate date) { return absl::FormatCivilTime(date.day); }
+
 int Fail(const absl::Status& status) {
   fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
   return kExitFailure;

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 
 namespace fengqiao::tools {
 
@@ -44,6 +45,15 @@ enum ExitCode : int {
 enum class OutputFormat { kText, kJson };
 bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error);
 std::string AbslUnparseFlag(OutputFormat format);
+
+// A calendar day given as a flag (`--as_of=2026-10-20`), read in the district's zone by the
+// command. Parsed by Abseil through AbslParseFlag, so a bad date is a usage error (exit 64);
+// `std::optional<FlagDate>` flags are unset until given.
+struct FlagDate {
+  absl::CivilDay day;
+};
+bool AbslParseFlag(absl::string_view text, FlagDate* date, std::string* error);
+std::string AbslUnparseFlag(FlagDate date);
 
 }  // namespace fengqiao::tools
 

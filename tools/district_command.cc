@@ -1,7 +1,10 @@
 // `fengqiao district DIR [--db=CASES.db]`: the main job on one district's files.
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/candidate_selector.h"
@@ -22,6 +26,7 @@
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/version.h"
 #include "fmt/core.h"
 #include "tools/commands.h"
@@ -31,8 +36,25 @@ ABSL_FLAG(std::string, db, "",
           "save the simulated cases to this SQLite case store (created if missing); memory "
           "when empty");
 
+ABSL_FLAG(std::optional<fengqiao::tools::FlagDate>, as_of, std::nullopt,
+          "YYYY-MM-DD: take the closure loop's state at 00:00 of this day in the district's zone "
+          "(China Standard Time); unset: the first day of the month after the newest incident");
+
 namespace fengqiao::tools {
 namespace {
+
+// 00:00 of `as_of`, or of the first day of the month after the newest incident, in `tz`.
+absl::StatusOr<absl::Time> StateTime(const fengqiao::v1::IncidentLog& log,
+                                     std::optional<FlagDate> as_of, absl::TimeZone tz) {
+  if (as_of.has_value()) return absl::FromCivil(as_of->day, tz);
+  int64_t newest = std::numeric_limits<int64_t>::min();
+  for (const fengqiao::v1::Incident& incident : log.incidents()) {
+    newest = std::max<int64_t>(newest, incident.reported_at().seconds());
+  }
+  if (log.incidents().empty()) return absl::InvalidArgumentError("the incident log is empty");
+  const absl::CivilMonth month(absl::ToCivilDay(absl::FromUnixSeconds(newest), tz));
+  return absl::FromCivil(absl::CivilDay(month + 1), tz);
+}
 
 // Each capacity-tested team's state at `at`: free slots of its members on shift.
 fengqiao::CapacitySnapshot SnapshotAt(const fengqiao::Roster& roster,
@@ -79,6 +101,7 @@ absl::StatusOr<std::string> FindIncidentFile(const std::filesystem::path& dir) {
 }
 
 int District(const std::filesystem::path& dir, const std::string& db_path) {
+  const std::optional<fengqiao::tools::FlagDate> as_of = absl::GetFlag(FLAGS_as_of);
   const std::string map_path = (dir / "grid_map.textproto").string();
   const std::string roster_path = (dir / "roster.textproto").string();
   const absl::StatusOr<std::string> incidents_path = FindIncidentFile(dir);
@@ -264,12 +287,15 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       if (!sqlite.ok()) return Fail(sqlite.status());
       store = *std::move(sqlite);
     }
-    const absl::Time month_end =
-        absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::FixedTimeZone(8 * 3600));
+    const absl::TimeZone tz = fengqiao::ChinaTimeZone();
+    const absl::StatusOr<absl::Time> state_at = StateTime(*log, as_of, tz);
+    if (!state_at.ok()) return Fail(state_at.status());
+    const absl::Time month_end = *state_at;
     absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
         fengqiao::tools::SimulateMonth(*log, **rules, *roster, month_end, *store);
     if (!sim.ok()) return Fail(sim.status());
-    fmt::print("\nClosure loop (闭环), simulated handling, state at 2026-11-01 00:00 (+08):\n");
+    fmt::print("\nClosure loop (闭环), simulated handling, state at {}:\n",
+               absl::FormatTime("%Y-%m-%d %H:%M (%Ez)", month_end, tz));
     fmt::print("  {} cases, {} events saved to {}\n", sim->cases, sim->events,
                db_path.empty() ? std::string("memory") : db_path);
     absl::btree_map<fengqiao::v1::CaseState, int64_t> by_state(sim->by_state.begin(),
@@ -318,7 +344,7 @@ const Command& DistrictCommand() {
   static const Command* const command = new Command{
       .name = "district",
       .args = {"DIR"},
-      .flags = {"db=CASES.db"},
+      .flags = {"db=CASES.db", "as_of=YYYY-MM-DD"},
       .summary = "validate a district's files and summarise its month",
       .description =
           "Loads DIR/grid_map.textproto, DIR/roster.textproto and the newest DIR/incidents_*\n"
@@ -326,7 +352,8 @@ const Command& DistrictCommand() {
           "(一标三实), forces (1+4+N), the month's incidents. With DIR/rules/district.textproto\n"
           "it also routes the month, prints the tier mix, runs every case through the closure\n"
           "loop with simulated handling times into the case store (SQLite with --db, memory\n"
-          "otherwise) and prints where the cases ended and the month's CompStat sheets.\n"
+          "otherwise) and prints where the cases ended at --as_of (default: the first day of\n"
+          "the month after the newest incident) and the month's CompStat sheets.\n"
           "Exit 0 when every file loads and validates, 1 otherwise (the message names\n"
           "file:line:col).\n",
       .run = RunDistrict,

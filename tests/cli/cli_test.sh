@@ -159,6 +159,13 @@ expect 0 "" "" route "$rules" "$data/grid_map.textproto" < /dev/null
 expect 1 "" "/nope.textproto" route /nope.textproto "$data/grid_map.textproto" < /dev/null
 expect 64 "" "--max_line_bytes" route "$rules" "$data/grid_map.textproto" --max_line_bytes=lots < /dev/null
 
+# The closure loop's state is taken at --as_of (00:00 in the district's zone), by default the first
+# day of the month after the newest incident; a bad date is a usage error.
+expect 0 "state at 2026-11-01 00:00 \(\+08:00\)" "" district "$data"
+expect 0 "state at 2026-10-20 00:00 \(\+08:00\)" "" district "$data" --as_of=2026-10-20
+expect 64 "" "--as_of: .*\"2026-13-01\" is not a date" district "$data" --as_of=2026-13-01
+expect 64 "" "--as_of: .*is not a date" district "$data" --as_of=yesterday
+
 # Bad paths: a clear error naming the path on stderr, exit 1, no abort (134) and no stdout.
 expect 1 "" "/nope: no such directory" district /nope
 expect 1 "" "grid_map.textproto: not a directory" district "$data/grid_map.textproto"
