@@ -1,5 +1,6 @@
 #include "tools/compstat_format.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,23 @@ const v1::Distribution* Dist(const v1::MetricsGroup& g, const std::string& name)
   return nullptr;
 }
 
+// A percentile in hours, one decimal, "~" in front when approximate; "n/a" when the distribution
+// is empty (no resolved case: no percentile, not 0).
+std::string Hours(const v1::Distribution* d, double (v1::Distribution::*percentile)() const) {
+  if (d == nullptr || d->count() == 0 || std::isnan((d->*percentile)())) return "n/a";
+  return absl::StrFormat("%s%.1f", d->approximate() ? "~" : "", (d->*percentile)() / 3600);
+}
+
 }  // namespace
 
 std::string FormatCompStat(const v1::MetricsReport& report) {
   std::string out;
   absl::StrAppend(&out, report.title(), " (", report.time_zone(), ")");
   if (report.has_period_start() && report.has_period_end()) {
-    const absl::TimeZone tz = ChinaTimeZone();
+    // Dates in the report's own zone (China's when it names none or one this machine lacks).
+    absl::TimeZone tz = ChinaTimeZone();
+    absl::TimeZone named;
+    if (!report.time_zone().empty() && absl::LoadTimeZone(report.time_zone(), &named)) tz = named;
     absl::StrAppend(&out, ", ",
                     absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_start()), tz),
                     " to ", absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_end()), tz),
@@ -97,12 +108,12 @@ std::string FormatCompStat(const v1::MetricsReport& report) {
     }
     absl::StrAppend(
         &out, internal::PadRight(label, 36),
-        absl::StrFormat(" %6d %7s %7s %7s %7s %7s %7d %8.1f %8.1f%s\n", n,
+        absl::StrFormat(" %6d %7s %7s %7s %7s %7s %7d %8s %8s%s\n", n,
                         Percent(g, "arrival_within_"), Percent(g, "accept_within_"),
                         Percent(g, "disposal_rate"), Percent(g, "mediation_success_rate"),
                         Percent(g, "satisfaction_rate"), c2c,
-                        resolve != nullptr ? resolve->p50() / 3600 : 0.0,
-                        resolve != nullptr ? resolve->p90() / 3600 : 0.0, comparisons));
+                        Hours(resolve, &v1::Distribution::p50),
+                        Hours(resolve, &v1::Distribution::p90), comparisons));
   }
   return out;
 }

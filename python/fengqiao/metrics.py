@@ -89,9 +89,9 @@ def report_frame(proto):
             row[f"{r.name}_num"] = r.numerator
             row[f"{r.name}_den"] = r.denominator
         for d in g.distributions:
-            row[f"{d.name}_p50"] = d.p50
-            row[f"{d.name}_p90"] = d.p90
-            row[f"{d.name}_p95"] = d.p95
+            # An empty distribution has no percentiles: NaN, never 0.
+            for p in ("p50", "p90", "p95"):
+                row[f"{d.name}_{p}"] = getattr(d, p) if d.HasField(p) else np.nan
             row[f"{d.name}_n"] = d.count
         for c in g.comparisons:
             key = f"{c.measure}_{c.period}_{c.kind}"

@@ -46,6 +46,23 @@ def test_report_from_a_store_has_rates_with_their_parts(fq, rules, grid_map, tmp
     assert "xc-qd" in sheet
 
 
+def test_an_empty_distribution_is_nan_never_zero(fq, rules, grid_map, tmp_path):
+    # Nobody has resolved anything: the resolve percentiles are NaN (absent in the proto), not 0 s;
+    # the accept percentiles of the same group are numbers.
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    records = fq.metrics.records(store, grid_map)
+    table = fq.metrics.report(records, grid_map, "2026-10-01T00:00:00+08:00",
+                              "2026-11-01T00:00:00+08:00")
+    assert table["resolve_seconds_n"][0] == 0
+    assert np.isnan(table["resolve_seconds_p50"][0]) and np.isnan(table["resolve_seconds_p90"][0])
+    assert table["accept_seconds_p50"][0] == 30
+    proto = fq.metrics.report_proto(records, grid_map, "2026-10-01T00:00:00+08:00",
+                                    "2026-11-01T00:00:00+08:00")
+    resolve = [d for d in proto.groups[0].distributions if d.name == "resolve_seconds"][0]
+    assert not resolve.HasField("p50") and not resolve.approximate
+
+
 def test_a_zero_baseline_is_nan_not_infinite(fq, rules, grid_map, tmp_path):
     store = fq.open_case_store(tmp_path / "cases.db")
     store.save([_case(fq, rules, "c1", 30).SerializeToString()])

@@ -93,7 +93,7 @@ absl::StatusOr<std::unique_ptr<CaseMetrics>> CaseMetrics::Create(const GridMap& 
 CaseMetrics::Group& CaseMetrics::GroupFor(uint64_t key) {
   auto [it, inserted] = index_.emplace(key, groups_.size());
   if (inserted) {
-    groups_.push_back(std::make_unique<Group>());
+    groups_.push_back(std::make_unique<Group>(SketchOptions()));
     groups_.back()->periods.assign(windows_.size(), {0, 0, 0});
     keys_.push_back(key);
   }
@@ -105,6 +105,8 @@ namespace {
 void Tally(SlaTally& t, int32_t step_s, int threshold, const CaseRecord& r, int64_t as_of) {
   if (step_s >= 0) {
     (step_s <= threshold ? t.on_time : t.late) += 1;
+  } else if (step_s < kStepNotHappened) {
+    ++t.excluded[metrics_internal::kNegativeInterval];  // a data error, never counted on time
   } else if (r.flags & kRecordCancelled) {
     ++t.excluded[kCancelled];
   } else if (r.flags & (kRecordDisposed | kRecordClosed)) {
@@ -159,19 +161,30 @@ void CaseMetrics::Add(const CaseRecord& r) {
   g.satisfied += (r.flags & kRecordSatisfied) ? 1 : 0;
   g.reopened += (r.flags & kRecordReopened) ? 1 : 0;
   g.civil_to_criminal += (r.flags & kRecordCivilToCriminal) ? 1 : 0;
+  if (r.channel == v1::CHANNEL_CALL_110) {
+    ++g.calls_110;
+    g.non_police_110 += police ? 0 : 1;
+  }
+  // On-site arrival is measured over the incidents that need someone on site (police dispatch,
+  // the instant-response teams), not over hotline items, diversions or grid-found matters.
   if (r.flags & kRecordOnSiteRequired) {
     Tally(g.arrival, r.arrival_s, options_.arrival_seconds, r, as_of_s_);
     Tally(g.on_site, r.arrival_s, options_.on_site_seconds, r, as_of_s_);
+  } else {
+    ++g.arrival.excluded[metrics_internal::kNoOnSiteNeeded];
+    ++g.on_site.excluded[metrics_internal::kNoOnSiteNeeded];
   }
   Tally(g.accept, r.accept_s, options_.accept_seconds, r, as_of_s_);
   Tally(g.contact, r.contact_s, options_.contact_seconds, r, as_of_s_);
-  const int32_t steps[kDurations] = {r.accept_s, r.contact_s, r.arrival_s, r.resolve_s,
-                                     police ? -2 : r.assign_s};
+  // Diversion time is a measure of non-police matters only.
+  const bool measured[kDurations] = {true, true, true, true, !police};
+  const int32_t steps[kDurations] = {r.accept_s, r.contact_s, r.arrival_s, r.resolve_s, r.assign_s};
   for (int i = 0; i < kDurations; ++i) {
-    if (steps[i] >= 0) {
-      g.durations[i].Add(steps[i]);
-    } else if (steps[i] == -1) {
+    if (!measured[i]) continue;
+    if (steps[i] == kStepNotHappened) {
       ++g.missing[i];
+    } else {
+      g.durations[i].Add(steps[i]);  // a negative interval is counted by the sketch, not added
     }
   }
 }
@@ -223,7 +236,9 @@ absl::Status CaseMetrics::Merge(const CaseMetrics& other) {
       other.options_.arrival_seconds != options_.arrival_seconds ||
       other.options_.accept_seconds != options_.accept_seconds ||
       other.options_.contact_seconds != options_.contact_seconds ||
-      other.options_.on_site_seconds != options_.on_site_seconds) {
+      other.options_.on_site_seconds != options_.on_site_seconds ||
+      other.options_.exact_percentile_limit != options_.exact_percentile_limit ||
+      other.options_.percentile_relative_error != options_.percentile_relative_error) {
     return absl::InvalidArgumentError(
         "metrics: cannot merge partial results computed with different options or maps");
   }
@@ -305,6 +320,9 @@ v1::MetricsReport CaseMetrics::Report() const {
             {{"cancelled or duplicate", g.cancelled}});
     AddRate(out, "mediation_success_rate", g.med_succeeded, g.med_started);
     AddRate(out, "non_police_share", g.non_police, g.records);
+    // Seed 003's 33.5%: non-police matters among 110 calls (警情), other channels excluded.
+    AddRate(out, "non_police_share_of_110", g.non_police_110, g.calls_110,
+            {{"not a 110 call", g.records - g.calls_110}});
     AddRate(out, "satisfaction_rate", g.satisfied, g.revisited,
             {{"not revisited", g.records - g.revisited}});
     AddRate(out, "reopen_rate", g.reopened, g.revisited);
@@ -314,12 +332,17 @@ v1::MetricsReport CaseMetrics::Report() const {
       v1::Distribution* dist = out->add_distributions();
       dist->set_name(kDurationNames[d]);
       dist->set_count(s.count());
-      dist->set_p50(s.Quantile(0.5));
-      dist->set_p90(s.Quantile(0.9));
-      dist->set_p95(s.Quantile(0.95));
-      dist->set_mean(s.mean());
+      if (s.count() > 0) {  // an empty distribution has no percentiles: left absent, never 0
+        const std::vector<double> p = s.Quantiles({0.5, 0.9, 0.95});
+        dist->set_p50(p[0]);
+        dist->set_p90(p[1]);
+        dist->set_p95(p[2]);
+        dist->set_mean(s.mean());
+      }
       dist->set_approximate(!s.exact());
+      dist->set_relative_error(s.relative_error());
       if (g.missing[d] > 0) (*dist->mutable_excluded())["missing"] = g.missing[d];
+      if (s.negative() > 0) (*dist->mutable_excluded())["negative interval"] = s.negative();
     }
     for (size_t k = 0; k < windows_.size(); ++k) {
       const PeriodWindows& w = windows_[k];
@@ -330,16 +353,19 @@ v1::MetricsReport CaseMetrics::Report() const {
                     g.periods[k][0], g.periods[k][2]);
     }
     if (options_.baseline.has_value()) {
-      const auto mean = [](int64_t sum, int64_t n) { return n == 0 ? 0 : sum / n; };
-      const DurationSketch& divert = g.durations[metrics_internal::kDivertD];
-      const DurationSketch& resolve = g.durations[metrics_internal::kResolveD];
-      AddComparison(out, "mean_divert_seconds", "baseline", "baseline", options_.period_start,
-                    options_.period_end, options_.baseline->first, options_.baseline->second,
-                    static_cast<int64_t>(divert.mean()), mean(g.base_divert_sum, g.base_divert_n));
-      AddComparison(out, "mean_resolve_seconds", "baseline", "baseline", options_.period_start,
-                    options_.period_end, options_.baseline->first, options_.baseline->second,
-                    static_cast<int64_t>(resolve.mean()),
-                    mean(g.base_resolve_sum, g.base_resolve_n));
+      // Time saved against the baseline (分流 用时缩短, 处置时间缩减): a comparison of means, made
+      // only when both periods have samples (an empty period has no mean, not a mean of 0).
+      const auto compare = [&](const std::string& measure, const DurationSketch& now, int64_t sum,
+                               int64_t n) {
+        if (now.count() == 0 || n == 0) return;
+        AddComparison(out, measure, "baseline", "baseline", options_.period_start,
+                      options_.period_end, options_.baseline->first, options_.baseline->second,
+                      static_cast<int64_t>(now.mean()), sum / n);
+      };
+      compare("mean_divert_seconds", g.durations[metrics_internal::kDivertD], g.base_divert_sum,
+              g.base_divert_n);
+      compare("mean_resolve_seconds", g.durations[metrics_internal::kResolveD], g.base_resolve_sum,
+              g.base_resolve_n);
     }
   }
   return report;

@@ -26,10 +26,12 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
   r.force = internal::SmallEnum(c.decision().action().target_force_type());
   if (c.decision().action().sla().on_site().seconds() > 0) r.flags |= kRecordOnSiteRequired;
   auto first = [&](int32_t& slot, const v1::CaseEvent& e) {
-    if (slot < 0) {
-      slot =
-          static_cast<int32_t>(std::clamp<int64_t>(e.at().seconds() - r.reported_at, 0, INT32_MAX));
-    }
+    if (slot != kStepNotHappened) return;
+    const int64_t d = e.at().seconds() - r.reported_at;
+    // A step recorded before the report is a negative interval (a data error): kept below -1 so
+    // that the metrics exclude and count it, never clamped to 0.
+    slot = static_cast<int32_t>(d < 0 ? std::clamp<int64_t>(d, INT32_MIN, -2)
+                                      : std::min<int64_t>(d, INT32_MAX));
   };
   bool failed_to_court = false;
   for (const v1::CaseEvent& e : c.events()) {

@@ -42,10 +42,11 @@ absl::Status Malformed(absl::string_view why) {
 }  // namespace
 
 std::string CaseMetrics::Fingerprint() const {
-  std::string f = absl::StrCat(map_.proto().name(), "|", map_.size(), "|", start_s_, "|", end_s_,
-                               "|", as_of_s_, "|", baseline_start_s_, "|", baseline_end_s_, "|",
-                               options_.arrival_seconds, ",", options_.accept_seconds, ",",
-                               options_.contact_seconds, ",", options_.on_site_seconds, "|");
+  std::string f = absl::StrCat(
+      map_.proto().name(), "|", map_.size(), "|", start_s_, "|", end_s_, "|", as_of_s_, "|",
+      baseline_start_s_, "|", baseline_end_s_, "|", options_.arrival_seconds, ",",
+      options_.accept_seconds, ",", options_.contact_seconds, ",", options_.on_site_seconds, "|",
+      options_.exact_percentile_limit, ",", options_.percentile_relative_error, "|");
   for (v1::Dimension d : options_.group_by) absl::StrAppend(&f, static_cast<int>(d), ",");
   for (const auto& b : window_bounds_) absl::StrAppend(&f, "|", absl::StrJoin(b, ","));
   return f;
@@ -91,7 +92,7 @@ absl::Status CaseMetrics::MergeSerialized(absl::string_view data) {
   if (!payload.ParseFromString(partial.payload())) return Malformed("payload does not parse");
   size_t counters = 0;
   {
-    Group empty;
+    Group empty(SketchOptions());
     empty.periods.assign(windows_.size(), {0, 0, 0});
     ForEachCounter(empty, [&](int64_t&) { ++counters; });
   }
@@ -104,7 +105,7 @@ absl::Status CaseMetrics::MergeSerialized(absl::string_view data) {
         in.durations_size() != metrics_internal::kDurations) {
       return Malformed(absl::StrCat("group ", i, " has the wrong number of counters or sketches"));
     }
-    Group g;
+    Group g(SketchOptions());
     g.periods.assign(windows_.size(), {0, 0, 0});
     int c = 0;
     ForEachCounter(g, [&](int64_t& v) { v = in.counters(c++); });

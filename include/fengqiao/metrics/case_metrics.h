@@ -81,6 +81,12 @@ struct MetricsOptions {
   int on_site_seconds = 10 * 60;
   // Zone of the calendar (period windows, weeks, months); China's by default.
   absl::TimeZone time_zone = ChinaTimeZone();
+  // Percentiles are exact (R type 7) while a group's distribution holds at most this many
+  // samples; past it they come from a sketch within `percentile_relative_error` of the exact
+  // value, and the distribution says `approximate` (DurationSketch). Memory: 8 bytes per sample
+  // kept exact.
+  int64_t exact_percentile_limit = 100'000;
+  double percentile_relative_error = 0.001;
 };
 
 // Case records as parallel columns (an analyst's arrays); every span has the length of
@@ -136,6 +142,9 @@ class CaseMetrics {
  private:
   CaseMetrics(const GridMap& map, MetricsOptions options, absl::TimeZone tz);
   std::string Fingerprint() const;
+  DurationSketchOptions SketchOptions() const {
+    return {options_.exact_percentile_limit, options_.percentile_relative_error};
+  }
   Group& GroupFor(uint64_t key);
 
   const GridMap& map_;

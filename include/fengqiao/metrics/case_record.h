@@ -47,6 +47,11 @@ enum CaseRecordFlag : uint32_t {
   kRecordOnSiteRequired = 1u << 10,  // the routing SLA asks for someone on site
 };
 
+// A step time that has not happened. Any other negative step time is a negative interval (the step
+// was recorded before the report, a data error): the metrics leave it out of every rate and
+// distribution and count it as excluded ("negative interval"), never as 0 or on time.
+inline constexpr int32_t kStepNotHappened = -1;
+
 struct CaseRecord {
   int64_t reported_at = 0;  // unix seconds
   int32_t area = -1;        // GridMap area index of the grid
@@ -57,7 +62,8 @@ struct CaseRecord {
   uint8_t tier = 0;    // tier of the routing decision
   uint8_t force = 0;   // target force type of the routing decision
   uint32_t flags = 0;  // CaseRecordFlag bits
-  // First time of each step, seconds after the report; -1 when it has not happened.
+  // First time of each step, seconds after the report; kStepNotHappened (-1) when it has not
+  // happened; below -1 when it was recorded before the report (see kStepNotHappened).
   int32_t assign_s = -1;
   int32_t accept_s = -1;
   int32_t contact_s = -1;

@@ -12,9 +12,17 @@
 
 namespace fengqiao::metrics_internal {
 
-enum SlaExclusion { kNotYetDue, kClosedWithoutStep, kCancelled, kSlaExclusions };
+enum SlaExclusion {
+  kNotYetDue,
+  kClosedWithoutStep,
+  kCancelled,
+  kNegativeInterval,
+  kNoOnSiteNeeded,
+  kSlaExclusions
+};
 inline constexpr const char* kSlaExclusionNames[] = {"not yet due", "closed without the step",
-                                                     "cancelled or duplicate"};
+                                                     "cancelled or duplicate", "negative interval",
+                                                     "no on-site response needed"};
 static_assert(std::size(kSlaExclusionNames) == kSlaExclusions);
 
 struct SlaTally {
@@ -32,9 +40,10 @@ static_assert(std::size(kDurationNames) == kDurations);
 namespace fengqiao {
 
 struct CaseMetrics::Group {
+  explicit Group(const DurationSketchOptions& sketch) { durations.fill(DurationSketch(sketch)); }
   int64_t records = 0, police = 0, non_police = 0, disputes = 0, criminal = 0, cancelled = 0,
           disposed = 0, med_started = 0, med_succeeded = 0, revisited = 0, satisfied = 0,
-          reopened = 0, civil_to_criminal = 0;
+          reopened = 0, civil_to_criminal = 0, calls_110 = 0, non_police_110 = 0;
   metrics_internal::SlaTally arrival, accept, contact, on_site;
   std::array<DurationSketch, metrics_internal::kDurations> durations;
   std::array<int64_t, metrics_internal::kDurations> missing{};
@@ -52,8 +61,8 @@ template <typename G, typename F>
 void ForEachCounter(G& g, F f) {
   for (auto* v : {&g.records, &g.police, &g.non_police, &g.disputes, &g.criminal, &g.cancelled,
                   &g.disposed, &g.med_started, &g.med_succeeded, &g.revisited, &g.satisfied,
-                  &g.reopened, &g.civil_to_criminal, &g.base_divert_n, &g.base_divert_sum,
-                  &g.base_resolve_n, &g.base_resolve_sum}) {
+                  &g.reopened, &g.civil_to_criminal, &g.calls_110, &g.non_police_110,
+                  &g.base_divert_n, &g.base_divert_sum, &g.base_resolve_n, &g.base_resolve_sum}) {
     f(*v);
   }
   for (auto* t : {&g.arrival, &g.accept, &g.contact, &g.on_site}) {
