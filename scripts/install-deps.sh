@@ -11,6 +11,7 @@ PACKAGES=(
   python3 python3-dev python3-pytest python3-protobuf python3-pandas python3-numpy
   python3-hypothesis python3-dask python3-distributed python3-matplotlib
   tzdata fonts-wqy-microhei
+  chromium
 )
 
 # `install-deps.sh --packaging`: also what scripts/package.sh needs (dpkg-shlibdeps for CPack's

@@ -5,6 +5,7 @@
 //   metrics_command.cc      fengqiao metrics CASES.db GRID_MAP [DIMS]
 //   locate_command.cc       fengqiao locate GRID_MAP LAT LNG
 //   route_command.cc        fengqiao route RULES GRID_MAP < incidents.jsonl
+//   brief_command.cc        fengqiao brief daily|weekly|monthly CASES.db GRID_MAP --date=D
 //   version_command.cc      fengqiao version
 //
 // Tool code, not library: prints to stdout / stderr.
@@ -34,6 +35,7 @@ const Command& RulesCheckCommand();
 const Command& MetricsCommand();
 const Command& LocateCommand();
 const Command& RouteCommand();
+const Command& BriefCommand();
 const Command& VersionCommand();
 
 // Every command, in the order `fengqiao --help` lists them.

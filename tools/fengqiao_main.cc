@@ -24,7 +24,7 @@ namespace fengqiao::tools {
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*>* const commands = new std::vector<const Command*>{
-      &DistrictCommand(), &RulesCheckCommand(), &MetricsCommand(),
+      &DistrictCommand(), &RulesCheckCommand(), &MetricsCommand(), &BriefCommand(),
       &RouteCommand(),    &LocateCommand(),     &VersionCommand(),
   };
   return *commands;

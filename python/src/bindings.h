@@ -22,6 +22,7 @@ void BindRouting(py::module_& m);
 void BindCases(py::module_& m);
 void BindPrivacy(py::module_& m);
 void BindAlert(py::module_& m);
+void BindBriefing(py::module_& m);
 
 // Runs `f` (returning absl::Status) with the GIL released, then raises its error, if any.
 template <typename F>

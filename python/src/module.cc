@@ -104,4 +104,5 @@ PYBIND11_MODULE(_core, m) {
   fengqiao::python::BindCases(m);
   fengqiao::python::BindPrivacy(m);
   fengqiao::python::BindAlert(m);
+  fengqiao::python::BindBriefing(m);
 }

@@ -41,7 +41,7 @@ for h in --help -h help; do
 done
 "$bin" --help > "$tmp/help"
 for want in "district DIR" "rules check RULES" "metrics CASES.db GRID_MAP" \
-            "locate GRID_MAP LAT LNG" "route RULES GRID_MAP" "version" "exit codes: 0 ok" "64 usage error"; do
+            "locate GRID_MAP LAT LNG" "route RULES GRID_MAP" "brief daily|weekly|monthly" "version" "exit codes: 0 ok" "64 usage error"; do
   grep -qF -- "$want" "$tmp/help" || { echo "FAIL --help lacks '$want'"; failures=$((failures + 1)); }
 done
 # Each command's help, as `COMMAND --help`, `COMMAND -h` and `help COMMAND`.
@@ -165,6 +165,21 @@ expect 0 "state at 2026-11-01 00:00 \(\+08:00\)" "" district "$data"
 expect 0 "state at 2026-10-20 00:00 \(\+08:00\)" "" district "$data" --as_of=2026-10-20
 expect 64 "" "--as_of: .*\"2026-13-01\" is not a date" district "$data" --as_of=2026-13-01
 expect 64 "" "--as_of: .*is not a date" district "$data" --as_of=yesterday
+
+# Briefings: three files per kind into --out, their paths on stdout; bad kind, date or store fail
+# clearly. (tests in python/tests/test_briefing.py render them in Chromium.)
+mkdir -p "$tmp/brief"
+for kind in daily weekly monthly; do
+  expect 0 "brief-$kind-2026-10-14.html" "" brief "$kind" "$tmp/a.db" "$data/grid_map.textproto" \
+    --date=2026-10-14 --out="$tmp/brief" --roster="$data/roster.textproto"
+  [ -s "$tmp/brief/brief-$kind-2026-10-14.md" ] || { echo "FAIL brief $kind: no markdown"; failures=$((failures + 1)); }
+done
+grep -q "每日警情研判" "$tmp/brief/brief-daily-2026-10-14.html" || { echo "FAIL brief daily: title"; failures=$((failures + 1)); }
+expect 1 "" '"yearly" is not a briefing' brief yearly "$tmp/a.db" "$data/grid_map.textproto" --date=2026-10-14
+expect 1 "" "--date is required" brief daily "$tmp/a.db" "$data/grid_map.textproto"
+expect 64 "" "--date: .*is not a date" brief daily "$tmp/a.db" "$data/grid_map.textproto" --date=2026-02-30
+expect 1 "" "/nope.db: no such case store" brief daily /nope.db "$data/grid_map.textproto" --date=2026-10-14
+expect 1 "" "/nope: no such folder" brief daily "$tmp/a.db" "$data/grid_map.textproto" --date=2026-10-14 --out=/nope
 
 # Bad paths: a clear error naming the path on stderr, exit 1, no abort (134) and no stdout.
 expect 1 "" "/nope: no such directory" district /nope

@@ -1,0 +1,127 @@
+"""The station's briefings, checked as a station reads them: rendered in headless Chromium (no
+console errors, nothing wider than an A4 page), the figures on the page equal to the metrics the
+library computes for the same window, nobody's name or phone number on the page."""
+
+import datetime as dt
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import DATA, ROOT
+
+sys.path.insert(0, str(ROOT / "tests" / "briefing"))
+import chromium_check  # noqa: E402
+
+DATE = "2026-10-14"
+KINDS = ("daily", "weekly", "monthly")
+
+
+@pytest.fixture(scope="session")
+def sample_store(fq, tmp_path_factory):
+    """The sample district's month through the closure loop, as the main job stores it."""
+    db = tmp_path_factory.mktemp("briefing") / "sample_month.db"
+    subprocess.run([str(ROOT / "build" / "tools" / "fengqiao"), "district", str(DATA),
+                    "--db", str(db)], check=True, capture_output=True)
+    return fq.open_case_store(db, read_only=True)
+
+
+@pytest.fixture(scope="session")
+def roster(fq, grid_map):
+    return fq.load_roster(DATA / "roster.textproto", grid_map)
+
+
+def _personal_values():
+    """Every name and phone number of the sample's people (parties and members)."""
+    incidents = json.loads((DATA / "incidents_2026-10.json").read_text(encoding="utf-8"))
+    values = set()
+    for incident in incidents["incidents"]:
+        for party in incident.get("parties", []):
+            values.update(v for k, v in party.items() if k in ("name", "phone") and len(v) >= 2)
+    from google.protobuf import text_format
+    from fengqiao.v1 import force_pb2
+
+    roster = text_format.Parse((DATA / "roster.textproto").read_text(encoding="utf-8"),
+                               force_pb2.Roster())
+    values.update(m.name for m in roster.members if len(m.name) >= 2)
+    return values
+
+
+def _shown(value, is_rate):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "无"
+    return f"{100 * value:.1f}%" if is_rate else f"{value:.0f}"
+
+
+@pytest.mark.parametrize("kind", ["weekly", "monthly"])
+def test_the_figures_are_the_metrics_of_the_briefings_window(fq, grid_map, sample_store, kind):
+    b = fq.briefing.make(kind, sample_store, grid_map, DATE)
+    records = fq.metrics.records(sample_store, grid_map)
+    table = fq.metrics.report(records, grid_map, b.start.isoformat(), b.end.isoformat())
+    row = table.iloc[0]
+    figures = b.figures.set_index("key")
+    for key in ("arrival_within_8min", "non_police_share_of_110", "disposal_rate",
+                "mediation_success_rate", "satisfaction_rate"):
+        assert figures.loc[key, "n"] == row[f"{key}_den"], key
+        assert figures.loc[key, "value"] == pytest.approx(row[key]), key
+    in_window = ((records["reported_at"] >= b.start) & (records["reported_at"] < b.end)).sum() \
+        if np.issubdtype(records["reported_at"].dtype, np.datetime64) else \
+        ((records["reported_at"] >= b.start.timestamp()) &
+         (records["reported_at"] < b.end.timestamp())).sum()
+    assert figures.loc["incidents", "n"] == in_window > 0
+
+
+def test_a_week_runs_monday_to_sunday_and_a_month_is_the_calendar_month(fq, grid_map,
+                                                                          sample_store):
+    week = fq.briefing.make("weekly", sample_store, grid_map, dt.date(2026, 10, 14))
+    assert (week.start.isoformat(), week.end.isoformat()) == (
+        "2026-10-12T00:00:00+08:00", "2026-10-19T00:00:00+08:00")
+    month = fq.briefing.make("monthly", sample_store, grid_map, "2026-10-31")
+    assert month.start.day == 1 and month.end.isoformat() == "2026-11-01T00:00:00+08:00"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_briefing_renders_in_chromium_as_a_person_reads_it(fq, grid_map, sample_store,
+                                                                roster, kind, tmp_path):
+    b = fq.briefing.make(kind, sample_store, grid_map, DATE, roster=roster, station="新城派出所")
+    html_path, md_path = fq.briefing.write(kind, sample_store, grid_map, DATE, tmp_path,
+                                           roster=roster, station="新城派出所")
+    seen = chromium_check.check(html_path)
+    assert seen["console"] == [], seen["console"]
+    assert seen["overflowing"] == [] and seen["scroll_width"] <= seen["width"], seen["overflowing"]
+    # The figures a reader sees are the library's, with their N.
+    on_page = {f["key"]: f for f in seen["figures"]}
+    assert on_page, "a briefing states its figures"
+    for _, f in b.figures.iterrows():
+        assert on_page[f["key"]]["n"] == f["n"], f["key"]
+        assert on_page[f["key"]]["shown"] == _shown(f["value"], f["is_rate"]), f["key"]
+    if kind == "daily":
+        assert seen["svg"] >= 1, "the hotspot map"
+    if kind == "monthly":  # one month of data: no trend line drawn from a single point
+        assert seen["svg"] == 0 and "不画趋势图" in b.html
+    # Chinese labels, not codes; nobody's name or phone number, in either format.
+    page = pathlib.Path(html_path).read_text(encoding="utf-8")
+    markdown = pathlib.Path(md_path).read_text(encoding="utf-8")
+    assert "FEEDBACK_GIVEN" not in page and "xc-lc" not in page
+    area_names = re.findall(r'name: "([^"]+(?:街道|社区))"',
+                            (DATA / "grid_map.textproto").read_text(encoding="utf-8"))
+    assert any(name in page for name in area_names), "areas named as the seeds name them"
+    leaked = [v for v in _personal_values() if v in page or v in markdown]
+    assert leaked == [], f"{len(leaked)} personal values on the page"
+    # Self-contained: no script, no resource fetched from anywhere.
+    assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_bad_requests_are_invalid_argument(fq, grid_map, sample_store):
+    with pytest.raises(fq.InvalidArgument, match="not a briefing"):
+        fq.briefing.make("yearly", sample_store, grid_map, DATE)
+    with pytest.raises(fq.InvalidArgument, match="not a date"):
+        fq.briefing.make("daily", sample_store, grid_map, "2026-13-40")
+    with pytest.raises(fq.InvalidArgument, match="date"):
+        fq.briefing.make("daily", sample_store, grid_map, 20261014)
+    with pytest.raises(fq.InvalidArgument, match="outside"):
+        fq.briefing.make("daily", sample_store, grid_map, "1899-12-31")

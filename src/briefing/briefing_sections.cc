@@ -1,0 +1,325 @@
+// The sections of the briefings, each computed from the store's cases.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "briefing/internal/briefing_internal.h"
+#include "fengqiao/incident/incident.h"
+#include "fengqiao/privacy/masking.h"
+#include "fengqiao/status_macros.h"
+#include "fengqiao/vocabulary.h"
+
+namespace fengqiao::briefing_internal {
+namespace {
+
+int64_t ReportedAt(const v1::Case& c) { return c.incident().reported_at().seconds(); }
+
+bool In(const v1::Case& c, absl::Time start, absl::Time end) {
+  return ReportedAt(c) >= absl::ToUnixSeconds(start) && ReportedAt(c) < absl::ToUnixSeconds(end);
+}
+
+bool Open(const v1::Case& c) {
+  switch (c.state()) {
+    case v1::CASE_STATE_CLOSED:
+    case v1::CASE_STATE_CANCELLED:
+    case v1::CASE_STATE_DUPLICATE:
+      return false;
+    default:
+      return true;
+  }
+}
+
+std::string Zh(absl::string_view s) { return std::string(s); }
+
+// A party as the briefing prints it: the masked name (张*明), or the masked id without a name.
+std::string PartyName(const v1::Party& p) {
+  return p.name().empty() ? MaskValue(v1::PERSONAL_KIND_NAME, p.person_id())
+                          : MaskValue(v1::PERSONAL_KIND_NAME, p.name());
+}
+
+}  // namespace
+
+absl::StatusOr<Cases> LoadCases(const CaseStore& store, const GridMap& grid_map) {
+  Cases out;
+  FENGQIAO_ASSIGN_OR_RETURN(std::vector<std::string> ids, store.Find(CaseQuery()));
+  out.cases.reserve(ids.size());
+  for (const std::string& id : ids) {
+    FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, store.Get(id));
+    out.cases.push_back(std::move(c));
+  }
+  std::stable_sort(out.cases.begin(), out.cases.end(), [](const v1::Case& a, const v1::Case& b) {
+    return ReportedAt(a) != ReportedAt(b) ? ReportedAt(a) < ReportedAt(b) : a.id() < b.id();
+  });
+  CaseRecordBuilder builder(grid_map);
+  out.records.reserve(out.cases.size());
+  for (const v1::Case& c : out.cases) out.records.push_back(builder.Add(c));
+  if (!out.cases.empty()) out.covered_from = absl::FromUnixSeconds(ReportedAt(out.cases.front()));
+  return out;
+}
+
+BriefingSection DayByKind(const Cases& cases, absl::CivilDay day, absl::TimeZone tz,
+                          int64_t incidents) {
+  BriefingSection s = Section("警情概况");
+  s.figures.push_back(Count("incidents", "当日警情", incidents));
+  // The day against the same weekday of the four weeks before, over the weeks the store covers
+  // (a week before its first case has no data; it is not a week of zero incidents).
+  const absl::Time start = absl::FromCivil(day, tz), end = absl::FromCivil(day + 1, tz);
+  int weeks = 0;
+  for (int w = 1; w <= 4; ++w) {
+    weeks += absl::FromCivil(day - 7 * w, tz) >=
+                     absl::FromCivil(absl::ToCivilDay(cases.covered_from, tz), tz)
+                 ? 1
+                 : 0;
+  }
+  absl::btree_map<int, std::pair<int64_t, int64_t>> by_kind;  // kind -> (day, the weeks before)
+  for (const v1::Case& c : cases.cases) {
+    const int kind = c.incident().kind();
+    if (In(c, start, end)) ++by_kind[kind].first;
+    for (int w = 1; w <= weeks; ++w) {
+      if (In(c, absl::FromCivil(day - 7 * w, tz), absl::FromCivil(day - 7 * w + 1, tz))) {
+        ++by_kind[kind].second;
+      }
+    }
+  }
+  BriefingTable t =
+      Table(weeks == 0 ? "按类别（案件库没有此前同一天的数据，无基线）"
+                       : absl::StrCat("按类别（与前", weeks, "周同一天的平均数比较）"),
+            {"类别", "当日", "前几周同日均值", "变化"});
+  for (const auto& [kind, counts] : by_kind) {
+    std::string avg_text = "无数据", change = "无基线";
+    if (weeks > 0) {
+      const double avg = static_cast<double>(counts.second) / weeks;
+      avg_text = absl::StrFormat("%.2f", avg);
+      change = avg == 0 ? (counts.first == 0 ? "持平" : "新增")
+                        : absl::StrFormat("%+.0f%%", 100 * (counts.first - avg) / avg);
+    }
+    t.rows.push_back({Zh(LabelOf(static_cast<v1::IncidentKind>(kind)).zh),
+                      absl::StrCat(counts.first), avg_text, change});
+  }
+  s.tables.push_back(std::move(t));
+  return s;
+}
+
+BriefingSection Hotspots(const Cases& cases, const GridMap& grid_map, absl::Time start,
+                         absl::Time end) {
+  BriefingSection s = Section("网格热点");
+  absl::flat_hash_map<std::string, int64_t> counts;
+  for (const v1::Case& c : cases.cases) {
+    if (In(c, start, end) && !c.incident().grid_code().empty()) ++counts[c.incident().grid_code()];
+  }
+  std::vector<std::pair<std::string, int64_t>> ranked(counts.begin(), counts.end());
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  s.svg = ChoroplethSvg(grid_map, ranked);
+  BriefingTable t = Table("警情最多的网格", {"网格", "警情"});
+  for (size_t i = 0; i < ranked.size() && i < 5; ++i) {
+    const v1::Area* grid = grid_map.Find(ranked[i].first);
+    const v1::Area* street = grid_map.AncestorAt(ranked[i].first, v1::AREA_LEVEL_STREET);
+    t.rows.push_back({absl::StrCat(street != nullptr ? street->name() + " " : "",
+                                   grid != nullptr ? grid->name() : ranked[i].first),
+                      absl::StrCat(ranked[i].second)});
+  }
+  s.tables.push_back(std::move(t));
+  return s;
+}
+
+BriefingSection RepeatParties(const Cases& cases, absl::Time end, absl::Duration window,
+                              int min_cases) {
+  BriefingSection s = Section("重复报警与重复当事人");
+  const int64_t from = absl::ToUnixSeconds(end - window), to = absl::ToUnixSeconds(end);
+  struct Seen {
+    const v1::Party* party = nullptr;
+    std::vector<std::string> case_ids;
+  };
+  std::map<std::string, Seen> by_person;
+  for (const v1::Case& c : cases.cases) {
+    if (ReportedAt(c) < from || ReportedAt(c) >= to) continue;
+    for (const v1::Party& p : c.incident().parties()) {
+      if (p.person_id().empty()) continue;
+      Seen& seen = by_person[p.person_id()];
+      seen.party = &p;
+      seen.case_ids.push_back(c.id());
+    }
+  }
+  BriefingTable t = Table(absl::StrCat("近", absl::ToInt64Hours(window) / 24, "天内涉及", min_cases,
+                                       "起及以上警情的当事人"),
+                          {"当事人", "警情数", "案件"});
+  std::vector<std::pair<std::string, const Seen*>> rows;
+  for (const auto& [person, seen] : by_person) {
+    if (static_cast<int>(seen.case_ids.size()) >= min_cases) rows.push_back({person, &seen});
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second->case_ids.size() != b.second->case_ids.size()
+               ? a.second->case_ids.size() > b.second->case_ids.size()
+               : a.first < b.first;
+  });
+  constexpr size_t kShown = 15;
+  if (rows.size() > kShown) {
+    s.note = absl::StrCat("共", rows.size(), "人，列出警情最多的", kShown, "人。");
+    rows.resize(kShown);
+  }
+  for (const auto& [person, seen] : rows) {
+    std::string ids;
+    for (size_t i = 0; i < seen->case_ids.size() && i < 4; ++i) {
+      absl::StrAppend(&ids, i == 0 ? "" : "、", seen->case_ids[i]);
+    }
+    if (seen->case_ids.size() > 4) absl::StrAppend(&ids, " 等");
+    t.rows.push_back({PartyName(*seen->party), absl::StrCat(seen->case_ids.size()), ids});
+  }
+  s.tables.push_back(std::move(t));
+  absl::StrAppend(&s.note, "当事人以身份编号识别（不以姓名比对），姓名已脱敏。");
+  return s;
+}
+
+BriefingSection CivilToCriminalRisk(const Cases& cases, absl::Time end) {
+  BriefingSection s = Section("民转刑风险");
+  // The same party in two disputes where the later one is assessed more severe: a dispute that
+  // is escalating between the same people (seeds: 防止"民转刑").
+  struct Last {
+    std::string case_id;
+    v1::Severity severity;
+    const v1::Party* party;
+  };
+  absl::flat_hash_map<std::string, Last> last;
+  BriefingTable t = Table("同一当事人纠纷升级（后案严重程度高于前案）", {"当事人", "前案", "后案"});
+  const int64_t to = absl::ToUnixSeconds(end);
+  for (const v1::Case& c : cases.cases) {
+    if (ReportedAt(c) >= to || c.incident().kind() != v1::INCIDENT_KIND_DISPUTE) continue;
+    const v1::Severity severity = Classify(c.incident()).severity;
+    for (const v1::Party& p : c.incident().parties()) {
+      if (p.person_id().empty()) continue;
+      auto it = last.find(p.person_id());
+      if (it != last.end() && severity > it->second.severity && it->second.case_id != c.id()) {
+        t.rows.push_back(
+            {PartyName(p),
+             absl::StrCat(it->second.case_id, "（", LabelOf(it->second.severity).zh, "）"),
+             absl::StrCat(c.id(), "（", LabelOf(severity).zh, "）")});
+      }
+      last[p.person_id()] = {c.id(), severity, &p};
+    }
+  }
+  std::reverse(t.rows.begin(), t.rows.end());  // the most recent first
+  if (t.rows.size() > 15) t.rows.resize(15);
+  s.tables.push_back(std::move(t));
+  s.note = "严重程度为分级评估（简易、一般、重大复杂、紧急）；列出最近15条。";
+  return s;
+}
+
+BriefingSection Overdue(const Cases& cases, absl::Time now, const NameOf& name_of) {
+  BriefingSection s = Section("超期未办");
+  std::vector<std::pair<int64_t, const v1::Case*>> late;
+  for (const v1::Case& c : cases.cases) {
+    if (!Open(c) || ReportedAt(c) >= absl::ToUnixSeconds(now)) continue;
+    const std::optional<absl::Time> due = NextDue(c);
+    if (due.has_value() && *due < now) late.push_back({absl::ToInt64Seconds(now - *due), &c});
+  }
+  std::sort(late.begin(), late.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  s.figures.push_back(Count("overdue", "超期未办案件", static_cast<int64_t>(late.size())));
+  BriefingTable t =
+      Table("截至当日24时超期的案件（超期最久的在前）", {"案件", "状态", "层级", "责任人", "超期"});
+  for (size_t i = 0; i < late.size() && i < 20; ++i) {
+    const v1::Case& c = *late[i].second;
+    t.rows.push_back({c.id(), Zh(LabelOf(c.state()).zh), Zh(LabelOf(c.tier()).zh),
+                      name_of(c.assignee()), absl::StrFormat("%.1f小时", late[i].first / 3600.0)});
+  }
+  s.tables.push_back(std::move(t));
+  if (late.size() > 20) s.note = absl::StrCat("另有", late.size() - 20, "起未列出。");
+  return s;
+}
+
+BriefingSection PerPerson(const Cases& cases, absl::Time start, absl::Time end,
+                          const NameOf& name_of) {
+  BriefingSection s = Section("各责任人情况");
+  struct Row {
+    int64_t cases = 0, closed = 0, overdue = 0;
+  };
+  std::map<std::string, Row> rows;
+  for (const v1::Case& c : cases.cases) {
+    if (!In(c, start, end) || c.assignee().empty()) continue;
+    Row& r = rows[c.assignee()];
+    ++r.cases;
+    r.closed += c.state() == v1::CASE_STATE_CLOSED ? 1 : 0;
+    const std::optional<absl::Time> due = NextDue(c);
+    r.overdue += Open(c) && due.has_value() && *due < end ? 1 : 0;
+  }
+  BriefingTable t = Table("本周承办案件（按责任人）", {"责任人", "承办", "已办结", "超期未办"});
+  std::vector<std::pair<std::string, Row>> sorted(rows.begin(), rows.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second.cases > b.second.cases; });
+  constexpr size_t kShown = 20;
+  if (sorted.size() > kShown) {
+    s.note = absl::StrCat("共", sorted.size(), "名责任人，列出承办最多的", kShown, "名。");
+    sorted.resize(kShown);
+  }
+  for (const auto& [id, r] : sorted) {
+    t.rows.push_back(
+        {name_of(id), absl::StrCat(r.cases), absl::StrCat(r.closed), absl::StrCat(r.overdue)});
+  }
+  s.tables.push_back(std::move(t));
+  return s;
+}
+
+BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Time end) {
+  BriefingSection s = Section("部门退回与分流");
+  absl::btree_map<int, std::pair<int64_t, int64_t>> by_department;  // diverted, returned
+  const int64_t from = absl::ToUnixSeconds(start), to = absl::ToUnixSeconds(end);
+  for (const v1::Case& c : cases.cases) {
+    if (In(c, start, end) && c.incident().kind() == v1::INCIDENT_KIND_NON_POLICE) {
+      ++by_department[c.incident().responsible_department()].first;
+    }
+    for (const v1::CaseEvent& e : c.events()) {
+      if (e.type() == v1::CASE_EVENT_TYPE_RETURN && e.at().seconds() >= from &&
+          e.at().seconds() < to) {
+        ++by_department[e.refused_by()].second;
+      }
+    }
+  }
+  BriefingTable t = Table("本周分流到各部门的事项与退回次数", {"部门", "分流", "退回"});
+  for (const auto& [department, n] : by_department) {
+    t.rows.push_back({Zh(LabelOf(static_cast<v1::Department>(department)).zh),
+                      absl::StrCat(n.first), absl::StrCat(n.second)});
+  }
+  s.tables.push_back(std::move(t));
+  return s;
+}
+
+BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::TimeZone tz) {
+  BriefingSection s = Section("近13个月警情趋势");
+  // Months before the store's first case have no data: left out of the chart, "无数据" in the
+  // table (not a month of zero incidents).
+  std::vector<std::string> labels;
+  std::vector<int64_t> values;
+  BriefingTable t = Table("逐月警情", {"月份", "警情"});
+  const absl::CivilMonth first_covered(absl::ToCivilDay(cases.covered_from, tz));
+  for (int i = 12; i >= 0; --i) {
+    const absl::CivilMonth m = month - i;
+    const absl::Time from = absl::FromCivil(m, tz), to = absl::FromCivil(m + 1, tz);
+    if (cases.cases.empty() || m < first_covered) {
+      t.rows.push_back({absl::FormatCivilTime(m), "无数据"});
+      continue;
+    }
+    int64_t n = 0;
+    for (const v1::Case& c : cases.cases) n += In(c, from, to) ? 1 : 0;
+    labels.push_back(absl::FormatCivilTime(m));
+    values.push_back(n);
+    t.rows.push_back({absl::FormatCivilTime(m), absl::StrCat(n)});
+  }
+  if (values.size() >= 2) {
+    s.svg = LineChartSvg(labels, values, "警情（起）");
+  } else {
+    absl::StrAppend(&s.note, "案件库的数据不足两个月，不画趋势图。");
+  }
+  s.tables.push_back(std::move(t));
+  absl::StrAppend(&s.note, "同比为本月与去年同月比较，环比为与上月比较（见本月主要指标）。");
+  return s;
+}
+
+}  // namespace fengqiao::briefing_internal

@@ -1,0 +1,216 @@
+// The briefings' content, on cases written for the test in the tiny district: the day against
+// the weeks the store covers, repeat parties by id, disputes escalating between the same parties,
+// what is overdue with its masked 责任人, and pages that hold no personal value and fetch nothing.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "fengqiao/briefing/briefing.h"
+#include "fengqiao/closure/case_loop.h"
+#include "fengqiao/force/roster.h"
+#include "fengqiao/store/memory_case_store.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/cases.h"
+#include "testing/sample_district.h"
+#include "testing/status_matchers.h"
+
+namespace fengqiao {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const absl::TimeZone kTz = ChinaTimeZone();
+
+absl::Time At(int m, int d, int h = 10) {
+  return absl::FromCivil(absl::CivilHour(2026, m, d, h), kTz);
+}
+
+class Briefings : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(map_, GridMap::Parse(testing::TinyGridMapText(), "tiny.textproto"));
+    ASSERT_OK_AND_ASSIGN(roster_,
+                         Roster::Parse(testing::TinyRosterText(), "roster.textproto", map_));
+  }
+  // Opens a case of `kind` in g11 at `at` with parties (person id, name) and saves it.
+  CaseLoop Open(const std::string& id, v1::IncidentKind kind, absl::Time at,
+                std::vector<std::pair<std::string, std::string>> parties = {},
+                v1::Severity severity = v1::SEVERITY_UNSPECIFIED) {
+    v1::Incident incident;
+    incident.set_id(id);
+    incident.set_grid_code("g11");
+    incident.set_kind(kind);
+    incident.set_channel(v1::CHANNEL_CALL_110);
+    if (kind == v1::INCIDENT_KIND_DISPUTE) incident.set_dispute_type(v1::DISPUTE_TYPE_NEIGHBOUR);
+    incident.set_severity(severity);
+    *incident.mutable_reported_at() = internal_ToTimestamp(at);
+    for (const auto& [person, name] : parties) {
+      v1::Party* p = incident.add_parties();
+      p->set_person_id(person);
+      p->set_name(name);
+      p->set_phone("13912345678");
+    }
+    absl::StatusOr<CaseLoop> loop =
+        CaseLoop::Open(incident, testing::RoutedTo(v1::TIER_COMMUNITY_POLICE), at, "110");
+    EXPECT_TRUE(loop.ok()) << loop.status();
+    return *std::move(loop);
+  }
+  static google::protobuf::Timestamp internal_ToTimestamp(absl::Time t) {
+    google::protobuf::Timestamp ts;
+    ts.set_seconds(absl::ToUnixSeconds(t));
+    return ts;
+  }
+  void Save(const CaseLoop& loop, absl::Time now) {
+    const v1::Case* c = &loop.proto();
+    ASSERT_OK(store_.Save({&c, 1}, now));
+  }
+  const BriefingSection& SectionOf(const Briefing& b, const std::string& title) {
+    for (const BriefingSection& s : b.sections) {
+      if (s.title == title) return s;
+    }
+    static const BriefingSection none;
+    ADD_FAILURE() << "no section " << title;
+    return none;
+  }
+
+  std::shared_ptr<const GridMap> map_;
+  std::shared_ptr<const Roster> roster_;
+  MemoryCaseStore store_;
+};
+
+TEST_F(Briefings, TheDayIsComparedWithTheSameWeekdayOfOnlyTheWeeksTheStoreCovers) {
+  // Wednesday 14 October: three disputes; the Wednesdays before: two on the 7th, none on 30
+  // September (the store's first case is on 30 September, so the 23rd and 16th have no data).
+  Save(Open("first", v1::INCIDENT_KIND_TRAFFIC, At(9, 30, 1)), At(9, 30, 2));
+  for (const char* id : {"a", "b", "c"})
+    Save(Open(id, v1::INCIDENT_KIND_DISPUTE, At(10, 14)), At(10, 14, 12));
+  for (const char* id : {"d", "e"})
+    Save(Open(id, v1::INCIDENT_KIND_DISPUTE, At(10, 7)), At(10, 7, 12));
+  ASSERT_OK_AND_ASSIGN(
+      Briefing b, MakeBriefing(BriefingKind::kDaily, store_, *map_, absl::CivilDay(2026, 10, 14)));
+  EXPECT_EQ(b.period, "2026-10-14（星期三）");
+  const BriefingSection& s = SectionOf(b, "警情概况");
+  ASSERT_EQ(s.figures.size(), 1u);
+  EXPECT_EQ(s.figures[0].n, 3);
+  ASSERT_EQ(s.tables.size(), 1u);
+  EXPECT_THAT(s.tables[0].title, HasSubstr("前2周"));
+  const std::vector<std::string> dispute = {"纠纷", "3", "1.00", "+200%"};
+  EXPECT_THAT(s.tables[0].rows, ::testing::Contains(dispute));
+}
+
+TEST_F(Briefings, RepeatPartiesAreFoundByIdNotNameAndPrintedMasked) {
+  // The same person (p-1) under two spellings of the name; a namesake (p-2) is someone else.
+  Save(Open("r1", v1::INCIDENT_KIND_DISPUTE, At(10, 10), {{"p-1", "王小明"}}), At(10, 10));
+  Save(Open("r2", v1::INCIDENT_KIND_DISPUTE, At(10, 13), {{"p-1", "王晓明"}}), At(10, 13));
+  Save(Open("r3", v1::INCIDENT_KIND_DISPUTE, At(10, 14), {{"p-2", "王晓明"}}), At(10, 14));
+  ASSERT_OK_AND_ASSIGN(
+      Briefing b, MakeBriefing(BriefingKind::kDaily, store_, *map_, absl::CivilDay(2026, 10, 14)));
+  const BriefingTable& t = SectionOf(b, "重复报警与重复当事人").tables.at(0);
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.rows[0][0], "王*明");
+  EXPECT_EQ(t.rows[0][1], "2");
+  EXPECT_EQ(t.rows[0][2], "r1、r2");
+  for (const std::string& page : {RenderHtml(b), RenderMarkdown(b)}) {
+    EXPECT_THAT(page, Not(HasSubstr("王小明")));
+    EXPECT_THAT(page, Not(HasSubstr("王晓明")));
+    EXPECT_THAT(page, Not(HasSubstr("13912345678")));
+  }
+}
+
+TEST_F(Briefings, ADisputeGrowingMoreSevereBetweenTheSamePartiesIsAtRiskOfTurningCriminal) {
+  Save(Open("x1", v1::INCIDENT_KIND_DISPUTE, At(10, 1), {{"p-9", "李四"}}, v1::SEVERITY_SIMPLE),
+       At(10, 1));
+  Save(Open("x2", v1::INCIDENT_KIND_DISPUTE, At(10, 12), {{"p-9", "李四"}}, v1::SEVERITY_MAJOR),
+       At(10, 12));
+  Save(Open("y1", v1::INCIDENT_KIND_DISPUTE, At(10, 2), {{"p-8", "赵五"}}, v1::SEVERITY_MAJOR),
+       At(10, 2));
+  Save(Open("y2", v1::INCIDENT_KIND_DISPUTE, At(10, 3), {{"p-8", "赵五"}}, v1::SEVERITY_SIMPLE),
+       At(10, 3));
+  ASSERT_OK_AND_ASSIGN(
+      Briefing b, MakeBriefing(BriefingKind::kDaily, store_, *map_, absl::CivilDay(2026, 10, 14)));
+  const BriefingTable& t = SectionOf(b, "民转刑风险").tables.at(0);
+  ASSERT_EQ(t.rows.size(), 1u) << "only the rising one";
+  EXPECT_EQ(t.rows[0][0], "李*");
+  EXPECT_THAT(t.rows[0][1], HasSubstr("x1"));
+  EXPECT_THAT(t.rows[0][2], HasSubstr("x2"));
+}
+
+TEST_F(Briefings, OverdueCasesNameTheirMaskedResponsiblePersonAndHowLate) {
+  CaseLoop late = Open("late", v1::INCIDENT_KIND_DISPUTE, At(10, 14, 8));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 14, 8), "desk");
+  assign.set_assignee("cop1");
+  ASSERT_OK(late.Record(assign));
+  Save(late, At(10, 14, 9));
+  BriefingOptions options;
+  options.roster = roster_.get();
+  ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kDaily, store_, *map_,
+                                                absl::CivilDay(2026, 10, 14), options));
+  const BriefingSection& s = SectionOf(b, "超期未办");
+  EXPECT_EQ(s.figures.at(0).n, 1);
+  const std::vector<std::string>& row = s.tables.at(0).rows.at(0);
+  EXPECT_EQ(row[0], "late");
+  EXPECT_THAT(row[3], HasSubstr("（cop1）"));
+  EXPECT_THAT(row[3], Not(HasSubstr("cop1（")));  // the name itself is masked
+  EXPECT_THAT(row[4], HasSubstr("小时"));
+}
+
+TEST_F(Briefings, AnEmptyStoreGivesBriefingsThatSaySoWithoutInventingZeros) {
+  for (BriefingKind kind : {BriefingKind::kDaily, BriefingKind::kWeekly, BriefingKind::kMonthly}) {
+    ASSERT_OK_AND_ASSIGN(Briefing b,
+                         MakeBriefing(kind, store_, *map_, absl::CivilDay(2026, 10, 14)));
+    const std::string html = RenderHtml(b);
+    EXPECT_THAT(html, HasSubstr("无")) << BriefingKindName(kind);
+    for (const BriefingSection& s : b.sections) {
+      for (const BriefingFigure& f : s.figures) {
+        if (f.is_rate) EXPECT_FALSE(f.defined) << f.key << ": a rate of nothing is not 0%";
+      }
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(Briefing month, MakeBriefing(BriefingKind::kMonthly, store_, *map_,
+                                                    absl::CivilDay(2026, 10, 14)));
+  EXPECT_THAT(RenderMarkdown(month), HasSubstr("| 2026-10 | 无数据 |"));
+}
+
+TEST_F(Briefings, TheMonthlyTrendDrawsTheMonthsTheStoreCoversOnAnAxisWhereTheDataIs) {
+  for (int i = 0; i < 40; ++i) {
+    Save(Open(absl::StrCat("s", i), v1::INCIDENT_KIND_TRAFFIC, At(9, 1 + i % 28)), At(9, 29));
+  }
+  for (int i = 0; i < 44; ++i) {
+    Save(Open(absl::StrCat("o", i), v1::INCIDENT_KIND_TRAFFIC, At(10, 1 + i % 28)), At(10, 29));
+  }
+  ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kMonthly, store_, *map_,
+                                                absl::CivilDay(2026, 10, 14)));
+  const BriefingSection& trend = SectionOf(b, "近13个月警情趋势");
+  EXPECT_THAT(trend.svg, HasSubstr(">2026-09<"));
+  EXPECT_THAT(trend.svg, HasSubstr(">2026-10<"));
+  EXPECT_THAT(trend.svg, Not(HasSubstr(">2026-08<"))) << "no data is not zero incidents";
+  // 40 and 44 incidents: the axis runs from 40, not from 0.
+  EXPECT_THAT(trend.svg, HasSubstr(">40</text>"));
+  EXPECT_THAT(trend.svg, Not(HasSubstr(">0</text>")));
+}
+
+TEST_F(Briefings, PagesAreSelfContainedAndEscapeWhatTheyQuote) {
+  Save(Open("<b>x</b>", v1::INCIDENT_KIND_DISPUTE, At(10, 14), {{"p-1", "王<小>明"}}), At(10, 14));
+  Save(Open("<b>y</b>", v1::INCIDENT_KIND_DISPUTE, At(10, 14), {{"p-1", "王<小>明"}}), At(10, 14));
+  ASSERT_OK_AND_ASSIGN(
+      Briefing b, MakeBriefing(BriefingKind::kDaily, store_, *map_, absl::CivilDay(2026, 10, 14)));
+  const std::string html = RenderHtml(b);
+  EXPECT_THAT(html, Not(HasSubstr("<b>x</b>")));
+  EXPECT_THAT(html, HasSubstr("&lt;b&gt;x&lt;/b&gt;"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("src=\"http")));
+  EXPECT_THAT(html, Not(HasSubstr("href=\"http")));
+  EXPECT_THAT(html, HasSubstr("@page { size: A4 portrait"));
+}
+
+TEST_F(Briefings, KindsAndDatesOutOfRangeAreInvalidArgument) {
+  EXPECT_THAT(ParseBriefingKind("yearly"), testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                                             HasSubstr("daily, weekly, monthly")));
+  EXPECT_THAT(MakeBriefing(BriefingKind::kDaily, store_, *map_, absl::CivilDay(1899, 12, 31)),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("outside")));
+}
+
+}  // namespace
+}  // namespace fengqiao

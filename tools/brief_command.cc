@@ -1,0 +1,114 @@
+// `fengqiao brief daily|weekly|monthly CASES.db GRID_MAP --date=YYYY-MM-DD`: the station's
+// briefings as HTML and Markdown files.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "fengqiao/briefing/briefing.h"
+#include "fengqiao/force/roster.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/store/sqlite_case_store.h"
+#include "fmt/core.h"
+#include "tools/commands.h"
+
+ABSL_FLAG(std::optional<fengqiao::tools::FlagDate>, date, std::nullopt,
+          "the day of the briefing (daily), a day of its week (weekly, Monday to Sunday) or of "
+          "its month (monthly), in the district's zone; required");
+ABSL_FLAG(std::string, roster, "",
+          "the roster (roster.textproto) naming the responsible persons (masked); member ids "
+          "when empty");
+ABSL_FLAG(std::string, out, ".", "the folder the .html and .md files are written to");
+ABSL_FLAG(std::string, station, "",
+          "the station's name in the title (the grid map's name when empty)");
+
+namespace fengqiao::tools {
+namespace {
+
+absl::Status WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out) return absl::PermissionDeniedError(absl::StrCat(path.string(), ": cannot write"));
+  return absl::OkStatus();
+}
+
+int Brief(const std::string& kind_name, const std::string& db, const std::string& map_path) {
+  const absl::StatusOr<fengqiao::BriefingKind> kind = fengqiao::ParseBriefingKind(kind_name);
+  if (!kind.ok()) return Fail(kind.status());
+  const std::optional<FlagDate> date = absl::GetFlag(FLAGS_date);
+  if (!date.has_value()) return Fail(absl::InvalidArgumentError("--date is required"));
+  std::error_code error;
+  if (!std::filesystem::exists(db, error)) {
+    return Fail(absl::NotFoundError(db + ": no such case store"));
+  }
+  absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
+  if (!map.ok()) return Fail(map.status());
+  fengqiao::BriefingOptions options;
+  options.station = absl::GetFlag(FLAGS_station);
+  std::shared_ptr<const fengqiao::Roster> roster;
+  if (const std::string roster_path = absl::GetFlag(FLAGS_roster); !roster_path.empty()) {
+    absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> loaded =
+        fengqiao::Roster::Load(roster_path, *map);
+    if (!loaded.ok()) return Fail(loaded.status());
+    roster = *loaded;
+    options.roster = roster.get();
+  }
+  fengqiao::SqliteOptions read_only;
+  read_only.read_only = true;
+  absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
+      fengqiao::SqliteCaseStore::Open(db, read_only);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<fengqiao::Briefing> briefing =
+      fengqiao::MakeBriefing(*kind, **store, **map, date->day, options);
+  if (!briefing.ok()) return Fail(briefing.status());
+  const std::filesystem::path folder = absl::GetFlag(FLAGS_out);
+  if (!std::filesystem::is_directory(folder, error)) {
+    return Fail(absl::NotFoundError(absl::StrCat(folder.string(), ": no such folder")));
+  }
+  const std::string stem = absl::StrCat("brief-", kind_name, "-", absl::FormatCivilTime(date->day));
+  for (const auto& [suffix, content] :
+       {std::pair<std::string, std::string>{".html", fengqiao::RenderHtml(*briefing)},
+        std::pair<std::string, std::string>{".md", fengqiao::RenderMarkdown(*briefing)}}) {
+    const std::filesystem::path path = folder / (stem + suffix);
+    if (const absl::Status written = WriteFile(path, content); !written.ok()) return Fail(written);
+    fmt::print("{}\n", path.string());
+  }
+  return kExitOk;
+}
+
+int RunBrief(const std::vector<std::string>& args) { return Brief(args[0], args[1], args[2]); }
+
+}  // namespace
+
+const Command& BriefCommand() {
+  static const Command* const command = new Command{
+      .name = "brief",
+      .args = {"daily|weekly|monthly", "CASES.db", "GRID_MAP"},
+      .flags = {"date=YYYY-MM-DD", "roster=ROSTER", "out=DIR", "station=NAME"},
+      .summary = "write a station briefing (研判 / 通报) as HTML and Markdown",
+      .description =
+          "Reads the case store CASES.db (read-only) and writes the briefing for --date:\n"
+          "  daily    每日警情研判: the day's incidents by kind against the same weekday of the\n"
+          "           four weeks before, hotspot grids (a map), repeat parties, disputes at risk\n"
+          "           of 民转刑, cases overdue at the day's end with their 责任人;\n"
+          "  weekly   每周工作通报 (Monday to Sunday): the week's figures with N, 同比 / 环比, "
+          "per\n"
+          "           community, per responsible person, department diversions and returns;\n"
+          "  monthly  月度工作通报: the month's figures beside the seeds' headline rates, the\n"
+          "           trend over 13 months, per street.\n"
+          "Writes DIR/brief-KIND-DATE.html (one self-contained A4 page: inline CSS and SVG, no\n"
+          "script, no network) and DIR/brief-KIND-DATE.md, and prints their paths. Names are\n"
+          "masked. Exit 0 when written, 1 when an input does not load or a file cannot be\n"
+          "written.\n",
+      .run = RunBrief,
+  };
+  return *command;
+}
+
+}  // namespace fengqiao::tools
