@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "briefing/internal/briefing_internal.h"
+#include "internal/text.h"
 
 namespace fengqiao::briefing_internal {
 namespace {
@@ -20,32 +21,7 @@ constexpr const char* kReds[] = {"#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a
 
 }  // namespace
 
-std::string Escape(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string Escape(absl::string_view text) { return internal::MarkupEscape(text); }
 
 std::string ChoroplethSvg(const GridMap& grid_map,
                           const std::vector<std::pair<std::string, int64_t>>& grid_counts) {
