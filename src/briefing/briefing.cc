@@ -258,6 +258,7 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
             cases, b.start, b.end, [&](const std::string& id) { return PersonName(options, id); }));
         b.sections.push_back(briefing_internal::DepartmentReturns(cases, b.start, b.end));
       } else {
+        b.sections.push_back(briefing_internal::CivilToCriminalCases(cases, b.start, b.end));
         b.sections.push_back(briefing_internal::MonthlyTrend(cases, absl::CivilMonth(day), tz));
       }
       break;

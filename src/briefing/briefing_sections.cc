@@ -59,6 +59,7 @@ absl::StatusOr<Cases> LoadCases(const CaseStore& store, const GridMap& grid_map)
   CaseRecordBuilder builder(grid_map);
   out.records.reserve(out.cases.size());
   for (const v1::Case& c : out.cases) out.records.push_back(builder.Add(c));
+  out.civil_to_criminal = builder.civil_to_criminal();
   if (!out.cases.empty()) out.covered_from = absl::FromUnixSeconds(ReportedAt(out.cases.front()));
   return out;
 }
@@ -288,6 +289,26 @@ BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Ti
                       absl::StrCat(n.first), absl::StrCat(n.second)});
   }
   s.tables.push_back(std::move(t));
+  return s;
+}
+
+BriefingSection CivilToCriminalCases(const Cases& cases, absl::Time start, absl::Time end) {
+  BriefingSection s = Section("民转刑案件");
+  absl::flat_hash_map<std::string, const v1::Case*> by_id;
+  for (const v1::Case& c : cases.cases) by_id[c.id()] = &c;
+  BriefingTable t = Table("由同一当事人之间的矛盾纠纷发展而来的刑事案件",
+                          {"刑事案件", "此前纠纷", "共同当事人", "相隔"});
+  for (const CivilToCriminalLink& link : cases.civil_to_criminal) {
+    const auto it = by_id.find(link.criminal_case_id);
+    if (it == by_id.end() || !In(*it->second, start, end)) continue;
+    t.rows.push_back({link.criminal_case_id, link.dispute_case_id,
+                      absl::StrCat(link.shared_parties, "人"),
+                      absl::StrCat(link.seconds_after / 86400, "天")});
+  }
+  s.figures.push_back(
+      Count("civil_to_criminal", "民转刑案件", static_cast<int64_t>(t.rows.size())));
+  s.tables.push_back(std::move(t));
+  s.note = "同一当事人：以身份编号识别，前后两案至少有两名共同当事人，相隔不超过90天。";
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "fengqiao/metrics/case_record.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "internal/columns.h"
 
@@ -80,20 +81,43 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
   if ((r.flags & kRecordMediationStarted) && (r.flags & kRecordDisposed) && !failed_to_court) {
     r.flags |= kRecordMediationSucceeded;
   }
-  // 民转刑: a criminal case whose parties had a dispute not long before.
+  // 民转刑: a criminal case between the same parties as a dispute not long before it.
+  std::vector<std::string> parties;
+  for (const v1::Party& p : incident.parties()) {
+    if (!p.person_id().empty()) parties.push_back(p.person_id());
+  }
+  std::sort(parties.begin(), parties.end());
+  parties.erase(std::unique(parties.begin(), parties.end()), parties.end());
   const int64_t window = absl::ToInt64Seconds(window_);
-  if (incident.kind() == v1::INCIDENT_KIND_CRIMINAL) {
-    for (const v1::Party& p : incident.parties()) {
-      auto it = last_dispute_.find(p.person_id());
-      if (it != last_dispute_.end() && r.reported_at - it->second <= window) {
-        r.flags |= kRecordCivilToCriminal;
+  if (incident.kind() == v1::INCIDENT_KIND_CRIMINAL &&
+      static_cast<int>(parties.size()) >= min_shared_parties_) {
+    const Dispute* best = nullptr;
+    int best_shared = 0;
+    for (const std::string& person : parties) {
+      const auto it = disputes_of_.find(person);
+      if (it == disputes_of_.end()) continue;
+      for (size_t index : it->second) {
+        const Dispute& d = disputes_[index];
+        if (d.reported_at > r.reported_at || r.reported_at - d.reported_at > window) continue;
+        std::vector<std::string> shared;
+        std::set_intersection(parties.begin(), parties.end(), d.parties.begin(), d.parties.end(),
+                              std::back_inserter(shared));
+        const int n = static_cast<int>(shared.size());
+        // The most recent qualifying dispute (the one the crime most plausibly grew out of).
+        if (n >= min_shared_parties_ && (best == nullptr || d.reported_at > best->reported_at)) {
+          best = &d;
+          best_shared = n;
+        }
       }
     }
-  }
-  if (incident.kind() == v1::INCIDENT_KIND_DISPUTE) {
-    for (const v1::Party& p : incident.parties()) {
-      if (!p.person_id().empty()) last_dispute_[p.person_id()] = r.reported_at;
+    if (best != nullptr) {
+      r.flags |= kRecordCivilToCriminal;
+      links_.push_back({c.id(), best->case_id, best_shared, r.reported_at - best->reported_at});
     }
+  }
+  if (incident.kind() == v1::INCIDENT_KIND_DISPUTE && !parties.empty()) {
+    disputes_.push_back({c.id(), r.reported_at, parties});
+    for (const std::string& person : parties) disputes_of_[person].push_back(disputes_.size() - 1);
   }
   return r;
 }

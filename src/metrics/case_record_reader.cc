@@ -29,6 +29,7 @@ absl::StatusOr<CaseRecordTable> ReadCaseRecords(const CaseStore& store, const Gr
     table.case_ids.push_back(c.id());
     table.records.push_back(builder.Add(c));
   }
+  table.civil_to_criminal = builder.civil_to_criminal();
   return table;
 }
 

@@ -137,6 +137,20 @@ TEST_F(Briefings, ADisputeGrowingMoreSevereBetweenTheSamePartiesIsAtRiskOfTurnin
   EXPECT_THAT(t.rows[0][2], HasSubstr("x2"));
 }
 
+TEST_F(Briefings, TheMonthListsItsCivilToCriminalCasesWithTheDisputeEachGrewOutOf) {
+  Save(Open("d1", v1::INCIDENT_KIND_DISPUTE, At(9, 20), {{"p-1", "甲"}, {"p-2", "乙"}}), At(9, 20));
+  Save(Open("k1", v1::INCIDENT_KIND_CRIMINAL, At(10, 5), {{"p-2", "乙"}, {"p-1", "甲"}}),
+       At(10, 5));
+  Save(Open("k2", v1::INCIDENT_KIND_CRIMINAL, At(10, 6), {{"p-1", "甲"}, {"p-7", "丙"}}),
+       At(10, 6));
+  ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kMonthly, store_, *map_,
+                                                absl::CivilDay(2026, 10, 14)));
+  const BriefingSection& s = SectionOf(b, "民转刑案件");
+  EXPECT_EQ(s.figures.at(0).n, 1);
+  const std::vector<std::string> row = {"k1", "d1", "2人", "15天"};
+  EXPECT_THAT(s.tables.at(0).rows, ::testing::ElementsAre(row));
+}
+
 TEST_F(Briefings, OverdueCasesNameTheirMaskedResponsiblePersonAndHowLate) {
   CaseLoop late = Open("late", v1::INCIDENT_KIND_DISPUTE, At(10, 14, 8));
   v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 14, 8), "desk");
@@ -164,7 +178,9 @@ TEST_F(Briefings, AnEmptyStoreGivesBriefingsThatSaySoWithoutInventingZeros) {
     EXPECT_THAT(html, HasSubstr("无")) << BriefingKindName(kind);
     for (const BriefingSection& s : b.sections) {
       for (const BriefingFigure& f : s.figures) {
-        if (f.is_rate) EXPECT_FALSE(f.defined) << f.key << ": a rate of nothing is not 0%";
+        if (f.is_rate) {
+          EXPECT_FALSE(f.defined) << f.key << ": a rate of nothing is not 0%";
+        }
       }
     }
   }

@@ -545,6 +545,7 @@ TEST_F(Grouped, CaseRecordsAreReadFromAStoreInReportOrder) {
     incident->set_kind(kind);
     *incident->mutable_reported_at() = internal::ToTimestamp(at);
     incident->add_parties()->set_person_id("p-1");
+    incident->add_parties()->set_person_id("p-2");
     return c;
   };
   // Ids ascending are not report order: c1 is the latest.
@@ -557,9 +558,14 @@ TEST_F(Grouped, CaseRecordsAreReadFromAStoreInReportOrder) {
   ASSERT_EQ(all.records.size(), 3u);
   EXPECT_EQ(all.records[0].reported_at, absl::ToUnixSeconds(Local(2026, 10, 2)));
   EXPECT_EQ(all.records[1].area, map_->AreaIndex("g21"));
-  // The criminal case's party had a dispute 18 days before: 民转刑.
+  // The criminal case's two parties had a dispute 18 days before: 民转刑, listed for review.
   EXPECT_TRUE(all.records[2].flags & kRecordCivilToCriminal);
   EXPECT_FALSE(all.records[0].flags & kRecordCivilToCriminal);
+  ASSERT_EQ(all.civil_to_criminal.size(), 1u);
+  EXPECT_EQ(all.civil_to_criminal[0].criminal_case_id, "c1");
+  EXPECT_EQ(all.civil_to_criminal[0].dispute_case_id, "c2");
+  EXPECT_EQ(all.civil_to_criminal[0].shared_parties, 2);
+  EXPECT_EQ(all.civil_to_criminal[0].seconds_after, 18 * 86400);
   CaseQuery in_g21;
   in_g21.grid_code = "g21";
   ASSERT_OK_AND_ASSIGN(CaseRecordTable some, ReadCaseRecords(store, *map_, in_g21));

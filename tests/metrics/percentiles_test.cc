@@ -240,6 +240,50 @@ TEST_F(Populations, AStepRecordedBeforeTheReportIsANegativeIntervalInTheRecord) 
   EXPECT_LT(r.accept_s, kStepNotHappened);
 }
 
+// 民转刑 as the seeds mean it (issue 11, point 9): between the same parties, within the window,
+// by person id.
+v1::Case CaseOf(const std::string& id, v1::IncidentKind kind, int64_t at,
+                std::vector<std::string> people) {
+  v1::Case c;
+  c.set_id(id);
+  c.mutable_incident()->set_id(id);
+  c.mutable_incident()->set_kind(kind);
+  c.mutable_incident()->set_grid_code("g11");
+  c.mutable_incident()->mutable_reported_at()->set_seconds(at);
+  for (const std::string& p : people) {
+    v1::Party* party = c.mutable_incident()->add_parties();
+    party->set_person_id(p);
+    party->set_name("王五");  // the same name for everyone: names never link cases
+  }
+  return c;
+}
+
+TEST_F(Populations, CivilToCriminalIsACrimeBetweenTheSamePartiesWithinTheWindow) {
+  constexpr int64_t kDay = 86400, t0 = 1'790'000'000;
+  CaseRecordBuilder builder(*map_, absl::Hours(24 * 90));
+  builder.Add(CaseOf("d1", v1::INCIDENT_KIND_DISPUTE, t0, {"a", "b"}));
+  builder.Add(CaseOf("d2", v1::INCIDENT_KIND_DISPUTE, t0 + kDay, {"c", "d"}));
+  // Between a and b, 30 days on: grows out of d1.
+  const CaseRecord same =
+      builder.Add(CaseOf("k1", v1::INCIDENT_KIND_CRIMINAL, t0 + 30 * kDay, {"b", "a"}));
+  // a with a stranger: one shared party is not "the same parties".
+  const CaseRecord one =
+      builder.Add(CaseOf("k2", v1::INCIDENT_KIND_CRIMINAL, t0 + 31 * kDay, {"a", "x"}));
+  // c and d, but 120 days after their dispute: outside the window.
+  const CaseRecord late =
+      builder.Add(CaseOf("k3", v1::INCIDENT_KIND_CRIMINAL, t0 + 121 * kDay, {"c", "d"}));
+  // One known party only: cannot be shown to be between the same parties.
+  const CaseRecord alone =
+      builder.Add(CaseOf("k4", v1::INCIDENT_KIND_CRIMINAL, t0 + 2 * kDay, {"a"}));
+  EXPECT_TRUE(same.flags & kRecordCivilToCriminal);
+  EXPECT_FALSE(one.flags & kRecordCivilToCriminal);
+  EXPECT_FALSE(late.flags & kRecordCivilToCriminal);
+  EXPECT_FALSE(alone.flags & kRecordCivilToCriminal);
+  ASSERT_EQ(builder.civil_to_criminal().size(), 1u);
+  EXPECT_EQ(builder.civil_to_criminal()[0].criminal_case_id, "k1");
+  EXPECT_EQ(builder.civil_to_criminal()[0].dispute_case_id, "d1");
+}
+
 TEST_F(Populations, AnEmptyDistributionHasNoPercentilesAndTheSheetSaysNotApplicable) {
   // Nothing resolved yet: no resolve percentile (absent; "n/a" on the sheet), not 0 hours.
   CaseRecord open = Record(v1::CHANNEL_CALL_110, v1::INCIDENT_KIND_DISPUTE, 0);

@@ -71,19 +71,45 @@ struct CaseRecord {
   int32_t resolve_s = -1;
 };
 
-// Reduces cases to records; fed in report order, it marks 民转刑: a criminal case whose parties
-// had a dispute within `window` before it.
+// One 民转刑 found: the criminal case, the earlier dispute it grew out of, the parties they share
+// and how long after the dispute it was reported. Listed so that a station can review each.
+struct CivilToCriminalLink {
+  std::string criminal_case_id;
+  std::string dispute_case_id;
+  int shared_parties = 0;
+  int64_t seconds_after = 0;
+};
+
+// Reduces cases to records; fed in report order, it marks 民转刑 as the seeds mean it: a criminal
+// case that grows out of a dispute between the same parties, that is, an earlier dispute within
+// `window` whose parties include at least `min_shared_parties` (default 2) of the criminal
+// case's parties, identified by person_id (never by name). A criminal case with one known party
+// cannot be shown to be between the same parties and is not counted. Whether the crime concerns
+// the dispute's subject is not modelled (incidents carry no crime subtype): the links list the
+// cases behind the count for a person to review.
 class CaseRecordBuilder {
  public:
-  explicit CaseRecordBuilder(const GridMap& map, absl::Duration window = absl::Hours(24 * 90))
-      : map_(map), window_(window) {}
+  explicit CaseRecordBuilder(const GridMap& map, absl::Duration window = absl::Hours(24 * 90),
+                             int min_shared_parties = 2)
+      : map_(map), window_(window), min_shared_parties_(min_shared_parties) {}
 
   CaseRecord Add(const v1::Case& c);
 
+  // Every 民转刑 marked so far, in the order the criminal cases were added.
+  const std::vector<CivilToCriminalLink>& civil_to_criminal() const { return links_; }
+
  private:
+  struct Dispute {
+    std::string case_id;
+    int64_t reported_at = 0;
+    std::vector<std::string> parties;  // person ids, sorted, unique
+  };
   const GridMap& map_;
   absl::Duration window_;
-  absl::flat_hash_map<std::string, int64_t> last_dispute_;  // person -> last dispute report time
+  int min_shared_parties_;
+  std::vector<Dispute> disputes_;
+  absl::flat_hash_map<std::string, std::vector<size_t>> disputes_of_;  // person -> disputes_
+  std::vector<CivilToCriminalLink> links_;
 };
 
 }  // namespace fengqiao

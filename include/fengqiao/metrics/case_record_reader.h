@@ -32,6 +32,8 @@ namespace fengqiao {
 struct CaseRecordTable {
   std::vector<std::string> case_ids;
   std::vector<CaseRecord> records;
+  // The 民转刑 behind the records' kRecordCivilToCriminal flags, one per flagged case.
+  std::vector<CivilToCriminalLink> civil_to_criminal;
 };
 
 // The cases `query` selects from `store`, ordered by report time (ties: by id), reduced by one

@@ -24,6 +24,8 @@ namespace fengqiao::briefing_internal {
 struct Cases {
   std::vector<v1::Case> cases;
   std::vector<CaseRecord> records;
+  // The 民转刑 the records mark, with the dispute each grew out of.
+  std::vector<CivilToCriminalLink> civil_to_criminal;
   // The first report time the store holds: periods before it have no data (not zero incidents).
   absl::Time covered_from = absl::InfiniteFuture();
 };
@@ -65,6 +67,8 @@ BriefingSection Overdue(const Cases& cases, absl::Time now, const NameOf& name_o
 BriefingSection PerPerson(const Cases& cases, absl::Time start, absl::Time end,
                           const NameOf& name_of);
 BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Time end);
+// The 民转刑 of the window, each with the dispute it grew out of, for review.
+BriefingSection CivilToCriminalCases(const Cases& cases, absl::Time start, absl::Time end);
 BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::TimeZone tz);
 
 // Charts (inline SVG, sized for an A4 page's text width of 680 px).
