@@ -360,18 +360,38 @@ absl::Status ParseProto(absl::string_view content, absl::string_view filename, M
   return CheckUtf8(*message, *source_map);
 }
 
-absl::Status ReadFile(absl::string_view path, std::string* content) {
-  // A directory opens as a stream that reads nothing; it would parse as an empty message.
+absl::Status ReadFile(absl::string_view path, std::string* content, int64_t max_bytes) {
+  const std::string name(path);
   std::error_code error;
-  if (std::filesystem::is_directory(std::string(path), error)) {
+  const std::filesystem::file_status status = std::filesystem::status(name, error);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  }
+  // A directory opens as a stream that reads nothing (it would parse as an empty message); a
+  // device such as /dev/zero never ends.
+  if (status.type() == std::filesystem::file_type::directory) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory, not a file"));
   }
-  std::ifstream in{std::string(path), std::ios::binary};
+  if (!error && status.type() != std::filesystem::file_type::regular) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a regular file (a device, FIFO or socket is not read)"));
+  }
+  std::ifstream in{name, std::ios::binary};
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  std::string out;
+  char buffer[1 << 16];
+  while (in) {
+    in.read(buffer, sizeof(buffer));
+    const std::streamsize got = in.gcount();
+    if (got <= 0) break;
+    if (static_cast<int64_t>(out.size()) + got > max_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(path, ": larger than ", max_bytes, " bytes, not read"));
+    }
+    out.append(buffer, static_cast<size_t>(got));
+  }
   if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  *content = std::move(buffer).str();
+  *content = std::move(out);
   return absl::OkStatus();
 }
 

@@ -3,6 +3,7 @@
 #ifndef FENGQIAO_SRC_INTERNAL_PROTO_FILES_H_
 #define FENGQIAO_SRC_INTERNAL_PROTO_FILES_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 
@@ -41,9 +42,15 @@ ProtoFormat FormatForFilename(absl::string_view filename);
 absl::Status ParseProto(absl::string_view content, absl::string_view filename,
                         google::protobuf::Message* message, SourceMap* source_map);
 
-// Reads the whole file at `path`. NotFound when missing, InvalidArgument for a directory; the
-// message names the path.
-absl::Status ReadFile(absl::string_view path, std::string* content);
+// The largest input file read (rule sets, grid maps, rosters, incident logs): 1 GiB.
+inline constexpr int64_t kMaxInputFileBytes = int64_t{1} << 30;
+
+// Reads the whole file at `path`, which must be a regular file (a directory, a device such as
+// /dev/zero, a FIFO or a socket is refused before anything is read) of at most `max_bytes`
+// (ResourceExhausted past it, checked while reading, so a file that grows is bounded too).
+// NotFound when missing. Messages name the path, never the content.
+absl::Status ReadFile(absl::string_view path, std::string* content,
+                      int64_t max_bytes = kMaxInputFileBytes);
 
 // Reads and parses the file at `path`.
 absl::Status LoadProtoFile(absl::string_view path, google::protobuf::Message* message,

@@ -22,8 +22,12 @@ absl::StatusOr<RuleSetSource> RuleSetSource::Load(absl::string_view path) {
 
 absl::StatusOr<RuleSetSource> RuleSetSource::Parse(absl::string_view content,
                                                    absl::string_view filename) {
+  // Inheritance reads only regular files under the folder of the file named here.
   std::vector<std::string> chain;
-  return ParseChain(content, filename, &chain);
+  const std::string root =
+      std::filesystem::weakly_canonical(std::filesystem::path(std::string(filename)).parent_path())
+          .string();
+  return ParseChain(content, filename, root, &chain);
 }
 
 RuleSetSource RuleSetSource::FromProto(v1::RuleSet rule_set) {
@@ -39,14 +43,10 @@ RuleSetSource RuleSetSource::FromProto(v1::RuleSet rule_set) {
 
 absl::StatusOr<RuleSetSource> RuleSetSource::ParseChain(absl::string_view content,
                                                         absl::string_view filename,
+                                                        const std::string& root,
                                                         std::vector<std::string>* chain) {
   const std::string name(filename);
-  const std::string canonical = std::filesystem::weakly_canonical(name).string();
-  if (std::find(chain->begin(), chain->end(), canonical) != chain->end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        name, ": inheritance cycle: ", absl::StrJoin(*chain, " -> "), " -> ", canonical));
-  }
-  chain->push_back(canonical);
+  chain->push_back(std::filesystem::weakly_canonical(name).string());
 
   v1::RuleSet own;
   auto map = std::make_shared<internal::SourceMap>();
@@ -63,16 +63,28 @@ absl::StatusOr<RuleSetSource> RuleSetSource::ParseChain(absl::string_view conten
     return out;
   }
 
+  // The parent: a regular file under the root (the folder of the first file), read with the
+  // size limit of every input; where it fails, the error is at this file's `inherits`.
+  const std::string where =
+      absl::StrCat(map->Where("inherits"), ": inherits \"", own.inherits(), "\": ");
   const std::filesystem::path parent_path =
       std::filesystem::path(name).parent_path() / own.inherits();
+  const std::string parent_canonical = std::filesystem::weakly_canonical(parent_path).string();
+  const std::filesystem::path relative =
+      std::filesystem::path(parent_canonical).lexically_relative(root);
+  if (relative.empty() || *relative.begin() == "..") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, "outside the rule files' folder ", root, "; not read"));
+  }
+  if (std::find(chain->begin(), chain->end(), parent_canonical) != chain->end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, "inheritance cycle: ", absl::StrJoin(*chain, " -> "), " -> ", parent_canonical));
+  }
   std::string parent_content;
   absl::Status read = internal::ReadFile(parent_path.string(), &parent_content);
-  if (!read.ok()) {
-    return absl::NotFoundError(absl::StrCat(map->Where("inherits"), ": inherits \"", own.inherits(),
-                                            "\": ", read.message()));
-  }
+  if (!read.ok()) return absl::Status(read.code(), absl::StrCat(where, read.message()));
   FENGQIAO_ASSIGN_OR_RETURN(RuleSetSource parent,
-                            ParseChain(parent_content, parent_path.string(), chain));
+                            ParseChain(parent_content, parent_path.string(), root, chain));
 
   // Parent files come after ours; their origins shift by one.
   for (auto& m : parent.maps_) out.maps_.push_back(m);

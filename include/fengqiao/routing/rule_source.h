@@ -69,6 +69,7 @@ class RuleSetSource {
 
   static absl::StatusOr<RuleSetSource> ParseChain(absl::string_view content,
                                                   absl::string_view filename,
+                                                  const std::string& root,
                                                   std::vector<std::string>* chain);
 };
 
