@@ -40,3 +40,11 @@ def test_lint_returns_compiler_style_lines(fq, grid_map):
     assert len(errors) == 3
     assert any('rule "noise-in-street": can never fire' in line for line in errors)
     assert any(": warning: no rule is sure to catch" in line for line in lines)
+
+
+def test_a_rule_with_an_undefined_tier_is_refused_when_compiled(fq, grid_map):
+    # Before: it compiled and route_frame later raised TypeError on the unknown tier.
+    text = ('name: "x"\nrules { id: "a" when { kinds: INCIDENT_KIND_DISPUTE }\n'
+            '  then { tier: 99 department: 1000 } }\n')
+    with pytest.raises(fq.InvalidArgument, match="tier: 99 is not a fengqiao.v1.Tier"):
+        fq.compile_rules_text(text, "x.textproto", grid_map)

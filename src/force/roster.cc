@@ -50,7 +50,7 @@ absl::StatusOr<std::shared_ptr<const Roster>> Roster::Parse(
 absl::StatusOr<std::shared_ptr<const Roster>> Roster::Create(
     v1::Roster roster, std::shared_ptr<const GridMap> grid_map) {
   internal::SourceMap source_map;
-  FENGQIAO_RETURN_IF_ERROR(internal::CheckUtf8(roster, source_map));
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckFields(roster, source_map));
   return Build(std::move(roster), std::move(grid_map), source_map);
 }
 

@@ -44,7 +44,7 @@ absl::StatusOr<std::shared_ptr<const GridMap>> GridMap::Parse(absl::string_view 
 absl::StatusOr<std::shared_ptr<const GridMap>> GridMap::Create(v1::GridMap map,
                                                                const GridMapOptions& options) {
   internal::SourceMap source_map;
-  FENGQIAO_RETURN_IF_ERROR(internal::CheckUtf8(map, source_map));
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckFields(map, source_map));
   return Build(std::move(map), options, source_map);
 }
 

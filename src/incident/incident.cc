@@ -1,7 +1,11 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/vocabulary.h"
 
+#include <string_view>
+#include <utility>
 #include "absl/strings/str_cat.h"
+#include "fengqiao/status_macros.h"
+#include "internal/proto_files.h"
 #include "internal/time_util.h"
 
 namespace fengqiao {
@@ -36,13 +40,39 @@ Classification Classify(const v1::Incident& incident, int repeat_count,
   return c;
 }
 
+namespace {
+// 2000-01-01T00:00:00Z and 2100-01-01T00:00:00Z.
+constexpr int64_t kEarliestIncidentSeconds = 946'684'800;
+constexpr int64_t kLatestIncidentSeconds = 4'102'444'800;
+// 100 billion yuan in fen.
+constexpr int64_t kMaxAmountFen = 10'000'000'000'000;
+}  // namespace
+
 absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_map) {
   if (incident.id().empty()) return absl::InvalidArgumentError("incident: id is empty");
   auto bad = [&](absl::string_view field, const auto&... what) {
     return absl::InvalidArgumentError(
         absl::StrCat("incident \"", incident.id(), "\": ", field, ": ", what...));
   };
+  // Every enum a number its enum defines, every string UTF-8 (an incident built in code or read
+  // from a caller's JSON gets the checks a file gets).
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckFields(
+      incident, internal::SourceMap(absl::StrCat("incident \"", incident.id(), "\""))));
   if (!incident.has_reported_at()) return bad("reported_at", "is not set");
+  // Times inside the window a case store can hold (and period arithmetic can add years to):
+  // 2000-01-01 to 2099-12-31 UTC. Earlier or later is a date entry error, not an incident.
+  for (const auto& [name, t] : {std::pair<const char*, const google::protobuf::Timestamp*>{
+                                    "reported_at", &incident.reported_at()},
+                                {"occurred_at", &incident.occurred_at()}}) {
+    if (std::string_view(name) == "occurred_at" && !incident.has_occurred_at()) continue;
+    if (t->nanos() < 0 || t->nanos() > 999'999'999) {
+      return bad(name, "nanos ", t->nanos(), " is outside 0..999999999");
+    }
+    if (t->seconds() < kEarliestIncidentSeconds || t->seconds() >= kLatestIncidentSeconds) {
+      return bad(name, "is outside 2000-01-01 .. 2099-12-31 (", t->seconds(),
+                 " s since 1970): a date entry error?");
+    }
+  }
   if (incident.has_occurred_at() &&
       internal::ToTime(incident.occurred_at()) > internal::ToTime(incident.reported_at())) {
     return bad("occurred_at", "is after reported_at (timestamps out of order)");
@@ -75,6 +105,10 @@ absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_
   }
   if (incident.amount_fen() < 0) {
     return bad("amount_fen", incident.amount_fen(), " is negative");
+  }
+  if (incident.amount_fen() > kMaxAmountFen) {
+    return bad("amount_fen", "is above ", kMaxAmountFen,
+               " fen (100 billion yuan): an entry error, and sums of such would overflow");
   }
   for (int i = 0; i < incident.parties_size(); ++i) {
     if (incident.parties(i).person_id().empty()) {

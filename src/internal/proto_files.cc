@@ -251,15 +251,17 @@ bool IsValidUtf8(absl::string_view s) {
   return google::protobuf::internal::IsStructurallyValidUTF8(s.data(), static_cast<int>(s.size()));
 }
 
-absl::Status CheckUtf8At(const Message& message, const std::string& prefix, const SourceMap& map) {
+absl::Status CheckFieldsAt(const Message& message, const std::string& prefix,
+                           const SourceMap& map) {
   const Reflection* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
   for (const FieldDescriptor* field : fields) {
     const std::string path = Join(prefix, field->name());
     const bool is_string = field->type() == FieldDescriptor::TYPE_STRING;
+    const bool is_enum = field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM;
     const bool is_message = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
-    if (!is_string && !is_message) continue;
+    if (!is_string && !is_enum && !is_message) continue;
     const int n = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
     for (int i = 0; i < n; ++i) {
       const std::string item = field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path;
@@ -273,11 +275,21 @@ absl::Status CheckUtf8At(const Message& message, const std::string& prefix, cons
           return absl::InvalidArgumentError(
               absl::StrCat(map.Where(item), ": ", item, ": invalid UTF-8 in string"));
         }
+      } else if (is_enum) {
+        // Open (proto3) enums keep numbers they do not define; such a number would be routed,
+        // counted or labelled as nothing the vocabulary knows.
+        const int value = field->is_repeated() ? reflection->GetRepeatedEnumValue(message, field, i)
+                                               : reflection->GetEnumValue(message, field);
+        if (field->enum_type()->FindValueByNumber(value) == nullptr) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(map.Where(item), ": ", item, ": ", value, " is not a ",
+                           field->enum_type()->full_name(), " value"));
+        }
       } else {
         const Message& nested = field->is_repeated()
                                     ? reflection->GetRepeatedMessage(message, field, i)
                                     : reflection->GetMessage(message, field);
-        absl::Status status = CheckUtf8At(nested, item, map);
+        absl::Status status = CheckFieldsAt(nested, item, map);
         if (!status.ok()) return status;
       }
     }
@@ -357,7 +369,7 @@ absl::Status ParseProto(absl::string_view content, absl::string_view filename, M
     }
     RecordTextPositions(*message, tree, "", source_map);
   }
-  return CheckUtf8(*message, *source_map);
+  return CheckFields(*message, *source_map);
 }
 
 absl::Status ReadFile(absl::string_view path, std::string* content, int64_t max_bytes) {
@@ -402,8 +414,8 @@ absl::Status LoadProtoFile(absl::string_view path, Message* message, SourceMap* 
   return ParseProto(content, path, message, source_map);
 }
 
-absl::Status CheckUtf8(const Message& message, const SourceMap& source_map) {
-  return CheckUtf8At(message, "", source_map);
+absl::Status CheckFields(const Message& message, const SourceMap& source_map) {
+  return CheckFieldsAt(message, "", source_map);
 }
 
 }  // namespace fengqiao::internal

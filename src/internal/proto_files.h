@@ -38,7 +38,7 @@ enum class ProtoFormat { kText, kJson };
 ProtoFormat FormatForFilename(absl::string_view filename);
 
 // Parses `content` (named `filename` in messages) into `message`, filling `source_map`.
-// Errors name file:line:col and the item at fault. Every string field is checked to be UTF-8.
+// Errors name file:line:col and the item at fault. Every field is checked (CheckFields).
 absl::Status ParseProto(absl::string_view content, absl::string_view filename,
                         google::protobuf::Message* message, SourceMap* source_map);
 
@@ -56,8 +56,10 @@ absl::Status ReadFile(absl::string_view path, std::string* content,
 absl::Status LoadProtoFile(absl::string_view path, google::protobuf::Message* message,
                            SourceMap* source_map);
 
-// Checks that every string field (recursively) holds valid UTF-8; the error names the field.
-absl::Status CheckUtf8(const google::protobuf::Message& message, const SourceMap& source_map);
+// Checks every field (recursively) the way a parse should have: strings hold valid UTF-8, enums
+// hold numbers their enum defines (proto3 keeps undefined ones: `kind: 99`). InvalidArgument
+// names file:line:col (when `source_map` has it), the field path and, for an enum, the number.
+absl::Status CheckFields(const google::protobuf::Message& message, const SourceMap& source_map);
 
 }  // namespace fengqiao::internal
 

@@ -80,7 +80,7 @@ absl::StatusOr<v1::Open311Request> ParseForm(absl::string_view body) {
     }
   }
   // Values must be UTF-8 like every other input (the check names the field, not the value).
-  FENGQIAO_RETURN_IF_ERROR(internal::CheckUtf8(request, internal::SourceMap("request")));
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckFields(request, internal::SourceMap("request")));
   return request;
 }
 

@@ -1,4 +1,6 @@
 #include "fengqiao/routing/rule_set.h"
+
+#include "internal/proto_files.h"
 #include "fengqiao/vocabulary.h"
 
 #include <algorithm>
@@ -540,6 +542,10 @@ std::vector<RuleIssue> RuleSet::Lint(const RuleSetSource& source, const GridMap&
 absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Compile(const RuleSetSource& source,
                                                                 const GridMap& grid_map,
                                                                 const RuleSetOptions& options) {
+  // A rule set built in code (FromProto) gets the checks a parsed file gets: enum numbers the
+  // protos define (tier 99 and department 1000 are refused), UTF-8 strings.
+  FENGQIAO_RETURN_IF_ERROR(internal::CheckFields(
+      source.proto(), internal::SourceMap(source.files().empty() ? "" : source.files()[0])));
   CompileOutput out = RunCompiler(source, grid_map, options);
   std::vector<std::string> errors;
   std::shared_ptr<RuleSet> rule_set(new RuleSet());

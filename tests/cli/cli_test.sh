@@ -143,12 +143,15 @@ expect 0 '^\{"decision":\{"incident_id":"2026-10-000001".*"rules":\[' "" route "
   echo '{"13912345678":1}'
   echo '{"id":"g","kind":"INCIDENT_KIND_DISPUTE","dispute_type":"DISPUTE_TYPE_NOISE","channel":"CHANNEL_CALL_110","reported_at":"2026-10-01T00:00:00Z","grid_code":"xc-nowhere"}'
   printf '{"id":"long","description":"%s"}\n' "$(head -c 3000 /dev/zero | tr '\0' x)"
+  echo '{"id":"k","kind":99,"channel":"CHANNEL_CALL_110","reported_at":"2026-10-01T00:00:00Z","grid_code":"xc-lc-c1-g1"}'
+  echo '{"id":"old","kind":"INCIDENT_KIND_TRAFFIC","channel":"CHANNEL_CALL_110","reported_at":"1900-10-01T00:00:00Z","grid_code":"xc-lc-c1-g1"}'
   head -1 "$tmp/in.jsonl"
 } > "$tmp/bad.jsonl"
 expect 1 '"incident_id":"2026-10-000001"' 'stdin:1: "phone" is not a field' route "$rules" "$data/grid_map.textproto" --max_line_bytes=2048 < "$tmp/bad.jsonl"
 for want in 'stdin:2: parties\[0\]\.name: invalid value' 'stdin:3: not valid JSON' 'stdin:4: invalid UTF-8' \
             'stdin:5: not a JSON object' 'stdin:6: a key that is not a field' 'stdin:7: incident "g": .*grid' \
-            'stdin:8: line longer than 2048 bytes' '1 incident routed, 8 lines skipped'; do
+            'stdin:8: line longer than 2048 bytes' 'stdin:9: incident "k": kind: 99 is not a fengqiao.v1.IncidentKind' \
+            'stdin:10: incident "old": reported_at: is outside 2000-01-01' '1 incident routed, 10 lines skipped'; do
   grep -qE -- "$want" "$tmp/err" || { echo "FAIL route bad lines: stderr lacks /$want/"; failures=$((failures + 1)); }
 done
 if grep -q 13912345678 "$tmp/err"; then echo "FAIL route: a phone number echoed on stderr"; failures=$((failures + 1)); fi
