@@ -89,6 +89,17 @@ absl::Status GridMap::Index(const GridMapOptions& options, const internal::Sourc
           absl::StrCat(source_map.Where(AreaPath(i, "base_register")), ": area \"", area.code(),
                        "\": base register counts must not be negative"));
     }
+    // No area holds a billion of anything; bounded counts keep every roll-up (at most the number
+    // of areas times 10^9) far inside int64.
+    constexpr int64_t kMaxRegisterCount = 1'000'000'000;
+    if (reg.standard_addresses() > kMaxRegisterCount ||
+        reg.actual_residents() > kMaxRegisterCount || reg.actual_housing() > kMaxRegisterCount ||
+        reg.actual_units() > kMaxRegisterCount) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_map.Where(AreaPath(i, "base_register")), ": area \"", area.code(),
+                       "\": a base register count above 10^9 (an entry error; roll-ups would "
+                       "overflow)"));
+    }
   }
   // Parents: exist, no cycles, strictly higher level.
   parent_.assign(n, -1);

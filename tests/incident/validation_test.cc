@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/routing/rule_set.h"
@@ -109,6 +110,60 @@ TEST_F(Validation, GridMapsRefuseUndefinedLevels) {
       StatusIs(absl::StatusCode::kInvalidArgument,
                AllOf(HasSubstr("m.textproto:2:"),
                      HasSubstr("level: 99 is not a fengqiao.v1.AreaLevel"))));
+}
+
+// A grid whose boundary crosses itself or encloses nothing, and base registers past any real
+// area (whose roll-up overflowed int32 before), are refused at the area's line.
+std::string OneGridMap(const std::string& boundary, const std::string& reg = "") {
+  return "name: \"m\"\n"
+         "areas { code: \"c\" name: \"c\" level: AREA_LEVEL_CITY }\n"
+         "areas { code: \"d\" name: \"d\" level: AREA_LEVEL_DISTRICT parent_code: \"c\" }\n"
+         "areas { code: \"s\" name: \"s\" level: AREA_LEVEL_STREET parent_code: \"d\" }\n"
+         "areas { code: \"k\" name: \"k\" level: AREA_LEVEL_COMMUNITY parent_code: \"s\" }\n"
+         "areas { code: \"g\" name: \"g\" level: AREA_LEVEL_GRID parent_code: \"k\"\n"
+         "  boundary { " +
+         boundary + " } " + reg + " }\n";
+}
+std::string V(double lat, double lng) {
+  return absl::StrCat("vertices { lat_deg: ", lat, " lng_deg: ", lng, " } ");
+}
+
+TEST(GridValidation, ASquareGridLoads) {
+  EXPECT_OK(GridMap::Parse(
+      OneGridMap(V(30, 120) + V(30, 120.01) + V(30.01, 120.01) + V(30.01, 120)), "m.textproto"));
+}
+
+TEST(GridValidation, ABowTieBoundaryIsRefused) {
+  EXPECT_THAT(
+      GridMap::Parse(OneGridMap(V(30, 120) + V(30.01, 120.01) + V(30, 120.01) + V(30.01, 120)),
+                     "m.textproto"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("m.textproto:7:"), HasSubstr("invalid polygon"))));
+}
+
+TEST(GridValidation, ABoundaryThatEnclosesNothingIsRefused) {
+  // Three points on one meridian, and a sliver along a parallel (about 7 m²).
+  for (const std::string& boundary :
+       {V(30, 120) + V(30.005, 120) + V(30.01, 120), V(30, 120) + V(30, 120.005) + V(30, 120.01)}) {
+    EXPECT_THAT(GridMap::Parse(OneGridMap(boundary), "m.textproto"),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         AllOf(HasSubstr("m.textproto:7:"), HasSubstr("\"g\""))))
+        << boundary;
+  }
+}
+
+TEST(GridValidation, BaseRegisterCountsPastAnyRealAreaAreRefused) {
+  const std::string square = V(30, 120) + V(30, 120.01) + V(30.01, 120.01) + V(30.01, 120);
+  EXPECT_THAT(
+      GridMap::Parse(OneGridMap(square, "base_register { actual_residents: 9223372036854775807 }"),
+                     "m.textproto"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("above 10^9")));
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const GridMap> ok,
+      GridMap::Parse(OneGridMap(square, "base_register { actual_residents: 1000000000 }"),
+                     "m.textproto"));
+  ASSERT_OK_AND_ASSIGN(v1::BaseRegister city, ok->RollUp("c"));
+  EXPECT_EQ(city.actual_residents(), 1'000'000'000);
 }
 
 }  // namespace

@@ -58,6 +58,15 @@ absl::StatusOr<std::unique_ptr<GridGeometry>> GridGeometry::Build(
           source_map.Where(in.path), ": area \"", in.code, "\": invalid polygon: ", error.text()));
     }
     loop->Normalize();  // either orientation accepted: keep the smaller side
+    // Collinear vertices pass S2's checks yet enclose (almost) nothing: no incident would ever
+    // fall in such a grid. 2.5e-12 steradians is about 100 m² on the Earth; a real grid covers
+    // blocks of buildings.
+    constexpr double kMinGridSteradians = 2.5e-12;
+    if (loop->GetArea() < kMinGridSteradians) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_map.Where(in.path), ": area \"", in.code,
+                       "\": boundary encloses less than 100 m² (collinear vertices?)"));
+    }
     auto polygon = std::make_unique<S2Polygon>(std::move(loop), S2Debug::DISABLE);
     const int shape_id = impl->index.Add(std::make_unique<S2Polygon::Shape>(polygon.get()));
     impl->area_of_shape.resize(shape_id + 1, -1);
