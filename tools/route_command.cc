@@ -22,6 +22,7 @@
 #include "fengqiao/v1/routing.pb.h"
 #include "fmt/core.h"
 #include "google/protobuf/util/json_util.h"
+#include "src/internal/proto_files.h"
 #include "tools/commands.h"
 
 ABSL_FLAG(bool, explain, false,
@@ -32,49 +33,6 @@ ABSL_FLAG(int64_t, max_line_bytes, 1 << 20,
 
 namespace fengqiao::tools {
 namespace {
-
-// A field path of protobuf's JSON errors ("parties[0].name"), or "" when the text is not one (a
-// key of the input that is not a field could be anything, so only short identifiers starting with
-// a letter and without a run of 5 digits are kept).
-std::string FieldPath(absl::string_view text) {
-  if (text.empty() || text.size() > 64 ||
-      !absl::ascii_isalpha(static_cast<unsigned char>(text[0]))) {
-    return "";
-  }
-  int digits = 0;  // a run of digits could be a phone or ID number used as a key
-  for (const char c : text) {
-    digits = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? digits + 1 : 0;
-    if (digits >= 5) return "";
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '[' &&
-        c != ']') {
-      return "";
-    }
-  }
-  return std::string(text);
-}
-
-// Why a line is not an Incident, naming the field where protobuf's JSON parser names one, never
-// quoting the input: its messages echo the offending value (a phone number, a name) or a snippet.
-std::string JsonLineError(absl::string_view message) {
-  constexpr absl::string_view kPrefix = "INVALID_ARGUMENT:";
-  if (absl::StartsWith(message, kPrefix)) message.remove_prefix(kPrefix.size());
-  if (absl::EndsWith(message, ": Cannot find field.")) {
-    const std::string field = FieldPath(message.substr(0, message.find(':')));
-    return field.empty() ? "a key that is not a field of fengqiao.v1.Incident"
-                         : absl::StrCat("\"", field, "\" is not a field of fengqiao.v1.Incident");
-  }
-  if (absl::StartsWith(message, "(")) {
-    const std::string field = FieldPath(message.substr(1, message.find(')') - 1));
-    if (!field.empty()) {
-      return absl::StrCat(field, ": invalid value for its type (the value is not echoed)");
-    }
-  }
-  if (absl::StrContains(message, "non UTF-8")) return "invalid UTF-8";
-  if (absl::StrContains(message, "Root element must be a message")) {
-    return "not a JSON object (one fengqiao.v1.Incident per line)";
-  }
-  return "not valid JSON for fengqiao.v1.Incident (the input is not echoed)";
-}
 
 // Reads one line of at most `limit` bytes into `line` (without the newline). Returns false at
 // the end of input; sets `too_long` and discards the rest of a longer line.
@@ -128,7 +86,11 @@ int Route(const std::string& rules_path, const std::string& map_path) {
     fengqiao::v1::Incident incident;
     const auto parsed = google::protobuf::util::JsonStringToMessage(line, &incident, parse);
     if (!parsed.ok()) {
-      fmt::print(stderr, "stdin:{}: {}\n", line_no, JsonLineError(parsed.ToString()));
+      std::string path;
+      fmt::print(stderr, "stdin:{}: {}\n", line_no,
+                 fengqiao::internal::DescribeJsonError(
+                     absl::string_view(parsed.message().data(), parsed.message().size()),
+                     "fengqiao.v1.Incident", &path));
       ++bad;
       continue;
     }

@@ -1,5 +1,7 @@
 #include "internal/proto_files.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,10 +11,13 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/stubs/common.h"
@@ -88,6 +93,28 @@ void RecordTextPositions(const Message& message, const TextFormat::ParseInfoTree
 }
 
 // JSON keys may be lowerCamelCase ("parentCode"); paths use the proto field names.
+bool IsValidUtf8(absl::string_view s);
+
+// A key or field path as an error may quote it: a short identifier (letters, digits, '_', '.',
+// '[', ']', starting with a letter, no run of 5 digits); "" otherwise, since input that is not a
+// field name could be anything, a phone number used as a key among them.
+std::string SafeName(absl::string_view text) {
+  if (text.empty() || text.size() > 64 ||
+      !absl::ascii_isalpha(static_cast<unsigned char>(text[0]))) {
+    return "";
+  }
+  int digits = 0;
+  for (const char c : text) {
+    digits = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? digits + 1 : 0;
+    if (digits >= 5) return "";
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '[' &&
+        c != ']') {
+      return "";
+    }
+  }
+  return std::string(text);
+}
+
 std::string SnakeCase(absl::string_view key) {
   std::string out;
   for (char c : key) {
@@ -115,6 +142,7 @@ class JsonScanner {
 
   absl::Status Scan() {
     SkipSpace();
+    if (Peek() != '{') return Error("expected a JSON object (one message), not another value");
     FENGQIAO_JSON_TRY(Value(""));
     SkipSpace();
     if (pos_ != text_.size()) return Error("unexpected text after the JSON value");
@@ -122,9 +150,10 @@ class JsonScanner {
   }
 
  private:
-  absl::Status Error(absl::string_view what) const {
+  absl::Status Error(absl::string_view what) const { return ErrorAt(line_, column_, what); }
+  absl::Status ErrorAt(int line, int column, absl::string_view what) const {
     return absl::InvalidArgumentError(
-        absl::StrCat(map_->filename(), ":", line_, ":", column_, ": JSON syntax error: ", what));
+        absl::StrCat(map_->filename(), ":", line, ":", column, ": JSON syntax error: ", what));
   }
   bool AtEnd() const { return pos_ >= text_.size(); }
   char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
@@ -149,17 +178,36 @@ class JsonScanner {
   }
   absl::Status String(std::string* out) {
     FENGQIAO_JSON_TRY(Expect('"'));
+    const size_t start = pos_;
+    bool pending_high_surrogate = false;
     while (!AtEnd() && Peek() != '"') {
       if (Peek() == '\\') {
         Advance();
         if (AtEnd()) break;
+        if (Peek() == 'u') {
+          // \uXXXX: a high surrogate must be followed by a low one, a low one never stands alone.
+          unsigned code = 0;
+          if (pos_ + 4 >= text_.size() || !absl::SimpleHexAtoi(text_.substr(pos_ + 1, 4), &code)) {
+            return Error("\\u must be followed by four hex digits");
+          }
+          const bool high = code >= 0xD800 && code <= 0xDBFF;
+          const bool low = code >= 0xDC00 && code <= 0xDFFF;
+          if (low != pending_high_surrogate) return Error("lone UTF-16 surrogate in string");
+          pending_high_surrogate = high;
+          if (out != nullptr) absl::StrAppend(out, text_.substr(pos_ - 1, 6));
+          for (int i = 0; i < 5; ++i) Advance();
+          continue;
+        }
       } else if (static_cast<unsigned char>(Peek()) < 0x20) {
         return Error("control character in string");
       }
+      if (pending_high_surrogate) return Error("lone UTF-16 surrogate in string");
       if (out != nullptr) out->push_back(Peek());
       Advance();
     }
     if (AtEnd()) return Error("unterminated string");
+    if (pending_high_surrogate) return Error("lone UTF-16 surrogate in string");
+    if (!IsValidUtf8(text_.substr(start, pos_ - start))) return Error("invalid UTF-8 in string");
     Advance();
     return absl::OkStatus();
   }
@@ -170,7 +218,13 @@ class JsonScanner {
     if (c == '[') return Array(path);
     if (c == '"') return String(nullptr);
     if (c == '-' || (c >= '0' && c <= '9')) {
+      const size_t start = pos_;
+      const int line = line_, column = column_;
       while (!AtEnd() && absl::StrContains("+-0123456789.eE", Peek())) Advance();
+      double value = 0;
+      if (!absl::SimpleAtod(text_.substr(start, pos_ - start), &value) || !std::isfinite(value)) {
+        return ErrorAt(line, column, "number out of range or malformed");
+      }
       return absl::OkStatus();
     }
     for (absl::string_view word : {"true", "false", "null"}) {
@@ -190,12 +244,19 @@ class JsonScanner {
       --depth_;
       return absl::OkStatus();
     }
+    absl::flat_hash_map<std::string, std::pair<int, int>> seen;  // key -> where first
     while (true) {
       SkipSpace();
       const int line = line_, column = column_;
       std::string key;
       FENGQIAO_JSON_TRY(String(&key));
       const std::string child = Join(path, SnakeCase(key));
+      // A key given twice: protobuf would keep the last silently.
+      if (const auto [it, inserted] = seen.try_emplace(SnakeCase(key), line, column); !inserted) {
+        return ErrorAt(line, column,
+                       absl::StrCat("duplicate key \"", SafeName(SnakeCase(key)), "\" (first at ",
+                                    it->second.first, ":", it->second.second, ")"));
+      }
       map_->Record(child, line, column);
       SkipSpace();
       FENGQIAO_JSON_TRY(Expect(':'));
@@ -323,6 +384,55 @@ ProtoFormat FormatForFilename(absl::string_view filename) {
   return absl::EndsWithIgnoreCase(filename, ".json") ? ProtoFormat::kJson : ProtoFormat::kText;
 }
 
+std::string DescribeJsonError(absl::string_view message, absl::string_view type,
+                              std::string* path) {
+  path->clear();
+  if (absl::StartsWith(message, "INVALID_ARGUMENT:")) message.remove_prefix(17);
+  // Protobuf 3.21: "(areas[0].level): invalid value 99 for type ..."; later releases name the
+  // path without parentheses. The value is never repeated.
+  if (absl::StartsWith(message, "(")) {
+    const size_t close = message.find(')');
+    if (close != absl::string_view::npos) *path = SafeName(message.substr(1, close - 1));
+    if (!path->empty()) {
+      // An enum name that is not in the enum is echoed (it is vocabulary, upper-case
+      // letters, digits and '_'); any other value is not.
+      constexpr absl::string_view kInvalid = "invalid value ";
+      const size_t at = message.find(kInvalid);
+      const size_t type_at = message.rfind(" for type ");
+      if (at != absl::string_view::npos && type_at != absl::string_view::npos && type_at > at) {
+        absl::string_view value =
+            message.substr(at + kInvalid.size(), type_at - at - kInvalid.size());
+        absl::ConsumePrefix(&value, "\"");
+        absl::ConsumeSuffix(&value, "\"");
+        const absl::string_view enum_type = message.substr(type_at + 10);
+        const bool enum_name =
+            !value.empty() && absl::ascii_isupper(static_cast<unsigned char>(value[0])) &&
+            std::all_of(value.begin(), value.end(), [](char c) {
+              return absl::ascii_isupper(static_cast<unsigned char>(c)) ||
+                     absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_';
+            });
+        if (enum_name && !absl::StartsWith(enum_type, "TYPE_")) {
+          const size_t slash = enum_type.rfind('/');
+          return absl::StrCat(
+              *path, ": \"", value, "\" is not a value of ",
+              slash == absl::string_view::npos ? enum_type : enum_type.substr(slash + 1));
+        }
+      }
+      return absl::StrCat(*path, ": invalid value for the field's type (the value is not echoed)");
+    }
+  }
+  if (absl::EndsWith(message, ": Cannot find field.")) {
+    const std::string key = SafeName(message.substr(0, message.find(':')));
+    return key.empty() ? absl::StrCat("a key that is not a field of ", type)
+                       : absl::StrCat("\"", key, "\" is not a field of ", type);
+  }
+  if (absl::StrContains(message, "non UTF-8")) return "invalid UTF-8";
+  if (absl::StrContains(message, "Root element must be a message")) {
+    return absl::StrCat("expected a JSON object (one ", type, ")");
+  }
+  return absl::StrCat("not valid JSON for ", type, " (the input is not echoed)");
+}
+
 absl::Status ParseProto(absl::string_view content, absl::string_view filename, Message* message,
                         SourceMap* source_map) {
   *source_map = SourceMap(std::string(filename));
@@ -336,22 +446,13 @@ absl::Status ParseProto(absl::string_view content, absl::string_view filename, M
     const auto status = google::protobuf::util::JsonStringToMessage(
         google::protobuf::StringPiece(content.data(), content.size()), message, options);
     if (!status.ok()) {
-      // Protobuf names the path first ("areas[0].level: invalid value ..."): locate it.
-      const std::string text(status.message().data(), status.message().size());
-      // Protobuf 3.21 names the path as "(areas[0].level): ..."; later releases as
-      // "areas[0].level: ...". Either way, locate it.
-      std::string where = source_map->filename();
-      if (!text.empty() && text[0] == '(') {
-        const size_t close = text.find(')');
-        if (close != std::string::npos) where = source_map->Where(text.substr(1, close - 1));
-      } else {
-        const size_t colon = text.find(':');
-        if (colon != std::string::npos && colon > 0 && text.find(' ') > colon) {
-          where = source_map->Where(text.substr(0, colon));
-        }
-      }
       message->Clear();
-      return absl::InvalidArgumentError(absl::StrCat(where, ": ", text));
+      std::string path;
+      const std::string what =
+          DescribeJsonError(absl::string_view(status.message().data(), status.message().size()),
+                            message->GetDescriptor()->full_name(), &path);
+      const std::string where = path.empty() ? source_map->filename() : source_map->Where(path);
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
     }
   } else {
     CollectingErrors errors;

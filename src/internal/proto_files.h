@@ -45,6 +45,11 @@ absl::Status ParseProto(absl::string_view content, absl::string_view filename,
 // The largest input file read (rule sets, grid maps, rosters, incident logs): 1 GiB.
 inline constexpr int64_t kMaxInputFileBytes = int64_t{1} << 30;
 
+// Protobuf's JSON parse error `message` for a `type` (full name) as an error may print it: the
+// field path (set in `path` when protobuf names one) and what is wrong, never the offending value
+// or a snippet of the input (protobuf's own messages echo both).
+std::string DescribeJsonError(absl::string_view message, absl::string_view type, std::string* path);
+
 // Reads the whole file at `path`, which must be a regular file (a directory, a device such as
 // /dev/zero, a FIFO or a socket is refused before anything is read) of at most `max_bytes`
 // (ResourceExhausted past it, checked while reading, so a file that grows is bounded too).

@@ -149,7 +149,7 @@ expect 0 '^\{"decision":\{"incident_id":"2026-10-000001".*"rules":\[' "" route "
 } > "$tmp/bad.jsonl"
 expect 1 '"incident_id":"2026-10-000001"' 'stdin:1: "phone" is not a field' route "$rules" "$data/grid_map.textproto" --max_line_bytes=2048 < "$tmp/bad.jsonl"
 for want in 'stdin:2: parties\[0\]\.name: invalid value' 'stdin:3: not valid JSON' 'stdin:4: invalid UTF-8' \
-            'stdin:5: not a JSON object' 'stdin:6: a key that is not a field' 'stdin:7: incident "g": .*grid' \
+            'stdin:5: expected a JSON object' 'stdin:6: a key that is not a field' 'stdin:7: incident "g": .*grid' \
             'stdin:8: line longer than 2048 bytes' 'stdin:9: incident "k": kind: 99 is not a fengqiao.v1.IncidentKind' \
             'stdin:10: incident "old": reported_at: is outside 2000-01-01' '1 incident routed, 10 lines skipped'; do
   grep -qE -- "$want" "$tmp/err" || { echo "FAIL route bad lines: stderr lacks /$want/"; failures=$((failures + 1)); }

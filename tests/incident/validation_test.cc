@@ -3,10 +3,12 @@
 // code), times outside the window a case store holds, amounts past any real dispute.
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/incident/incident.h"
+#include "fengqiao/incident/incident_log.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/routing/rule_source.h"
 #include "gmock/gmock.h"
@@ -110,6 +112,31 @@ TEST_F(Validation, GridMapsRefuseUndefinedLevels) {
       StatusIs(absl::StatusCode::kInvalidArgument,
                AllOf(HasSubstr("m.textproto:2:"),
                      HasSubstr("level: 99 is not a fengqiao.v1.AreaLevel"))));
+}
+
+// JSON files: every error located at line:col, none quoting the value or the text around it.
+TEST_F(Validation, JsonErrorsAreLocatedAndNeverEchoTheInput) {
+  struct Case {
+    std::string json, where, what;
+  };
+  const std::vector<Case> cases = {
+      {"{\"incidents\": [{\"id\": \"a\",\n \"id\": \"b\"}]}", "log.json:2:2",
+       "duplicate key \"id\""},
+      {"[{\"incidents\": []}]", "log.json:1:1", "expected a JSON object"},
+      {"{\"name\": \"\xff\xfe 13912345678\"}", "log.json:1:", "invalid UTF-8"},
+      {"{\"name\": \"\\ud800 13912345678\"}", "log.json:1:", "lone UTF-16 surrogate"},
+      {"{\"incidents\": [{\"amountFen\": 1e400}]}", "log.json:1:30", "number out of range"},
+      {"{\"incidents\": [\n{\"id\": \"a\", \"parties\": [{\"name\": 13912345678}]}]}",
+       "log.json:2:", "incidents[0].parties[0].name: invalid value"},
+      {"{\"incidents\": [{\"13912345678\": 1}]}", "log.json:1:16", "incidents[0]: invalid value"},
+  };
+  for (const Case& c : cases) {
+    const absl::StatusOr<v1::IncidentLog> log = ParseIncidentLog(c.json, "log.json", *map_);
+    EXPECT_THAT(log, StatusIs(absl::StatusCode::kInvalidArgument,
+                              AllOf(HasSubstr(c.where), HasSubstr(c.what))))
+        << c.json;
+    EXPECT_THAT(log.status().message(), Not(HasSubstr("13912345678"))) << c.json;
+  }
 }
 
 // A grid whose boundary crosses itself or encloses nothing, and base registers past any real
