@@ -19,6 +19,10 @@ PACKAGES=(
 if [ "${1:-}" = "--packaging" ]; then
   PACKAGES+=(dpkg-dev debootstrap)
 fi
+# `install-deps.sh --fuzz`: clang and its libFuzzer / sanitizer runtimes for scripts/fuzz.sh.
+if [ "${1:-}" = "--fuzz" ]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

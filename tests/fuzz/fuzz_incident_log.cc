@@ -1,0 +1,23 @@
+// Incident logs in JSON or text format (the first byte chooses), against the sample map.
+// Invariant: every incident of a log that loads validates on its own.
+#include <cstdint>
+#include <string>
+
+#include "fengqiao/incident/incident.h"
+#include "fengqiao/incident/incident_log.h"
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const bool json = data[0] & 1;
+  const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  absl::StatusOr<fengqiao::v1::IncidentLog> log = fengqiao::ParseIncidentLog(
+      text, json ? "fuzz.json" : "fuzz.textproto", fengqiao::fuzz::SampleMap());
+  if (!log.ok()) return 0;
+  for (const fengqiao::v1::Incident& incident : log->incidents()) {
+    const absl::Status valid = fengqiao::ValidateIncident(incident, fengqiao::fuzz::SampleMap());
+    FQ_FUZZ_CHECK(valid.ok(), std::string(valid.message()));
+    (void)fengqiao::Classify(incident);
+  }
+  return 0;
+}
