@@ -6,6 +6,7 @@
 //   locate_command.cc       fengqiao locate GRID_MAP LAT LNG
 //   route_command.cc        fengqiao route RULES GRID_MAP < incidents.jsonl
 //   brief_command.cc        fengqiao brief daily|weekly|monthly CASES.db GRID_MAP --date=D
+//   alert_command.cc        fengqiao alert [--rules=DIR] [--replies=DIR] < messages.jsonl
 //   version_command.cc      fengqiao version
 //
 // Tool code, not library: prints to stdout / stderr.
@@ -36,6 +37,7 @@ const Command& MetricsCommand();
 const Command& LocateCommand();
 const Command& RouteCommand();
 const Command& BriefCommand();
+const Command& AlertCommand();
 const Command& VersionCommand();
 
 // Every command, in the order `fengqiao --help` lists them.

@@ -25,7 +25,7 @@ namespace fengqiao::tools {
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*>* const commands = new std::vector<const Command*>{
       &DistrictCommand(), &RulesCheckCommand(), &MetricsCommand(), &BriefCommand(),
-      &RouteCommand(),    &LocateCommand(),     &VersionCommand(),
+      &RouteCommand(),    &AlertCommand(),      &LocateCommand(),  &VersionCommand(),
   };
   return *commands;
 }

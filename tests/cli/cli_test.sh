@@ -41,7 +41,7 @@ for h in --help -h help; do
 done
 "$bin" --help > "$tmp/help"
 for want in "district DIR" "rules check RULES" "metrics CASES.db GRID_MAP" \
-            "locate GRID_MAP LAT LNG" "route RULES GRID_MAP" "brief daily|weekly|monthly" "version" "exit codes: 0 ok" "64 usage error"; do
+            "locate GRID_MAP LAT LNG" "route RULES GRID_MAP" "brief daily|weekly|monthly" "alert [--rules=DIR]" "version" "exit codes: 0 ok" "64 usage error"; do
   grep -qF -- "$want" "$tmp/help" || { echo "FAIL --help lacks '$want'"; failures=$((failures + 1)); }
 done
 # Each command's help, as `COMMAND --help`, `COMMAND -h` and `help COMMAND`.
@@ -183,6 +183,24 @@ expect 1 "" "--date is required" brief daily "$tmp/a.db" "$data/grid_map.textpro
 expect 64 "" "--date: .*is not a date" brief daily "$tmp/a.db" "$data/grid_map.textproto" --date=2026-02-30
 expect 1 "" "/nope.db: no such case store" brief daily /nope.db "$data/grid_map.textproto" --date=2026-10-14
 expect 1 "" "/nope: no such folder" brief daily "$tmp/a.db" "$data/grid_map.textproto" --date=2026-10-14 --out=/nope
+
+# The AI管家 through the command: one decision per message, in order; an ordinary question gets a
+# standard reply; personal numbers are masked in everything written; bad lines are skipped with
+# their number, never their text.
+{
+  echo '{"id":"m1","group_type":"GROUP_TYPE_GRID","text":"临城菜场旁边那家早餐店煤气泄漏了,味道很冲"}'
+  echo '{"id":"m2","text":"居住证要带什么材料 我电话13912345678"}'
+  echo 'not json 13912345678'
+  echo '{"id":"m4","text":42}'
+  echo '{"id":"m5","text":"好的谢谢"}'
+} > "$tmp/chat.jsonl"
+expect 1 '"id":"m1","action":"ALERT_ACTION_ALERT_110"' 'stdin:3: not valid JSON' alert < "$tmp/chat.jsonl"
+grep -q '"id":"m2","action":"ALERT_ACTION_STANDARD_REPLY","category":"ALERT_CATEGORY_QUESTION","reply_id":"juzhuzheng-' "$tmp/out" ||
+  { echo "FAIL alert: the residence-permit question gets its standard reply"; failures=$((failures + 1)); }
+grep -q 'stdin:4: "text" is missing or not a string' "$tmp/err" || { echo "FAIL alert: line 4"; failures=$((failures + 1)); }
+[ "$(wc -l < "$tmp/out")" -eq 3 ] || { echo "FAIL alert: want 3 decisions"; failures=$((failures + 1)); }
+if grep -q 13912345678 "$tmp/out" "$tmp/err"; then echo "FAIL alert: a phone number written"; failures=$((failures + 1)); fi
+expect 1 "" "/nope: " alert --rules=/nope < /dev/null
 
 # Bad paths: a clear error naming the path on stderr, exit 1, no abort (134) and no stdout.
 expect 1 "" "/nope: no such directory" district /nope

@@ -1,0 +1,163 @@
+// `fengqiao alert --rules DIR --replies DIR`: the AI管家 over chat messages, JSON Lines in and out.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "fengqiao/alert/alert_assistant.h"
+#include "fengqiao/alert/reply_bank.h"
+#include "fengqiao/vocabulary.h"
+#include "fmt/core.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "src/internal/proto_files.h"
+#include "tools/commands.h"
+
+ABSL_FLAG(std::string, rules, FENGQIAO_DEFAULT_ALERT_RULES,
+          "the alert rules: a *.textproto file or a folder of them");
+ABSL_FLAG(std::string, replies, FENGQIAO_DEFAULT_ALERT_REPLIES,
+          "the standard-reply bank: a *.textproto file or a folder of them");
+
+namespace fengqiao::tools {
+namespace {
+
+std::string Quoted(const std::string& text) {
+  google::protobuf::Value value;
+  value.set_string_value(text);
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(value, &json);
+  return json;
+}
+
+// Reads one line of at most `limit` bytes; false at the end of input; `too_long` when cut.
+bool ReadLine(std::FILE* in, size_t limit, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  int c;
+  bool any = false;
+  while ((c = std::fgetc(in)) != EOF) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < limit) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+  return any;
+}
+
+int Alert() {
+  absl::StatusOr<std::shared_ptr<const fengqiao::alert::AlertAssistant>> assistant =
+      fengqiao::alert::AlertAssistant::Load(absl::GetFlag(FLAGS_rules));
+  if (!assistant.ok()) return Fail(assistant.status());
+  absl::StatusOr<std::shared_ptr<const fengqiao::alert::ReplyBank>> bank =
+      fengqiao::alert::ReplyBank::Load(absl::GetFlag(FLAGS_replies));
+  if (!bank.ok()) return Fail(bank.status());
+  constexpr size_t kMaxLine = 64 * 1024;
+  std::string line;
+  bool too_long = false;
+  int64_t line_no = 0, decided = 0, bad = 0;
+  while (ReadLine(stdin, kMaxLine, line, too_long)) {
+    ++line_no;
+    if (too_long) {
+      fmt::print(stderr, "stdin:{}: line longer than {} bytes, skipped\n", line_no, kMaxLine);
+      ++bad;
+      continue;
+    }
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    google::protobuf::Struct in;
+    if (const auto parsed = google::protobuf::util::JsonStringToMessage(line, &in); !parsed.ok()) {
+      std::string path;
+      fmt::print(stderr, "stdin:{}: {}\n", line_no,
+                 fengqiao::internal::DescribeJsonError(
+                     absl::string_view(parsed.message().data(), parsed.message().size()),
+                     "chat message", &path));
+      ++bad;
+      continue;
+    }
+    const auto& f = in.fields();
+    const auto text = f.find("text");
+    if (text == f.end() || text->second.kind_case() != google::protobuf::Value::kStringValue) {
+      fmt::print(stderr, "stdin:{}: \"text\" is missing or not a string\n", line_no);
+      ++bad;
+      continue;
+    }
+    const auto id = f.find("id");
+    const std::string message_id =
+        id == f.end() ? absl::StrCat("line-", line_no)
+                      : (id->second.kind_case() == google::protobuf::Value::kStringValue
+                             ? id->second.string_value()
+                             : absl::StrCat(static_cast<int64_t>(id->second.number_value())));
+    absl::StatusOr<fengqiao::v1::AlertDecision> d =
+        (*assistant)->Decide(text->second.string_value());
+    if (!d.ok()) {
+      fmt::print(stderr, "stdin:{}: message \"{}\": {}\n", line_no, message_id,
+                 Sv(d.status().message()));
+      ++bad;
+      continue;
+    }
+    std::string reply_id, reply;
+    if (d->action() == fengqiao::v1::ALERT_ACTION_STANDARD_REPLY) {
+      absl::StatusOr<std::optional<fengqiao::alert::ReplyMatch>> answer =
+          (*bank)->Answer(text->second.string_value());
+      if (answer.ok() && answer->has_value()) {
+        reply_id = (*answer)->reply->id();
+        reply = (*answer)->reply->text();
+      }
+    }
+    std::string spans = "[";
+    for (int i = 0; i < d->spans_size(); ++i) {
+      const fengqiao::v1::EvidenceSpan& s = d->spans(i);
+      absl::StrAppend(&spans, i == 0 ? "" : ",", "{\"rule_id\":", Quoted(s.rule_id()),
+                      ",\"begin\":", s.begin(), ",\"end\":", s.end(), "}");
+    }
+    absl::StrAppend(&spans, "]");
+    fmt::print(
+        "{{\"id\":{},\"action\":{},\"category\":{},\"reply_id\":{},\"reply\":{},"
+        "\"spans\":{},\"reason\":{},\"masked_text\":{}}}\n",
+        Quoted(message_id), Quoted(std::string(LabelOf(d->action()).proto_name)),
+        Quoted(std::string(LabelOf(d->category()).proto_name)), Quoted(reply_id), Quoted(reply),
+        spans, Quoted(d->reason()), Quoted(d->masked_text()));
+    ++decided;
+  }
+  std::fflush(stdout);
+  if (bad > 0) {
+    fmt::print(stderr, "fengqiao alert: {} message{} decided, {} line{} skipped\n", decided,
+               decided == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+  }
+  return bad > 0 ? kExitFailure : kExitOk;
+}
+
+int RunAlert(const std::vector<std::string>&) { return Alert(); }
+
+}  // namespace
+
+const Command& AlertCommand() {
+  static const Command* const command = new Command{
+      .name = "alert",
+      .args = {},
+      .flags = {"rules=DIR", "replies=DIR"},
+      .summary = "the AI管家: decide one action per chat message (JSON Lines in and out)",
+      .description =
+          "Reads chat messages from stdin, one JSON object per line: {\"id\": ..., "
+          "\"group_type\":\n"
+          "..., \"text\": ...} (optional \"sent_at\", \"grid\"), and writes one line per message:\n"
+          "{\"id\", \"action\": \"ALERT_ACTION_...\", \"category\": \"ALERT_CATEGORY_...\",\n"
+          "\"reply_id\", \"reply\" (the standard reply for an ordinary question, \"\" when none "
+          "scores\n"
+          "high enough), \"spans\": [{\"rule_id\", \"begin\", \"end\"}] (the evidence, byte "
+          "offsets\n"
+          "in the text), \"reason\", \"masked_text\" (phone, ID and bank-card numbers and names\n"
+          "masked)}. A line that is not such an object is reported on stderr with its number\n"
+          "(never its text) and skipped; the run goes on. Exit 0 when every line was decided, 1\n"
+          "when a line was skipped or the rules or replies do not load.\n",
+      .run = RunAlert,
+  };
+  return *command;
+}
+
+}  // namespace fengqiao::tools
