@@ -27,7 +27,7 @@ for harness in "$out"/fuzz/fuzz_*; do
   mkdir -p "$out/corpus/$name"
   echo "== $name: ${seconds}s"
   # Run from the seed corpus folder: the rule-set harness's `inherits` reads files there.
-  if ! (cd tests/fuzz/corpus && "$harness" -max_total_time="$seconds" -timeout=10 \
+  if ! (cd tests/fuzz/corpus && "$harness" -max_total_time="$seconds" -timeout=120 \
           -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$out/crashes/$name-" \
           "$out/corpus/$name" "$name" 2> "$out/$name.log"); then
     failed=1

@@ -13,7 +13,7 @@
 namespace fengqiao::fuzz {
 
 // The sample district's grid map, loaded once (the harnesses parse their input against it).
-inline const GridMap& SampleMap() {
+inline const std::shared_ptr<const GridMap>& SampleMapPtr() {
   static const std::shared_ptr<const GridMap> map = [] {
     auto loaded = GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
     if (!loaded.ok()) {
@@ -22,8 +22,9 @@ inline const GridMap& SampleMap() {
     }
     return *loaded;
   }();
-  return *map;
+  return map;
 }
+inline const GridMap& SampleMap() { return *SampleMapPtr(); }
 
 // An invariant of the library broke on this input.
 [[noreturn]] inline void Violated(const char* what, const std::string& detail = "") {
@@ -33,9 +34,9 @@ inline const GridMap& SampleMap() {
 
 }  // namespace fengqiao::fuzz
 
-#define FQ_FUZZ_CHECK(cond, ...)                                         \
-  do {                                                                   \
-    if (!(cond)) ::fengqiao::fuzz::Violated(#cond, ##__VA_ARGS__);       \
+#define FQ_FUZZ_CHECK(cond, ...)                                   \
+  do {                                                             \
+    if (!(cond)) ::fengqiao::fuzz::Violated(#cond, ##__VA_ARGS__); \
   } while (0)
 
 #endif  // FENGQIAO_TESTS_FUZZ_FUZZ_COMMON_H_

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FQ_FUZZ_CHECK(total.ok(), area.code());
     int64_t residents = area.base_register().actual_residents();
     for (const fengqiao::v1::Area& child : m.proto().areas()) {
-      if (child.parent_code() == area.code()) residents += m.RollUp(child.code())->actual_residents();
+      if (child.parent_code() == area.code())
+        residents += m.RollUp(child.code())->actual_residents();
     }
     FQ_FUZZ_CHECK(residents == total->actual_residents(), area.code());
     FQ_FUZZ_CHECK(m.Ancestors(area.code()).ok(), area.code());

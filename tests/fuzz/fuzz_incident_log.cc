@@ -7,6 +7,12 @@
 #include "fengqiao/incident/incident_log.h"
 #include "fuzz_common.h"
 
+// Loading the sample map is not part of any input's time.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)fengqiao::fuzz::SampleMap();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const bool json = data[0] & 1;
