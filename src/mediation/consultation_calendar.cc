@@ -1,6 +1,7 @@
 #include "fengqiao/mediation/consultation_calendar.h"
 
 #include "absl/strings/str_cat.h"
+#include "fengqiao/status_macros.h"
 
 namespace fengqiao {
 
@@ -39,7 +40,19 @@ absl::StatusOr<Consultation> ConsultationCalendar::Next(v1::AreaLevel level,
         absl::CivilHour(meeting_day.year(), meeting_day.month(), meeting_day.day(), options_.hour),
         options_.time_zone);
   }
-  return Consultation{level == v1::AREA_LEVEL_GRID ? v1::AREA_LEVEL_COMMUNITY : level, at};
+  Consultation out{level == v1::AREA_LEVEL_GRID ? v1::AREA_LEVEL_COMMUNITY : level, at, ""};
+  if (options_.working_calendar != nullptr) {
+    // On a public holiday the meeting moves to the next working day, at the same hour.
+    FENGQIAO_ASSIGN_OR_RETURN(absl::CivilDay held,
+                              options_.working_calendar->NextWorkingDay(meeting_day));
+    if (held != meeting_day) {
+      out.moved_off = options_.working_calendar->HolidayName(meeting_day);
+      out.at =
+          absl::FromCivil(absl::CivilHour(held.year(), held.month(), held.day(), options_.hour),
+                          options_.time_zone);
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<Consultation> ConsultationCalendar::NextAbove(v1::AreaLevel level,

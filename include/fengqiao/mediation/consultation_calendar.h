@@ -3,7 +3,8 @@
 // grids with the grid teams and collect what people raise; every Monday (1) the street consults
 // on what the communities could not settle; every Tuesday (2) the district consults on what the
 // streets could not settle. A case a level cannot close waits for the next consultation of the
-// level above. Days and hour are configurable; time is passed in.
+// level above. Days and hour are configurable; time is passed in. With the official working
+// calendar, a meeting that falls on a public holiday moves to the next working day.
 //
 //   fengqiao::ConsultationCalendar calendar({});
 //   const absl::Time now = absl::FromUnixSeconds(1791943200);  // Wed 2026-10-14 10:00 +08
@@ -17,15 +18,19 @@
 //   return absl::OkStatus();
 //
 // Errors: InvalidArgument for a level without meetings or an hour outside 0..23;
-// FailedPrecondition above the district (see each method).
+// FailedPrecondition above the district, or for a day the working calendar does not hold.
 //
 // Thread safety: immutable; const methods are safe from any thread.
 #ifndef FENGQIAO_MEDIATION_CONSULTATION_CALENDAR_H_
 #define FENGQIAO_MEDIATION_CONSULTATION_CALENDAR_H_
 
+#include <memory>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/time_zone.h"
 #include "fengqiao/v1/grid.pb.h"
 
@@ -42,12 +47,18 @@ struct ConsultationCalendarOptions {
   int hour = 9;
   // Zone of the calendar.
   absl::TimeZone time_zone = ChinaTimeZone();  // Asia/Shanghai
+  // The official working days. With one, a meeting that falls on a public holiday moves to the
+  // next working day (a make-up Saturday included); a day in a year the calendar does not hold
+  // is FailedPrecondition. Without one, the weekly rhythm ignores holidays.
+  std::shared_ptr<const WorkingCalendar> working_calendar;
 };
 
 // A meeting: the level that holds it and when it starts.
 struct Consultation {
   v1::AreaLevel level = v1::AREA_LEVEL_UNSPECIFIED;
   absl::Time at;
+  // The holiday it was moved off ("国庆节"), or "" when it is on its usual weekday.
+  std::string moved_off;
 };
 
 class ConsultationCalendar {
