@@ -39,7 +39,7 @@ std::vector<Char> Decode(absl::string_view text) {
 }
 
 // Masks a run of digits (positions into `chars`) by its length: which to keep at each end.
-void MaskDigits(const std::vector<Char>& chars, const std::vector<size_t>& digits,
+bool MaskDigits(const std::vector<Char>& chars, const std::vector<size_t>& digits,
                 std::vector<Span>* out) {
   const size_t d = digits.size();
   size_t keep_head = 0;
@@ -53,9 +53,10 @@ void MaskDigits(const std::vector<Char>& chars, const std::vector<size_t>& digit
   } else if (d >= 12 && d <= 14) {
     keep_head = 3, keep_tail = 4;  // some other long account number
   } else {
-    return;
+    return false;
   }
   for (size_t k = keep_head; k + keep_tail < d; ++k) out->push_back(chars[digits[k]].at);
+  return true;
 }
 
 bool IsHanChar(char32_t c) { return IsHan(c); }
@@ -95,19 +96,31 @@ std::vector<Span> FindPersonalData(absl::string_view text) {
     }
     // A run of digits, single spaces or hyphens allowed between them, an X allowed last.
     digits.clear();
+    std::vector<size_t> segment_starts = {0};  // indices into `digits` where a group begins
     size_t j = i;
     while (j < chars.size()) {
       if (DigitValue(chars[j].cp) >= 0) {
         digits.push_back(j++);
       } else if ((chars[j].cp == ' ' || chars[j].cp == '-') && j + 1 < chars.size() &&
                  DigitValue(chars[j + 1].cp) >= 0) {
+        segment_starts.push_back(digits.size());
         ++j;
       } else {
         break;
       }
     }
     if (digits.size() == 17 && j < chars.size() && IsCheckX(chars[j].cp)) digits.push_back(j++);
-    MaskDigits(chars, digits, &out);
+    // The whole run as one number ("139 1234 5678"); when it is none of the kinds, each group on
+    // its own (a phone number followed by other digits: "13912345678 0000 1234", found by the
+    // fuzzer).
+    if (!MaskDigits(chars, digits, &out) && segment_starts.size() > 1) {
+      segment_starts.push_back(digits.size());
+      for (size_t g = 0; g + 1 < segment_starts.size(); ++g) {
+        const std::vector<size_t> group(digits.begin() + segment_starts[g],
+                                        digits.begin() + segment_starts[g + 1]);
+        MaskDigits(chars, group, &out);
+      }
+    }
     i = j;
   }
   std::sort(out.begin(), out.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });

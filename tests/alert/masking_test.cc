@@ -13,6 +13,13 @@ TEST(Masking, PhoneNumberKeepsFirstThreeAndLastFourDigits) {
   EXPECT_EQ(MaskPersonalData("１３９０００００１２３"), "１３９****０１２３");
 }
 
+// Found by the chat-message fuzzer: digits that follow a phone number after a space made one long
+// run of no known kind, and the phone number stayed in clear.
+TEST(Masking, APhoneNumberFollowedByOtherDigitGroupsIsStillMasked) {
+  EXPECT_EQ(MaskPersonalData("HH_14000000002 0000 1234 5678"), "HH_140****0002 0000 1234 5678");
+  EXPECT_EQ(MaskPersonalData("找13912345678 2 3"), "找139****5678 2 3");
+}
+
 TEST(Masking, IdNumberKeepsFirstSixAndLastFour) {
   EXPECT_EQ(MaskPersonalData("身份证33090219900101123X"), "身份证330902********123X");
   EXPECT_EQ(MaskPersonalData("sfz 330902200001011234。"), "sfz 330902********1234。");
