@@ -53,5 +53,7 @@ def test_case_loop_runs_on_messages_and_refuses_an_invalid_event(fq, rules):
     with pytest.raises(fq.FailedPrecondition) as info:
         loop.record(close)
     assert "does not accept CLOSE" in info.value.message
-    assert [d.name for d in loop.overdue(1791943200 + 120)] == ["accept"]
+    # The property butler's accept clock (30 minutes) runs from the instruction at +20 s.
+    assert [d.name for d in loop.overdue(1791943200 + 1800)] == []
+    assert [d.name for d in loop.overdue(1791943200 + 1900)] == ["accept"]
     assert loop.case.assignee == "m-0082"

@@ -71,9 +71,12 @@ TEST_F(SampleRules, NoiseComplaintGoesToPropertyButler) {
   EXPECT_EQ(d.rule_id(), "noise-property-butler");
   EXPECT_EQ(d.action().tier(), v1::TIER_MEDIATOR);
   EXPECT_EQ(d.action().target_force_type(), v1::FORCE_TYPE_PROPERTY_MANAGER);
-  EXPECT_EQ(d.action().sla().accept().seconds(), 60);
-  EXPECT_EQ(d.action().sla().contact().seconds(), 180);
-  EXPECT_EQ(d.action().sla().on_site().seconds(), 600);
+  // A property butler mediates on the mediators' clocks, not the 1/3/10 of police dispatch and
+  // the instant-response team (seed 000): 30 minutes to accept, 2 hours to contact, no on-site
+  // clock (so the 8-minute arrival rate does not count it).
+  EXPECT_EQ(d.action().sla().accept().seconds(), 1800);
+  EXPECT_EQ(d.action().sla().contact().seconds(), 7200);
+  EXPECT_FALSE(d.action().sla().has_on_site());
 }
 
 TEST_F(SampleRules, ViolenceRiskGoesStraightToPoliceDispatch) {
