@@ -13,6 +13,7 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/status_macros.h"
+#include "fengqiao/store/warnings.h"
 #include "fengqiao/vocabulary.h"
 
 namespace fengqiao::briefing_internal {
@@ -215,6 +216,19 @@ BriefingSection CivilToCriminalRisk(const Cases& cases, absl::Time end) {
 
 BriefingSection Overdue(const Cases& cases, absl::Time now, const NameOf& name_of) {
   BriefingSection s = Section("超期未办");
+  // Three-colour warnings (三色预警) of every open order at the day's end.
+  int64_t colours[v1::WarningColour_ARRAYSIZE] = {};
+  for (const v1::Case& c : cases.cases) {
+    if (ReportedAt(c) >= absl::ToUnixSeconds(now)) continue;
+    if (const std::optional<OrderWarning> w = WarningOf(c, now); w.has_value())
+      ++colours[w->colour];
+  }
+  s.figures.push_back(Count("warning_red", "红色预警（不足十分之一时限或已超期）",
+                            colours[v1::WARNING_COLOUR_RED]));
+  s.figures.push_back(Count("warning_amber", "黄色预警（剩余十分之一至四分之一）",
+                            colours[v1::WARNING_COLOUR_AMBER]));
+  s.figures.push_back(
+      Count("warning_green", "绿色（剩余四分之一以上）", colours[v1::WARNING_COLOUR_GREEN]));
   std::vector<std::pair<int64_t, const v1::Case*>> late;
   for (const v1::Case& c : cases.cases) {
     if (!Open(c) || ReportedAt(c) >= absl::ToUnixSeconds(now)) continue;

@@ -162,7 +162,11 @@ TEST_F(Briefings, OverdueCasesNameTheirMaskedResponsiblePersonAndHowLate) {
   ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kDaily, store_, *map_,
                                                 absl::CivilDay(2026, 10, 14), options));
   const BriefingSection& s = SectionOf(b, "超期未办");
-  EXPECT_EQ(s.figures.at(0).n, 1);
+  ASSERT_EQ(s.figures.size(), 4u);
+  EXPECT_EQ(s.figures.at(0).key, "warning_red");
+  EXPECT_EQ(s.figures.at(0).n, 1);  // the overdue case is red
+  EXPECT_EQ(s.figures.at(3).key, "overdue");
+  EXPECT_EQ(s.figures.at(3).n, 1);
   const std::vector<std::string>& row = s.tables.at(0).rows.at(0);
   EXPECT_EQ(row[0], "late");
   EXPECT_THAT(row[3], HasSubstr("（cop1）"));
