@@ -20,9 +20,6 @@
 ABSL_FLAG(std::optional<fengqiao::tools::FlagDate>, date, std::nullopt,
           "the day of the briefing (daily), a day of its week (weekly, Monday to Sunday) or of "
           "its month (monthly), in the district's zone; required");
-ABSL_FLAG(std::string, roster, "",
-          "the roster (roster.textproto) naming the responsible persons (masked); member ids "
-          "when empty");
 ABSL_FLAG(std::string, out, ".", "the folder the .html and .md files are written to");
 ABSL_FLAG(std::string, station, "",
           "the station's name in the title (the grid map's name when empty)");

@@ -17,6 +17,12 @@ ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::
           "text: for a person (tables, compiler-style diagnostics); json: JSON Lines for "
           "programs, one object per line in protobuf's JSON mapping (field names as in the proto)");
 
+// Shared by `brief` (names of the responsible persons, masked) and `route` (capacity at each
+// incident's time).
+ABSL_FLAG(std::string, roster, "",
+          "the roster (roster.textproto): brief names the responsible persons from it (masked, "
+          "member ids without it); route reads team capacity from it");
+
 namespace fengqiao::tools {
 namespace {
 

@@ -59,6 +59,8 @@ std::string AbslUnparseFlag(FlagDate date);
 
 // `--format=text|json`, defined once (tools/cli.cc) for every command that lists "format".
 ABSL_DECLARE_FLAG(fengqiao::tools::OutputFormat, format);
+// `--roster=ROSTER`, defined once (tools/cli.cc) for `brief` and `route`.
+ABSL_DECLARE_FLAG(std::string, roster);
 
 namespace fengqiao::tools {
 

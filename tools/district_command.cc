@@ -21,8 +21,10 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/mediation/roster_capacity.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/privacy/masking.h"
+#include "fengqiao/routing/incident_stream.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
@@ -54,22 +56,6 @@ absl::StatusOr<absl::Time> StateTime(const fengqiao::v1::IncidentLog& log,
   if (log.incidents().empty()) return absl::InvalidArgumentError("the incident log is empty");
   const absl::CivilMonth month(absl::ToCivilDay(absl::FromUnixSeconds(newest), tz));
   return absl::FromCivil(absl::CivilDay(month + 1), tz);
-}
-
-// Each capacity-tested team's state at `at`: free slots of its members on shift.
-fengqiao::CapacitySnapshot SnapshotAt(const fengqiao::Roster& roster,
-                                      const std::vector<std::string>& teams, absl::Time at) {
-  fengqiao::CapacitySnapshot snapshot;
-  for (const std::string& team : teams) {
-    fengqiao::CapacityState state;
-    for (const fengqiao::v1::Member* m : roster.TeamMembers(team)) {
-      if (!fengqiao::Roster::OnShift(*m, at, absl::FixedTimeZone(8 * 3600))) continue;
-      state.on_shift = true;
-      state.free_slots += std::max(0, m->capacity() - m->open_cases());
-    }
-    snapshot[team] = state;
-  }
-  return snapshot;
 }
 
 // The newest DIR/incidents_* file; NotFound when there is none or DIR does not exist.
@@ -244,14 +230,14 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     absl::btree_map<fengqiao::v1::Tier, int64_t> by_tier;
     absl::btree_map<std::string, int64_t> by_rule;
     int64_t unrouted = 0, capacity_diversions = 0;
+    fengqiao::IncidentStream stream(**rules);
     for (int i = 0; i < incidents.size(); ++i) {
       const fengqiao::v1::Incident& incident = incidents[i];
-      absl::StatusOr<fengqiao::RoutingFacts> facts =
-          fengqiao::MakeRoutingFacts(incident, repeat_counts[i], **rules);
+      absl::StatusOr<fengqiao::RoutingFacts> facts = stream.Next(incident);
       if (!facts.ok()) return Fail(facts.status());
       const absl::Time at = absl::FromUnixSeconds(incident.reported_at().seconds());
       const std::vector<fengqiao::CapacityState> capacity =
-          (*rules)->ResolveCapacity(SnapshotAt(**roster, (*rules)->teams(), at));
+          (*rules)->ResolveCapacity(fengqiao::CapacityFromRoster(**roster, (*rules)->teams(), at));
       const fengqiao::RouteResult r = (*rules)->Route(*facts, capacity);
       capacity_diversions += r.capacity_skips;
       if (r.rule < 0) {

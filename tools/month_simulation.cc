@@ -8,9 +8,9 @@
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/candidate_selector.h"
 #include "fengqiao/incident/incident.h"
-#include "fengqiao/incident/repeat_detector.h"
 #include "fengqiao/mediation/handler_choice.h"
 #include "fengqiao/mediation/ladder.h"
+#include "fengqiao/routing/incident_stream.h"
 
 namespace fengqiao::tools {
 namespace {
@@ -79,7 +79,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
                                                 absl::Time end, CaseStore& store, uint64_t seed) {
   std::mt19937_64 rng(seed);
   CandidateSelector selector(std::move(roster), {});
-  RepeatDetector repeats(absl::Hours(24 * 30));
+  IncidentStream stream(rules);
   SimulationSummary summary;
   std::vector<CaseLoop> batch;
   bool override_done = false;
@@ -93,9 +93,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
   for (const v1::Incident& incident : log.incidents()) {
     const absl::Time reported = absl::FromUnixSeconds(incident.reported_at().seconds());
     if (reported >= end) continue;
-    absl::StatusOr<int> repeat_count = repeats.Observe(incident);
-    if (!repeat_count.ok()) return repeat_count.status();
-    absl::StatusOr<RoutingFacts> facts = MakeRoutingFacts(incident, *repeat_count, rules);
+    absl::StatusOr<RoutingFacts> facts = stream.Next(incident);
     if (!facts.ok()) return facts.status();
     v1::Decision decision = rules.Decide(*facts, incident.id());
     absl::StatusOr<CaseLoop> opened =

@@ -12,9 +12,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/incident/incident.h"
-#include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/mediation/roster_capacity.h"
+#include "fengqiao/routing/incident_stream.h"
 #include "fengqiao/routing/routing_facts.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/routing/rule_source.h"
@@ -61,6 +63,13 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
       fengqiao::RuleSet::Compile(*source, **map);
   if (!rules.ok()) return Fail(rules.status());
+  std::shared_ptr<const fengqiao::Roster> roster;
+  if (const std::string roster_path = absl::GetFlag(FLAGS_roster); !roster_path.empty()) {
+    absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> loaded =
+        fengqiao::Roster::Load(roster_path, *map);
+    if (!loaded.ok()) return Fail(loaded.status());
+    roster = *loaded;
+  }
   const bool explain = absl::GetFlag(FLAGS_explain);
   const int64_t max_line = absl::GetFlag(FLAGS_max_line_bytes);
   if (max_line <= 0) {
@@ -68,7 +77,7 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   }
 
   // Repeats as the district counts them: the same party or address within 30 days, in input order.
-  fengqiao::RepeatDetector repeats(absl::Hours(24 * 30));
+  fengqiao::IncidentStream stream(**rules);
   google::protobuf::util::JsonParseOptions parse;
   google::protobuf::util::JsonPrintOptions print;
   print.preserve_proto_field_names = true;
@@ -99,20 +108,24 @@ int Route(const std::string& rules_path, const std::string& map_path) {
       ++bad;
       continue;
     }
-    const absl::StatusOr<int> repeat_count = repeats.Observe(incident);
-    absl::StatusOr<fengqiao::RoutingFacts> facts =
-        repeat_count.ok() ? fengqiao::MakeRoutingFacts(incident, *repeat_count, **rules)
-                          : absl::StatusOr<fengqiao::RoutingFacts>(repeat_count.status());
+    absl::StatusOr<fengqiao::RoutingFacts> facts = stream.Next(incident);
     if (!facts.ok()) {
       fmt::print(stderr, "stdin:{}: {}\n", line_no, Sv(facts.status().message()));
       ++bad;
       continue;
     }
     std::string json;
-    const auto printed = explain ? google::protobuf::util::MessageToJsonString(
-                                       (*rules)->Explain(*facts, incident.id()), &json, print)
-                                 : google::protobuf::util::MessageToJsonString(
-                                       (*rules)->Decide(*facts, incident.id()), &json, print);
+    // With --roster, the capacity tests read the roster at the incident's report time.
+    std::vector<fengqiao::CapacityState> capacity;
+    if (roster != nullptr) {
+      capacity = (*rules)->ResolveCapacity(fengqiao::CapacityFromRoster(
+          *roster, (*rules)->teams(), absl::FromUnixSeconds(incident.reported_at().seconds())));
+    }
+    const auto printed = explain
+                             ? google::protobuf::util::MessageToJsonString(
+                                   (*rules)->Explain(*facts, incident.id(), capacity), &json, print)
+                             : google::protobuf::util::MessageToJsonString(
+                                   (*rules)->Decide(*facts, incident.id(), capacity), &json, print);
     if (!printed.ok()) {
       fmt::print(stderr, "stdin:{}: cannot print the decision\n", line_no);
       ++bad;
@@ -137,7 +150,7 @@ const Command& RouteCommand() {
   static const Command* const command = new Command{
       .name = "route",
       .args = {"RULES", "GRID_MAP"},
-      .flags = {"explain", "max_line_bytes=BYTES"},
+      .flags = {"explain", "roster=ROSTER", "max_line_bytes=BYTES"},
       .summary = "route incidents from stdin (JSON Lines), one decision per line",
       .description =
           "Compiles the rule set RULES against GRID_MAP, reads incidents from stdin, one\n"

@@ -1,6 +1,7 @@
 #include "bindings.h"
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/routing/incident_stream.h"
 #include "fengqiao/routing/rule_set.h"
 #include "status_bridge.h"
 
@@ -51,7 +52,7 @@ void BindRouting(py::module_& m) {
          int repeat_window_days) {
         const v1::IncidentLog log = ValueOrThrow(LoadIncidentLog(path, *map));
         const size_t n = static_cast<size_t>(log.incidents_size());
-        RepeatDetector repeats(absl::Hours(24 * repeat_window_days));
+        IncidentStream stream(*rules.rules, absl::Hours(24 * repeat_window_days));
         Array<int32_t> area(n), party_count(n), repeat_count(n);
         Array<uint8_t> kind(n), dispute_type(n), severity(n), channel(n), department(n), hour(n),
             weekday(n), flags(n);
@@ -60,8 +61,7 @@ void BindRouting(py::module_& m) {
         py::list ids, grids;
         for (size_t i = 0; i < n; ++i) {
           const v1::Incident& incident = log.incidents(static_cast<int>(i));
-          const int repeat = ValueOrThrow(repeats.Observe(incident));
-          const RoutingFacts f = ValueOrThrow(MakeRoutingFacts(incident, repeat, *rules.rules));
+          const RoutingFacts f = ValueOrThrow(stream.Next(incident));
           ids.append(incident.id());
           grids.append(incident.grid_code());
           reported_at.mutable_at(i) = incident.reported_at().seconds();

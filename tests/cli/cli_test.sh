@@ -131,6 +131,15 @@ if len({d["rule_set_hash"] for d in decisions}) != 1:
     sys.exit("FAIL route: one run, one rule set hash")
 PY
 expect 0 '^\{"decision":\{"incident_id":"2026-10-000001".*"rules":\[' "" route "$rules" "$data/grid_map.textproto" --explain < <(head -1 "$tmp/in.jsonl")
+# Without a roster every capacity test fails (simple disputes pass the full-time mediators by);
+# with --roster the team's shifts and free slots at each report time decide, as in the main job.
+"$bin" route "$rules" "$data/grid_map.textproto" < "$tmp/in.jsonl" | grep -c capacity_diversions > "$tmp/without"
+"$bin" route "$rules" "$data/grid_map.textproto" --roster="$data/roster.textproto" < "$tmp/in.jsonl" |
+  grep -c capacity_diversions > "$tmp/with" || true
+if [ "$(cat "$tmp/with")" -ge "$(cat "$tmp/without")" ]; then
+  echo "FAIL route --roster: $(cat "$tmp/with") capacity diversions with the roster, $(cat "$tmp/without") without"
+  failures=$((failures + 1))
+fi
 # Bad lines, one per class: unknown key, wrong type (a phone number as a name), not JSON,
 # invalid UTF-8, a JSON array, a phone number as a key, an unknown grid, a line over the limit;
 # the good line after them is still routed; nothing personal is echoed.
