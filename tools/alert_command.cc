@@ -24,32 +24,6 @@ ABSL_FLAG(std::string, replies, FENGQIAO_DEFAULT_ALERT_REPLIES,
 namespace fengqiao::tools {
 namespace {
 
-std::string Quoted(const std::string& text) {
-  google::protobuf::Value value;
-  value.set_string_value(text);
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(value, &json);
-  return json;
-}
-
-// Reads one line of at most `limit` bytes; false at the end of input; `too_long` when cut.
-bool ReadLine(std::FILE* in, size_t limit, std::string& line, bool& too_long) {
-  line.clear();
-  too_long = false;
-  int c;
-  bool any = false;
-  while ((c = std::fgetc(in)) != EOF) {
-    any = true;
-    if (c == '\n') return true;
-    if (line.size() < limit) {
-      line.push_back(static_cast<char>(c));
-    } else {
-      too_long = true;
-    }
-  }
-  return any;
-}
-
 int Alert() {
   absl::StatusOr<std::shared_ptr<const fengqiao::alert::AlertAssistant>> assistant =
       fengqiao::alert::AlertAssistant::Load(absl::GetFlag(FLAGS_rules));
@@ -61,7 +35,7 @@ int Alert() {
   std::string line;
   bool too_long = false;
   int64_t line_no = 0, decided = 0, bad = 0;
-  while (ReadLine(stdin, kMaxLine, line, too_long)) {
+  while (ReadBoundedLine(stdin, kMaxLine, line, too_long)) {
     ++line_no;
     if (too_long) {
       fmt::print(stderr, "stdin:{}: line longer than {} bytes, skipped\n", line_no, kMaxLine);
@@ -112,16 +86,16 @@ int Alert() {
     std::string spans = "[";
     for (int i = 0; i < d->spans_size(); ++i) {
       const fengqiao::v1::EvidenceSpan& s = d->spans(i);
-      absl::StrAppend(&spans, i == 0 ? "" : ",", "{\"rule_id\":", Quoted(s.rule_id()),
+      absl::StrAppend(&spans, i == 0 ? "" : ",", "{\"rule_id\":", JsonQuoted(s.rule_id()),
                       ",\"begin\":", s.begin(), ",\"end\":", s.end(), "}");
     }
     absl::StrAppend(&spans, "]");
     fmt::print(
         "{{\"id\":{},\"action\":{},\"category\":{},\"reply_id\":{},\"reply\":{},"
         "\"spans\":{},\"reason\":{},\"masked_text\":{}}}\n",
-        Quoted(message_id), Quoted(std::string(LabelOf(d->action()).proto_name)),
-        Quoted(std::string(LabelOf(d->category()).proto_name)), Quoted(reply_id), Quoted(reply),
-        spans, Quoted(d->reason()), Quoted(d->masked_text()));
+        JsonQuoted(message_id), JsonQuoted(std::string(LabelOf(d->action()).proto_name)),
+        JsonQuoted(std::string(LabelOf(d->category()).proto_name)), JsonQuoted(reply_id),
+        JsonQuoted(reply), spans, JsonQuoted(d->reason()), JsonQuoted(d->masked_text()));
     ++decided;
   }
   std::fflush(stdout);

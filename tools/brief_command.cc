@@ -48,14 +48,10 @@ int Brief(const std::string& kind_name, const std::string& db, const std::string
   if (!map.ok()) return Fail(map.status());
   fengqiao::BriefingOptions options;
   options.station = absl::GetFlag(FLAGS_station);
-  std::shared_ptr<const fengqiao::Roster> roster;
-  if (const std::string roster_path = absl::GetFlag(FLAGS_roster); !roster_path.empty()) {
-    absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> loaded =
-        fengqiao::Roster::Load(roster_path, *map);
-    if (!loaded.ok()) return Fail(loaded.status());
-    roster = *loaded;
-    options.roster = roster.get();
-  }
+  absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> roster_or = RosterFromFlag(*map);
+  if (!roster_or.ok()) return Fail(roster_or.status());
+  const std::shared_ptr<const fengqiao::Roster> roster = *roster_or;
+  options.roster = roster.get();
   fengqiao::SqliteOptions read_only;
   read_only.read_only = true;
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =

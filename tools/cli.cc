@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "fmt/core.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 // Shared by every command that prints data; each command's description says what a JSON line is.
 ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::kText,
@@ -184,6 +186,39 @@ bool AbslParseFlag(absl::string_view text, FlagDate* date, std::string* error) {
 }
 
 std::string AbslUnparseFlag(FlagDate date) { return absl::FormatCivilTime(date.day); }
+
+std::string JsonQuoted(const std::string& text) {
+  google::protobuf::Value value;
+  value.set_string_value(text);
+  std::string json;
+  // A string Value always prints.
+  (void)google::protobuf::util::MessageToJsonString(value, &json);
+  return json;
+}
+
+absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(
+    const std::shared_ptr<const GridMap>& map) {
+  const std::string path = absl::GetFlag(FLAGS_roster);
+  if (path.empty()) return std::shared_ptr<const Roster>();
+  return Roster::Load(path, map);
+}
+
+bool ReadBoundedLine(std::FILE* in, size_t limit, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  int c;
+  bool any = false;
+  while ((c = std::fgetc(in)) != EOF) {
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < limit) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+  return any;
+}
 
 int Fail(const absl::Status& status) {
   fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));

@@ -12,6 +12,8 @@
 #ifndef FENGQIAO_TOOLS_CLI_H_
 #define FENGQIAO_TOOLS_CLI_H_
 
+#include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "fengqiao/force/roster.h"
+#include "fengqiao/grid/grid_map.h"
 
 namespace fengqiao::tools {
 
@@ -103,6 +107,18 @@ std::string CommandHelp(const Command& command);
 
 // Prints "fengqiao: <message>" on stderr and returns kExitFailure.
 int Fail(const absl::Status& status);
+
+// `text` as a JSON string literal, escaped by protobuf's JSON printer (for JSON Lines output).
+std::string JsonQuoted(const std::string& text);
+
+// The roster --roster names, validated against `map`; null when the flag is empty.
+absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(
+    const std::shared_ptr<const GridMap>& map);
+
+// Reads one line of at most `limit` bytes from `in` into `line` (without the newline): false at
+// the end of input; `too_long` when the line was longer (the rest of it is read and dropped, so
+// an endless line costs no memory).
+bool ReadBoundedLine(std::FILE* in, size_t limit, std::string& line, bool& too_long);
 
 // absl::string_view as std::string_view, for fmt (Abseil 20220623 has its own string_view).
 inline std::string_view Sv(absl::string_view s) { return std::string_view(s.data(), s.size()); }

@@ -36,25 +36,6 @@ ABSL_FLAG(int64_t, max_line_bytes, 1 << 20,
 namespace fengqiao::tools {
 namespace {
 
-// Reads one line of at most `limit` bytes into `line` (without the newline). Returns false at
-// the end of input; sets `too_long` and discards the rest of a longer line.
-bool ReadLine(std::FILE* in, size_t limit, std::string& line, bool& too_long) {
-  line.clear();
-  too_long = false;
-  int c;
-  bool any = false;
-  while ((c = std::fgetc(in)) != EOF) {
-    any = true;
-    if (c == '\n') return true;
-    if (line.size() < limit) {
-      line.push_back(static_cast<char>(c));
-    } else {
-      too_long = true;
-    }
-  }
-  return any;
-}
-
 int Route(const std::string& rules_path, const std::string& map_path) {
   absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
@@ -63,13 +44,9 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
       fengqiao::RuleSet::Compile(*source, **map);
   if (!rules.ok()) return Fail(rules.status());
-  std::shared_ptr<const fengqiao::Roster> roster;
-  if (const std::string roster_path = absl::GetFlag(FLAGS_roster); !roster_path.empty()) {
-    absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> loaded =
-        fengqiao::Roster::Load(roster_path, *map);
-    if (!loaded.ok()) return Fail(loaded.status());
-    roster = *loaded;
-  }
+  absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> roster_or = RosterFromFlag(*map);
+  if (!roster_or.ok()) return Fail(roster_or.status());
+  const std::shared_ptr<const fengqiao::Roster> roster = *roster_or;
   const bool explain = absl::GetFlag(FLAGS_explain);
   const int64_t max_line = absl::GetFlag(FLAGS_max_line_bytes);
   if (max_line <= 0) {
@@ -84,7 +61,7 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   std::string line;
   bool too_long = false;
   int64_t line_no = 0, routed = 0, bad = 0;
-  while (ReadLine(stdin, static_cast<size_t>(max_line), line, too_long)) {
+  while (ReadBoundedLine(stdin, static_cast<size_t>(max_line), line, too_long)) {
     ++line_no;
     if (too_long) {
       fmt::print(stderr, "stdin:{}: line longer than {} bytes, skipped\n", line_no, max_line);

@@ -27,26 +27,16 @@ ABSL_FLAG(bool, quiet, false, "print errors only: no warnings, no summary line")
 namespace fengqiao::tools {
 namespace {
 
-// `text` as a JSON string literal, escaped by protobuf's JSON printer.
-std::string JsonString(const std::string& text) {
-  google::protobuf::Value value;
-  value.set_string_value(text);
-  std::string json;
-  // A string Value always prints; messages are valid UTF-8 (the loader refuses other input).
-  (void)google::protobuf::util::MessageToJsonString(value, &json);
-  return json;
-}
-
 // One finding as a JSON line, keys in a fixed order:
 // {"severity", "where", "rule_id" (when about one rule), "code", "message"}.
 std::string FindingJson(const fengqiao::RuleIssue& issue) {
   std::string json = absl::StrCat(
       "{\"severity\":",
-      JsonString(issue.severity == fengqiao::RuleIssue::Severity::kError ? "error" : "warning"),
-      ",\"where\":", JsonString(issue.where));
-  if (!issue.rule_id.empty()) absl::StrAppend(&json, ",\"rule_id\":", JsonString(issue.rule_id));
-  absl::StrAppend(&json, ",\"code\":", JsonString(issue.code),
-                  ",\"message\":", JsonString(issue.message), "}");
+      JsonQuoted(issue.severity == fengqiao::RuleIssue::Severity::kError ? "error" : "warning"),
+      ",\"where\":", JsonQuoted(issue.where));
+  if (!issue.rule_id.empty()) absl::StrAppend(&json, ",\"rule_id\":", JsonQuoted(issue.rule_id));
+  absl::StrAppend(&json, ",\"code\":", JsonQuoted(issue.code),
+                  ",\"message\":", JsonQuoted(issue.message), "}");
   return json;
 }
 

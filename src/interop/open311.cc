@@ -1,5 +1,7 @@
 #include "fengqiao/interop/open311.h"
 
+#include "internal/text.h"
+
 #include <string>
 #include <vector>
 
@@ -127,28 +129,7 @@ std::string JsonArray(absl::Span<const M> items) {
   return absl::StrCat("[", absl::StrJoin(parts, ","), "]");
 }
 
-std::string XmlEscape(absl::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string XmlEscape(absl::string_view s) { return internal::MarkupEscape(s); }
 
 template <typename M>
 std::string XmlList(absl::Span<const M> items, absl::string_view root, absl::string_view item) {
