@@ -196,7 +196,9 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     fengqiao::CandidateRequest request;
     request.dispute_type = incident.dispute_type();
     request.grid_code = incident.grid_code();
-    request.location = incident.location();
+    // Missing is missing: an incident without a location is placed at its grid's centre by the
+    // selector, never at (0, 0).
+    if (incident.has_location()) request.location = incident.location();
     request.at = absl::FromUnixSeconds(incident.reported_at().seconds());
     request.found_by_member_id = incident.found_by_member_id();
     request.limit = 1;
@@ -210,10 +212,12 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     const auto& best = list->candidates.front();
     const fengqiao::v1::Member* m = (*roster)->FindMember(best.member_id());
     fmt::print(
-        "  {} {:<26} -> {} {} ({}), {:.0f} m away, load {:.0f}%\n", incident.id(),
+        "  {} {:<26} -> {} {} ({}), {:.0f} m {}, load {:.0f}%\n", incident.id(),
         Sv(fengqiao::DisputeTypeName(incident.dispute_type())), m->id(),
         fengqiao::MaskValue(fengqiao::v1::PERSONAL_KIND_NAME, m->name()),  // masked by default
-        Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(), 100 * best.load());
+        Sv(fengqiao::ForceTypeName(m->force_type())), best.distance_m(),
+        incident.has_location() ? "away" : "from the grid's centre (no location)",
+        100 * best.load());
   }
 
   // Routing the month with the district's rule set.

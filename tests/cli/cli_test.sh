@@ -211,6 +211,19 @@ grep -q 'stdin:4: "text" is missing or not a string' "$tmp/err" || { echo "FAIL 
 if grep -q 13912345678 "$tmp/out" "$tmp/err"; then echo "FAIL alert: a phone number written"; failures=$((failures + 1)); fi
 expect 1 "" "/nope: " alert --rules=/nope < /dev/null
 
+# An incident without a location is placed at its grid's centre, never at (0, 0) (12,861 km away).
+mkdir -p "$tmp/noloc"
+cp -r "$data/grid_map.textproto" "$data/roster.textproto" "$tmp/noloc/"
+/usr/bin/python3 - "$data/incidents_2026-10.json" "$tmp/noloc/incidents_2026-10.json" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1], encoding="utf-8"))
+first = next(i for i in log["incidents"] if i["kind"] == "INCIDENT_KIND_DISPUTE")
+first.pop("location", None)
+json.dump(log, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect 0 "m from the grid's centre \(no location\)" "" district "$tmp/noloc"
+if grep -E "[0-9]{7,} m " "$tmp/out" > /dev/null; then echo "FAIL district: a distance of thousands of km"; failures=$((failures + 1)); fi
+
 # Bad paths: a clear error naming the path on stderr, exit 1, no abort (134) and no stdout.
 expect 1 "" "/nope: no such directory" district /nope
 expect 1 "" "grid_map.textproto: not a directory" district "$data/grid_map.textproto"
