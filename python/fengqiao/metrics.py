@@ -3,36 +3,62 @@
 import numpy as np
 import pandas as pd
 
-from fengqiao import _core
-from fengqiao.v1 import metrics_pb2
+from fengqiao import _checked, _core
+from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
+                         taxonomy_pb2)
 
 
 def records(store, grid_map):
     """Every stored case as one metrics record per row (report order): times of each step in
-    seconds after the report (-1 when it has not happened), flags, area index, kind..."""
+    seconds after the report as float (NaN when it has not happened), flags, area index,
+    kind..."""
     columns = _core.records_from_store(store, grid_map)
     frame = pd.DataFrame(columns)
     frame["reported_at"] = frame["reported_at"].astype(np.int64)
+    for name in _DURATIONS:
+        if name in frame:
+            seconds = frame[name].to_numpy()
+            frame[name] = np.where(seconds < 0, np.nan, seconds.astype(np.float64))
     return frame
 
 
-def _seconds(t):
-    if isinstance(t, (int, float, np.integer, np.floating)):
-        return float(t)
-    return pd.Timestamp(t).timestamp()
+def _seconds(t, name="time", time_zone="Asia/Shanghai"):
+    return _checked.time_seconds(t, name, time_zone)
 
 
-_COLUMNS = ("reported_at", "area", "kind", "dispute_type", "department", "channel", "tier",
-            "force", "flags", "assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
+_ENUMS = {
+    "kind": incident_pb2.IncidentKind,
+    "dispute_type": taxonomy_pb2.DisputeType,
+    "department": taxonomy_pb2.Department,
+    "channel": incident_pb2.Channel,
+    "tier": routing_pb2.Tier,
+    "force": force_pb2.ForceType,
+}
+_DURATIONS = ("assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
 
 
-def _columns(frame):
-    return {name: np.asarray(frame[name]) for name in _COLUMNS if name in frame}
+def _columns(frame, time_zone="Asia/Shanghai"):
+    """The records' columns, checked and converted (see fengqiao._checked): reported_at is
+    required; a missing duration (NaN/NaT/None) means the step has not happened."""
+    n = _checked.row_count(frame, "records")
+    out = {"reported_at": _checked.times(_checked.column(frame, "reported_at"), "reported_at",
+                                         time_zone, n)}
+    if "area" in frame:
+        out["area"] = _checked.integers(frame["area"], "area", np.int32, lo=-1, length=n)
+    for name, enum in _ENUMS.items():
+        if name in frame:
+            out[name] = _checked.enum_numbers(frame[name], name, enum, n)
+    if "flags" in frame:
+        out["flags"] = _checked.integers(frame["flags"], "flags", np.uint32, length=n)
+    for name in _DURATIONS:
+        if name in frame:
+            out[name] = _checked.durations(frame[name], name, n)
+    return out
 
 
-def _names(names):
+def _names(names, name="by"):
     """A dimension or period list as given: one name (``"street"``) or several."""
-    return [names] if isinstance(names, str) else list(names)
+    return _checked.names(names, name)
 
 
 def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
@@ -41,18 +67,23 @@ def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baselin
     ``merge_bytes`` (partials across processes), ``report``. ``by`` and ``comparisons`` are one
     name (``by="street"``) or a list of names (``by=["street", "category"]``): the short names of
     ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels."""
+    tz = _checked.text(time_zone, "time_zone")
+    if baseline is not None and (isinstance(baseline, str) or len(baseline) != 2):
+        _checked.fail("baseline", None, "expected (start, end)")
     return _core.Metrics(
-        grid_map, _seconds(start), _seconds(end), _names(by), _names(comparisons),
-        None if as_of is None else _seconds(as_of),
-        None if baseline is None else (_seconds(baseline[0]), _seconds(baseline[1])),
-        time_zone)
+        grid_map, _seconds(start, "start", tz), _seconds(end, "end", tz), _names(by, "by"),
+        _names(comparisons, "comparisons"),
+        None if as_of is None else _seconds(as_of, "as_of", tz),
+        None if baseline is None else (_seconds(baseline[0], "baseline", tz),
+                                       _seconds(baseline[1], "baseline", tz)),
+        tz)
 
 
 def partial(frame, grid_map, start, end, **options):
     """The partial result over one piece of the records, as bytes that merge (see
     :func:`merge_partials`); what a Dask task returns."""
     metrics = accumulator(grid_map, start, end, **options)
-    metrics.add_columns(_columns(frame))
+    metrics.add_columns(_columns(frame, options.get("time_zone", "Asia/Shanghai")))
     return metrics.to_bytes()
 
 
@@ -73,7 +104,7 @@ def report_proto(frame, grid_map, start, end, by=(), comparisons=(), as_of=None,
     ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
     seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
     metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone)
-    metrics.add_columns(_columns(frame))
+    metrics.add_columns(_columns(frame, time_zone))
     report = metrics_pb2.MetricsReport()
     report.ParseFromString(metrics.report())
     return report
@@ -104,8 +135,10 @@ def report_frame(proto):
 
 def months_spanned(frame, time_zone="Asia/Shanghai"):
     """(start, end) of the calendar months the records' report times span, in ``time_zone``."""
-    when = pd.to_datetime(pd.Series(frame["reported_at"]), unit="s", utc=True).dt.tz_convert(
-        time_zone)
+    seconds = _checked.times(_checked.column(frame, "reported_at"), "reported_at", time_zone)
+    if len(seconds) == 0:
+        _checked.fail("reported_at", None, "no records: give start and end")
+    when = pd.to_datetime(pd.Series(seconds), unit="s", utc=True).dt.tz_convert(time_zone)
     first = when.min().normalize().replace(day=1)
     last = when.max().normalize().replace(day=1) + pd.offsets.MonthBegin(1)
     return first.timestamp(), last.timestamp()

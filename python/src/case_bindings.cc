@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bindings.h"
+#include "checked_input.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
@@ -23,7 +24,7 @@ Message Parse(const py::bytes& data, const char* type) {
   return m;
 }
 
-absl::Time Seconds(double s) { return absl::FromUnixMicros(static_cast<int64_t>(s * 1e6)); }
+absl::Time Seconds(double s) { return CheckedSeconds(s, "time"); }
 
 // Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
 v1::Dimension DimensionFromName(const std::string& name) {
@@ -62,8 +63,7 @@ MetricsOptions BuildOptions(double period_start, double period_end,
 struct ColumnArrays {
   template <typename T>
   static std::optional<Array<T>> Get(const py::dict& d, const char* name) {
-    if (!d.contains(name) || d[name].is_none()) return std::nullopt;
-    return Array<T>::ensure(d[name]);
+    return CheckedColumn<T>(d, "metrics columns", name);
   }
   explicit ColumnArrays(const py::dict& d)
       : reported_at(Get<int64_t>(d, "reported_at")),
@@ -120,7 +120,7 @@ void BindCases(py::module_& m) {
             return ValueOrThrow(
                 CaseLoop::Open(Parse<v1::Incident>(incident, "fengqiao.v1.Incident"),
                                Parse<v1::Decision>(decision, "fengqiao.v1.Decision"),
-                               Seconds(reported_at), actor));
+                               CheckedSeconds(reported_at, "reported_at"), actor));
           },
           py::arg("incident"), py::arg("decision"), py::arg("reported_at"), py::arg("actor"),
           "Opens a case: REPORT and TRIAGE events, deadlines from the decision's SLA.")
@@ -140,7 +140,8 @@ void BindCases(py::module_& m) {
           "overdue",
           [](const CaseLoop& loop, double now) {
             std::vector<py::bytes> out;
-            for (const v1::Deadline& d : loop.Overdue(Seconds(now))) out.push_back(ToBytes(d));
+            for (const v1::Deadline& d : loop.Overdue(CheckedSeconds(now, "now")))
+              out.push_back(ToBytes(d));
             return out;
           },
           py::arg("now"), "Deadlines due before now and not met (fengqiao.v1.Deadline bytes).")
