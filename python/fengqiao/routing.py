@@ -144,10 +144,10 @@ def _columns(codes, data):
                                  if len(codes) else None, length=n)
     else:
         grid_code = _checked.series(_checked.column(data, "grid_code"), "grid_code", n)
-        bad = ~grid_code.map(lambda v: isinstance(v, str)).to_numpy()
+        bad = np.array([not isinstance(v, str) for v in grid_code], dtype=bool)
         if bad.any():
             _checked.fail("grid_code", int(np.flatnonzero(bad)[0]), "expected a grid code (text)")
-        area = pd.Index(codes).get_indexer(grid_code).astype(np.int32)  # -1 when unknown
+        area = pd.Index(codes).get_indexer(grid_code.astype(object)).astype(np.int32)  # -1 when unknown
     columns = {"area": area}
     _checked.column(data, "kind")
     for name, enum in _ENUM_COLUMNS.items():
