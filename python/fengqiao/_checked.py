@@ -257,6 +257,19 @@ def time_seconds(value, name, time_zone="Asia/Shanghai"):
     fail(name, None, f"expected a time, got {type(value).__name__}")
 
 
+def _parsed(s):
+    """Object column of times in one zone (all naive or all one offset) parsed at once; the
+    same Series when it does not parse so (mixed zones, text that is no time)."""
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.to_datetime(s)
+    except (TypeError, ValueError, OverflowError):
+        return s
+
+
 def times(values, name, time_zone="Asia/Shanghai", length=None):
     """A column of times (datetime64 naive or tz-aware, datetimes, ISO strings or epoch
     seconds) as int64 epoch seconds; a naive time is read in ``time_zone``; missing is an
@@ -271,6 +284,10 @@ def times(values, name, time_zone="Asia/Shanghai", length=None):
             s = s.dt.tz_localize(time_zone)
         seconds = (s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(
             dtype="datetime64[s]").astype(np.int64))
+    elif s.dtype == object and all(isinstance(v, (str, _dt.datetime)) for v in s) \
+            and pd.api.types.is_datetime64_any_dtype(
+            (parsed := _parsed(s)).dtype):
+        return times(parsed, name, time_zone, length)
     elif s.dtype == object and any(isinstance(v, (str, _dt.datetime, pd.Timestamp))
                                    for v in s):
         seconds = np.empty(len(s), dtype=np.int64)

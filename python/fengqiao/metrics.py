@@ -8,13 +8,15 @@ from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
                          taxonomy_pb2)
 
 
-def records(store, grid_map):
-    """Every stored case as one metrics record per row (report order): times of each step in
-    seconds after the report as float (NaN when it has not happened), flags, area index,
-    kind..."""
+def records(store, grid_map, time_zone="Asia/Shanghai"):
+    """Every stored case as one metrics record per row (report order): ``reported_at`` as
+    tz-aware ``datetime64[ns, <time_zone>]``, the time of each step in seconds after the report
+    as float (NaN when it has not happened), flags, area index, kind..."""
     columns = _core.records_from_store(store, grid_map)
     frame = pd.DataFrame(columns)
-    frame["reported_at"] = frame["reported_at"].astype(np.int64)
+    frame["reported_at"] = pd.to_datetime(
+        frame["reported_at"].astype(np.int64), unit="s", utc=True).dt.tz_convert(
+            _checked.text(time_zone, "time_zone"))
     for name in _DURATIONS:
         if name in frame:
             seconds = frame[name].to_numpy()

@@ -12,7 +12,7 @@ matplotlib.rcParams["axes.unicode_minus"] = False
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from fengqiao import vocabulary  # noqa: E402
+from fengqiao import _checked, vocabulary  # noqa: E402
 from fengqiao.v1 import incident_pb2  # noqa: E402
 
 TIME_ZONE = "Asia/Shanghai"
@@ -28,7 +28,8 @@ def trend(records, path, freq="D", by="kind", title="Incidents per day"):
     """Counts of records per period (``freq``: pandas offset, "D" days, "W-MON" weeks), one line
     per value of ``by`` ("kind", or any column of ``records``; None for one line). Writes a PNG
     to ``path`` and returns the counts as a DataFrame."""
-    when = pd.to_datetime(records["reported_at"], unit="s", utc=True).dt.tz_convert(TIME_ZONE)
+    seconds = _checked.times(_checked.column(records, "reported_at"), "reported_at", TIME_ZONE)
+    when = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(TIME_ZONE)
     frame = pd.DataFrame({"when": when})
     if by is not None:
         frame[by] = _kind_names(records["kind"]) if by == "kind" else pd.Series(records[by]).values

@@ -241,3 +241,28 @@ def test_a_bad_time_argument_names_it(fq, grid_map):
             fq.metrics.report_proto(frame, grid_map, bad, END)
     with pytest.raises(fq.InvalidArgument, match="by: row 0: expected a name"):
         fq.metrics.report_proto(frame, grid_map, START, END, by=[3])
+
+
+def test_records_carry_report_times_as_datetimes_in_the_district_zone(fq, rules, grid_map,
+                                                                      tmp_path):
+    from test_metrics import _case
+
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    records = fq.metrics.records(store, grid_map)
+    assert str(records["reported_at"].dtype) == "datetime64[ns, Asia/Shanghai]"
+    assert records["reported_at"][0] == pd.Timestamp("2026-10-14 10:00", tz="Asia/Shanghai")
+    assert np.isnan(records["resolve_s"][0])  # not resolved: NaN, not -1
+
+
+def test_a_naive_start_is_in_the_report_zone_not_utc(fq, grid_map):
+    frame = _records(grid_map)
+    frame.loc[0, "reported_at"] = T0 + 3600  # 01:00 on 1 October, China time
+    aware = _report(fq, frame, grid_map)
+    naive = fq.metrics.report_proto(frame, grid_map, "2026-10-01", datetime.datetime(2026, 11, 1))
+    assert naive == aware
+    as_text = frame.assign(reported_at=pd.to_datetime(frame["reported_at"], unit="s", utc=True)
+                           .dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    assert _report(fq, as_text, grid_map) == aware  # ISO strings in a column
+    as_objects = frame.assign(reported_at=frame["reported_at"].astype(object))
+    assert _report(fq, as_objects, grid_map) == aware  # epoch numbers in an object column
