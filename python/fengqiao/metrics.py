@@ -132,7 +132,12 @@ def report_frame(proto):
             row[f"{key}_current"] = c.current
             row[f"{key}_baseline"] = c.baseline
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    keys = list(proto.group_by)
+    if keys:  # grouped reports are indexed by their keys; reset_index() gives columns
+        frame = (frame.set_index(keys) if len(frame)
+                 else frame.reindex(columns=keys).set_index(keys))
+    return frame
 
 
 def months_spanned(frame, time_zone="Asia/Shanghai"):
@@ -148,8 +153,8 @@ def months_spanned(frame, time_zone="Asia/Shanghai"):
 
 def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=None,
            baseline=None, time_zone="Asia/Shanghai"):
-    """Like :func:`report_proto`, as a DataFrame: one row per group, the group's dimensions as
-    columns, then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
+    """Like :func:`report_proto`, as a DataFrame: one row per group, indexed by the group's
+    dimensions (``reset_index()`` makes them columns), then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
     ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
     NaN for a zero baseline). Without ``start``/``end``, the calendar months the records span."""
     if start is None or end is None:

@@ -51,6 +51,8 @@ def trend(records, path, freq="D", by="kind", title="Incidents per day"):
 def compare(table, metric, by, path, title=None, percent=True):
     """A bar per group of a report table (``fengqiao.metrics.report``): ``metric`` by ``by``.
     Writes a PNG to ``path``."""
+    if by in (table.index.names or []):  # a grouped report: keys are the index
+        table = table.reset_index()
     data = table.set_index(by)[metric].sort_values()
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.35 * len(data) + 1)))
     (data * (100 if percent else 1)).plot.barh(ax=ax, color="#2b6cb0")
