@@ -63,12 +63,32 @@ def _names(names, name="by"):
     return _checked.names(names, name)
 
 
+def _thresholds(thresholds):
+    """``{"arrival": 300, "accept": pd.Timedelta("15s"), ...}`` -> whole seconds by step."""
+    if thresholds is None:
+        return {}
+    if not isinstance(thresholds, dict):
+        _checked.fail("thresholds", None, "expected a dict of step -> seconds")
+    out = {}
+    for step, value in thresholds.items():
+        name = f"thresholds[{step!r}]" if isinstance(step, str) else "thresholds"
+        if not isinstance(step, str):
+            _checked.fail(name, None, "expected a step name (arrival, accept, contact, on_site)")
+        seconds = _checked.durations([value], name, missing=-1)[0]
+        if seconds <= 0:
+            _checked.fail(name, None, "expected a positive duration")
+        out[step] = int(seconds)
+    return out
+
+
 def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
-                time_zone="Asia/Shanghai"):
+                time_zone="Asia/Shanghai", thresholds=None):
     """An empty ``fengqiao._core.Metrics``: ``add_columns``, ``merge``, ``to_bytes`` /
     ``merge_bytes`` (partials across processes), ``report``. ``by`` and ``comparisons`` are one
     name (``by="street"``) or a list of names (``by=["street", "category"]``): the short names of
-    ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels."""
+    ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels. ``thresholds`` sets the rate
+    thresholds by step (``{"arrival": 300}``: seconds or a Timedelta; steps arrival, accept,
+    contact, on_site); the rates are named after them (``arrival_within_5min``)."""
     tz = _checked.text(time_zone, "time_zone")
     if baseline is not None and (isinstance(baseline, str) or len(baseline) != 2):
         _checked.fail("baseline", None, "expected (start, end)")
@@ -78,7 +98,7 @@ def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baselin
         None if as_of is None else _seconds(as_of, "as_of", tz),
         None if baseline is None else (_seconds(baseline[0], "baseline", tz),
                                        _seconds(baseline[1], "baseline", tz)),
-        tz)
+        tz, _thresholds(thresholds))
 
 
 def partial(frame, grid_map, start, end, **options):
@@ -101,11 +121,12 @@ def merge_partials(partials, grid_map, start, end, **options):
 
 
 def report_proto(frame, grid_map, start, end, by=(), comparisons=(), as_of=None,
-                 baseline=None, time_zone="Asia/Shanghai"):
+                 baseline=None, time_zone="Asia/Shanghai", thresholds=None):
     """One pass over a records DataFrame (or dict of arrays); returns the
     ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
     seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
-    metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone)
+    metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone,
+                          thresholds)
     metrics.add_columns(_columns(frame, time_zone))
     report = metrics_pb2.MetricsReport()
     report.ParseFromString(metrics.report())
@@ -152,7 +173,7 @@ def months_spanned(frame, time_zone="Asia/Shanghai"):
 
 
 def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=None,
-           baseline=None, time_zone="Asia/Shanghai"):
+           baseline=None, time_zone="Asia/Shanghai", thresholds=None):
     """Like :func:`report_proto`, as a DataFrame: one row per group, indexed by the group's
     dimensions (``reset_index()`` makes them columns), then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
     ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
@@ -162,7 +183,8 @@ def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=N
         start = span[0] if start is None else start
         end = span[1] if end is None else end
     return report_frame(
-        report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone))
+        report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone,
+                     thresholds))
 
 
 def compstat(frame, grid_map, start, end, by=(), comparisons=("month", "28_days")):

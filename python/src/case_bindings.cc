@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "bindings.h"
@@ -40,8 +41,23 @@ MetricsOptions BuildOptions(double period_start, double period_end,
                             const std::vector<std::string>& comparisons,
                             std::optional<double> as_of,
                             std::optional<std::pair<double, double>> baseline,
-                            const std::optional<std::string>& time_zone) {
+                            const std::optional<std::string>& time_zone,
+                            const std::map<std::string, int>& thresholds) {
   MetricsOptions options;
+  // Rate thresholds in seconds by step; the rates are named after them (arrival_within_5min).
+  for (const auto& [step, seconds] : thresholds) {
+    int* field = step == "arrival"   ? &options.arrival_seconds
+                 : step == "accept"  ? &options.accept_seconds
+                 : step == "contact" ? &options.contact_seconds
+                 : step == "on_site" ? &options.on_site_seconds
+                                     : nullptr;
+    if (field == nullptr || seconds <= 0) {
+      throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat(
+          "thresholds: ", field == nullptr ? "unknown step (arrival, accept, contact, on_site)"
+                                           : "seconds must be positive"))};
+    }
+    *field = seconds;
+  }
   options.period_start = Seconds(period_start);
   options.period_end = Seconds(period_end);
   for (const std::string& d : group_by) options.group_by.push_back(DimensionFromName(d));
@@ -269,15 +285,17 @@ void BindCases(py::module_& m) {
                        const std::vector<std::string>& group_by,
                        const std::vector<std::string>& comparisons, std::optional<double> as_of,
                        std::optional<std::pair<double, double>> baseline,
-                       const std::optional<std::string>& time_zone) {
-             return ValueOrThrow(
-                 CaseMetrics::Create(*map, BuildOptions(period_start, period_end, group_by,
-                                                        comparisons, as_of, baseline, time_zone)));
+                       const std::optional<std::string>& time_zone,
+                       const std::map<std::string, int>& thresholds) {
+             return ValueOrThrow(CaseMetrics::Create(
+                 *map, BuildOptions(period_start, period_end, group_by, comparisons, as_of,
+                                    baseline, time_zone, thresholds)));
            }),
            py::keep_alive<1, 2>(), py::arg("grid_map"), py::arg("period_start"),
            py::arg("period_end"), py::arg("group_by") = std::vector<std::string>(),
            py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
-           py::arg("baseline") = py::none(), py::arg("time_zone") = py::none())
+           py::arg("baseline") = py::none(), py::arg("time_zone") = py::none(),
+           py::arg("thresholds") = std::map<std::string, int>())
       .def(
           "add_columns",
           [](CaseMetrics& metrics, const py::dict& columns) {

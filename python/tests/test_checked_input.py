@@ -266,3 +266,15 @@ def test_a_naive_start_is_in_the_report_zone_not_utc(fq, grid_map):
     assert _report(fq, as_text, grid_map) == aware  # ISO strings in a column
     as_objects = frame.assign(reported_at=frame["reported_at"].astype(object))
     assert _report(fq, as_objects, grid_map) == aware  # epoch numbers in an object column
+
+
+def test_custom_thresholds_rename_and_recount_the_rates(fq, grid_map):
+    frame = _records(grid_map)
+    table = fq.metrics.report(frame, grid_map, START, END,
+                              thresholds={"arrival": 300, "accept": pd.Timedelta("15s")})
+    assert (table["accept_within_15s_num"].iloc[0] == int((frame["accept_s"] <= 15).sum()))
+    assert table["accept_within_15s_den"].iloc[0] == len(frame)
+    assert "arrival_within_5min" in table and "arrival_within_8min" not in table
+    for bad in ({"arrival": 0}, {"arrival": float("nan")}, {"lunch": 60}, [("arrival", 60)]):
+        with pytest.raises(fq.InvalidArgument, match="thresholds"):
+            fq.metrics.report(frame, grid_map, START, END, thresholds=bad)
