@@ -163,8 +163,17 @@ def enum_numbers(values, name, enum, length=None, missing=None):
     the number a missing value stands for, or None when missing is an error."""
     s = series(values, name, length)
     if isinstance(s.dtype, pd.CategoricalDtype):
-        s = s.astype(object)
+        # Categories parse once (labels from fengqiao.vocabulary, names or numbers), then codes.
+        numbers = enum_numbers(pd.Series(s.cat.categories, dtype=object), name, enum)
+        codes = s.cat.codes.to_numpy()
+        if (codes < 0).any() and missing is None:
+            fail(name, _first(codes < 0), "missing value (NaN/None/NA)")
+        out = np.where(codes < 0, 0 if missing is None else missing,
+                       numbers[np.maximum(codes, 0)] if len(numbers) else 0)
+        return out.astype(np.uint8)
     domain = set(vocabulary.categories(enum, "short_name", include_unspecified=True))
+    displays = {label: number for number, label in
+                vocabulary.categories(enum, "display", include_unspecified=True).items()}
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         numbers = integers(s, name, np.int64, length=length, missing=-1 if missing is None
                            else missing)
@@ -190,7 +199,8 @@ def enum_numbers(values, name, enum, length=None, missing=None):
             key = v
             if key not in cache:
                 try:
-                    cache[key] = vocabulary.parse(enum, v, allow_unspecified=True)
+                    cache[key] = displays[v] if v in displays else vocabulary.parse(
+                        enum, v, allow_unspecified=True)
                 except InvalidArgumentError:
                     fail(name, i, f"not a {enum.DESCRIPTOR.name}", v)
             numbers[i] = cache[key]
@@ -200,6 +210,15 @@ def enum_numbers(values, name, enum, length=None, missing=None):
     if bad.any():
         fail(name, _first(bad), f"not a {enum.DESCRIPTOR.name} number", numbers[_first(bad)])
     return numbers.astype(np.uint8)
+
+
+def categorical(numbers, enum):
+    """Enum numbers as a Categorical of their display labels ("noise (噪音)"), every value of
+    the enum a category in declaration order; a number outside the enum is missing."""
+    labels = vocabulary.categories(enum, "display", include_unspecified=True)
+    position = {number: i for i, number in enumerate(labels)}
+    codes = np.array([position.get(int(n), -1) for n in np.asarray(numbers)], dtype=np.int64)
+    return pd.Categorical.from_codes(codes, categories=list(labels.values()))
 
 
 def durations(values, name, length=None, missing=-1):

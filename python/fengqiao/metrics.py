@@ -11,7 +11,9 @@ from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
 def records(store, grid_map, time_zone="Asia/Shanghai"):
     """Every stored case as one metrics record per row (report order): ``reported_at`` as
     tz-aware ``datetime64[ns, <time_zone>]``, the time of each step in seconds after the report
-    as float (NaN when it has not happened), flags, area index, kind..."""
+    as float (NaN when it has not happened), flags, area index, and the enums (kind,
+    dispute_type, department, channel, tier, force) as Categorical of their display labels
+    from fengqiao.vocabulary (every value of the enum a category)."""
     columns = _core.records_from_store(store, grid_map)
     frame = pd.DataFrame(columns)
     frame["reported_at"] = pd.to_datetime(
@@ -21,6 +23,9 @@ def records(store, grid_map, time_zone="Asia/Shanghai"):
         if name in frame:
             seconds = frame[name].to_numpy()
             frame[name] = np.where(seconds < 0, np.nan, seconds.astype(np.float64))
+    for name, enum in _ENUMS.items():
+        if name in frame:
+            frame[name] = _checked.categorical(frame[name], enum)
     return frame
 
 

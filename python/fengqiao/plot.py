@@ -32,7 +32,9 @@ def trend(records, path, freq="D", by="kind", title="Incidents per day"):
     when = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(TIME_ZONE)
     frame = pd.DataFrame({"when": when})
     if by is not None:
-        frame[by] = _kind_names(records["kind"]) if by == "kind" else pd.Series(records[by]).values
+        frame[by] = (_kind_names(_checked.enum_numbers(records["kind"], "kind",
+                                                       incident_pb2.IncidentKind, missing=0))
+                     if by == "kind" else pd.Series(records[by]).values)
     grouper = pd.Grouper(key="when", freq=freq)
     counts = (frame.groupby([grouper, by]).size().unstack(fill_value=0) if by is not None
               else frame.groupby(grouper).size().to_frame("incidents"))

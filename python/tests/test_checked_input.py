@@ -278,3 +278,21 @@ def test_custom_thresholds_rename_and_recount_the_rates(fq, grid_map):
     for bad in ({"arrival": 0}, {"arrival": float("nan")}, {"lunch": 60}, [("arrival", 60)]):
         with pytest.raises(fq.InvalidArgument, match="thresholds"):
             fq.metrics.report(frame, grid_map, START, END, thresholds=bad)
+
+
+def test_records_carry_enums_as_categoricals_of_their_labels(fq, rules, grid_map, tmp_path):
+    from test_metrics import _case
+
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    records = fq.metrics.records(store, grid_map)
+    kind = records["kind"]
+    assert isinstance(kind.dtype, pd.CategoricalDtype)
+    assert kind[0] == fq.vocabulary.display_name(incident_pb2.IncidentKind,
+                                                 incident_pb2.INCIDENT_KIND_DISPUTE)
+    assert len(kind.cat.categories) == len(incident_pb2.IncidentKind.values())
+    as_numbers = records.assign(**{
+        name: fq.metrics._checked.enum_numbers(records[name], name, enum)
+        for name, enum in fq.metrics._ENUMS.items()})
+    assert as_numbers["kind"][0] == incident_pb2.INCIDENT_KIND_DISPUTE
+    assert _report(fq, records, grid_map) == _report(fq, as_numbers, grid_map)
