@@ -131,6 +131,8 @@ def integers(values, name, dtype, lo=None, hi=None, length=None, missing=None, p
     low, high = _RANGES[dtype]
     lo = low if lo is None else max(lo, low)
     hi = high if hi is None else min(hi, high)
+    if dtype is np.uint64 and s.dtype == np.uint64 and lo == 0 and hi == 2**64 - 1:
+        return s.to_numpy()  # bit sets (tags): every uint64 is valid, bit 63 included
     raw = _numbers(s, name, personal)
     if raw.dtype == np.float64:
         absent = np.isnan(raw)

@@ -296,3 +296,15 @@ def test_records_carry_enums_as_categoricals_of_their_labels(fq, rules, grid_map
         for name, enum in fq.metrics._ENUMS.items()})
     assert as_numbers["kind"][0] == incident_pb2.INCIDENT_KIND_DISPUTE
     assert _report(fq, records, grid_map) == _report(fq, as_numbers, grid_map)
+
+
+def test_tag_bits_use_all_64_bits(fq, grid_map, rules, facts):
+    frame = facts.head(5).copy()
+    expected = fq.route_frame(rules, frame, grid_map)
+    tags = frame["tags"].to_numpy(dtype=np.uint64) if "tags" in frame else np.zeros(
+        len(frame), dtype=np.uint64)
+    frame["tags"] = tags | np.uint64(2**63)  # a bit no rule tests
+    pd.testing.assert_frame_equal(fq.route_frame(rules, frame, grid_map), expected)
+    frame["tags"] = np.full(len(frame), -1, dtype=np.int64)
+    with pytest.raises(fq.InvalidArgument, match=r"tags: row 0: out of range"):
+        fq.route_frame(rules, frame, grid_map)

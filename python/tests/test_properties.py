@@ -3,6 +3,7 @@ columns or times from Python; each call returns a result or raises a fengqiao.Er
 another exception, never a crash (issue 10 point 2)."""
 
 import datetime
+import os
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ from fengqiao.v1 import incident_pb2, taxonomy_pb2
 
 from conftest import DATA
 
-SETTINGS = settings(max_examples=60, deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("FENGQIAO_HYPOTHESIS_EXAMPLES", "60")), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 START, END = "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"
