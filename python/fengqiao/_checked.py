@@ -15,8 +15,11 @@ missing; an enum is a number in its domain, its proto name, short name or label 
 categorical columns of either are read too).
 """
 
+from __future__ import annotations
+
 import datetime as _dt
 import math
+from typing import Any, Iterable, List, NoReturn, Optional, Union
 
 import numpy as np
 import pandas as pd
@@ -37,7 +40,7 @@ _RANGES = {
 }
 
 
-def _shown(value, personal):
+def _shown(value: Any, personal: bool) -> str:
     """The value for an error message, or nothing (personal, long, or not valid text)."""
     if personal:
         return ""
@@ -50,14 +53,15 @@ def _shown(value, personal):
     return f" ({text})" if len(text) <= 40 else ""
 
 
-def fail(name, row, problem, value=None, personal=False, show=True):
+def fail(name: str, row: Optional[int], problem: str, value: Any = None, personal: bool = False,
+         show: bool = True) -> NoReturn:
     """Raises InvalidArgumentError for column ``name`` at positional ``row``."""
     where = name if row is None else f"{name}: row {row}"
     shown = _shown(value, personal) if show and value is not None else ""
     raise InvalidArgumentError(f"{where}: {problem}{shown}")
 
 
-def series(values, name, length=None):
+def series(values: Any, name: str, length: Optional[int] = None) -> pd.Series:
     """``values`` (Series, array, list, Categorical) as a 1-D Series with a positional index;
     ``length`` checks it against the frame's row count."""
     if isinstance(values, pd.DataFrame):
@@ -123,7 +127,9 @@ def _numbers(s, name, personal):
     return np.array([float(v) for v in out], dtype=np.float64)
 
 
-def integers(values, name, dtype, lo=None, hi=None, length=None, missing=None, personal=False):
+def integers(values: Any, name: str, dtype: type, lo: Optional[int] = None,
+             hi: Optional[int] = None, length: Optional[int] = None,
+             missing: Optional[int] = None, personal: bool = False) -> np.ndarray:
     """A column of whole numbers as ``dtype``, each in ``[lo, hi]`` (default: the dtype's range).
     ``missing``: the number a missing value stands for, or None when a missing value is an
     error."""
@@ -159,7 +165,8 @@ def integers(values, name, dtype, lo=None, hi=None, length=None, missing=None, p
     return raw.astype(dtype)
 
 
-def enum_numbers(values, name, enum, length=None, missing=None):
+def enum_numbers(values: Any, name: str, enum: Any, length: Optional[int] = None,
+                 missing: Optional[int] = None) -> np.ndarray:
     """A column of one enum's values (numbers, proto names, short names or labels; object,
     categorical or numeric dtype) as uint8 numbers, each in the enum's domain. ``missing``:
     the number a missing value stands for, or None when missing is an error."""
@@ -214,7 +221,7 @@ def enum_numbers(values, name, enum, length=None, missing=None):
     return numbers.astype(np.uint8)
 
 
-def categorical(numbers, enum):
+def categorical(numbers: Any, enum: Any) -> pd.Categorical:
     """Enum numbers as a Categorical of their display labels ("noise (噪音)"), every value of
     the enum a category in declaration order; a number outside the enum is missing."""
     labels = vocabulary.categories(enum, "display", include_unspecified=True)
@@ -223,7 +230,8 @@ def categorical(numbers, enum):
     return pd.Categorical.from_codes(codes, categories=list(labels.values()))
 
 
-def durations(values, name, length=None, missing=-1):
+def durations(values: Any, name: str, length: Optional[int] = None,
+              missing: int = -1) -> np.ndarray:
     """A column of durations (``timedelta64``, or numbers of seconds; NaN / NaT / None for
     missing) as int32 whole seconds (fractions dropped); a missing value becomes ``missing``."""
     s = series(values, name, length)
@@ -259,7 +267,7 @@ def _check_seconds(seconds, name, row=None):
     return seconds
 
 
-def time_seconds(value, name, time_zone="Asia/Shanghai"):
+def time_seconds(value: Any, name: str, time_zone: str = "Asia/Shanghai") -> float:
     """A time scalar (datetime, ``pd.Timestamp``, ``np.datetime64``, ISO string, or epoch
     seconds) as float epoch seconds; a naive time is read in ``time_zone``."""
     if isinstance(value, (bool, np.bool_)) or value is None or value is pd.NA \
@@ -291,7 +299,8 @@ def _parsed(s):
         return s
 
 
-def times(values, name, time_zone="Asia/Shanghai", length=None):
+def times(values: Any, name: str, time_zone: str = "Asia/Shanghai",
+          length: Optional[int] = None) -> np.ndarray:
     """A column of times (datetime64 naive or tz-aware, datetimes, ISO strings or epoch
     seconds) as int64 epoch seconds; a naive time is read in ``time_zone``; missing is an
     error."""
@@ -333,7 +342,7 @@ def times(values, name, time_zone="Asia/Shanghai", length=None):
     return seconds
 
 
-def names(value, name):
+def names(value: Union[str, Iterable[str], None], name: str) -> List[str]:
     """One name (``"street"``) or a list of names, as a list of str."""
     if isinstance(value, str):
         return [value]
@@ -349,7 +358,7 @@ def names(value, name):
     return out
 
 
-def text(value, name, personal=False):
+def text(value: Union[str, bytes], name: str, personal: bool = False) -> str:
     """A str argument (bytes must be valid UTF-8)."""
     if isinstance(value, bytes):
         try:
@@ -361,7 +370,7 @@ def text(value, name, personal=False):
     return value
 
 
-def column(frame, name):
+def column(frame: Any, name: str) -> Any:
     """``frame[name]``, or InvalidArgumentError naming the missing column."""
     try:
         present = name in frame
@@ -372,7 +381,7 @@ def column(frame, name):
     return frame[name]
 
 
-def row_count(frame, name="frame"):
+def row_count(frame: Any, name: str = "frame") -> int:
     """The number of rows of a DataFrame or dict of columns (all of one length)."""
     if isinstance(frame, pd.DataFrame):
         return len(frame)

@@ -1,5 +1,9 @@
 """Metrics from Python: stored cases as a DataFrame of records, grouped reports as DataFrames."""
 
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence, Union
+
 import numpy as np
 import pandas as pd
 
@@ -8,7 +12,7 @@ from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
                          taxonomy_pb2)
 
 
-def records(store, grid_map, time_zone="Asia/Shanghai"):
+def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.DataFrame:
     """Every stored case as one metrics record per row (report order): ``reported_at`` as
     tz-aware ``datetime64[ns, <time_zone>]``, the time of each step in seconds after the report
     as float (NaN when it has not happened), flags, area index, and the enums (kind,
@@ -125,8 +129,11 @@ def merge_partials(partials, grid_map, start, end, **options):
     return report
 
 
-def report_proto(frame, grid_map, start, end, by=(), comparisons=(), as_of=None,
-                 baseline=None, time_zone="Asia/Shanghai", thresholds=None):
+def report_proto(frame: Any, grid_map: Any, start: Any, end: Any,
+                 by: Union[str, Sequence[str]] = (), comparisons: Union[str, Sequence[str]] = (),
+                 as_of: Any = None, baseline: Optional[Sequence[Any]] = None,
+                 time_zone: str = "Asia/Shanghai",
+                 thresholds: Optional[Dict[str, Any]] = None) -> metrics_pb2.MetricsReport:
     """One pass over a records DataFrame (or dict of arrays); returns the
     ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
     seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
@@ -177,8 +184,11 @@ def months_spanned(frame, time_zone="Asia/Shanghai"):
     return first.timestamp(), last.timestamp()
 
 
-def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=None,
-           baseline=None, time_zone="Asia/Shanghai", thresholds=None):
+def report(frame: Any, grid_map: Any, start: Any = None, end: Any = None,
+           by: Union[str, Sequence[str]] = (), comparisons: Union[str, Sequence[str]] = (),
+           as_of: Any = None, baseline: Optional[Sequence[Any]] = None,
+           time_zone: str = "Asia/Shanghai",
+           thresholds: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
     """Like :func:`report_proto`, as a DataFrame: one row per group, indexed by the group's
     dimensions (``reset_index()`` makes them columns), then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
     ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;

@@ -1,6 +1,10 @@
 """Routing from Python: compile rule files, route one incident or a whole DataFrame, compare
 two rule sets over the same incidents (what-if)."""
 
+from __future__ import annotations
+
+from typing import Any, Sequence, Tuple, Union
+
 import numpy as np
 import pandas as pd
 
@@ -105,7 +109,8 @@ def _repeat_count(value):
     return int(value)
 
 
-def route(rules, incident, repeat_count=0, capacity=None):
+def route(rules: Any, incident: incident_pb2.Incident, repeat_count: int = 0,
+          capacity: Any = None) -> routing_pb2.Decision:
     """Routes one ``fengqiao.v1.Incident``; returns its ``fengqiao.v1.Decision``. ``capacity``
     is the teams' state for capacity-tested rules (see :func:`route_frame`)."""
     decision = routing_pb2.Decision()
@@ -115,7 +120,8 @@ def route(rules, incident, repeat_count=0, capacity=None):
     return decision
 
 
-def explain(rules, incident, repeat_count=0, capacity=None):
+def explain(rules: Any, incident: incident_pb2.Incident, repeat_count: int = 0,
+            capacity: Any = None) -> routing_pb2.Explanation:
     """The ``fengqiao.v1.Explanation`` of routing one incident."""
     explanation = routing_pb2.Explanation()
     explanation.ParseFromString(
@@ -165,7 +171,8 @@ def _columns(codes, data):
     return columns
 
 
-def route_frame(rules, frame, grid_map=None, capacity=None):
+def route_frame(rules: Any, frame: Any, grid_map: Any = None,
+                capacity: Any = None) -> pd.DataFrame:
     """Routes every row of a DataFrame (or a dict of NumPy arrays) in one call, without a Python
     loop per row and without the GIL.
 
@@ -226,7 +233,9 @@ def decisions_frame(rules, rule_index, index=None):
     )
 
 
-def compare_rule_sets(frame, old, new, grid_map, by=("dispute_type",), capacity=None):
+def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,
+                      by: Union[str, Sequence[str]] = ("dispute_type",),
+                      capacity: Any = None) -> Tuple[pd.DataFrame, pd.DataFrame]:
     """What-if: routes the same incidents with two rule sets and shows how many move between
     tiers and departments, overall and by the given columns (e.g. ``dispute_type``,
     ``grid_code``).

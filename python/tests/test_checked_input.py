@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fengqiao.v1 import incident_pb2, routing_pb2, taxonomy_pb2
+from fengqiao.v1 import incident_pb2, taxonomy_pb2
 
 START, END = "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"
 T0 = 1790784000  # 2026-10-01 00:00 +08
