@@ -14,7 +14,10 @@ from fengqiao.v1 import incident_pb2, taxonomy_pb2
 
 from conftest import DATA
 
-SETTINGS = settings(max_examples=int(os.environ.get("FENGQIAO_HYPOTHESIS_EXAMPLES", "60")), deadline=None,
+# FENGQIAO_HYPOTHESIS_EXAMPLES=400 for a longer hunt; no example database in the worktree.
+SETTINGS = settings(database=None,
+                    max_examples=int(os.environ.get("FENGQIAO_HYPOTHESIS_EXAMPLES", "60")),
+                    deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 START, END = "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"
