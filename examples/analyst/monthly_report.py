@@ -29,7 +29,7 @@ def main(db, out_dir):
     by_tier = fengqiao.metrics.report(records, grid_map, START, END, by=["tier"])
     for name, table in (("overall", overall), ("by_street", by_street),
                         ("by_category", by_category), ("by_tier", by_tier)):
-        table.to_csv(out / f"{name}.csv", index=False)
+        table.to_csv(out / f"{name}.csv", index=name != "overall")  # group keys are the index
 
     pngs = [
         out / "trend_by_kind.png",

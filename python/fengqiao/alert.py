@@ -10,7 +10,7 @@ one-line reason and the text with personal data masked.
 
 import pandas as pd
 
-from fengqiao import _core
+from fengqiao import _checked, _core
 from fengqiao.v1 import alert_pb2, taxonomy_pb2
 
 
@@ -32,11 +32,24 @@ def scan(frame, assistant):
     ``reply_category``, ``rule_ids`` and ``spans`` (lists; spans are byte offsets into the UTF-8
     text), ``reason``, ``masked_text`` and ``error`` (empty, or why the message was not decided,
     e.g. over the size limit; its action is then ALERT_ACTION_UNSPECIFIED)."""
+    if not isinstance(frame, pd.DataFrame):
+        _checked.fail("frame", None, f"expected a DataFrame, got {type(frame).__name__}")
     if "text" not in frame.columns:
-        raise KeyError("scan: the frame needs a 'text' column")
+        _checked.fail("text", None, "missing column (scan needs a 'text' column)")
     if isinstance(assistant, (str, bytes)) or hasattr(assistant, "__fspath__"):
         assistant = load(assistant)
-    texts = ["" if pd.isna(t) else str(t) for t in frame["text"]]
+    texts = []
+    for row, t in enumerate(_checked.series(frame["text"], "text")):
+        if t is None or t is pd.NA or (isinstance(t, float) and t != t):
+            texts.append("")
+        elif isinstance(t, (str, bytes)):
+            # Message text is personal: an error names the row, never the text.
+            try:
+                texts.append(_checked.text(t, "text"))
+            except _checked.InvalidArgumentError as e:
+                _checked.fail("text", row, e.message.split(": ", 1)[1], show=False)
+        else:
+            _checked.fail("text", row, f"expected text, got {type(t).__name__}")
     columns = assistant.decide_batch(texts)
     out = pd.DataFrame(index=frame.index)
     if "id" in frame.columns:

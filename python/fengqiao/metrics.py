@@ -1,58 +1,120 @@
 """Metrics from Python: stored cases as a DataFrame of records, grouped reports as DataFrames."""
 
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Sequence, Union
+
 import numpy as np
 import pandas as pd
 
-from fengqiao import _core
-from fengqiao.v1 import metrics_pb2
+from fengqiao import _checked, _core
+from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
+                         taxonomy_pb2)
 
 
-def records(store, grid_map):
-    """Every stored case as one metrics record per row (report order): times of each step in
-    seconds after the report (-1 when it has not happened), flags, area index, kind..."""
+def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.DataFrame:
+    """Every stored case as one metrics record per row (report order): ``reported_at`` as
+    tz-aware ``datetime64[ns, <time_zone>]``, the time of each step in seconds after the report
+    as float (NaN when it has not happened), flags, area index, and the enums (kind,
+    dispute_type, department, channel, tier, force) as Categorical of their display labels
+    from fengqiao.vocabulary (every value of the enum a category)."""
     columns = _core.records_from_store(store, grid_map)
     frame = pd.DataFrame(columns)
-    frame["reported_at"] = frame["reported_at"].astype(np.int64)
+    frame["reported_at"] = pd.to_datetime(
+        frame["reported_at"].astype(np.int64), unit="s", utc=True).dt.tz_convert(
+            _checked.text(time_zone, "time_zone"))
+    for name in _DURATIONS:
+        if name in frame:
+            seconds = frame[name].to_numpy()
+            frame[name] = np.where(seconds < 0, np.nan, seconds.astype(np.float64))
+    for name, enum in _ENUMS.items():
+        if name in frame:
+            frame[name] = _checked.categorical(frame[name], enum)
     return frame
 
 
-def _seconds(t):
-    if isinstance(t, (int, float, np.integer, np.floating)):
-        return float(t)
-    return pd.Timestamp(t).timestamp()
+def _seconds(t, name="time", time_zone="Asia/Shanghai"):
+    return _checked.time_seconds(t, name, time_zone)
 
 
-_COLUMNS = ("reported_at", "area", "kind", "dispute_type", "department", "channel", "tier",
-            "force", "flags", "assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
+_ENUMS = {
+    "kind": incident_pb2.IncidentKind,
+    "dispute_type": taxonomy_pb2.DisputeType,
+    "department": taxonomy_pb2.Department,
+    "channel": incident_pb2.Channel,
+    "tier": routing_pb2.Tier,
+    "force": force_pb2.ForceType,
+}
+_DURATIONS = ("assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
 
 
-def _columns(frame):
-    return {name: np.asarray(frame[name]) for name in _COLUMNS if name in frame}
+def _columns(frame, time_zone="Asia/Shanghai"):
+    """The records' columns, checked and converted (see fengqiao._checked): reported_at is
+    required; a missing duration (NaN/NaT/None) means the step has not happened."""
+    n = _checked.row_count(frame, "records")
+    out = {"reported_at": _checked.times(_checked.column(frame, "reported_at"), "reported_at",
+                                         time_zone, n)}
+    if "area" in frame:
+        out["area"] = _checked.integers(frame["area"], "area", np.int32, lo=-1, length=n)
+    for name, enum in _ENUMS.items():
+        if name in frame:
+            out[name] = _checked.enum_numbers(frame[name], name, enum, n)
+    if "flags" in frame:
+        out["flags"] = _checked.integers(frame["flags"], "flags", np.uint32, length=n)
+    for name in _DURATIONS:
+        if name in frame:
+            out[name] = _checked.durations(frame[name], name, n)
+    return out
 
 
-def _names(names):
+def _names(names, name="by"):
     """A dimension or period list as given: one name (``"street"``) or several."""
-    return [names] if isinstance(names, str) else list(names)
+    return _checked.names(names, name)
+
+
+def _thresholds(thresholds):
+    """``{"arrival": 300, "accept": pd.Timedelta("15s"), ...}`` -> whole seconds by step."""
+    if thresholds is None:
+        return {}
+    if not isinstance(thresholds, dict):
+        _checked.fail("thresholds", None, "expected a dict of step -> seconds")
+    out = {}
+    for step, value in thresholds.items():
+        name = f"thresholds[{step!r}]" if isinstance(step, str) else "thresholds"
+        if not isinstance(step, str):
+            _checked.fail(name, None, "expected a step name (arrival, accept, contact, on_site)")
+        seconds = _checked.durations([value], name, missing=-1)[0]
+        if seconds <= 0:
+            _checked.fail(name, None, "expected a positive duration")
+        out[step] = int(seconds)
+    return out
 
 
 def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
-                time_zone="Asia/Shanghai"):
+                time_zone="Asia/Shanghai", thresholds=None):
     """An empty ``fengqiao._core.Metrics``: ``add_columns``, ``merge``, ``to_bytes`` /
     ``merge_bytes`` (partials across processes), ``report``. ``by`` and ``comparisons`` are one
     name (``by="street"``) or a list of names (``by=["street", "category"]``): the short names of
-    ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels."""
+    ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels. ``thresholds`` sets the rate
+    thresholds by step (``{"arrival": 300}``: seconds or a Timedelta; steps arrival, accept,
+    contact, on_site); the rates are named after them (``arrival_within_5min``)."""
+    tz = _checked.text(time_zone, "time_zone")
+    if baseline is not None and (isinstance(baseline, str) or len(baseline) != 2):
+        _checked.fail("baseline", None, "expected (start, end)")
     return _core.Metrics(
-        grid_map, _seconds(start), _seconds(end), _names(by), _names(comparisons),
-        None if as_of is None else _seconds(as_of),
-        None if baseline is None else (_seconds(baseline[0]), _seconds(baseline[1])),
-        time_zone)
+        grid_map, _seconds(start, "start", tz), _seconds(end, "end", tz), _names(by, "by"),
+        _names(comparisons, "comparisons"),
+        None if as_of is None else _seconds(as_of, "as_of", tz),
+        None if baseline is None else (_seconds(baseline[0], "baseline", tz),
+                                       _seconds(baseline[1], "baseline", tz)),
+        tz, _thresholds(thresholds))
 
 
 def partial(frame, grid_map, start, end, **options):
     """The partial result over one piece of the records, as bytes that merge (see
     :func:`merge_partials`); what a Dask task returns."""
     metrics = accumulator(grid_map, start, end, **options)
-    metrics.add_columns(_columns(frame))
+    metrics.add_columns(_columns(frame, options.get("time_zone", "Asia/Shanghai")))
     return metrics.to_bytes()
 
 
@@ -67,13 +129,17 @@ def merge_partials(partials, grid_map, start, end, **options):
     return report
 
 
-def report_proto(frame, grid_map, start, end, by=(), comparisons=(), as_of=None,
-                 baseline=None, time_zone="Asia/Shanghai"):
+def report_proto(frame: Any, grid_map: Any, start: Any, end: Any,
+                 by: Union[str, Sequence[str]] = (), comparisons: Union[str, Sequence[str]] = (),
+                 as_of: Any = None, baseline: Optional[Sequence[Any]] = None,
+                 time_zone: str = "Asia/Shanghai",
+                 thresholds: Optional[Dict[str, Any]] = None) -> metrics_pb2.MetricsReport:
     """One pass over a records DataFrame (or dict of arrays); returns the
     ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
     seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
-    metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone)
-    metrics.add_columns(_columns(frame))
+    metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone,
+                          thresholds)
+    metrics.add_columns(_columns(frame, time_zone))
     report = metrics_pb2.MetricsReport()
     report.ParseFromString(metrics.report())
     return report
@@ -99,22 +165,32 @@ def report_frame(proto):
             row[f"{key}_current"] = c.current
             row[f"{key}_baseline"] = c.baseline
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    keys = list(proto.group_by)
+    if keys:  # grouped reports are indexed by their keys; reset_index() gives columns
+        frame = (frame.set_index(keys) if len(frame)
+                 else frame.reindex(columns=keys).set_index(keys))
+    return frame
 
 
 def months_spanned(frame, time_zone="Asia/Shanghai"):
     """(start, end) of the calendar months the records' report times span, in ``time_zone``."""
-    when = pd.to_datetime(pd.Series(frame["reported_at"]), unit="s", utc=True).dt.tz_convert(
-        time_zone)
+    seconds = _checked.times(_checked.column(frame, "reported_at"), "reported_at", time_zone)
+    if len(seconds) == 0:
+        _checked.fail("reported_at", None, "no records: give start and end")
+    when = pd.to_datetime(pd.Series(seconds), unit="s", utc=True).dt.tz_convert(time_zone)
     first = when.min().normalize().replace(day=1)
     last = when.max().normalize().replace(day=1) + pd.offsets.MonthBegin(1)
     return first.timestamp(), last.timestamp()
 
 
-def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=None,
-           baseline=None, time_zone="Asia/Shanghai"):
-    """Like :func:`report_proto`, as a DataFrame: one row per group, the group's dimensions as
-    columns, then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
+def report(frame: Any, grid_map: Any, start: Any = None, end: Any = None,
+           by: Union[str, Sequence[str]] = (), comparisons: Union[str, Sequence[str]] = (),
+           as_of: Any = None, baseline: Optional[Sequence[Any]] = None,
+           time_zone: str = "Asia/Shanghai",
+           thresholds: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+    """Like :func:`report_proto`, as a DataFrame: one row per group, indexed by the group's
+    dimensions (``reset_index()`` makes them columns), then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
     ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
     NaN for a zero baseline). Without ``start``/``end``, the calendar months the records span."""
     if start is None or end is None:
@@ -122,7 +198,8 @@ def report(frame, grid_map, start=None, end=None, by=(), comparisons=(), as_of=N
         start = span[0] if start is None else start
         end = span[1] if end is None else end
     return report_frame(
-        report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone))
+        report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone,
+                     thresholds))
 
 
 def compstat(frame, grid_map, start, end, by=(), comparisons=("month", "28_days")):

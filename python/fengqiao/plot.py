@@ -12,7 +12,7 @@ matplotlib.rcParams["axes.unicode_minus"] = False
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from fengqiao import vocabulary  # noqa: E402
+from fengqiao import _checked, vocabulary  # noqa: E402
 from fengqiao.v1 import incident_pb2  # noqa: E402
 
 TIME_ZONE = "Asia/Shanghai"
@@ -28,10 +28,13 @@ def trend(records, path, freq="D", by="kind", title="Incidents per day"):
     """Counts of records per period (``freq``: pandas offset, "D" days, "W-MON" weeks), one line
     per value of ``by`` ("kind", or any column of ``records``; None for one line). Writes a PNG
     to ``path`` and returns the counts as a DataFrame."""
-    when = pd.to_datetime(records["reported_at"], unit="s", utc=True).dt.tz_convert(TIME_ZONE)
+    seconds = _checked.times(_checked.column(records, "reported_at"), "reported_at", TIME_ZONE)
+    when = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(TIME_ZONE)
     frame = pd.DataFrame({"when": when})
     if by is not None:
-        frame[by] = _kind_names(records["kind"]) if by == "kind" else pd.Series(records[by]).values
+        frame[by] = (_kind_names(_checked.enum_numbers(records["kind"], "kind",
+                                                       incident_pb2.IncidentKind, missing=0))
+                     if by == "kind" else pd.Series(records[by]).values)
     grouper = pd.Grouper(key="when", freq=freq)
     counts = (frame.groupby([grouper, by]).size().unstack(fill_value=0) if by is not None
               else frame.groupby(grouper).size().to_frame("incidents"))
@@ -50,6 +53,8 @@ def trend(records, path, freq="D", by="kind", title="Incidents per day"):
 def compare(table, metric, by, path, title=None, percent=True):
     """A bar per group of a report table (``fengqiao.metrics.report``): ``metric`` by ``by``.
     Writes a PNG to ``path``."""
+    if by in (table.index.names or []):  # a grouped report: keys are the index
+        table = table.reset_index()
     data = table.set_index(by)[metric].sort_values()
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.35 * len(data) + 1)))
     (data * (100 if percent else 1)).plot.barh(ax=ax, color="#2b6cb0")

@@ -1,10 +1,14 @@
 """Routing from Python: compile rule files, route one incident or a whole DataFrame, compare
 two rule sets over the same incidents (what-if)."""
 
+from __future__ import annotations
+
+from typing import Any, Sequence, Tuple, Union
+
 import numpy as np
 import pandas as pd
 
-from fengqiao import _core
+from fengqiao import _checked, _core
 from fengqiao.errors import InvalidArgumentError
 from fengqiao.v1 import incident_pb2, routing_pb2, taxonomy_pb2
 
@@ -91,56 +95,84 @@ def _capacity(capacity):
     return {"capacity_teams": teams, "capacity_free_slots": free, "capacity_on_shift": on_shift}
 
 
-def route(rules, incident, repeat_count=0, capacity=None):
+def _message(value, cls, name):
+    if not isinstance(value, cls):
+        _checked.fail(name, None, f"expected a {cls.DESCRIPTOR.full_name}, got "
+                      f"{type(value).__name__}")
+    return value
+
+
+def _repeat_count(value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or not 0 <= int(value) < 2**31:
+        _checked.fail("repeat_count", None, "expected a whole number in [0, 2147483647]")
+    return int(value)
+
+
+def route(rules: Any, incident: incident_pb2.Incident, repeat_count: int = 0,
+          capacity: Any = None) -> routing_pb2.Decision:
     """Routes one ``fengqiao.v1.Incident``; returns its ``fengqiao.v1.Decision``. ``capacity``
     is the teams' state for capacity-tested rules (see :func:`route_frame`)."""
     decision = routing_pb2.Decision()
     decision.ParseFromString(
-        rules.decide(incident.SerializeToString(), repeat_count, **_capacity(capacity)))
+        rules.decide(_message(incident, incident_pb2.Incident, "incident").SerializeToString(),
+                     _repeat_count(repeat_count), **_capacity(capacity)))
     return decision
 
 
-def explain(rules, incident, repeat_count=0, capacity=None):
+def explain(rules: Any, incident: incident_pb2.Incident, repeat_count: int = 0,
+            capacity: Any = None) -> routing_pb2.Explanation:
     """The ``fengqiao.v1.Explanation`` of routing one incident."""
     explanation = routing_pb2.Explanation()
     explanation.ParseFromString(
-        rules.explain(incident.SerializeToString(), repeat_count, **_capacity(capacity)))
+        rules.explain(_message(incident, incident_pb2.Incident, "incident").SerializeToString(),
+                      _repeat_count(repeat_count), **_capacity(capacity)))
     return explanation
 
 
-def _enum_column(values, enum):
-    """Enum names or numbers -> uint8 numbers, vectorised (no Python loop per row)."""
-    series = pd.Series(values)
-    if pd.api.types.is_numeric_dtype(series):
-        return series.to_numpy(dtype=np.uint8)
-    mapping = {name: number for name, number in enum.items()}
-    mapped = series.map(mapping)
-    bad = mapped.isna() & series.notna()
-    if bad.any():
-        raise ValueError(f"unknown {enum.DESCRIPTOR.name} value {series[bad].iloc[0]!r}")
-    return mapped.fillna(0).to_numpy(dtype=np.uint8)
+_NUMBER_RANGES = {  # column: (lo, hi) within the dtype of _NUMBER_COLUMNS
+    "amount_fen": (0, None),
+    "party_count": (0, None),
+    "repeat_count": (0, None),
+    "hour": (0, 23),
+    "weekday": (0, 7),  # ISO weekday, 0 unknown
+    "flags": (0, None),
+}
 
 
-def _columns(rules_or_map_codes, frame):
-    codes, data = rules_or_map_codes, frame
+def _columns(codes, data):
+    """The frame's routing columns, checked and converted (fengqiao._checked): ``kind`` and one
+    of ``area`` / ``grid_code`` are required (a missing column is an error, not zeros); a
+    missing value in an optional enum column means unspecified (0)."""
+    n = _checked.row_count(data)
     if "area" in data:
-        area = np.asarray(data["area"], dtype=np.int32)
+        area = _checked.integers(data["area"], "area", np.int32, lo=-1, hi=len(codes) - 1
+                                 if len(codes) else None, length=n)
     else:
-        index = pd.Index(codes)
-        area = index.get_indexer(pd.Series(data["grid_code"])).astype(np.int32)  # -1 when unknown
+        grid_code = _checked.series(_checked.column(data, "grid_code"), "grid_code", n)
+        bad = np.array([not isinstance(v, str) for v in grid_code], dtype=bool)
+        if bad.any():
+            _checked.fail("grid_code", int(np.flatnonzero(bad)[0]), "expected a grid code (text)")
+        area = pd.Index(codes).get_indexer(grid_code.astype(object)).astype(np.int32)  # -1 when unknown
     columns = {"area": area}
+    _checked.column(data, "kind")
     for name, enum in _ENUM_COLUMNS.items():
         if name in data:
-            columns[name] = _enum_column(data[name], enum)
+            columns[name] = _checked.enum_numbers(
+                data[name], name, enum, n, missing=None if name == "kind" else 0)
     for name, dtype in _NUMBER_COLUMNS.items():
         if name in data:
-            columns[name] = pd.Series(data[name]).fillna(0).to_numpy(dtype=dtype)
+            lo, hi = _NUMBER_RANGES[name]
+            columns[name] = _checked.integers(data[name], name, dtype, lo=lo, hi=hi, length=n,
+                                              missing=0)
     if "tags" in data:
-        columns["tags"] = np.asarray(data["tags"], dtype=np.uint64)
+        columns["tags"] = _checked.integers(data["tags"], "tags", np.uint64, length=n,
+                                            missing=0)
     return columns
 
 
-def route_frame(rules, frame, grid_map=None, capacity=None):
+def route_frame(rules: Any, frame: Any, grid_map: Any = None,
+                capacity: Any = None) -> pd.DataFrame:
     """Routes every row of a DataFrame (or a dict of NumPy arrays) in one call, without a Python
     loop per row and without the GIL.
 
@@ -154,8 +186,11 @@ def route_frame(rules, frame, grid_map=None, capacity=None):
     ``{team_id: (free_slots, on_shift)}`` or a DataFrame with columns ``team``, ``free_slots``,
     ``on_shift``; a team left out is unknown and fails every capacity test on it.
     """
+    if not isinstance(frame, (pd.DataFrame, dict)):
+        _checked.fail("frame", None, f"expected a DataFrame or a dict of columns, got "
+                      f"{type(frame).__name__}")
     if grid_map is None and "area" not in frame:
-        raise ValueError("route_frame needs grid_map to turn grid_code into areas")
+        raise InvalidArgumentError("route_frame needs grid_map to turn grid_code into areas")
     codes = grid_map.codes() if grid_map is not None else []
     columns = _columns(codes, frame)
     index = rules.route_columns(**columns, **_capacity(capacity))
@@ -164,14 +199,27 @@ def route_frame(rules, frame, grid_map=None, capacity=None):
 
 def decisions_frame(rules, rule_index, index=None):
     """Rule indices (-1: unrouted) -> a DataFrame of rule ids and actions."""
-    ids = np.array(rules.rule_ids() + [""], dtype=object)
-    tiers, departments, forces = rules.rule_actions()
-    tier_names = np.array([routing_pb2.Tier.Name(t) for t in tiers] + ["UNROUTED"], dtype=object)
-    dept_names = np.array([taxonomy_pb2.Department.Name(d) for d in departments] + [""],
-                          dtype=object)
     from fengqiao.v1 import force_pb2
 
-    force_names = np.array([force_pb2.ForceType.Name(f) for f in forces] + [""], dtype=object)
+    ids = np.array(rules.rule_ids() + [""], dtype=object)
+    tiers, departments, forces = rules.rule_actions()
+
+    def names(enum, numbers, field):
+        # A rule the core compiled with a number outside the enum (tier 99) is an error here,
+        # never a TypeError / ValueError from protobuf.
+        out = []
+        for i, n in enumerate(numbers):
+            if int(n) not in enum.values():
+                raise InvalidArgumentError(
+                    f"rule {ids[i]!r}: then.{field} {int(n)} is not a {enum.DESCRIPTOR.name}")
+            out.append(enum.Name(int(n)))
+        return out
+
+    tier_names = np.array(names(routing_pb2.Tier, tiers, "tier") + ["UNROUTED"], dtype=object)
+    dept_names = np.array(names(taxonomy_pb2.Department, departments, "department") + [""],
+                          dtype=object)
+    force_names = np.array(names(force_pb2.ForceType, forces, "target_force_type") + [""],
+                           dtype=object)
     pick = np.where(rule_index < 0, len(ids) - 1, rule_index)
     return pd.DataFrame(
         {
@@ -185,7 +233,9 @@ def decisions_frame(rules, rule_index, index=None):
     )
 
 
-def compare_rule_sets(frame, old, new, grid_map, by=("dispute_type",), capacity=None):
+def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,
+                      by: Union[str, Sequence[str]] = ("dispute_type",),
+                      capacity: Any = None) -> Tuple[pd.DataFrame, pd.DataFrame]:
     """What-if: routes the same incidents with two rule sets and shows how many move between
     tiers and departments, overall and by the given columns (e.g. ``dispute_type``,
     ``grid_code``).
@@ -205,7 +255,7 @@ def compare_rule_sets(frame, old, new, grid_map, by=("dispute_type",), capacity=
         }
     )[moved]
     moves = pairs.value_counts().rename("cases").reset_index()
-    groups = [c for c in by if c in frame]
+    groups = [c for c in _checked.names(by, "by") if c in frame]
     if groups:
         keyed = pd.DataFrame({c: pd.Series(frame[c]).to_numpy() for c in groups})
         keyed["moved"] = moved.to_numpy()

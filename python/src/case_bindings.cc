@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "bindings.h"
+#include "checked_input.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
@@ -23,7 +25,7 @@ Message Parse(const py::bytes& data, const char* type) {
   return m;
 }
 
-absl::Time Seconds(double s) { return absl::FromUnixMicros(static_cast<int64_t>(s * 1e6)); }
+absl::Time Seconds(double s) { return CheckedSeconds(s, "time"); }
 
 // Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
 v1::Dimension DimensionFromName(const std::string& name) {
@@ -39,8 +41,23 @@ MetricsOptions BuildOptions(double period_start, double period_end,
                             const std::vector<std::string>& comparisons,
                             std::optional<double> as_of,
                             std::optional<std::pair<double, double>> baseline,
-                            const std::optional<std::string>& time_zone) {
+                            const std::optional<std::string>& time_zone,
+                            const std::map<std::string, int>& thresholds) {
   MetricsOptions options;
+  // Rate thresholds in seconds by step; the rates are named after them (arrival_within_5min).
+  for (const auto& [step, seconds] : thresholds) {
+    int* field = step == "arrival"   ? &options.arrival_seconds
+                 : step == "accept"  ? &options.accept_seconds
+                 : step == "contact" ? &options.contact_seconds
+                 : step == "on_site" ? &options.on_site_seconds
+                                     : nullptr;
+    if (field == nullptr || seconds <= 0) {
+      throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat(
+          "thresholds: ", field == nullptr ? "unknown step (arrival, accept, contact, on_site)"
+                                           : "seconds must be positive"))};
+    }
+    *field = seconds;
+  }
   options.period_start = Seconds(period_start);
   options.period_end = Seconds(period_end);
   for (const std::string& d : group_by) options.group_by.push_back(DimensionFromName(d));
@@ -62,8 +79,7 @@ MetricsOptions BuildOptions(double period_start, double period_end,
 struct ColumnArrays {
   template <typename T>
   static std::optional<Array<T>> Get(const py::dict& d, const char* name) {
-    if (!d.contains(name) || d[name].is_none()) return std::nullopt;
-    return Array<T>::ensure(d[name]);
+    return CheckedColumn<T>(d, "metrics columns", name);
   }
   explicit ColumnArrays(const py::dict& d)
       : reported_at(Get<int64_t>(d, "reported_at")),
@@ -120,7 +136,7 @@ void BindCases(py::module_& m) {
             return ValueOrThrow(
                 CaseLoop::Open(Parse<v1::Incident>(incident, "fengqiao.v1.Incident"),
                                Parse<v1::Decision>(decision, "fengqiao.v1.Decision"),
-                               Seconds(reported_at), actor));
+                               CheckedSeconds(reported_at, "reported_at"), actor));
           },
           py::arg("incident"), py::arg("decision"), py::arg("reported_at"), py::arg("actor"),
           "Opens a case: REPORT and TRIAGE events, deadlines from the decision's SLA.")
@@ -140,7 +156,8 @@ void BindCases(py::module_& m) {
           "overdue",
           [](const CaseLoop& loop, double now) {
             std::vector<py::bytes> out;
-            for (const v1::Deadline& d : loop.Overdue(Seconds(now))) out.push_back(ToBytes(d));
+            for (const v1::Deadline& d : loop.Overdue(CheckedSeconds(now, "now")))
+              out.push_back(ToBytes(d));
             return out;
           },
           py::arg("now"), "Deadlines due before now and not met (fengqiao.v1.Deadline bytes).")
@@ -268,15 +285,17 @@ void BindCases(py::module_& m) {
                        const std::vector<std::string>& group_by,
                        const std::vector<std::string>& comparisons, std::optional<double> as_of,
                        std::optional<std::pair<double, double>> baseline,
-                       const std::optional<std::string>& time_zone) {
-             return ValueOrThrow(
-                 CaseMetrics::Create(*map, BuildOptions(period_start, period_end, group_by,
-                                                        comparisons, as_of, baseline, time_zone)));
+                       const std::optional<std::string>& time_zone,
+                       const std::map<std::string, int>& thresholds) {
+             return ValueOrThrow(CaseMetrics::Create(
+                 *map, BuildOptions(period_start, period_end, group_by, comparisons, as_of,
+                                    baseline, time_zone, thresholds)));
            }),
            py::keep_alive<1, 2>(), py::arg("grid_map"), py::arg("period_start"),
            py::arg("period_end"), py::arg("group_by") = std::vector<std::string>(),
            py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
-           py::arg("baseline") = py::none(), py::arg("time_zone") = py::none())
+           py::arg("baseline") = py::none(), py::arg("time_zone") = py::none(),
+           py::arg("thresholds") = std::map<std::string, int>())
       .def(
           "add_columns",
           [](CaseMetrics& metrics, const py::dict& columns) {

@@ -153,6 +153,9 @@ void BindRouting(py::module_& m) {
       .def_property_readonly(
           "proto", [](const PyRuleSet& r) { return ToBytes(r.rules->proto()); },
           "The merged rule set as fengqiao.v1.RuleSet bytes.")
+      .def_property_readonly(
+          "grid_map", [](const PyRuleSet& r) { return std::const_pointer_cast<GridMap>(r.map); },
+          "The grid map the rules were compiled against (shared, not copied).")
       .def(
           "rule_ids",
           [](const PyRuleSet& r) {

@@ -39,7 +39,15 @@ inline void RegisterStatusTranslator() {
       pybind11::gil_scoped_acquire gil;
       pybind11::object errors = pybind11::module_::import("fengqiao.errors");
       pybind11::object cls = errors.attr("error_for_code")(static_cast<int>(e.status.code()));
-      pybind11::object exc = cls(message);
+      // A message may quote input bytes that are not UTF-8 (`name: \xff`): decode them as
+      // escapes, so the error is still the fengqiao class and never a UnicodeDecodeError.
+      pybind11::object text = pybind11::reinterpret_steal<pybind11::object>(PyUnicode_DecodeUTF8(
+          message.data(), static_cast<Py_ssize_t>(message.size()), "backslashreplace"));
+      if (!text) {
+        PyErr_Clear();
+        text = pybind11::str("(message not decodable)");
+      }
+      pybind11::object exc = cls(text);
       exc.attr("code") = code;  // .message is a property over args[0]
       PyErr_SetObject(cls.ptr(), exc.ptr());
     }

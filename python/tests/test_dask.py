@@ -24,6 +24,8 @@ def _records(grid_map, n=6000):
         "arrival_s": rng.integers(-1, 900, n).astype(np.int32),
         "resolve_s": rng.integers(-1, 300000, n).astype(np.int32),
     })
+    for name in ("accept_s", "arrival_s", "resolve_s"):  # NaN: the step has not happened
+        frame[name] = frame[name].where(frame[name] >= 0)
     frame["dispute_type"] = np.where(frame["kind"] == 1, rng.integers(1, 14, n), 0).astype(np.uint8)
     return frame
 

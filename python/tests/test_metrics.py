@@ -34,8 +34,9 @@ def test_report_from_a_store_has_rates_with_their_parts(fq, rules, grid_map, tmp
     table = fq.metrics.report(records, grid_map, "2026-10-01T00:00:00+08:00",
                               "2026-11-01T00:00:00+08:00", by=["street"],
                               as_of="2026-10-14T12:00:00+08:00")
-    assert list(table["street"]) == ["xc-lc", "xc-qd"]
-    lc = table.set_index("street").loc["xc-lc"]
+    assert list(table.index) == ["xc-lc", "xc-qd"] and table.index.name == "street"
+    assert list(table.reset_index()["street"]) == ["xc-lc", "xc-qd"]
+    lc = table.loc["xc-lc"]
     assert lc["accept_within_1min_num"] == 1 and lc["accept_within_1min_den"] == 2
     assert lc["accept_within_1min"] == pytest.approx(0.5)
     assert lc["accept_seconds_p50"] == pytest.approx(60.0)  # R type 7 between 30 and 90
@@ -82,8 +83,8 @@ def test_report_defaults_to_the_months_the_records_span(fq, rules, grid_map, tmp
     assert start == 1790784000  # 2026-10-01 00:00 +08
     assert end == 1793462400    # 2026-11-01 00:00 +08
     table = fq.metrics.report(records, grid_map, by=["category"])
-    assert table["category"][0] == "dispute: noise (噪音)"
-    assert table["non_police_share_den"][0] == 1
+    assert table.index[0] == "dispute: noise (噪音)" and table.index.name == "category"
+    assert table["non_police_share_den"].iloc[0] == 1
 
 
 def test_unknown_dimension_is_invalid_argument(fq, grid_map):
@@ -110,3 +111,17 @@ def test_unknown_time_zone_is_invalid_argument_naming_it(fq, grid_map):
     with pytest.raises(fq.InvalidArgument, match="Asia/Atlantis"):
         fq.metrics.report({"reported_at": np.zeros(1, dtype=np.int64)}, grid_map, 0, 1,
                           time_zone="Asia/Atlantis")
+
+
+def test_a_grouped_report_is_indexed_by_its_keys(fq, rules, grid_map, tmp_path):
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([c.SerializeToString() for c in (_case(fq, rules, "c1", 30),
+                                                 _case(fq, rules, "c2", 40, grid="xc-qd-c1-g1"))])
+    records = fq.metrics.records(store, grid_map)
+    table = fq.metrics.report(records, grid_map, by=["street", "category"])
+    assert table.index.names == ["street", "category"]
+    assert table.loc[("xc-qd", "dispute: noise (噪音)"), "accept_seconds_n"] == 1
+    flat = table.reset_index()
+    assert list(flat.columns[:2]) == ["street", "category"] and len(flat) == 2
+    overall = fq.metrics.report(records, grid_map)
+    assert list(overall.index) == [0] and overall["accept_seconds_n"].iloc[0] == 2
