@@ -229,7 +229,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     fengqiao::RuleSetOptions options;
     for (const auto& team : (*roster)->proto().teams()) options.known_teams.push_back(team.id());
     absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
-        fengqiao::RuleSet::Compile(*source, grid_map, options);
+        fengqiao::RuleSet::Compile(*source, *map, options);
     if (!rules.ok()) return Fail(rules.status());
     absl::btree_map<fengqiao::v1::Tier, int64_t> by_tier;
     absl::btree_map<std::string, int64_t> by_rule;

@@ -42,7 +42,7 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
   if (!source.ok()) return Fail(source.status());
   absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
-      fengqiao::RuleSet::Compile(*source, **map);
+      fengqiao::RuleSet::Compile(*source, *map);
   if (!rules.ok()) return Fail(rules.status());
   absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> roster_or = RosterFromFlag(*map);
   if (!roster_or.ok()) return Fail(roster_or.status());

@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   const auto facts = fengqiao::testing::GeneratedFacts(*map, incidents, 99);
   for (int rule_count : {20, 200, 2000}) {
     const auto proto = fengqiao::testing::GeneratedRules(*map, rule_count);
-    auto rules = fengqiao::RuleSet::Compile(fengqiao::RuleSetSource::FromProto(proto), *map);
+    auto rules = fengqiao::RuleSet::Compile(fengqiao::RuleSetSource::FromProto(proto), map);
     if (!rules.ok()) {
       std::fprintf(stderr, "%s\n", std::string(rules.status().message()).c_str());
       return 1;

@@ -8,8 +8,8 @@
 namespace fengqiao::python {
 namespace {
 
+// A compiled rule set (it shares its grid map); pybind11 holds it by a const shared_ptr.
 struct PyRuleSet {
-  std::shared_ptr<const GridMap> map;
   std::shared_ptr<const RuleSet> rules;
 };
 
@@ -110,7 +110,7 @@ void BindRouting(py::module_& m) {
             RuleSetSource source = ValueOrThrow(RuleSetSource::Load(path));
             RuleSetOptions options;
             options.known_teams = std::move(known_teams);
-            return PyRuleSet{map, ValueOrThrow(RuleSet::Compile(source, *map, options))};
+            return PyRuleSet{ValueOrThrow(RuleSet::Compile(source, map, options))};
           },
           py::arg("path"), py::arg("grid_map"), py::arg("known_teams") = std::vector<std::string>(),
           "Loads (with inheritance), validates and compiles a rule file.")
@@ -119,7 +119,7 @@ void BindRouting(py::module_& m) {
           [](const std::string& content, const std::string& filename,
              std::shared_ptr<GridMap> map) {
             RuleSetSource source = ValueOrThrow(RuleSetSource::Parse(content, filename));
-            return PyRuleSet{map, ValueOrThrow(RuleSet::Compile(source, *map))};
+            return PyRuleSet{ValueOrThrow(RuleSet::Compile(source, map))};
           },
           py::arg("content"), py::arg("filename"), py::arg("grid_map"),
           "Compiles a rule set held in memory.")
@@ -154,7 +154,10 @@ void BindRouting(py::module_& m) {
           "proto", [](const PyRuleSet& r) { return ToBytes(r.rules->proto()); },
           "The merged rule set as fengqiao.v1.RuleSet bytes.")
       .def_property_readonly(
-          "grid_map", [](const PyRuleSet& r) { return std::const_pointer_cast<GridMap>(r.map); },
+          "grid_map",
+          [](const PyRuleSet& r) {
+            return std::const_pointer_cast<GridMap>(r.rules->shared_grid_map());
+          },
           "The grid map the rules were compiled against (shared, not copied).")
       .def(
           "rule_ids",

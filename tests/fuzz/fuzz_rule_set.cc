@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!source.ok()) return 0;
   (void)fengqiao::RuleSet::Lint(*source, fengqiao::fuzz::SampleMap());
   absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
-      fengqiao::RuleSet::Compile(*source, fengqiao::fuzz::SampleMap());
+      fengqiao::RuleSet::Compile(*source, fengqiao::fuzz::SampleMapPtr());
   if (!rules.ok()) return 0;
   for (const fengqiao::v1::Incident& incident : probes) {
     absl::StatusOr<fengqiao::RoutingFacts> facts = fengqiao::MakeRoutingFacts(incident, 0, **rules);

@@ -101,7 +101,7 @@ TEST_F(Validation, RuleFilesAndRuleSetsBuiltInCodeRefuseUndefinedTiersAndDepartm
   v1::Rule* rule = in_code.add_rules();
   rule->set_id("r");
   rule->mutable_then()->set_tier(static_cast<v1::Tier>(99));
-  EXPECT_THAT(RuleSet::Compile(RuleSetSource::FromProto(in_code), *map_),
+  EXPECT_THAT(RuleSet::Compile(RuleSetSource::FromProto(in_code), map_),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("rules[0].then.tier: 99 is not a fengqiao.v1.Tier")));
 }

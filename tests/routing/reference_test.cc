@@ -15,7 +15,7 @@ TEST_P(Reference, IndexAgreesWithNaiveFirstMatchOnAMillionIncidents) {
   auto map = testing::GeneratedDistrict();
   const v1::RuleSet proto = testing::GeneratedRules(*map, rule_count);
   ASSERT_EQ(proto.rules_size(), rule_count);
-  ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(proto), *map));
+  ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(proto), map));
   EXPECT_TRUE(rules->warnings().empty());
   const testing::NaiveFirstMatch naive(*map, rules->proto());
   constexpr int kTotal = 1'000'000, kChunk = 100'000;

@@ -15,8 +15,8 @@ namespace {
 using ::fengqiao::testing::StatusIs;
 using ::testing::HasSubstr;
 
-std::shared_ptr<const RuleSet> Compile(const GridMap& map, v1::Tier noise_tier,
-                                       const std::string& version) {
+std::shared_ptr<const RuleSet> Compile(const std::shared_ptr<const GridMap>& map,
+                                       v1::Tier noise_tier, const std::string& version) {
   const std::string text = absl::StrCat(
       "version: \"", version, "\"\n",
       "rules { id: \"noise\" when { dispute_types: DISPUTE_TYPE_NOISE } then { tier: ",
@@ -50,7 +50,7 @@ class RouterTest : public ::testing::Test {
 };
 
 TEST_F(RouterTest, RoutesAnIncidentToADecisionRecord) {
-  Router router(Compile(*map_, v1::TIER_MEDIATOR, "v1"));
+  Router router(Compile(map_, v1::TIER_MEDIATOR, "v1"));
   ASSERT_OK_AND_ASSIGN(v1::Decision d, router.Route(Noise(1), 0));
   EXPECT_EQ(d.incident_id(), "n-1");
   EXPECT_EQ(d.rule_id(), "noise");
@@ -59,9 +59,9 @@ TEST_F(RouterTest, RoutesAnIncidentToADecisionRecord) {
 }
 
 TEST_F(RouterTest, SwapPutsTheNewRulesInForceForLaterCalls) {
-  Router router(Compile(*map_, v1::TIER_MEDIATOR, "v1"));
+  Router router(Compile(map_, v1::TIER_MEDIATOR, "v1"));
   std::shared_ptr<const RuleSet> held = router.Current();
-  ASSERT_OK(router.Swap(Compile(*map_, v1::TIER_COMMUNITY_POLICE, "v2")));
+  ASSERT_OK(router.Swap(Compile(map_, v1::TIER_COMMUNITY_POLICE, "v2")));
   ASSERT_OK_AND_ASSIGN(v1::Decision d, router.Route(Noise(2), 0));
   EXPECT_EQ(d.action().tier(), v1::TIER_COMMUNITY_POLICE);
   EXPECT_EQ(d.rule_set_version(), "v2");
@@ -70,16 +70,16 @@ TEST_F(RouterTest, SwapPutsTheNewRulesInForceForLaterCalls) {
 }
 
 TEST_F(RouterTest, SwapRefusesNullAndRulesOfAnotherMap) {
-  Router router(Compile(*map_, v1::TIER_MEDIATOR, "v1"));
+  Router router(Compile(map_, v1::TIER_MEDIATOR, "v1"));
   EXPECT_THAT(router.Swap(nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("null")));
   ASSERT_OK_AND_ASSIGN(auto other, GridMap::Parse(testing::TinyGridMapText(), "other.textproto"));
-  EXPECT_THAT(router.Swap(Compile(*other, v1::TIER_MEDIATOR, "x")),
+  EXPECT_THAT(router.Swap(Compile(other, v1::TIER_MEDIATOR, "x")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("grid map")));
 }
 
 TEST_F(RouterTest, BatchErrorsNameTheIncident) {
-  Router router(Compile(*map_, v1::TIER_MEDIATOR, "v1"));
+  Router router(Compile(map_, v1::TIER_MEDIATOR, "v1"));
   std::vector<v1::Incident> batch = {Noise(1), Noise(2)};
   batch[1].clear_reported_at();
   EXPECT_THAT(router.RouteBatch(batch, {}),
@@ -98,8 +98,8 @@ TEST_F(RouterTest, BatchErrorsNameTheIncident) {
 // whole: the tier it names belongs to the rule set whose hash it carries. Run under
 // ThreadSanitizer (FENGQIAO_SANITIZE=thread) this also checks the swap for data races.
 TEST_F(RouterTest, RoutingWhileSwappingFromSeveralThreads) {
-  const auto mediator = Compile(*map_, v1::TIER_MEDIATOR, "a");
-  const auto police = Compile(*map_, v1::TIER_COMMUNITY_POLICE, "b");
+  const auto mediator = Compile(map_, v1::TIER_MEDIATOR, "a");
+  const auto police = Compile(map_, v1::TIER_COMMUNITY_POLICE, "b");
   Router router(mediator);
   std::atomic<bool> stop{false};
   std::atomic<int> bad{0}, routed{0};

@@ -38,7 +38,7 @@ class SampleRules : public ::testing::Test {
         *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
     auto source = RuleSetSource::Load(kRules);
     ASSERT_OK(source);
-    auto compiled = RuleSet::Compile(*source, **map_);
+    auto compiled = RuleSet::Compile(*source, *map_);
     ASSERT_OK(compiled);
     rules_ = new std::shared_ptr<const RuleSet>(*compiled);
   }
@@ -162,11 +162,11 @@ TEST_F(SampleRules, SameInputSameDecisionAndRecompilingGivesTheSameHash) {
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(Decide(text).SerializeAsString(), first.SerializeAsString());
   ASSERT_OK_AND_ASSIGN(RuleSetSource source, RuleSetSource::Load(kRules));
-  ASSERT_OK_AND_ASSIGN(auto again, RuleSet::Compile(source, **map_));
+  ASSERT_OK_AND_ASSIGN(auto again, RuleSet::Compile(source, *map_));
   EXPECT_EQ(again->hash(), rules().hash());
   v1::RuleSet changed = source.proto();
   changed.mutable_rules(0)->mutable_then()->mutable_sla()->mutable_accept()->set_seconds(120);
-  ASSERT_OK_AND_ASSIGN(auto other, RuleSet::Compile(RuleSetSource::FromProto(changed), **map_));
+  ASSERT_OK_AND_ASSIGN(auto other, RuleSet::Compile(RuleSetSource::FromProto(changed), *map_));
   EXPECT_NE(other->hash(), rules().hash());
 }
 
@@ -222,7 +222,7 @@ class TinyRules : public ::testing::Test {
                                                          const RuleSetOptions& options = {}) {
     absl::StatusOr<RuleSetSource> source = RuleSetSource::Parse(text, "rules.textproto");
     if (!source.ok()) return source.status();
-    return RuleSet::Compile(*source, *map_, options);
+    return RuleSet::Compile(*source, map_, options);
   }
   std::vector<RuleIssue> Lint(const std::string& text) {
     absl::StatusOr<RuleSetSource> source = RuleSetSource::Parse(text, "rules.textproto");
@@ -593,7 +593,7 @@ TEST_F(TinyRules, JsonRuleFilesCompileAndTheirErrorsAreLocatedToo) {
       "  {\"id\": \"default\", \"isDefault\": true, \"then\": {\"tier\": "
       "\"TIER_COMMUNITY_POLICE\"}}\n]}";
   ASSERT_OK_AND_ASSIGN(RuleSetSource source, RuleSetSource::Parse(good, "rules.json"));
-  ASSERT_OK_AND_ASSIGN(auto rs, RuleSet::Compile(source, *map_));
+  ASSERT_OK_AND_ASSIGN(auto rs, RuleSet::Compile(source, map_));
   EXPECT_EQ(Id(*rs, rs->Route(Facts("g11", v1::INCIDENT_KIND_DISPUTE, v1::DISPUTE_TYPE_NOISE))),
             "noise");
   const std::string bad =
@@ -602,7 +602,7 @@ TEST_F(TinyRules, JsonRuleFilesCompileAndTheirErrorsAreLocatedToo) {
       "   \"when\": {\"amountFen\": {\"min\": \"500\", \"max\": \"100\"}},\n"
       "   \"then\": {\"tier\": \"TIER_MEDIATOR\"}}\n]}";
   ASSERT_OK_AND_ASSIGN(RuleSetSource broken, RuleSetSource::Parse(bad, "rules.json"));
-  EXPECT_THAT(RuleSet::Compile(broken, *map_),
+  EXPECT_THAT(RuleSet::Compile(broken, map_),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("rules.json:3:13: error: rule \"r\""),
                              HasSubstr("[inverted-range]"))));

@@ -126,7 +126,9 @@ inline void CityWideRules(v1::RuleSet* rs) {
 
 // A FIRST-hit table of `total` rules (>= 20): total - 20 local overrides, each bound to one grid
 // (first) or street (after), with a dispute type, a severity and some ranges, then the 20
-// city-wide rules. No override can cover a later rule, so none is shadowed.
+// city-wide rules. No override can cover a later rule, so none is shadowed. Beyond 10,000 grid
+// overrides (or 100 street ones) a rule also takes one repeat count ("band"), so a table of any
+// size has distinct, disjoint overrides; up to those counts the table is as it always was.
 inline v1::RuleSet GeneratedRules(const GridMap& map, int total, uint64_t seed = 7) {
   std::mt19937_64 rng(seed);
   v1::RuleSet rs;
@@ -140,17 +142,18 @@ inline v1::RuleSet GeneratedRules(const GridMap& map, int total, uint64_t seed =
   }
   const int local = total - 20;
   const int street_rules = local / 20;  // 4 streets x 13 types x 4 severities = 208 slots
-  std::set<std::tuple<std::string, int, int>> used;
+  std::set<std::tuple<std::string, int, int, int>> used;
   for (int i = 0; i < local; ++i) {
     const bool on_street = i >= local - street_rules;
     const std::vector<std::string>& pool = on_street ? streets : grids;
+    const int band = on_street ? (i - (local - street_rules)) / 100 : i / 10'000;
     std::string area;
     int type, severity;
     do {
       area = pool[rng() % pool.size()];
       type = 1 + static_cast<int>(rng() % 13);
       severity = 1 + static_cast<int>(rng() % 4);
-    } while (!used.insert({area, type, severity}).second);
+    } while (!used.insert({area, type, severity, band}).second);
     v1::Rule* r = AddRule(&rs, absl::StrCat(on_street ? "street-" : "grid-", i),
                           static_cast<v1::Tier>(1 + rng() % 7));
     if (r->then().tier() == v1::TIER_DEPARTMENT_DIVERSION) {
@@ -160,6 +163,10 @@ inline v1::RuleSet GeneratedRules(const GridMap& map, int total, uint64_t seed =
     w->add_area_codes(area);
     w->add_dispute_types(static_cast<v1::DisputeType>(type));
     w->add_severities(static_cast<v1::Severity>(severity));
+    if (band > 0) {
+      w->mutable_repeat_count()->set_min(band);
+      w->mutable_repeat_count()->set_max(band);
+    }
     switch (rng() % 4) {
       case 0:
         w->mutable_amount_fen()->set_max(static_cast<int64_t>(rng() % 2'000'000));
@@ -216,6 +223,38 @@ inline std::vector<RoutingFacts> GeneratedFacts(const GridMap& map, int n, uint6
 
 // A plain first-match loop over the protobuf rules, grid tested first. Written without the
 // engine's code, as the reference the index must agree with.
+// Whether condition `w` holds for `f`, written from the proto alone (no engine code). A rule's
+// tags are bits of f.tags in the order `tag_bits` lists them (null: a rule with tags never holds);
+// capacity tests pass or fail as `capacity_passes` says; police_matter needs a known kind.
+inline bool NaiveConditionHolds(const v1::Condition& w, const RoutingFacts& f,
+                                const std::vector<std::string>* tag_bits, bool capacity_passes) {
+  auto in = [](const auto& values, int v) {
+    return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
+  };
+  auto in_range = [](bool has, const v1::Int64Range& r, int64_t v) {
+    return !has || ((!r.has_min() || v >= r.min()) && (!r.has_max() || v <= r.max()));
+  };
+  if (w.has_police_matter()) {
+    const bool known_kind = f.kind > 0 && f.kind < v1::IncidentKind_ARRAYSIZE;
+    if (!known_kind || (f.kind != v1::INCIDENT_KIND_NON_POLICE) != w.police_matter()) return false;
+  }
+  for (const std::string& tag : w.tags_all()) {
+    if (tag_bits == nullptr) return false;
+    const auto at = std::find(tag_bits->begin(), tag_bits->end(), tag);
+    if (at == tag_bits->end() || ((f.tags >> (at - tag_bits->begin())) & 1u) == 0) return false;
+  }
+  return in(w.kinds(), f.kind) && in(w.dispute_types(), f.dispute_type) &&
+         in(w.severities(), f.severity) && in(w.channels(), f.channel) &&
+         in(w.departments(), f.department) && in(w.days_of_week(), f.weekday) &&
+         in_range(w.has_amount_fen(), w.amount_fen(), f.amount_fen) &&
+         in_range(w.has_party_count(), w.party_count(), f.party_count) &&
+         in_range(w.has_repeat_count(), w.repeat_count(), f.repeat_count) &&
+         in_range(w.has_hour_of_day(), w.hour_of_day(), f.hour) &&
+         (!w.has_injury() || w.injury() == ((f.flags & kFactInjury) != 0)) &&
+         (!w.has_violence_risk() || w.violence_risk() == ((f.flags & kFactViolenceRisk) != 0)) &&
+         (w.capacity().empty() || capacity_passes);
+}
+
 class NaiveFirstMatch {
  public:
   NaiveFirstMatch(const GridMap& map, const v1::RuleSet& rules) : map_(map), rules_(rules) {
@@ -244,28 +283,8 @@ class NaiveFirstMatch {
   }
 
  private:
-  template <typename Repeated>
-  static bool In(const Repeated& values, int v) {
-    return values.empty() || std::find(values.begin(), values.end(), v) != values.end();
-  }
-  static bool InRange(bool has, const v1::Int64Range& r, int64_t v) {
-    return !has || ((!r.has_min() || v >= r.min()) && (!r.has_max() || v <= r.max()));
-  }
   static bool Holds(const v1::Condition& w, const RoutingFacts& f) {
-    if (w.has_police_matter() &&
-        (f.kind == 0 || (f.kind != v1::INCIDENT_KIND_NON_POLICE) != w.police_matter())) {
-      return false;
-    }
-    return In(w.kinds(), f.kind) && In(w.dispute_types(), f.dispute_type) &&
-           In(w.severities(), f.severity) && In(w.channels(), f.channel) &&
-           In(w.departments(), f.department) && In(w.days_of_week(), f.weekday) &&
-           InRange(w.has_amount_fen(), w.amount_fen(), f.amount_fen) &&
-           InRange(w.has_party_count(), w.party_count(), f.party_count) &&
-           InRange(w.has_repeat_count(), w.repeat_count(), f.repeat_count) &&
-           InRange(w.has_hour_of_day(), w.hour_of_day(), f.hour) &&
-           (!w.has_injury() || w.injury() == ((f.flags & kFactInjury) != 0)) &&
-           (!w.has_violence_risk() || w.violence_risk() == ((f.flags & kFactViolenceRisk) != 0)) &&
-           w.tags_all().empty() && w.capacity().empty();
+    return NaiveConditionHolds(w, f, /*tag_bits=*/nullptr, /*capacity_passes=*/false);
   }
 
   const GridMap& map_;

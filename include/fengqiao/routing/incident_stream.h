@@ -10,7 +10,7 @@
 //       fengqiao::RuleSetSource source,
 //       fengqiao::RuleSetSource::Load("examples/data/rules/district.textproto"));
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> rules,
-//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//                             fengqiao::RuleSet::Compile(source, grid_map));
 //   fengqiao::IncidentStream stream(*rules);
 //   fengqiao::v1::Incident incident;  // the same neighbours twice in a week
 //   incident.set_id("a");

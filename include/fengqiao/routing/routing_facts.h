@@ -10,7 +10,7 @@
 //       fengqiao::RuleSetSource source,
 //       fengqiao::RuleSetSource::Load("examples/data/rules/district.textproto"));
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> rules,
-//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//                             fengqiao::RuleSet::Compile(source, grid_map));
 //   fengqiao::v1::Incident incident;  // a noise dispute between neighbours, by 110
 //   incident.set_id("110-2026-10-0001");
 //   incident.mutable_reported_at()->set_seconds(1791943200);  // 2026-10-14 10:00 (+08)

@@ -12,7 +12,7 @@
 //       fengqiao::RuleSetSource source,
 //       fengqiao::RuleSetSource::Load("examples/data/rules/district.textproto"));
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::RuleSet> rules,
-//                             fengqiao::RuleSet::Compile(source, *grid_map));
+//                             fengqiao::RuleSet::Compile(source, grid_map));
 //   fengqiao::v1::Incident incident;  // a noise dispute between neighbours, by 110
 //   incident.set_id("110-2026-10-0001");
 //   incident.mutable_reported_at()->set_seconds(1791943200);  // 2026-10-14 10:00 (+08)
@@ -26,7 +26,7 @@
 //   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) return absl::InternalError(d.rule_id());
 //
 // Thread safety: a RuleSet is immutable; share it across threads (Router swaps them atomically).
-// It keeps a pointer to the GridMap it was compiled against, which must outlive it.
+// It shares ownership of the GridMap it was compiled against, so the map lives as long as it does.
 #ifndef FENGQIAO_ROUTING_RULE_SET_H_
 #define FENGQIAO_ROUTING_RULE_SET_H_
 
@@ -61,8 +61,13 @@ struct RuleIssue {
   std::string where;
   // Rule id, when the finding is about one rule.
   std::string rule_id;
-  // Kind of finding: "duplicate-id", "inverted-range", "out-of-domain", "unknown-area",
-  // "unknown-team", "bad-action", "bad-default", "shadowed", "overlap", "gap", "too-many-tags".
+  // Kind of finding: "empty", "missing-id", "duplicate-id", "inverted-range", "empty-range",
+  // "out-of-domain", "unknown-area", "unknown-team", "bad-action", "bad-default",
+  // "never-matches" (no incident can satisfy the conditions together), "shadowed" (FIRST /
+  // PRIORITY: an earlier rule matches every incident this one does), "overlap" (UNIQUE), "gap"
+  // (a warning: an incident category no rule is sure to catch), "too-many-tags". The lint
+  // reasons over every value a RoutingFacts field can hold, so "shadowed" and "never-matches"
+  // are proofs, not guesses.
   std::string code;
   // What is wrong, in words.
   std::string message;
@@ -110,9 +115,9 @@ class RuleSet {
  public:
   // Validates, lints and compiles. Any error-severity finding makes it fail with every error in
   // the message, one per line; warnings are kept in warnings().
-  static absl::StatusOr<std::shared_ptr<const RuleSet>> Compile(const RuleSetSource& source,
-                                                                const GridMap& grid_map,
-                                                                const RuleSetOptions& options = {});
+  static absl::StatusOr<std::shared_ptr<const RuleSet>> Compile(
+      const RuleSetSource& source, std::shared_ptr<const GridMap> grid_map,
+      const RuleSetOptions& options = {});
 
   // Every finding (errors and warnings), in file order, without compiling.
   static std::vector<RuleIssue> Lint(const RuleSetSource& source, const GridMap& grid_map,
@@ -130,6 +135,7 @@ class RuleSet {
   const std::string& hash() const { return hash_; }
   const std::vector<RuleIssue>& warnings() const { return warnings_; }
   const GridMap& grid_map() const { return *grid_map_; }
+  const std::shared_ptr<const GridMap>& shared_grid_map() const { return grid_map_; }
   const RuleSetOptions& options() const { return options_; }
 
   // Bit of a tag in RoutingFacts::tags; 0 when no rule mentions the tag.
@@ -174,7 +180,7 @@ class RuleSet {
   v1::RuleSet proto_;
   std::string hash_;
   std::vector<RuleIssue> warnings_;
-  const GridMap* grid_map_ = nullptr;
+  std::shared_ptr<const GridMap> grid_map_;
   RuleSetOptions options_;
   std::vector<std::string> teams_;
   absl::flat_hash_map<std::string, uint64_t> tag_bits_;
@@ -182,8 +188,10 @@ class RuleSet {
 };
 
 // Interns an incident into facts for `rule_set`: area index of its grid (unknown grid: -1, only
-// area-free rules apply), tag bits, local hour and weekday of reported_at. InvalidArgument when
-// reported_at is unset or repeat_count is negative.
+// area-free rules apply), tag bits, local hour and weekday of reported_at, the assessed severity
+// (Classify), and the dispute type and department as recorded whatever the kind (a non-police
+// debt dispute keeps DISPUTE_TYPE_DEBT), so RoutingColumns holding the same fields route alike.
+// InvalidArgument when reported_at is unset or repeat_count is negative.
 absl::StatusOr<RoutingFacts> MakeRoutingFacts(const v1::Incident& incident, int repeat_count,
                                               const RuleSet& rule_set);
 

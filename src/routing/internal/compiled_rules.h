@@ -15,6 +15,7 @@
 #include "fengqiao/v1/force.pb.h"
 #include "fengqiao/v1/incident.pb.h"
 #include "fengqiao/v1/taxonomy.pb.h"
+#include "routing/internal/hit_policy.h"
 
 namespace fengqiao::routing_internal {
 
@@ -152,6 +153,7 @@ struct CompiledRules {
   std::vector<Partition> partitions;
   std::vector<int32_t> partition_of_area;  // by area index
   int32_t unknown_area_partition = 0;
+  HitPolicy policy = HitPolicy::Of(v1::HIT_POLICY_FIRST);
 };
 
 // Builds the partitions and their tables.

@@ -1,0 +1,409 @@
+// Properties of routing on random rule sets and random incidents (issue 9 point 2):
+// - the message path (Incident -> MakeRoutingFacts -> Route / Decide) and the column path
+//   (RoutingColumns from the same incident fields, as an analyst's frame holds them ->
+//   RouteColumns) pick the same rule for every incident, whatever its fields;
+// - the lint is exact: a rule reported "shadowed" by an earlier one matches no fact the earlier
+//   one does not (checked on random facts over every value of every field, in range or not), and
+//   a rule reported "never-matches" matches no fact at all.
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "fengqiao/incident/incident.h"
+#include "fengqiao/routing/rule_set.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/generated_rules.h"
+#include "testing/status_matchers.h"
+
+namespace fengqiao {
+namespace {
+
+using Rng = std::mt19937_64;
+
+const char* const kTags[] = {"campus", "night-market", "elderly", "school-run"};
+const v1::HitPolicy kPolicies[] = {v1::HIT_POLICY_FIRST, v1::HIT_POLICY_PRIORITY,
+                                   v1::HIT_POLICY_COLLECT, v1::HIT_POLICY_UNIQUE};
+
+int Uniform(Rng& rng, int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); }
+bool OneIn(Rng& rng, int n) { return Uniform(rng, 1, n) == 1; }
+
+// 1..size-1 of an enum with ARRAYSIZE `size`, a few of them.
+template <typename Add>
+void SomeValues(Rng& rng, int size, Add add) {
+  const int count = Uniform(rng, 1, 3);
+  for (int i = 0; i < count; ++i) add(Uniform(rng, 1, size - 1));
+}
+
+const std::string& RandomArea(Rng& rng, const GridMap& map) {
+  return map.proto().areas(Uniform(rng, 0, map.size() - 1)).code();
+}
+
+// A rule with a random handful of conditions on every kind of field.
+v1::Rule RandomRule(Rng& rng, const GridMap& map, int index) {
+  v1::Rule rule;
+  rule.set_id(absl::StrCat("r", index));
+  rule.set_priority(Uniform(rng, 0, 3));
+  v1::Condition& w = *rule.mutable_when();
+  const int conditions = Uniform(rng, 0, 4);
+  for (int c = 0; c < conditions; ++c) {
+    switch (Uniform(rng, 0, 15)) {
+      case 0:
+        SomeValues(rng, v1::IncidentKind_ARRAYSIZE,
+                   [&](int v) { w.add_kinds(static_cast<v1::IncidentKind>(v)); });
+        break;
+      case 1:
+        SomeValues(rng, v1::DisputeType_ARRAYSIZE,
+                   [&](int v) { w.add_dispute_types(static_cast<v1::DisputeType>(v)); });
+        break;
+      case 2:
+        SomeValues(rng, v1::Severity_ARRAYSIZE,
+                   [&](int v) { w.add_severities(static_cast<v1::Severity>(v)); });
+        break;
+      case 3:
+        SomeValues(rng, v1::Channel_ARRAYSIZE,
+                   [&](int v) { w.add_channels(static_cast<v1::Channel>(v)); });
+        break;
+      case 4:
+        SomeValues(rng, v1::Department_ARRAYSIZE,
+                   [&](int v) { w.add_departments(static_cast<v1::Department>(v)); });
+        break;
+      case 5:
+        SomeValues(rng, v1::Weekday_ARRAYSIZE,
+                   [&](int v) { w.add_days_of_week(static_cast<v1::Weekday>(v)); });
+        break;
+      case 6:
+        w.set_police_matter(OneIn(rng, 2));
+        break;
+      case 7:
+        w.set_injury(OneIn(rng, 2));
+        break;
+      case 8:
+        w.set_violence_risk(OneIn(rng, 2));
+        break;
+      case 9: {
+        const int lo = Uniform(rng, 0, 23);
+        w.mutable_hour_of_day()->set_min(lo);
+        w.mutable_hour_of_day()->set_max(Uniform(rng, lo, 23));
+        break;
+      }
+      case 10:
+        if (OneIn(rng, 2)) w.mutable_amount_fen()->set_min(Uniform(rng, 0, 4) * 50'000);
+        if (OneIn(rng, 2) || !w.amount_fen().has_min()) {
+          w.mutable_amount_fen()->set_max(w.amount_fen().min() + Uniform(rng, 0, 4) * 50'000);
+        }
+        break;
+      case 11:
+        w.mutable_party_count()->set_min(Uniform(rng, 0, 3));
+        break;
+      case 12:
+        w.mutable_repeat_count()->set_max(Uniform(rng, 0, 3));
+        break;
+      case 13:
+        w.add_tags_all(kTags[Uniform(rng, 0, 3)]);
+        break;
+      case 14:
+        w.add_area_codes(RandomArea(rng, map));
+        break;
+      case 15: {
+        v1::CapacityTest& t = *w.add_capacity();
+        t.set_team_id(absl::StrCat("t", Uniform(rng, 0, 2)));
+        t.set_min_free_slots(Uniform(rng, 0, 2));
+        t.set_require_on_shift(OneIn(rng, 2));
+        break;
+      }
+    }
+  }
+  v1::Action& a = *rule.mutable_then();
+  a.set_tier(static_cast<v1::Tier>(Uniform(rng, 1, v1::Tier_ARRAYSIZE - 1)));
+  if (a.tier() == v1::TIER_DEPARTMENT_DIVERSION) {
+    a.set_department(static_cast<v1::Department>(Uniform(rng, 1, v1::Department_ARRAYSIZE - 1)));
+  }
+  return rule;
+}
+
+v1::RuleSet RandomRules(Rng& rng, const GridMap& map, int count, v1::HitPolicy policy) {
+  v1::RuleSet rs;
+  rs.set_version("random");
+  rs.set_hit_policy(policy);
+  for (int i = 0; i < count; ++i) *rs.add_rules() = RandomRule(rng, map, i);
+  if (OneIn(rng, 2)) {
+    v1::Rule& d = *rs.add_rules();
+    d.set_id("default");
+    d.set_is_default(true);
+    d.mutable_then()->set_tier(v1::TIER_COMMUNITY_POLICE);
+  }
+  return rs;
+}
+
+// The rules of `rs` without an error-severity finding (shadowed, overlapping...): what compiles.
+v1::RuleSet Sound(const v1::RuleSet& rs, const GridMap& map) {
+  std::vector<std::string> bad;
+  for (const RuleIssue& issue : RuleSet::Lint(RuleSetSource::FromProto(rs), map)) {
+    if (issue.severity == RuleIssue::Severity::kError) bad.push_back(issue.rule_id);
+  }
+  v1::RuleSet out = rs;
+  out.clear_rules();
+  for (const v1::Rule& r : rs.rules()) {
+    if (std::find(bad.begin(), bad.end(), r.id()) == bad.end()) *out.add_rules() = r;
+  }
+  return out;
+}
+
+v1::Incident RandomIncident(Rng& rng, const GridMap& map, int index) {
+  v1::Incident incident;
+  incident.set_id(absl::StrCat("i", index));
+  // October 2026 in UTC seconds, any minute.
+  incident.mutable_reported_at()->set_seconds(1790784000 + Uniform(rng, 0, 31 * 86400 - 1));
+  incident.set_grid_code(OneIn(rng, 10) ? "not-a-grid" : RandomArea(rng, map));
+  incident.set_kind(static_cast<v1::IncidentKind>(Uniform(rng, 1, v1::IncidentKind_ARRAYSIZE - 1)));
+  // Any kind may carry a dispute type and a department: a non-police debt dispute, a dispute
+  // whose department is recorded.
+  incident.set_dispute_type(
+      static_cast<v1::DisputeType>(Uniform(rng, 0, v1::DisputeType_ARRAYSIZE - 1)));
+  incident.set_responsible_department(
+      static_cast<v1::Department>(Uniform(rng, 0, v1::Department_ARRAYSIZE - 1)));
+  incident.set_severity(static_cast<v1::Severity>(Uniform(rng, 0, v1::Severity_ARRAYSIZE - 1)));
+  incident.set_channel(static_cast<v1::Channel>(Uniform(rng, 1, v1::Channel_ARRAYSIZE - 1)));
+  incident.set_amount_fen(Uniform(rng, 0, 5) * 40'000);
+  const int parties = Uniform(rng, 0, 4);
+  for (int p = 0; p < parties; ++p) incident.add_parties()->set_person_id(absl::StrCat("p", p));
+  incident.set_injury(OneIn(rng, 3));
+  incident.set_violence_risk(OneIn(rng, 4));
+  for (const char* tag : kTags) {
+    if (OneIn(rng, 3)) incident.add_tags(tag);
+  }
+  return incident;
+}
+
+// The incident's fields as an analyst's frame holds them, one row: recorded values, the assessed
+// severity when none is recorded (as incident_facts gives it), local hour and ISO weekday.
+struct Row {
+  std::vector<int32_t> area;
+  std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
+  std::vector<int64_t> amount;
+  std::vector<int32_t> parties, repeats;
+  std::vector<uint64_t> tags;
+
+  void Add(const v1::Incident& incident, int repeat_count, const RuleSet& rules) {
+    area.push_back(rules.grid_map().AreaIndex(incident.grid_code()));
+    kind.push_back(static_cast<uint8_t>(incident.kind()));
+    dispute.push_back(static_cast<uint8_t>(incident.dispute_type()));
+    severity.push_back(static_cast<uint8_t>(Classify(incident, repeat_count).severity));
+    channel.push_back(static_cast<uint8_t>(incident.channel()));
+    department.push_back(static_cast<uint8_t>(incident.responsible_department()));
+    const absl::CivilSecond local = absl::ToCivilSecond(
+        absl::FromUnixSeconds(incident.reported_at().seconds()), rules.options().time_zone);
+    hour.push_back(static_cast<uint8_t>(local.hour()));
+    const int weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(local)));  // Mon = 0
+    weekday_value(weekday);
+    flags.push_back(
+        static_cast<uint8_t>((incident.injury() ? 1 : 0) | (incident.violence_risk() ? 2 : 0)));
+    amount.push_back(incident.amount_fen());
+    parties.push_back(incident.parties_size());
+    repeats.push_back(repeat_count);
+    uint64_t bits = 0;
+    for (const std::string& tag : incident.tags()) bits |= rules.TagBit(tag);
+    tags.push_back(bits);
+  }
+  void weekday_value(int monday_zero) { weekday.push_back(static_cast<uint8_t>(monday_zero + 1)); }
+
+  RoutingColumns Columns() const {
+    return RoutingColumns{area,    kind,    dispute, severity, channel, department, amount,
+                          parties, repeats, hour,    weekday,  flags,   tags};
+  }
+};
+
+TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
+  const auto map = testing::GeneratedDistrict();
+  Rng rng(20261207);
+  int compared = 0, routed = 0, non_police_with_dispute_type = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const v1::RuleSet rs =
+        Sound(RandomRules(rng, *map, Uniform(rng, 1, 40), kPolicies[trial % 4]), *map);
+    if (rs.rules_size() == 0) continue;
+    ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map));
+    std::vector<CapacityState> capacity(rules->teams().size());
+    for (CapacityState& c : capacity) c = {Uniform(rng, 0, 2), OneIn(rng, 2), !OneIn(rng, 4)};
+    Row row;
+    std::vector<int32_t> by_message;
+    for (int i = 0; i < 400; ++i) {
+      const v1::Incident incident = RandomIncident(rng, *map, i);
+      const int repeats = Uniform(rng, 0, 4);
+      ASSERT_OK_AND_ASSIGN(RoutingFacts facts, MakeRoutingFacts(incident, repeats, *rules));
+      const RouteResult r = rules->Route(facts, capacity);
+      const v1::Decision d = rules->Decide(facts, incident.id(), capacity);
+      EXPECT_EQ(d.rule_id(), r.rule >= 0 ? rules->proto().rules(r.rule).id() : "");
+      by_message.push_back(r.rule);
+      row.Add(incident, repeats, *rules);
+      routed += r.rule >= 0;
+      non_police_with_dispute_type += incident.kind() == v1::INCIDENT_KIND_NON_POLICE &&
+                                      incident.dispute_type() != v1::DISPUTE_TYPE_UNSPECIFIED;
+    }
+    std::vector<int32_t> by_column(by_message.size());
+    ASSERT_OK(rules->RouteColumns(row.Columns(), absl::MakeSpan(by_column), capacity));
+    for (size_t i = 0; i < by_message.size(); ++i) {
+      ASSERT_EQ(by_column[i], by_message[i]) << "trial " << trial << " incident " << i << " policy "
+                                             << v1::HitPolicy_Name(rules->hit_policy());
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 20'000);
+  // The properties are not vacuous: most incidents reach a rule, and non-police incidents with
+  // a dispute type were among them.
+  EXPECT_GT(routed, compared / 3);
+  EXPECT_GT(non_police_with_dispute_type, 1'000);
+}
+
+// A non-police debt dispute under a rule on non-police debt disputes (the case that disagreed).
+TEST(RoutingPaths, NonPoliceDebtDisputeReachesItsRuleBothWays) {
+  const auto map = testing::GeneratedDistrict();
+  v1::RuleSet rs;
+  rs.set_version("debt");
+  v1::Rule* debt = rs.add_rules();
+  debt->set_id("non-police-debt");
+  debt->mutable_when()->set_police_matter(false);
+  debt->mutable_when()->add_dispute_types(v1::DISPUTE_TYPE_DEBT);
+  debt->mutable_then()->set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+  debt->mutable_then()->set_department(v1::DEPARTMENT_JUDICIAL_OFFICE);
+  v1::Rule* fallback = rs.add_rules();
+  fallback->set_id("fallback");
+  fallback->set_is_default(true);
+  fallback->mutable_then()->set_tier(v1::TIER_COMMUNITY_POLICE);
+  ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map));
+  v1::Incident incident;
+  incident.set_id("12345-debt");
+  incident.mutable_reported_at()->set_seconds(1791943200);
+  incident.set_grid_code(map->proto().areas(map->size() - 1).code());
+  incident.set_kind(v1::INCIDENT_KIND_NON_POLICE);
+  incident.set_dispute_type(v1::DISPUTE_TYPE_DEBT);
+  incident.set_responsible_department(v1::DEPARTMENT_JUDICIAL_OFFICE);
+  incident.set_channel(v1::CHANNEL_HOTLINE_12345);
+  ASSERT_OK_AND_ASSIGN(RoutingFacts facts, MakeRoutingFacts(incident, 0, *rules));
+  EXPECT_EQ(rules->Decide(facts, incident.id()).rule_id(), "non-police-debt");
+  Row row;
+  row.Add(incident, 0, *rules);
+  std::vector<int32_t> out(1);
+  ASSERT_OK(rules->RouteColumns(row.Columns(), absl::MakeSpan(out)));
+  EXPECT_EQ(out[0], 0);
+}
+
+// Random facts over every value of every field, out-of-range numbers included.
+RoutingFacts RandomFacts(Rng& rng, const GridMap& map) {
+  RoutingFacts f;
+  f.area = OneIn(rng, 10) ? -1 : Uniform(rng, 0, map.size() - 1);
+  f.kind = static_cast<uint8_t>(Uniform(rng, 0, v1::IncidentKind_ARRAYSIZE + 1));
+  f.dispute_type = static_cast<uint8_t>(Uniform(rng, 0, v1::DisputeType_ARRAYSIZE + 1));
+  f.severity = static_cast<uint8_t>(Uniform(rng, 0, v1::Severity_ARRAYSIZE + 1));
+  f.channel = static_cast<uint8_t>(Uniform(rng, 0, v1::Channel_ARRAYSIZE + 1));
+  f.department = static_cast<uint8_t>(Uniform(rng, 0, v1::Department_ARRAYSIZE + 1));
+  f.hour = static_cast<uint8_t>(Uniform(rng, 0, 25));
+  f.weekday = static_cast<uint8_t>(Uniform(rng, 0, 8));
+  f.flags = static_cast<uint8_t>(Uniform(rng, 0, 3));
+  f.amount_fen = Uniform(rng, -1, 5) * 50'000 + Uniform(rng, -1, 1);
+  f.party_count = Uniform(rng, -1, 4);
+  f.repeat_count = Uniform(rng, -1, 4);
+  f.tags = static_cast<uint64_t>(Uniform(rng, 0, 15));
+  return f;
+}
+
+// Whether `rule` accepts `f` by the matcher written from the protos alone, capacity passing.
+bool Accepts(const v1::Rule& rule, const RoutingFacts& f, const GridMap& map) {
+  static const std::vector<std::string>* tags =
+      new std::vector<std::string>(std::begin(kTags), std::end(kTags));
+  if (!rule.when().area_codes().empty()) {
+    bool within = false;
+    for (const std::string& code : rule.when().area_codes()) {
+      for (int a = f.area; a >= 0 && !within; a = map.ParentIndex(a)) {
+        within = map.proto().areas(a).code() == code;
+      }
+    }
+    if (!within) return false;
+  }
+  return testing::NaiveConditionHolds(rule.when(), f, tags, /*capacity_passes=*/true);
+}
+
+TEST(RoutingLint, ShadowedAndNeverMatchingRulesAreExactlySoOnRandomFacts) {
+  const auto map = testing::GeneratedDistrict();
+  Rng rng(7);
+  int shadowed = 0, never = 0;
+  for (int trial = 0; trial < 3000 && (shadowed < 150 || never < 20); ++trial) {
+    v1::RuleSet rs;
+    rs.set_version("pair");
+    *rs.add_rules() = RandomRule(rng, *map, 0);
+    *rs.add_rules() = RandomRule(rng, *map, 1);
+    // Make covering likelier: the second rule often narrows the first.
+    if (OneIn(rng, 2)) {
+      v1::Rule narrowed = rs.rules(0);
+      narrowed.set_id("r1");
+      narrowed.mutable_when()->MergeFrom(rs.rules(1).when());
+      *rs.mutable_rules(1) = narrowed;
+    }
+    for (const RuleIssue& issue : RuleSet::Lint(RuleSetSource::FromProto(rs), *map)) {
+      if (issue.code != "shadowed" && issue.code != "never-matches") continue;
+      const int j = issue.rule_id == "r0" ? 0 : 1;
+      if (issue.code == "never-matches") {
+        ++never;
+        for (int k = 0; k < 300; ++k) {
+          ASSERT_FALSE(Accepts(rs.rules(j), RandomFacts(rng, *map), *map)) << issue.ToString();
+        }
+        continue;
+      }
+      ++shadowed;
+      ASSERT_EQ(j, 1) << issue.ToString();
+      for (int k = 0; k < 2000; ++k) {
+        const RoutingFacts f = RandomFacts(rng, *map);
+        if (!Accepts(rs.rules(1), f, *map)) continue;
+        ASSERT_TRUE(Accepts(rs.rules(0), f, *map))
+            << issue.ToString() << "\n"
+            << rs.DebugString() << " on a fact the first rule misses";
+      }
+    }
+  }
+  EXPECT_GE(shadowed, 150);
+  EXPECT_GE(never, 20);
+}
+
+// The order-dependent false finding: a non-police debt/sales rule after a labour rule.
+TEST(RoutingLint, ARuleIsShadowedOnlyByOneThatMatchesItsIncidents) {
+  const auto map = testing::GeneratedDistrict();
+  for (bool b_first : {false, true}) {
+    v1::RuleSet rs;
+    rs.set_version("order");
+    v1::Rule a;
+    a.set_id("A");
+    a.mutable_when()->add_dispute_types(v1::DISPUTE_TYPE_LABOUR);
+    a.mutable_then()->set_tier(v1::TIER_MEDIATOR);
+    v1::Rule b;
+    b.set_id("B");
+    b.mutable_when()->add_dispute_types(v1::DISPUTE_TYPE_DEBT);
+    b.mutable_when()->add_dispute_types(v1::DISPUTE_TYPE_SALE);
+    b.mutable_when()->set_police_matter(false);
+    b.mutable_then()->set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+    b.mutable_then()->set_department(v1::DEPARTMENT_MARKET_REGULATION);
+    *rs.add_rules() = b_first ? b : a;
+    *rs.add_rules() = b_first ? a : b;
+    EXPECT_OK(RuleSet::Compile(RuleSetSource::FromProto(rs), map)) << "B first: " << b_first;
+  }
+}
+
+TEST(RoutingLint, AContradictionIsReportedWhereverTheRuleStands) {
+  const auto map = testing::GeneratedDistrict();
+  v1::RuleSet rs;
+  rs.set_version("never");
+  v1::Rule* r = rs.add_rules();
+  r->set_id("police-non-police");
+  r->mutable_when()->add_kinds(v1::INCIDENT_KIND_NON_POLICE);
+  r->mutable_when()->set_police_matter(true);
+  r->mutable_then()->set_tier(v1::TIER_MEDIATOR);
+  EXPECT_THAT(RuleSet::Compile(RuleSetSource::FromProto(rs), map),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                ::testing::AllOf(::testing::HasSubstr("police-non-police"),
+                                                 ::testing::HasSubstr("[never-matches]"))));
+}
+
+}  // namespace
+}  // namespace fengqiao
