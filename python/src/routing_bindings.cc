@@ -1,5 +1,6 @@
 #include "bindings.h"
 #include "fengqiao/incident/incident_log.h"
+#include "fengqiao/incident/incident_log_reader.h"
 #include "fengqiao/incident/repeat_detector.h"
 #include "fengqiao/routing/incident_stream.h"
 #include "fengqiao/routing/rule_set.h"
@@ -12,6 +13,11 @@ namespace {
 struct PyRuleSet {
   std::shared_ptr<const RuleSet> rules;
 };
+
+template <typename T>
+Array<T> ToArray(const std::vector<T>& values) {
+  return Array<T>(static_cast<py::ssize_t>(values.size()), values.data());
+}
 
 v1::Incident ParseIncident(const py::bytes& data) {
   v1::Incident incident;
@@ -50,52 +56,53 @@ void BindRouting(py::module_& m) {
       "incident_facts",
       [](const std::string& path, std::shared_ptr<GridMap> map, const PyRuleSet& rules,
          int repeat_window_days) {
-        const v1::IncidentLog log = ValueOrThrow(LoadIncidentLog(path, *map));
-        const size_t n = static_cast<size_t>(log.incidents_size());
+        // Read one incident at a time: a year of reports costs its columns, not its messages.
+        std::unique_ptr<IncidentLogReader> reader =
+            ValueOrThrow(IncidentLogReader::Open(path, *map));
         IncidentStream stream(*rules.rules, absl::Hours(24 * repeat_window_days));
-        Array<int32_t> area(n), party_count(n), repeat_count(n);
-        Array<uint8_t> kind(n), dispute_type(n), severity(n), channel(n), department(n), hour(n),
-            weekday(n), flags(n);
-        Array<int64_t> amount_fen(n), reported_at(n);
-        Array<uint64_t> tags(n);
+        std::vector<int32_t> area, party_count, repeat_count;
+        std::vector<uint8_t> kind, dispute_type, severity, channel, department, hour, weekday,
+            flags;
+        std::vector<int64_t> amount_fen, reported_at;
+        std::vector<uint64_t> tags;
         py::list ids, grids;
-        for (size_t i = 0; i < n; ++i) {
-          const v1::Incident& incident = log.incidents(static_cast<int>(i));
+        v1::Incident incident;
+        while (ValueOrThrow(reader->Next(&incident))) {
           const RoutingFacts f = ValueOrThrow(stream.Next(incident));
           ids.append(incident.id());
           grids.append(incident.grid_code());
-          reported_at.mutable_at(i) = incident.reported_at().seconds();
-          area.mutable_at(i) = f.area;
-          kind.mutable_at(i) = f.kind;
-          dispute_type.mutable_at(i) = f.dispute_type;
-          severity.mutable_at(i) = f.severity;
-          channel.mutable_at(i) = f.channel;
-          department.mutable_at(i) = f.department;
-          amount_fen.mutable_at(i) = f.amount_fen;
-          party_count.mutable_at(i) = f.party_count;
-          repeat_count.mutable_at(i) = f.repeat_count;
-          hour.mutable_at(i) = f.hour;
-          weekday.mutable_at(i) = f.weekday;
-          flags.mutable_at(i) = f.flags;
-          tags.mutable_at(i) = f.tags;
+          reported_at.push_back(incident.reported_at().seconds());
+          area.push_back(f.area);
+          kind.push_back(f.kind);
+          dispute_type.push_back(f.dispute_type);
+          severity.push_back(f.severity);
+          channel.push_back(f.channel);
+          department.push_back(f.department);
+          amount_fen.push_back(f.amount_fen);
+          party_count.push_back(f.party_count);
+          repeat_count.push_back(f.repeat_count);
+          hour.push_back(f.hour);
+          weekday.push_back(f.weekday);
+          flags.push_back(f.flags);
+          tags.push_back(f.tags);
         }
         py::dict out;
         out["incident_id"] = ids;
         out["grid_code"] = grids;
-        out["reported_at"] = reported_at;
-        out["area"] = area;
-        out["kind"] = kind;
-        out["dispute_type"] = dispute_type;
-        out["severity"] = severity;
-        out["channel"] = channel;
-        out["department"] = department;
-        out["amount_fen"] = amount_fen;
-        out["party_count"] = party_count;
-        out["repeat_count"] = repeat_count;
-        out["hour"] = hour;
-        out["weekday"] = weekday;
-        out["flags"] = flags;
-        out["tags"] = tags;
+        out["reported_at"] = ToArray(reported_at);
+        out["area"] = ToArray(area);
+        out["kind"] = ToArray(kind);
+        out["dispute_type"] = ToArray(dispute_type);
+        out["severity"] = ToArray(severity);
+        out["channel"] = ToArray(channel);
+        out["department"] = ToArray(department);
+        out["amount_fen"] = ToArray(amount_fen);
+        out["party_count"] = ToArray(party_count);
+        out["repeat_count"] = ToArray(repeat_count);
+        out["hour"] = ToArray(hour);
+        out["weekday"] = ToArray(weekday);
+        out["flags"] = ToArray(flags);
+        out["tags"] = ToArray(tags);
         return out;
       },
       py::arg("path"), py::arg("grid_map"), py::arg("rules"), py::arg("repeat_window_days") = 30,

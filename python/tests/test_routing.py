@@ -69,3 +69,21 @@ def test_compare_rule_sets_counts_what_moves(fq, rules, grid_map, facts):
     assert set(moves["new_tier"]) == {"TIER_COMMUNITY_POLICE"}
     assert by_type.loc[8, "moved"] == noise_routed  # DISPUTE_TYPE_NOISE = 8
     assert by_type["moved"].sum() == noise_routed
+
+
+def test_incident_facts_reads_json_lines_one_incident_at_a_time(fq, grid_map, rules, tmp_path):
+    log = json.loads((DATA / "incidents_2026-10.json").read_text(encoding="utf-8"))
+    path = tmp_path / "month.jsonl"
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n"
+                            for i in log["incidents"][:80]), encoding="utf-8")
+    lines = fq.incident_facts(path, grid_map, rules)
+    whole = fq.incident_facts(DATA / "incidents_2026-10.json", grid_map, rules).head(80)
+    pd.testing.assert_frame_equal(lines, whole)
+    bad = log["incidents"][:3]
+    bad[2] = dict(bad[2], grid_code="nowhere")
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in bad),
+                    encoding="utf-8")
+    with pytest.raises(fq.InvalidArgumentError, match=r"month\.jsonl:3:.*grid_code") as e:
+        fq.incident_facts(path, grid_map, rules)
+    for party in bad[2].get("parties", []):
+        assert party.get("phone", "-") not in str(e.value)

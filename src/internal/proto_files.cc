@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "fengqiao/status_macros.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/stubs/common.h"
@@ -138,12 +139,16 @@ std::string SnakeCase(absl::string_view key) {
   } while (false)
 class JsonScanner {
  public:
-  JsonScanner(absl::string_view text, SourceMap* map) : text_(text), map_(map) {}
+  // `line`:`column` is where `text` starts in its file (a record of a larger file).
+  JsonScanner(absl::string_view text, SourceMap* map, int line = 1, int column = 1)
+      : text_(text), map_(map), line_(line), column_(column) {}
 
-  absl::Status Scan() {
+  // `path` names the value in the source map (a record's path in its file, or "").
+  absl::Status Scan(const std::string& path = "") {
     SkipSpace();
     if (Peek() != '{') return Error("expected a JSON object (one message), not another value");
-    FENGQIAO_JSON_TRY(Value(""));
+    if (!path.empty()) map_->Record(path, line_, column_);
+    FENGQIAO_JSON_TRY(Value(path));
     SkipSpace();
     if (pos_ != text_.size()) return Error("unexpected text after the JSON value");
     return absl::OkStatus();
@@ -301,8 +306,8 @@ class JsonScanner {
   absl::string_view text_;
   SourceMap* map_;
   size_t pos_ = 0;
-  int line_ = 1;
-  int column_ = 1;
+  int line_;
+  int column_;
   int depth_ = 0;
 };
 
@@ -433,27 +438,52 @@ std::string DescribeJsonError(absl::string_view message, absl::string_view type,
   return absl::StrCat("not valid JSON for ", type, " (the input is not echoed)");
 }
 
+namespace {
+
+absl::Status ParseJsonAt(absl::string_view content, int line, int column,
+                         const std::string& path_prefix, Message* message, SourceMap* source_map) {
+  JsonScanner scanner(content, source_map, line, column);
+  absl::Status syntax = scanner.Scan(path_prefix);
+  if (!syntax.ok()) return syntax;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(content.data(), content.size()), message, options);
+  if (!status.ok()) {
+    message->Clear();
+    std::string path;
+    std::string what =
+        DescribeJsonError(absl::string_view(status.message().data(), status.message().size()),
+                          message->GetDescriptor()->full_name(), &path);
+    if (!path_prefix.empty()) {
+      // Protobuf named the field within the record; name it within the file.
+      what = path.empty() ? absl::StrCat(path_prefix, ": ", what)
+                          : absl::StrCat(path_prefix, ".", what);
+      path = path.empty() ? path_prefix : Join(path_prefix, path);
+    }
+    const std::string where = path.empty() ? source_map->filename() : source_map->Where(path);
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ParseJsonRecord(absl::string_view content, absl::string_view filename, int line,
+                             int column, const std::string& path, Message* message,
+                             SourceMap* source_map) {
+  *source_map = SourceMap(std::string(filename));
+  message->Clear();
+  FENGQIAO_RETURN_IF_ERROR(ParseJsonAt(content, line, column, path, message, source_map));
+  return CheckFieldsAt(*message, path, *source_map);
+}
+
 absl::Status ParseProto(absl::string_view content, absl::string_view filename, Message* message,
                         SourceMap* source_map) {
   *source_map = SourceMap(std::string(filename));
   message->Clear();
   if (FormatForFilename(filename) == ProtoFormat::kJson) {
-    JsonScanner scanner(content, source_map);
-    absl::Status syntax = scanner.Scan();
-    if (!syntax.ok()) return syntax;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(content.data(), content.size()), message, options);
-    if (!status.ok()) {
-      message->Clear();
-      std::string path;
-      const std::string what =
-          DescribeJsonError(absl::string_view(status.message().data(), status.message().size()),
-                            message->GetDescriptor()->full_name(), &path);
-      const std::string where = path.empty() ? source_map->filename() : source_map->Where(path);
-      return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
-    }
+    FENGQIAO_RETURN_IF_ERROR(ParseJsonAt(content, 1, 1, "", message, source_map));
   } else {
     CollectingErrors errors;
     TextFormat::ParseInfoTree tree;

@@ -42,6 +42,13 @@ ProtoFormat FormatForFilename(absl::string_view filename);
 absl::Status ParseProto(absl::string_view content, absl::string_view filename,
                         google::protobuf::Message* message, SourceMap* source_map);
 
+// Parses one JSON message that starts at `line`:`column` of `filename`: a record of a larger file
+// read piece by piece (IncidentLogReader), at `path` in it (e.g. "incidents[3]"). Errors and
+// `source_map` carry the file's positions and paths.
+absl::Status ParseJsonRecord(absl::string_view content, absl::string_view filename, int line,
+                             int column, const std::string& path,
+                             google::protobuf::Message* message, SourceMap* source_map);
+
 // The largest input file read (rule sets, grid maps, rosters, incident logs): 1 GiB.
 inline constexpr int64_t kMaxInputFileBytes = int64_t{1} << 30;
 

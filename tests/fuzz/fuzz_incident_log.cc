@@ -1,4 +1,5 @@
-// Incident logs in JSON or text format (the first byte chooses), against the sample map.
+// Incident logs in JSON, JSON Lines or text format (the first byte chooses: odd JSON, 'L' JSON
+// Lines, else text format), read as IncidentLogReader reads them, against the sample map.
 // Invariant: every incident of a log that loads validates on its own.
 #include <cstdint>
 #include <string>
@@ -15,10 +16,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const bool json = data[0] & 1;
+  const char* filename = (data[0] & 1)    ? "fuzz.json"
+                         : data[0] == 'L' ? "fuzz.jsonl"
+                                          : "fuzz.textproto";
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  absl::StatusOr<fengqiao::v1::IncidentLog> log = fengqiao::ParseIncidentLog(
-      text, json ? "fuzz.json" : "fuzz.textproto", fengqiao::fuzz::SampleMap());
+  absl::StatusOr<fengqiao::v1::IncidentLog> log =
+      fengqiao::ParseIncidentLog(text, filename, fengqiao::fuzz::SampleMap());
   if (!log.ok()) return 0;
   for (const fengqiao::v1::Incident& incident : log->incidents()) {
     const absl::Status valid = fengqiao::ValidateIncident(incident, fengqiao::fuzz::SampleMap());

@@ -128,7 +128,8 @@ TEST_F(Validation, JsonErrorsAreLocatedAndNeverEchoTheInput) {
       {"{\"incidents\": [{\"amountFen\": 1e400}]}", "log.json:1:30", "number out of range"},
       {"{\"incidents\": [\n{\"id\": \"a\", \"parties\": [{\"name\": 13912345678}]}]}",
        "log.json:2:", "incidents[0].parties[0].name: invalid value"},
-      {"{\"incidents\": [{\"13912345678\": 1}]}", "log.json:1:16", "incidents[0]: invalid value"},
+      {"{\"incidents\": [{\"13912345678\": 1}]}", "log.json:1:16",
+       "incidents[0]: a key that is not a field of fengqiao.v1.Incident"},
   };
   for (const Case& c : cases) {
     const absl::StatusOr<v1::IncidentLog> log = ParseIncidentLog(c.json, "log.json", *map_);
