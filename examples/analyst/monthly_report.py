@@ -29,7 +29,10 @@ def main(db, out_dir):
     by_tier = fengqiao.metrics.report(records, grid_map, START, END, by=["tier"])
     for name, table in (("overall", overall), ("by_street", by_street),
                         ("by_category", by_category), ("by_tier", by_tier)):
-        table.to_csv(out / f"{name}.csv", index=name != "overall")  # group keys are the index
+        # Group keys are the index; rates to 4 decimals, durations and counts to 1.
+        rounded = table.round({c: 4 if table[c].abs().max() <= 1 else 1
+                               for c in table.select_dtypes("number").columns})
+        rounded.to_csv(out / f"{name}.csv", index=name != "overall")
 
     pngs = [
         out / "trend_by_kind.png",
@@ -38,12 +41,12 @@ def main(db, out_dir):
         out / "resolve_p90_by_tier.png",
     ]
     fengqiao.plot.trend(records, pngs[0], title="新城: incidents per day by kind, October 2026")
-    fengqiao.plot.compare(by_street, "arrival_within_8min", "street", pngs[1],
+    fengqiao.plot.compare(by_street, "arrival_within_8min", "street", pngs[1], grid_map=grid_map,
                           title="On site within 8 minutes (8分钟现场到达率) by street")
     fengqiao.plot.compare(by_category, "disposal_rate", "category", pngs[2],
                           title="Disposal rate (处置率) by category")
     fengqiao.plot.compare(by_tier.assign(resolve_p90_hours=by_tier["resolve_seconds_p90"] / 3600),
-                          "resolve_p90_hours", "tier", pngs[3], percent=False,
+                          "resolve_p90_hours", "tier", pngs[3], percent=False, unit="hours",
                           title="90th percentile hours to resolve, by routing tier")
 
     row = overall.iloc[0]

@@ -35,6 +35,14 @@ void BindGrid(py::module_& m) {
           },
           "Area codes in index order.")
       .def(
+          "names",
+          [](const GridMap& g) {
+            std::vector<std::string> out;
+            for (const auto& a : g.proto().areas()) out.push_back(a.name());
+            return out;
+          },
+          "Area display names (e.g. 临城街道) in index order.")
+      .def(
           "levels",
           [](const GridMap& g) {
             std::vector<int> out;
