@@ -17,7 +17,8 @@
 // Shared by every command that prints data; each command's description says what a JSON line is.
 ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::kText,
           "text: for a person (tables, compiler-style diagnostics); json: JSON Lines for "
-          "programs, one object per line in protobuf's JSON mapping (field names as in the proto)");
+          "programs, one object per line in protobuf's JSON mapping (field names as in the "
+          "proto); csv: one table with a header line, for spreadsheets");
 
 // Shared by `brief` (names of the responsible persons, masked) and `route` (capacity at each
 // incident's time).
@@ -166,15 +167,44 @@ bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* er
     *format = OutputFormat::kText;
   } else if (text == "json") {
     *format = OutputFormat::kJson;
+  } else if (text == "csv") {
+    *format = OutputFormat::kCsv;
   } else {
-    *error = absl::StrCat("\"", text, "\" is not a format (text, json)");
+    *error = absl::StrCat("\"", text, "\" is not a format (text, json, csv)");
     return false;
   }
   return true;
 }
 
 std::string AbslUnparseFlag(OutputFormat format) {
-  return format == OutputFormat::kJson ? "json" : "text";
+  switch (format) {
+    case OutputFormat::kJson:
+      return "json";
+    case OutputFormat::kCsv:
+      return "csv";
+    case OutputFormat::kText:
+      break;
+  }
+  return "text";
+}
+
+std::string CsvLine(const std::vector<std::string>& fields) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line.push_back(',');
+    const std::string& f = fields[i];
+    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+      line += f;
+      continue;
+    }
+    line.push_back('"');
+    for (char c : f) {
+      if (c == '"') line.push_back('"');
+      line.push_back(c);
+    }
+    line.push_back('"');
+  }
+  return line;
 }
 
 bool AbslParseFlag(absl::string_view text, FlagDate* date, std::string* error) {

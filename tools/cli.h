@@ -43,10 +43,11 @@ enum ExitCode : int {
   kExitSoftware = 70,
 };
 
-// How a command prints its data: `--format=text` (tables for a terminal) or `--format=json`
-// (JSON Lines: one protobuf JSON object per line, for programs). Parsed by Abseil through
-// AbslParseFlag, so a bad value is a usage error.
-enum class OutputFormat { kText, kJson };
+// How a command prints its data: `--format=text` (tables for a terminal), `--format=json`
+// (JSON Lines: one protobuf JSON object per line, for programs) or `--format=csv` (one table,
+// RFC 4180, a header line first, for spreadsheets). Parsed by Abseil through AbslParseFlag, so a
+// bad value is a usage error.
+enum class OutputFormat { kText, kJson, kCsv };
 bool AbslParseFlag(absl::string_view text, OutputFormat* format, std::string* error);
 std::string AbslUnparseFlag(OutputFormat format);
 
@@ -61,7 +62,7 @@ std::string AbslUnparseFlag(FlagDate date);
 
 }  // namespace fengqiao::tools
 
-// `--format=text|json`, defined once (tools/cli.cc) for every command that lists "format".
+// `--format=text|json|csv`, defined once (tools/cli.cc) for every command that lists "format".
 ABSL_DECLARE_FLAG(fengqiao::tools::OutputFormat, format);
 // `--roster=ROSTER`, defined once (tools/cli.cc) for `brief` and `route`.
 ABSL_DECLARE_FLAG(std::string, roster);
@@ -110,6 +111,9 @@ int Fail(const absl::Status& status);
 
 // `text` as a JSON string literal, escaped by protobuf's JSON printer (for JSON Lines output).
 std::string JsonQuoted(const std::string& text);
+
+// One CSV line (RFC 4180): fields with a comma, a quote or a line break quoted, quotes doubled.
+std::string CsvLine(const std::vector<std::string>& fields);
 
 // The roster --roster names, validated against `map`; null when the flag is empty.
 absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(

@@ -1,4 +1,5 @@
 // `fengqiao metrics CASES.db GRID_MAP [DIMS]`: the CompStat sheet of a case store.
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -24,6 +26,80 @@
 
 namespace fengqiao::tools {
 
+namespace {
+
+// The sheets as one CSV table: `sheet` (overall, or the dimensions joined by "x"), a column per
+// dimension of any sheet (empty where a sheet does not group by it), then per rate its value,
+// numerator and denominator and per distribution p50 / p90 / p95 (seconds) and n; empty where a
+// value is absent (a rate over nothing, an empty distribution).
+void PrintCsv(const std::vector<fengqiao::v1::MetricsReport>& sheets) {
+  std::vector<std::string> dims;
+  for (const auto& sheet : sheets) {
+    for (const std::string& d : sheet.group_by()) {
+      if (std::find(dims.begin(), dims.end(), d) == dims.end()) dims.push_back(d);
+    }
+  }
+  std::vector<std::string> header = {"sheet"};
+  header.insert(header.end(), dims.begin(), dims.end());
+  std::vector<std::string> rates, distributions;
+  for (const auto& sheet : sheets) {
+    for (const auto& group : sheet.groups()) {
+      for (const auto& r : group.rates()) {
+        if (std::find(rates.begin(), rates.end(), r.name()) == rates.end()) {
+          rates.push_back(r.name());
+        }
+      }
+      for (const auto& d : group.distributions()) {
+        if (std::find(distributions.begin(), distributions.end(), d.name()) ==
+            distributions.end()) {
+          distributions.push_back(d.name());
+        }
+      }
+    }
+  }
+  for (const std::string& r : rates) {
+    for (const char* part : {"", "_num", "_den"}) header.push_back(absl::StrCat(r, part));
+  }
+  for (const std::string& d : distributions) {
+    for (const char* part : {"_p50", "_p90", "_p95", "_n"}) header.push_back(absl::StrCat(d, part));
+  }
+  fmt::print("{}\n", CsvLine(header));
+  for (const auto& sheet : sheets) {
+    const std::string name =
+        sheet.group_by().empty() ? "overall" : absl::StrJoin(sheet.group_by(), "x");
+    for (const auto& group : sheet.groups()) {
+      std::vector<std::string> row = {name};
+      for (const std::string& d : dims) {
+        auto it = group.key().find(d);
+        row.push_back(it == group.key().end() ? "" : it->second);
+      }
+      for (const std::string& name_r : rates) {
+        const fengqiao::v1::Rate* rate = nullptr;
+        for (const auto& r : group.rates()) {
+          if (r.name() == name_r) rate = &r;
+        }
+        row.push_back(rate != nullptr && rate->has_value() ? fmt::format("{:.6g}", rate->value())
+                                                           : "");
+        row.push_back(rate != nullptr ? absl::StrCat(rate->numerator()) : "");
+        row.push_back(rate != nullptr ? absl::StrCat(rate->denominator()) : "");
+      }
+      for (const std::string& name_d : distributions) {
+        const fengqiao::v1::Distribution* dist = nullptr;
+        for (const auto& d : group.distributions()) {
+          if (d.name() == name_d) dist = &d;
+        }
+        row.push_back(dist != nullptr && dist->has_p50() ? fmt::format("{:.1f}", dist->p50()) : "");
+        row.push_back(dist != nullptr && dist->has_p90() ? fmt::format("{:.1f}", dist->p90()) : "");
+        row.push_back(dist != nullptr && dist->has_p95() ? fmt::format("{:.1f}", dist->p95()) : "");
+        row.push_back(dist != nullptr ? absl::StrCat(dist->count()) : "");
+      }
+      fmt::print("{}\n", CsvLine(row));
+    }
+  }
+}
+
+}  // namespace
+
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
                           const std::vector<std::vector<fengqiao::v1::Dimension>>& groupings,
                           OutputFormat format) {
@@ -37,6 +113,7 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
       absl::ToCivilDay(absl::FromUnixSeconds(records.front().reported_at), tz));
   const absl::CivilMonth last(
       absl::ToCivilDay(absl::FromUnixSeconds(records.back().reported_at), tz));
+  std::vector<fengqiao::v1::MetricsReport> sheets;
   for (const auto& dims : groupings) {
     fengqiao::MetricsOptions options;
     options.period_start = absl::FromCivil(absl::CivilDay(first), tz);
@@ -47,6 +124,10 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
         fengqiao::CaseMetrics::Create(map, options);
     if (!metrics.ok()) return metrics.status();
     (*metrics)->AddAll(records);
+    if (format == OutputFormat::kCsv) {
+      sheets.push_back((*metrics)->Report());
+      continue;
+    }
     if (format == OutputFormat::kJson) {
       std::string json;
       google::protobuf::util::JsonPrintOptions json_options;
@@ -61,7 +142,8 @@ absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::Grid
     }
     fmt::print("\n{}", FormatCompStat((*metrics)->Report()));
   }
-  if (format == OutputFormat::kJson) return absl::OkStatus();
+  if (format == OutputFormat::kCsv) PrintCsv(sheets);
+  if (format != OutputFormat::kText) return absl::OkStatus();
   fmt::print(
       "  (8min: on site within 8 minutes, open overdue cases counted late; acc1min: accepted "
       "within 1 minute; disp: 处置率; med: 调解率; satis: 满意率; c2c: 民转刑; p50/p90 h: hours "
@@ -116,7 +198,7 @@ const Command& MetricsCommand() {
   static const Command* const command = new Command{
       .name = "metrics",
       .args = {"CASES.db", "GRID_MAP", "[DIMS]"},
-      .flags = {"format=text|json"},
+      .flags = {"format=text|json|csv"},
       .summary = "the CompStat sheet of a case store",
       .description =
           "Reads every case of the SQLite case store CASES.db (as `district --db` writes it),\n"
@@ -125,6 +207,9 @@ const Command& MetricsCommand() {
           "street, district, category, channel, tier, force (default street).\n"
           "With --format=json, one line per sheet (overall first): the fengqiao.v1.MetricsReport\n"
           "in protobuf's JSON mapping.\n"
+          "With --format=csv, one table: a row per group of every sheet, `sheet` naming it,\n"
+          "a column per dimension, then per rate value / _num / _den and per duration\n"
+          "_p50 / _p90 / _p95 (seconds) / _n; an empty cell where there is no value.\n"
           "Exit 0 on success, 1 when a file does not load or the store holds no cases.\n",
       .run = RunMetrics,
   };

@@ -58,7 +58,10 @@ int RulesCheck(const std::string& rules_path, std::string map_path) {
   }
   absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
-  const bool json = absl::GetFlag(FLAGS_format) == OutputFormat::kJson;
+  const OutputFormat format = absl::GetFlag(FLAGS_format);
+  const bool json = format == OutputFormat::kJson;
+  const bool csv = format == OutputFormat::kCsv;
+  if (csv) fmt::print("{}\n", CsvLine({"severity", "where", "rule_id", "code", "message"}));
   const bool werror = absl::GetFlag(FLAGS_Werror);
   const bool quiet = absl::GetFlag(FLAGS_quiet);
 
@@ -97,11 +100,14 @@ int RulesCheck(const std::string& rules_path, std::string map_path) {
     if (quiet && !is_error) continue;
     if (json) {
       fmt::print("{}\n", FindingJson(issue));
+    } else if (csv) {
+      fmt::print("{}\n", CsvLine({is_error ? "error" : "warning", issue.where, issue.rule_id,
+                                  issue.code, issue.message}));
     } else {
       fmt::print(stderr, "{}\n", issue.ToString());
     }
   }
-  if (!quiet && !json) {
+  if (!quiet && !json && !csv) {
     fmt::print(stderr, "{}: {} rules, {} error{}, {} warning{}{}\n", rules_path, rules, errors,
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
                werror && warnings > 0 ? " (warnings are errors: --Werror)" : "");
@@ -119,7 +125,7 @@ const Command& RulesCheckCommand() {
   static const Command* const command = new Command{
       .name = "rules check",
       .args = {"RULES", "[GRID_MAP]"},
-      .flags = {"format=text|json", "Werror", "quiet"},
+      .flags = {"format=text|json|csv", "Werror", "quiet"},
       .summary = "validate and lint a rule set",
       .description =
           "Validates and lints the rule set RULES (protobuf text format, with its `inherits`\n"
@@ -131,6 +137,8 @@ const Command& RulesCheckCommand() {
           "\"where\": \"file:line:col\", \"rule_id\", \"code\" (the check, \"load\" when the file "
           "does\n"
           "not parse), \"message\"}.\n"
+          "CSV: a header line, then one row per finding on stdout, errors first: severity,\n"
+          "where, rule_id, code, message.\n"
           "Exit 0 when the rule set has no errors (warnings allowed unless --Werror), 1 when it\n"
           "has errors (or warnings with --Werror) or a file does not load.\n",
       .run = RunRulesCheck,

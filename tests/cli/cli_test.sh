@@ -104,7 +104,29 @@ for name, want in total.items():
     if got != want:
         sys.exit(f"FAIL metrics --format=json: {name} denominators add to {got}, overall {want}")
 PY
-expect 64 "" "--format: .*is not a format \(text, json\)" metrics "$tmp/a.db" "$data/grid_map.textproto" --format=xml
+# CSV: one table, a row per group of each sheet, the same figures as the JSON sheets.
+"$bin" metrics "$tmp/a.db" "$data/grid_map.textproto" street,category --format=json > "$tmp/json"
+expect 0 '^sheet,street,category,arrival_within_8min,' "" metrics "$tmp/a.db" "$data/grid_map.textproto" street,category --format=csv
+/usr/bin/python3 - "$tmp/out" "$tmp/json" <<'PY' || failures=$((failures + 1))
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+sheets = [json.loads(line) for line in open(sys.argv[2], encoding="utf-8")]
+groups = [(s, g) for s in sheets for g in s["groups"]]
+if len(rows) != len(groups):
+    sys.exit(f"FAIL metrics --format=csv: {len(rows)} rows, want {len(groups)}")
+for row, (sheet, group) in zip(rows, groups):
+    want_sheet = "x".join(sheet.get("group_by", [])) or "overall"
+    if row["sheet"] != want_sheet or any(row[k] != v for k, v in group.get("key", {}).items()):
+        sys.exit(f"FAIL metrics --format=csv: row {row['sheet']} does not match its sheet")
+    for r in group["rates"]:
+        if int(row[r["name"] + "_den"]) != int(r.get("denominator", 0)):
+            sys.exit(f"FAIL metrics --format=csv: {r['name']} denominator differs")
+        if "value" in r and abs(float(row[r["name"]]) - r["value"]) > 1e-5:
+            sys.exit(f"FAIL metrics --format=csv: {r['name']} value differs")
+        if "value" not in r and row[r["name"]] != "":
+            sys.exit(f"FAIL metrics --format=csv: {r['name']} has no value but the cell is not empty")
+PY
+expect 64 "" "--format: .*is not a format \(text, json, csv\)" metrics "$tmp/a.db" "$data/grid_map.textproto" --format=xml
 expect 64 "" "district: unknown flag --format" district "$data" --format=json
 
 # Routing through the command: protobuf JSON Lines in, one Decision per line out, in order; the

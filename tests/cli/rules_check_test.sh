@@ -69,6 +69,19 @@ shadowed = [l for l in lines if l["code"] == "shadowed"]
 assert len(shadowed) == 1 and shadowed[0]["rule_id"] == "noise-in-street", shadowed
 assert shadowed[0]["where"].endswith("broken.textproto:14:1"), shadowed[0]["where"]
 PY
+# CSV: a header, then the same findings as JSON, in the same order, on stdout.
+"$bin" rules check "$broken" "$map" --format=json > "$tmp/json" 2> /dev/null
+"$bin" rules check "$broken" "$map" --format=csv > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 1 ] || fail "--format=csv: want exit 1"
+[ ! -s "$tmp/err" ] || fail "--format=csv wrote to stderr: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/out" "$tmp/json" <<'PY' || exit 1
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")))
+want = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert [dict(r) for r in rows] == [{k: l.get(k, "") for k in
+                                    ("severity", "where", "rule_id", "code", "message")}
+                                   for l in want], (rows[:2], want[:2])
+PY
 # A file that does not parse: one located "load" finding, in both formats.
 printf 'name: "x"\nrules { id: 3 }\n' > "$tmp/unparsable.textproto"
 "$bin" rules check "$tmp/unparsable.textproto" "$map" --format=json > "$tmp/out" 2> /dev/null
