@@ -35,8 +35,10 @@ int Alert() {
   std::string line;
   bool too_long = false;
   int64_t line_no = 0, decided = 0, bad = 0;
+  Progress progress("messages scanned");
   while (ReadBoundedLine(stdin, kMaxLine, line, too_long)) {
     ++line_no;
+    progress.Tick();
     if (too_long) {
       fmt::print(stderr, "stdin:{}: line longer than {} bytes, skipped\n", line_no, kMaxLine);
       ++bad;

@@ -1,5 +1,9 @@
 #include "tools/cli.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -186,6 +190,38 @@ std::string AbslUnparseFlag(OutputFormat format) {
       break;
   }
   return "text";
+}
+
+Progress::Progress(std::string label, int64_t total)
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(isatty(fileno(stderr)) == 1 && std::getenv("FENGQIAO_NO_PROGRESS") == nullptr),
+      start_(absl::Now()),
+      last_draw_(absl::InfinitePast()) {}
+
+Progress::~Progress() {
+  if (drawn_) fmt::print(stderr, "\r\033[K");
+}
+
+void Progress::Tick(int64_t n) {
+  done_ += n;
+  if (!enabled_) return;
+  const absl::Time now = absl::Now();
+  if (now - last_draw_ < absl::Milliseconds(200)) return;
+  last_draw_ = now;
+  Draw();
+}
+
+void Progress::Draw() {
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+  if (total_ > 0) {
+    fmt::print(stderr, "\r\033[K{}: {}% ({} of {})", label_, 100 * done_ / total_, done_, total_);
+  } else {
+    fmt::print(stderr, "\r\033[K{}: {} ({}/s)", label_, done_,
+               seconds > 0 ? static_cast<int64_t>(done_ / seconds) : 0);
+  }
+  std::fflush(stderr);
+  drawn_ = true;
 }
 
 std::string CsvLine(const std::vector<std::string>& fields) {

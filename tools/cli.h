@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/time/civil_time.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
@@ -111,6 +112,28 @@ int Fail(const absl::Status& status);
 
 // `text` as a JSON string literal, escaped by protobuf's JSON printer (for JSON Lines output).
 std::string JsonQuoted(const std::string& text);
+
+// Progress of long work (messages scanned, incidents routed, a month simulated), drawn on stderr
+// only when stderr is a terminal and FENGQIAO_NO_PROGRESS is unset: "label: 12,345 (4,100/s)",
+// or "label: 45% (12,345 of 27,000)" with a total, redrawn in place at most 5 times a second and
+// cleared when done. Pipes, files and CI logs see nothing of it.
+class Progress {
+ public:
+  explicit Progress(std::string label, int64_t total = 0);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  void Tick(int64_t n = 1);
+
+ private:
+  void Draw();
+  std::string label_;
+  int64_t total_;
+  int64_t done_ = 0;
+  bool enabled_;
+  bool drawn_ = false;
+  absl::Time start_, last_draw_;
+};
 
 // One CSV line (RFC 4180): fields with a comma, a quote or a line break quoted, quotes doubled.
 std::string CsvLine(const std::vector<std::string>& fields);

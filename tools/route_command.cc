@@ -61,8 +61,10 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   std::string line;
   bool too_long = false;
   int64_t line_no = 0, routed = 0, bad = 0;
+  Progress progress("incidents routed");
   while (ReadBoundedLine(stdin, static_cast<size_t>(max_line), line, too_long)) {
     ++line_no;
+    progress.Tick();
     if (too_long) {
       fmt::print(stderr, "stdin:{}: line longer than {} bytes, skipped\n", line_no, max_line);
       ++bad;

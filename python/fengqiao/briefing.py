@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from fengqiao import _core
+from fengqiao.closure import core_store
 from fengqiao.errors import InvalidArgumentError
 
 _ZONE = "Asia/Shanghai"
@@ -58,7 +59,7 @@ def _date_text(date) -> str:
 def make(kind, store, grid_map, date, roster=None, station="") -> Briefing:
     """The briefing of ``kind`` for ``date`` from ``store`` (see the module's help)."""
     html, markdown, figures, start, end, title, period = _core.briefing(
-        str(kind), store, grid_map, _date_text(date), roster, station)
+        str(kind), core_store(store), grid_map, _date_text(date), roster, station)
     frame = pd.DataFrame(figures, columns=["section", "key", "label", "defined", "value", "n",
                                            "is_rate", "seed_value"])
     frame["value"] = frame["value"].where(frame["defined"], np.nan)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from fengqiao import _checked, _core
+from fengqiao import _checked, _core, vocabulary
 from fengqiao.v1 import case_pb2, incident_pb2, routing_pb2
 
 
@@ -55,9 +55,72 @@ class CaseLoop:
         return out
 
 
+class CaseStore:
+    """The SQLite case store, protobuf messages in and out: ``save`` takes ``v1.Case`` messages
+    (or ``CaseLoop`` objects), ``get`` and ``cases`` return ``v1.Case`` messages, ``find`` takes
+    states and tiers by name or number and times as datetimes, ISO strings or unix seconds."""
+
+    def __init__(self, core_store):
+        self._store = core_store
+
+    def save(self, cases, now=None):
+        """Saves the cases in one transaction, dated ``now`` (the wall clock when None). Raises
+        AbortedError when a case's stored log moved on since it was read: reload and retry."""
+        if isinstance(cases, (case_pb2.Case, CaseLoop)):
+            cases = [cases]
+        data = []
+        for i, c in enumerate(cases):
+            if isinstance(c, CaseLoop):
+                c = c.case
+            data.append(_message(c, case_pb2.Case, f"cases[{i}]"))
+        self._store.save(data, None if now is None else _checked.time_seconds(now, "now"))
+
+    def get(self, case_id):
+        """The case ``case_id`` with its log, as a ``v1.Case``; NotFoundError when absent."""
+        c = case_pb2.Case()
+        c.ParseFromString(self._store.get(_checked.text(case_id, "case_id")))
+        return c
+
+    def find(self, state=None, grid="", tier=None, assignee="", overdue_at=None, limit=0,
+             saved_since=None):
+        """Ids of the cases selected, ascending: by ``state`` and ``tier`` (enum names, labels or
+        numbers), ``grid`` code, ``assignee``, open deadlines due before ``overdue_at``, saved at
+        or after ``saved_since``; at most ``limit`` (0: all)."""
+        def enum(value, enum_type, name):
+            if value is None:
+                return None
+            if isinstance(value, str):
+                return vocabulary.parse(enum_type, value)
+            return int(_checked.enum_numbers([value], name, enum_type)[0])
+
+        return self._store.find(
+            enum(state, case_pb2.CaseState, "state"), _checked.text(grid, "grid"),
+            enum(tier, routing_pb2.Tier, "tier"), _checked.text(assignee, "assignee"),
+            None if overdue_at is None else _checked.time_seconds(overdue_at, "overdue_at"),
+            int(_checked.integers([limit], "limit", np.int32, lo=0)[0]),
+            None if saved_since is None else _checked.time_seconds(saved_since, "saved_since"))
+
+    def cases(self, **query):
+        """The selected cases (see :meth:`find`) as ``v1.Case`` messages, one at a time."""
+        for case_id in self.find(**query):
+            yield self.get(case_id)
+
+    def count_cases(self):
+        return self._store.count_cases()
+
+    def count_events(self):
+        return self._store.count_events()
+
+
+def core_store(store):
+    """The C++ store behind a CaseStore (what the bindings take)."""
+    return store._store if isinstance(store, CaseStore) else store
+
+
 def open_case_store(path, read_only=False):
-    """Opens (creating if needed) the SQLite case store at ``path``; ``read_only=True`` opens an
-    existing store without changing anything (for metrics; ``save`` raises FailedPrecondition)."""
+    """Opens (creating if needed) the SQLite case store at ``path`` as a :class:`CaseStore`;
+    ``read_only=True`` opens an existing store without changing anything (for metrics; ``save``
+    raises FailedPrecondition)."""
     if not isinstance(read_only, (bool, np.bool_)):
         _checked.fail("read_only", None, "expected True or False")
-    return _core.SqliteCaseStore.open(str(path), bool(read_only))
+    return CaseStore(_core.SqliteCaseStore.open(str(path), bool(read_only)))

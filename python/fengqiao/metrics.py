@@ -18,7 +18,9 @@ def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.D
     as float (NaN when it has not happened), flags, area index, and the enums (kind,
     dispute_type, department, channel, tier, force) as Categorical of their display labels
     from fengqiao.vocabulary (every value of the enum a category)."""
-    columns = _core.records_from_store(store, grid_map)
+    from fengqiao.closure import core_store
+
+    columns = _core.records_from_store(core_store(store), grid_map)
     frame = pd.DataFrame(columns)
     frame["reported_at"] = pd.to_datetime(
         frame["reported_at"].astype(np.int64), unit="s", utc=True).dt.tz_convert(
@@ -206,3 +208,83 @@ def compstat(frame, grid_map, start, end, by=(), comparisons=("month", "28_days"
     """The CompStat sheet (text) of the records."""
     proto = report_proto(frame, grid_map, start, end, by, comparisons)
     return _core.format_compstat(proto.SerializeToString())
+
+
+class DurationSketch:
+    """Percentiles of durations that merge (the C++ ``fengqiao::DurationSketch``): exact up to
+    ``exact_limit`` samples (R type 7, as ``numpy.quantile``'s default), then within
+    ``relative_error`` of each percentile's value. Durations are whole seconds (fractions
+    dropped); missing values (NaN, NaT, None) are not samples; a negative one is an error.
+    Pickles (by its state), so Dask workers can return sketches to merge."""
+
+    def __init__(self, exact_limit: int = 100_000, relative_error: float = 0.001):
+        self._options = (int(_checked.integers([exact_limit], "exact_limit", np.int64,
+                                               lo=0)[0]),
+                         float(relative_error))
+        if not 0 < self._options[1] < 1:
+            _checked.fail("relative_error", None, "expected a number between 0 and 1")
+        self._sketch = _core.DurationSketch(*self._options)
+
+    def add(self, seconds: Any) -> "DurationSketch":
+        """Adds durations: seconds (numbers), ``timedelta64`` or ``Timedelta`` values."""
+        values = _checked.durations(seconds, "seconds", missing=-1)  # whole seconds
+        self._sketch.add(values[values >= 0].astype(np.int64))
+        return self
+
+    def merge(self, other: "DurationSketch") -> "DurationSketch":
+        if not isinstance(other, DurationSketch):
+            _checked.fail("other", None, "expected a fengqiao.metrics.DurationSketch")
+        self._sketch.merge(other._sketch)
+        return self
+
+    def quantiles(self, q: Any) -> np.ndarray:
+        """The q-quantiles (each in [0, 1]); NaN for an empty sketch."""
+        qs = np.atleast_1d(np.asarray(q, dtype=float))
+        if np.isnan(qs).any() or (qs < 0).any() or (qs > 1).any():
+            _checked.fail("q", None, "expected quantiles between 0 and 1")
+        return np.asarray(self._sketch.quantiles(qs.tolist()))
+
+    count = property(lambda self: self._sketch.count)
+    negative = property(lambda self: self._sketch.negative)
+    mean = property(lambda self: self._sketch.mean)
+    exact = property(lambda self: self._sketch.exact)
+    relative_error = property(lambda self: self._sketch.relative_error)
+
+    def __getstate__(self):
+        return {"options": self._options, "state": self._sketch.state()}
+
+    def __setstate__(self, state):
+        self._options = tuple(state["options"])
+        self._sketch = _core.DurationSketch(*self._options)
+        self._sketch.restore(state["state"])
+
+
+def _quantile_name(q: float) -> str:
+    text = f"{q * 100:.3f}".rstrip("0").rstrip(".")
+    return f"p{text}"
+
+
+def quantiles(records: Any, column: str, q: Sequence[float] = (0.5, 0.9, 0.95, 0.99),
+              by: Union[str, Sequence[str], None] = None) -> pd.DataFrame:
+    """Any quantiles (e.g. p50 ... p99.9) of a duration column of ``records`` (seconds as
+    numbers or ``timedelta64``; NaN for a step that has not happened), overall or per group of
+    ``by``: a column per quantile (``p50``, ``p99.9``, in seconds) and ``n``, the samples.
+    Computed with :class:`DurationSketch`, the same estimator as the C++ reports."""
+    values = _checked.durations(_checked.column(records, column), column, missing=-1)
+    values = np.where(values >= 0, values.astype(np.float64), np.nan)
+    keys = [] if by is None else _checked.names(by, "by")
+    frame = pd.DataFrame({"_value": values})
+    for k in keys:
+        frame[k] = pd.Series(_checked.column(records, k)).to_numpy()
+    qs = [float(x) for x in q]
+    names = [_quantile_name(x) for x in qs]
+
+    def one(part):
+        sketch = DurationSketch().add(part["_value"].dropna().to_numpy())
+        return pd.Series(list(sketch.quantiles(qs)) + [sketch.count], index=names + ["n"])
+
+    if not keys:
+        return one(frame).to_frame().T.reset_index(drop=True)
+    out = frame.groupby(keys, observed=True, sort=True).apply(one)
+    out["n"] = out["n"].astype(np.int64)
+    return out

@@ -8,6 +8,7 @@
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/case_record_reader.h"
+#include "fengqiao/metrics/duration_sketch.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/vocabulary.h"
 #include "status_bridge.h"
@@ -278,6 +279,51 @@ void BindCases(py::module_& m) {
       },
       py::arg("store"), py::arg("grid_map"),
       "Every stored case as metrics records, in report order: a dict of NumPy columns.");
+
+  py::class_<DurationSketch>(m, "DurationSketch",
+                             "Percentiles of durations (seconds) that merge; exact up to "
+                             "exact_limit samples, then within relative_error.")
+      .def(py::init([](int64_t exact_limit, double relative_error) {
+             DurationSketchOptions options;
+             options.exact_limit = exact_limit;
+             options.relative_error = relative_error;
+             return DurationSketch(options);
+           }),
+           py::arg("exact_limit") = 100'000, py::arg("relative_error") = 0.001)
+      .def(
+          "add",
+          [](DurationSketch& s, const Array<int64_t>& seconds) {
+            const int64_t* data = seconds.data();
+            for (py::ssize_t i = 0; i < seconds.size(); ++i) s.Add(data[i]);
+          },
+          py::arg("seconds"), "Adds whole seconds (negative ones are counted, not samples).")
+      .def("merge", &DurationSketch::Merge, py::arg("other"))
+      .def(
+          "quantiles",
+          [](const DurationSketch& s, const std::vector<double>& qs) { return s.Quantiles(qs); },
+          py::arg("q"), "The q-quantiles (R type 7); NaN for an empty sketch.")
+      .def_property_readonly("count", &DurationSketch::count)
+      .def_property_readonly("negative", &DurationSketch::negative)
+      .def_property_readonly("mean", &DurationSketch::mean)
+      .def_property_readonly("exact", &DurationSketch::exact)
+      .def_property_readonly("relative_error", &DurationSketch::relative_error)
+      .def("state",
+           [](const DurationSketch& s) {
+             v1::DurationSketchState state;
+             s.ToProto(&state);
+             return ToBytes(state);
+           })
+      .def(
+          "restore",
+          [](DurationSketch& s, const py::bytes& data) {
+            const v1::DurationSketchState state =
+                Parse<v1::DurationSketchState>(data, "fengqiao.v1.DurationSketchState");
+            if (!s.FromProto(state)) {
+              ThrowIfError(absl::DataLossError(
+                  "DurationSketchState: inconsistent or made with other options"));
+            }
+          },
+          py::arg("state"));
 
   py::class_<CaseMetrics>(m, "Metrics",
                           "One pass of metrics over record columns; partials merge, also as bytes.")

@@ -248,7 +248,7 @@ def test_records_carry_report_times_as_datetimes_in_the_district_zone(fq, rules,
     from test_metrics import _case
 
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    store.save([_case(fq, rules, "c1", 30)])
     records = fq.metrics.records(store, grid_map)
     assert str(records["reported_at"].dtype) == "datetime64[ns, Asia/Shanghai]"
     assert records["reported_at"][0] == pd.Timestamp("2026-10-14 10:00", tz="Asia/Shanghai")
@@ -284,7 +284,7 @@ def test_records_carry_enums_as_categoricals_of_their_labels(fq, rules, grid_map
     from test_metrics import _case
 
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    store.save([_case(fq, rules, "c1", 30)])
     records = fq.metrics.records(store, grid_map)
     kind = records["kind"]
     assert isinstance(kind.dtype, pd.CategoricalDtype)

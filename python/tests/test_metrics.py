@@ -27,7 +27,7 @@ def test_report_from_a_store_has_rates_with_their_parts(fq, rules, grid_map, tmp
     store = fq.open_case_store(tmp_path / "cases.db")
     cases = [_case(fq, rules, "c1", 30), _case(fq, rules, "c2", 90),
              _case(fq, rules, "c3", 40, grid="xc-qd-c1-g1")]
-    store.save([c.SerializeToString() for c in cases])
+    store.save(list(cases))
     records = fq.metrics.records(store, grid_map)
     assert list(records["case_id"]) == ["c1", "c2", "c3"]
     assert list(records["accept_s"]) == [30, 90, 40]
@@ -51,7 +51,7 @@ def test_an_empty_distribution_is_nan_never_zero(fq, rules, grid_map, tmp_path):
     # Nobody has resolved anything: the resolve percentiles are NaN (absent in the proto), not 0 s;
     # the accept percentiles of the same group are numbers.
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    store.save([_case(fq, rules, "c1", 30)])
     records = fq.metrics.records(store, grid_map)
     table = fq.metrics.report(records, grid_map, "2026-10-01T00:00:00+08:00",
                               "2026-11-01T00:00:00+08:00")
@@ -66,7 +66,7 @@ def test_an_empty_distribution_is_nan_never_zero(fq, rules, grid_map, tmp_path):
 
 def test_a_zero_baseline_is_nan_not_infinite(fq, rules, grid_map, tmp_path):
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    store.save([_case(fq, rules, "c1", 30)])
     table = fq.metrics.report(fq.metrics.records(store, grid_map), grid_map,
                               "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00",
                               comparisons=["month"])
@@ -77,7 +77,7 @@ def test_a_zero_baseline_is_nan_not_infinite(fq, rules, grid_map, tmp_path):
 
 def test_report_defaults_to_the_months_the_records_span(fq, rules, grid_map, tmp_path):
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    store.save([_case(fq, rules, "c1", 30)])
     records = fq.metrics.records(store, grid_map)
     start, end = fq.metrics.months_spanned(records)
     assert start == 1790784000  # 2026-10-01 00:00 +08
@@ -95,7 +95,7 @@ def test_unknown_dimension_is_invalid_argument(fq, grid_map):
 
 def test_one_dimension_given_as_a_string_groups_by_that_dimension(fq, rules, grid_map, tmp_path):
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([_case(fq, rules, "c1", 30).SerializeToString()])
+    store.save([_case(fq, rules, "c1", 30)])
     records = fq.metrics.records(store, grid_map)
     start, end = fq.metrics.months_spanned(records)
     one = fq.metrics.report_proto(records, grid_map, start, end, by="street")
@@ -115,7 +115,7 @@ def test_unknown_time_zone_is_invalid_argument_naming_it(fq, grid_map):
 
 def test_a_grouped_report_is_indexed_by_its_keys(fq, rules, grid_map, tmp_path):
     store = fq.open_case_store(tmp_path / "cases.db")
-    store.save([c.SerializeToString() for c in (_case(fq, rules, "c1", 30),
+    store.save([c for c in (_case(fq, rules, "c1", 30),
                                                  _case(fq, rules, "c2", 40, grid="xc-qd-c1-g1"))])
     records = fq.metrics.records(store, grid_map)
     table = fq.metrics.report(records, grid_map, by=["street", "category"])

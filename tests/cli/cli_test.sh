@@ -152,6 +152,12 @@ if unknown:
 if len({d["rule_set_hash"] for d in decisions}) != 1:
     sys.exit("FAIL route: one run, one rule set hash")
 PY
+# Progress: on a terminal's stderr only (script(1) gives the command a terminal), never in a
+# pipe or file (every other check here wants stderr empty), and not with FENGQIAO_NO_PROGRESS.
+script -qec "'$bin' route '$rules' '$data/grid_map.textproto' < '$tmp/in.jsonl' > /dev/null" /dev/null > "$tmp/tty" 2>&1
+grep -q "incidents routed: [0-9]" "$tmp/tty" || { echo "FAIL route: no progress on a terminal"; failures=$((failures + 1)); }
+FENGQIAO_NO_PROGRESS=1 script -qec "'$bin' route '$rules' '$data/grid_map.textproto' < '$tmp/in.jsonl' > /dev/null" /dev/null > "$tmp/tty" 2>&1
+! grep -q "incidents routed" "$tmp/tty" || { echo "FAIL route: progress despite FENGQIAO_NO_PROGRESS"; failures=$((failures + 1)); }
 expect 0 '^\{"decision":\{"incident_id":"2026-10-000001".*"rules":\[' "" route "$rules" "$data/grid_map.textproto" --explain < <(head -1 "$tmp/in.jsonl")
 # Without a roster every capacity test fails (simple disputes pass the full-time mediators by);
 # with --roster the team's shifts and free slots at each report time decide, as in the main job.
