@@ -8,7 +8,7 @@ from typing import Any, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from fengqiao import _checked, _core
+from fengqiao import _checked, _core, vocabulary
 from fengqiao.errors import InvalidArgumentError
 from fengqiao.v1 import incident_pb2, routing_pb2, taxonomy_pb2
 
@@ -197,37 +197,37 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
     return decisions_frame(rules, index, getattr(frame, "index", None))
 
 
+def _labels(enum, numbers, pick, field, ids):
+    """The actions' enum numbers as a Categorical of the vocabulary's display labels (every
+    defined value but UNSPECIFIED a category); unrouted rows and UNSPECIFIED are missing."""
+    known = vocabulary.categories(enum, "display")
+    for i, n in enumerate(numbers):
+        # A rule the core compiled with a number outside the enum (tier 99) is an error here,
+        # never a TypeError / ValueError from pandas or protobuf.
+        if int(n) != 0 and int(n) not in known:
+            raise InvalidArgumentError(
+                f"rule {ids[i]!r}: then.{field} {int(n)} is not a {enum.DESCRIPTOR.name}")
+    position = {number: i for i, number in enumerate(known)}
+    per_rule = np.array([position.get(int(n), -1) for n in numbers] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(per_rule[pick], categories=list(known.values()))
+
+
 def decisions_frame(rules, rule_index, index=None):
-    """Rule indices (-1: unrouted) -> a DataFrame of rule ids and actions."""
+    """Rule indices (-1: unrouted) -> a DataFrame: ``rule_index`` (-1 unrouted), ``rule_id``
+    (None unrouted), and ``tier``, ``department``, ``target_force`` as Categoricals of the
+    vocabulary's display labels ("mediator (专职调解员)"), missing where unrouted or unset."""
     from fengqiao.v1 import force_pb2
 
-    ids = np.array(rules.rule_ids() + [""], dtype=object)
+    ids = np.array(rules.rule_ids() + [None], dtype=object)
     tiers, departments, forces = rules.rule_actions()
-
-    def names(enum, numbers, field):
-        # A rule the core compiled with a number outside the enum (tier 99) is an error here,
-        # never a TypeError / ValueError from protobuf.
-        out = []
-        for i, n in enumerate(numbers):
-            if int(n) not in enum.values():
-                raise InvalidArgumentError(
-                    f"rule {ids[i]!r}: then.{field} {int(n)} is not a {enum.DESCRIPTOR.name}")
-            out.append(enum.Name(int(n)))
-        return out
-
-    tier_names = np.array(names(routing_pb2.Tier, tiers, "tier") + ["UNROUTED"], dtype=object)
-    dept_names = np.array(names(taxonomy_pb2.Department, departments, "department") + [""],
-                          dtype=object)
-    force_names = np.array(names(force_pb2.ForceType, forces, "target_force_type") + [""],
-                           dtype=object)
     pick = np.where(rule_index < 0, len(ids) - 1, rule_index)
     return pd.DataFrame(
         {
             "rule_index": rule_index,
             "rule_id": ids[pick],
-            "tier": tier_names[pick],
-            "department": dept_names[pick],
-            "target_force": force_names[pick],
+            "tier": _labels(routing_pb2.Tier, tiers, pick, "tier", ids),
+            "department": _labels(taxonomy_pb2.Department, departments, pick, "department", ids),
+            "target_force": _labels(force_pb2.ForceType, forces, pick, "target_force_type", ids),
         },
         index=index,
     )
@@ -245,7 +245,11 @@ def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,
     """
     before = route_frame(old, frame, grid_map, capacity=capacity)
     after = route_frame(new, frame, grid_map, capacity=capacity)
-    moved = (before["tier"] != after["tier"]) | (before["department"] != after["department"])
+    def differs(x, y):  # two Categoricals of one enum; missing equals missing
+        return x.cat.codes.to_numpy() != y.cat.codes.to_numpy()
+
+    moved = pd.Series(differs(before["tier"], after["tier"])
+                      | differs(before["department"], after["department"]), index=before.index)
     pairs = pd.DataFrame(
         {
             "old_tier": before["tier"],
@@ -254,7 +258,7 @@ def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,
             "new_department": after["department"],
         }
     )[moved]
-    moves = pairs.value_counts().rename("cases").reset_index()
+    moves = pairs.astype(object).value_counts(dropna=False).rename("cases").reset_index()
     groups = [c for c in _checked.names(by, "by") if c in frame]
     if groups:
         keyed = pd.DataFrame({c: pd.Series(frame[c]).to_numpy() for c in groups})

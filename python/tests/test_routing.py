@@ -15,7 +15,11 @@ def test_route_frame_routes_the_sample_month(fq, rules, facts):
     assert (out["rule_index"] >= 0).all()
     assert out.index.equals(facts.index)
     non_police = facts["kind"] == 8
-    assert (out.loc[non_police, "tier"] == "TIER_DEPARTMENT_DIVERSION").all()
+    assert (out.loc[non_police, "tier"] == "department diversion (分流)").all()
+    assert isinstance(out["tier"].dtype, pd.CategoricalDtype)
+    assert isinstance(out["department"].dtype, pd.CategoricalDtype)
+    assert out["department"].isna().any()  # a rule naming no department: missing, not "unspecified"
+    assert "unspecified (未指定)" not in out["tier"].cat.categories
 
 
 def test_route_frame_agrees_with_route_row_by_row(fq, rules, facts):
@@ -42,7 +46,7 @@ def test_enum_names_and_numbers_both_work(fq, rules, grid_map):
     out = fq.route_frame(rules, frame, grid_map)
     assert list(out["rule_id"]) == ["noise-property-butler", "divert-city-management",
                                     "crime-and-public-order"]
-    assert out["department"][1] == "DEPARTMENT_CITY_MANAGEMENT"
+    assert out["department"][1] == "city management (城管)"
     with pytest.raises(ValueError, match="DISPUTE_TYPE_NOSIE"):
         fq.route_frame(rules, frame.assign(dispute_type=["DISPUTE_TYPE_NOSIE", None, None]),
                        grid_map)
@@ -65,8 +69,8 @@ def test_compare_rule_sets_counts_what_moves(fq, rules, grid_map, facts):
     noise_routed = (fq.route_frame(rules, facts)["rule_id"] == "noise-property-butler").sum()
     assert noise_routed > 0
     assert moves["cases"].sum() == noise_routed
-    assert set(moves["old_tier"]) == {"TIER_MEDIATOR"}
-    assert set(moves["new_tier"]) == {"TIER_COMMUNITY_POLICE"}
+    assert set(moves["old_tier"]) == {"mediator (调解员)"}
+    assert set(moves["new_tier"]) == {"community police (社区民警)"}
     assert by_type.loc[8, "moved"] == noise_routed  # DISPUTE_TYPE_NOISE = 8
     assert by_type["moved"].sum() == noise_routed
 
