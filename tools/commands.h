@@ -39,6 +39,9 @@ const Command& RouteCommand();
 const Command& BriefCommand();
 const Command& AlertCommand();
 const Command& VersionCommand();
+const Command& Open311ServicesCommand();
+const Command& Open311ToIncidentsCommand();
+const Command& Open311FromCasesCommand();
 
 // Every command, in the order `fengqiao --help` lists them.
 const std::vector<const Command*>& AllCommands();

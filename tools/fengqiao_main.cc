@@ -24,8 +24,17 @@ namespace fengqiao::tools {
 
 const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*>* const commands = new std::vector<const Command*>{
-      &DistrictCommand(), &RulesCheckCommand(), &MetricsCommand(), &BriefCommand(),
-      &RouteCommand(),    &AlertCommand(),      &LocateCommand(),  &VersionCommand(),
+      &DistrictCommand(),
+      &RulesCheckCommand(),
+      &MetricsCommand(),
+      &BriefCommand(),
+      &RouteCommand(),
+      &AlertCommand(),
+      &LocateCommand(),
+      &Open311ServicesCommand(),
+      &Open311ToIncidentsCommand(),
+      &Open311FromCasesCommand(),
+      &VersionCommand(),
   };
   return *commands;
 }

@@ -33,6 +33,7 @@ from fengqiao.errors import (  # noqa: F401
 from fengqiao import _core  # noqa: E402
 from fengqiao import _pickle  # noqa: E402,F401  (GridMap and RuleSet pickle by source)
 from fengqiao import briefing  # noqa: E402,F401
+from fengqiao import interop  # noqa: E402,F401
 from fengqiao import metrics  # noqa: E402,F401
 from fengqiao import plot  # noqa: E402,F401
 from fengqiao import privacy  # noqa: E402,F401

@@ -23,6 +23,7 @@ void BindCases(py::module_& m);
 void BindPrivacy(py::module_& m);
 void BindAlert(py::module_& m);
 void BindBriefing(py::module_& m);
+void BindInterop(py::module_& m);
 
 // Runs `f` (returning absl::Status) with the GIL released, then raises its error, if any.
 template <typename F>
@@ -39,6 +40,17 @@ void RunWithoutGil(F f) {
 template <typename Message>
 py::bytes ToBytes(const Message& message) {
   return py::bytes(message.SerializeAsString());
+}
+
+// The message `data` holds; InvalidArgument (raised as fengqiao.InvalidArgumentError) when the
+// bytes are not a `type`.
+template <typename Message>
+Message FromBytes(const py::bytes& data, const char* type) {
+  Message m;
+  if (!m.ParseFromString(std::string(data))) {
+    throw StatusNotOk{absl::InvalidArgumentError(std::string("bytes do not parse as ") + type)};
+  }
+  return m;
 }
 
 // A read-only view of a 1-D NumPy array of T (converted when its dtype differs); empty when None.

@@ -17,15 +17,6 @@
 namespace fengqiao::python {
 namespace {
 
-template <typename Message>
-Message Parse(const py::bytes& data, const char* type) {
-  Message m;
-  if (!m.ParseFromString(std::string(data))) {
-    throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat("bytes do not parse as ", type))};
-  }
-  return m;
-}
-
 absl::Time Seconds(double s) { return CheckedSeconds(s, "time"); }
 
 // Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
@@ -135,8 +126,8 @@ void BindCases(py::module_& m) {
           [](const py::bytes& incident, const py::bytes& decision, double reported_at,
              const std::string& actor) {
             return ValueOrThrow(
-                CaseLoop::Open(Parse<v1::Incident>(incident, "fengqiao.v1.Incident"),
-                               Parse<v1::Decision>(decision, "fengqiao.v1.Decision"),
+                CaseLoop::Open(FromBytes<v1::Incident>(incident, "fengqiao.v1.Incident"),
+                               FromBytes<v1::Decision>(decision, "fengqiao.v1.Decision"),
                                CheckedSeconds(reported_at, "reported_at"), actor));
           },
           py::arg("incident"), py::arg("decision"), py::arg("reported_at"), py::arg("actor"),
@@ -144,13 +135,13 @@ void BindCases(py::module_& m) {
       .def_static(
           "restore",
           [](const py::bytes& stored) {
-            return ValueOrThrow(CaseLoop::Restore(Parse<v1::Case>(stored, "fengqiao.v1.Case")));
+            return ValueOrThrow(CaseLoop::Restore(FromBytes<v1::Case>(stored, "fengqiao.v1.Case")));
           },
           py::arg("case"), "Rebuilds a case from its stored log (checked event by event).")
       .def(
           "record",
           [](CaseLoop& loop, const py::bytes& event) {
-            ThrowIfError(loop.Record(Parse<v1::CaseEvent>(event, "fengqiao.v1.CaseEvent")));
+            ThrowIfError(loop.Record(FromBytes<v1::CaseEvent>(event, "fengqiao.v1.CaseEvent")));
           },
           py::arg("event"), "Appends a fengqiao.v1.CaseEvent (bytes); raises if refused.")
       .def(
@@ -185,7 +176,7 @@ void BindCases(py::module_& m) {
           [](SqliteCaseStore& s, const std::vector<py::bytes>& cases, std::optional<double> now) {
             std::vector<v1::Case> parsed;
             for (const py::bytes& b : cases)
-              parsed.push_back(Parse<v1::Case>(b, "fengqiao.v1.Case"));
+              parsed.push_back(FromBytes<v1::Case>(b, "fengqiao.v1.Case"));
             std::vector<const v1::Case*> ptrs;
             for (const v1::Case& c : parsed) ptrs.push_back(&c);
             // The binding is the edge: without `now` the save is dated by the wall clock.
@@ -317,7 +308,7 @@ void BindCases(py::module_& m) {
           "restore",
           [](DurationSketch& s, const py::bytes& data) {
             const v1::DurationSketchState state =
-                Parse<v1::DurationSketchState>(data, "fengqiao.v1.DurationSketchState");
+                FromBytes<v1::DurationSketchState>(data, "fengqiao.v1.DurationSketchState");
             if (!s.FromProto(state)) {
               ThrowIfError(absl::DataLossError(
                   "DurationSketchState: inconsistent or made with other options"));
@@ -370,7 +361,8 @@ void BindCases(py::module_& m) {
   m.def(
       "format_compstat",
       [](const py::bytes& report) {
-        return tools::FormatCompStat(Parse<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
+        return tools::FormatCompStat(
+            FromBytes<v1::MetricsReport>(report, "fengqiao.v1.MetricsReport"));
       },
       py::arg("report"), "The report as a CompStat sheet (text).");
 }

@@ -113,4 +113,5 @@ PYBIND11_MODULE(_core, m) {
   fengqiao::python::BindPrivacy(m);
   fengqiao::python::BindAlert(m);
   fengqiao::python::BindBriefing(m);
+  fengqiao::python::BindInterop(m);
 }

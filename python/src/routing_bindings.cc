@@ -20,11 +20,7 @@ Array<T> ToArray(const std::vector<T>& values) {
 }
 
 v1::Incident ParseIncident(const py::bytes& data) {
-  v1::Incident incident;
-  if (!incident.ParseFromString(std::string(data))) {
-    throw StatusNotOk{absl::InvalidArgumentError("bytes do not parse as fengqiao.v1.Incident")};
-  }
-  return incident;
+  return FromBytes<v1::Incident>(data, "fengqiao.v1.Incident");
 }
 
 RoutingFacts Facts(const PyRuleSet& r, const py::bytes& incident_bytes, int repeat_count,

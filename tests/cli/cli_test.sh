@@ -280,6 +280,35 @@ if len(wide) < 20 or widths != [4 + 34 + 1 + 6 + 2 + 6]:
     sys.exit(f"FAIL table rows: {len(wide)} with CJK of {len(mix)}, display widths {widths}")
 PY
 
+# Open311 GeoReport v2 through the command: the service list (JSON and XML), requests on stdin
+# to incidents (masked unless --unmasked, which is said on stderr; a bad request is the
+# specification's error with its line, never a value), piped into route; stored cases out.
+expect 0 '^\[\{"service_code":"dept-' "" open311 services "$data/rules/district.textproto"
+expect 0 '<services>' "" open311 services "$data/rules/district.textproto" --xml
+printf '%s\n' \
+  'service_code=dept-city_management&lat=29.9320&long=122.1820&description=%E5%A4%9C%E9%97%B4%2013912345678&first_name=%E5%BC%A0&phone=13912345678' \
+  '{"service_code": "dept-city_management", "long": 122.18, "phone": "13912345678"}' \
+  '{"service_code": "no-such-service", "lat": 29.932, "long": 122.182}' > "$tmp/requests.txt"
+expect 1 '"grid_code":"xc-lc-c1-g1"' '^stdin:2: 400 .*stdin:3: 404|stdin:2: 400' open311 to-incidents "$data/grid_map.textproto" < "$tmp/requests.txt"
+if grep -q 13912345678 "$tmp/out" "$tmp/err"; then
+  echo "FAIL open311 to-incidents: a phone number in clear"; failures=$((failures + 1))
+fi
+[ "$(wc -l < "$tmp/out")" -eq 1 ] || { echo "FAIL open311 to-incidents: want 1 incident"; failures=$((failures + 1)); }
+grep -q "^stdin:3: 404" "$tmp/err" || { echo "FAIL open311 to-incidents: no 404 for an unknown service"; failures=$((failures + 1)); }
+cp "$tmp/out" "$tmp/incidents.jsonl"
+expect 0 '"rule_id":"divert-city-management"' "" route "$data/rules/district.textproto" "$data/grid_map.textproto" < "$tmp/incidents.jsonl"
+head -1 "$tmp/requests.txt" > "$tmp/one.txt"
+expect 0 '"phone":"13912345678"' 'personal data written in clear \(--unmasked\)' open311 to-incidents "$data/grid_map.textproto" --unmasked < "$tmp/one.txt"
+expect 0 '^\[\{"service_request_id":' "" open311 from-cases "$tmp/a.db"
+/usr/bin/python3 - "$tmp/out" <<'PY' || failures=$((failures + 1))
+import json, sys
+requests = json.load(open(sys.argv[1], encoding="utf-8"))
+if len(requests) < 100 or {r["status"] for r in requests} - {"open", "closed"}:
+    sys.exit(f"FAIL open311 from-cases: {len(requests)} requests, statuses {set(r['status'] for r in requests)}")
+PY
+expect 0 '<service_requests>' "" open311 from-cases "$tmp/a.db" --xml
+expect 1 "" "no such case store" open311 from-cases "$tmp/none.db"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures CLI check(s) failed"
   exit 1
