@@ -21,6 +21,7 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/incident/incident_log.h"
 #include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/mediation/handler_choice.h"
 #include "fengqiao/mediation/roster_capacity.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/privacy/masking.h"
@@ -186,7 +187,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
   PrintMix("non-police matters by department (分流)", by_department, non_police,
            fengqiao::DepartmentName);
 
-  // Who would take the first few disputes (调排分离: the finder is left out).
+  // Who would take the first few disputes (调排分离: the finder and screening roles are left out).
   fengqiao::CandidateSelector selector(*roster, {});
   fmt::print("\nFirst disputes and their best candidates:\n");
   int shown = 0;
@@ -201,6 +202,9 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     if (incident.has_location()) request.location = incident.location();
     request.at = absl::FromUnixSeconds(incident.reported_at().seconds());
     request.found_by_member_id = incident.found_by_member_id();
+    // 调排分离 by role, as the library's handler choice does by default: screening roles (grid
+    // workers) find disputes and never handle them.
+    request.screening_force_types = fengqiao::HandlerChoiceOptions().screening_forces;
     request.limit = 1;
     absl::StatusOr<fengqiao::CandidateList> list = selector.Candidates(request);
     if (!list.ok()) return Fail(list.status());

@@ -111,6 +111,11 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(const CandidateReque
       exclude(v1::CANDIDATE_REASON_FOUND_THE_DISPUTE);
       continue;
     }
+    if (std::find(request.screening_force_types.begin(), request.screening_force_types.end(),
+                  m.force_type()) != request.screening_force_types.end()) {
+      exclude(v1::CANDIDATE_REASON_SCREENING_ROLE);
+      continue;
+    }
     const bool skill =
         request.dispute_type != v1::DISPUTE_TYPE_UNSPECIFIED &&
         std::find(m.skills().begin(), m.skills().end(), request.dispute_type) != m.skills().end();
@@ -150,6 +155,16 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(const CandidateReque
                                                              !b.dialect, b.distance_m,
                                                              b.member->id());
   });
+  // 四格融合: the grid's own 警格 officer goes first when among the candidates.
+  std::string officer;
+  if (request.prefer_police_grid_officer) {
+    absl::StatusOr<v1::FourGridTeam> team = map.TeamOf(request.grid_code);
+    if (team.ok()) officer = team->police_grid_officer();
+  }
+  if (!officer.empty()) {
+    std::stable_partition(ranked.begin(), ranked.end(),
+                          [&](const Ranked& r) { return r.member->id() == officer; });
+  }
   const size_t n = request.limit == 0 ? ranked.size()
                                       : std::min(ranked.size(), static_cast<size_t>(request.limit));
   for (size_t i = 0; i < n; ++i) {
@@ -162,6 +177,9 @@ absl::StatusOr<CandidateList> CandidateSelector::Candidates(const CandidateReque
     c.set_load(r.load);
     c.set_score((r.skill ? 4.0 : 0.0) + (4 - r.area_distance) * 0.5 + (1.0 - r.load) +
                 (r.dialect ? 0.25 : 0.0) + 1.0 / (1.0 + r.distance_m / 1000.0));
+    if (!officer.empty() && r.member->id() == officer) {
+      c.add_reasons(v1::CANDIDATE_REASON_POLICE_GRID_OFFICER);
+    }
     if (r.skill) c.add_reasons(v1::CANDIDATE_REASON_SKILL_MATCH);
     if (r.area_distance == 0) c.add_reasons(v1::CANDIDATE_REASON_SAME_GRID);
     if (r.area_distance == 1) c.add_reasons(v1::CANDIDATE_REASON_SAME_COMMUNITY);

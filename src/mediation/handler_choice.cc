@@ -46,6 +46,9 @@ absl::StatusOr<HandlerChoice> ChooseHandler(const CandidateSelector& selector,
   request.team_id = decision.action().target_team_id();
   request.found_by_member_id = incident.found_by_member_id();
   request.allow_finder = !options.separate_finder;
+  request.screening_force_types = options.screening_forces;
+  request.prefer_police_grid_officer =
+      options.police_grid_officer_first && force == v1::FORCE_TYPE_POLICE;
   request.limit = options.keep;
   FENGQIAO_ASSIGN_OR_RETURN(CandidateList list, selector.Candidates(request));
   out.candidates = std::move(list.candidates);

@@ -10,6 +10,7 @@ namespace fengqiao {
 namespace {
 
 using ::fengqiao::testing::StatusIs;
+using ::testing::Contains;
 using ::testing::HasSubstr;
 
 const absl::TimeZone kChina = absl::FixedTimeZone(8 * 3600);
@@ -113,8 +114,71 @@ TEST_F(HandlerChoiceTest, TheGridWorkerWhoFoundItDoesNotMediateIt) {
   EXPECT_THAT(choice.shortfall, HasSubstr("found the dispute"));
   HandlerChoiceOptions allow;
   allow.separate_finder = false;
+  allow.screening_forces = {};  // a deployment where grid workers also handle
   ASSERT_OK_AND_ASSIGN(choice, ChooseHandler(*selector_, Noise(), d, Local(11, 25, 10), allow));
   EXPECT_EQ(choice.member_id, "gw11");
+}
+
+TEST_F(HandlerChoiceTest, ScreeningRolesFindDisputesButNeverHandleThem) {
+  v1::Incident found_by_a_neighbour = Noise();
+  found_by_a_neighbour.set_found_by_member_id("lead1");
+  // Even a decision that asks for grid workers gets none: they screen, the station dispatches.
+  ASSERT_OK_AND_ASSIGN(
+      HandlerChoice choice,
+      ChooseHandler(*selector_, found_by_a_neighbour,
+                    To(v1::TIER_MEDIATOR, v1::FORCE_TYPE_GRID_WORKER), Local(11, 25, 10)));
+  EXPECT_EQ(choice.member_id, "");
+  EXPECT_THAT(choice.shortfall, HasSubstr("screens and finds, does not handle"));
+  // Without a target force, the best-ranked member is never the grid worker (who is skilled in
+  // noise and based in the grid, so would rank first).
+  CandidateRequest open;
+  open.dispute_type = v1::DISPUTE_TYPE_NOISE;
+  open.grid_code = "g11";
+  open.at = Local(11, 25, 10);
+  ASSERT_OK_AND_ASSIGN(CandidateList unscreened, selector_->Candidates(open));
+  ASSERT_FALSE(unscreened.candidates.empty());
+  EXPECT_EQ(unscreened.candidates[0].member_id(), "gw11");
+  open.screening_force_types = HandlerChoiceOptions().screening_forces;
+  ASSERT_OK_AND_ASSIGN(CandidateList screened, selector_->Candidates(open));
+  ASSERT_FALSE(screened.candidates.empty());
+  EXPECT_NE(screened.candidates[0].member_id(), "gw11");
+  bool excluded_as_screening = false;
+  for (const v1::Exclusion& e : screened.excluded) {
+    excluded_as_screening |=
+        e.member_id() == "gw11" && e.reason() == v1::CANDIDATE_REASON_SCREENING_ROLE;
+  }
+  EXPECT_TRUE(excluded_as_screening);
+}
+
+TEST_F(HandlerChoiceTest, TheGridsOwnPoliceOfficerIsFirstForPoliceWorkInTheGrid) {
+  // A second day-shift officer based in the grid itself would outrank the community's 警格
+  // officer (cop1) on proximity; the four-grid team puts cop1 first, and says why.
+  const std::string roster_text = absl::StrCat(
+      testing::TinyRosterText(),
+      "members { id: \"cop3\" name: \"cop3\" force_type: FORCE_TYPE_POLICE home_area_code: "
+      "\"g11\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 480 "
+      "end_minute: 1200 } open_cases: 0 capacity: 10 }\n");
+  ASSERT_OK_AND_ASSIGN(auto roster, Roster::Parse(roster_text, "roster.textproto", map_));
+  CandidateSelector selector(roster, CandidateSelectorOptions{});
+  const absl::Time wednesday_morning = Local(10, 14, 10);
+  ASSERT_OK_AND_ASSIGN(
+      HandlerChoice choice,
+      ChooseHandler(selector, Noise(), To(v1::TIER_COMMUNITY_POLICE), wednesday_morning));
+  ASSERT_GE(choice.candidates.size(), 2u);
+  EXPECT_EQ(choice.member_id, "cop1");
+  EXPECT_THAT(choice.candidates[0].reasons(), Contains(v1::CANDIDATE_REASON_POLICE_GRID_OFFICER));
+  EXPECT_EQ(choice.candidates[1].member_id(), "cop3");
+  // Configurable per deployment: without it, proximity decides.
+  HandlerChoiceOptions by_proximity;
+  by_proximity.police_grid_officer_first = false;
+  ASSERT_OK_AND_ASSIGN(choice, ChooseHandler(selector, Noise(), To(v1::TIER_COMMUNITY_POLICE),
+                                             wednesday_morning, by_proximity));
+  EXPECT_EQ(choice.member_id, "cop3");
+  // Mediation work is not police work: the officer is not preferred for it.
+  ASSERT_OK_AND_ASSIGN(choice, ChooseHandler(selector, Noise(),
+                                             To(v1::TIER_MEDIATOR, v1::FORCE_TYPE_PROPERTY_MANAGER),
+                                             wednesday_morning));
+  EXPECT_EQ(choice.member_id, "pm11");
 }
 
 TEST_F(HandlerChoiceTest, TheDecisionsTargetForceChoosesThePropertyButler) {

@@ -66,6 +66,12 @@ struct CandidateRequest {
   std::string found_by_member_id;
   // Let the finder mediate anyway (turns 调排分离 off for this request).
   bool allow_finder = false;
+  // 调排分离 by role: members of these force types screen and find disputes and never handle
+  // them (left out with CANDIDATE_REASON_SCREENING_ROLE, even when their type is requested).
+  std::vector<v1::ForceType> screening_force_types;
+  // 四格融合: the grid's own police officer (its four-grid team's 警格, inherited from the
+  // community) ranks first when a candidate (CANDIDATE_REASON_POLICE_GRID_OFFICER).
+  bool prefer_police_grid_officer = false;
   // Members the caller leaves out (e.g. already refused).
   std::vector<std::string> exclude_member_ids;
   // Most candidates returned; 0 = all.

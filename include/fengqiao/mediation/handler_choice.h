@@ -48,6 +48,12 @@ namespace fengqiao {
 struct HandlerChoiceOptions {
   // 调排分离: the member who found the dispute does not mediate it.
   bool separate_finder = true;
+  // 调排分离 by role (seed 001: 网格力量负责排查发现矛盾纠纷 ... 派出所调度): force types that screen
+  // and find and never handle a case, whatever the decision asks. Per deployment; empty turns
+  // it off.
+  std::vector<v1::ForceType> screening_forces = {v1::FORCE_TYPE_GRID_WORKER};
+  // 四格融合: for police work (the tier's force is police), the grid's own 警格 officer first.
+  bool police_grid_officer_first = true;
   // Candidates kept in the answer.
   int keep = 5;
 };
