@@ -1,5 +1,9 @@
 #include "tools/month_simulation.h"
 
+#include <algorithm>
+
+#include "fengqiao/force/travel.h"
+
 #include <functional>
 #include <random>
 #include <vector>
@@ -7,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/candidate_selector.h"
+#include "fengqiao/force/travel.h"
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/mediation/handler_choice.h"
 #include "fengqiao/mediation/ladder.h"
@@ -78,7 +83,8 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
                                                 std::shared_ptr<const Roster> roster,
                                                 absl::Time end, CaseStore& store, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  CandidateSelector selector(std::move(roster), {});
+  const Roster& roster_ref = *roster;
+  CandidateSelector selector(roster, {});
   IncidentStream stream(rules);
   SimulationSummary summary;
   std::vector<CaseLoop> batch;
@@ -102,13 +108,19 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     CaseLoop loop = *std::move(opened);
     Driver d(loop, reported, end, rng);
 
-    // Assign (流转/派单) to the chosen handler or the department; then the loop.
+    // Assign (流转/派单) to the chosen handler or the department; then the loop. The handler's
+    // distance and mode set the arrival time; a duty officer nobody chose drives 2 km.
+    double handler_distance_m = 2000;
+    TravelMode handler_mode = TravelMode::kCar;
     auto assign = [&](const v1::Decision& current) {
       absl::StatusOr<HandlerChoice> who =
           ChooseHandler(selector, incident, current, d.now() + absl::Seconds(20));
       std::string assignee;
       if (who.ok() && !who->member_id.empty()) {
         assignee = who->member_id;
+        handler_distance_m = who->candidates.front().distance_m();
+        const v1::Member* member = roster_ref.FindMember(assignee);
+        if (member != nullptr) handler_mode = TravelModeOf(member->force_type());
       } else if (current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION) {
         assignee = std::string(DepartmentName(current.action().department()));
       } else {
@@ -149,6 +161,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     }
     const std::string handler = loop.proto().assignee();
     d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 5, 38, handler);
+    const absl::Time accepted_at = d.now();
     // 警律联调: the lawyer leads, the police officer on duty co-handles (协办, 10 min to accept).
     const bool co_handled = loop.state().tier == v1::TIER_LAWYER;
     if (co_handled) {
@@ -161,12 +174,16 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     const bool on_site = current.action().sla().on_site().seconds() > 0;
     if (d.Chance(0.9)) d.Step(v1::CASE_EVENT_TYPE_CONTACT, 15, 110, handler);
     if (on_site) {
-      const absl::Time before = d.now();
-      if (d.Step(v1::CASE_EVENT_TYPE_ARRIVE, 100, 330, handler)) {
+      // On the road from the acceptance: set-off and road time for the handler's mode and
+      // distance (force/travel.h), give or take 15% for traffic and finding the door.
+      absl::StatusOr<absl::Duration> road = TravelTime(handler_distance_m, handler_mode);
+      const double jitter = 0.85 + 0.3 * std::uniform_real_distribution<double>(0, 1)(rng);
+      const absl::Time arrive_at = accepted_at + (road.ok() ? *road : absl::Minutes(6)) * jitter;
+      const int wait = std::max<int64_t>(1, absl::ToInt64Seconds(arrive_at - d.now()));
+      if (d.Step(v1::CASE_EVENT_TYPE_ARRIVE, wait, wait, handler)) {
         ++summary.arrivals;
         if (d.now() - reported <= absl::Minutes(8)) ++summary.arrivals_within_8min;
       }
-      (void)before;
     }
     const bool dispute = incident.kind() == v1::INCIDENT_KIND_DISPUTE;
     // Police tiers mediate as 治安调解, the others as 人民调解.
