@@ -190,30 +190,43 @@ def enum_numbers(values: Any, name: str, enum: Any, length: Optional[int] = None
             fail(name, _first(_missing(s)), "missing value (NaN/None/NA)")
     else:
         objects = s.astype(object).to_numpy()
-        numbers = np.empty(len(objects), dtype=np.int64)
-        cache = {}
-        for i, v in enumerate(objects):
-            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                if missing is None:
-                    fail(name, i, "missing value (NaN/None/NA)")
-                numbers[i] = missing
-                continue
+        # Text or plain numbers: each distinct value is checked and parsed once (factorize), then
+        # spread by its codes. Anything else (booleans, mixed types, odd objects), which
+        # factorize could equate (True == 1), goes value by value.
+        if pd.api.types.infer_dtype(objects, skipna=True) in ("string", "integer", "empty"):
+            codes, uniques = pd.factorize(objects)
+        else:
+            codes, uniques = np.arange(len(objects)), objects
+            codes = np.where(pd.isna(objects), -1, codes)
+        parsed = np.zeros(len(uniques), dtype=np.int64)
+        for j, v in enumerate(uniques):
+            if codes is not None and (v is None or v is pd.NA or
+                                      (isinstance(v, float) and math.isnan(v))):
+                continue  # missing: handled below through its code
+            row = j if len(uniques) == len(objects) else int(np.argmax(codes == j))
             if isinstance(v, (np.integer,)):
                 v = int(v)
             elif isinstance(v, (float, np.floating)) and float(v).is_integer():
                 v = int(v)
             if isinstance(v, bool) or not isinstance(v, (int, str)):
-                fail(name, i, f"expected a {enum.DESCRIPTOR.name} name or number, got "
+                fail(name, row, f"expected a {enum.DESCRIPTOR.name} name or number, got "
                      f"{type(v).__name__}")
-            key = v
-            if key not in cache:
-                try:
-                    cache[key] = displays[v] if v in displays else vocabulary.parse(
-                        enum, v, allow_unspecified=True)
-                except InvalidArgumentError:
-                    fail(name, i, f"not a {enum.DESCRIPTOR.name}", v)
-            numbers[i] = cache[key]
-    bad = ~np.isin(numbers, list(domain))
+            try:
+                parsed[j] = displays[v] if v in displays else vocabulary.parse(
+                    enum, v, allow_unspecified=True)
+            except InvalidArgumentError:
+                fail(name, row, f"not a {enum.DESCRIPTOR.name}", v)
+        absent = codes < 0
+        if absent.any() and missing is None:
+            fail(name, _first(absent), "missing value (NaN/None/NA)")
+        numbers = np.where(absent, missing if missing is not None else 0,
+                           parsed[np.maximum(codes, 0)] if len(parsed) else 0).astype(np.int64)
+    # The enum's numbers as a lookup table (a few dozen entries): one gather, not a set search.
+    table = np.zeros(max(domain) + 1, dtype=bool)
+    table[list(domain)] = True
+    inside = (numbers >= 0) & (numbers < len(table))
+    bad = ~inside
+    bad[inside] = ~table[numbers[inside]]
     if missing is not None:
         bad &= numbers != missing
     if bad.any():

@@ -150,10 +150,18 @@ def _columns(codes, data):
                                  if len(codes) else None, length=n)
     else:
         grid_code = _checked.series(_checked.column(data, "grid_code"), "grid_code", n)
-        bad = np.array([not isinstance(v, str) for v in grid_code], dtype=bool)
-        if bad.any():
-            _checked.fail("grid_code", int(np.flatnonzero(bad)[0]), "expected a grid code (text)")
-        area = pd.Index(codes).get_indexer(grid_code.astype(object)).astype(np.int32)  # -1 when unknown
+        # Each distinct code is checked once (factorize), then spread by its codes.
+        positions, distinct = pd.factorize(grid_code.astype(object).to_numpy())
+        if (positions < 0).any():
+            _checked.fail("grid_code", int(np.flatnonzero(positions < 0)[0]),
+                          "expected a grid code (text)")
+        for j, v in enumerate(distinct):
+            if not isinstance(v, str):
+                _checked.fail("grid_code", int(np.argmax(positions == j)),
+                              "expected a grid code (text)")
+        # -1 when unknown
+        area = pd.Index(codes).get_indexer(pd.Index(distinct, dtype=object))[positions].astype(
+            np.int32)
     columns = {"area": area}
     _checked.column(data, "kind")
     for name, enum in _ENUM_COLUMNS.items():
@@ -213,18 +221,21 @@ def _labels(enum, numbers, pick, field, ids):
 
 
 def decisions_frame(rules, rule_index, index=None):
-    """Rule indices (-1: unrouted) -> a DataFrame: ``rule_index`` (-1 unrouted), ``rule_id``
-    (None unrouted), and ``tier``, ``department``, ``target_force`` as Categoricals of the
+    """Rule indices (-1: unrouted) -> a DataFrame: ``rule_index`` (-1 unrouted), ``rule_id`` (a
+    Categorical of the rule ids, missing when unrouted), and ``tier``, ``department``, ``target_force`` as Categoricals of the
     vocabulary's display labels ("mediator (专职调解员)"), missing where unrouted or unset."""
     from fengqiao.v1 import force_pb2
 
     ids = np.array(rules.rule_ids() + [None], dtype=object)
     tiers, departments, forces = rules.rule_actions()
     pick = np.where(rule_index < 0, len(ids) - 1, rule_index)
+    # Categoricals built from integer codes: no per-row strings (rule ids are unique in a set).
+    rule_ids = pd.Categorical.from_codes(np.where(rule_index < 0, -1, rule_index),
+                                         categories=list(ids[:-1]))
     return pd.DataFrame(
         {
             "rule_index": rule_index,
-            "rule_id": ids[pick],
+            "rule_id": rule_ids,
             "tier": _labels(routing_pb2.Tier, tiers, pick, "tier", ids),
             "department": _labels(taxonomy_pb2.Department, departments, pick, "department", ids),
             "target_force": _labels(force_pb2.ForceType, forces, pick, "target_force_type", ids),
