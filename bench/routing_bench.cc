@@ -59,6 +59,24 @@ void BM_RouteBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_RouteBatch)->Apply(RuleCounts);
 
+// The whole 65,536-incident table through RouteBatch on 1 or 2 threads (the machine's cores).
+void BM_RouteBatchThreads(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  const int threads = static_cast<int>(state.range(1));
+  std::vector<fengqiao::RouteResult> out(w.facts.size());
+  for (auto _ : state) {
+    w.rules->RouteBatch(w.facts, absl::MakeSpan(out), {}, threads);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(w.facts.size()));
+}
+BENCHMARK(BM_RouteBatchThreads)
+    ->Args({2000, 1})
+    ->Args({2000, 2})
+    ->Args({20, 1})
+    ->Args({20, 2})
+    ->UseRealTime();
+
 // The same rows as columns through RuleSet::RouteColumns.
 void BM_RouteColumns(benchmark::State& state) {
   const Workload& w = Get(static_cast<int>(state.range(0)));

@@ -180,7 +180,7 @@ def _columns(codes, data):
 
 
 def route_frame(rules: Any, frame: Any, grid_map: Any = None,
-                capacity: Any = None) -> pd.DataFrame:
+                capacity: Any = None, threads: int = 1) -> pd.DataFrame:
     """Routes every row of a DataFrame (or a dict of NumPy arrays) in one call, without a Python
     loop per row and without the GIL.
 
@@ -193,7 +193,13 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
     ``capacity``: the teams' state for rules with capacity tests, a dict
     ``{team_id: (free_slots, on_shift)}`` or a DataFrame with columns ``team``, ``free_slots``,
     ``on_shift``; a team left out is unknown and fails every capacity test on it.
+
+    ``threads``: route on that many threads (slices of at least 16,384 rows each); the result is
+    the same as with one.
     """
+    if isinstance(threads, (bool, np.bool_)) or not isinstance(threads, (int, np.integer)) \
+            or not 1 <= int(threads) <= 256:
+        _checked.fail("threads", None, "expected a whole number in [1, 256]")
     if not isinstance(frame, (pd.DataFrame, dict)):
         _checked.fail("frame", None, f"expected a DataFrame or a dict of columns, got "
                       f"{type(frame).__name__}")
@@ -201,7 +207,7 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
         raise InvalidArgumentError("route_frame needs grid_map to turn grid_code into areas")
     codes = grid_map.codes() if grid_map is not None else []
     columns = _columns(codes, frame)
-    index = rules.route_columns(**columns, **_capacity(capacity))
+    index = rules.route_columns(**columns, **_capacity(capacity), threads=int(threads))
     return decisions_frame(rules, index, getattr(frame, "index", None))
 
 

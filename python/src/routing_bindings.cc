@@ -197,7 +197,7 @@ void BindRouting(py::module_& m) {
              std::optional<Array<uint8_t>> weekday, std::optional<Array<uint8_t>> flags,
              std::optional<Array<uint64_t>> tags, const std::vector<std::string>& capacity_teams,
              const std::vector<int32_t>& capacity_free_slots,
-             const std::vector<bool>& capacity_on_shift) {
+             const std::vector<bool>& capacity_on_shift, int threads) {
             const std::vector<CapacityState> capacity =
                 Capacity(r, capacity_teams, capacity_free_slots, capacity_on_shift);
             RoutingColumns c;
@@ -216,7 +216,7 @@ void BindRouting(py::module_& m) {
             c.tags = View(tags);
             Array<int32_t> out(area.size());
             absl::Span<int32_t> out_span(out.mutable_data(), static_cast<size_t>(out.size()));
-            RunWithoutGil([&] { return r.rules->RouteColumns(c, out_span, capacity); });
+            RunWithoutGil([&] { return r.rules->RouteColumns(c, out_span, capacity, threads); });
             return out;
           },
           py::arg("area"), py::arg("kind") = py::none(), py::arg("dispute_type") = py::none(),
@@ -227,7 +227,7 @@ void BindRouting(py::module_& m) {
           py::arg("flags") = py::none(), py::arg("tags") = py::none(),
           py::arg("capacity_teams") = std::vector<std::string>(),
           py::arg("capacity_free_slots") = std::vector<int32_t>(),
-          py::arg("capacity_on_shift") = std::vector<bool>(),
+          py::arg("capacity_on_shift") = std::vector<bool>(), py::arg("threads") = 1,
           "Routes columns (NumPy arrays); returns the winning rule index per row (-1: none).")
       .def(
           "decide",

@@ -91,3 +91,13 @@ def test_incident_facts_reads_json_lines_one_incident_at_a_time(fq, grid_map, ru
         fq.incident_facts(path, grid_map, rules)
     for party in bad[2].get("parties", []):
         assert party.get("phone", "-") not in str(e.value)
+
+
+def test_route_frame_on_several_threads_gives_the_same_frame(fq, rules, grid_map, facts):
+    big = facts.sample(50_000, replace=True, random_state=3).reset_index(drop=True)
+    one = fq.route_frame(rules, big, grid_map)
+    pd.testing.assert_frame_equal(fq.route_frame(rules, big, grid_map, threads=2), one)
+    pd.testing.assert_frame_equal(fq.route_frame(rules, big, grid_map, threads=7), one)
+    for bad in (0, -1, 1.5, True, "2", 10_000):
+        with pytest.raises(fq.InvalidArgumentError, match="threads"):
+            fq.route_frame(rules, big.head(3), grid_map, threads=bad)

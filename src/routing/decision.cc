@@ -2,6 +2,8 @@
 // incident's facts and walks the candidates in hit order (Resolve: capacity tests, then the hit
 // policy); Decide and Explain add what a stored case and an accountability review need.
 #include <algorithm>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -109,18 +111,49 @@ RouteResult RuleSet::Route(const RoutingFacts& facts, absl::Span<const CapacityS
   return RouteOne(*compiled_, compiled_->policy.unique(), facts, capacity, capacity_skipped);
 }
 
+namespace {
+
+// Runs body(begin, end) over [0, n) in `threads` contiguous slices (the calling thread takes the
+// first); fewer threads when slices would be smaller than kMinSlice rows, where starting a thread
+// costs more than it saves. Each row is written by exactly one thread.
+template <typename Body>
+void InSlices(size_t n, int threads, Body body) {
+  constexpr size_t kMinSlice = 16 * 1024;
+  size_t t = threads < 1 ? 1 : static_cast<size_t>(threads);
+  t = std::max<size_t>(1, std::min(t, n / kMinSlice));
+  if (t <= 1) {
+    body(0, n);
+    return;
+  }
+  std::vector<std::thread> workers;
+  workers.reserve(t - 1);
+  const size_t per = (n + t - 1) / t;
+  for (size_t k = 1; k < t; ++k) {
+    const size_t begin = std::min(n, k * per), end = std::min(n, begin + per);
+    try {
+      workers.emplace_back([&body, begin, end] { body(begin, end); });
+    } catch (const std::system_error&) {
+      body(begin, end);  // no thread to be had: this slice on the calling thread
+    }
+  }
+  body(0, std::min(n, per));
+  for (std::thread& w : workers) w.join();
+}
+
+}  // namespace
+
 void RuleSet::RouteBatch(absl::Span<const RoutingFacts> facts, absl::Span<RouteResult> out,
-                         absl::Span<const CapacityState> capacity) const {
+                         absl::Span<const CapacityState> capacity, int threads) const {
   const bool unique = compiled_->policy.unique();
   const CompiledRules& c = *compiled_;
   const size_t n = std::min(facts.size(), out.size());
-  for (size_t i = 0; i < n; ++i) {
-    out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
-  }
+  InSlices(n, threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+  });
 }
 
 absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int32_t> rule_out,
-                                   absl::Span<const CapacityState> capacity) const {
+                                   absl::Span<const CapacityState> capacity, int threads) const {
   const size_t n = columns.area.size();
   if (rule_out.size() != n) {
     return absl::InvalidArgumentError(
@@ -144,23 +177,25 @@ absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int
   auto at = [](const auto& span, size_t i) {
     return span.empty() ? typename std::decay_t<decltype(span)>::value_type{} : span[i];
   };
-  for (size_t i = 0; i < n; ++i) {
-    RoutingFacts f;
-    f.area = columns.area[i];
-    f.kind = at(columns.kind, i);
-    f.dispute_type = at(columns.dispute_type, i);
-    f.severity = at(columns.severity, i);
-    f.channel = at(columns.channel, i);
-    f.department = at(columns.department, i);
-    f.amount_fen = at(columns.amount_fen, i);
-    f.party_count = at(columns.party_count, i);
-    f.repeat_count = at(columns.repeat_count, i);
-    f.hour = at(columns.hour, i);
-    f.weekday = at(columns.weekday, i);
-    f.flags = at(columns.flags, i);
-    f.tags = at(columns.tags, i);
-    rule_out[i] = RouteOne(c, unique, f, capacity, nullptr).rule;
-  }
+  InSlices(n, threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      RoutingFacts f;
+      f.area = columns.area[i];
+      f.kind = at(columns.kind, i);
+      f.dispute_type = at(columns.dispute_type, i);
+      f.severity = at(columns.severity, i);
+      f.channel = at(columns.channel, i);
+      f.department = at(columns.department, i);
+      f.amount_fen = at(columns.amount_fen, i);
+      f.party_count = at(columns.party_count, i);
+      f.repeat_count = at(columns.repeat_count, i);
+      f.hour = at(columns.hour, i);
+      f.weekday = at(columns.weekday, i);
+      f.flags = at(columns.flags, i);
+      f.tags = at(columns.tags, i);
+      rule_out[i] = RouteOne(c, unique, f, capacity, nullptr).rule;
+    }
+  });
   return absl::OkStatus();
 }
 

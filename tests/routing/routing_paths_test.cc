@@ -405,5 +405,50 @@ TEST(RoutingLint, AContradictionIsReportedWhereverTheRuleStands) {
                                                  ::testing::HasSubstr("[never-matches]"))));
 }
 
+// Several threads give exactly the decisions of one (issue 17 point 3), batch and columns.
+TEST(RoutingThreads, SlicesOnSeveralThreadsGiveTheDecisionsOfOne) {
+  const auto map = testing::GeneratedDistrict();
+  ASSERT_OK_AND_ASSIGN(
+      auto rules,
+      RuleSet::Compile(RuleSetSource::FromProto(testing::GeneratedRules(*map, 2000)), map));
+  for (int n : {0, 1, 40'000, 100'003}) {
+    const std::vector<RoutingFacts> facts = testing::GeneratedFacts(*map, n, 5);
+    std::vector<RouteResult> one(n), many(n);
+    rules->RouteBatch(facts, absl::MakeSpan(one));
+    std::vector<int32_t> area, columns_one(n), columns_many(n);
+    std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
+    std::vector<int64_t> amount;
+    std::vector<int32_t> parties, repeats;
+    for (const RoutingFacts& f : facts) {
+      area.push_back(f.area);
+      kind.push_back(f.kind);
+      dispute.push_back(f.dispute_type);
+      severity.push_back(f.severity);
+      channel.push_back(f.channel);
+      department.push_back(f.department);
+      hour.push_back(f.hour);
+      weekday.push_back(f.weekday);
+      flags.push_back(f.flags);
+      amount.push_back(f.amount_fen);
+      parties.push_back(f.party_count);
+      repeats.push_back(f.repeat_count);
+    }
+    const RoutingColumns columns{area,    kind,    dispute, severity, channel, department, amount,
+                                 parties, repeats, hour,    weekday,  flags,   {}};
+    ASSERT_OK(rules->RouteColumns(columns, absl::MakeSpan(columns_one)));
+    for (int threads : {2, 3, 4, 64}) {
+      std::fill(many.begin(), many.end(), RouteResult{-7, 0, false});
+      rules->RouteBatch(facts, absl::MakeSpan(many), {}, threads);
+      for (int i = 0; i < n; ++i) {
+        ASSERT_EQ(many[i].rule, one[i].rule) << n << " rows, " << threads << " threads, row " << i;
+        ASSERT_EQ(many[i].ambiguous, one[i].ambiguous);
+      }
+      std::fill(columns_many.begin(), columns_many.end(), -7);
+      ASSERT_OK(rules->RouteColumns(columns, absl::MakeSpan(columns_many), {}, threads));
+      ASSERT_EQ(columns_many, columns_one) << n << " rows, " << threads << " threads";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fengqiao
