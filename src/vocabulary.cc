@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <mutex>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -11,7 +12,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/synchronization/mutex.h"
 #include "fengqiao/v1/options.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
@@ -74,10 +74,12 @@ std::unique_ptr<EnumTable> BuildTable(const pb::EnumDescriptor* d) {
 }
 
 const EnumTable& TableOf(const pb::EnumDescriptor* d) {
-  static absl::Mutex mu(absl::kConstInit);
+  // std::mutex, not absl::Mutex: Debian's Abseil is not built with TSan annotations, so
+  // ThreadSanitizer could not see an absl::Mutex (as router.h notes).
+  static std::mutex* mu = new std::mutex;
   static auto* tables =
       new absl::flat_hash_map<const pb::EnumDescriptor*, std::unique_ptr<EnumTable>>();
-  absl::MutexLock lock(&mu);
+  std::lock_guard<std::mutex> lock(*mu);
   std::unique_ptr<EnumTable>& t = (*tables)[d];
   if (t == nullptr) t = BuildTable(d);
   return *t;
