@@ -80,31 +80,13 @@ BENCHMARK(BM_RouteBatchThreads)
 // The same rows as columns through RuleSet::RouteColumns.
 void BM_RouteColumns(benchmark::State& state) {
   const Workload& w = Get(static_cast<int>(state.range(0)));
-  std::vector<int32_t> area;
-  std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
-  std::vector<int64_t> amount;
-  std::vector<int32_t> parties, repeats;
-  for (const auto& f : w.facts) {
-    area.push_back(f.area);
-    kind.push_back(f.kind);
-    dispute.push_back(f.dispute_type);
-    severity.push_back(f.severity);
-    channel.push_back(f.channel);
-    department.push_back(f.department);
-    hour.push_back(f.hour);
-    weekday.push_back(f.weekday);
-    flags.push_back(f.flags);
-    amount.push_back(f.amount_fen);
-    parties.push_back(f.party_count);
-    repeats.push_back(f.repeat_count);
-  }
-  fengqiao::RoutingColumns c{area,    kind,    dispute, severity, channel, department, amount,
-                             parties, repeats, hour,    weekday,  flags,   {}};
-  std::vector<int32_t> out(area.size());
+  const fengqiao::testing::FactColumns columns(w.facts);
+  const fengqiao::RoutingColumns c = columns.Columns();
+  std::vector<int32_t> out(w.facts.size());
   for (auto _ : state) {
     benchmark::DoNotOptimize(w.rules->RouteColumns(c, absl::MakeSpan(out)));
   }
-  state.SetItemsProcessed(state.iterations() * area.size());
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(w.facts.size()));
 }
 BENCHMARK(BM_RouteColumns)->Apply(RuleCounts);
 

@@ -415,26 +415,9 @@ TEST(RoutingThreads, SlicesOnSeveralThreadsGiveTheDecisionsOfOne) {
     const std::vector<RoutingFacts> facts = testing::GeneratedFacts(*map, n, 5);
     std::vector<RouteResult> one(n), many(n);
     rules->RouteBatch(facts, absl::MakeSpan(one));
-    std::vector<int32_t> area, columns_one(n), columns_many(n);
-    std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
-    std::vector<int64_t> amount;
-    std::vector<int32_t> parties, repeats;
-    for (const RoutingFacts& f : facts) {
-      area.push_back(f.area);
-      kind.push_back(f.kind);
-      dispute.push_back(f.dispute_type);
-      severity.push_back(f.severity);
-      channel.push_back(f.channel);
-      department.push_back(f.department);
-      hour.push_back(f.hour);
-      weekday.push_back(f.weekday);
-      flags.push_back(f.flags);
-      amount.push_back(f.amount_fen);
-      parties.push_back(f.party_count);
-      repeats.push_back(f.repeat_count);
-    }
-    const RoutingColumns columns{area,    kind,    dispute, severity, channel, department, amount,
-                                 parties, repeats, hour,    weekday,  flags,   {}};
+    std::vector<int32_t> columns_one(n), columns_many(n);
+    const testing::FactColumns owned(facts);
+    const RoutingColumns columns = owned.Columns();
     ASSERT_OK(rules->RouteColumns(columns, absl::MakeSpan(columns_one)));
     for (int threads : {2, 3, 4, 64}) {
       std::fill(many.begin(), many.end(), RouteResult{-7, 0, false});

@@ -221,6 +221,37 @@ inline std::vector<RoutingFacts> GeneratedFacts(const GridMap& map, int n, uint6
   return out;
 }
 
+// Facts as the parallel columns RouteColumns reads (the vectors own the data; Columns() views
+// them, tags included).
+struct FactColumns {
+  std::vector<int32_t> area, parties, repeats;
+  std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
+  std::vector<int64_t> amount;
+  std::vector<uint64_t> tags;
+
+  explicit FactColumns(const std::vector<RoutingFacts>& facts) {
+    for (const RoutingFacts& f : facts) {
+      area.push_back(f.area);
+      kind.push_back(f.kind);
+      dispute.push_back(f.dispute_type);
+      severity.push_back(f.severity);
+      channel.push_back(f.channel);
+      department.push_back(f.department);
+      hour.push_back(f.hour);
+      weekday.push_back(f.weekday);
+      flags.push_back(f.flags);
+      amount.push_back(f.amount_fen);
+      parties.push_back(f.party_count);
+      repeats.push_back(f.repeat_count);
+      tags.push_back(f.tags);
+    }
+  }
+  RoutingColumns Columns() const {
+    return RoutingColumns{area,    kind,    dispute, severity, channel, department, amount,
+                          parties, repeats, hour,    weekday,  flags,   tags};
+  }
+};
+
 // A plain first-match loop over the protobuf rules, grid tested first. Written without the
 // engine's code, as the reference the index must agree with.
 // Whether condition `w` holds for `f`, written from the proto alone (no engine code). A rule's
