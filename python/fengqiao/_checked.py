@@ -200,8 +200,7 @@ def enum_numbers(values: Any, name: str, enum: Any, length: Optional[int] = None
             codes = np.where(pd.isna(objects), -1, codes)
         parsed = np.zeros(len(uniques), dtype=np.int64)
         for j, v in enumerate(uniques):
-            if codes is not None and (v is None or v is pd.NA or
-                                      (isinstance(v, float) and math.isnan(v))):
+            if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
                 continue  # missing: handled below through its code
             row = j if len(uniques) == len(objects) else int(np.argmax(codes == j))
             if isinstance(v, (np.integer,)):

@@ -179,43 +179,29 @@ v1::Incident RandomIncident(Rng& rng, const GridMap& map, int index) {
   return incident;
 }
 
-// The incident's fields as an analyst's frame holds them, one row: recorded values, the assessed
-// severity when none is recorded (as incident_facts gives it), local hour and ISO weekday.
-struct Row {
-  std::vector<int32_t> area;
-  std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
-  std::vector<int64_t> amount;
-  std::vector<int32_t> parties, repeats;
-  std::vector<uint64_t> tags;
-
-  void Add(const v1::Incident& incident, int repeat_count, const RuleSet& rules) {
-    area.push_back(rules.grid_map().AreaIndex(incident.grid_code()));
-    kind.push_back(static_cast<uint8_t>(incident.kind()));
-    dispute.push_back(static_cast<uint8_t>(incident.dispute_type()));
-    severity.push_back(static_cast<uint8_t>(Classify(incident, repeat_count).severity));
-    channel.push_back(static_cast<uint8_t>(incident.channel()));
-    department.push_back(static_cast<uint8_t>(incident.responsible_department()));
-    const absl::CivilSecond local = absl::ToCivilSecond(
-        absl::FromUnixSeconds(incident.reported_at().seconds()), rules.options().time_zone);
-    hour.push_back(static_cast<uint8_t>(local.hour()));
-    const int weekday = static_cast<int>(absl::GetWeekday(absl::CivilDay(local)));  // Mon = 0
-    weekday_value(weekday);
-    flags.push_back(
-        static_cast<uint8_t>((incident.injury() ? 1 : 0) | (incident.violence_risk() ? 2 : 0)));
-    amount.push_back(incident.amount_fen());
-    parties.push_back(incident.parties_size());
-    repeats.push_back(repeat_count);
-    uint64_t bits = 0;
-    for (const std::string& tag : incident.tags()) bits |= rules.TagBit(tag);
-    tags.push_back(bits);
-  }
-  void weekday_value(int monday_zero) { weekday.push_back(static_cast<uint8_t>(monday_zero + 1)); }
-
-  RoutingColumns Columns() const {
-    return RoutingColumns{area,    kind,    dispute, severity, channel, department, amount,
-                          parties, repeats, hour,    weekday,  flags,   tags};
-  }
-};
+// The incident's fields as an analyst's frame holds them, one row, built without
+// MakeRoutingFacts: recorded values, the assessed severity when none is recorded (as
+// incident_facts gives it), local hour and ISO weekday. Routed through RoutingColumns.
+RoutingFacts FrameRow(const v1::Incident& incident, int repeat_count, const RuleSet& rules) {
+  RoutingFacts f;
+  f.area = rules.grid_map().AreaIndex(incident.grid_code());
+  f.kind = static_cast<uint8_t>(incident.kind());
+  f.dispute_type = static_cast<uint8_t>(incident.dispute_type());
+  f.severity = static_cast<uint8_t>(Classify(incident, repeat_count).severity);
+  f.channel = static_cast<uint8_t>(incident.channel());
+  f.department = static_cast<uint8_t>(incident.responsible_department());
+  const absl::CivilSecond local = absl::ToCivilSecond(
+      absl::FromUnixSeconds(incident.reported_at().seconds()), rules.options().time_zone);
+  f.hour = static_cast<uint8_t>(local.hour());
+  // absl counts Monday as 0; ISO as 1.
+  f.weekday = static_cast<uint8_t>(static_cast<int>(absl::GetWeekday(absl::CivilDay(local))) + 1);
+  f.flags = static_cast<uint8_t>((incident.injury() ? 1 : 0) | (incident.violence_risk() ? 2 : 0));
+  f.amount_fen = incident.amount_fen();
+  f.party_count = incident.parties_size();
+  f.repeat_count = repeat_count;
+  for (const std::string& tag : incident.tags()) f.tags |= rules.TagBit(tag);
+  return f;
+}
 
 TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
   const auto map = testing::GeneratedDistrict();
@@ -228,7 +214,7 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
     ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map));
     std::vector<CapacityState> capacity(rules->teams().size());
     for (CapacityState& c : capacity) c = {Uniform(rng, 0, 2), OneIn(rng, 2), !OneIn(rng, 4)};
-    Row row;
+    std::vector<RoutingFacts> rows;
     std::vector<int32_t> by_message;
     for (int i = 0; i < 400; ++i) {
       const v1::Incident incident = RandomIncident(rng, *map, i);
@@ -238,13 +224,14 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
       const v1::Decision d = rules->Decide(facts, incident.id(), capacity);
       EXPECT_EQ(d.rule_id(), r.rule >= 0 ? rules->proto().rules(r.rule).id() : "");
       by_message.push_back(r.rule);
-      row.Add(incident, repeats, *rules);
+      rows.push_back(FrameRow(incident, repeats, *rules));
       routed += r.rule >= 0;
       non_police_with_dispute_type += incident.kind() == v1::INCIDENT_KIND_NON_POLICE &&
                                       incident.dispute_type() != v1::DISPUTE_TYPE_UNSPECIFIED;
     }
     std::vector<int32_t> by_column(by_message.size());
-    ASSERT_OK(rules->RouteColumns(row.Columns(), absl::MakeSpan(by_column), capacity));
+    const testing::FactColumns columns(rows);
+    ASSERT_OK(rules->RouteColumns(columns.Columns(), absl::MakeSpan(by_column), capacity));
     for (size_t i = 0; i < by_message.size(); ++i) {
       ASSERT_EQ(by_column[i], by_message[i]) << "trial " << trial << " incident " << i << " policy "
                                              << v1::HitPolicy_Name(rules->hit_policy());
@@ -284,10 +271,9 @@ TEST(RoutingPaths, NonPoliceDebtDisputeReachesItsRuleBothWays) {
   incident.set_channel(v1::CHANNEL_HOTLINE_12345);
   ASSERT_OK_AND_ASSIGN(RoutingFacts facts, MakeRoutingFacts(incident, 0, *rules));
   EXPECT_EQ(rules->Decide(facts, incident.id()).rule_id(), "non-police-debt");
-  Row row;
-  row.Add(incident, 0, *rules);
+  const testing::FactColumns columns({FrameRow(incident, 0, *rules)});
   std::vector<int32_t> out(1);
-  ASSERT_OK(rules->RouteColumns(row.Columns(), absl::MakeSpan(out)));
+  ASSERT_OK(rules->RouteColumns(columns.Columns(), absl::MakeSpan(out)));
   EXPECT_EQ(out[0], 0);
 }
 
