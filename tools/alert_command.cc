@@ -11,7 +11,6 @@
 #include "fengqiao/alert/reply_bank.h"
 #include "fengqiao/vocabulary.h"
 #include "fmt/core.h"
-#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "src/internal/proto_files.h"
 #include "tools/commands.h"
@@ -45,8 +44,11 @@ int Alert() {
       continue;
     }
     if (absl::StripAsciiWhitespace(line).empty()) continue;
-    google::protobuf::Struct in;
-    if (const auto parsed = google::protobuf::util::JsonStringToMessage(line, &in); !parsed.ok()) {
+    // Parsed into LabelledChatMessage (ChatMessage's JSON names and the corpus's labels), so a
+    // wrong type, an unknown key or enum name is reported with the field's name, never a value.
+    fengqiao::v1::LabelledChatMessage line_message;
+    if (const auto parsed = google::protobuf::util::JsonStringToMessage(line, &line_message);
+        !parsed.ok()) {
       std::string path;
       fmt::print(stderr, "stdin:{}: {}\n", line_no,
                  fengqiao::internal::DescribeJsonError(
@@ -55,21 +57,27 @@ int Alert() {
       ++bad;
       continue;
     }
-    const auto& f = in.fields();
-    const auto text = f.find("text");
-    if (text == f.end() || text->second.kind_case() != google::protobuf::Value::kStringValue) {
-      fmt::print(stderr, "stdin:{}: \"text\" is missing or not a string\n", line_no);
+    if (!fengqiao::v1::GroupType_IsValid(line_message.group_type())) {
+      fmt::print(stderr, "stdin:{}: group_type: {} is not a value of fengqiao.v1.GroupType\n",
+                 line_no, static_cast<int>(line_message.group_type()));
       ++bad;
       continue;
     }
-    const auto id = f.find("id");
-    const std::string message_id =
-        id == f.end() ? absl::StrCat("line-", line_no)
-                      : (id->second.kind_case() == google::protobuf::Value::kStringValue
-                             ? id->second.string_value()
-                             : absl::StrCat(static_cast<int64_t>(id->second.number_value())));
-    absl::StatusOr<fengqiao::v1::AlertDecision> d =
-        (*assistant)->Decide(text->second.string_value());
+    fengqiao::v1::ChatMessage in;
+    in.set_id(line_message.id());
+    in.set_group_type(line_message.group_type());
+    in.set_text(line_message.text());
+    in.set_group_id(line_message.group_id());
+    in.set_sender_id(line_message.sender_id());
+    if (line_message.has_sent_at()) *in.mutable_sent_at() = line_message.sent_at();
+    in.set_grid_code(line_message.grid_code());
+    if (in.text().empty()) {
+      fmt::print(stderr, "stdin:{}: \"text\" is missing or empty\n", line_no);
+      ++bad;
+      continue;
+    }
+    const std::string message_id = in.id().empty() ? absl::StrCat("line-", line_no) : in.id();
+    absl::StatusOr<fengqiao::v1::AlertDecision> d = (*assistant)->Decide(in);
     if (!d.ok()) {
       fmt::print(stderr, "stdin:{}: message \"{}\": {}\n", line_no, message_id,
                  Sv(d.status().message()));
@@ -79,7 +87,7 @@ int Alert() {
     std::string reply_id, reply;
     if (d->action() == fengqiao::v1::ALERT_ACTION_STANDARD_REPLY) {
       absl::StatusOr<std::optional<fengqiao::alert::ReplyMatch>> answer =
-          (*bank)->Answer(text->second.string_value());
+          (*bank)->Answer(in.text());
       if (answer.ok() && answer->has_value()) {
         reply_id = (*answer)->reply->id();
         reply = (*answer)->reply->text();
@@ -119,18 +127,25 @@ const Command& AlertCommand() {
       .flags = {"rules=DIR", "replies=DIR"},
       .summary = "the AI管家: decide one action per chat message (JSON Lines in and out)",
       .description =
-          "Reads chat messages from stdin, one JSON object per line: {\"id\": ..., "
-          "\"group_type\":\n"
-          "..., \"text\": ...} (optional \"sent_at\", \"grid\"), and writes one line per message:\n"
-          "{\"id\", \"action\": \"ALERT_ACTION_...\", \"category\": \"ALERT_CATEGORY_...\",\n"
-          "\"reply_id\", \"reply\" (the standard reply for an ordinary question, \"\" when none "
-          "scores\n"
+          "Reads chat messages from stdin, one JSON object per line with the field names of\n"
+          "fengqiao.v1.ChatMessage: {\"id\": \"...\", \"group_type\": \"GROUP_TYPE_...\", "
+          "\"text\": \"...\"}\n"
+          "(optional \"sent_at\", \"grid_code\", \"group_id\", \"sender_id\"; the labels of "
+          "the\n"
+          "evaluation corpus, fengqiao.v1.LabelledChatMessage, are accepted and ignored), and "
+          "writes\n"
+          "one line per message: {\"id\", \"action\": \"ALERT_ACTION_...\", \"category\": "
+          "\"ALERT_CATEGORY_...\",\n"
+          "\"reply_id\", \"reply\" (the standard reply for an ordinary question, \"\" when "
+          "none scores\n"
           "high enough), \"spans\": [{\"rule_id\", \"begin\", \"end\"}] (the evidence, byte "
           "offsets\n"
-          "in the text), \"reason\", \"masked_text\" (phone, ID and bank-card numbers and names\n"
-          "masked)}. A line that is not such an object is reported on stderr with its number\n"
-          "(never its text) and skipped; the run goes on. Exit 0 when every line was decided, 1\n"
-          "when a line was skipped or the rules or replies do not load.\n",
+          "in the text), \"reason\", \"masked_text\" (phone, ID and bank-card numbers and "
+          "names\n"
+          "masked)}. A line that is not such an object (not JSON, an unknown key, a value of the\n"
+          "wrong type, an unknown enum name or number, no text) is reported on stderr with its\n"
+          "number and the field (never its text) and skipped; the run goes on. Exit 0 when every\n"
+          "line was decided, 1 when a line was skipped or the rules or replies do not load.\n",
       .run = RunAlert,
   };
   return *command;

@@ -17,7 +17,6 @@
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/routing/rule_source.h"
 #include "fmt/core.h"
-#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/commands.h"
 

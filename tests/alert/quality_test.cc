@@ -14,7 +14,6 @@
 #include "fengqiao/alert/alert_assistant.h"
 #include "fengqiao/alert/reply_bank.h"
 #include "fengqiao/vocabulary.h"
-#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
@@ -31,13 +30,17 @@ std::vector<Labelled> ReadSplit(const std::string& name) {
                    ".jsonl");
   std::vector<Labelled> out;
   std::string line;
+  int line_no = 0;
   while (std::getline(in, line)) {
-    google::protobuf::Struct s;
-    if (!google::protobuf::util::JsonStringToMessage(line, &s).ok()) continue;
-    const auto& f = s.fields();
-    Labelled l{f.at("text").string_value(), f.at("action").string_value(), ""};
-    if (f.contains("reply_category")) l.reply_category = f.at("reply_category").string_value();
-    out.push_back(l);
+    ++line_no;
+    v1::LabelledChatMessage m;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const auto parsed = google::protobuf::util::JsonStringToMessage(line, &m, options);
+    EXPECT_TRUE(parsed.ok()) << name << ".jsonl:" << line_no;
+    if (!parsed.ok()) continue;
+    out.push_back(
+        Labelled{m.text(), std::string(LabelOf(m.action()).proto_name), m.reply_category()});
   }
   return out;
 }

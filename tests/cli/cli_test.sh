@@ -230,12 +230,26 @@ expect 1 "" "/nope: no such folder" brief daily "$tmp/a.db" "$data/grid_map.text
   echo 'not json 13912345678'
   echo '{"id":"m4","text":42}'
   echo '{"id":"m5","text":"好的谢谢"}'
+  echo '{"id":"m6","group_type":"GROUP_TYPE_NOPE","text":"好的"}'
+  echo '{"id":"m7","group_type":99,"text":"好的"}'
+  echo '{"id":"m8","txt":"好的"}'
+  echo '{"id":"m9"}'
+  echo '{"id":"m10","text":"好的","sent_at":"2026-13-01T00:00:00Z"}'
+  echo '{"id":"m11","text":"13912345678","action":"ALERT_ACTION_NONE","hard":true,"why":"labels pass"}'
 } > "$tmp/chat.jsonl"
 expect 1 '"id":"m1","action":"ALERT_ACTION_ALERT_110"' 'stdin:3: not valid JSON' alert < "$tmp/chat.jsonl"
 grep -q '"id":"m2","action":"ALERT_ACTION_STANDARD_REPLY","category":"ALERT_CATEGORY_QUESTION","reply_id":"juzhuzheng-' "$tmp/out" ||
   { echo "FAIL alert: the residence-permit question gets its standard reply"; failures=$((failures + 1)); }
-grep -q 'stdin:4: "text" is missing or not a string' "$tmp/err" || { echo "FAIL alert: line 4"; failures=$((failures + 1)); }
-[ "$(wc -l < "$tmp/out")" -eq 3 ] || { echo "FAIL alert: want 3 decisions"; failures=$((failures + 1)); }
+# Each class of bad line is named by its field, never echoed: wrong type, unknown enum name and
+# number, unknown key, missing text, out-of-range timestamp.
+for want in 'stdin:4: text: invalid value' 'stdin:6: group_type: "GROUP_TYPE_NOPE" is not a value' \
+            'stdin:7: group_type: 99 is not a value' 'stdin:8: "txt" is not a field' \
+            'stdin:9: "text" is missing or empty' 'stdin:10: sent_at: invalid value' \
+            '4 messages decided, 7 lines skipped'; do
+  grep -q "$want" "$tmp/err" || { echo "FAIL alert: stderr lacks $want"; failures=$((failures + 1)); }
+done
+grep -q '"id":"m11"' "$tmp/out" || { echo "FAIL alert: a labelled corpus line is decided"; failures=$((failures + 1)); }
+[ "$(wc -l < "$tmp/out")" -eq 4 ] || { echo "FAIL alert: want 4 decisions"; failures=$((failures + 1)); }
 if grep -q 13912345678 "$tmp/out" "$tmp/err"; then echo "FAIL alert: a phone number written"; failures=$((failures + 1)); fi
 expect 1 "" "/nope: " alert --rules=/nope < /dev/null
 
