@@ -3,7 +3,7 @@
 import numpy as np
 
 from fengqiao import _checked, _core, vocabulary
-from fengqiao.v1 import case_pb2, incident_pb2, routing_pb2
+from fengqiao.v1 import case_pb2, incident_pb2, routing_pb2, taxonomy_pb2
 
 
 def _message(value, cls, name):
@@ -105,11 +105,108 @@ class CaseStore:
         for case_id in self.find(**query):
             yield self.get(case_id)
 
+    def access(self, viewer, grid_map):
+        """The cases as ``viewer`` (a ``v1.Viewer``, see :func:`viewer`) may see them: a
+        :class:`CaseAccess`. Raises InvalidArgumentError for a bad viewer (the field named) and
+        PermissionDeniedError when the role may not read in clear for the purpose.
+
+        ``get`` on the store itself returns cases in clear: it is the engine's handle, for
+        loading a case, recording an event and saving it again; people read through ``access``."""
+        return CaseAccess(_core.CaseAccess.open(
+            self._store, grid_map, _message(viewer, case_pb2.Viewer, "viewer")))
+
     def count_cases(self):
         return self._store.count_cases()
 
     def count_events(self):
         return self._store.count_events()
+
+
+def viewer(member_id, role, areas=(), purpose="case_handling", unmasked=False,
+           department=None):
+    """A ``v1.Viewer``: who reads (``member_id``), in which ``role`` (a ``ViewerRole`` name,
+    short name, label such as "所长", or number), over which ``areas`` (grid-map codes), for
+    which ``purpose`` (an ``AccessPurpose``), asking for personal data in clear or not, and for
+    a department's desk its ``department``."""
+    v = case_pb2.Viewer()
+    v.member_id = _checked.text(member_id, "member_id")
+    v.role = vocabulary.parse(case_pb2.ViewerRole, role)
+    if isinstance(areas, str):
+        areas = [areas]
+    for i, a in enumerate(areas):
+        v.area_codes.append(_checked.text(a, f"areas[{i}]"))
+    v.purpose = vocabulary.parse(case_pb2.AccessPurpose, purpose)
+    if not isinstance(unmasked, (bool, np.bool_)):
+        _checked.fail("unmasked", None, "expected True or False")
+    v.unmasked = bool(unmasked)
+    if department is not None:
+        v.department = vocabulary.parse(taxonomy_pb2.Department, department)
+    return v
+
+
+class CaseAccess:
+    """A person's access to the case store (个人信息保护): only the cases of their role and
+    areas, personal data masked unless the role and purpose need it in clear; every read in
+    clear, every export and every reading of the audit trail is recorded in the store's
+    append-only audit trail first. Open it with :meth:`CaseStore.access`."""
+
+    def __init__(self, core_access):
+        self._access = core_access
+
+    def get(self, case_id, now=None):
+        """The case as the viewer may see it (``v1.Case``); NotFoundError both for a case not
+        stored and one not the viewer's. ``now`` dates the audit record (wall clock if None)."""
+        c = case_pb2.Case()
+        c.ParseFromString(self._access.get(
+            _checked.text(case_id, "case_id"),
+            None if now is None else _checked.time_seconds(now, "now")))
+        return c
+
+    def find(self, **query):
+        """Ids of the viewer's cases selected, as :meth:`CaseStore.find`."""
+        return CaseStore.find(_Finder(self._access), **query)
+
+    def cases(self, now=None, **query):
+        """The viewer's selected cases as ``v1.Case`` messages, one at a time."""
+        for case_id in self.find(**query):
+            yield self.get(case_id, now)
+
+    def export(self, now=None):
+        """Every case of the viewer, masked as :meth:`get`, recorded in the audit trail as an
+        export; the viewer's purpose must be "export" (FailedPreconditionError otherwise)."""
+        out = []
+        for data in self._access.export(None if now is None else _checked.time_seconds(now, "now")):
+            c = case_pb2.Case()
+            c.ParseFromString(data)
+            out.append(c)
+        return out
+
+    def audit_trail(self, since=None, until=None, member_id="", case_id="", action=None,
+                    limit=0, now=None):
+        """The audit trail (``v1.AuditRecord`` messages in order), the station chief's only
+        (PermissionDeniedError otherwise): records at or after ``since`` and before ``until``,
+        of one viewer, naming one case, of one ``action`` (an ``AuditAction``), at most
+        ``limit``. The reading is itself recorded."""
+        data = self._access.audit_trail(
+            None if since is None else _checked.time_seconds(since, "since"),
+            None if until is None else _checked.time_seconds(until, "until"),
+            _checked.text(member_id, "member_id"), _checked.text(case_id, "case_id"),
+            None if action is None else vocabulary.parse(case_pb2.AuditAction, action),
+            int(_checked.integers([limit], "limit", np.int32, lo=0)[0]),
+            None if now is None else _checked.time_seconds(now, "now"))
+        out = []
+        for d in data:
+            r = case_pb2.AuditRecord()
+            r.ParseFromString(d)
+            out.append(r)
+        return out
+
+
+class _Finder:
+    """Lets CaseAccess.find share CaseStore.find's checked arguments."""
+
+    def __init__(self, core):
+        self._store = core
 
 
 def core_store(store):

@@ -9,6 +9,7 @@
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/store/case_access.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/vocabulary.h"
 #include "status_bridge.h"
@@ -18,6 +19,21 @@ namespace fengqiao::python {
 namespace {
 
 absl::Time Seconds(double s) { return CheckedSeconds(s, "time"); }
+
+// The CaseQuery of `find`'s arguments (the store's and a viewer's).
+CaseQuery QueryOf(std::optional<int> state, const std::string& grid, std::optional<int> tier,
+                  const std::string& assignee, std::optional<double> overdue_at, int limit,
+                  std::optional<double> saved_since) {
+  CaseQuery q;
+  if (state) q.state = static_cast<v1::CaseState>(*state);
+  q.grid_code = grid;
+  if (tier) q.tier = static_cast<v1::Tier>(*tier);
+  q.assignee = assignee;
+  if (overdue_at) q.overdue_at = Seconds(*overdue_at);
+  if (saved_since) q.saved_since = Seconds(*saved_since);
+  q.limit = limit;
+  return q;
+}
 
 // Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
 v1::Dimension DimensionFromName(const std::string& name) {
@@ -198,14 +214,8 @@ void BindCases(py::module_& m) {
           [](const SqliteCaseStore& s, std::optional<int> state, const std::string& grid,
              std::optional<int> tier, const std::string& assignee, std::optional<double> overdue_at,
              int limit, std::optional<double> saved_since) {
-            CaseQuery q;
-            if (state) q.state = static_cast<v1::CaseState>(*state);
-            q.grid_code = grid;
-            if (tier) q.tier = static_cast<v1::Tier>(*tier);
-            q.assignee = assignee;
-            if (overdue_at) q.overdue_at = Seconds(*overdue_at);
-            if (saved_since) q.saved_since = Seconds(*saved_since);
-            q.limit = limit;
+            const CaseQuery q =
+                QueryOf(state, grid, tier, assignee, overdue_at, limit, saved_since);
             return ValueOrThrow(s.Find(q));
           },
           py::arg("state") = py::none(), py::arg("grid") = "", py::arg("tier") = py::none(),
@@ -217,6 +227,90 @@ void BindCases(py::module_& m) {
       .def(
           "count_events", [](const SqliteCaseStore& s) { return ValueOrThrow(s.CountEvents()); },
           "Number of events stored.");
+
+  py::class_<CaseAccess>(m, "CaseAccess",
+                         "A viewer's scoped, masked and audited access to a case store.")
+      .def_static(
+          "open",
+          [](SqliteCaseStore& store, std::shared_ptr<GridMap> map, const py::bytes& viewer) {
+            return ValueOrThrow(
+                CaseAccess::Open(&store, map, FromBytes<v1::Viewer>(viewer, "fengqiao.v1.Viewer")));
+          },
+          py::arg("store"), py::arg("grid_map"), py::arg("viewer"), py::keep_alive<0, 1>(),
+          "Checks the viewer (fengqiao.v1.Viewer bytes) and opens its access to the store.")
+      .def(
+          "get",
+          [](const CaseAccess& a, const std::string& id, std::optional<double> now) {
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            absl::StatusOr<v1::Case> c;
+            {
+              py::gil_scoped_release release;
+              c = a.Get(id, at);
+            }
+            return ToBytes(ValueOrThrow(std::move(c)));
+          },
+          py::arg("case_id"), py::arg("now") = py::none(),
+          "The case as the viewer may see it (fengqiao.v1.Case bytes); a read in clear is "
+          "audited at now (the wall clock when None).")
+      .def(
+          "find",
+          [](const CaseAccess& a, std::optional<int> state, const std::string& grid,
+             std::optional<int> tier, const std::string& assignee, std::optional<double> overdue_at,
+             int limit, std::optional<double> saved_since) {
+            const CaseQuery q =
+                QueryOf(state, grid, tier, assignee, overdue_at, limit, saved_since);
+            absl::StatusOr<std::vector<std::string>> ids;
+            {
+              py::gil_scoped_release release;
+              ids = a.Find(q);
+            }
+            return ValueOrThrow(std::move(ids));
+          },
+          py::arg("state") = py::none(), py::arg("grid") = "", py::arg("tier") = py::none(),
+          py::arg("assignee") = "", py::arg("overdue_at") = py::none(), py::arg("limit") = 0,
+          py::arg("saved_since") = py::none(), "Ids of the viewer's cases selected, ascending.")
+      .def(
+          "export",
+          [](const CaseAccess& a, std::optional<double> now) {
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            absl::StatusOr<std::vector<v1::Case>> cases;
+            {
+              py::gil_scoped_release release;
+              cases = a.Export(CaseQuery(), at);
+            }
+            std::vector<py::bytes> out;
+            for (const v1::Case& c : ValueOrThrow(std::move(cases))) out.push_back(ToBytes(c));
+            return out;
+          },
+          py::arg("now") = py::none(),
+          "Every case of the viewer, masked as get, recorded as an export (purpose EXPORT).")
+      .def(
+          "audit_trail",
+          [](const CaseAccess& a, std::optional<double> since, std::optional<double> until,
+             const std::string& member_id, const std::string& case_id, std::optional<int> action,
+             int limit, std::optional<double> now) {
+            AuditQuery q;
+            if (since) q.since = Seconds(*since);
+            if (until) q.until = Seconds(*until);
+            q.member_id = member_id;
+            q.case_id = case_id;
+            if (action) q.action = static_cast<v1::AuditAction>(*action);
+            q.limit = limit;
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            absl::StatusOr<std::vector<v1::AuditRecord>> records;
+            {
+              py::gil_scoped_release release;
+              records = a.AuditTrail(q, at);
+            }
+            std::vector<py::bytes> out;
+            for (const v1::AuditRecord& r : ValueOrThrow(std::move(records)))
+              out.push_back(ToBytes(r));
+            return out;
+          },
+          py::arg("since") = py::none(), py::arg("until") = py::none(), py::arg("member_id") = "",
+          py::arg("case_id") = "", py::arg("action") = py::none(), py::arg("limit") = 0,
+          py::arg("now") = py::none(),
+          "The audit trail (fengqiao.v1.AuditRecord bytes); the station chief's only.");
 
   m.def(
       "records_from_store",

@@ -1,5 +1,6 @@
 #include "fengqiao/privacy/masking.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -190,7 +191,7 @@ v1::PersonalKind PersonalKindOf(const pb::FieldDescriptor* field) {
   return field->options().GetExtension(v1::personal);
 }
 
-void MaskMessage(pb::Message* message) {
+void MaskMessage(pb::Message* message, absl::Span<const v1::PersonalKind> only) {
   const pb::Descriptor* d = message->GetDescriptor();
   const pb::Reflection* r = message->GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
@@ -199,16 +200,17 @@ void MaskMessage(pb::Message* message) {
       if (f->is_map()) continue;  // maps of counters and labels hold no personal data
       if (f->is_repeated()) {
         for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-          MaskMessage(r->MutableRepeatedMessage(message, f, k));
+          MaskMessage(r->MutableRepeatedMessage(message, f, k), only);
         }
       } else if (r->HasField(*message, f)) {
-        MaskMessage(r->MutableMessage(message, f));
+        MaskMessage(r->MutableMessage(message, f), only);
       }
       continue;
     }
     if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) continue;
     const v1::PersonalKind kind = PersonalKindOf(f);
     if (kind == v1::PERSONAL_KIND_UNSPECIFIED) continue;
+    if (!only.empty() && std::find(only.begin(), only.end(), kind) == only.end()) continue;
     if (f->is_repeated()) {
       for (int k = 0; k < r->FieldSize(*message, f); ++k) {
         r->SetRepeatedString(message, f, k, MaskValue(kind, r->GetRepeatedString(*message, f, k)));
@@ -219,5 +221,7 @@ void MaskMessage(pb::Message* message) {
     }
   }
 }
+
+void MaskMessage(pb::Message* message) { MaskMessage(message, {}); }
 
 }  // namespace fengqiao

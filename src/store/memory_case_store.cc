@@ -1,5 +1,6 @@
 #include "fengqiao/store/memory_case_store.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -79,6 +80,40 @@ absl::StatusOr<std::vector<std::string>> MemoryCaseStore::Find(const CaseQuery& 
       if (!due.has_value() || *due >= *q.overdue_at) continue;
     }
     out.push_back(id);
+    if (q.limit > 0 && static_cast<int>(out.size()) >= q.limit) break;
+  }
+  return out;
+}
+
+bool AuditSelects(const AuditQuery& q, const v1::AuditRecord& r) {
+  const absl::Time at = internal::ToTime(r.at());
+  if (q.since.has_value() && at < *q.since) return false;
+  if (q.until.has_value() && at >= *q.until) return false;
+  if (!q.member_id.empty() && r.viewer().member_id() != q.member_id) return false;
+  if (q.action.has_value() && r.action() != *q.action) return false;
+  if (!q.case_id.empty() &&
+      std::find(r.case_ids().begin(), r.case_ids().end(), q.case_id) == r.case_ids().end()) {
+    return false;
+  }
+  return true;
+}
+
+absl::Status MemoryCaseStore::AppendAudit(absl::Span<v1::AuditRecord> records) {
+  std::unique_lock lock(mu_);
+  int64_t seq = static_cast<int64_t>(audit_.size());
+  for (v1::AuditRecord& r : records) {
+    r.set_seq(++seq);
+    audit_.push_back(r);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> MemoryCaseStore::ReadAudit(const AuditQuery& q) const {
+  std::shared_lock lock(mu_);
+  std::vector<v1::AuditRecord> out;
+  for (const v1::AuditRecord& r : audit_) {
+    if (!AuditSelects(q, r)) continue;
+    out.push_back(r);
     if (q.limit > 0 && static_cast<int>(out.size()) >= q.limit) break;
   }
   return out;

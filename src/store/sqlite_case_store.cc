@@ -31,6 +31,21 @@ constexpr const char* kMigrations[] = {
     "CREATE INDEX cases_tier ON cases(tier);"
     "CREATE INDEX cases_assignee ON cases(assignee);"
     "CREATE INDEX cases_next_due ON cases(next_due) WHERE next_due IS NOT NULL;",
+    // 3: the audit trail of unmasked reads and exports, append-only (triggers refuse changes).
+    "CREATE TABLE audit("
+    "  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, member TEXT NOT NULL,"
+    "  action INTEGER NOT NULL, body BLOB NOT NULL);"
+    "CREATE TABLE audit_cases("
+    "  case_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(case_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX audit_at ON audit(at);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_cases_no_update BEFORE UPDATE ON audit_cases"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_cases_no_delete BEFORE DELETE ON audit_cases"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteCaseStore::kSchemaVersion);
 
@@ -445,6 +460,90 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
   }
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) return r->Error(rc, "querying cases");
+  return out;
+}
+
+absl::Status SqliteCaseStore::AppendAudit(absl::Span<v1::AuditRecord> records) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": the store was opened read-only; the audit trail cannot be written"));
+  }
+  std::lock_guard lock(write_mu_);
+  Connection& w = *writer_;
+  FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
+  auto fail = [&](absl::Status s) {
+    (void)w.Exec("ROLLBACK");
+    return s;
+  };
+  absl::StatusOr<sqlite3_stmt*> last = w.Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit");
+  if (!last.ok()) return fail(last.status());
+  int rc = sqlite3_step(*last);
+  if (rc != SQLITE_ROW) return fail(w.Error(rc, "reading the audit trail"));
+  int64_t seq = sqlite3_column_int64(*last, 0);
+  sqlite3_reset(*last);
+  std::string body;
+  for (v1::AuditRecord& r : records) {
+    r.set_seq(++seq);
+    body.clear();
+    r.SerializeToString(&body);
+    absl::StatusOr<sqlite3_stmt*> insert =
+        w.Prepare("INSERT INTO audit(seq, at, member, action, body) VALUES(?, ?, ?, ?, ?)");
+    if (!insert.ok()) return fail(insert.status());
+    sqlite3_bind_int64(*insert, 1, seq);
+    sqlite3_bind_int64(*insert, 2, r.at().seconds());
+    BindText(*insert, 3, r.viewer().member_id());
+    sqlite3_bind_int(*insert, 4, r.action());
+    BindBlob(*insert, 5, body);
+    rc = sqlite3_step(*insert);
+    if (rc != SQLITE_DONE) return fail(w.Error(rc, "appending to the audit trail"));
+    for (const std::string& case_id : r.case_ids()) {
+      absl::StatusOr<sqlite3_stmt*> link =
+          w.Prepare("INSERT OR IGNORE INTO audit_cases(case_id, seq) VALUES(?, ?)");
+      if (!link.ok()) return fail(link.status());
+      BindText(*link, 1, case_id);
+      sqlite3_bind_int64(*link, 2, seq);
+      rc = sqlite3_step(*link);
+      if (rc != SQLITE_DONE) return fail(w.Error(rc, "appending to the audit trail"));
+    }
+  }
+  absl::Status commit = w.Exec("COMMIT");
+  if (!commit.ok()) return fail(commit);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> SqliteCaseStore::ReadAudit(const AuditQuery& q) const {
+  std::string sql = "SELECT body FROM audit WHERE 1";
+  if (q.since.has_value()) sql += " AND at >= ?";
+  if (q.until.has_value()) sql += " AND at < ? + 1";  // whole seconds; AuditSelects decides
+  if (!q.member_id.empty()) sql += " AND member = ?";
+  if (q.action.has_value()) sql += " AND action = ?";
+  if (!q.case_id.empty()) sql += " AND seq IN (SELECT seq FROM audit_cases WHERE case_id = ?)";
+  sql += " ORDER BY seq";
+  FENGQIAO_ASSIGN_OR_RETURN(ReaderLease r, Reader());
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, r->Prepare(sql));
+  int i = 1;
+  if (q.since.has_value()) {
+    sqlite3_bind_int64(
+        s, i++, absl::ToInt64Seconds(absl::Floor(*q.since - absl::UnixEpoch(), absl::Seconds(1))));
+  }
+  if (q.until.has_value()) sqlite3_bind_int64(s, i++, absl::ToUnixSeconds(*q.until));
+  if (!q.member_id.empty()) BindText(s, i++, q.member_id);
+  if (q.action.has_value()) sqlite3_bind_int(s, i++, *q.action);
+  if (!q.case_id.empty()) BindText(s, i++, q.case_id);
+  std::vector<v1::AuditRecord> out;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    v1::AuditRecord record;
+    if (!record.ParseFromString(ColumnBlob(s, 0))) {
+      sqlite3_reset(s);
+      return absl::DataLossError(absl::StrCat(path_, ": an audit record does not parse"));
+    }
+    if (!AuditSelects(q, record)) continue;
+    out.push_back(std::move(record));
+    if (q.limit > 0 && static_cast<int>(out.size()) >= q.limit) break;
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return r->Error(rc, "reading the audit trail");
   return out;
 }
 

@@ -282,6 +282,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE audit_cases; DROP TABLE audit; "
                            "DROP INDEX cases_tier; DROP INDEX cases_assignee; DROP INDEX "
                            "cases_next_due; ALTER TABLE cases DROP COLUMN updated_at; "
                            "PRAGMA user_version=1;",
@@ -295,7 +296,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
   EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
-  EXPECT_EQ(*store->SchemaVersion(), 2);
+  EXPECT_EQ(*store->SchemaVersion(), 3);
   CaseLoop loop = OpenCase("after-migration");
   ASSERT_OK(store->Save({&loop.proto()}, kNow));
   EXPECT_THAT(*store->Find(Q().Tier(v1::TIER_MEDIATOR)), ElementsAre("after-migration"));
@@ -336,19 +337,20 @@ TEST(SqliteCaseStore, AFileFromANewerVersionIsRefusedBeforeAnythingInItChanges) 
   // What a newer release might leave: another schema version, a rollback journal (not WAL).
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode=DELETE; PRAGMA user_version=3", nullptr, nullptr,
-                         nullptr),
+  const std::string newer = std::to_string(SqliteCaseStore::kSchemaVersion + 1);
+  ASSERT_EQ(sqlite3_exec(db, ("PRAGMA journal_mode=DELETE; PRAGMA user_version=" + newer).c_str(),
+                         nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   const std::string before = Bytes(path);
   ASSERT_FALSE(before.empty());
   EXPECT_THAT(SqliteCaseStore::Open(path),
               StatusIs(absl::StatusCode::kFailedPrecondition,
-                       AllOf(HasSubstr(path), HasSubstr("schema version 3"))));
+                       AllOf(HasSubstr(path), HasSubstr("schema version " + newer))));
   SqliteOptions read_only;
   read_only.read_only = true;
   EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 3")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version " + newer)));
   EXPECT_EQ(Bytes(path), before) << "the refused open changed the file";
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 }

@@ -1,7 +1,8 @@
 // Durability under SIGKILL: a child process saves batches of cases to an SQLite store and
 // acknowledges each batch after Save returns; the test kills it at random moments, reopens the
 // store and checks that every acknowledged event is there and that no case is half-written
-// (its stored header and its event log agree, and the log replays).
+// (its stored header and its event log agree, and the log replays). The writer also reads cases in
+// clear through CaseAccess: every read it acknowledged has its record in the audit trail.
 // FENGQIAO_CRASH_ITERATIONS=2000 runs a longer campaign (default 200); FENGQIAO_CRASH_WRITER
 // names the writer binary.
 #include <fcntl.h>
@@ -21,9 +22,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/store/case_access.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "gtest/gtest.h"
+#include "testing/cases.h"
 #include "testing/status_matchers.h"
 
 extern char** environ;
@@ -98,6 +103,15 @@ std::map<std::string, int> Acknowledged(const std::string& output) {
   return acked;
 }
 
+// Case ids of the acknowledged clear reads ("read <id>" lines).
+std::vector<std::string> AcknowledgedReads(const std::string& output) {
+  std::vector<std::string> reads;
+  for (absl::string_view line : absl::StrSplit(output, '\n')) {
+    if (absl::ConsumePrefix(&line, "read ")) reads.emplace_back(line);
+  }
+  return reads;
+}
+
 TEST(SqliteCaseStoreCrashTest, CrashKillsLoseNoAcknowledgedEventAndLeaveNoHalfWrittenCase) {
   int iterations = 200;
   if (const char* env = std::getenv("FENGQIAO_CRASH_ITERATIONS")) {
@@ -107,6 +121,13 @@ TEST(SqliteCaseStoreCrashTest, CrashKillsLoseNoAcknowledgedEventAndLeaveNoHalfWr
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
   std::mt19937_64 rng(42);
   int64_t acked_events = 0, killed_mid_batch = 0;
+  std::vector<std::string> acked_reads;  // over every run, in order
+  auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
+  v1::Viewer chief;
+  chief.set_member_id("m-chief");
+  chief.set_role(v1::VIEWER_ROLE_STATION_CHIEF);
+  chief.add_area_codes("zs");
+  chief.set_purpose(v1::ACCESS_PURPOSE_SUPERVISION);
   for (int run = 0; run < iterations; ++run) {
     Child child = Spawn(db, absl::StrCat("r", run), rng());
     std::string output = ReadUntil(child.out, "ready\n");
@@ -140,9 +161,25 @@ TEST(SqliteCaseStoreCrashTest, CrashKillsLoseNoAcknowledgedEventAndLeaveNoHalfWr
     if (run % 20 == 0) {
       ASSERT_OK(store->IntegrityCheck());
     }
+    // Every acknowledged clear read is in the audit trail, in order (a read killed after its
+    // record was written and before it was acknowledged leaves one record more).
+    for (std::string& id : AcknowledgedReads(output)) acked_reads.push_back(std::move(id));
+    ASSERT_OK_AND_ASSIGN(CaseAccess access, CaseAccess::Open(store.get(), map, chief));
+    AuditQuery reads;
+    reads.member_id = "m-1";
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::AuditRecord> trail,
+                         access.AuditTrail(reads, testing::kOpenedAt));
+    size_t matched = 0;
+    for (size_t i = 0; i < trail.size() && matched < acked_reads.size(); ++i) {
+      ASSERT_EQ(trail[i].case_ids_size(), 1);
+      if (trail[i].case_ids(0) == acked_reads[matched]) ++matched;
+    }
+    ASSERT_EQ(matched, acked_reads.size()) << "an acknowledged clear read has no audit record";
   }
   EXPECT_GT(acked_events, 0);
   RecordProperty("acknowledged_events_checked", std::to_string(acked_events));
+  EXPECT_GT(acked_reads.size(), 0u);
+  RecordProperty("acknowledged_reads_checked", std::to_string(acked_reads.size()));
   RecordProperty("kills", std::to_string(iterations));
 }
 

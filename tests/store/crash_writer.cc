@@ -1,7 +1,9 @@
 // The writer half of SqliteCaseStoreCrashTest: opens the store, then forever opens cases and takes
 // existing ones a step further, saving a batch at a time. After each Save returns OK it prints
 // one line per case saved, "<case id> <events>", then "commit", and flushes: a printed line is an
-// acknowledgement. The test kills it with SIGKILL at a random moment.
+// acknowledgement. Then the mediator m-1 reads, in clear, a case it holds (CaseAccess records
+// the read in the audit trail before returning it) and prints "read <case id>" once it has it.
+// The test kills it with SIGKILL at a random moment.
 //   crash_writer DB_PATH RUN_ID SEED
 #include <cstdio>
 #include <random>
@@ -10,6 +12,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "fengqiao/grid/grid_map.h"
+#include "fengqiao/store/case_access.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "testing/cases.h"
 
@@ -22,6 +26,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
     return 1;
   }
+  auto map = fengqiao::GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
+  if (!map.ok()) return 1;
+  fengqiao::v1::Viewer mediator;
+  mediator.set_member_id("m-1");
+  mediator.set_role(fengqiao::v1::VIEWER_ROLE_MEDIATOR);
+  mediator.set_purpose(fengqiao::v1::ACCESS_PURPOSE_CASE_HANDLING);
+  mediator.set_unmasked(true);
+  auto access = fengqiao::CaseAccess::Open(store->get(), *map, mediator);
+  if (!access.ok()) return 1;
   std::printf("ready\n");
   std::fflush(stdout);
   std::mt19937_64 rng(seed);
@@ -52,5 +65,16 @@ int main(int argc, char** argv) {
     }
     std::printf("commit\n");
     std::fflush(stdout);
+    for (size_t k : touched) {
+      if (open[k].proto().assignee() != "m-1") continue;
+      absl::StatusOr<fengqiao::v1::Case> read = access->Get(open[k].id(), clock);
+      if (!read.ok()) {
+        std::fprintf(stderr, "%s\n", std::string(read.status().message()).c_str());
+        return 1;
+      }
+      std::printf("read %s\n", open[k].id().c_str());
+      std::fflush(stdout);
+      break;
+    }
   }
 }

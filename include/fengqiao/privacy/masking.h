@@ -25,6 +25,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "fengqiao/v1/options.pb.h"
 #include "google/protobuf/message.h"
 
@@ -41,6 +42,10 @@ std::string MaskFreeText(absl::string_view text);
 // Masks, in place, every field of `message` and of its sub-messages (repeated too) whose
 // declaration carries the (fengqiao.v1.personal) option.
 void MaskMessage(google::protobuf::Message* message);
+
+// Masks, in place, only the declared fields of the given kinds (all declared fields when `only`
+// is empty), e.g. a grid worker's view keeps names but masks {PHONE, ID_NUMBER, BANK_CARD, EMAIL}.
+void MaskMessage(google::protobuf::Message* message, absl::Span<const v1::PersonalKind> only);
 
 // A masked copy.
 template <typename M>

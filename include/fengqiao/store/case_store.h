@@ -75,6 +75,23 @@ struct CaseQuery {
   int limit = 0;
 };
 
+// What the audit trail is read for (CaseAccess::AuditTrail); unset fields select everything.
+struct AuditQuery {
+  // Records at or after `since` and before `until`.
+  std::optional<absl::Time> since, until;
+  // Records of one viewer (Viewer.member_id).
+  std::string member_id;
+  // Records naming one case.
+  std::string case_id;
+  std::optional<v1::AuditAction> action;
+  // Most records returned; 0 = all. Records come in trail order (seq ascending).
+  int limit = 0;
+};
+
+class CaseAccess;
+
+// The raw store: what the case engine and the station's own processes use. People read cases
+// through CaseAccess (fengqiao/store/case_access.h), which scopes, masks and audits.
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -119,7 +136,20 @@ class CaseStore {
   // Number of cases and of events stored.
   virtual absl::StatusOr<int64_t> CountCases() const = 0;
   virtual absl::StatusOr<int64_t> CountEvents() const = 0;
+
+ protected:
+  // The audit trail, written and read only through CaseAccess, which decides what is recorded
+  // and who may read it; no caller can forge, change or delete a record.
+  friend class CaseAccess;
+  // Appends the records at the end of the trail, numbering them (seq) after the last one, all or
+  // none and as durably as Save. FailedPrecondition on a read-only store.
+  virtual absl::Status AppendAudit(absl::Span<v1::AuditRecord> records) = 0;
+  // The records the query selects, in trail order.
+  virtual absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(const AuditQuery& query) const = 0;
 };
+
+// Whether an audit record is selected by the query (both stores use it, so they agree).
+bool AuditSelects(const AuditQuery& query, const v1::AuditRecord& record);
 
 // The earliest due time among a case's deadlines not met, if the case is open and has one.
 std::optional<absl::Time> NextDue(const v1::Case& c);

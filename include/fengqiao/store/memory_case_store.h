@@ -22,6 +22,7 @@
 #include <map>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "fengqiao/store/case_store.h"
 
@@ -36,8 +37,13 @@ class MemoryCaseStore : public CaseStore {
   absl::StatusOr<int64_t> CountCases() const override;
   absl::StatusOr<int64_t> CountEvents() const override;
 
+ protected:
+  absl::Status AppendAudit(absl::Span<v1::AuditRecord> records) override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(const AuditQuery& query) const override;
+
  private:
   mutable std::shared_mutex mu_;
+  std::vector<v1::AuditRecord> audit_;  // guarded by mu_
   struct Stored {
     v1::Case c;
     int64_t saved_at = 0;  // unix seconds of the last Save

@@ -59,7 +59,7 @@ class SqliteCaseStore : public CaseStore {
  public:
   // The schema version this build writes; files with an older one are migrated on open, files
   // with a newer one are refused (FailedPrecondition).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating if needed) the store at `path`; with options.read_only, opens an existing
   // store without changing anything. Errors name the path (and SQLite's message):
@@ -89,6 +89,11 @@ class SqliteCaseStore : public CaseStore {
 
   const std::string& path() const { return path_; }
 
+ protected:
+  absl::Status AppendAudit(absl::Span<v1::AuditRecord> records) override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(const AuditQuery& query) const override;
+
+ public:
   // One SQLite connection with its cached statements (defined in the .cc file; opaque here).
   struct Connection;
 
