@@ -1,5 +1,7 @@
 """The closure loop and the case store from Python (protobuf messages in and out)."""
 
+import collections
+
 import numpy as np
 
 from fengqiao import _checked, _core, vocabulary
@@ -181,6 +183,27 @@ class CaseAccess:
             out.append(c)
         return out
 
+    def erase_person(self, person_id, now=None):
+        """Erases personal data on a lawful request (the station chief, purpose "erasure"): in
+        every case of the chief's areas where ``person_id`` (or any id of a list of them) is a
+        party, its name and phone are erased, its person id replaced by a pseudonymous id (one
+        per person, the same in every case), and the case's free text masked; every metric
+        stays as it was. One pass and one audit record for the whole list. Returns an
+        :class:`Erasure`."""
+        ids = [person_id] if isinstance(person_id, str) else list(person_id)
+        ids, parties = self._access.erase_people(
+            [_checked.text(p, f"person_id[{i}]") for i, p in enumerate(ids)],
+            None if now is None else _checked.time_seconds(now, "now"))
+        return Erasure(list(ids), int(parties))
+
+    def erase_closed_before(self, reported_before, now=None):
+        """Retention: erases the parties and masks the free text of every closed case reported
+        before ``reported_before`` (a datetime, ISO string or unix seconds)."""
+        ids, parties = self._access.erase_closed_before(
+            _checked.time_seconds(reported_before, "reported_before"),
+            None if now is None else _checked.time_seconds(now, "now"))
+        return Erasure(list(ids), int(parties))
+
     def audit_trail(self, since=None, until=None, member_id="", case_id="", action=None,
                     limit=0, now=None):
         """The audit trail (``v1.AuditRecord`` messages in order), the station chief's only
@@ -200,6 +223,10 @@ class CaseAccess:
             r.ParseFromString(d)
             out.append(r)
         return out
+
+
+Erasure = collections.namedtuple("Erasure", ["case_ids", "parties"])
+Erasure.__doc__ = "What an erasure changed: the case ids, ascending, and the parties erased."
 
 
 class _Finder:

@@ -285,6 +285,36 @@ void BindCases(py::module_& m) {
           py::arg("now") = py::none(),
           "Every case of the viewer, masked as get, recorded as an export (purpose EXPORT).")
       .def(
+          "erase_people",
+          [](const CaseAccess& a, const std::vector<std::string>& person_ids,
+             std::optional<double> now) {
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            absl::StatusOr<CaseAccess::Erasure> e;
+            {
+              py::gil_scoped_release release;
+              e = a.ErasePeople(person_ids, at);
+            }
+            const CaseAccess::Erasure erased = ValueOrThrow(std::move(e));
+            return py::make_tuple(erased.case_ids, erased.parties);
+          },
+          py::arg("person_ids"), py::arg("now") = py::none(),
+          "Erases people's personal data from the viewer's cases: (case ids, parties).")
+      .def(
+          "erase_closed_before",
+          [](const CaseAccess& a, double reported_before, std::optional<double> now) {
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            const absl::Time cutoff = Seconds(reported_before);
+            absl::StatusOr<CaseAccess::Erasure> e;
+            {
+              py::gil_scoped_release release;
+              e = a.EraseClosedBefore(cutoff, at);
+            }
+            const CaseAccess::Erasure erased = ValueOrThrow(std::move(e));
+            return py::make_tuple(erased.case_ids, erased.parties);
+          },
+          py::arg("reported_before"), py::arg("now") = py::none(),
+          "Retention: erases the parties of closed cases reported before: (case ids, parties).")
+      .def(
           "audit_trail",
           [](const CaseAccess& a, std::optional<double> since, std::optional<double> until,
              const std::string& member_id, const std::string& case_id, std::optional<int> action,

@@ -95,3 +95,45 @@ def test_the_audit_trail_records_clear_reads_and_exports_for_the_chief_only(fq, 
     assert len(clear.audit_trail(case_id="c3")) == 1
     assert len(clear.audit_trail(action="read_audit")) == 2
     assert len(clear.audit_trail(since=T0 + 150, until=T0 + 250)) == 1
+
+
+def test_erasing_a_tenth_of_the_parties_leaves_the_compstat_sheet_unchanged(fq, grid_map,
+                                                                            tmp_path):
+    """The sample month as the main job stores it; the CompStat sheet `fengqiao metrics` prints
+    and the analysts' record frame are the same before and after erasing every tenth person."""
+    import subprocess
+
+    import pandas as pd
+
+    from conftest import DATA, ROOT
+    from fengqiao.closure import viewer
+
+    cli = str(ROOT / "build" / "tools" / "fengqiao")
+    db = tmp_path / "month.db"
+    subprocess.run([cli, "district", str(DATA), "--db", str(db)], check=True,
+                   capture_output=True)
+
+    def sheet():
+        return subprocess.run([cli, "metrics", str(db), str(DATA / "grid_map.textproto"),
+                               "street,category"], check=True, capture_output=True,
+                              text=True).stdout
+
+    store = fq.open_case_store(db)
+    before_sheet, before = sheet(), fq.metrics.records(store, grid_map)
+    people = sorted({p.person_id for c in store.cases() for p in c.incident.parties
+                     if p.person_id})
+    chosen = people[::10]
+    eraser = store.access(viewer("m-chief", "所长", ["zs"], "erasure"), grid_map)
+    one = eraser.erase_person(chosen[0], now=T0)
+    rest = eraser.erase_person(chosen[1:], now=T0)
+    assert one.parties >= 1 and rest.parties >= len(chosen) - 1
+    assert len(set(one.case_ids) | set(rest.case_ids)) >= len(chosen)
+    after = fq.metrics.records(store, grid_map)
+    pd.testing.assert_frame_equal(after, before)
+    assert sheet() == before_sheet
+    left = {p.person_id for c in store.cases() for p in c.incident.parties}
+    assert not left & set(chosen)
+    chief = store.access(viewer("m-chief", "所长", ["zs"], "supervision"), grid_map)
+    trail = chief.audit_trail(action="erase")
+    assert [r.parties_erased for r in trail] == [one.parties, rest.parties]
+    assert list(trail[1].case_ids) == rest.case_ids

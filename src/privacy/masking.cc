@@ -191,35 +191,47 @@ v1::PersonalKind PersonalKindOf(const pb::FieldDescriptor* field) {
   return field->options().GetExtension(v1::personal);
 }
 
-void MaskMessage(pb::Message* message, absl::Span<const v1::PersonalKind> only) {
+void EditPersonalFields(pb::Message* message,
+                        absl::FunctionRef<void(v1::PersonalKind, std::string&)> edit) {
   const pb::Descriptor* d = message->GetDescriptor();
   const pb::Reflection* r = message->GetReflection();
+  std::string value;
   for (int i = 0; i < d->field_count(); ++i) {
     const pb::FieldDescriptor* f = d->field(i);
     if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
       if (f->is_map()) continue;  // maps of counters and labels hold no personal data
       if (f->is_repeated()) {
         for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-          MaskMessage(r->MutableRepeatedMessage(message, f, k), only);
+          EditPersonalFields(r->MutableRepeatedMessage(message, f, k), edit);
         }
       } else if (r->HasField(*message, f)) {
-        MaskMessage(r->MutableMessage(message, f), only);
+        EditPersonalFields(r->MutableMessage(message, f), edit);
       }
       continue;
     }
     if (f->cpp_type() != pb::FieldDescriptor::CPPTYPE_STRING) continue;
     const v1::PersonalKind kind = PersonalKindOf(f);
     if (kind == v1::PERSONAL_KIND_UNSPECIFIED) continue;
-    if (!only.empty() && std::find(only.begin(), only.end(), kind) == only.end()) continue;
     if (f->is_repeated()) {
       for (int k = 0; k < r->FieldSize(*message, f); ++k) {
-        r->SetRepeatedString(message, f, k, MaskValue(kind, r->GetRepeatedString(*message, f, k)));
+        value = r->GetRepeatedString(*message, f, k);
+        edit(kind, value);
+        r->SetRepeatedString(message, f, k, value);
       }
     } else {
-      const std::string value = r->GetString(*message, f);
-      if (!value.empty()) r->SetString(message, f, MaskValue(kind, value));
+      value = r->GetString(*message, f);
+      if (value.empty()) continue;
+      edit(kind, value);
+      r->SetString(message, f, value);
     }
   }
+}
+
+void MaskMessage(pb::Message* message, absl::Span<const v1::PersonalKind> only) {
+  EditPersonalFields(message, [&](v1::PersonalKind kind, std::string& value) {
+    if (!only.empty() && std::find(only.begin(), only.end(), kind) == only.end()) return;
+    value = MaskValue(kind, value);
+  });
 }
 
 void MaskMessage(pb::Message* message) { MaskMessage(message, {}); }

@@ -13,8 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/status_macros.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "internal/digest.h"
 #include "internal/proto_files.h"
 #include "routing/internal/hit_policy.h"
 
@@ -293,20 +292,11 @@ CompileOutput RunCompiler(const RuleSetSource& source, const GridMap& map,
   return out;
 }
 
-// FNV-1a 64: stable across processes and builds (absl::Hash is seeded per process).
+// Stable across processes and builds. The offset basis is one digit short of FNV's
+// (1469598103934665603, not 14695981039346656037) since the first release: kept, so the hashes
+// recorded in decisions and cases stay the hashes of their rule sets.
 std::string ContentHash(const v1::RuleSet& proto) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    proto.SerializeToCodedStream(&coded);
-  }
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
+  const uint64_t h = internal::MessageDigest(proto, 1469598103934665603ULL);
   return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 

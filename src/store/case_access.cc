@@ -1,9 +1,14 @@
 #include "fengqiao/store/case_access.h"
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/vocabulary.h"
@@ -37,6 +42,41 @@ bool MayUnmask(v1::ViewerRole role, v1::AccessPurpose purpose) {
 constexpr v1::PersonalKind kGridWorkerMasked[] = {
     v1::PERSONAL_KIND_PHONE, v1::PERSONAL_KIND_ID_NUMBER, v1::PERSONAL_KIND_BANK_CARD,
     v1::PERSONAL_KIND_EMAIL, v1::PERSONAL_KIND_FREE_TEXT};
+
+// A fresh pseudonymous person id: random, so it cannot be traced back to the erased one.
+std::string Pseudonym() {
+  std::random_device device;
+  const uint64_t high = (static_cast<uint64_t>(device()) << 32) | device();
+  const uint64_t low = (static_cast<uint64_t>(device()) << 32) | device();
+  return absl::StrCat("erased-", absl::Hex(high, absl::kZeroPad16),
+                      absl::Hex(low, absl::kZeroPad16));
+}
+
+// Erases the parties `erase` selects (their name and phone cleared, person id replaced through
+// `pseudonym_of`) and the free text of the case (the erased names and phones removed, every
+// personal pattern masked). Returns the number of parties erased.
+int EraseParties(v1::Case& c, absl::FunctionRef<bool(const v1::Party&)> erase,
+                 absl::FunctionRef<std::string(const std::string&)> pseudonym_of) {
+  std::vector<std::string> gone;
+  int parties = 0;
+  for (v1::Party& p : *c.mutable_incident()->mutable_parties()) {
+    if (!erase(p)) continue;
+    for (const std::string* v : {&p.name(), &p.phone()}) {
+      if (!v->empty()) gone.push_back(*v);
+    }
+    p.clear_name();
+    p.clear_phone();
+    if (!p.person_id().empty()) p.set_person_id(pseudonym_of(p.person_id()));
+    ++parties;
+  }
+  if (parties == 0) return 0;
+  EditPersonalFields(&c, [&](v1::PersonalKind kind, std::string& value) {
+    if (kind != v1::PERSONAL_KIND_FREE_TEXT) return;
+    for (const std::string& v : gone) value = absl::StrReplaceAll(value, {{v, "***"}});
+    value = MaskFreeText(value);
+  });
+  return parties;
+}
 
 std::string RoleName(v1::ViewerRole role) { return std::string(LabelOf(role).display); }
 std::string PurposeName(v1::AccessPurpose purpose) { return std::string(LabelOf(purpose).display); }
@@ -83,6 +123,11 @@ absl::StatusOr<CaseAccess> CaseAccess::Open(CaseStore* store, std::shared_ptr<co
       viewer.role() != v1::VIEWER_ROLE_STATION_CHIEF) {
     return absl::PermissionDeniedError(
         absl::StrCat("a ", role, " does not supervise cases (督办 is the station chief's)"));
+  }
+  if (viewer.purpose() == v1::ACCESS_PURPOSE_ERASURE &&
+      viewer.role() != v1::VIEWER_ROLE_STATION_CHIEF) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "a ", role, " does not erase personal data (依法删除 is the station chief's)"));
   }
   if (viewer.unmasked() && !MayUnmask(viewer.role(), viewer.purpose())) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -217,6 +262,87 @@ absl::StatusOr<std::vector<v1::AuditRecord>> CaseAccess::AuditTrail(const AuditQ
   FENGQIAO_ASSIGN_OR_RETURN(std::vector<v1::AuditRecord> records, store_->ReadAudit(query));
   FENGQIAO_RETURN_IF_ERROR(Record(v1::AUDIT_ACTION_READ_AUDIT, {}, now));
   return records;
+}
+
+absl::Status CaseAccess::CheckMayErase() const {
+  if (viewer_.role() != v1::VIEWER_ROLE_STATION_CHIEF ||
+      viewer_.purpose() != v1::ACCESS_PURPOSE_ERASURE) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("erasing personal data needs the station chief with the purpose ",
+                     PurposeName(v1::ACCESS_PURPOSE_ERASURE), ", not a ", RoleName(viewer_.role()),
+                     " for ", PurposeName(viewer_.purpose())));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CaseAccess::Erasure> CaseAccess::ErasePerson(absl::string_view person_id,
+                                                            absl::Time now) const {
+  if (person_id.empty()) return absl::InvalidArgumentError("person_id: empty");
+  const std::string id(person_id);
+  return ErasePeople(absl::MakeConstSpan(&id, 1), now);
+}
+
+absl::StatusOr<CaseAccess::Erasure> CaseAccess::Erase(absl::FunctionRef<int(v1::Case&)> erase_case,
+                                                      absl::Time now) const {
+  FENGQIAO_RETURN_IF_ERROR(CheckMayErase());
+  Erasure out;
+  v1::AuditRecord record;
+  *record.mutable_at() = internal::ToTimestamp(now);
+  *record.mutable_viewer() = viewer_;
+  record.set_action(v1::AUDIT_ACTION_ERASE);
+  FENGQIAO_RETURN_IF_ERROR(store_->RewriteCases(
+      [&](v1::Case& c) {
+        if (!Sees(c)) return false;
+        const int n = erase_case(c);
+        out.parties += n;
+        record.set_parties_erased(out.parties);  // appended after the last edit
+        return n > 0;
+      },
+      record));
+  out.case_ids.assign(record.case_ids().begin(), record.case_ids().end());
+  return out;
+}
+
+absl::StatusOr<CaseAccess::Erasure> CaseAccess::ErasePeople(
+    absl::Span<const std::string> person_ids, absl::Time now) const {
+  absl::flat_hash_map<std::string, std::string> pseudonyms;
+  for (size_t i = 0; i < person_ids.size(); ++i) {
+    if (person_ids[i].empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("person_ids[", i, "]: empty"));
+    }
+    pseudonyms.emplace(person_ids[i], Pseudonym());
+  }
+  return Erase(
+      [&](v1::Case& c) {
+        return EraseParties(
+            c, [&](const v1::Party& p) { return pseudonyms.contains(p.person_id()); },
+            [&](const std::string& id) { return pseudonyms.at(id); });
+      },
+      now);
+}
+
+absl::StatusOr<CaseAccess::Erasure> CaseAccess::EraseClosedBefore(absl::Time reported_before,
+                                                                  absl::Time now) const {
+  absl::flat_hash_map<std::string, std::string> pseudonyms;  // one per person over the erasure
+  return Erase(
+      [&](v1::Case& c) {
+        if (!IsTerminal(c.state()) ||
+            internal::ToTime(c.incident().reported_at()) >= reported_before) {
+          return 0;
+        }
+        return EraseParties(
+            c,
+            [](const v1::Party& p) {
+              return !p.name().empty() || !p.phone().empty() ||
+                     (!p.person_id().empty() && !absl::StartsWith(p.person_id(), "erased-"));
+            },
+            [&](const std::string& id) {
+              std::string& p = pseudonyms[id];
+              if (p.empty()) p = absl::StartsWith(id, "erased-") ? id : Pseudonym();
+              return p;
+            });
+      },
+      now);
 }
 
 }  // namespace fengqiao

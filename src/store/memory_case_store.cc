@@ -37,6 +37,10 @@ absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
       before = &it->second.c;
     }
     if (before != nullptr) {
+      if (store_internal::IncidentDigest(before->incident()) !=
+          store_internal::IncidentDigest(c->incident())) {
+        return store_internal::IncidentRewritten(*c);
+      }
       for (const v1::CaseEvent& e : before->events()) stored.push_back(e.SerializeAsString());
     }
     FENGQIAO_RETURN_IF_ERROR(store_internal::CheckExtends(*c, stored));
@@ -117,6 +121,26 @@ absl::StatusOr<std::vector<v1::AuditRecord>> MemoryCaseStore::ReadAudit(const Au
     if (q.limit > 0 && static_cast<int>(out.size()) >= q.limit) break;
   }
   return out;
+}
+
+absl::Status MemoryCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> edit,
+                                           v1::AuditRecord& record) {
+  std::unique_lock lock(mu_);
+  std::vector<std::pair<Stored*, v1::Case>> changed;
+  for (auto& [id, stored] : cases_) {
+    v1::Case copy = stored.c;
+    if (!edit(copy)) continue;
+    FENGQIAO_RETURN_IF_ERROR(store_internal::CheckSameLog(stored.c, copy));
+    changed.emplace_back(&stored, std::move(copy));
+  }
+  record.clear_case_ids();
+  for (auto& [stored, c] : changed) {
+    record.add_case_ids(c.id());
+    stored->c = std::move(c);
+  }
+  record.set_seq(static_cast<int64_t>(audit_.size()) + 1);
+  audit_.push_back(record);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> MemoryCaseStore::CountCases() const {

@@ -45,7 +45,10 @@ constexpr const char* kMigrations[] = {
     "CREATE TRIGGER audit_cases_no_update BEFORE UPDATE ON audit_cases"
     "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
     "CREATE TRIGGER audit_cases_no_delete BEFORE DELETE ON audit_cases"
-    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    "  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    // The incident's digest (store_internal::IncidentDigest), so a save of a copy read before an
+    // erasure rewrote the case is refused; NULL for cases saved before schema 3.
+    "ALTER TABLE cases ADD COLUMN incident_digest BLOB;",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteCaseStore::kSchemaVersion);
 
@@ -340,6 +343,12 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
     }
     absl::Status ok = store_internal::CheckExtends(*c, stored_events);
     if (!ok.ok()) return fail(ok);
+    const std::string digest = store_internal::IncidentDigest(c->incident());
+    if (!stored_events.empty()) {
+      absl::StatusOr<std::string> stored_digest = StoredIncidentDigest(w, c->id());
+      if (!stored_digest.ok()) return fail(stored_digest.status());
+      if (*stored_digest != digest) return fail(store_internal::IncidentRewritten(*c));
+    }
     const int64_t stored = static_cast<int64_t>(stored_events.size());
 
     absl::StatusOr<sqlite3_stmt*> insert =
@@ -368,7 +377,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
     header.SerializeToString(&header_bytes);
     absl::StatusOr<sqlite3_stmt*> upsert = w.Prepare(
         "INSERT OR REPLACE INTO cases(id, header, state, tier, grid, assignee, next_due, "
-        "last_seq, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "last_seq, updated_at, incident_digest) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!upsert.ok()) return fail(upsert.status());
     BindText(*upsert, 1, c->id());
     BindBlob(*upsert, 2, header_bytes);
@@ -384,6 +393,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
     }
     sqlite3_bind_int64(*upsert, 8, c->events_size());
     sqlite3_bind_int64(*upsert, 9, saved_at);
+    BindBlob(*upsert, 10, digest);
     const int rc = sqlite3_step(*upsert);
     if (rc != SQLITE_DONE) {
       return fail(w.Error(rc, absl::StrCat("writing case \"", c->id(), "\"")));
@@ -463,52 +473,169 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
   return out;
 }
 
-absl::Status SqliteCaseStore::AppendAudit(absl::Span<v1::AuditRecord> records) {
-  if (options_.read_only) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path_, ": the store was opened read-only; the audit trail cannot be written"));
+absl::StatusOr<std::string> SqliteCaseStore::StoredIncidentDigest(Connection& w,
+                                                                  const std::string& id) {
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
+                            w.Prepare("SELECT incident_digest, header FROM cases WHERE id = ?"));
+  BindText(s, 1, id);
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(s);
+    return std::string();
   }
-  std::lock_guard lock(write_mu_);
-  Connection& w = *writer_;
-  FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
-  auto fail = [&](absl::Status s) {
-    (void)w.Exec("ROLLBACK");
-    return s;
-  };
-  absl::StatusOr<sqlite3_stmt*> last = w.Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit");
-  if (!last.ok()) return fail(last.status());
-  int rc = sqlite3_step(*last);
-  if (rc != SQLITE_ROW) return fail(w.Error(rc, "reading the audit trail"));
-  int64_t seq = sqlite3_column_int64(*last, 0);
-  sqlite3_reset(*last);
+  if (rc != SQLITE_ROW) return w.Error(rc, absl::StrCat("reading case \"", id, "\""));
+  std::string digest;
+  if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+    digest = ColumnBlob(s, 0);
+  } else {  // saved before schema 3: from the stored header
+    v1::Case header;
+    if (!header.ParseFromString(ColumnBlob(s, 1))) {
+      sqlite3_reset(s);
+      return absl::DataLossError(
+          absl::StrCat(w.path, ": case \"", id, "\": header does not parse"));
+    }
+    digest = store_internal::IncidentDigest(header.incident());
+  }
+  sqlite3_reset(s);
+  return digest;
+}
+
+absl::Status SqliteCaseStore::InsertAudit(Connection& w, absl::Span<v1::AuditRecord> records) {
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * last,
+                            w.Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit"));
+  int rc = sqlite3_step(last);
+  if (rc != SQLITE_ROW) return w.Error(rc, "reading the audit trail");
+  int64_t seq = sqlite3_column_int64(last, 0);
+  sqlite3_reset(last);
   std::string body;
   for (v1::AuditRecord& r : records) {
     r.set_seq(++seq);
     body.clear();
     r.SerializeToString(&body);
-    absl::StatusOr<sqlite3_stmt*> insert =
-        w.Prepare("INSERT INTO audit(seq, at, member, action, body) VALUES(?, ?, ?, ?, ?)");
-    if (!insert.ok()) return fail(insert.status());
-    sqlite3_bind_int64(*insert, 1, seq);
-    sqlite3_bind_int64(*insert, 2, r.at().seconds());
-    BindText(*insert, 3, r.viewer().member_id());
-    sqlite3_bind_int(*insert, 4, r.action());
-    BindBlob(*insert, 5, body);
-    rc = sqlite3_step(*insert);
-    if (rc != SQLITE_DONE) return fail(w.Error(rc, "appending to the audit trail"));
+    FENGQIAO_ASSIGN_OR_RETURN(
+        sqlite3_stmt * insert,
+        w.Prepare("INSERT INTO audit(seq, at, member, action, body) VALUES(?, ?, ?, ?, ?)"));
+    sqlite3_bind_int64(insert, 1, seq);
+    sqlite3_bind_int64(insert, 2, r.at().seconds());
+    BindText(insert, 3, r.viewer().member_id());
+    sqlite3_bind_int(insert, 4, r.action());
+    BindBlob(insert, 5, body);
+    rc = sqlite3_step(insert);
+    if (rc != SQLITE_DONE) return w.Error(rc, "appending to the audit trail");
     for (const std::string& case_id : r.case_ids()) {
-      absl::StatusOr<sqlite3_stmt*> link =
-          w.Prepare("INSERT OR IGNORE INTO audit_cases(case_id, seq) VALUES(?, ?)");
-      if (!link.ok()) return fail(link.status());
-      BindText(*link, 1, case_id);
-      sqlite3_bind_int64(*link, 2, seq);
-      rc = sqlite3_step(*link);
-      if (rc != SQLITE_DONE) return fail(w.Error(rc, "appending to the audit trail"));
+      FENGQIAO_ASSIGN_OR_RETURN(
+          sqlite3_stmt * link,
+          w.Prepare("INSERT OR IGNORE INTO audit_cases(case_id, seq) VALUES(?, ?)"));
+      BindText(link, 1, case_id);
+      sqlite3_bind_int64(link, 2, seq);
+      rc = sqlite3_step(link);
+      if (rc != SQLITE_DONE) return w.Error(rc, "appending to the audit trail");
     }
   }
-  absl::Status commit = w.Exec("COMMIT");
-  if (!commit.ok()) return fail(commit);
   return absl::OkStatus();
+}
+
+absl::Status SqliteCaseStore::Write(absl::FunctionRef<absl::Status(Connection&)> body,
+                                    absl::string_view what) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": the store was opened read-only; ", what, " cannot be written"));
+  }
+  std::lock_guard lock(write_mu_);
+  Connection& w = *writer_;
+  FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
+  absl::Status s = body(w);
+  if (s.ok()) s = w.Exec("COMMIT");
+  if (!s.ok()) (void)w.Exec("ROLLBACK");
+  return s;
+}
+
+absl::Status SqliteCaseStore::AppendAudit(absl::Span<v1::AuditRecord> records) {
+  return Write([&](Connection& w) { return InsertAudit(w, records); }, "the audit trail");
+}
+
+absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> edit,
+                                           v1::AuditRecord& record) {
+  return Write(
+      [&](Connection& w) -> absl::Status {
+        // One pass over the stored cases, keeping only the ones the edit changes.
+        std::vector<std::pair<v1::Case, v1::Case>> changed;  // before, after
+        FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * all,
+                                  w.Prepare("SELECT id, header FROM cases ORDER BY id"));
+        int rc;
+        while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
+          const std::string id(reinterpret_cast<const char*>(sqlite3_column_text(all, 0)));
+          v1::Case c;
+          if (!c.ParseFromString(ColumnBlob(all, 1))) {
+            sqlite3_reset(all);
+            return absl::DataLossError(
+                absl::StrCat(path_, ": case \"", id, "\": header does not parse"));
+          }
+          absl::StatusOr<sqlite3_stmt*> events =
+              w.Prepare("SELECT body FROM events WHERE case_id = ? ORDER BY seq");
+          if (!events.ok()) {
+            sqlite3_reset(all);
+            return events.status();
+          }
+          BindText(*events, 1, id);
+          int erc;
+          while ((erc = sqlite3_step(*events)) == SQLITE_ROW) {
+            if (!c.add_events()->ParseFromString(ColumnBlob(*events, 0))) {
+              sqlite3_reset(*events);
+              sqlite3_reset(all);
+              return absl::DataLossError(
+                  absl::StrCat(path_, ": case \"", id, "\": an event does not parse"));
+            }
+          }
+          sqlite3_reset(*events);
+          if (erc != SQLITE_DONE) {
+            sqlite3_reset(all);
+            return w.Error(erc, "reading events");
+          }
+          v1::Case after = c;
+          if (!edit(after)) continue;
+          absl::Status same = store_internal::CheckSameLog(c, after);
+          if (!same.ok()) {
+            sqlite3_reset(all);
+            return same;
+          }
+          changed.emplace_back(std::move(c), std::move(after));
+        }
+        sqlite3_reset(all);
+        if (rc != SQLITE_DONE) return w.Error(rc, "reading cases");
+
+        record.clear_case_ids();
+        std::string bytes;
+        for (const auto& [before, after] : changed) {
+          record.add_case_ids(after.id());
+          for (const v1::CaseEvent& e : after.events()) {
+            FENGQIAO_ASSIGN_OR_RETURN(
+                sqlite3_stmt * update,
+                w.Prepare("UPDATE events SET body = ? WHERE case_id = ? AND seq = ?"));
+            bytes.clear();
+            e.SerializeToString(&bytes);
+            BindBlob(update, 1, bytes);
+            BindText(update, 2, after.id());
+            sqlite3_bind_int64(update, 3, e.seq());
+            rc = sqlite3_step(update);
+            if (rc != SQLITE_DONE) return w.Error(rc, "rewriting an event");
+          }
+          v1::Case header = after;
+          header.clear_events();
+          bytes.clear();
+          header.SerializeToString(&bytes);
+          FENGQIAO_ASSIGN_OR_RETURN(
+              sqlite3_stmt * update,
+              w.Prepare("UPDATE cases SET header = ?, incident_digest = ? WHERE id = ?"));
+          BindBlob(update, 1, bytes);
+          BindBlob(update, 2, store_internal::IncidentDigest(after.incident()));
+          BindText(update, 3, after.id());
+          rc = sqlite3_step(update);
+          if (rc != SQLITE_DONE) return w.Error(rc, "rewriting a case");
+        }
+        return InsertAudit(w, absl::MakeSpan(&record, 1));
+      },
+      "an erasure");
 }
 
 absl::StatusOr<std::vector<v1::AuditRecord>> SqliteCaseStore::ReadAudit(const AuditQuery& q) const {

@@ -6,17 +6,21 @@
 
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 
 #include <sqlite3.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "internal/time_util.h"
 #include "testing/cases.h"
 #include "testing/status_matchers.h"
 
@@ -27,6 +31,7 @@ using ::fengqiao::testing::Advance;
 using ::fengqiao::testing::kOpenedAt;
 using ::fengqiao::testing::RoutedTo;
 using ::fengqiao::testing::StatusIs;
+using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -295,6 +300,191 @@ TEST_P(Access, ClearReadsExportsAndAuditReadsAreRecordedAndOnlyTheChiefReadsThem
   AuditQuery first;
   first.limit = 1;
   EXPECT_EQ(Chief().AuditTrail(first, kNow)->at(0).seq(), 1);
+}
+
+// A case with parties (person id, name, phone) of `kind`, reported at `at`.
+CaseLoop PeopleCase(const std::string& id, v1::IncidentKind kind, absl::Time at,
+                    const std::vector<int>& people, const std::string& grid = "xc-lc-c1-g1") {
+  v1::Incident incident;
+  incident.set_id(id);
+  incident.set_grid_code(grid);
+  incident.set_kind(kind);
+  *incident.mutable_reported_at() = internal::ToTimestamp(at);
+  std::string text = "双方争吵:";
+  for (int person : people) {
+    v1::Party* p = incident.add_parties();
+    p->set_person_id(absl::StrCat("person-", person));
+    p->set_name(absl::StrCat("当事人", person));
+    p->set_phone(absl::StrCat(13900000000 + person));
+    absl::StrAppend(&text, p->name(), " ", p->phone(), ";");
+  }
+  incident.set_description(text);
+  return *CaseLoop::Open(incident, RoutedTo(v1::TIER_MEDIATOR), at, "110");
+}
+
+TEST_P(Access, ErasingAPersonRemovesThemEverywhereAndKeepsEveryMetric) {
+  // A year-like random history: 300 cases, 30 people, disputes and crimes between the same
+  // people (民转刑), some cases taken along the loop.
+  std::mt19937_64 rng(7);
+  std::vector<CaseLoop> history;
+  absl::Time at = kOpenedAt;
+  for (int i = 0; i < 300; ++i) {
+    at += absl::Minutes(1 + rng() % 2000);
+    std::vector<int> people;
+    for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k) {
+      people.push_back(static_cast<int>(rng() % 30));
+    }
+    const v1::IncidentKind kind =
+        rng() % 4 == 0 ? v1::INCIDENT_KIND_CRIMINAL : v1::INCIDENT_KIND_DISPUTE;
+    history.push_back(PeopleCase(absl::StrCat("h", i), kind, at, people,
+                                 rng() % 2 ? "xc-lc-c1-g1" : "xc-lc-c2-g1"));
+    for (int step = 0, n = static_cast<int>(rng() % 10); step < n; ++step) {
+      Advance(history.back(), at + absl::Minutes(step + 1), "m-1");
+    }
+  }
+  for (const CaseLoop& c : history) ASSERT_OK(store_->Save({&c.proto()}, kOpenedAt));
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable before, ReadCaseRecords(*store_, *map_));
+  ASSERT_FALSE(before.civil_to_criminal.empty()) << "the history has no 民转刑 to keep";
+
+  ASSERT_OK_AND_ASSIGN(CaseAccess eraser, As(v1::VIEWER_ROLE_STATION_CHIEF, {"xc"},
+                                             v1::ACCESS_PURPOSE_ERASURE, false, "m-chief"));
+  std::set<std::string> erased_cases;
+  for (int person : {3, 14, 25}) {  // 10% of the people
+    ASSERT_OK_AND_ASSIGN(CaseAccess::Erasure e,
+                         eraser.ErasePerson(absl::StrCat("person-", person), kNow));
+    EXPECT_GT(e.parties, 0);
+    erased_cases.insert(e.case_ids.begin(), e.case_ids.end());
+  }
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable after, ReadCaseRecords(*store_, *map_));
+  ASSERT_EQ(after.records.size(), before.records.size());
+  EXPECT_EQ(after.case_ids, before.case_ids);
+  for (size_t i = 0; i < before.records.size(); ++i) {
+    const CaseRecord &b = before.records[i], &a = after.records[i];
+    EXPECT_TRUE(a.reported_at == b.reported_at && a.area == b.area && a.kind == b.kind &&
+                a.tier == b.tier && a.flags == b.flags && a.assign_s == b.assign_s &&
+                a.accept_s == b.accept_s && a.contact_s == b.contact_s &&
+                a.arrival_s == b.arrival_s && a.resolve_s == b.resolve_s)
+        << before.case_ids[i];
+  }
+  ASSERT_EQ(after.civil_to_criminal.size(), before.civil_to_criminal.size());
+  for (size_t i = 0; i < before.civil_to_criminal.size(); ++i) {
+    EXPECT_EQ(after.civil_to_criminal[i].criminal_case_id,
+              before.civil_to_criminal[i].criminal_case_id);
+    EXPECT_EQ(after.civil_to_criminal[i].shared_parties,
+              before.civil_to_criminal[i].shared_parties);
+  }
+
+  // Nothing of the erased people is left; everybody else is as they were.
+  std::map<std::string, std::set<std::string>> pseudonyms;  // erased person -> ids in its place
+  for (const CaseLoop& original : history) {
+    ASSERT_OK_AND_ASSIGN(v1::Case c, store_->Get(original.id()));
+    const std::string text = c.DebugString();
+    for (int person : {3, 14, 25}) {
+      EXPECT_THAT(text, Not(HasSubstr(absl::StrCat("当事人", person, " "))));
+      EXPECT_THAT(text, Not(HasSubstr(absl::StrCat(13900000000 + person))));
+      EXPECT_THAT(text, Not(HasSubstr(absl::StrCat("\"person-", person, "\""))));
+    }
+    bool involved = false;
+    for (int k = 0; k < c.incident().parties_size(); ++k) {
+      const v1::Party &now = c.incident().parties(k), &was = original.proto().incident().parties(k);
+      if (absl::StartsWith(now.person_id(), "erased-")) {
+        involved = true;
+        EXPECT_TRUE(now.name().empty() && now.phone().empty());
+        pseudonyms[was.person_id()].insert(now.person_id());
+      } else {
+        EXPECT_EQ(now.person_id(), was.person_id());
+        EXPECT_EQ(now.name(), was.name());
+      }
+    }
+    EXPECT_EQ(involved, erased_cases.count(c.id()) == 1) << c.id();
+    if (!involved) {
+      EXPECT_EQ(c.SerializeAsString(), original.proto().SerializeAsString());
+    }
+  }
+  ASSERT_EQ(pseudonyms.size(), 3u);
+  for (const auto& [person, ids] : pseudonyms) {
+    EXPECT_EQ(ids.size(), 1u) << person << " has one pseudonym in every case";
+  }
+
+  // The erasures are in the audit trail.
+  AuditQuery erasures;
+  erasures.action = v1::AUDIT_ACTION_ERASE;
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::AuditRecord> trail, Chief().AuditTrail(erasures, kNow));
+  ASSERT_EQ(trail.size(), 3u);
+  int recorded = 0;
+  for (const v1::AuditRecord& r : trail) {
+    EXPECT_EQ(r.viewer().purpose(), v1::ACCESS_PURPOSE_ERASURE);
+    recorded += r.case_ids_size();
+    EXPECT_GE(r.parties_erased(), r.case_ids_size());
+  }
+  EXPECT_GE(recorded, static_cast<int>(erased_cases.size()));
+}
+
+TEST_P(Access, OnlyTheChiefErasesAndAStaleCopyCannotWriteErasedDataBack) {
+  EXPECT_THAT(As(v1::VIEWER_ROLE_COMMUNITY_POLICE, {"xc"}, v1::ACCESS_PURPOSE_ERASURE, false),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("依法删除")));
+  EXPECT_THAT(Chief().ErasePerson("p-c1", kNow),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("依法删除")));
+  ASSERT_OK_AND_ASSIGN(CaseAccess eraser, As(v1::VIEWER_ROLE_STATION_CHIEF, {"xc"},
+                                             v1::ACCESS_PURPOSE_ERASURE, false, "m-chief"));
+  EXPECT_THAT(eraser.ErasePerson("", kNow), StatusIs(absl::StatusCode::kInvalidArgument, _));
+  const std::vector<std::string> one_empty = {"p-c1", ""};
+  EXPECT_THAT(eraser.ErasePeople(one_empty, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("person_ids[1]")));
+  EXPECT_EQ(store_->Get("c1")->incident().parties(0).name(), kName) << "nothing half-erased";
+  // The desk holds a copy of c2 read before the erasure.
+  ASSERT_OK_AND_ASSIGN(v1::Case stored, store_->Get("c2"));
+  ASSERT_OK_AND_ASSIGN(CaseLoop desk, CaseLoop::Restore(stored));
+  ASSERT_OK_AND_ASSIGN(CaseAccess::Erasure e, eraser.ErasePerson("p-c2", kNow));
+  EXPECT_THAT(e.case_ids, ElementsAre("c2"));
+  EXPECT_EQ(e.parties, 1);
+  // Its next save is refused (whether or not it adds events), so the name is not written back.
+  EXPECT_THAT(store_->Save({&desk.proto()}, kNow),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("erased")));
+  ASSERT_TRUE(Advance(desk, kNow, "m-police"));
+  EXPECT_THAT(store_->Save({&desk.proto()}, kNow),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("erased")));
+  ASSERT_OK_AND_ASSIGN(v1::Case now, store_->Get("c2"));
+  EXPECT_THAT(now.DebugString(), Not(HasSubstr(kName)));
+  EXPECT_THAT(now.DebugString(), Not(HasSubstr(kPhone)));
+  // Reloaded, the desk goes on.
+  ASSERT_OK_AND_ASSIGN(CaseLoop reloaded, CaseLoop::Restore(now));
+  ASSERT_TRUE(Advance(reloaded, kNow, "m-police"));
+  ASSERT_OK(store_->Save({&reloaded.proto()}, kNow));
+  // An unknown person changes nothing, and is still recorded.
+  ASSERT_OK_AND_ASSIGN(CaseAccess::Erasure none, eraser.ErasePerson("p-nobody", kNow));
+  EXPECT_THAT(none.case_ids, IsEmpty());
+  AuditQuery erasures;
+  erasures.action = v1::AUDIT_ACTION_ERASE;
+  EXPECT_EQ(Chief().AuditTrail(erasures, kNow)->size(), 2u);
+}
+
+TEST_P(Access, RetentionErasesClosedCasesReportedBeforeTheCutoffOnly) {
+  // c1 closed long ago, c2 open long ago, c3 closed recently.
+  CaseLoop old_closed = PeopleCase("r1", v1::INCIDENT_KIND_DISPUTE, kOpenedAt, {1, 2});
+  CaseLoop old_open = PeopleCase("r2", v1::INCIDENT_KIND_DISPUTE, kOpenedAt, {1});
+  CaseLoop recent =
+      PeopleCase("r3", v1::INCIDENT_KIND_DISPUTE, kOpenedAt + absl::Hours(24 * 400), {1});
+  while (Advance(old_closed, kOpenedAt + absl::Hours(1))) {
+  }
+  while (Advance(recent, kOpenedAt + absl::Hours(24 * 400 + 1))) {
+  }
+  ASSERT_OK(store_->Save({&old_closed.proto(), &old_open.proto(), &recent.proto()}, kNow));
+  ASSERT_OK_AND_ASSIGN(CaseAccess eraser, As(v1::VIEWER_ROLE_STATION_CHIEF, {"xc"},
+                                             v1::ACCESS_PURPOSE_ERASURE, false, "m-chief"));
+  const absl::Time cutoff = kOpenedAt + absl::Hours(24 * 365);
+  ASSERT_OK_AND_ASSIGN(CaseAccess::Erasure e, eraser.EraseClosedBefore(cutoff, kNow));
+  EXPECT_THAT(e.case_ids, ElementsAre("r1"));
+  EXPECT_EQ(e.parties, 2);
+  ASSERT_OK_AND_ASSIGN(v1::Case r1, store_->Get("r1"));
+  EXPECT_THAT(r1.DebugString(), Not(HasSubstr("当事人1 ")));
+  EXPECT_THAT(r1.DebugString(), Not(HasSubstr("13900000002")));
+  EXPECT_NE(r1.incident().parties(0).person_id(), r1.incident().parties(1).person_id());
+  EXPECT_EQ(store_->Get("r2")->SerializeAsString(), old_open.proto().SerializeAsString());
+  EXPECT_EQ(store_->Get("r3")->SerializeAsString(), recent.proto().SerializeAsString());
+  // Erased once: a second pass finds nothing left.
+  ASSERT_OK_AND_ASSIGN(CaseAccess::Erasure again, eraser.EraseClosedBefore(cutoff, kNow));
+  EXPECT_THAT(again.case_ids, IsEmpty());
 }
 
 TEST(SqliteAccess, TheAuditTrailIsAppendOnlyAndAReadOnlyStoreGivesNoClearData) {

@@ -274,8 +274,10 @@ TEST(SqliteCaseStore, ReopeningFindsEverythingAndTheSchemaIsCurrent) {
 TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
   const std::string path = FreshPath("migrate");
   {
-    // What the first release wrote: schema 1 only.
+    // What the first release wrote: schema 1 only, with a case in it.
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+    CaseLoop before = OpenCase("before-migration");
+    ASSERT_OK(store->Save({&before.proto()}, kNow));
   }
   {
     // Roll the file back to schema 1 by hand and put a case in it.
@@ -285,6 +287,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
                            "DROP TABLE audit_cases; DROP TABLE audit; "
                            "DROP INDEX cases_tier; DROP INDEX cases_assignee; DROP INDEX "
                            "cases_next_due; ALTER TABLE cases DROP COLUMN updated_at; "
+                           "ALTER TABLE cases DROP COLUMN incident_digest; "
                            "PRAGMA user_version=1;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
@@ -299,7 +302,18 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
   EXPECT_EQ(*store->SchemaVersion(), 3);
   CaseLoop loop = OpenCase("after-migration");
   ASSERT_OK(store->Save({&loop.proto()}, kNow));
-  EXPECT_THAT(*store->Find(Q().Tier(v1::TIER_MEDIATOR)), ElementsAre("after-migration"));
+  EXPECT_THAT(*store->Find(Q().Tier(v1::TIER_MEDIATOR)),
+              ElementsAre("after-migration", "before-migration"));
+  // A case stored before the migration (no incident digest) is saved on as usual, and a copy
+  // with another incident is still refused.
+  ASSERT_OK_AND_ASSIGN(v1::Case stored, store->Get("before-migration"));
+  ASSERT_OK_AND_ASSIGN(CaseLoop old, CaseLoop::Restore(stored));
+  ASSERT_TRUE(Advance(old, kNow));
+  v1::Case changed = old.proto();
+  changed.mutable_incident()->set_description("another incident");
+  EXPECT_THAT(store->Save({&changed}, kNow),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("rewritten")));
+  ASSERT_OK(store->Save({&old.proto()}, kNow));
 }
 
 TEST(SqliteCaseStore, AFileFromANewerVersionIsRefused) {
@@ -349,8 +363,9 @@ TEST(SqliteCaseStore, AFileFromANewerVersionIsRefusedBeforeAnythingInItChanges) 
                        AllOf(HasSubstr(path), HasSubstr("schema version " + newer))));
   SqliteOptions read_only;
   read_only.read_only = true;
-  EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version " + newer)));
+  EXPECT_THAT(
+      SqliteCaseStore::Open(path, read_only),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version " + newer)));
   EXPECT_EQ(Bytes(path), before) << "the refused open changed the file";
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 }

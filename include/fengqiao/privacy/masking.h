@@ -24,6 +24,7 @@
 
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "fengqiao/v1/options.pb.h"
@@ -46,6 +47,12 @@ void MaskMessage(google::protobuf::Message* message);
 // Masks, in place, only the declared fields of the given kinds (all declared fields when `only`
 // is empty), e.g. a grid worker's view keeps names but masks {PHONE, ID_NUMBER, BANK_CARD, EMAIL}.
 void MaskMessage(google::protobuf::Message* message, absl::Span<const v1::PersonalKind> only);
+
+// Calls `edit` on every non-empty declared field of `message` and its sub-messages (each element
+// of a repeated one) with the field's kind and its value, which `edit` may change in place: the
+// one walk MaskMessage and erasure (CaseAccess::ErasePerson) share.
+void EditPersonalFields(google::protobuf::Message* message,
+                        absl::FunctionRef<void(v1::PersonalKind, std::string&)> edit);
 
 // A masked copy.
 template <typename M>

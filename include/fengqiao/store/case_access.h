@@ -45,9 +45,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/store/case_store.h"
 #include "fengqiao/v1/case.pb.h"
@@ -87,6 +89,32 @@ class CaseAccess {
   absl::StatusOr<std::vector<v1::AuditRecord>> AuditTrail(const AuditQuery& query,
                                                           absl::Time now) const;
 
+  // Erasure (依法删除): the station chief's, with the purpose ACCESS_PURPOSE_ERASURE
+  // (PermissionDenied otherwise), over the cases of the chief's areas; one write transaction
+  // with its audit record (AUDIT_ACTION_ERASE, the cases changed, the number of parties erased).
+  // Counts, times and outcomes stay as they were, so every metric is the same before and after.
+  struct Erasure {
+    // The cases changed, ascending.
+    std::vector<std::string> case_ids;
+    // Parties erased (a person counts once a case).
+    int parties = 0;
+  };
+  // A person's personal data on a lawful request: in every case where `person_id` is a party,
+  // that party's name and phone are erased and its person id replaced by one pseudonymous id
+  // (random, the same in every case, so repeat parties and 民转刑 are counted as before), and the
+  // case's free text (description, reasons, outcomes) has the person's name and phone number
+  // removed and every personal pattern masked. InvalidArgument for an empty id; an unknown one
+  // changes nothing (and is still recorded).
+  absl::StatusOr<Erasure> ErasePerson(absl::string_view person_id, absl::Time now) const;
+  // Several people at once (one pass over the store, one audit record; each person gets a
+  // pseudonym of their own). InvalidArgument for an empty id, naming its index.
+  absl::StatusOr<Erasure> ErasePeople(absl::Span<const std::string> person_ids,
+                                      absl::Time now) const;
+  // Retention: every closed case reported before `reported_before` has all its parties erased
+  // as above (one pseudonym per person over the whole erasure) and its free text masked. Cases
+  // erased before are left as they are.
+  absl::StatusOr<Erasure> EraseClosedBefore(absl::Time reported_before, absl::Time now) const;
+
   // Whether the case is the viewer's (the table above).
   bool Sees(const v1::Case& c) const;
 
@@ -100,6 +128,11 @@ class CaseAccess {
   absl::Status Record(v1::AuditAction action, const std::vector<std::string>& case_ids,
                       absl::Time now) const;
   absl::StatusOr<std::vector<v1::Case>> Select(const CaseQuery& query) const;
+  absl::Status CheckMayErase() const;
+  // One erasure: `erase_case` erases what it must of one of the viewer's cases and returns the
+  // parties erased (0: unchanged); the store rewrites the changed cases with the audit record.
+  absl::StatusOr<Erasure> Erase(absl::FunctionRef<int(v1::Case&)> erase_case,
+                                absl::Time now) const;
 
   CaseStore* store_;
   std::shared_ptr<const GridMap> map_;

@@ -51,6 +51,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -111,7 +112,8 @@ class CaseStore {
   //
   // Errors:
   //   Aborted: the stored log moved on; the message names the case, the seq this copy was read
-  //     at and the stored seq. Reload and retry.
+  //     at and the stored seq. Also when the stored case was rewritten by an erasure since this
+  //     copy was read (its incident differs). Reload and retry.
   //   InvalidArgument: a case without an id, events not numbered 1..n with the case's id, a log
   //     that does not replay through the case loop, or a header (state, tier) other than what
   //     the log replays to. Retrying the same case fails again.
@@ -146,6 +148,15 @@ class CaseStore {
   virtual absl::Status AppendAudit(absl::Span<v1::AuditRecord> records) = 0;
   // The records the query selects, in trail order.
   virtual absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(const AuditQuery& query) const = 0;
+  // Rewrites stored cases in place, for an erasure: calls `edit` on every stored case (header
+  // and events) in one write transaction; a case it changes (returns true) is written back
+  // whole, and must keep every event's seq, type and time and the state and tier its log
+  // replays to (InvalidArgument otherwise; nothing written). The changed cases' ids are put in
+  // `record.case_ids` and the record appended to the audit trail in the same transaction. A copy
+  // of a rewritten case read before it is refused by Save (Aborted), so no stale copy writes the
+  // erased data back.
+  virtual absl::Status RewriteCases(absl::FunctionRef<bool(v1::Case&)> edit,
+                                    v1::AuditRecord& record) = 0;
 };
 
 // Whether an audit record is selected by the query (both stores use it, so they agree).

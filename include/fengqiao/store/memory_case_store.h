@@ -40,6 +40,8 @@ class MemoryCaseStore : public CaseStore {
  protected:
   absl::Status AppendAudit(absl::Span<v1::AuditRecord> records) override;
   absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(const AuditQuery& query) const override;
+  absl::Status RewriteCases(absl::FunctionRef<bool(v1::Case&)> edit,
+                            v1::AuditRecord& record) override;
 
  private:
   mutable std::shared_mutex mu_;

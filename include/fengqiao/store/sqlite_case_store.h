@@ -92,6 +92,8 @@ class SqliteCaseStore : public CaseStore {
  protected:
   absl::Status AppendAudit(absl::Span<v1::AuditRecord> records) override;
   absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(const AuditQuery& query) const override;
+  absl::Status RewriteCases(absl::FunctionRef<bool(v1::Case&)> edit,
+                            v1::AuditRecord& record) override;
 
  public:
   // One SQLite connection with its cached statements (defined in the .cc file; opaque here).
@@ -106,6 +108,13 @@ class SqliteCaseStore : public CaseStore {
   class ReaderLease;
   absl::StatusOr<ReaderLease> Reader() const;
   void Release(std::unique_ptr<Connection> c) const;
+  // One write transaction on the writer connection: BEGIN IMMEDIATE, `body`, COMMIT (ROLLBACK
+  // when it fails). FailedPrecondition on a read-only store, naming `what`.
+  absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> body, absl::string_view what);
+  // Appends audit records inside the caller's write transaction.
+  static absl::Status InsertAudit(Connection& w, absl::Span<v1::AuditRecord> records);
+  // The stored case's incident digest ("" when the case is not stored), in a write transaction.
+  static absl::StatusOr<std::string> StoredIncidentDigest(Connection& w, const std::string& id);
   // The first column of the first row of a query, on a reader.
   absl::StatusOr<int64_t> Scalar(const char* sql) const;
 

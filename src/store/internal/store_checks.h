@@ -11,6 +11,7 @@
 #include "absl/types/span.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/v1/case.pb.h"
+#include "internal/digest.h"
 
 namespace fengqiao::store_internal {
 
@@ -67,6 +68,37 @@ inline absl::Status CheckExtends(const v1::Case& c, absl::Span<const std::string
                    read, ", the store holds seq ", stored.size(),
                    read < c.events_size() ? " with other events after it" : "",
                    " (a stale copy or a concurrent writer); reload the case and retry"));
+}
+
+// A digest of the incident (FNV-1a 64 over its deterministic serialisation), 8 bytes: the
+// incident of a stored case never changes (CaseLoop sets it on Open) except by an erasure, so a
+// save whose incident differs from the stored one carries a copy read before that erasure.
+inline std::string IncidentDigest(const v1::Incident& incident) {
+  const uint64_t h = internal::MessageDigest(incident);
+  return std::string(reinterpret_cast<const char*>(&h), sizeof(h));
+}
+
+inline absl::Status IncidentRewritten(const v1::Case& c) {
+  return absl::AbortedError(absl::StrCat(
+      "case \"", c.id(),
+      "\": the stored case was rewritten (personal data erased) since this copy was read; "
+      "reload the case and retry"));
+}
+
+// An erasure may change personal fields only: the rewritten case keeps every event's seq, type
+// and time and replays to the same state and tier. InvalidArgument otherwise.
+inline absl::Status CheckSameLog(const v1::Case& before, const v1::Case& after) {
+  bool same = before.id() == after.id() && before.events_size() == after.events_size();
+  for (int i = 0; same && i < before.events_size(); ++i) {
+    const v1::CaseEvent &a = before.events(i), &b = after.events(i);
+    same = a.seq() == b.seq() && a.type() == b.type() && a.at().seconds() == b.at().seconds() &&
+           a.at().nanos() == b.at().nanos();
+  }
+  if (!same) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case \"", before.id(), "\": a rewrite may change personal data only, not the log"));
+  }
+  return CheckReplays(after);
 }
 
 }  // namespace fengqiao::store_internal
