@@ -44,12 +44,11 @@ bool UrlDecode(absl::string_view in, std::string* out) {
     if (in[i] == '+') {
       out->push_back(' ');
     } else if (in[i] == '%') {
+      int v = 0;
       if (i + 2 >= in.size() || !absl::ascii_isxdigit(in[i + 1]) ||
-          !absl::ascii_isxdigit(in[i + 2])) {
+          !absl::ascii_isxdigit(in[i + 2]) || !absl::SimpleHexAtoi(in.substr(i + 1, 2), &v)) {
         return false;
       }
-      int v = 0;
-      absl::SimpleHexAtoi(in.substr(i + 1, 2), &v);
       out->push_back(static_cast<char>(v));
       i += 2;
     } else {
