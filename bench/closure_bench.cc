@@ -97,10 +97,19 @@ std::string FreshDb(const char* name) {
   return path;
 }
 
+// Options with the key of an encrypted store when `encrypted` (issue 14: encryption at rest).
+fengqiao::SqliteOptions StoreOptions(bool encrypted) {
+  fengqiao::SqliteOptions options;
+  if (encrypted) options.key = std::string(32, '\x42');
+  return options;
+}
+
+// range(0): events per transaction; range(1): 1 = encrypted store.
 void BM_SqliteAppendBatch(benchmark::State& state) {
   const int events_per_batch = static_cast<int>(state.range(0));
   const int cases_per_batch = events_per_batch / 10;
-  auto store = *fengqiao::SqliteCaseStore::Open(FreshDb("batch"));
+  auto store = *fengqiao::SqliteCaseStore::Open(FreshDb(state.range(1) ? "batch-enc" : "batch"),
+                                                StoreOptions(state.range(1) != 0));
   int batch = 0;
   int64_t events = 0;
   for (auto _ : state) {
@@ -117,7 +126,29 @@ void BM_SqliteAppendBatch(benchmark::State& state) {
   state.SetItemsProcessed(events);
   state.counters["events_per_txn"] = events_per_batch;
 }
-BENCHMARK(BM_SqliteAppendBatch)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SqliteAppendBatch)
+    ->Args({1000, 0})
+    ->Args({1000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Get of a case with its log (10 events) from a store of 1,000; range(0): 1 = encrypted.
+void BM_SqliteGet(benchmark::State& state) {
+  auto store = *fengqiao::SqliteCaseStore::Open(FreshDb(state.range(0) ? "get-enc" : "get"),
+                                                StoreOptions(state.range(0) != 0));
+  std::vector<fengqiao::CaseLoop> cases = Cases(1000, "g");
+  std::vector<const fengqiao::v1::Case*> ptrs;
+  for (auto& c : cases) ptrs.push_back(&c.proto());
+  if (!store->Save(ptrs, fengqiao::testing::kOpenedAt).ok()) state.SkipWithError("save failed");
+  int i = 0;
+  for (auto _ : state) {
+    auto c = store->Get(cases[i++ % cases.size()].id());
+    if (!c.ok()) state.SkipWithError("get failed");
+    benchmark::DoNotOptimize(c);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SqliteGet)->Arg(0)->Arg(1);
 
 // One event per transaction, synchronous=FULL: the per-event durable rate (fsync each commit).
 void BM_SqliteAppendDurableEach(benchmark::State& state) {

@@ -52,10 +52,8 @@ int Brief(const std::string& kind_name, const std::string& db, const std::string
   if (!roster_or.ok()) return Fail(roster_or.status());
   const std::shared_ptr<const fengqiao::Roster> roster = *roster_or;
   options.roster = roster.get();
-  fengqiao::SqliteOptions read_only;
-  read_only.read_only = true;
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
-      fengqiao::SqliteCaseStore::Open(db, read_only);
+      OpenCaseStore(db, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<fengqiao::Briefing> briefing =
       fengqiao::MakeBriefing(*kind, **store, **map, date->day, options);
@@ -83,7 +81,7 @@ const Command& BriefCommand() {
   static const Command* const command = new Command{
       .name = "brief",
       .args = {"daily|weekly|monthly", "CASES.db", "GRID_MAP"},
-      .flags = {"date=YYYY-MM-DD", "roster=ROSTER", "out=DIR", "station=NAME"},
+      .flags = {"date=YYYY-MM-DD", "roster=ROSTER", "out=DIR", "station=NAME", "db_key_file=FILE"},
       .summary = "write a station briefing (研判 / 通报) as HTML and Markdown",
       .description =
           "Reads the case store CASES.db (read-only) and writes the briefing for --date:\n"

@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "fengqiao/status_macros.h"
 #include "fmt/core.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -26,6 +27,9 @@ ABSL_FLAG(fengqiao::tools::OutputFormat, format, fengqiao::tools::OutputFormat::
 
 // Shared by `brief` (names of the responsible persons, masked) and `route` (capacity at each
 // incident's time).
+ABSL_FLAG(std::string, db_key_file, "",
+          "the key file of an encrypted case store (64 hex digits, chmod 600); without it the "
+          "key is read from FENGQIAO_STORE_KEY when that is set");
 ABSL_FLAG(std::string, roster, "",
           "the roster (roster.textproto): brief names the responsible persons from it (masked, "
           "member ids without it); route reads team capacity from it");
@@ -267,6 +271,19 @@ absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(
   const std::string path = absl::GetFlag(FLAGS_roster);
   if (path.empty()) return std::shared_ptr<const Roster>();
   return Roster::Load(path, map);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenCaseStore(const std::string& path,
+                                                               bool read_only) {
+  SqliteOptions options;
+  options.read_only = read_only;
+  const std::string key_file = absl::GetFlag(FLAGS_db_key_file);
+  if (!key_file.empty()) {
+    FENGQIAO_ASSIGN_OR_RETURN(options.key, ReadStoreKeyFile(key_file));
+  } else if (std::getenv("FENGQIAO_STORE_KEY") != nullptr) {
+    FENGQIAO_ASSIGN_OR_RETURN(options.key, StoreKeyFromEnvironment());
+  }
+  return SqliteCaseStore::Open(path, options);
 }
 
 bool ReadBoundedLine(std::FILE* in, size_t limit, std::string& line, bool& too_long) {

@@ -26,6 +26,7 @@
 #include "absl/time/civil_time.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/store/sqlite_case_store.h"
 
 namespace fengqiao::tools {
 
@@ -67,6 +68,8 @@ std::string AbslUnparseFlag(FlagDate date);
 ABSL_DECLARE_FLAG(fengqiao::tools::OutputFormat, format);
 // `--roster=ROSTER`, defined once (tools/cli.cc) for `brief` and `route`.
 ABSL_DECLARE_FLAG(std::string, roster);
+// `--db_key_file=FILE`, defined once (tools/cli.cc) for every command that opens a case store.
+ABSL_DECLARE_FLAG(std::string, db_key_file);
 
 namespace fengqiao::tools {
 
@@ -141,6 +144,12 @@ std::string CsvLine(const std::vector<std::string>& fields);
 // The roster --roster names, validated against `map`; null when the flag is empty.
 absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(
     const std::shared_ptr<const GridMap>& map);
+
+// Opens the SQLite case store at `path` with the key of an encrypted store: from the file
+// --db_key_file names, else from FENGQIAO_STORE_KEY when it is set, else none (a store in clear).
+// Never from the command line itself.
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenCaseStore(const std::string& path,
+                                                               bool read_only);
 
 // Reads one line of at most `limit` bytes from `in` into `line` (without the newline): false at
 // the end of input; `too_long` when the line was longer (the rest of it is read and dropped, so

@@ -277,7 +277,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       store = std::make_unique<fengqiao::MemoryCaseStore>();
     } else {
       absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> sqlite =
-          fengqiao::SqliteCaseStore::Open(db_path);
+          OpenCaseStore(db_path, /*read_only=*/false);
       if (!sqlite.ok()) return Fail(sqlite.status());
       store = *std::move(sqlite);
     }
@@ -338,7 +338,7 @@ const Command& DistrictCommand() {
   static const Command* const command = new Command{
       .name = "district",
       .args = {"DIR"},
-      .flags = {"db=CASES.db", "as_of=YYYY-MM-DD"},
+      .flags = {"db=CASES.db", "db_key_file=FILE", "as_of=YYYY-MM-DD"},
       .summary = "validate a district's files and summarise its month",
       .description =
           "Loads DIR/grid_map.textproto, DIR/roster.textproto and the newest DIR/incidents_*\n"

@@ -179,7 +179,7 @@ int Metrics(const std::string& db, const std::string& map_path, const std::strin
     return Fail(absl::InvalidArgumentError(db + ": a directory, not a case store"));
   }
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
-      fengqiao::SqliteCaseStore::Open(db);
+      OpenCaseStore(db, /*read_only=*/false);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<std::vector<fengqiao::v1::Dimension>> dims = ParseDims(dims_text);
   if (!dims.ok()) return Fail(dims.status());
@@ -198,7 +198,7 @@ const Command& MetricsCommand() {
   static const Command* const command = new Command{
       .name = "metrics",
       .args = {"CASES.db", "GRID_MAP", "[DIMS]"},
-      .flags = {"format=text|json|csv"},
+      .flags = {"format=text|json|csv", "db_key_file=FILE"},
       .summary = "the CompStat sheet of a case store",
       .description =
           "Reads every case of the SQLite case store CASES.db (as `district --db` writes it),\n"

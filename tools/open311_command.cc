@@ -96,9 +96,8 @@ int FromCases(const std::vector<std::string>& args) {
   if (!std::filesystem::is_regular_file(args[0], error)) {
     return Fail(absl::NotFoundError(args[0] + ": no such case store"));
   }
-  SqliteOptions options;
-  options.read_only = true;
-  absl::StatusOr<std::unique_ptr<SqliteCaseStore>> store = SqliteCaseStore::Open(args[0], options);
+  absl::StatusOr<std::unique_ptr<SqliteCaseStore>> store =
+      OpenCaseStore(args[0], /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<std::vector<std::string>> ids = (*store)->Find(CaseQuery());
   if (!ids.ok()) return Fail(ids.status());
@@ -156,7 +155,7 @@ const Command& Open311FromCasesCommand() {
   static const Command* const command = new Command{
       .name = "open311 from-cases",
       .args = {"CASES.db"},
-      .flags = {"xml"},
+      .flags = {"xml", "db_key_file=FILE"},
       .summary = "the cases of a store as Open311 requests",
       .description =
           "Writes every case of the SQLite case store CASES.db as a GeoReport v2 request\n"

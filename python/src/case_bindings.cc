@@ -179,14 +179,22 @@ void BindCases(py::module_& m) {
   py::class_<SqliteCaseStore>(m, "SqliteCaseStore", "The embedded SQLite case store.")
       .def_static(
           "open",
-          [](const std::string& path, bool read_only) {
+          [](const std::string& path, bool read_only, const std::string& key_file,
+             const std::string& key_env) {
             SqliteOptions options;
             options.read_only = read_only;
+            if (!key_file.empty()) {
+              options.key = ValueOrThrow(ReadStoreKeyFile(key_file));
+            } else if (!key_env.empty()) {
+              options.key = ValueOrThrow(StoreKeyFromEnvironment(key_env.c_str()));
+            }
             return ValueOrThrow(SqliteCaseStore::Open(path, options));
           },
-          py::arg("path"), py::arg("read_only") = false,
+          py::arg("path"), py::arg("read_only") = false, py::arg("key_file") = "",
+          py::arg("key_env") = "",
           "Opens (creating if needed) the store at path; read_only opens an existing store "
-          "without changing anything (save raises FailedPrecondition).")
+          "without changing anything (save raises FailedPrecondition). An encrypted store's key "
+          "comes from key_file (64 hex digits, chmod 600) or the environment variable key_env.")
       .def(
           "save",
           [](SqliteCaseStore& s, const std::vector<py::bytes>& cases, std::optional<double> now) {

@@ -102,3 +102,30 @@ def test_the_store_takes_and_returns_messages_and_queries_by_name(fq, rules, tmp
         store.find(state="no such state")
     with pytest.raises(fq.NotFoundError):
         store.get("absent")
+
+
+def test_an_encrypted_store_needs_its_key_from_a_file_or_the_environment(fq, rules, tmp_path,
+                                                                          monkeypatch):
+    key = tmp_path / "store.key"
+    key.write_text("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n")
+    key.chmod(0o600)
+    db = tmp_path / "cases.db"
+    store = fq.open_case_store(db, key_file=key)
+    store.save([_assigned(fq, rules, "c1").case], now=T0)
+    assert store.get("c1").id == "c1"
+    del store
+    with pytest.raises(fq.FailedPreconditionError, match="encrypted"):
+        fq.open_case_store(db)
+    monkeypatch.setenv("FQ_TEST_KEY", "ff" * 32)
+    with pytest.raises(fq.PermissionDeniedError, match="wrong key"):
+        fq.open_case_store(db, key_env="FQ_TEST_KEY")
+    monkeypatch.setenv("FQ_TEST_KEY", key.read_text().strip())
+    assert fq.open_case_store(db, read_only=True, key_env="FQ_TEST_KEY").count_cases() == 1
+    key.chmod(0o644)
+    with pytest.raises(fq.PermissionDeniedError, match="chmod 600"):
+        fq.open_case_store(db, key_file=key)
+    with pytest.raises(fq.InvalidArgumentError, match="not both"):
+        fq.open_case_store(db, key_file=key, key_env="FQ_TEST_KEY")
+    monkeypatch.delenv("FQ_TEST_KEY")
+    with pytest.raises(fq.NotFoundError, match="FQ_TEST_KEY"):
+        fq.open_case_store(db, key_env="FQ_TEST_KEY")

@@ -10,6 +10,7 @@
 #include "fengqiao/status_macros.h"
 #include "internal/time_util.h"
 #include "store/internal/store_checks.h"
+#include "store/internal/store_cipher.h"
 
 namespace fengqiao {
 namespace {
@@ -49,6 +50,8 @@ constexpr const char* kMigrations[] = {
     // The incident's digest (store_internal::IncidentDigest), so a save of a copy read before an
     // erasure rewrote the case is refused; NULL for cases saved before schema 3.
     "ALTER TABLE cases ADD COLUMN incident_digest BLOB;",
+    // 4: encryption at rest: the key check of an encrypted store (no row: a store in clear).
+    "CREATE TABLE encryption(key_check BLOB NOT NULL);",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == SqliteCaseStore::kSchemaVersion);
 
@@ -72,6 +75,15 @@ absl::StatusCode CodeFor(int rc) {
       return absl::StatusCode::kInternal;
   }
 }
+
+// Where a blob lives: its associated data when the store is encrypted.
+std::string CasePlace(absl::string_view id) { return absl::StrCat("case:", id); }
+std::string EventPlace(absl::string_view id, int64_t seq) {
+  return absl::StrCat("event:", id, ":", seq);
+}
+std::string AuditPlace(int64_t seq) { return absl::StrCat("audit:", seq); }
+constexpr absl::string_view kKeyCheckPlace = "key-check";
+constexpr absl::string_view kKeyCheckText = "fengqiao case store key check";
 
 }  // namespace
 
@@ -216,6 +228,13 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
         "saved would be durable; name a file (MemoryCaseStore is the in-process store)"));
   }
   std::unique_ptr<SqliteCaseStore> store(new SqliteCaseStore(std::string(path), options));
+  if (!options.key.empty()) {
+    absl::StatusOr<store_internal::StoreCipher> cipher =
+        store_internal::StoreCipher::Create(options.key);
+    if (!cipher.ok())
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", cipher.status().message()));
+    store->cipher_ = std::make_shared<const store_internal::StoreCipher>(*std::move(cipher));
+  }
   if (options.read_only) return OpenReadOnly(std::move(store));
   FENGQIAO_ASSIGN_OR_RETURN(store->writer_, store->Connect(/*writer=*/true));
   Connection& w = *store->writer_;
@@ -238,6 +257,10 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
     }
   }
   FENGQIAO_RETURN_IF_ERROR(w.Exec(absl::StrCat("PRAGMA user_version=", kSchemaVersion).c_str()));
+  if (absl::Status key = store->CheckKey(w, /*may_encrypt=*/true); !key.ok()) {
+    (void)w.Exec("ROLLBACK");
+    return key;
+  }
   FENGQIAO_RETURN_IF_ERROR(w.Exec("COMMIT"));
   return store;
 }
@@ -271,6 +294,7 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::OpenReadOnly(
         absl::StrCat(path, ": schema version ", *version, " needs migrating to ", kSchemaVersion,
                      "; open it read-write once (a read-only open changes nothing)"));
   }
+  FENGQIAO_RETURN_IF_ERROR(store->CheckKey(*c, /*may_encrypt=*/false));
   store->Release(std::move(c));
   return store;
 }
@@ -310,6 +334,74 @@ void SqliteCaseStore::Release(std::unique_ptr<Connection> c) const {
   readers_.push_back(std::move(c));
 }
 
+std::string SqliteCaseStore::Sealed(const std::string& plain, absl::string_view place) const {
+  return cipher_ != nullptr ? cipher_->Seal(plain, place) : plain;
+}
+
+bool SqliteCaseStore::Unseal(const std::string& blob, absl::string_view place,
+                             std::string* plain) const {
+  if (cipher_ == nullptr) {
+    *plain = blob;
+    return true;
+  }
+  return cipher_->Open(blob, place, plain);
+}
+
+bool SqliteCaseStore::ParseSealed(const std::string& blob, absl::string_view place,
+                                  google::protobuf::MessageLite* message) const {
+  if (cipher_ == nullptr) return message->ParseFromString(blob);
+  std::string plain;
+  return cipher_->Open(blob, place, &plain) && message->ParseFromString(plain);
+}
+
+std::string SqliteCaseStore::Digest(const v1::Incident& incident) const {
+  const std::string digest = store_internal::IncidentDigest(incident);
+  return cipher_ != nullptr ? cipher_->KeyedDigest(digest) : digest;
+}
+
+absl::Status SqliteCaseStore::CheckKey(Connection& c, bool may_encrypt) {
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s, c.Prepare("SELECT key_check FROM encryption"));
+  int rc = sqlite3_step(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return c.Error(rc, "reading the key check");
+  const bool encrypted = rc == SQLITE_ROW;
+  const std::string check = encrypted ? ColumnBlob(s, 0) : "";
+  sqlite3_reset(s);
+  if (encrypted) {
+    if (cipher_ == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path_,
+          ": the store is encrypted; open it with its key (SqliteOptions::key: a key file "
+          "or FENGQIAO_STORE_KEY)"));
+    }
+    std::string plain;
+    if (!cipher_->Open(check, kKeyCheckPlace, &plain) || plain != kKeyCheckText) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(path_, ": the key does not open this store (a wrong key)"));
+    }
+    return absl::OkStatus();
+  }
+  if (cipher_ == nullptr) return absl::OkStatus();
+  // A store in clear is encrypted only while it holds nothing.
+  FENGQIAO_ASSIGN_OR_RETURN(
+      sqlite3_stmt * any,
+      c.Prepare("SELECT EXISTS(SELECT 1 FROM cases) OR EXISTS(SELECT 1 FROM audit)"));
+  rc = sqlite3_step(any);
+  const bool holds = rc == SQLITE_ROW && sqlite3_column_int(any, 0) != 0;
+  sqlite3_reset(any);
+  if (rc != SQLITE_ROW) return c.Error(rc, "reading the store");
+  if (holds || !may_encrypt) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path_, holds ? ": the store holds cases in clear; it cannot be opened with a key"
+                     : ": the store is not encrypted (opened read-only with a key)"));
+  }
+  FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * insert,
+                            c.Prepare("INSERT INTO encryption(key_check) VALUES(?)"));
+  BindBlob(insert, 1, cipher_->Seal(kKeyCheckText, kKeyCheckPlace));
+  rc = sqlite3_step(insert);
+  if (rc != SQLITE_DONE) return c.Error(rc, "writing the key check");
+  return absl::OkStatus();
+}
+
 absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl::Time now) {
   if (options_.read_only) {
     return absl::FailedPreconditionError(
@@ -335,7 +427,13 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
     stored_events.clear();
     int read_rc;
     while ((read_rc = sqlite3_step(*log)) == SQLITE_ROW) {
-      stored_events.push_back(ColumnBlob(*log, 0));
+      std::string plain;
+      if (!Unseal(ColumnBlob(*log, 0), EventPlace(c->id(), stored_events.size() + 1), &plain)) {
+        sqlite3_reset(*log);
+        return fail(absl::DataLossError(absl::StrCat(path_, ": case \"", c->id(),
+                                                     "\": a stored event does not open or parse")));
+      }
+      stored_events.push_back(std::move(plain));
     }
     sqlite3_reset(*log);
     if (read_rc != SQLITE_DONE) {
@@ -343,7 +441,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
     }
     absl::Status ok = store_internal::CheckExtends(*c, stored_events);
     if (!ok.ok()) return fail(ok);
-    const std::string digest = store_internal::IncidentDigest(c->incident());
+    const std::string digest = Digest(c->incident());
     if (!stored_events.empty()) {
       absl::StatusOr<std::string> stored_digest = StoredIncidentDigest(w, c->id());
       if (!stored_digest.ok()) return fail(stored_digest.status());
@@ -363,7 +461,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
       sqlite3_bind_int64(*insert, 4, e.at().seconds());
       event_bytes.clear();
       e.SerializeToString(&event_bytes);
-      BindBlob(*insert, 5, event_bytes);
+      BindBlob(*insert, 5, Sealed(event_bytes, EventPlace(c->id(), e.seq())));
       const int rc = sqlite3_step(*insert);
       if (rc != SQLITE_DONE) {
         return fail(
@@ -380,7 +478,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
         "last_seq, updated_at, incident_digest) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!upsert.ok()) return fail(upsert.status());
     BindText(*upsert, 1, c->id());
-    BindBlob(*upsert, 2, header_bytes);
+    BindBlob(*upsert, 2, Sealed(header_bytes, CasePlace(c->id())));
     sqlite3_bind_int(*upsert, 3, c->state());
     sqlite3_bind_int(*upsert, 4, c->tier());
     BindText(*upsert, 5, c->incident().grid_code());
@@ -414,7 +512,7 @@ absl::StatusOr<v1::Case> SqliteCaseStore::Get(absl::string_view id) const {
     return absl::NotFoundError(absl::StrCat("case \"", id, "\" is not stored"));
   if (rc != SQLITE_ROW) return r->Error(rc, "reading a case");
   v1::Case out;
-  if (!out.ParseFromString(ColumnBlob(s, 0))) {
+  if (!ParseSealed(ColumnBlob(s, 0), CasePlace(id), &out)) {
     return absl::DataLossError(absl::StrCat(path_, ": case \"", id, "\": header does not parse"));
   }
   sqlite3_reset(s);
@@ -423,7 +521,9 @@ absl::StatusOr<v1::Case> SqliteCaseStore::Get(absl::string_view id) const {
   BindText(e, 1, std::string(id));
   int erc;
   while ((erc = sqlite3_step(e)) == SQLITE_ROW) {
-    if (!out.add_events()->ParseFromString(ColumnBlob(e, 0))) {
+    const std::string place = EventPlace(id, out.events_size() + 1);  // before add_events()
+    if (!ParseSealed(ColumnBlob(e, 0), place, out.add_events())) {
+      sqlite3_reset(e);
       return absl::DataLossError(
           absl::StrCat(path_, ": case \"", id, "\": an event does not parse"));
     }
@@ -474,7 +574,7 @@ absl::StatusOr<std::vector<std::string>> SqliteCaseStore::Find(const CaseQuery& 
 }
 
 absl::StatusOr<std::string> SqliteCaseStore::StoredIncidentDigest(Connection& w,
-                                                                  const std::string& id) {
+                                                                  const std::string& id) const {
   FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * s,
                             w.Prepare("SELECT incident_digest, header FROM cases WHERE id = ?"));
   BindText(s, 1, id);
@@ -489,18 +589,19 @@ absl::StatusOr<std::string> SqliteCaseStore::StoredIncidentDigest(Connection& w,
     digest = ColumnBlob(s, 0);
   } else {  // saved before schema 3: from the stored header
     v1::Case header;
-    if (!header.ParseFromString(ColumnBlob(s, 1))) {
+    if (!ParseSealed(ColumnBlob(s, 1), CasePlace(id), &header)) {
       sqlite3_reset(s);
       return absl::DataLossError(
           absl::StrCat(w.path, ": case \"", id, "\": header does not parse"));
     }
-    digest = store_internal::IncidentDigest(header.incident());
+    digest = Digest(header.incident());
   }
   sqlite3_reset(s);
   return digest;
 }
 
-absl::Status SqliteCaseStore::InsertAudit(Connection& w, absl::Span<v1::AuditRecord> records) {
+absl::Status SqliteCaseStore::InsertAudit(Connection& w,
+                                          absl::Span<v1::AuditRecord> records) const {
   FENGQIAO_ASSIGN_OR_RETURN(sqlite3_stmt * last,
                             w.Prepare("SELECT COALESCE(MAX(seq), 0) FROM audit"));
   int rc = sqlite3_step(last);
@@ -519,7 +620,7 @@ absl::Status SqliteCaseStore::InsertAudit(Connection& w, absl::Span<v1::AuditRec
     sqlite3_bind_int64(insert, 2, r.at().seconds());
     BindText(insert, 3, r.viewer().member_id());
     sqlite3_bind_int(insert, 4, r.action());
-    BindBlob(insert, 5, body);
+    BindBlob(insert, 5, Sealed(body, AuditPlace(seq)));
     rc = sqlite3_step(insert);
     if (rc != SQLITE_DONE) return w.Error(rc, "appending to the audit trail");
     for (const std::string& case_id : r.case_ids()) {
@@ -566,7 +667,7 @@ absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
         while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
           const std::string id(reinterpret_cast<const char*>(sqlite3_column_text(all, 0)));
           v1::Case c;
-          if (!c.ParseFromString(ColumnBlob(all, 1))) {
+          if (!ParseSealed(ColumnBlob(all, 1), CasePlace(id), &c)) {
             sqlite3_reset(all);
             return absl::DataLossError(
                 absl::StrCat(path_, ": case \"", id, "\": header does not parse"));
@@ -580,7 +681,8 @@ absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
           BindText(*events, 1, id);
           int erc;
           while ((erc = sqlite3_step(*events)) == SQLITE_ROW) {
-            if (!c.add_events()->ParseFromString(ColumnBlob(*events, 0))) {
+            const std::string place = EventPlace(id, c.events_size() + 1);  // before add_events()
+            if (!ParseSealed(ColumnBlob(*events, 0), place, c.add_events())) {
               sqlite3_reset(*events);
               sqlite3_reset(all);
               return absl::DataLossError(
@@ -614,7 +716,7 @@ absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
                 w.Prepare("UPDATE events SET body = ? WHERE case_id = ? AND seq = ?"));
             bytes.clear();
             e.SerializeToString(&bytes);
-            BindBlob(update, 1, bytes);
+            BindBlob(update, 1, Sealed(bytes, EventPlace(after.id(), e.seq())));
             BindText(update, 2, after.id());
             sqlite3_bind_int64(update, 3, e.seq());
             rc = sqlite3_step(update);
@@ -627,8 +729,8 @@ absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
           FENGQIAO_ASSIGN_OR_RETURN(
               sqlite3_stmt * update,
               w.Prepare("UPDATE cases SET header = ?, incident_digest = ? WHERE id = ?"));
-          BindBlob(update, 1, bytes);
-          BindBlob(update, 2, store_internal::IncidentDigest(after.incident()));
+          BindBlob(update, 1, Sealed(bytes, CasePlace(after.id())));
+          BindBlob(update, 2, Digest(after.incident()));
           BindText(update, 3, after.id());
           rc = sqlite3_step(update);
           if (rc != SQLITE_DONE) return w.Error(rc, "rewriting a case");
@@ -639,7 +741,7 @@ absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
 }
 
 absl::StatusOr<std::vector<v1::AuditRecord>> SqliteCaseStore::ReadAudit(const AuditQuery& q) const {
-  std::string sql = "SELECT body FROM audit WHERE 1";
+  std::string sql = "SELECT body, seq FROM audit WHERE 1";
   if (q.since.has_value()) sql += " AND at >= ?";
   if (q.until.has_value()) sql += " AND at < ? + 1";  // whole seconds; AuditSelects decides
   if (!q.member_id.empty()) sql += " AND member = ?";
@@ -661,9 +763,9 @@ absl::StatusOr<std::vector<v1::AuditRecord>> SqliteCaseStore::ReadAudit(const Au
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     v1::AuditRecord record;
-    if (!record.ParseFromString(ColumnBlob(s, 0))) {
+    if (!ParseSealed(ColumnBlob(s, 0), AuditPlace(sqlite3_column_int64(s, 1)), &record)) {
       sqlite3_reset(s);
-      return absl::DataLossError(absl::StrCat(path_, ": an audit record does not parse"));
+      return absl::DataLossError(absl::StrCat(path_, ": an audit record does not open or parse"));
     }
     if (!AuditSelects(q, record)) continue;
     out.push_back(std::move(record));

@@ -83,6 +83,27 @@ expect 0 "[0-9]+ cases, [0-9]+ events saved to $tmp/a.db" "" district "$data" --
 expect 2 "outside every grid" "" locate "$data/grid_map.textproto" -- -33.9 -70.6
 expect 2 "outside every grid" "" locate "$data/grid_map.textproto" -33.9 -70.6
 
+# An encrypted store: the key from a chmod-600 file (--db_key_file) or FENGQIAO_STORE_KEY, never
+# the command line; the file holds no phone number of the sample; without the key, or with
+# another, the error says so and names no value.
+key="$tmp/store.key"
+printf '%s\n' 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff > "$key"
+chmod 600 "$key"
+expect 0 "[0-9]+ cases, [0-9]+ events saved to $tmp/enc.db" "" district "$data" --db "$tmp/enc.db" --db_key_file "$key"
+phone=$(grep -oE '1[3-9][0-9]{9}' "$data/incidents_2026-10.json" | head -1)
+if cat "$tmp/enc.db" "$tmp/enc.db-wal" 2> /dev/null | grep -aq "$phone"; then
+  echo "FAIL encrypted store: a phone number in clear in the file"; failures=$((failures + 1))
+fi
+expect 0 "street x category" "" metrics "$tmp/enc.db" "$data/grid_map.textproto" street,category --db_key_file "$key"
+FENGQIAO_STORE_KEY=$(cat "$key") expect 0 "street x category" "" metrics "$tmp/enc.db" "$data/grid_map.textproto" street,category
+expect 1 "" "is encrypted; open it with its key" metrics "$tmp/enc.db" "$data/grid_map.textproto" street,category
+FENGQIAO_STORE_KEY=ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100 \
+  expect 1 "" "does not open this store \(a wrong key\)" metrics "$tmp/enc.db" "$data/grid_map.textproto" street,category
+chmod 644 "$key"
+expect 1 "" "chmod 600" metrics "$tmp/enc.db" "$data/grid_map.textproto" street,category --db_key_file "$key"
+chmod 600 "$key"
+expect 0 '"service_request_id"' "" open311 from-cases "$tmp/enc.db" --db_key_file "$key"
+
 # Machine-readable metrics: --format=json prints one protobuf-JSON MetricsReport per sheet
 # (overall, then street x category) whose groups add up to the overall counts.
 expect 0 '^\{"title":' "" metrics "$tmp/a.db" "$data/grid_map.textproto" street,category --format=json

@@ -284,7 +284,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TABLE audit_cases; DROP TABLE audit; "
+                           "DROP TABLE encryption; DROP TABLE audit_cases; DROP TABLE audit; "
                            "DROP INDEX cases_tier; DROP INDEX cases_assignee; DROP INDEX "
                            "cases_next_due; ALTER TABLE cases DROP COLUMN updated_at; "
                            "ALTER TABLE cases DROP COLUMN incident_digest; "
@@ -299,7 +299,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
   EXPECT_THAT(SqliteCaseStore::Open(path, read_only),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("needs migrating")));
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
-  EXPECT_EQ(*store->SchemaVersion(), 3);
+  EXPECT_EQ(*store->SchemaVersion(), SqliteCaseStore::kSchemaVersion);
   CaseLoop loop = OpenCase("after-migration");
   ASSERT_OK(store->Save({&loop.proto()}, kNow));
   EXPECT_THAT(*store->Find(Q().Tier(v1::TIER_MEDIATOR)),

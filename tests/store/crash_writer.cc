@@ -6,6 +6,7 @@
 // The test kills it with SIGKILL at a random moment.
 //   crash_writer DB_PATH RUN_ID SEED
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,7 +22,14 @@ int main(int argc, char** argv) {
   if (argc != 4) return 64;
   uint64_t seed = 0;
   if (!absl::SimpleAtoi(argv[3], &seed)) return 64;
-  auto store = fengqiao::SqliteCaseStore::Open(argv[1]);
+  // An encrypted store's key comes from the environment, as in a deployment.
+  fengqiao::SqliteOptions options;
+  if (std::getenv("FENGQIAO_STORE_KEY") != nullptr) {
+    auto key = fengqiao::StoreKeyFromEnvironment();
+    if (!key.ok()) return 64;
+    options.key = *key;
+  }
+  auto store = fengqiao::SqliteCaseStore::Open(argv[1], options);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", std::string(store.status().message()).c_str());
     return 1;

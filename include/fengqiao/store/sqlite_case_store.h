@@ -37,8 +37,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "fengqiao/store/case_store.h"
+#include "google/protobuf/message_lite.h"
 
 namespace fengqiao {
+namespace store_internal {
+class StoreCipher;
+}  // namespace store_internal
 
 struct SqliteOptions {
   // synchronous: FULL syncs the WAL at every commit (durable); NORMAL syncs at checkpoints only
@@ -53,13 +57,28 @@ struct SqliteOptions {
   // (SQLite's immutable mode: saves made by others after the open are not seen), unless a -wal
   // file beside it holds saves not yet in the file (PermissionDenied: open it read-write once).
   bool read_only = false;
+  // Encryption at rest: the store's 32-byte key (ReadStoreKeyFile, StoreKeyFromEnvironment);
+  // empty for a store in clear. A new or empty store opened with a key is encrypted from then
+  // on: every case header, event and audit record is sealed (XChaCha20-Poly1305, libsodium) and
+  // the file holds no name, phone or free text in clear; the columns the queries use (state,
+  // tier, grid code, assignee id, due time) stay readable. Opening an encrypted store without
+  // its key is FailedPrecondition, with another key PermissionDenied ("a wrong key"); a store
+  // holding cases in clear cannot be opened with a key (FailedPrecondition).
+  std::string key;
 };
+
+// Reads a store key from a file holding its 64 hex digits (whitespace around them ignored).
+// The file must be a regular file that only its owner may read or write (PermissionDenied
+// otherwise: chmod 600), of at most 4 KiB. Errors name the path, never the content.
+absl::StatusOr<std::string> ReadStoreKeyFile(absl::string_view path);
+// The key in the environment variable `name` (64 hex digits); NotFound when it is unset.
+absl::StatusOr<std::string> StoreKeyFromEnvironment(const char* name = "FENGQIAO_STORE_KEY");
 
 class SqliteCaseStore : public CaseStore {
  public:
   // The schema version this build writes; files with an older one are migrated on open, files
   // with a newer one are refused (FailedPrecondition).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating if needed) the store at `path`; with options.read_only, opens an existing
   // store without changing anything. Errors name the path (and SQLite's message):
@@ -112,14 +131,25 @@ class SqliteCaseStore : public CaseStore {
   // when it fails). FailedPrecondition on a read-only store, naming `what`.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> body, absl::string_view what);
   // Appends audit records inside the caller's write transaction.
-  static absl::Status InsertAudit(Connection& w, absl::Span<v1::AuditRecord> records);
+  absl::Status InsertAudit(Connection& w, absl::Span<v1::AuditRecord> records) const;
   // The stored case's incident digest ("" when the case is not stored), in a write transaction.
-  static absl::StatusOr<std::string> StoredIncidentDigest(Connection& w, const std::string& id);
+  absl::StatusOr<std::string> StoredIncidentDigest(Connection& w, const std::string& id) const;
+  // Encryption at rest: blobs sealed under the key at their place (in clear without a key).
+  std::string Sealed(const std::string& plain, absl::string_view place) const;
+  bool Unseal(const std::string& blob, absl::string_view place, std::string* plain) const;
+  bool ParseSealed(const std::string& blob, absl::string_view place,
+                   google::protobuf::MessageLite* message) const;
+  // The incident digest as stored: keyed with the store's key when it is encrypted.
+  std::string Digest(const v1::Incident& incident) const;
+  // Checks the key against the store's key check; with `may_encrypt`, an empty store opened with
+  // a key becomes encrypted (the check written in the caller's transaction).
+  absl::Status CheckKey(Connection& c, bool may_encrypt);
   // The first column of the first row of a query, on a reader.
   absl::StatusOr<int64_t> Scalar(const char* sql) const;
 
   std::string path_;
   SqliteOptions options_;
+  std::shared_ptr<const store_internal::StoreCipher> cipher_;  // null: a store in clear
   bool immutable_ = false;  // read-only and opened with immutable=1 (set by Open)
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // guarded by write_mu_
