@@ -4,7 +4,7 @@ import collections
 
 import numpy as np
 
-from fengqiao import _checked, _core, vocabulary
+from fengqiao import _checked, _core, privacy, vocabulary
 from fengqiao.v1 import case_pb2, incident_pb2, routing_pb2, taxonomy_pb2
 
 
@@ -30,6 +30,12 @@ class CaseLoop:
             _message(incident, incident_pb2.Incident, "incident"),
             _message(decision, routing_pb2.Decision, "decision"),
             _checked.time_seconds(reported_at, "reported_at"), _checked.text(actor, "actor")))
+
+    @classmethod
+    def restore(cls, case):
+        """Rebuilds a case from a stored ``v1.Case`` (its log replayed event by event), e.g. from
+        ``store.get(case_id, unmasked=True)``, to record events and save it again."""
+        return cls(_core.CaseLoop.restore(_message(case, case_pb2.Case, "case")))
 
     def record(self, event):
         """Appends a ``v1.CaseEvent``; raises FailedPrecondition when the state refuses it."""
@@ -77,11 +83,17 @@ class CaseStore:
             data.append(_message(c, case_pb2.Case, f"cases[{i}]"))
         self._store.save(data, None if now is None else _checked.time_seconds(now, "now"))
 
-    def get(self, case_id):
-        """The case ``case_id`` with its log, as a ``v1.Case``; NotFoundError when absent."""
+    def get(self, case_id, unmasked=False):
+        """The case ``case_id`` with its log, as a ``v1.Case``, personal data masked (names,
+        phones, free text); NotFoundError when absent. ``unmasked=True`` returns it in clear:
+        what the engine needs to restore a case, record an event and save it again (saving a
+        masked copy is refused with AbortedError, so masked values are never written back).
+        People read cases through :meth:`access`, which scopes and audits."""
+        if not isinstance(unmasked, (bool, np.bool_)):
+            _checked.fail("unmasked", None, "expected True or False")
         c = case_pb2.Case()
         c.ParseFromString(self._store.get(_checked.text(case_id, "case_id")))
-        return c
+        return c if unmasked else privacy.masked(c)
 
     def find(self, state=None, grid="", tier=None, assignee="", overdue_at=None, limit=0,
              saved_since=None):
@@ -102,10 +114,11 @@ class CaseStore:
             int(_checked.integers([limit], "limit", np.int32, lo=0)[0]),
             None if saved_since is None else _checked.time_seconds(saved_since, "saved_since"))
 
-    def cases(self, **query):
-        """The selected cases (see :meth:`find`) as ``v1.Case`` messages, one at a time."""
+    def cases(self, unmasked=False, **query):
+        """The selected cases (see :meth:`find`) as ``v1.Case`` messages, one at a time, masked
+        unless ``unmasked=True`` (see :meth:`get`)."""
         for case_id in self.find(**query):
-            yield self.get(case_id)
+            yield self.get(case_id, unmasked)
 
     def access(self, viewer, grid_map):
         """The cases as ``viewer`` (a ``v1.Viewer``, see :func:`viewer`) may see them: a

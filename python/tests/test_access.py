@@ -137,3 +137,27 @@ def test_erasing_a_tenth_of_the_parties_leaves_the_compstat_sheet_unchanged(fq, 
     trail = chief.audit_trail(action="erase")
     assert [r.parties_erased for r in trail] == [one.parties, rest.parties]
     assert list(trail[1].case_ids) == rest.case_ids
+
+
+def test_the_store_masks_what_it_returns_unless_asked_and_a_masked_copy_is_not_saved(fq, store):
+    from fengqiao.v1 import case_pb2
+
+    masked = store.get("c1")
+    assert PHONE not in str(masked) and NAME not in str(masked)
+    assert all(PHONE not in str(c) for c in store.cases())
+    clear = store.get("c1", unmasked=True)
+    assert clear.incident.parties[0].phone == PHONE
+    with pytest.raises(fq.InvalidArgumentError, match="unmasked"):
+        store.get("c1", unmasked="yes")
+    # The engine's load-record-save works on the clear copy; a masked copy is refused.
+    for copy, ok in ((masked, False), (clear, True)):
+        loop = fq.CaseLoop.restore(copy)
+        e = case_pb2.CaseEvent(type=case_pb2.CASE_EVENT_TYPE_ASSIGN, actor="desk", assignee="m-1")
+        e.at.seconds = T0 + 30
+        loop.record(e)
+        if ok:
+            store.save([loop], now=T0 + 60)
+        else:
+            with pytest.raises(fq.AbortedError, match="masked copy"):
+                store.save([loop], now=T0 + 60)
+    assert store.get("c1", unmasked=True).incident.parties[0].phone == PHONE

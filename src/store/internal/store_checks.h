@@ -81,8 +81,8 @@ inline std::string IncidentDigest(const v1::Incident& incident) {
 inline absl::Status IncidentRewritten(const v1::Case& c) {
   return absl::AbortedError(absl::StrCat(
       "case \"", c.id(),
-      "\": the stored case was rewritten (personal data erased) since this copy was read; "
-      "reload the case and retry"));
+      "\": its incident differs from the stored one: a copy read before the stored case was "
+      "rewritten (personal data erased), or a masked copy; reload the case in clear and retry"));
 }
 
 // An erasure may change personal fields only: the rewritten case keeps every event's seq, type
