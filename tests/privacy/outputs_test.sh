@@ -88,6 +88,21 @@ for kind in daily weekly monthly; do
   [ -n "$files" ] || { echo "FAIL brief $kind: no files written"; failures=$((failures + 1)); }
   check "brief $kind (files)" $files
 done
+# The analysts' example report (examples/analyst/monthly_report.py): its stdout, stderr and every
+# table and chart it writes.
+py="$(cd "$(dirname "$bin")/.." && pwd)/python"
+if PYTHONPATH="$py" /usr/bin/python3 -c "import fengqiao" 2> /dev/null; then
+  PYTHONPATH="$py" MPLBACKEND=Agg /usr/bin/python3 "$src/examples/analyst/monthly_report.py" \
+    "$tmp/cases.db" "$tmp/report" > "$tmp/out" 2> "$tmp/err" ||
+    { echo "FAIL analyst report: exit $?: $(head -c 300 "$tmp/err")"; failures=$((failures + 1)); }
+  files=$(find "$tmp/report" -type f)
+  [ -n "$files" ] || { echo "FAIL analyst report: no files written"; failures=$((failures + 1)); }
+  check "analyst report" "$tmp/out" "$tmp/err" $files
+else
+  # A build without the Python package (FENGQIAO_BUILD_PYTHON=OFF, sanitizer builds whose
+  # extension cannot load into an uninstrumented interpreter); pytest covers the package.
+  echo "analyst report: skipped (no importable Python package at $py)"
+fi
 # A bad input line that holds a phone number: the error names the line, not the value.
 printf '{"id": "x", "kind": 99, "description": "%s"}\n' "$(head -1 "$tmp/phone.txt")" > "$tmp/bad.jsonl"
 run 1 "route (a bad line)" route "$data/rules/district.textproto" "$data/grid_map.textproto" < "$tmp/bad.jsonl"
