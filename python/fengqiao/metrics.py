@@ -13,14 +13,19 @@ from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
 
 
 def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.DataFrame:
-    """Every stored case as one metrics record per row (report order): ``reported_at`` as
+    """Every stored case as one metrics record per row (report order), or, given a viewer's
+    :class:`fengqiao.closure.CaseAccess` (``store.access(viewer, grid_map)``), only the cases
+    that viewer may see (an analyst's areas): ``reported_at`` as
     tz-aware ``datetime64[ns, <time_zone>]``, the time of each step in seconds after the report
     as float (NaN when it has not happened), flags, area index, and the enums (kind,
     dispute_type, department, channel, tier, force) as Categorical of their display labels
     from fengqiao.vocabulary (every value of the enum a category)."""
-    from fengqiao.closure import core_store
+    from fengqiao.closure import CaseAccess, core_store
 
-    columns = _core.records_from_store(core_store(store), grid_map)
+    if isinstance(store, CaseAccess):
+        columns = _core.records_from_access(store._access, grid_map)
+    else:
+        columns = _core.records_from_store(core_store(store), grid_map)
     frame = pd.DataFrame(columns)
     frame["reported_at"] = pd.to_datetime(
         frame["reported_at"].astype(np.int64), unit="s", utc=True).dt.tz_convert(

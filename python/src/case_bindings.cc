@@ -35,6 +35,51 @@ CaseQuery QueryOf(std::optional<int> state, const std::string& grid, std::option
   return q;
 }
 
+// Metrics records as a dict of NumPy columns (what fengqiao.metrics.records frames).
+py::dict RecordColumns(const CaseRecordTable& table) {
+  const size_t n = table.records.size();
+  Array<int64_t> reported_at(n);
+  Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
+  Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n);
+  Array<uint32_t> flags(n);
+  py::list ids;
+  for (size_t i = 0; i < n; ++i) {
+    const CaseRecord& r = table.records[i];
+    ids.append(table.case_ids[i]);
+    reported_at.mutable_at(i) = r.reported_at;
+    area.mutable_at(i) = r.area;
+    kind.mutable_at(i) = r.kind;
+    dispute_type.mutable_at(i) = r.dispute_type;
+    department.mutable_at(i) = r.department;
+    channel.mutable_at(i) = r.channel;
+    tier.mutable_at(i) = r.tier;
+    force.mutable_at(i) = r.force;
+    flags.mutable_at(i) = r.flags;
+    assign_s.mutable_at(i) = r.assign_s;
+    accept_s.mutable_at(i) = r.accept_s;
+    contact_s.mutable_at(i) = r.contact_s;
+    arrival_s.mutable_at(i) = r.arrival_s;
+    resolve_s.mutable_at(i) = r.resolve_s;
+  }
+  py::dict out;
+  out["case_id"] = ids;
+  out["reported_at"] = reported_at;
+  out["area"] = area;
+  out["kind"] = kind;
+  out["dispute_type"] = dispute_type;
+  out["department"] = department;
+  out["channel"] = channel;
+  out["tier"] = tier;
+  out["force"] = force;
+  out["flags"] = flags;
+  out["assign_s"] = assign_s;
+  out["accept_s"] = accept_s;
+  out["contact_s"] = contact_s;
+  out["arrival_s"] = arrival_s;
+  out["resolve_s"] = resolve_s;
+  return out;
+}
+
 // Dimensions and periods are parsed in one place, fengqiao::ParseEnum over the metrics.proto enums.
 v1::Dimension DimensionFromName(const std::string& name) {
   return ValueOrThrow(ParseEnum<v1::Dimension>(name));
@@ -358,50 +403,23 @@ void BindCases(py::module_& m) {
           py::gil_scoped_release release;
           table = ValueOrThrow(ReadCaseRecords(store, *map));
         }
-        const size_t n = table.records.size();
-        Array<int64_t> reported_at(n);
-        Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
-        Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n);
-        Array<uint32_t> flags(n);
-        py::list ids;
-        for (size_t i = 0; i < n; ++i) {
-          const CaseRecord& r = table.records[i];
-          ids.append(table.case_ids[i]);
-          reported_at.mutable_at(i) = r.reported_at;
-          area.mutable_at(i) = r.area;
-          kind.mutable_at(i) = r.kind;
-          dispute_type.mutable_at(i) = r.dispute_type;
-          department.mutable_at(i) = r.department;
-          channel.mutable_at(i) = r.channel;
-          tier.mutable_at(i) = r.tier;
-          force.mutable_at(i) = r.force;
-          flags.mutable_at(i) = r.flags;
-          assign_s.mutable_at(i) = r.assign_s;
-          accept_s.mutable_at(i) = r.accept_s;
-          contact_s.mutable_at(i) = r.contact_s;
-          arrival_s.mutable_at(i) = r.arrival_s;
-          resolve_s.mutable_at(i) = r.resolve_s;
-        }
-        py::dict out;
-        out["case_id"] = ids;
-        out["reported_at"] = reported_at;
-        out["area"] = area;
-        out["kind"] = kind;
-        out["dispute_type"] = dispute_type;
-        out["department"] = department;
-        out["channel"] = channel;
-        out["tier"] = tier;
-        out["force"] = force;
-        out["flags"] = flags;
-        out["assign_s"] = assign_s;
-        out["accept_s"] = accept_s;
-        out["contact_s"] = contact_s;
-        out["arrival_s"] = arrival_s;
-        out["resolve_s"] = resolve_s;
-        return out;
+        return RecordColumns(table);
       },
       py::arg("store"), py::arg("grid_map"),
       "Every stored case as metrics records, in report order: a dict of NumPy columns.");
+  m.def(
+      "records_from_access",
+      [](const CaseAccess& access, std::shared_ptr<GridMap> map, std::optional<double> now) {
+        const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+        CaseRecordTable table;
+        {
+          py::gil_scoped_release release;
+          table = ValueOrThrow(ReadCaseRecords(access, *map, at));
+        }
+        return RecordColumns(table);
+      },
+      py::arg("access"), py::arg("grid_map"), py::arg("now") = py::none(),
+      "The viewer's cases as metrics records, in report order: a dict of NumPy columns.");
 
   py::class_<DurationSketch>(m, "DurationSketch",
                              "Percentiles of durations (seconds) that merge; exact up to "

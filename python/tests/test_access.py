@@ -131,6 +131,15 @@ def test_erasing_a_tenth_of_the_parties_leaves_the_compstat_sheet_unchanged(fq, 
     after = fq.metrics.records(store, grid_map)
     pd.testing.assert_frame_equal(after, before)
     assert sheet() == before_sheet
+    # An analyst of one street gets that street's records, the same as the store's.
+    street = "xc-lc"
+    analyst = store.access(viewer("m-a", "分析员", [street], "analysis"), grid_map)
+    mine = fq.metrics.records(analyst, grid_map)
+    in_street = {c.id for c in store.cases() if c.incident.grid_code.startswith(street + "-")}
+    assert set(mine["case_id"]) == in_street and 0 < len(mine) < len(after)
+    pd.testing.assert_frame_equal(
+        mine.drop(columns=["flags"]).reset_index(drop=True),
+        after[after["case_id"].isin(in_street)].drop(columns=["flags"]).reset_index(drop=True))
     left = {p.person_id for c in store.cases() for p in c.incident.parties}
     assert not left & set(chosen)
     chief = store.access(viewer("m-chief", "所长", ["zs"], "supervision"), grid_map)

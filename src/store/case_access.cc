@@ -237,6 +237,19 @@ absl::StatusOr<std::vector<std::string>> CaseAccess::Find(const CaseQuery& query
   return ids;
 }
 
+absl::StatusOr<std::vector<v1::Case>> CaseAccess::Cases(const CaseQuery& query,
+                                                        absl::Time now) const {
+  FENGQIAO_ASSIGN_OR_RETURN(std::vector<v1::Case> cases, Select(query));
+  if (viewer_.unmasked() && !cases.empty()) {
+    std::vector<std::string> ids;
+    ids.reserve(cases.size());
+    for (const v1::Case& c : cases) ids.push_back(c.id());
+    FENGQIAO_RETURN_IF_ERROR(Record(v1::AUDIT_ACTION_READ_UNMASKED, ids, now));
+  }
+  for (v1::Case& c : cases) MaskFor(&c);
+  return cases;
+}
+
 absl::StatusOr<std::vector<v1::Case>> CaseAccess::Export(const CaseQuery& query,
                                                          absl::Time now) const {
   if (viewer_.purpose() != v1::ACCESS_PURPOSE_EXPORT) {

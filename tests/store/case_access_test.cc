@@ -146,6 +146,29 @@ TEST_P(Access, EachRoleFindsExactlyItsCases) {
               ElementsAre("c3", "c4"));
 }
 
+TEST_P(Access, MetricsRecordsThroughAViewerCoverItsCasesOnlyAndAuditAClearRead) {
+  ASSERT_OK_AND_ASSIGN(CaseAccess analyst, As(v1::VIEWER_ROLE_ANALYST, {"xc-lc"},
+                                              v1::ACCESS_PURPOSE_ANALYSIS, false, "m-a"));
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable mine, ReadCaseRecords(analyst, *map_, kNow));
+  EXPECT_THAT(mine.case_ids, UnorderedElementsAre("c1", "c2", "c3"));
+  ASSERT_OK_AND_ASSIGN(CaseRecordTable all, ReadCaseRecords(*store_, *map_));
+  ASSERT_EQ(all.case_ids.size(), 5u);
+  for (size_t i = 0, k = 0; i < all.case_ids.size(); ++i) {
+    if (all.case_ids[i] == "c4" || all.case_ids[i] == "c5") continue;
+    EXPECT_EQ(mine.case_ids[k], all.case_ids[i]);
+    EXPECT_EQ(mine.records[k].assign_s, all.records[i].assign_s);
+    EXPECT_EQ(mine.records[k].area, all.records[i].area);
+    ++k;
+  }
+  EXPECT_THAT(*Chief().AuditTrail({}, kNow), IsEmpty()) << "a masked read is not recorded";
+  // A chief reading in clear: one record naming every case read.
+  ASSERT_OK(ReadCaseRecords(Chief(true), *map_, kNow).status());
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::AuditRecord> trail, Chief().AuditTrail({}, kNow));
+  ASSERT_EQ(trail.size(), 2u);  // the first AuditTrail call, then the clear read
+  EXPECT_EQ(trail[1].action(), v1::AUDIT_ACTION_READ_UNMASKED);
+  EXPECT_EQ(trail[1].case_ids_size(), 5);
+}
+
 TEST_P(Access, ACaseOutsideTheScopeIsNotFoundLikeAMissingOne) {
   ASSERT_OK_AND_ASSIGN(CaseAccess worker, As(v1::VIEWER_ROLE_GRID_WORKER, {"xc-lc-c1-g1"},
                                              v1::ACCESS_PURPOSE_CASE_HANDLING, false));

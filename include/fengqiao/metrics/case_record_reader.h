@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/metrics/case_record.h"
+#include "fengqiao/store/case_access.h"
 #include "fengqiao/store/case_store.h"
 
 namespace fengqiao {
@@ -40,6 +41,15 @@ struct CaseRecordTable {
 // CaseRecordBuilder (so `civil_to_criminal_window` looks back over the selected cases only).
 absl::StatusOr<CaseRecordTable> ReadCaseRecords(
     const CaseStore& store, const GridMap& map, const CaseQuery& query = CaseQuery(),
+    absl::Duration civil_to_criminal_window = absl::Hours(24 * 90));
+
+// The same through a viewer's access (fengqiao/store/case_access.h): only the viewer's cases (an
+// analyst's areas), read masked as the viewer reads them (the records hold no personal data;
+// person ids, which 民转刑 matches on, are pseudonymous and kept). `now` dates the audit record
+// of a viewer reading in clear.
+absl::StatusOr<CaseRecordTable> ReadCaseRecords(
+    const CaseAccess& access, const GridMap& map, absl::Time now,
+    const CaseQuery& query = CaseQuery(),
     absl::Duration civil_to_criminal_window = absl::Hours(24 * 90));
 
 }  // namespace fengqiao

@@ -79,6 +79,11 @@ class CaseAccess {
   // Ids of the viewer's cases the query selects, ascending (query.limit counts the viewer's).
   absl::StatusOr<std::vector<std::string>> Find(const CaseQuery& query) const;
 
+  // The viewer's cases the query selects, masked as Get (what metrics and reports read through
+  // a viewer: ReadCaseRecords(access, ...)). A read in clear is one audit record naming every
+  // case, written first.
+  absl::StatusOr<std::vector<v1::Case>> Cases(const CaseQuery& query, absl::Time now) const;
+
   // The viewer's cases the query selects, masked as Get, for taking out of the system; needs the
   // purpose ACCESS_PURPOSE_EXPORT (FailedPrecondition otherwise) and is recorded in the audit
   // trail (AUDIT_ACTION_EXPORT, with the case ids and whether they left in clear) first.
