@@ -88,6 +88,21 @@ std::vector<std::string> Links(absl::string_view text) {
 
 }  // namespace
 
+void AlertIntake::Forget(absl::Time now) {
+  if (now > latest_) latest_ = now;
+  while (!order_.empty() && latest_ - order_.front().first > options_.window) {
+    auto it = raised_.find(order_.front().second);
+    if (it != raised_.end()) {
+      for (const std::string& key : it->second.keys) {
+        auto k = by_key_.find(key);
+        if (k != by_key_.end() && k->second == it->first) by_key_.erase(k);
+      }
+      raised_.erase(it);
+    }
+    order_.pop_front();
+  }
+}
+
 AlertIntake::AlertIntake(std::shared_ptr<const AlertAssistant> assistant,
                          std::shared_ptr<const GridMap> grid_map, AlertIntakeOptions options)
     : assistant_(std::move(assistant)), map_(std::move(grid_map)), options_(std::move(options)) {}
@@ -103,6 +118,7 @@ absl::StatusOr<std::optional<RaisedAlert>> AlertIntake::Raise(const v1::ChatMess
         absl::StrCat("alert intake: message \"", message.id(), "\" has no id or no sent_at"));
   }
   const absl::Time at = absl::FromUnixSeconds(message.sent_at().seconds());
+  Forget(at);
   FENGQIAO_ASSIGN_OR_RETURN(NormalizedText normalised,
                             assistant_->scanner().normalizer().Normalize(message.text()));
   std::vector<std::string> keys = {absl::StrCat("text:", TextKey(normalised.text))};
@@ -113,7 +129,9 @@ absl::StatusOr<std::optional<RaisedAlert>> AlertIntake::Raise(const v1::ChatMess
     Raised& earlier = raised_[found->second];
     if (at - earlier.first > options_.window || at < earlier.first) continue;
     ++earlier.reports;
-    for (const std::string& k : keys) by_key_.emplace(k, found->second);
+    for (const std::string& k : keys) {
+      if (by_key_.emplace(k, found->second).second) earlier.keys.push_back(k);
+    }
     return RaisedAlert{false, found->second, earlier.reports, earlier.incident};
   }
   v1::Incident incident;
@@ -131,7 +149,8 @@ absl::StatusOr<std::optional<RaisedAlert>> AlertIntake::Raise(const v1::ChatMess
         absl::StrCat("alert intake: message \"", message.id(), "\": ", valid.message()));
   }
   for (const std::string& key : keys) by_key_[key] = incident.id();
-  raised_[incident.id()] = Raised{incident, at, 1};
+  raised_[incident.id()] = Raised{incident, at, 1, keys};
+  order_.emplace_back(at, incident.id());
   return RaisedAlert{true, incident.id(), 1, std::move(incident)};
 }
 

@@ -2,6 +2,8 @@
 // same routing and closure loop as any report.
 #include "fengqiao/alert/alert_intake.h"
 
+#include <algorithm>
+
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/routing/rule_source.h"
@@ -127,6 +129,35 @@ TEST_F(Intake, OneScamForwardedToManyGroupsIsOneIncidentWithManyReports) {
                        Raise(intake, Message("f-later", kScam, kMorning + 2 * 86400)));
   ASSERT_TRUE(later.has_value());
   EXPECT_TRUE(later->is_new);
+}
+
+TEST_F(Intake, AServiceRunningForMonthsHoldsAWindowsWorthOfIncidents) {
+  AlertIntake intake(*assistant_, *map_);  // window: 24 hours
+  size_t most = 0;
+  constexpr int kDays = 60, kPerDay = 48;
+  for (int day = 0; day < kDays; ++day) {
+    for (int k = 0; k < kPerDay; ++k) {
+      // A different scam every half hour (its own link and words), each forwarded once ten
+      // minutes later.
+      std::string tag;
+      for (int n = day * kPerDay + k; tag.size() < 4; n /= 26) tag.push_back('a' + n % 26);
+      std::string text = kScam;
+      text.replace(text.find("yb-jiedong"), 10, "scam-" + tag);
+      text += " 编号" + tag;
+      const int64_t at = kMorning + (day * kPerDay + k) * 1800;
+      ASSERT_OK_AND_ASSIGN(std::optional<RaisedAlert> first,
+                           Raise(intake, Message(absl::StrCat("m", day, "-", k), text, at)));
+      ASSERT_TRUE(first.has_value() && first->is_new);
+      ASSERT_OK_AND_ASSIGN(std::optional<RaisedAlert> again,
+                           Raise(intake, Message(absl::StrCat("r", day, "-", k), text, at + 600)));
+      ASSERT_TRUE(again.has_value());
+      EXPECT_FALSE(again->is_new) << "a forward within the window is the same incident";
+      most = std::max(most, intake.remembered());
+    }
+  }
+  // At most a window's worth (one a half hour over 24 hours, and the one just raised).
+  EXPECT_LE(most, static_cast<size_t>(kPerDay + 1));
+  EXPECT_GE(most, static_cast<size_t>(kPerDay - 1));
 }
 
 TEST_F(Intake, OrdinaryMessagesRaiseNothingAndBadMessagesAreErrorsWithoutTheirText) {

@@ -29,9 +29,12 @@
 #ifndef FENGQIAO_ALERT_ALERT_INTAKE_H_
 #define FENGQIAO_ALERT_ALERT_INTAKE_H_
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -72,17 +75,28 @@ class AlertIntake {
   absl::StatusOr<std::optional<RaisedAlert>> Raise(const v1::ChatMessage& message,
                                                    const v1::AlertDecision& decision);
 
+  // Incidents still held to match further reports against. Memory is bounded by the window: an
+  // incident is forgotten once a message sent more than `window` after its first report has been
+  // raised (messages are expected in send order, as a feed delivers them; one that arrives later
+  // than that is a new incident), so a service running for months holds a window's worth.
+  size_t remembered() const { return raised_.size(); }
+
  private:
   struct Raised {
     v1::Incident incident;
     absl::Time first;
     int reports = 0;
+    std::vector<std::string> keys;  // the text and link keys that point at it
   };
+  // Forgets the incidents whose first report is more than the window before `now`.
+  void Forget(absl::Time now);
   std::shared_ptr<const AlertAssistant> assistant_;
   std::shared_ptr<const GridMap> map_;
   AlertIntakeOptions options_;
   absl::flat_hash_map<std::string, std::string> by_key_;  // text or link key -> incident id
   absl::flat_hash_map<std::string, Raised> raised_;       // incident id -> incident
+  std::deque<std::pair<absl::Time, std::string>> order_;   // (first report, id), oldest first
+  absl::Time latest_ = absl::InfinitePast();               // the latest send time raised
 };
 
 }  // namespace fengqiao::alert
