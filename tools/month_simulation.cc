@@ -162,14 +162,20 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     const std::string handler = loop.proto().assignee();
     d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 5, 38, handler);
     const absl::Time accepted_at = d.now();
-    // 警律联调: the lawyer leads, the police officer on duty co-handles (协办, 10 min to accept).
+    // 警律联调: the lawyer leads, the police officer on duty co-handles (协办, 10 min to accept),
+    // the grid's own 警格 officer when on shift (the roster's shifts are the duty rota); the
+    // station's duty officer when no officer is on shift.
     const bool co_handled = loop.state().tier == v1::TIER_LAWYER;
+    std::string co_handler = "duty-officer";
     if (co_handled) {
+      absl::StatusOr<HandlerChoice> co = ChooseCoHandler(selector, incident, v1::FORCE_TYPE_POLICE,
+                                                         handler, d.now() + absl::Seconds(5));
+      if (co.ok() && !co->member_id.empty()) co_handler = co->member_id;
       d.Step(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, 5, 60, "dispatcher", [&](v1::CaseEvent& e) {
-        e.set_co_handler("police-on-duty");
+        e.set_co_handler(co_handler);
         e.mutable_sla()->mutable_accept()->set_seconds(600);
       });
-      d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, 700, "police-on-duty");
+      d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, 700, co_handler);
     }
     const bool on_site = current.action().sla().on_site().seconds() > 0;
     if (d.Chance(0.9)) d.Step(v1::CASE_EVENT_TYPE_CONTACT, 15, 110, handler);
@@ -199,7 +205,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     };
     if (dispute) start_mediation(60, 1800, handler);
     if (co_handled) {
-      d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, 600, 3600, "police-on-duty",
+      d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, 600, 3600, co_handler,
              [&](v1::CaseEvent& e) { e.set_reason("释法说理 (explained the law)"); });
     }
     if (dispute && d.Chance(0.08)) {

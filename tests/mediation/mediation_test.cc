@@ -181,6 +181,46 @@ TEST_F(HandlerChoiceTest, TheGridsOwnPoliceOfficerIsFirstForPoliceWorkInTheGrid)
   EXPECT_EQ(choice.member_id, "pm11");
 }
 
+TEST_F(HandlerChoiceTest, PoliceLawyerJointMediationPairsTheLawyerOnDutyWithTheGridsOfficerOnDuty) {
+  // 警律联调: the lawyer on duty leads; the co-handler (协办) is the police officer on duty, the
+  // grid's own 警格 officer first; the duty rota is the roster's shifts.
+  const std::string roster_text = absl::StrCat(
+      testing::TinyRosterText(),
+      "members { id: \"law1\" name: \"law1\" force_type: FORCE_TYPE_LAWYER home_area_code: "
+      "\"s1\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 540 "
+      "end_minute: 1020 } open_cases: 0 capacity: 6 }\n"
+      "members { id: \"cop3\" name: \"cop3\" force_type: FORCE_TYPE_POLICE home_area_code: "
+      "\"g11\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 480 "
+      "end_minute: 1200 } open_cases: 0 capacity: 10 }\n");
+  ASSERT_OK_AND_ASSIGN(auto roster, Roster::Parse(roster_text, "roster.textproto", map_));
+  CandidateSelector selector(roster, CandidateSelectorOptions{});
+  const absl::Time wednesday_morning = Local(10, 14, 10);
+  ASSERT_OK_AND_ASSIGN(HandlerChoice lead,
+                       ChooseHandler(selector, Noise(), To(v1::TIER_LAWYER), wednesday_morning));
+  EXPECT_EQ(lead.member_id, "law1");
+  ASSERT_OK_AND_ASSIGN(HandlerChoice co, ChooseCoHandler(selector, Noise(), v1::FORCE_TYPE_POLICE,
+                                                         lead.member_id, wednesday_morning));
+  EXPECT_EQ(co.member_id, "cop1");
+  EXPECT_THAT(co.candidates[0].reasons(), Contains(v1::CANDIDATE_REASON_POLICE_GRID_OFFICER));
+  // The lead is never its own co-handler.
+  ASSERT_OK_AND_ASSIGN(
+      co, ChooseCoHandler(selector, Noise(), v1::FORCE_TYPE_POLICE, "cop1", wednesday_morning));
+  EXPECT_EQ(co.member_id, "cop3");
+  for (const v1::Candidate& c : co.candidates) EXPECT_NE(c.member_id(), "cop1");
+  // At night the officer on the night shift.
+  ASSERT_OK_AND_ASSIGN(
+      co, ChooseCoHandler(selector, Noise(), v1::FORCE_TYPE_POLICE, "law1", Local(10, 15, 2)));
+  EXPECT_EQ(co.member_id, "cop2");
+  // Nobody of the force on duty: the shortfall says so.
+  ASSERT_OK_AND_ASSIGN(
+      co, ChooseCoHandler(selector, Noise(), v1::FORCE_TYPE_LAWYER, "", Local(10, 15, 2)));
+  EXPECT_EQ(co.member_id, "");
+  EXPECT_THAT(co.shortfall, HasSubstr("nobody available"));
+  EXPECT_THAT(
+      ChooseCoHandler(selector, Noise(), static_cast<v1::ForceType>(99), "", Local(10, 15, 2)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("99")));
+}
+
 TEST_F(HandlerChoiceTest, TheDecisionsTargetForceChoosesThePropertyButler) {
   ASSERT_OK_AND_ASSIGN(
       HandlerChoice choice,

@@ -51,6 +51,33 @@ TEST(MonthSimulation, TheEightMinuteRateFollowsWhereTheRespondersAre) {
   const double far_rate = static_cast<double>(far.arrivals_within_8min) / far.arrivals;
   EXPECT_GT(near_rate, 0.9);  // the sample's responders are near (seed 000 reports 98%)
   EXPECT_LT(far_rate, 0.05);  // 15 km by car is ~42 minutes on the road
+
+  // 警律联调: every lawyer-led case has a police officer of the roster on duty as co-handler (the
+  // grid's own 警格 officer when on shift), never the lead; nobody invented.
+  ASSERT_OK_AND_ASSIGN(std::vector<std::string> ids, near_store.Find({}));
+  int co_handled = 0, by_grid_officer = 0;
+  for (const std::string& id : ids) {
+    ASSERT_OK_AND_ASSIGN(v1::Case c, near_store.Get(id));
+    std::string lead;  // the holder when the co-handler was added (a later escalation may
+                       // hand the case to the officer who co-handled it)
+    for (const v1::CaseEvent& e : c.events()) {
+      if (e.type() == v1::CASE_EVENT_TYPE_ASSIGN) lead = e.assignee();
+      if (e.type() == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER) {
+        EXPECT_NE(e.co_handler(), lead) << id;
+      }
+    }
+    for (const v1::CoHandler& co : c.co_handlers()) {
+      ++co_handled;
+      if (co.id() == "duty-officer") continue;
+      const v1::Member* m = roster->FindMember(co.id());
+      ASSERT_NE(m, nullptr) << id << ": co-handler " << co.id() << " is not on the roster";
+      EXPECT_EQ(m->force_type(), v1::FORCE_TYPE_POLICE) << id;
+      absl::StatusOr<v1::FourGridTeam> team = map->TeamOf(c.incident().grid_code());
+      if (team.ok() && team->police_grid_officer() == co.id()) ++by_grid_officer;
+    }
+  }
+  EXPECT_GT(co_handled, 10);
+  EXPECT_GT(by_grid_officer, 0);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "fengqiao/force/candidate_selector.h"
 #include "fengqiao/v1/force.pb.h"
@@ -76,6 +77,17 @@ absl::StatusOr<HandlerChoice> ChooseHandler(const CandidateSelector& selector,
                                             const v1::Incident& incident,
                                             const v1::Decision& decision, absl::Time at,
                                             const HandlerChoiceOptions& options = {});
+
+// Chooses a co-handler (协办) of a case beside its lead: a member of `force` on duty at `at` (the
+// roster's shifts are the duty rota), never the lead and, with 调排分离, never the finder or a
+// screening role; for police the grid's own 警格 officer first. 警律联调: the lawyer on duty leads
+// (ChooseHandler for TIER_LAWYER), the grid's officer on duty co-handles
+// (ChooseCoHandler(..., FORCE_TYPE_POLICE, lawyer, ...)). InvalidArgument for an unset or
+// unknown force; otherwise as ChooseHandler (an empty member_id with the shortfall).
+absl::StatusOr<HandlerChoice> ChooseCoHandler(const CandidateSelector& selector,
+                                              const v1::Incident& incident, v1::ForceType force,
+                                              absl::string_view lead_member_id, absl::Time at,
+                                              const HandlerChoiceOptions& options = {});
 
 }  // namespace fengqiao
 
