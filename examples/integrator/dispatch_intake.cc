@@ -12,6 +12,7 @@
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/incident/repeat_detector.h"
+#include "fengqiao/privacy/masking.h"
 #include "fengqiao/v1/incident.pb.h"
 #include "fengqiao/version.h"
 
@@ -84,8 +85,10 @@ int main(int argc, char** argv) {
               c.police_matter ? "yes" : "no");
   for (const auto& candidate : candidates->candidates) {
     const fengqiao::v1::Member* m = (*roster)->FindMember(candidate.member_id());
+    // Names are personal data: masked on every way out (fengqiao/privacy/masking.h).
+    const std::string name = fengqiao::MaskValue(fengqiao::v1::PERSONAL_KIND_NAME, m->name());
     std::printf("  #%d %s %s, %.0f m away, %d/%d open cases\n", candidate.rank(), m->id().c_str(),
-                m->name().c_str(), candidate.distance_m(), m->open_cases(), m->capacity());
+                name.c_str(), candidate.distance_m(), m->open_cases(), m->capacity());
   }
   return candidates->candidates.empty() ? 2 : 0;
 }

@@ -26,7 +26,21 @@ PKG_CONFIG_PATH="$libdir/pkgconfig" pkg-config --modversion fengqiao
 cmake -S "$src/examples/integrator" -B "$work/integrator" -G Ninja \
   -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release > "$work/configure.log"
 cmake --build "$work/integrator" > "$work/build.log"
-LD_LIBRARY_PATH="$libdir" "$work/integrator/dispatch_intake" "$src/examples/data"
+LD_LIBRARY_PATH="$libdir" "$work/integrator/dispatch_intake" "$src/examples/data" | tee "$work/intake.out"
+# Members' names are masked in what the example prints (one '*' at least per candidate line), and
+# no member's name of the sample roster appears in clear.
+grep -E '^  #[0-9]+ ' "$work/intake.out" > "$work/candidates.txt"
+test -s "$work/candidates.txt"
+if grep -qv '\*' "$work/candidates.txt"; then
+  echo "a candidate's name in clear"
+  exit 1
+fi
+grep -oP 'id: "m-[0-9]+" name: "\K[^"]+' "$src/examples/data/roster.textproto" > "$work/names.txt"
+test -s "$work/names.txt"
+if grep -qFf "$work/names.txt" "$work/intake.out"; then
+  echo "a member's name of the sample in clear"
+  exit 1
+fi
 
 # Relocated: everything below runs from a prefix the build never named.
 mv "$work/prefix" "$work/moved"
