@@ -38,7 +38,7 @@ from fengqiao import metrics  # noqa: E402,F401
 from fengqiao import plot  # noqa: E402,F401
 from fengqiao import privacy  # noqa: E402,F401
 from fengqiao import vocabulary  # noqa: E402,F401
-from fengqiao.closure import CaseLoop, open_case_store  # noqa: E402,F401
+from fengqiao.closure import CaseAccess, CaseLoop, open_case_store, viewer  # noqa: E402,F401
 from fengqiao.routing import (  # noqa: E402,F401
     compare_rule_sets,
     compile_rules,
