@@ -4,10 +4,12 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -508,6 +510,40 @@ TEST_P(Access, RetentionErasesClosedCasesReportedBeforeTheCutoffOnly) {
   // Erased once: a second pass finds nothing left.
   ASSERT_OK_AND_ASSIGN(CaseAccess::Erasure again, eraser.EraseClosedBefore(cutoff, kNow));
   EXPECT_THAT(again.case_ids, IsEmpty());
+}
+
+TEST(SqliteAccess, ClearReadsFromSeveralThreadsAreEachRecordedOnceInOneUnbrokenTrail) {
+  const std::string path = absl::StrCat(::testing::TempDir(), "/audit-threads-", getpid(), ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
+  ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
+  std::vector<CaseLoop> cases;
+  for (int i = 0; i < 8; ++i) cases.push_back(PartyCase(absl::StrCat("c", i), "xc-lc-c1-g1", ""));
+  for (const CaseLoop& c : cases) ASSERT_OK(store->Save({&c.proto()}, kOpenedAt));
+  v1::Viewer chief;
+  chief.set_member_id("m-chief");
+  chief.set_role(v1::VIEWER_ROLE_STATION_CHIEF);
+  chief.add_area_codes("xc");
+  chief.set_purpose(v1::ACCESS_PURPOSE_SUPERVISION);
+  chief.set_unmasked(true);
+  ASSERT_OK_AND_ASSIGN(CaseAccess access, CaseAccess::Open(store.get(), map, chief));
+  constexpr int kThreads = 4, kReads = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kReads; ++i) {
+        if (!access.Get(absl::StrCat("c", (t + i) % 8), kNow).ok()) ++failed;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  chief.set_unmasked(false);
+  ASSERT_OK_AND_ASSIGN(CaseAccess reader, CaseAccess::Open(store.get(), map, chief));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::AuditRecord> trail, reader.AuditTrail({}, kNow));
+  ASSERT_EQ(trail.size(), static_cast<size_t>(kThreads * kReads));
+  for (size_t i = 0; i < trail.size(); ++i) EXPECT_EQ(trail[i].seq(), static_cast<int64_t>(i + 1));
 }
 
 TEST(SqliteAccess, TheAuditTrailIsAppendOnlyAndAReadOnlyStoreGivesNoClearData) {
