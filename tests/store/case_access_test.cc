@@ -24,12 +24,14 @@
 #include "gtest/gtest.h"
 #include "internal/time_util.h"
 #include "testing/cases.h"
+#include "testing/fresh_db.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
 namespace {
 
 using ::fengqiao::testing::Advance;
+using ::fengqiao::testing::FreshDbPath;
 using ::fengqiao::testing::kOpenedAt;
 using ::fengqiao::testing::RoutedTo;
 using ::fengqiao::testing::StatusIs;
@@ -70,8 +72,7 @@ class Access : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "memory") {
       store_ = std::make_unique<MemoryCaseStore>();
     } else {
-      path_ = absl::StrCat(::testing::TempDir(), "/access-", getpid(), ".db");
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+      path_ = FreshDbPath("access");
       store_ = *SqliteCaseStore::Open(path_);
     }
     // c1, c2 in grid g1 of community c1; c3 in c2's grid g1; c4 held by mediator m-7 in another
@@ -513,8 +514,7 @@ TEST_P(Access, RetentionErasesClosedCasesReportedBeforeTheCutoffOnly) {
 }
 
 TEST(SqliteAccess, ClearReadsFromSeveralThreadsAreEachRecordedOnceInOneUnbrokenTrail) {
-  const std::string path = absl::StrCat(::testing::TempDir(), "/audit-threads-", getpid(), ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  const std::string path = FreshDbPath("audit-threads");
   auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
   ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
   std::vector<CaseLoop> cases;
@@ -547,8 +547,7 @@ TEST(SqliteAccess, ClearReadsFromSeveralThreadsAreEachRecordedOnceInOneUnbrokenT
 }
 
 TEST(SqliteAccess, TheAuditTrailIsAppendOnlyAndAReadOnlyStoreGivesNoClearData) {
-  const std::string path = absl::StrCat(::testing::TempDir(), "/audit-", getpid(), ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  const std::string path = FreshDbPath("audit");
   auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
   v1::Viewer chief;
   chief.set_member_id("m-chief");

@@ -17,12 +17,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/cases.h"
+#include "testing/fresh_db.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
 namespace {
 
 using ::fengqiao::testing::Advance;
+using ::fengqiao::testing::FreshDbPath;
 using ::fengqiao::testing::kOpenedAt;
 using ::fengqiao::testing::OpenCase;
 using ::fengqiao::testing::StatusIs;
@@ -66,12 +68,6 @@ struct Q : CaseQuery {
   }
 };
 
-std::string FreshPath(const std::string& name) {
-  const std::string path = absl::StrCat(::testing::TempDir(), "/", name, "-", getpid(), ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  return path;
-}
-
 // The same behaviour from both stores.
 class Stores : public ::testing::TestWithParam<std::string> {
  protected:
@@ -79,7 +75,7 @@ class Stores : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "memory") {
       store_ = std::make_unique<MemoryCaseStore>();
     } else {
-      ASSERT_OK_AND_ASSIGN(store_, SqliteCaseStore::Open(FreshPath("stores")));
+      ASSERT_OK_AND_ASSIGN(store_, SqliteCaseStore::Open(FreshDbPath("stores")));
     }
   }
   std::unique_ptr<CaseStore> store_;
@@ -257,7 +253,7 @@ TEST_P(Stores, SavedSinceSelectsTheCasesSavedAtOrAfterTheCallersTime) {
 INSTANTIATE_TEST_SUITE_P(Kinds, Stores, ::testing::Values("memory", "sqlite"));
 
 TEST(SqliteCaseStore, ReopeningFindsEverythingAndTheSchemaIsCurrent) {
-  const std::string path = FreshPath("reopen");
+  const std::string path = FreshDbPath("reopen");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
     CaseLoop loop = OpenCase("c1");
@@ -272,7 +268,7 @@ TEST(SqliteCaseStore, ReopeningFindsEverythingAndTheSchemaIsCurrent) {
 }
 
 TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
-  const std::string path = FreshPath("migrate");
+  const std::string path = FreshDbPath("migrate");
   {
     // What the first release wrote: schema 1 only, with a case in it.
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
@@ -317,7 +313,7 @@ TEST(SqliteCaseStore, AVersionOneFileIsMigratedWithItsData) {
 }
 
 TEST(SqliteCaseStore, AFileFromANewerVersionIsRefused) {
-  const std::string path = FreshPath("newer");
+  const std::string path = FreshDbPath("newer");
   { ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path)); }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -342,7 +338,7 @@ std::string Bytes(const std::string& path) {
 }
 
 TEST(SqliteCaseStore, AFileFromANewerVersionIsRefusedBeforeAnythingInItChanges) {
-  const std::string path = FreshPath("newer-untouched");
+  const std::string path = FreshDbPath("newer-untouched");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
     CaseLoop loop = OpenCase("c1");
@@ -449,7 +445,7 @@ TEST(SqliteCaseStore, AReadOnlyFileInAReadOnlyFolderOpensReadOnlyForMetrics) {
 }
 
 TEST(SqliteCaseStore, AReadOnlyOpenBesideAWriterSeesItsSavesAndRefusesMissingOrOldFiles) {
-  const std::string path = FreshPath("ro-beside");
+  const std::string path = FreshDbPath("ro-beside");
   ASSERT_OK_AND_ASSIGN(auto writer, SqliteCaseStore::Open(path));
   CaseLoop a = OpenCase("a");
   ASSERT_OK(writer->Save({&a.proto()}, kNow));
@@ -468,7 +464,7 @@ TEST(SqliteCaseStore, AReadOnlyOpenBesideAWriterSeesItsSavesAndRefusesMissingOrO
 // An event stored with its fields in another order (another build, another protobuf) is still
 // the same event: not a conflict.
 TEST(SqliteCaseStore, AStoredEventWrittenInAnotherFieldOrderIsTheSameEvent) {
-  const std::string path = FreshPath("field-order");
+  const std::string path = FreshDbPath("field-order");
   CaseLoop loop = OpenCase("c1");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
@@ -498,14 +494,14 @@ TEST(SqliteCaseStore, AStoredEventWrittenInAnotherFieldOrderIsTheSameEvent) {
 }
 
 TEST(SqliteCaseStore, NotADatabaseIsDataLossNamingThePath) {
-  const std::string path = FreshPath("garbage");
+  const std::string path = FreshDbPath("garbage");
   std::ofstream(path) << "this is not an SQLite file, it is a note about 枫桥经验\n";
   EXPECT_THAT(SqliteCaseStore::Open(path), StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path)));
 }
 
 // Readers run beside the writer and always see whole cases.
 TEST(SqliteCaseStore, ConcurrentReadersSeeWholeCasesWhileOneWriterAppends) {
-  ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(FreshPath("concurrent")));
+  ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(FreshDbPath("concurrent")));
   std::atomic<bool> done{false};
   std::atomic<int> reads{0}, bad{0};
   std::vector<std::thread> readers;

@@ -18,12 +18,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/cases.h"
+#include "testing/fresh_db.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
 namespace {
 
 using ::fengqiao::testing::Advance;
+using ::fengqiao::testing::FreshDbPath;
 using ::fengqiao::testing::kOpenedAt;
 using ::fengqiao::testing::RoutedTo;
 using ::fengqiao::testing::StatusIs;
@@ -34,12 +36,6 @@ constexpr char kName[] = "郑小梅";
 constexpr char kPhone[] = "13912345678";
 const std::string kKey(32, '\x5a');
 const std::string kOtherKey(32, '\x33');
-
-std::string FreshPath(const std::string& name) {
-  const std::string path = absl::StrCat(::testing::TempDir(), "/", name, "-", getpid(), ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  return path;
-}
 
 SqliteOptions Keyed(const std::string& key, bool read_only = false) {
   SqliteOptions o;
@@ -72,7 +68,7 @@ std::string FileBytes(const std::string& path) {
 }
 
 TEST(StoreEncryption, TheFileHoldsNoPersonalValueInClearAndTheStoreWorksAsBefore) {
-  const std::string path = FreshPath("encrypted");
+  const std::string path = FreshDbPath("encrypted");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path, Keyed(kKey)));
     CaseLoop c = PartyCase("c1");
@@ -109,7 +105,7 @@ TEST(StoreEncryption, TheFileHoldsNoPersonalValueInClearAndTheStoreWorksAsBefore
   ASSERT_OK_AND_ASSIGN(v1::Case c, again->Get("c1"));
   EXPECT_EQ(c.incident().parties(0).name(), kName);
   // The control: a store in clear holds them, so the check above can fail.
-  const std::string clear = FreshPath("clear");
+  const std::string clear = FreshDbPath("clear");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(clear));
     CaseLoop d = PartyCase("c1");
@@ -119,7 +115,7 @@ TEST(StoreEncryption, TheFileHoldsNoPersonalValueInClearAndTheStoreWorksAsBefore
 }
 
 TEST(StoreEncryption, AWrongOrMissingKeyIsAClearErrorAndChangesNothing) {
-  const std::string path = FreshPath("keys");
+  const std::string path = FreshDbPath("keys");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path, Keyed(kKey)));
     CaseLoop c = PartyCase("c1");
@@ -135,7 +131,7 @@ TEST(StoreEncryption, AWrongOrMissingKeyIsAClearErrorAndChangesNothing) {
   EXPECT_THAT(SqliteCaseStore::Open(path, Keyed("short")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("32 bytes")));
   // A store holding cases in clear is not turned half-encrypted by a key.
-  const std::string clear = FreshPath("clear-keyed");
+  const std::string clear = FreshDbPath("clear-keyed");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(clear));
     CaseLoop c = PartyCase("c1");
@@ -151,7 +147,7 @@ TEST(StoreEncryption, AWrongOrMissingKeyIsAClearErrorAndChangesNothing) {
 }
 
 TEST(StoreEncryption, ABlobMovedToAnotherPlaceDoesNotOpen) {
-  const std::string path = FreshPath("moved");
+  const std::string path = FreshDbPath("moved");
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path, Keyed(kKey)));
     CaseLoop a = PartyCase("a"), b = PartyCase("b");
