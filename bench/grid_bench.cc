@@ -56,7 +56,7 @@ void BM_CandidatesForDispute(benchmark::State& state) {
   fengqiao::CandidateSelector selector(SampleRoster(), {});
   fengqiao::CandidateRequest request;
   request.dispute_type = fengqiao::v1::DISPUTE_TYPE_NEIGHBOUR;
-  request.grid_code = "xc-cz-c1-g2";
+  request.grid_code = "xc-qd-c1-g2";
   request.at =
       absl::FromCivil(absl::CivilMinute(2026, 10, 14, 10, 0), absl::FixedTimeZone(8 * 3600));
   request.limit = 5;

@@ -69,12 +69,14 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
 }
 
 // One pass over the case store: records in report order, then CompStat sheets for the months
-// they span, one per grouping (an empty grouping is the overall sheet).
+// they span (or only the newest month, its 同比 / 环比 still counted from the months before), one
+// per grouping (an empty grouping is the overall sheet).
 // With OutputFormat::kJson each sheet is one line: the v1::MetricsReport in protobuf's JSON
 // mapping.
 absl::Status PrintMetrics(const CaseStore& store, const GridMap& map,
                           const std::vector<std::vector<v1::Dimension>>& groupings,
-                          OutputFormat format = OutputFormat::kText);
+                          OutputFormat format = OutputFormat::kText,
+                          bool newest_month_only = false);
 
 }  // namespace fengqiao::tools
 

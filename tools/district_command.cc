@@ -59,8 +59,9 @@ absl::StatusOr<absl::Time> StateTime(const fengqiao::v1::IncidentLog& log,
   return absl::FromCivil(absl::CivilDay(month + 1), tz);
 }
 
-// The newest DIR/incidents_* file; NotFound when there is none or DIR does not exist.
-absl::StatusOr<std::string> FindIncidentFile(const std::filesystem::path& dir) {
+// Every DIR/incidents_* file, oldest first (the names sort by month: incidents_YYYY-MM.json);
+// NotFound when there is none or DIR does not exist.
+absl::StatusOr<std::vector<std::string>> FindIncidentFiles(const std::filesystem::path& dir) {
   std::error_code error;
   if (!std::filesystem::exists(dir, error)) {
     return absl::NotFoundError(absl::StrCat(dir.string(), ": no such directory"));
@@ -84,15 +85,15 @@ absl::StatusOr<std::string> FindIncidentFile(const std::filesystem::path& dir) {
   if (found.empty()) {
     return absl::NotFoundError(dir.string() + ": no incidents_*.json or .textproto file");
   }
-  return found.back();
+  return found;
 }
 
 int District(const std::filesystem::path& dir, const std::string& db_path) {
   const std::optional<fengqiao::tools::FlagDate> as_of = absl::GetFlag(FLAGS_as_of);
   const std::string map_path = (dir / "grid_map.textproto").string();
   const std::string roster_path = (dir / "roster.textproto").string();
-  const absl::StatusOr<std::string> incidents_path = FindIncidentFile(dir);
-  if (!incidents_path.ok()) return Fail(incidents_path.status());
+  const absl::StatusOr<std::vector<std::string>> incident_paths = FindIncidentFiles(dir);
+  if (!incident_paths.ok()) return Fail(incident_paths.status());
 
   absl::StatusOr<std::shared_ptr<const fengqiao::GridMap>> map = fengqiao::GridMap::Load(map_path);
   if (!map.ok()) return Fail(map.status());
@@ -100,9 +101,19 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
   absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> roster =
       fengqiao::Roster::Load(roster_path, *map);
   if (!roster.ok()) return Fail(roster.status());
-  absl::StatusOr<fengqiao::v1::IncidentLog> log =
-      fengqiao::LoadIncidentLog(*incidents_path, grid_map);
-  if (!log.ok()) return Fail(log.status());
+  // The history (every file but the newest) and the month (the newest file). The history feeds
+  // repeat detection, the closure loop and the month's 同比 / 环比; the summary is of the month.
+  fengqiao::v1::IncidentLog history;
+  absl::StatusOr<fengqiao::v1::IncidentLog> log;
+  for (const std::string& path : *incident_paths) {
+    if (log.ok()) {
+      for (fengqiao::v1::Incident& incident : *log->mutable_incidents()) {
+        *history.add_incidents() = std::move(incident);
+      }
+    }
+    log = fengqiao::LoadIncidentLog(path, grid_map);
+    if (!log.ok()) return Fail(log.status());
+  }
 
   fmt::print("fengqiao {} — {} ({})\n\n", fengqiao::VersionString(), grid_map.proto().name(),
              grid_map.proto().version());
@@ -147,6 +158,10 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
   absl::btree_map<fengqiao::v1::Severity, int64_t> by_severity;
   int64_t non_police = 0, disputes = 0, repeats = 0, located = 0, misplaced = 0;
   fengqiao::RepeatDetector detector(absl::Hours(24 * 30));
+  for (const auto& incident : history.incidents()) {
+    const absl::StatusOr<int> seen = detector.Observe(incident);
+    if (!seen.ok()) return Fail(seen.status());
+  }
   std::vector<int> repeat_counts;  // per incident, reused for routing below
   repeat_counts.reserve(incidents.size());
   for (const auto& incident : incidents) {
@@ -173,7 +188,12 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       if (*grid == nullptr || (*grid)->code() != incident.grid_code()) ++misplaced;
     }
   }
-  fmt::print("\nIncidents: {} in {} (all valid)\n", total, log->name());
+  fmt::print("\nIncidents: {} in {} (all valid)", total, log->name());
+  if (history.incidents_size() > 0) {
+    fmt::print("; {} more in the {} months before", history.incidents_size(),
+               incident_paths->size() - 1);
+  }
+  fmt::print("\n");
   fmt::print("  non-police matters (非警务事项) to divert: {} ({:.1f}%)\n", non_police,
              Pct(non_police, total));
   fmt::print("  disputes (矛盾纠纷): {} ({:.1f}%), {} with parties seen in the last 30 days\n",
@@ -239,6 +259,10 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     absl::btree_map<std::string, int64_t> by_rule;
     int64_t unrouted = 0, capacity_diversions = 0;
     fengqiao::IncidentStream stream(**rules);
+    for (const auto& incident : history.incidents()) {  // repeats counted over the history too
+      const absl::StatusOr<fengqiao::RoutingFacts> facts = stream.Next(incident);
+      if (!facts.ok()) return Fail(facts.status());
+    }
     for (int i = 0; i < incidents.size(); ++i) {
       const fengqiao::v1::Incident& incident = incidents[i];
       absl::StatusOr<fengqiao::RoutingFacts> facts = stream.Next(incident);
@@ -285,11 +309,14 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     const absl::StatusOr<absl::Time> state_at = StateTime(*log, as_of, tz);
     if (!state_at.ok()) return Fail(state_at.status());
     const absl::Time month_end = *state_at;
+    // The history and the month through the loop, oldest first.
+    fengqiao::v1::IncidentLog all = history;
+    for (const auto& incident : log->incidents()) *all.add_incidents() = incident;
     absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
-        fengqiao::tools::SimulateMonth(*log, **rules, *roster, month_end, *store);
+        fengqiao::tools::SimulateMonth(all, **rules, *roster, month_end, *store);
     if (!sim.ok()) return Fail(sim.status());
-    fmt::print("\nClosure loop (闭环), simulated handling, state at {}:\n",
-               absl::FormatTime("%Y-%m-%d %H:%M (%Ez)", month_end, tz));
+    fmt::print("\nClosure loop (闭环), simulated handling of {} month(s), state at {}:\n",
+               incident_paths->size(), absl::FormatTime("%Y-%m-%d %H:%M (%Ez)", month_end, tz));
     fmt::print("  {} cases, {} events saved to {}\n", sim->cases, sim->events,
                db_path.empty() ? std::string("memory") : db_path);
     absl::btree_map<fengqiao::v1::CaseState, int64_t> by_state(sim->by_state.begin(),
@@ -320,8 +347,11 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     fmt::print("  the store's overdue query agrees: {} cases\n", late->size());
 
     // The month as a CompStat sheet, from one pass over the store.
+    // The month as CompStat sheets, from one pass over the store; the history gives the
+    // month's 同比 (the same month a year before) and 环比 (the month before).
     absl::Status printed = PrintMetrics(
-        *store, grid_map, {{}, {fengqiao::v1::DIMENSION_STREET}, {fengqiao::v1::DIMENSION_TIER}});
+        *store, grid_map, {{}, {fengqiao::v1::DIMENSION_STREET}, {fengqiao::v1::DIMENSION_TIER}},
+        OutputFormat::kText, /*newest_month_only=*/true);
     if (!printed.ok()) return Fail(printed);
   }
 
@@ -341,13 +371,15 @@ const Command& DistrictCommand() {
       .flags = {"db=CASES.db", "db_key_file=FILE", "as_of=YYYY-MM-DD"},
       .summary = "validate a district's files and summarise its month",
       .description =
-          "Loads DIR/grid_map.textproto, DIR/roster.textproto and the newest DIR/incidents_*\n"
-          "file, validates them and prints a summary of the district: areas, base registers\n"
-          "(一标三实), forces (1+4+N), the month's incidents. With DIR/rules/district.textproto\n"
-          "it also routes the month, prints the tier mix, runs every case through the closure\n"
-          "loop with simulated handling times into the case store (SQLite with --db, memory\n"
+          "Loads DIR/grid_map.textproto, DIR/roster.textproto and every DIR/incidents_* file\n"
+          "(one a month; the newest is \"the month\", the others its history), validates them\n"
+          "and prints a summary of the district: areas, base registers (一标三实), forces\n"
+          "(1+4+N), the month's incidents. With DIR/rules/district.textproto it also routes the\n"
+          "month, prints the tier mix, runs every case of every month through the closure loop\n"
+          "with simulated handling times into the case store (SQLite with --db, memory\n"
           "otherwise) and prints where the cases ended at --as_of (default: the first day of\n"
-          "the month after the newest incident) and the month's CompStat sheets.\n"
+          "the month after the newest incident) and the month's CompStat sheets with 同比 and\n"
+          "环比 from the history.\n"
           "Exit 0 when every file loads and validates, 1 otherwise (the message names\n"
           "file:line:col).\n",
       .run = RunDistrict,

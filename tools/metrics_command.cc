@@ -102,17 +102,19 @@ void PrintCsv(const std::vector<fengqiao::v1::MetricsReport>& sheets) {
 
 absl::Status PrintMetrics(const fengqiao::CaseStore& store, const fengqiao::GridMap& map,
                           const std::vector<std::vector<fengqiao::v1::Dimension>>& groupings,
-                          OutputFormat format) {
+                          OutputFormat format, bool newest_month_only) {
   absl::StatusOr<fengqiao::CaseRecordTable> table = fengqiao::ReadCaseRecords(store, map);
   if (!table.ok()) return table.status();
   const std::vector<fengqiao::CaseRecord>& records = table->records;
   if (records.empty()) return absl::NotFoundError("the case store holds no cases");
   // The calendar months the records span, in China's time zone (the metrics' default).
   const absl::TimeZone tz = fengqiao::ChinaTimeZone();
-  const absl::CivilMonth first(
-      absl::ToCivilDay(absl::FromUnixSeconds(records.front().reported_at), tz));
   const absl::CivilMonth last(
       absl::ToCivilDay(absl::FromUnixSeconds(records.back().reported_at), tz));
+  const absl::CivilMonth first = newest_month_only
+                                     ? last
+                                     : absl::CivilMonth(absl::ToCivilDay(
+                                           absl::FromUnixSeconds(records.front().reported_at), tz));
   std::vector<fengqiao::v1::MetricsReport> sheets;
   for (const auto& dims : groupings) {
     fengqiao::MetricsOptions options;

@@ -1,9 +1,6 @@
 #include "tools/month_simulation.h"
 
 #include <algorithm>
-
-#include "fengqiao/force/travel.h"
-
 #include <functional>
 #include <random>
 #include <vector>
@@ -28,6 +25,7 @@ class Driver {
       : loop_(loop), now_(start), end_(end), rng_(rng) {}
 
   bool stopped() const { return stopped_; }
+  const absl::Status& refused() const { return refused_; }
   absl::Time now() const { return now_; }
   int Draw(int lo, int hi) {
     return lo + static_cast<int>(rng_() % static_cast<uint64_t>(hi - lo + 1));
@@ -45,8 +43,11 @@ class Driver {
     }
     v1::CaseEvent e = MakeEvent(type, now_, actor);
     if (fill) fill(e);
-    if (!loop_.Record(std::move(e)).ok()) {
-      stopped_ = true;  // the simulation only takes allowed steps; stop rather than guess
+    if (absl::Status refused = loop_.Record(std::move(e)); !refused.ok()) {
+      // The simulation only takes allowed steps: a refused one is a bug of the simulation,
+      // reported by SimulateMonth, never a case left silently where it was.
+      refused_ = std::move(refused);
+      stopped_ = true;
       return false;
     }
     return true;
@@ -58,6 +59,7 @@ class Driver {
   absl::Time end_;
   std::mt19937_64& rng_;
   bool stopped_ = false;
+  absl::Status refused_;
 };
 
 // Typical hours to resolve, by tier.
@@ -160,6 +162,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
              });
     }
     const std::string handler = loop.proto().assignee();
+    const bool on_site = current.action().sla().on_site().seconds() > 0;
     d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 5, 38, handler);
     const absl::Time accepted_at = d.now();
     // 警律联调: the lawyer leads, the police officer on duty co-handles (协办, 10 min to accept),
@@ -177,8 +180,9 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
       });
       d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, 700, co_handler);
     }
-    const bool on_site = current.action().sla().on_site().seconds() > 0;
-    if (d.Chance(0.9)) d.Step(v1::CASE_EVENT_TYPE_CONTACT, 15, 110, handler);
+    // Contact with the parties (联系当事人) comes before any resolution; a responder sent on site
+    // may skip the call and go (one in ten).
+    if (!on_site || d.Chance(0.9)) d.Step(v1::CASE_EVENT_TYPE_CONTACT, 15, 110, handler);
     if (on_site) {
       // On the road from the acceptance: set-off and road time for the handler's mode and
       // distance (force/travel.h), give or take 15% for traffic and finding the door.
@@ -263,6 +267,11 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
              [&](v1::CaseEvent& e) { e.set_satisfied(true); });
     }
     d.Step(v1::CASE_EVENT_TYPE_CLOSE, 60, 3600, "community-police");
+    if (!d.refused().ok()) {
+      return absl::InternalError(
+          absl::StrCat("simulation of ", incident.id(),
+                       " took a step the loop refuses: ", d.refused().message()));
+    }
     absl::StatusOr<int> breaches = loop.RecordBreaches(end - absl::Seconds(1));
     if (!breaches.ok()) return breaches.status();
     for (const v1::CaseEvent& e : loop.proto().events()) {

@@ -27,7 +27,7 @@ def _case(fq, case_id, grid, assignee=None):
 def store(fq, tmp_path):
     s = fq.open_case_store(tmp_path / "cases.db")
     s.save([_case(fq, "c1", "xc-lc-c1-g1"), _case(fq, "c2", "xc-lc-c2-g1", "m-7"),
-            _case(fq, "c3", "xc-cz-c1-g1")], now=T0)
+            _case(fq, "c3", "xc-qd-c1-g1")], now=T0)
     return s
 
 

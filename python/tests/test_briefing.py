@@ -37,11 +37,12 @@ def roster(fq, grid_map):
 
 def _personal_values():
     """Every name and phone number of the sample's people (parties and members)."""
-    incidents = json.loads((DATA / "incidents_2026-10.json").read_text(encoding="utf-8"))
     values = set()
-    for incident in incidents["incidents"]:
-        for party in incident.get("parties", []):
-            values.update(v for k, v in party.items() if k in ("name", "phone") and len(v) >= 2)
+    for path in sorted(DATA.glob("incidents_*.json")):
+        for incident in json.loads(path.read_text(encoding="utf-8"))["incidents"]:
+            for party in incident.get("parties", []):
+                values.update(v for k, v in party.items()
+                              if k in ("name", "phone") and len(v) >= 2)
     from google.protobuf import text_format
     from fengqiao.v1 import force_pb2
 
@@ -82,6 +83,14 @@ def test_a_week_runs_monday_to_sunday_and_a_month_is_the_calendar_month(fq, grid
     assert month.start.day == 1 and month.end.isoformat() == "2026-11-01T00:00:00+08:00"
 
 
+def test_no_trend_line_is_drawn_from_a_single_month(fq, grid_map, sample_store, tmp_path):
+    # The sample's first month (October 2025) has no month before it in the store.
+    b = fq.briefing.make("monthly", sample_store, grid_map, "2025-10-20")
+    html_path, _ = fq.briefing.write("monthly", sample_store, grid_map, "2025-10-20", tmp_path)
+    assert "不画趋势图" in b.html
+    assert chromium_check.check(html_path)["svg"] == 0
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_briefing_renders_in_chromium_as_a_person_reads_it(fq, grid_map, sample_store,
                                                                 roster, kind, tmp_path):
@@ -99,8 +108,8 @@ def test_each_briefing_renders_in_chromium_as_a_person_reads_it(fq, grid_map, sa
         assert on_page[f["key"]]["shown"] == _shown(f["value"], f["is_rate"]), f["key"]
     if kind == "daily":
         assert seen["svg"] >= 1, "the hotspot map"
-    if kind == "monthly":  # one month of data: no trend line drawn from a single point
-        assert seen["svg"] == 0 and "不画趋势图" in b.html
+    if kind == "monthly":  # thirteen months of data: the trend is drawn
+        assert seen["svg"] >= 1 and "不画趋势图" not in b.html
     # Chinese labels, not codes; nobody's name or phone number, in either format.
     page = pathlib.Path(html_path).read_text(encoding="utf-8")
     markdown = pathlib.Path(md_path).read_text(encoding="utf-8")

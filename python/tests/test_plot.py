@@ -50,12 +50,12 @@ def test_trend_draws_on_the_given_axes_with_units_and_the_legend_outside(fq, tmp
 
 
 def test_compare_names_areas_covers_the_data_and_labels_n(fq, grid_map, tmp_path):
-    codes = [c for c, level in zip(grid_map.codes(), grid_map.levels()) if level == 3][:3]
+    codes = [c for c, level in zip(grid_map.codes(), grid_map.levels()) if level == 4][:3]
     names = dict(zip(grid_map.codes(), grid_map.names()))
-    table = pd.DataFrame({"street": codes, "disposal_rate": [0.97, 0.89, 0.995],
-                          "disposal_rate_den": [120, 80, 1500]}).set_index("street")
+    table = pd.DataFrame({"community": codes, "disposal_rate": [0.97, 0.89, 0.995],
+                          "disposal_rate_den": [120, 80, 1500]}).set_index("community")
     path = tmp_path / "bars.png"
-    ax = fq.plot.compare(table, "disposal_rate", "street", path, grid_map=grid_map)
+    ax = fq.plot.compare(table, "disposal_rate", "community", path, grid_map=grid_map)
     assert path.stat().st_size > 1000
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks == [names[codes[1]], names[codes[0]], names[codes[2]]]  # sorted, named

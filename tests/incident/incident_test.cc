@@ -8,6 +8,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "testing/sample_district.h"
+#include "testing/sample_year.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
@@ -210,23 +211,31 @@ TEST(RepeatDetector, OnlyEarlierReportsCountAndForgettingDropsOldOnes) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reported_at")));
 }
 
-TEST(IncidentSample, SampleMonthFollowsTheSeedsMix) {
+TEST(IncidentSample, SampleYearFollowsTheSeedsMix) {
   ASSERT_OK_AND_ASSIGN(auto map,
                        GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
-  ASSERT_OK_AND_ASSIGN(
-      v1::IncidentLog log,
-      LoadIncidentLog(FENGQIAO_SOURCE_DIR "/examples/data/incidents_2026-10.json", *map));
-  ASSERT_GE(log.incidents_size(), 2000);
-  int non_police = 0;
+  int calls_110 = 0, non_police_110 = 0, months = 0;
   std::set<v1::DisputeType> types;
   std::set<v1::Channel> channels;
-  for (const auto& i : log.incidents()) {
-    non_police += Classify(i).police_matter ? 0 : 1;
-    if (i.kind() == v1::INCIDENT_KIND_DISPUTE) types.insert(i.dispute_type());
-    channels.insert(i.channel());
+  for (const std::string& path : testing::SampleIncidentFiles()) {
+    ASSERT_OK_AND_ASSIGN(v1::IncidentLog log, LoadIncidentLog(path, *map));
+    ++months;
+    // A station's month, not a city's: a few hundred incidents.
+    EXPECT_GT(log.incidents_size(), 300) << path;
+    EXPECT_LT(log.incidents_size(), 600) << path;
+    for (const auto& i : log.incidents()) {
+      if (i.channel() == v1::CHANNEL_CALL_110) {
+        ++calls_110;
+        non_police_110 += Classify(i).police_matter ? 0 : 1;
+      }
+      if (i.kind() == v1::INCIDENT_KIND_DISPUTE) types.insert(i.dispute_type());
+      channels.insert(i.channel());
+    }
   }
-  const double share = static_cast<double>(non_police) / log.incidents_size();
-  EXPECT_GT(share, 0.28);  // "about a third" (平安小苑: 33.5%)
+  EXPECT_EQ(months, 13);  // the newest month, and the same month a year before
+  // Of 110 calls (警情), about a third are non-police matters (平安小苑: 33.5%).
+  const double share = static_cast<double>(non_police_110) / calls_110;
+  EXPECT_GT(share, 0.28);
   EXPECT_LT(share, 0.40);
   for (v1::DisputeType t :
        {v1::DISPUTE_TYPE_NEIGHBOUR, v1::DISPUTE_TYPE_FAMILY, v1::DISPUTE_TYPE_LABOUR,

@@ -20,15 +20,16 @@ failures=0
 import json, pathlib, re, sys
 data, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 texts = [p.read_text(encoding="utf-8") for p in
-         [data / "incidents_2026-10.json", data / "roster.textproto",
+         [*sorted(data.glob("incidents_*.json")), data / "roster.textproto",
           *sorted((data / "alert" / "corpus").glob("*.jsonl"))]]
 phones, ids = set(), set()
 for t in texts:
     phones |= set(re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", t))
     ids |= set(re.findall(r"(?<!\d)\d{17}[\dXx](?!\d)", t))
 names = set()
-for inc in json.loads((data / "incidents_2026-10.json").read_text(encoding="utf-8"))["incidents"]:
-    names |= {p["name"] for p in inc.get("parties", []) if len(p.get("name", "")) >= 2}
+for month in sorted(data.glob("incidents_*.json")):  # every month the main job reads
+    for inc in json.loads(month.read_text(encoding="utf-8"))["incidents"]:
+        names |= {p["name"] for p in inc.get("parties", []) if len(p.get("name", "")) >= 2}
 names |= set(re.findall(r'name: "([^"]{2,4})"', (data / "roster.textproto").read_text("utf-8")))
 vocabulary = "".join(p.read_text(encoding="utf-8") for p in
                      [data / "grid_map.textproto", *sorted((data / "rules").glob("*")),

@@ -8,6 +8,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "testing/sample_district.h"
+#include "testing/sample_year.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
@@ -146,7 +147,7 @@ TEST_F(SampleRules, DecisionRecordNamesRuleVersionHashAndConditions) {
       "kind: INCIDENT_KIND_DISPUTE dispute_type: DISPUTE_TYPE_NOISE channel: CHANNEL_CALL_110 ",
       kTwoParties));
   EXPECT_EQ(d.incident_id(), "t");
-  EXPECT_EQ(d.rule_set_version(), "2026.10.1");
+  EXPECT_EQ(d.rule_set_version(), "2026.10.2");
   EXPECT_EQ(d.rule_set_hash(), rules().hash());
   EXPECT_EQ(d.rule_set_hash().size(), 16u);
   EXPECT_THAT(d.matched_conditions(), ElementsAre("kinds", "dispute_types", "severities"));
@@ -194,9 +195,7 @@ TEST_F(SampleRules, ExplanationGivesTheFirstFailedConditionOfEveryEarlierRule) {
 }
 
 TEST_F(SampleRules, EverySampleIncidentIsRoutedAndExplainAgreesWithTheIndex) {
-  ASSERT_OK_AND_ASSIGN(
-      v1::IncidentLog log,
-      LoadIncidentLog(FENGQIAO_SOURCE_DIR "/examples/data/incidents_2026-10.json", **map_));
+  ASSERT_OK_AND_ASSIGN(v1::IncidentLog log, testing::LoadSampleMonths(**map_));
   for (const v1::Incident& incident : log.incidents()) {
     ASSERT_OK_AND_ASSIGN(RoutingFacts facts, MakeRoutingFacts(incident, 0, rules()));
     const RouteResult r = rules().Route(facts);

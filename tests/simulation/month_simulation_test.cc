@@ -1,5 +1,5 @@
 // The main job's simulation: arrival times follow where the forces are (issue 12 point 2), so
-// the 8-minute rate responds to distance: the same month with every responder 15 km farther
+// the 8-minute rate responds to distance: the same months with every responder 15 km farther
 // away arrives within 8 minutes far less often.
 #include "tools/month_simulation.h"
 
@@ -11,6 +11,7 @@
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/time_zone.h"
 #include "gtest/gtest.h"
+#include "testing/sample_year.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao::tools {
@@ -26,9 +27,8 @@ TEST(MonthSimulation, TheEightMinuteRateFollowsWhereTheRespondersAre) {
   RuleSetOptions options;
   for (const auto& team : roster->proto().teams()) options.known_teams.push_back(team.id());
   ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(source, map, options));
-  ASSERT_OK_AND_ASSIGN(
-      v1::IncidentLog log,
-      LoadIncidentLog(FENGQIAO_SOURCE_DIR "/examples/data/incidents_2026-10.json", *map));
+  // The sample's thirteen months: enough arrivals and 警律联调 cases to measure.
+  ASSERT_OK_AND_ASSIGN(v1::IncidentLog log, testing::LoadSampleMonths(*map));
   const absl::Time end = absl::FromCivil(absl::CivilDay(2026, 11, 1), ChinaTimeZone());
 
   MemoryCaseStore near_store;

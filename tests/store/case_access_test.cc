@@ -80,8 +80,8 @@ class Access : public ::testing::TestWithParam<std::string> {
     cases_.push_back(PartyCase("c1", "xc-lc-c1-g1", ""));
     cases_.push_back(PartyCase("c2", "xc-lc-c1-g1", "m-police"));
     cases_.push_back(PartyCase("c3", "xc-lc-c2-g1", ""));
-    cases_.push_back(PartyCase("c4", "xc-cz-c1-g1", "m-7"));
-    cases_.push_back(PartyCase("c5", "xc-cz-c1-g1", "", v1::DEPARTMENT_CITY_MANAGEMENT));
+    cases_.push_back(PartyCase("c4", "xc-qd-c1-g1", "m-7"));
+    cases_.push_back(PartyCase("c5", "xc-qd-c1-g1", "", v1::DEPARTMENT_CITY_MANAGEMENT));
     for (const CaseLoop& c : cases_) ASSERT_OK(store_->Save({&c.proto()}, kOpenedAt));
   }
 
@@ -145,7 +145,7 @@ TEST_P(Access, EachRoleFindsExactlyItsCases) {
   CaseQuery two;
   two.limit = 2;
   EXPECT_THAT(find(As(v1::VIEWER_ROLE_GRID_WORKER, {"xc-lc-c1-g2"}, handling, false)), IsEmpty());
-  EXPECT_THAT(*As(v1::VIEWER_ROLE_STATION_CHIEF, {"xc-lc-c2", "xc-cz"}, handling, false)->Find(two),
+  EXPECT_THAT(*As(v1::VIEWER_ROLE_STATION_CHIEF, {"xc-lc-c2", "xc-qd"}, handling, false)->Find(two),
               ElementsAre("c3", "c4"));
 }
 
