@@ -13,6 +13,7 @@
 #include "fengqiao/briefing/briefing.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fmt/core.h"
 #include "tools/commands.h"
@@ -23,6 +24,10 @@ ABSL_FLAG(std::optional<fengqiao::tools::FlagDate>, date, std::nullopt,
 ABSL_FLAG(std::string, out, ".", "the folder the .html and .md files are written to");
 ABSL_FLAG(std::string, station, "",
           "the station's name in the title (the grid map's name when empty)");
+ABSL_FLAG(std::string, calendar, "",
+          "the State Council's holiday schedule (fengqiao.v1.HolidaySchedule, e.g. "
+          "examples/data/calendar/holidays.textproto): a \"512\" meeting on a public holiday "
+          "moves to the next working day; weekly rhythm when empty");
 
 namespace fengqiao::tools {
 namespace {
@@ -52,6 +57,12 @@ int Brief(const std::string& kind_name, const std::string& db, const std::string
   if (!roster_or.ok()) return Fail(roster_or.status());
   const std::shared_ptr<const fengqiao::Roster> roster = *roster_or;
   options.roster = roster.get();
+  if (const std::string calendar = absl::GetFlag(FLAGS_calendar); !calendar.empty()) {
+    absl::StatusOr<std::shared_ptr<const fengqiao::WorkingCalendar>> working =
+        fengqiao::WorkingCalendar::Load(calendar);
+    if (!working.ok()) return Fail(working.status());
+    options.consultation.working_calendar = *std::move(working);
+  }
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
       OpenCaseStore(db, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
@@ -81,7 +92,8 @@ const Command& BriefCommand() {
   static const Command* const command = new Command{
       .name = "brief",
       .args = {"daily|weekly|monthly", "CASES.db", "GRID_MAP"},
-      .flags = {"date=YYYY-MM-DD", "roster=ROSTER", "out=DIR", "station=NAME", "db_key_file=FILE"},
+      .flags = {"date=YYYY-MM-DD", "roster=ROSTER", "calendar=HOLIDAYS", "out=DIR", "station=NAME",
+                "db_key_file=FILE"},
       .summary = "write a station briefing (研判 / 通报) as HTML and Markdown",
       .description =
           "Reads the case store CASES.db (read-only) and writes the briefing for --date:\n"
@@ -90,7 +102,10 @@ const Command& BriefCommand() {
           "           of 民转刑, cases overdue at the day's end with their 责任人;\n"
           "  weekly   每周工作通报 (Monday to Sunday): the week's figures with N, 同比 / 环比, "
           "per\n"
-          "           community, per responsible person, department diversions and returns;\n"
+          "           community, per responsible person, department diversions and returns,\n"
+          "           the \"512\" agendas: Friday's walk, the Monday street and Tuesday district\n"
+          "           consultations with the overdue cases of each level (--calendar moves a\n"
+          "           meeting off a public holiday);\n"
           "  monthly  月度工作通报: the month's figures beside the seeds' headline rates, the\n"
           "           trend over 13 months, per street.\n"
           "Writes DIR/brief-KIND-DATE.html (one self-contained A4 page: inline CSS and SVG, no\n"

@@ -56,10 +56,16 @@ def _date_text(date) -> str:
                                f"got {type(date).__name__}")
 
 
-def make(kind, store, grid_map, date, roster=None, station="") -> Briefing:
-    """The briefing of ``kind`` for ``date`` from ``store`` (see the module's help)."""
+def make(kind, store, grid_map, date, roster=None, station="", calendar=None) -> Briefing:
+    """The briefing of ``kind`` for ``date`` from ``store`` (see the module's help).
+
+    ``calendar``: the path of the State Council's holiday schedule
+    (``examples/data/calendar/holidays.textproto``); the weekly's "512" meetings that fall on a
+    public holiday move to the next working day. None: the weekly rhythm.
+    """
     html, markdown, figures, start, end, title, period = _core.briefing(
-        str(kind), core_store(store), grid_map, _date_text(date), roster, station)
+        str(kind), core_store(store), grid_map, _date_text(date), roster, station,
+        "" if calendar is None else os.fspath(calendar))
     frame = pd.DataFrame(figures, columns=["section", "key", "label", "defined", "value", "n",
                                            "is_rate", "seed_value"])
     frame["value"] = frame["value"].where(frame["defined"], np.nan)
@@ -69,9 +75,10 @@ def make(kind, store, grid_map, date, roster=None, station="") -> Briefing:
                     end=to_time(end), html=html, markdown=markdown, figures=frame)
 
 
-def write(kind, store, grid_map, date, out_dir, roster=None, station="") -> tuple[str, str]:
+def write(kind, store, grid_map, date, out_dir, roster=None, station="",
+          calendar=None) -> tuple[str, str]:
     """Writes ``brief-<kind>-<date>.html`` and ``.md`` into ``out_dir``; returns their paths."""
-    b = make(kind, store, grid_map, date, roster, station)
+    b = make(kind, store, grid_map, date, roster, station, calendar)
     stem = os.path.join(os.fspath(out_dir), f"brief-{kind}-{_date_text(date)}")
     paths = (stem + ".html", stem + ".md")
     for path, text in zip(paths, (b.html, b.markdown)):

@@ -3,6 +3,7 @@
 #include "bindings.h"
 #include "fengqiao/briefing/briefing.h"
 #include "fengqiao/force/roster.h"
+#include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/store/sqlite_case_store.h"
 
 namespace fengqiao::python {
@@ -11,7 +12,8 @@ void BindBriefing(py::module_& m) {
   m.def(
       "briefing",
       [](const std::string& kind_name, const SqliteCaseStore& store, std::shared_ptr<GridMap> map,
-         const std::string& date, std::shared_ptr<Roster> roster, const std::string& station) {
+         const std::string& date, std::shared_ptr<Roster> roster, const std::string& station,
+         const std::string& calendar) {
         const BriefingKind kind = ValueOrThrow(ParseBriefingKind(kind_name));
         absl::CivilDay day;
         if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
@@ -21,6 +23,9 @@ void BindBriefing(py::module_& m) {
         BriefingOptions options;
         options.station = station;
         options.roster = roster.get();
+        if (!calendar.empty()) {
+          options.consultation.working_calendar = ValueOrThrow(WorkingCalendar::Load(calendar));
+        }
         Briefing b;
         {
           py::gil_scoped_release release;
@@ -38,7 +43,7 @@ void BindBriefing(py::module_& m) {
                               b.period);
       },
       py::arg("kind"), py::arg("store"), py::arg("grid_map"), py::arg("date"),
-      py::arg("roster") = nullptr, py::arg("station") = "",
+      py::arg("roster") = nullptr, py::arg("station") = "", py::arg("calendar") = "",
       "(html, markdown, figures, start, end, title, period) of a daily / weekly / monthly "
       "briefing.");
 }

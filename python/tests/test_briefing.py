@@ -132,3 +132,19 @@ def test_bad_requests_are_invalid_argument(fq, grid_map, sample_store):
         fq.briefing.make("daily", sample_store, grid_map, 20261014)
     with pytest.raises(fq.InvalidArgument, match="outside"):
         fq.briefing.make("daily", sample_store, grid_map, "1899-12-31")
+
+
+def test_the_weekly_sets_the_512_agendas_and_moves_meetings_off_holidays(fq, grid_map,
+                                                                          sample_store, roster):
+    calendar = DATA / "calendar" / "holidays.textproto"
+    # The week of 2026-09-28: Monday 10-05 and Tuesday 10-06 are National Day holidays.
+    b = fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", roster=roster,
+                         calendar=calendar)
+    assert "周一街道会商：2026-10-08（星期四，国庆节顺延）" in b.html
+    assert "周五走访：2026-10-09（星期五）" in b.html
+    agenda = b.figures.set_index("key").loc[["agenda_street", "agenda_district"], "n"]
+    assert (agenda >= 0).all()
+    plain = fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", roster=roster)
+    assert "周一街道会商：2026-10-05（星期一）" in plain.html
+    with pytest.raises(fq.NotFoundError):
+        fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", calendar="no/such.file")

@@ -28,28 +28,7 @@ using briefing_internal::Cases;
 using briefing_internal::Section;
 using briefing_internal::Table;
 
-constexpr const char* kWeekdays[] = {"星期一", "星期二", "星期三", "星期四",
-                                     "星期五", "星期六", "星期日"};
-
-int WeekdayIndex(absl::CivilDay d) {  // Monday 0 .. Sunday 6
-  switch (absl::GetWeekday(d)) {
-    case absl::Weekday::monday:
-      return 0;
-    case absl::Weekday::tuesday:
-      return 1;
-    case absl::Weekday::wednesday:
-      return 2;
-    case absl::Weekday::thursday:
-      return 3;
-    case absl::Weekday::friday:
-      return 4;
-    case absl::Weekday::saturday:
-      return 5;
-    case absl::Weekday::sunday:
-      return 6;
-  }
-  return 0;
-}
+using briefing_internal::WeekdayIndex;
 
 int64_t Seconds(absl::Time t) { return absl::ToUnixSeconds(t); }
 
@@ -203,7 +182,8 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
   switch (kind) {
     case BriefingKind::kDaily: {
       b.title = absl::StrCat(station, " 每日警情研判");
-      b.period = absl::StrCat(absl::FormatCivilTime(day), "（", kWeekdays[WeekdayIndex(day)], "）");
+      b.period =
+          absl::StrCat(absl::FormatCivilTime(day), "（", briefing_internal::WeekdayName(day), "）");
       b.sections.push_back(briefing_internal::DayByKind(cases, day, tz, incidents));
       b.sections.push_back(briefing_internal::Hotspots(cases, grid_map, b.start, b.end));
       b.sections.push_back(briefing_internal::RepeatParties(cases, b.end, options.repeat_window,
@@ -257,6 +237,14 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
         b.sections.push_back(briefing_internal::PerPerson(
             cases, b.start, b.end, [&](const std::string& id) { return PersonName(options, id); }));
         b.sections.push_back(briefing_internal::DepartmentReturns(cases, b.start, b.end));
+        ConsultationCalendarOptions calendar = options.consultation;
+        calendar.time_zone = tz;
+        FENGQIAO_ASSIGN_OR_RETURN(BriefingSection agendas,
+                                  briefing_internal::Agendas(cases, grid_map, b.start, b.end,
+                                                             calendar, [&](const std::string& id) {
+                                                               return PersonName(options, id);
+                                                             }));
+        b.sections.push_back(std::move(agendas));
       } else {
         b.sections.push_back(briefing_internal::CivilToCriminalCases(cases, b.start, b.end));
         b.sections.push_back(briefing_internal::MonthlyTrend(cases, absl::CivilMonth(day), tz));

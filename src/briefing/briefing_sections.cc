@@ -1,6 +1,7 @@
 // The sections of the briefings, each computed from the store's cases.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "briefing/internal/briefing_internal.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/incident/incident.h"
+#include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/store/warnings.h"
@@ -354,6 +357,146 @@ BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::T
   }
   s.tables.push_back(std::move(t));
   absl::StrAppend(&s.note, "同比为本月与去年同月比较，环比为与上月比较（见本月主要指标）。");
+  return s;
+}
+
+namespace {
+
+// "2026-10-09（星期五）", with the holiday it moved off: "2026-10-08（星期四，国庆节顺延）".
+std::string MeetingDate(const Consultation& c, absl::TimeZone tz) {
+  const absl::CivilDay day = absl::ToCivilDay(c.at, tz);
+  return absl::StrCat(absl::FormatCivilTime(day), "（", WeekdayName(day),
+                      c.moved_off.empty() ? "" : absl::StrCat("，", c.moved_off, "顺延"), "）");
+}
+
+// When the current holder's resolve deadline fell or falls due, unmet; nullopt when none runs.
+std::optional<absl::Time> ResolveDue(const v1::Case& c) {
+  for (const v1::Deadline& d : c.deadlines()) {
+    if (d.name() == "resolve" && !d.met()) return absl::FromUnixSeconds(d.due().seconds());
+  }
+  return std::nullopt;
+}
+
+// The case as it stood at `t`: its log up to `t` replayed (state, tier, holder and deadlines
+// then), or the case itself when nothing happened to it after `t`.
+absl::StatusOr<v1::Case> AsOf(const v1::Case& c, absl::Time t) {
+  const int64_t at = absl::ToUnixSeconds(t);
+  if (c.events().empty() || c.events(c.events_size() - 1).at().seconds() < at) return c;
+  v1::Case prefix = c;
+  int keep = 0;
+  while (keep < prefix.events_size() && prefix.events(keep).at().seconds() < at) ++keep;
+  prefix.mutable_events()->DeleteSubrange(keep, prefix.events_size() - keep);
+  FENGQIAO_ASSIGN_OR_RETURN(CaseLoop loop, CaseLoop::Restore(std::move(prefix)));
+  return loop.proto();
+}
+
+// The name of the street a grid code lies in, or the code when the map does not know it.
+std::string StreetOf(const GridMap& grid_map, const std::string& grid_code) {
+  const v1::Area* street = grid_map.AncestorAt(grid_code, v1::AREA_LEVEL_STREET);
+  return street == nullptr ? grid_code : street->name();
+}
+
+}  // namespace
+
+absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_map,
+                                        absl::Time start, absl::Time end,
+                                        const ConsultationCalendarOptions& calendar,
+                                        const NameOf& name_of) {
+  BriefingSection s = Section("“512”工作安排");
+  ConsultationCalendarOptions options = calendar;
+  std::string note = absl::StrCat(
+      "周五街道包联领导带领驻村联社团队走访网格；", "周一街道会商社区难以解决的问题，",
+      "周二区级会商街道难以解决的问题（新城“512”工作机制）。",
+      "上会案件为本周末（周日24时）时仍未办结且已过办结时限的案件，按当时所在层级列出。");
+  // The meeting after the week; a year whose holidays are not published yet falls back to the
+  // weekly rhythm, and the page says so.
+  auto next = [&](v1::AreaLevel level) -> absl::StatusOr<Consultation> {
+    absl::StatusOr<Consultation> c = ConsultationCalendar(options).Next(level, end);
+    if (c.ok() || !absl::IsFailedPrecondition(c.status()) || options.working_calendar == nullptr) {
+      return c;
+    }
+    options.working_calendar = nullptr;
+    absl::StrAppend(&note, "会商所在年份的节假日安排尚未发布，按每周例会日期列出。");
+    return ConsultationCalendar(options).Next(level, end);
+  };
+  FENGQIAO_ASSIGN_OR_RETURN(const Consultation walk, next(v1::AREA_LEVEL_COMMUNITY));
+  FENGQIAO_ASSIGN_OR_RETURN(const Consultation street, next(v1::AREA_LEVEL_STREET));
+  FENGQIAO_ASSIGN_OR_RETURN(const Consultation district, next(v1::AREA_LEVEL_DISTRICT));
+  const absl::TimeZone tz = options.time_zone;
+
+  // Friday: per street, the grids with the most incidents of the week.
+  std::map<std::pair<std::string, std::string>, int64_t> by_grid;  // (street, grid) -> incidents
+  for (const v1::Case& c : cases.cases) {
+    if (In(c, start, end))
+      ++by_grid[{StreetOf(grid_map, c.incident().grid_code()), c.incident().grid_code()}];
+  }
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> per_street;
+  for (const auto& [key, n] : by_grid) per_street[key.first].push_back({n, key.second});
+  BriefingTable visits = Table(absl::StrCat("周五走访：", MeetingDate(walk, tz)),
+                               {"街道", "走访网格（本周警情最多的三个）"});
+  for (auto& [street_name, grids] : per_street) {
+    std::stable_sort(grids.begin(), grids.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string cell;
+    for (size_t i = 0; i < grids.size() && i < 3; ++i) {
+      const v1::Area* g = grid_map.Find(grids[i].second);
+      absl::StrAppend(&cell, i == 0 ? "" : "、", g == nullptr ? grids[i].second : g->name(), "（",
+                      grids[i].first, "起）");
+    }
+    visits.rows.push_back({street_name, cell});
+  }
+
+  // Monday and Tuesday: what the level below could not settle by the week's end.
+  struct Item {
+    int64_t late_s;
+    const v1::Case* c;
+    absl::Time due;
+  };
+  std::vector<Item> street_items, district_items;
+  std::vector<v1::Case> then;  // the cases open at the week's end, as they stood then
+  for (const v1::Case& stored : cases.cases) {
+    if (ReportedAt(stored) >= absl::ToUnixSeconds(end)) continue;
+    FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, AsOf(stored, end));
+    if (Open(c)) then.push_back(std::move(c));
+  }
+  for (const v1::Case& c : then) {
+    const std::optional<absl::Time> due = ResolveDue(c);
+    if (!due.has_value() || *due >= end) continue;
+    const v1::AreaLevel level = HandlingLevel(c.tier());
+    Item item{absl::ToInt64Seconds(end - *due), &c, *due};
+    if (level == v1::AREA_LEVEL_COMMUNITY) street_items.push_back(item);
+    if (level == v1::AREA_LEVEL_STREET) district_items.push_back(item);
+  }
+  auto agenda = [&](std::vector<Item>& items, const Consultation& meeting, const char* what) {
+    std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+      const std::string sa = StreetOf(grid_map, a.c->incident().grid_code());
+      const std::string sb = StreetOf(grid_map, b.c->incident().grid_code());
+      return sa != sb ? sa < sb : a.late_s > b.late_s;
+    });
+    BriefingTable t = Table(absl::StrCat(what, MeetingDate(meeting, tz)),
+                            {"街道", "案件", "层级", "责任人", "办结时限", "超期"});
+    for (const Item& item : items) {
+      const v1::Case& c = *item.c;
+      t.rows.push_back({StreetOf(grid_map, c.incident().grid_code()), c.id(),
+                        Zh(LabelOf(c.tier()).zh), name_of(c.assignee()),
+                        absl::FormatTime("%Y-%m-%d %H:%M", item.due, tz),
+                        absl::StrFormat("%.1f小时", item.late_s / 3600.0)});
+    }
+    return t;
+  };
+  s.figures.push_back(
+      Count("agenda_street", "周一街道会商上会案件", static_cast<int64_t>(street_items.size())));
+  s.figures.push_back(Count("agenda_district", "周二区级会商上会案件",
+                            static_cast<int64_t>(district_items.size())));
+  // In the order the meetings are held after the week.
+  std::vector<std::pair<absl::Time, BriefingTable>> tables;
+  tables.push_back({walk.at, std::move(visits)});
+  tables.push_back({street.at, agenda(street_items, street, "周一街道会商：")});
+  tables.push_back({district.at, agenda(district_items, district, "周二区级会商：")});
+  std::stable_sort(tables.begin(), tables.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [at, t] : tables) s.tables.push_back(std::move(t));
+  s.note = std::move(note);
   return s;
 }
 

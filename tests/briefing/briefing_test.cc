@@ -8,6 +8,7 @@
 #include "fengqiao/briefing/briefing.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/roster.h"
+#include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -37,7 +38,8 @@ class Briefings : public ::testing::Test {
   // Opens a case of `kind` in g11 at `at` with parties (person id, name) and saves it.
   CaseLoop Open(const std::string& id, v1::IncidentKind kind, absl::Time at,
                 std::vector<std::pair<std::string, std::string>> parties = {},
-                v1::Severity severity = v1::SEVERITY_UNSPECIFIED) {
+                v1::Severity severity = v1::SEVERITY_UNSPECIFIED,
+                v1::Tier tier = v1::TIER_COMMUNITY_POLICE) {
     v1::Incident incident;
     incident.set_id(id);
     incident.set_grid_code("g11");
@@ -52,8 +54,7 @@ class Briefings : public ::testing::Test {
       p->set_name(name);
       p->set_phone("13912345678");
     }
-    absl::StatusOr<CaseLoop> loop =
-        CaseLoop::Open(incident, testing::RoutedTo(v1::TIER_COMMUNITY_POLICE), at, "110");
+    absl::StatusOr<CaseLoop> loop = CaseLoop::Open(incident, testing::RoutedTo(tier), at, "110");
     EXPECT_TRUE(loop.ok()) << loop.status();
     return *std::move(loop);
   }
@@ -172,6 +173,97 @@ TEST_F(Briefings, OverdueCasesNameTheirMaskedResponsiblePersonAndHowLate) {
   EXPECT_THAT(row[3], HasSubstr("（cop1）"));
   EXPECT_THAT(row[3], Not(HasSubstr("cop1（")));  // the name itself is masked
   EXPECT_THAT(row[4], HasSubstr("小时"));
+}
+
+TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfterTheHoliday) {
+  // The week of 2026-09-28 (Monday) to 10-04: two cases assigned on Monday with a day to resolve,
+  // overdue by Sunday night; one at a community tier, one in joint mediation (street level); a
+  // third assigned on Sunday is not due yet.
+  auto assigned = [&](const std::string& id, v1::Tier tier, absl::Time at) {
+    CaseLoop loop = Open(id, v1::INCIDENT_KIND_DISPUTE, at, {}, v1::SEVERITY_UNSPECIFIED, tier);
+    v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, at, "desk");
+    assign.set_assignee("cop1");
+    EXPECT_OK(loop.Record(assign));
+    Save(loop, at + absl::Minutes(1));
+  };
+  assigned("community-late", v1::TIER_COMMUNITY_POLICE, At(9, 28));
+  assigned("street-late", v1::TIER_JOINT_MEDIATION, At(9, 28));
+  assigned("not-yet-due", v1::TIER_COMMUNITY_POLICE, At(10, 4));
+  // Late at the week's end and settled after it: on that week's agenda all the same (the agenda
+  // is of the cases as they stood on Sunday night, not as the store holds them now).
+  {
+    CaseLoop loop = Open("settled-after", v1::INCIDENT_KIND_DISPUTE, At(9, 28));
+    v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(9, 28), "desk");
+    assign.set_assignee("cop1");
+    ASSERT_OK(loop.Record(assign));
+    int minute = 0;
+    for (v1::CaseEventType type : {v1::CASE_EVENT_TYPE_ACCEPT, v1::CASE_EVENT_TYPE_CONTACT,
+                                   v1::CASE_EVENT_TYPE_ARRIVE, v1::CASE_EVENT_TYPE_START_MEDIATION,
+                                   v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_EVENT_TYPE_GIVE_FEEDBACK,
+                                   v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_EVENT_TYPE_CLOSE}) {
+      const bool revisit = type == v1::CASE_EVENT_TYPE_REVISIT;
+      v1::CaseEvent e =
+          MakeEvent(type, At(10, 6) + absl::Minutes(++minute), revisit ? "revisitor" : "cop1");
+      if (type == v1::CASE_EVENT_TYPE_START_MEDIATION) {
+        e.set_mediation_type(v1::MEDIATION_TYPE_PUBLIC_SECURITY);
+      }
+      if (type == v1::CASE_EVENT_TYPE_RESOLVE) {
+        e.set_mediation_outcome(v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN);
+      }
+      if (revisit) e.set_satisfied(true);
+      ASSERT_OK(loop.Record(e)) << v1::CaseEventType_Name(type);
+    }
+    ASSERT_EQ(loop.proto().state(), v1::CASE_STATE_CLOSED);
+    Save(loop, At(10, 7));
+  }
+  BriefingOptions options;
+  options.roster = roster_.get();
+  ASSERT_OK_AND_ASSIGN(
+      options.consultation.working_calendar,
+      WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto"));
+  ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kWeekly, store_, *map_,
+                                                absl::CivilDay(2026, 9, 30), options));
+  const BriefingSection& s = SectionOf(b, "“512”工作安排");
+  ASSERT_EQ(s.figures.size(), 2u);
+  EXPECT_EQ(s.figures.at(0).key, "agenda_street");
+  EXPECT_EQ(s.figures.at(0).n, 2);
+  EXPECT_EQ(s.figures.at(1).key, "agenda_district");
+  EXPECT_EQ(s.figures.at(1).n, 1);
+  ASSERT_EQ(s.tables.size(), 3u);
+  // Monday 10-05 and Tuesday 10-06 are National Day holidays: both meetings move to Thursday
+  // 10-08, before Friday's walk on 10-09.
+  EXPECT_EQ(s.tables.at(0).title, "周一街道会商：2026-10-08（星期四，国庆节顺延）");
+  EXPECT_EQ(s.tables.at(1).title, "周二区级会商：2026-10-08（星期四，国庆节顺延）");
+  EXPECT_EQ(s.tables.at(2).title, "周五走访：2026-10-09（星期五）");
+  ASSERT_EQ(s.tables.at(0).rows.size(), 2u);
+  EXPECT_EQ(s.tables.at(0).rows.at(1).at(1), "settled-after");
+  const std::vector<std::string>& community = s.tables.at(0).rows.at(0);
+  EXPECT_EQ(community.at(0), "一街道");
+  EXPECT_EQ(community.at(1), "community-late");
+  EXPECT_THAT(community.at(3), HasSubstr("（cop1）"));
+  EXPECT_EQ(community.at(4), "2026-09-29 10:00");  // the resolve deadline: a day after assignment
+  ASSERT_EQ(s.tables.at(1).rows.size(), 1u);
+  EXPECT_EQ(s.tables.at(1).rows.at(0).at(1), "street-late");
+  EXPECT_THAT(s.tables.at(2).rows.at(0).at(1), HasSubstr("（4起）"));  // g11's four cases
+
+  // Without the holiday schedule the rhythm is weekly: Monday 10-05.
+  options.consultation.working_calendar = nullptr;
+  ASSERT_OK_AND_ASSIGN(
+      b, MakeBriefing(BriefingKind::kWeekly, store_, *map_, absl::CivilDay(2026, 9, 30), options));
+  EXPECT_EQ(SectionOf(b, "“512”工作安排").tables.at(0).title, "周一街道会商：2026-10-05（星期一）");
+}
+
+TEST_F(Briefings, AWeekWhoseMeetingsFallInAnUnpublishedHolidayYearSaysSoAndKeepsTheWeeklyRhythm) {
+  BriefingOptions options;
+  ASSERT_OK_AND_ASSIGN(
+      options.consultation.working_calendar,
+      WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto"));
+  // The week of 2026-12-28 to 2027-01-03: its meetings fall in 2027, not yet published.
+  ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kWeekly, store_, *map_,
+                                                absl::CivilDay(2026, 12, 30), options));
+  const BriefingSection& s = SectionOf(b, "“512”工作安排");
+  EXPECT_EQ(s.tables.at(0).title, "周一街道会商：2027-01-04（星期一）");
+  EXPECT_THAT(s.note, HasSubstr("节假日安排尚未发布"));
 }
 
 TEST_F(Briefings, AnEmptyStoreGivesBriefingsThatSaySoWithoutInventingZeros) {

@@ -12,7 +12,7 @@ set(allowed_metrics "metrics;privacy;store;closure;grid")
 set(allowed_privacy "privacy;grid")
 set(allowed_interop "interop;store;closure;mediation;routing;force;incident;grid;privacy")
 set(allowed_alert "alert;privacy;incident;routing;grid")
-set(allowed_briefing "briefing;metrics;privacy;store;closure;incident;force;grid")
+set(allowed_briefing "briefing;metrics;privacy;store;closure;mediation;routing;incident;force;grid")
 set(modules grid privacy force incident routing mediation closure store metrics interop alert briefing)
 
 set(violations "")

@@ -3,10 +3,11 @@
 // (the day's incidents by kind against the same weekday's average, hotspot grids on a map of the
 // grid polygons, repeat parties, disputes at risk of turning criminal 民转刑, what is overdue now
 // with its 责任人), the weekly 通报 (the week's figures with their N, per community and per person,
-// department returns) and the monthly (the month's figures beside the seeds' headline rates, the
-// trend over 13 months, per street). Each is one self-contained HTML page (inline CSS and SVG, no
-// script, no network, A4 portrait) and the same content as Markdown. Labels are Chinese; names
-// and phone numbers are masked (张*明); every rate shows its N.
+// department returns, the "512" agendas of the meetings after the week) and the monthly (the
+// month's figures beside the seeds' headline rates, the trend over 13 months, per street). Each
+// is one self-contained HTML page (inline CSS and SVG, no script, no network, A4 portrait) and
+// the same content as Markdown. Labels are Chinese; names and phone numbers are masked (张*明);
+// every rate shows its N.
 //
 //   #include "fengqiao/store/memory_case_store.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
@@ -33,6 +34,7 @@
 #include "absl/time/time.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/store/case_store.h"
 #include "fengqiao/time_zone.h"
 #include "fengqiao/v1/metrics.pb.h"
@@ -51,6 +53,10 @@ struct BriefingOptions {
   // Repeat parties: the same person in this many cases or more within `repeat_window`.
   int repeat_min_cases = 2;
   absl::Duration repeat_window = absl::Hours(24 * 30);
+  // The "512" meetings whose agendas the weekly 通报 sets (Friday walk, Monday street and Tuesday
+  // district consultations). With a working calendar a meeting on a public holiday moves to the
+  // next working day; its time zone is replaced by `time_zone` above.
+  ConsultationCalendarOptions consultation;
 };
 
 // A figure the briefing states, with its population: `value` of `n` (a rate's denominator, a

@@ -33,6 +33,7 @@
 #include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/time_zone.h"
 #include "fengqiao/v1/grid.pb.h"
+#include "fengqiao/v1/routing.pb.h"
 
 namespace fengqiao {
 
@@ -60,6 +61,13 @@ struct Consultation {
   // The holiday it was moved off ("国庆节"), or "" when it is on its usual weekday.
   std::string moved_off;
 };
+
+// The level that holds a case at `tier` in the "512" rhythm: the community for what the grid,
+// its mediators, its community police and the station's lawyers settle (mediator, community
+// police, police dispatch, 警律联调); the street for 大调解 at its 综治中心 and matters diverted to
+// departments; the district for court referral (共享法庭). UNSPECIFIED for an unrouted case.
+// What a level cannot settle waits for the next meeting of the level above (NextAbove).
+v1::AreaLevel HandlingLevel(v1::Tier tier);
 
 class ConsultationCalendar {
  public:

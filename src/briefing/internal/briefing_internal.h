@@ -14,9 +14,11 @@
 #include "absl/time/time.h"
 #include "fengqiao/briefing/briefing.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/store/case_store.h"
 #include "fengqiao/v1/case.pb.h"
+#include "internal/time_util.h"
 
 namespace fengqiao::briefing_internal {
 
@@ -32,6 +34,14 @@ struct Cases {
 absl::StatusOr<Cases> LoadCases(const CaseStore& store, const GridMap& grid_map);
 
 using NameOf = std::function<std::string(const std::string& member_id)>;
+
+// Monday 0 .. Sunday 6, and the day's Chinese name (星期一 .. 星期日).
+inline int WeekdayIndex(absl::CivilDay d) { return internal::IsoWeekday(d) - 1; }
+inline const char* WeekdayName(absl::CivilDay d) {
+  static constexpr const char* kNames[] = {"星期一", "星期二", "星期三", "星期四",
+                                           "星期五", "星期六", "星期日"};
+  return kNames[WeekdayIndex(d)];
+}
 
 // Builders (aggregate initialisers that leave fields out draw -Wmissing-field-initializers).
 inline BriefingSection Section(std::string title) {
@@ -70,6 +80,14 @@ BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Ti
 // The 民转刑 of the window, each with the dispute it grew out of, for review.
 BriefingSection CivilToCriminalCases(const Cases& cases, absl::Time start, absl::Time end);
 BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::TimeZone tz);
+// The "512" agendas after the week [start, end): the Friday walk (the grids to visit: the week's
+// most incidents, per street), the Monday street consultation (open community-level cases past
+// their resolve deadline at the week's end, per street) and the Tuesday district consultation
+// (open street-level cases past theirs), each dated by the consultation calendar.
+absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_map,
+                                        absl::Time start, absl::Time end,
+                                        const ConsultationCalendarOptions& calendar,
+                                        const NameOf& name_of);
 
 // Charts (inline SVG, sized for an A4 page's text width of 680 px).
 // Grid polygons filled by count (white to dark red), the legend below the map, never over it.
