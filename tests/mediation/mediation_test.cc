@@ -64,6 +64,29 @@ TEST(ConsultationCalendar, AMeetingNotYetStartedTodayCountsOneAlreadyStartedDoes
   EXPECT_EQ(calendar.Next(v1::AREA_LEVEL_STREET, Local(10, 19, 9, 30))->at, Local(10, 26, 9));
 }
 
+TEST(ConsultationCalendar, EveryRoutedTierIsHeldAtALevelWithAMeetingAboveIt) {
+  // Community tiers wait for the street's Monday meeting, street tiers for the district's
+  // Tuesday; court referral is the district's own. Every tier the proto defines is placed.
+  const absl::Time now = Local(10, 14, 10);
+  ConsultationCalendar calendar({});
+  for (int t = v1::Tier_MIN; t <= v1::Tier_MAX; ++t) {
+    if (!v1::Tier_IsValid(t)) continue;
+    const v1::Tier tier = static_cast<v1::Tier>(t);
+    const v1::AreaLevel level = HandlingLevel(tier);
+    if (tier == v1::TIER_UNSPECIFIED) {
+      EXPECT_EQ(level, v1::AREA_LEVEL_UNSPECIFIED);
+      continue;
+    }
+    EXPECT_NE(level, v1::AREA_LEVEL_UNSPECIFIED) << v1::Tier_Name(tier);
+    if (level != v1::AREA_LEVEL_DISTRICT) EXPECT_OK(calendar.NextAbove(level, now));
+  }
+  EXPECT_EQ(HandlingLevel(v1::TIER_MEDIATOR), v1::AREA_LEVEL_COMMUNITY);
+  EXPECT_EQ(HandlingLevel(v1::TIER_LAWYER), v1::AREA_LEVEL_COMMUNITY);
+  EXPECT_EQ(HandlingLevel(v1::TIER_JOINT_MEDIATION), v1::AREA_LEVEL_STREET);
+  EXPECT_EQ(HandlingLevel(v1::TIER_DEPARTMENT_DIVERSION), v1::AREA_LEVEL_STREET);
+  EXPECT_EQ(HandlingLevel(v1::TIER_COURT_REFERRAL), v1::AREA_LEVEL_DISTRICT);
+}
+
 TEST(ConsultationCalendar, DaysAndHourAreConfigurable) {
   ConsultationCalendarOptions options;
   options.street_day = absl::Weekday::thursday;
