@@ -13,9 +13,13 @@
 #include "fengqiao/mediation/handler_choice.h"
 #include "fengqiao/mediation/ladder.h"
 #include "fengqiao/routing/incident_stream.h"
+#include "fengqiao/vocabulary.h"
 
 namespace fengqiao::tools {
 namespace {
+
+// Who takes what nobody on the roster fits: the station's duty officer.
+constexpr char kDutyOfficer[] = "值班民警";
 
 // Records events on one case while they fall before the end of the month; once one would not,
 // the case stays where it is (open at the month's end).
@@ -124,9 +128,10 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         const v1::Member* member = roster_ref.FindMember(assignee);
         if (member != nullptr) handler_mode = TravelModeOf(member->force_type());
       } else if (current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION) {
-        assignee = std::string(DepartmentName(current.action().department()));
+        // The department by its Chinese name, as a station's tables print it (水电气, 城管).
+        assignee = std::string(LabelOf(current.action().department()).zh);
       } else {
-        assignee = "duty-officer";  // nobody fit: the station's duty officer (值班民警) takes it
+        assignee = kDutyOfficer;  // nobody fit: the station's duty officer takes it
         ++summary.unassigned;
       }
       return d.Step(v1::CASE_EVENT_TYPE_ASSIGN, 5, 25, "dispatcher", [&](v1::CaseEvent& e) {
@@ -169,7 +174,7 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     // the grid's own 警格 officer when on shift (the roster's shifts are the duty rota); the
     // station's duty officer when no officer is on shift.
     const bool co_handled = loop.state().tier == v1::TIER_LAWYER;
-    std::string co_handler = "duty-officer";
+    std::string co_handler = kDutyOfficer;
     if (co_handled) {
       absl::StatusOr<HandlerChoice> co = ChooseCoHandler(selector, incident, v1::FORCE_TYPE_POLICE,
                                                          handler, d.now() + absl::Seconds(5));

@@ -257,29 +257,40 @@ BriefingSection PerPerson(const Cases& cases, absl::Time start, absl::Time end,
                           const NameOf& name_of) {
   BriefingSection s = Section("各责任人情况");
   struct Row {
-    int64_t cases = 0, closed = 0, overdue = 0;
+    int64_t cases = 0, closed = 0, overdue = 0, co_handled = 0, co_done = 0;
   };
   std::map<std::string, Row> rows;
   for (const v1::Case& c : cases.cases) {
-    if (!In(c, start, end) || c.assignee().empty()) continue;
+    if (!In(c, start, end)) continue;
+    // A case counts once, for its lead (主办); each co-handler (协办) is credited with its part.
+    for (const v1::CoHandler& co : c.co_handlers()) {
+      if (co.id().empty() || co.id() == c.assignee()) continue;
+      Row& r = rows[co.id()];
+      ++r.co_handled;
+      r.co_done += co.has_done_at() ? 1 : 0;
+    }
+    if (c.assignee().empty()) continue;
     Row& r = rows[c.assignee()];
     ++r.cases;
     r.closed += c.state() == v1::CASE_STATE_CLOSED ? 1 : 0;
     const std::optional<absl::Time> due = NextDue(c);
     r.overdue += Open(c) && due.has_value() && *due < end ? 1 : 0;
   }
-  BriefingTable t = Table("本周承办案件（按责任人）", {"责任人", "承办", "已办结", "超期未办"});
+  BriefingTable t = Table("本周承办案件（按责任人；协办另计，案件只在主办处计一次）",
+                          {"责任人", "承办", "已办结", "超期未办", "协办", "协办已完成"});
   std::vector<std::pair<std::string, Row>> sorted(rows.begin(), rows.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second.cases > b.second.cases; });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second.cases + a.second.co_handled > b.second.cases + b.second.co_handled;
+  });
   constexpr size_t kShown = 20;
   if (sorted.size() > kShown) {
-    s.note = absl::StrCat("共", sorted.size(), "名责任人，列出承办最多的", kShown, "名。");
+    s.note = absl::StrCat("共", sorted.size(), "名责任人，列出承办与协办最多的", kShown, "名。");
     sorted.resize(kShown);
   }
   for (const auto& [id, r] : sorted) {
-    t.rows.push_back(
-        {name_of(id), absl::StrCat(r.cases), absl::StrCat(r.closed), absl::StrCat(r.overdue)});
+    t.rows.push_back({name_of(id), absl::StrCat(r.cases), absl::StrCat(r.closed),
+                      absl::StrCat(r.overdue), absl::StrCat(r.co_handled),
+                      absl::StrCat(r.co_done)});
   }
   s.tables.push_back(std::move(t));
   return s;

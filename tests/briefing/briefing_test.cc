@@ -1,6 +1,7 @@
 // The briefings' content, on cases written for the test in the tiny district: the day against
 // the weeks the store covers, repeat parties by id, disputes escalating between the same parties,
 // what is overdue with its masked 责任人, and pages that hold no personal value and fetch nothing.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -264,6 +265,50 @@ TEST_F(Briefings, AWeekWhoseMeetingsFallInAnUnpublishedHolidayYearSaysSoAndKeeps
   const BriefingSection& s = SectionOf(b, "“512”工作安排");
   EXPECT_EQ(s.tables.at(0).title, "周一街道会商：2027-01-04（星期一）");
   EXPECT_THAT(s.note, HasSubstr("节假日安排尚未发布"));
+}
+
+TEST_F(Briefings, ACaseCountsOnceForItsLeadAndCreditsEachCoHandler) {
+  // 警律联调: cop1 leads, the lawyer lead1 co-handles and finishes its part; a second case of
+  // cop1's has no co-handler.
+  CaseLoop joint = Open("joint", v1::INCIDENT_KIND_DISPUTE, At(10, 13));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 13), "desk");
+  assign.set_assignee("cop1");
+  ASSERT_OK(joint.Record(assign));
+  ASSERT_OK(
+      joint.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, At(10, 13) + absl::Seconds(30), "cop1")));
+  v1::CaseEvent add =
+      MakeEvent(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, At(10, 13) + absl::Seconds(40), "desk");
+  add.set_co_handler("lead1");
+  add.mutable_sla()->mutable_accept()->set_seconds(600);
+  ASSERT_OK(joint.Record(add));
+  ASSERT_OK(joint.Record(
+      MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, At(10, 13) + absl::Seconds(60), "lead1")));
+  v1::CaseEvent done =
+      MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, At(10, 13) + absl::Minutes(30), "lead1");
+  done.set_reason("释法说理");
+  ASSERT_OK(joint.Record(done));
+  Save(joint, At(10, 13, 11));
+  CaseLoop alone = Open("alone", v1::INCIDENT_KIND_DISPUTE, At(10, 14));
+  v1::CaseEvent assign2 = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 14), "desk");
+  assign2.set_assignee("cop1");
+  ASSERT_OK(alone.Record(assign2));
+  Save(alone, At(10, 14, 11));
+
+  ASSERT_OK_AND_ASSIGN(
+      Briefing b, MakeBriefing(BriefingKind::kWeekly, store_, *map_, absl::CivilDay(2026, 10, 14)));
+  const BriefingTable& t = SectionOf(b, "各责任人情况").tables.at(0);
+  ASSERT_EQ(t.header.size(), 6u);
+  EXPECT_EQ(t.header.at(4), "协办");
+  std::map<std::string, std::vector<std::string>> by_person;
+  for (const auto& row : t.rows) by_person[row.at(0)] = row;
+  ASSERT_TRUE(by_person.contains("cop1"));
+  ASSERT_TRUE(by_person.contains("lead1"));
+  // 责任人, 承办, 已办结, 超期未办, 协办, 协办已完成
+  EXPECT_EQ(by_person["cop1"].at(1), "2");
+  EXPECT_EQ(by_person["cop1"].at(4), "0");
+  EXPECT_EQ(by_person["lead1"].at(1), "0");  // the joint case counts once, for its lead
+  EXPECT_EQ(by_person["lead1"].at(4), "1");
+  EXPECT_EQ(by_person["lead1"].at(5), "1");
 }
 
 TEST_F(Briefings, AnEmptyStoreGivesBriefingsThatSaySoWithoutInventingZeros) {

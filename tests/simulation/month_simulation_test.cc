@@ -68,7 +68,7 @@ TEST(MonthSimulation, TheEightMinuteRateFollowsWhereTheRespondersAre) {
     }
     for (const v1::CoHandler& co : c.co_handlers()) {
       ++co_handled;
-      if (co.id() == "duty-officer") continue;
+      if (co.id() == "值班民警") continue;  // the station's duty officer
       const v1::Member* m = roster->FindMember(co.id());
       ASSERT_NE(m, nullptr) << id << ": co-handler " << co.id() << " is not on the roster";
       EXPECT_EQ(m->force_type(), v1::FORCE_TYPE_POLICE) << id;
