@@ -128,8 +128,9 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         const v1::Member* member = roster_ref.FindMember(assignee);
         if (member != nullptr) handler_mode = TravelModeOf(member->force_type());
       } else if (current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION) {
-        // The department by its Chinese name, as a station's tables print it (水电气, 城管).
-        assignee = std::string(LabelOf(current.action().department()).zh);
+        // The department by its short name, as the loop names a department it re-diverts to
+        // (briefings print its Chinese label).
+        assignee = std::string(LabelOf(current.action().department()).short_name);
       } else {
         assignee = kDutyOfficer;  // nobody fit: the station's duty officer takes it
         ++summary.unassigned;

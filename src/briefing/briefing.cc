@@ -43,13 +43,19 @@ std::string AreaName(const GridMap& map, const std::string& code) {
   return a == nullptr ? code : a->name();
 }
 
-// The responsible person, masked (张*明), with the member id; the id alone without a roster.
+// The responsible person, masked (张*明), with the member id; a department holding the case by
+// its Chinese name (the loop names it by its short name: "utilities" -> 水电气); the id alone
+// otherwise.
 std::string PersonName(const BriefingOptions& options, const std::string& member_id) {
   if (member_id.empty()) return "未指派";
   if (options.roster != nullptr) {
     if (const v1::Member* m = options.roster->FindMember(member_id); m != nullptr) {
       return absl::StrCat(MaskValue(v1::PERSONAL_KIND_NAME, m->name()), "（", member_id, "）");
     }
+  }
+  if (const absl::StatusOr<v1::Department> d = ParseEnum<v1::Department>(member_id);
+      d.ok() && LabelOf(*d).short_name == member_id) {
+    return std::string(LabelOf(*d).zh);
   }
   return member_id;
 }

@@ -294,6 +294,15 @@ TEST_F(Briefings, ACaseCountsOnceForItsLeadAndCreditsEachCoHandler) {
   ASSERT_OK(alone.Record(assign2));
   Save(alone, At(10, 14, 11));
 
+  // A matter diverted to 城管: the loop names the holder by the department's short name; the
+  // table prints its Chinese name.
+  CaseLoop diverted = Open("diverted", v1::INCIDENT_KIND_DISPUTE, At(10, 14, 12), {},
+                           v1::SEVERITY_UNSPECIFIED, v1::TIER_DEPARTMENT_DIVERSION);
+  v1::CaseEvent to_department = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 14, 12), "desk");
+  to_department.set_department(v1::DEPARTMENT_CITY_MANAGEMENT);
+  ASSERT_OK(diverted.Record(to_department));
+  Save(diverted, At(10, 14, 13));
+
   ASSERT_OK_AND_ASSIGN(
       Briefing b, MakeBriefing(BriefingKind::kWeekly, store_, *map_, absl::CivilDay(2026, 10, 14)));
   const BriefingTable& t = SectionOf(b, "各责任人情况").tables.at(0);
@@ -309,6 +318,8 @@ TEST_F(Briefings, ACaseCountsOnceForItsLeadAndCreditsEachCoHandler) {
   EXPECT_EQ(by_person["lead1"].at(1), "0");  // the joint case counts once, for its lead
   EXPECT_EQ(by_person["lead1"].at(4), "1");
   EXPECT_EQ(by_person["lead1"].at(5), "1");
+  ASSERT_TRUE(by_person.contains("城管"));
+  EXPECT_EQ(by_person["城管"].at(1), "1");
 }
 
 TEST_F(Briefings, AnEmptyStoreGivesBriefingsThatSaySoWithoutInventingZeros) {
