@@ -6,15 +6,17 @@
 # LD_LIBRARY_PATH.
 #   run_install_test.sh SOURCE_DIR BUILD_DIR [SANITIZERS] [PYTHON]
 # PYTHON is ON when the build has the Python package (then it must be installed and import).
-# In an AddressSanitizer build (SANITIZERS holds "address") the library needs the ASan runtime
-# first in a consumer that is not instrumented itself (the integrator example, Python): those
-# runs preload it, without leak checks (the interpreter's own allocations at exit).
+# In a sanitizer build the library needs the sanitizer's runtime first in a consumer that is not
+# instrumented itself (the integrator example, Python): those runs preload it (ASan without leak
+# checks: the interpreter's own allocations at exit; TSan, whose uninitialised runtime crashes).
 set -euo pipefail
 src="$1"
 build="$2"
 consumer=()
 if [[ "${3:-}" == *address* ]]; then
   consumer=(env "LD_PRELOAD=$(c++ -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0)
+elif [[ "${3:-}" == *thread* ]]; then
+  consumer=(env "LD_PRELOAD=$(c++ -print-file-name=libtsan.so)")
 fi
 work="$build/install-test"
 rm -rf "$work/prefix" "$work/moved"  # the integrator build stays, so a re-run with nothing changed is quick
