@@ -68,6 +68,10 @@ class Briefings : public ::testing::Test {
     const v1::Case* c = &loop.proto();
     ASSERT_OK(store_.Save({&c, 1}, now));
   }
+  // The State Council's holiday schedule the sample district ships.
+  static absl::StatusOr<std::shared_ptr<const WorkingCalendar>> Holidays() {
+    return WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto");
+  }
   const BriefingSection& SectionOf(const Briefing& b, const std::string& title) {
     for (const BriefingSection& s : b.sections) {
       if (s.title == title) return s;
@@ -219,9 +223,7 @@ TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfter
   }
   BriefingOptions options;
   options.roster = roster_.get();
-  ASSERT_OK_AND_ASSIGN(
-      options.consultation.working_calendar,
-      WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto"));
+  ASSERT_OK_AND_ASSIGN(options.consultation.working_calendar, Holidays());
   ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kWeekly, store_, *map_,
                                                 absl::CivilDay(2026, 9, 30), options));
   const BriefingSection& s = SectionOf(b, "“512”工作安排");
@@ -256,9 +258,7 @@ TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfter
 
 TEST_F(Briefings, AWeekWhoseMeetingsFallInAnUnpublishedHolidayYearSaysSoAndKeepsTheWeeklyRhythm) {
   BriefingOptions options;
-  ASSERT_OK_AND_ASSIGN(
-      options.consultation.working_calendar,
-      WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto"));
+  ASSERT_OK_AND_ASSIGN(options.consultation.working_calendar, Holidays());
   // The week of 2026-12-28 to 2027-01-03: its meetings fall in 2027, not yet published.
   ASSERT_OK_AND_ASSIGN(Briefing b, MakeBriefing(BriefingKind::kWeekly, store_, *map_,
                                                 absl::CivilDay(2026, 12, 30), options));
