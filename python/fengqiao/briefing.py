@@ -65,7 +65,7 @@ def make(kind, store, grid_map, date, roster=None, station="", calendar=None) ->
     """
     html, markdown, figures, start, end, title, period = _core.briefing(
         str(kind), core_store(store), grid_map, _date_text(date), roster, station,
-        "" if calendar is None else os.fspath(calendar))
+        "" if calendar is None else str(calendar))
     frame = pd.DataFrame(figures, columns=["section", "key", "label", "defined", "value", "n",
                                            "is_rate", "seed_value"])
     frame["value"] = frame["value"].where(frame["defined"], np.nan)

@@ -135,7 +135,8 @@ def test_bad_requests_are_invalid_argument(fq, grid_map, sample_store):
 
 
 def test_the_weekly_sets_the_512_agendas_and_moves_meetings_off_holidays(fq, grid_map,
-                                                                          sample_store, roster):
+                                                                          sample_store, roster,
+                                                                          tmp_path):
     calendar = DATA / "calendar" / "holidays.textproto"
     # The week of 2026-09-28: Monday 10-05 and Tuesday 10-06 are National Day holidays.
     b = fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", roster=roster,
@@ -148,3 +149,9 @@ def test_the_weekly_sets_the_512_agendas_and_moves_meetings_off_holidays(fq, gri
     assert "周一街道会商：2026-10-05（星期一）" in plain.html
     with pytest.raises(fq.NotFoundError):
         fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", calendar="no/such.file")
+    with pytest.raises(fq.Error):  # not a path: a fengqiao error, as for every file argument
+        fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", calendar=123)
+    with pytest.raises(fq.InvalidArgumentError, match=r"holidays\.textproto:1:\d+"):
+        bad = tmp_path / "holidays.textproto"
+        bad.write_bytes(b'years { year: 2026 notice: "\xff" }\n')
+        fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", calendar=bad)

@@ -241,6 +241,21 @@ expect 1 "" "--date is required" brief daily "$tmp/a.db" "$data/grid_map.textpro
 expect 64 "" "--date: .*is not a date" brief daily "$tmp/a.db" "$data/grid_map.textproto" --date=2026-02-30
 expect 1 "" "/nope.db: no such case store" brief daily /nope.db "$data/grid_map.textproto" --date=2026-10-14
 expect 1 "" "/nope: no such folder" brief daily "$tmp/a.db" "$data/grid_map.textproto" --date=2026-10-14 --out=/nope
+# --calendar: the "512" meetings move off public holidays; a bad schedule is an error located in
+# its file (missing, a directory or a device, a date out of range, invalid UTF-8), nothing written.
+expect 0 "brief-weekly-2026-09-30.html" "" brief weekly "$tmp/a.db" "$data/grid_map.textproto" \
+  --date=2026-09-30 --out="$tmp/brief" --calendar="$data/calendar/holidays.textproto"
+grep -q "周一街道会商：2026-10-08（星期四，国庆节顺延）" "$tmp/brief/brief-weekly-2026-09-30.md" ||
+  { echo "FAIL brief weekly --calendar: the Monday meeting not moved off National Day"; failures=$((failures + 1)); }
+printf 'years { year: 2026 holidays { name: "x" first_day: "2026-13-01" last_day: "2026-13-02" } }\n' \
+  > "$tmp/month13.textproto"
+printf 'years { year: 2026 notice: "\xff" }\n' > "$tmp/utf8.textproto"
+for bad in "/nope.textproto:cannot open file" "$tmp:is a directory" "/dev/zero:not a regular file" \
+           "$tmp/month13.textproto:1:41: \"2026-13-01\" is not a date" \
+           "$tmp/utf8.textproto:1:20: years\\[0\\].notice: invalid UTF-8"; do
+  expect 1 "" "${bad#*:}" brief weekly "$tmp/a.db" "$data/grid_map.textproto" --date=2026-10-14 \
+    --out="$tmp/brief" --calendar="${bad%%:*}"
+done
 
 # The AI管家 through the command: one decision per message, in order; an ordinary question gets a
 # standard reply; personal numbers are masked in everything written; bad lines are skipped with
