@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -310,7 +311,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     if (!state_at.ok()) return Fail(state_at.status());
     const absl::Time month_end = *state_at;
     // The history and the month through the loop, oldest first.
-    fengqiao::v1::IncidentLog all = history;
+    fengqiao::v1::IncidentLog all = std::move(history);  // not read after this
     for (const auto& incident : log->incidents()) *all.add_incidents() = incident;
     absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
         fengqiao::tools::SimulateMonth(all, **rules, *roster, month_end, *store);

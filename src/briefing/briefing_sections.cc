@@ -462,6 +462,7 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
     int64_t late_s;
     const v1::Case* c;
     absl::Time due;
+    std::string street;
   };
   std::vector<Item> street_items, district_items;
   std::vector<v1::Case> then;  // the cases open at the week's end, as they stood then
@@ -474,22 +475,20 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
     const std::optional<absl::Time> due = ResolveDue(c);
     if (!due.has_value() || *due >= end) continue;
     const v1::AreaLevel level = HandlingLevel(c.tier());
-    Item item{absl::ToInt64Seconds(end - *due), &c, *due};
+    Item item{absl::ToInt64Seconds(end - *due), &c, *due,
+              StreetOf(grid_map, c.incident().grid_code())};
     if (level == v1::AREA_LEVEL_COMMUNITY) street_items.push_back(item);
     if (level == v1::AREA_LEVEL_STREET) district_items.push_back(item);
   }
   auto agenda = [&](std::vector<Item>& items, const Consultation& meeting, const char* what) {
-    std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
-      const std::string sa = StreetOf(grid_map, a.c->incident().grid_code());
-      const std::string sb = StreetOf(grid_map, b.c->incident().grid_code());
-      return sa != sb ? sa < sb : a.late_s > b.late_s;
+    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      return a.street != b.street ? a.street < b.street : a.late_s > b.late_s;
     });
     BriefingTable t = Table(absl::StrCat(what, MeetingDate(meeting, tz)),
                             {"街道", "案件", "层级", "责任人", "办结时限", "超期"});
     for (const Item& item : items) {
       const v1::Case& c = *item.c;
-      t.rows.push_back({StreetOf(grid_map, c.incident().grid_code()), c.id(),
-                        Zh(LabelOf(c.tier()).zh), name_of(c.assignee()),
+      t.rows.push_back({item.street, c.id(), Zh(LabelOf(c.tier()).zh), name_of(c.assignee()),
                         absl::FormatTime("%Y-%m-%d %H:%M", item.due, tz),
                         absl::StrFormat("%.1f小时", item.late_s / 3600.0)});
     }

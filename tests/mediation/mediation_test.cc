@@ -14,6 +14,12 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 
 const absl::TimeZone kChina = absl::FixedTimeZone(8 * 3600);
+
+// A second police officer, based in grid g11 itself, on duty Wednesday 08:00-20:00.
+constexpr char kCop3InG11[] =
+    "members { id: \"cop3\" name: \"cop3\" force_type: FORCE_TYPE_POLICE home_area_code: "
+    "\"g11\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 480 "
+    "end_minute: 1200 } open_cases: 0 capacity: 10 }\n";
 absl::Time Local(int month, int day, int hour, int minute = 0) {
   return absl::FromCivil(absl::CivilMinute(2026, month, day, hour, minute), kChina);
 }
@@ -78,7 +84,9 @@ TEST(ConsultationCalendar, EveryRoutedTierIsHeldAtALevelWithAMeetingAboveIt) {
       continue;
     }
     EXPECT_NE(level, v1::AREA_LEVEL_UNSPECIFIED) << v1::Tier_Name(tier);
-    if (level != v1::AREA_LEVEL_DISTRICT) EXPECT_OK(calendar.NextAbove(level, now));
+    if (level != v1::AREA_LEVEL_DISTRICT) {
+      EXPECT_OK(calendar.NextAbove(level, now));
+    }
   }
   EXPECT_EQ(HandlingLevel(v1::TIER_MEDIATOR), v1::AREA_LEVEL_COMMUNITY);
   EXPECT_EQ(HandlingLevel(v1::TIER_LAWYER), v1::AREA_LEVEL_COMMUNITY);
@@ -176,11 +184,7 @@ TEST_F(HandlerChoiceTest, ScreeningRolesFindDisputesButNeverHandleThem) {
 TEST_F(HandlerChoiceTest, TheGridsOwnPoliceOfficerIsFirstForPoliceWorkInTheGrid) {
   // A second day-shift officer based in the grid itself would outrank the community's 警格
   // officer (cop1) on proximity; the four-grid team puts cop1 first, and says why.
-  const std::string roster_text = absl::StrCat(
-      testing::TinyRosterText(),
-      "members { id: \"cop3\" name: \"cop3\" force_type: FORCE_TYPE_POLICE home_area_code: "
-      "\"g11\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 480 "
-      "end_minute: 1200 } open_cases: 0 capacity: 10 }\n");
+  const std::string roster_text = absl::StrCat(testing::TinyRosterText(), kCop3InG11);
   ASSERT_OK_AND_ASSIGN(auto roster, Roster::Parse(roster_text, "roster.textproto", map_));
   CandidateSelector selector(roster, CandidateSelectorOptions{});
   const absl::Time wednesday_morning = Local(10, 14, 10);
@@ -211,10 +215,8 @@ TEST_F(HandlerChoiceTest, PoliceLawyerJointMediationPairsTheLawyerOnDutyWithTheG
       testing::TinyRosterText(),
       "members { id: \"law1\" name: \"law1\" force_type: FORCE_TYPE_LAWYER home_area_code: "
       "\"s1\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 540 "
-      "end_minute: 1020 } open_cases: 0 capacity: 6 }\n"
-      "members { id: \"cop3\" name: \"cop3\" force_type: FORCE_TYPE_POLICE home_area_code: "
-      "\"g11\" skills: DISPUTE_TYPE_NOISE shifts { day: WEEKDAY_WEDNESDAY start_minute: 480 "
-      "end_minute: 1200 } open_cases: 0 capacity: 10 }\n");
+      "end_minute: 1020 } open_cases: 0 capacity: 6 }\n",
+      kCop3InG11);
   ASSERT_OK_AND_ASSIGN(auto roster, Roster::Parse(roster_text, "roster.textproto", map_));
   CandidateSelector selector(roster, CandidateSelectorOptions{});
   const absl::Time wednesday_morning = Local(10, 14, 10);

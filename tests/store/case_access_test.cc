@@ -26,6 +26,7 @@
 #include "testing/cases.h"
 #include "testing/fresh_db.h"
 #include "testing/status_matchers.h"
+#include "testing/viewers.h"
 
 namespace fengqiao {
 namespace {
@@ -520,12 +521,7 @@ TEST(SqliteAccess, ClearReadsFromSeveralThreadsAreEachRecordedOnceInOneUnbrokenT
   std::vector<CaseLoop> cases;
   for (int i = 0; i < 8; ++i) cases.push_back(PartyCase(absl::StrCat("c", i), "xc-lc-c1-g1", ""));
   for (const CaseLoop& c : cases) ASSERT_OK(store->Save({&c.proto()}, kOpenedAt));
-  v1::Viewer chief;
-  chief.set_member_id("m-chief");
-  chief.set_role(v1::VIEWER_ROLE_STATION_CHIEF);
-  chief.add_area_codes("xc");
-  chief.set_purpose(v1::ACCESS_PURPOSE_SUPERVISION);
-  chief.set_unmasked(true);
+  v1::Viewer chief = testing::SupervisingChief("xc", /*unmasked=*/true);
   ASSERT_OK_AND_ASSIGN(CaseAccess access, CaseAccess::Open(store.get(), map, chief));
   constexpr int kThreads = 4, kReads = 40;
   std::vector<std::thread> threads;
@@ -549,12 +545,7 @@ TEST(SqliteAccess, ClearReadsFromSeveralThreadsAreEachRecordedOnceInOneUnbrokenT
 TEST(SqliteAccess, TheAuditTrailIsAppendOnlyAndAReadOnlyStoreGivesNoClearData) {
   const std::string path = FreshDbPath("audit");
   auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
-  v1::Viewer chief;
-  chief.set_member_id("m-chief");
-  chief.set_role(v1::VIEWER_ROLE_STATION_CHIEF);
-  chief.add_area_codes("xc");
-  chief.set_purpose(v1::ACCESS_PURPOSE_SUPERVISION);
-  chief.set_unmasked(true);
+  v1::Viewer chief = testing::SupervisingChief("xc", /*unmasked=*/true);
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteCaseStore::Open(path));
     CaseLoop c = PartyCase("c1", "xc-lc-c1-g1", "");

@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "testing/cases.h"
 #include "testing/status_matchers.h"
+#include "testing/viewers.h"
 
 extern char** environ;
 
@@ -129,11 +130,7 @@ void RunCampaign(int iterations, const std::string& key_hex) {
   int64_t acked_events = 0, killed_mid_batch = 0;
   std::vector<std::string> acked_reads;  // over every run, in order
   auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
-  v1::Viewer chief;
-  chief.set_member_id("m-chief");
-  chief.set_role(v1::VIEWER_ROLE_STATION_CHIEF);
-  chief.add_area_codes("zs");
-  chief.set_purpose(v1::ACCESS_PURPOSE_SUPERVISION);
+  v1::Viewer chief = testing::SupervisingChief("zs", /*unmasked=*/false);
   for (int run = 0; run < iterations; ++run) {
     Child child = Spawn(db, absl::StrCat("r", run), rng());
     std::string output = ReadUntil(child.out, "ready\n");

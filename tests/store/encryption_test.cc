@@ -20,6 +20,7 @@
 #include "testing/cases.h"
 #include "testing/fresh_db.h"
 #include "testing/status_matchers.h"
+#include "testing/viewers.h"
 
 namespace fengqiao {
 namespace {
@@ -82,12 +83,7 @@ TEST(StoreEncryption, TheFileHoldsNoPersonalValueInClearAndTheStoreWorksAsBefore
     EXPECT_THAT(*store->Find(by_grid), ::testing::ElementsAre("c1"));
     // The audit trail is sealed too.
     auto map = *GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto");
-    v1::Viewer chief;
-    chief.set_member_id("m-chief");
-    chief.set_role(v1::VIEWER_ROLE_STATION_CHIEF);
-    chief.add_area_codes("xc");
-    chief.set_purpose(v1::ACCESS_PURPOSE_SUPERVISION);
-    chief.set_unmasked(true);
+    v1::Viewer chief = testing::SupervisingChief("xc", /*unmasked=*/true);
     ASSERT_OK_AND_ASSIGN(CaseAccess access, CaseAccess::Open(store.get(), map, chief));
     ASSERT_OK(access.Get("c1", kOpenedAt).status());
     ASSERT_EQ(access.AuditTrail({}, kOpenedAt)->size(), 1u);
