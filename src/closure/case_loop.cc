@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "fengqiao/mediation/ladder.h"
 #include "fengqiao/status_macros.h"
+#include "fengqiao/time_zone.h"
 #include "fengqiao/vocabulary.h"
 #include "internal/time_util.h"
 
@@ -58,12 +59,15 @@ LoopEvent ToLoopEvent(const v1::CaseEvent& e) {
   out.has_department = e.department() != v1::DEPARTMENT_UNSPECIFIED;
   out.mediation_type = e.mediation_type();
   out.mediation_outcome = e.mediation_outcome();
+  out.consultation_outcome = e.consultation_outcome();
   return out;
 }
 
 // Which deadline an event meets.
-const char* DeadlineMetBy(v1::CaseEventType type) {
-  switch (type) {
+const char* DeadlineMetBy(const v1::CaseEvent& e) {
+  switch (e.type()) {
+    case v1::CASE_EVENT_TYPE_CONSULT:
+      return e.consultation_outcome() == v1::CONSULTATION_OUTCOME_RESOLVED ? "resolve" : nullptr;
     case v1::CASE_EVENT_TYPE_ACCEPT:
       return "accept";
     case v1::CASE_EVENT_TYPE_CONTACT:
@@ -81,10 +85,14 @@ const char* DeadlineMetBy(v1::CaseEventType type) {
   }
 }
 
-// An instruction (派单/指令) gives the case to a holder and arms the holder's clocks.
-bool IsInstruction(v1::CaseEventType type) {
+// An instruction (派单/指令) gives the case to a holder and arms the holder's clocks; a
+// consultation's 交办 is one.
+bool IsInstruction(const v1::CaseEvent& e) {
+  const v1::CaseEventType type = e.type();
   return type == v1::CASE_EVENT_TYPE_ASSIGN || type == v1::CASE_EVENT_TYPE_APPROVE_RETURN ||
-         type == v1::CASE_EVENT_TYPE_REJECT_RETURN || type == v1::CASE_EVENT_TYPE_ARBITRATE;
+         type == v1::CASE_EVENT_TYPE_REJECT_RETURN || type == v1::CASE_EVENT_TYPE_ARBITRATE ||
+         (type == v1::CASE_EVENT_TYPE_CONSULT &&
+          e.consultation_outcome() == v1::CONSULTATION_OUTCOME_ASSIGNED);
 }
 
 bool IsEscalation(v1::CaseEventType type) {
@@ -92,8 +100,22 @@ bool IsEscalation(v1::CaseEventType type) {
 }
 
 // A hand-over takes the case from its holder: the holder's clocks stop.
-bool IsHandOver(v1::CaseEventType type) {
-  return IsInstruction(type) || IsEscalation(type) || type == v1::CASE_EVENT_TYPE_RETURN;
+bool IsHandOver(const v1::CaseEvent& e) {
+  return IsInstruction(e) || IsEscalation(e.type()) || e.type() == v1::CASE_EVENT_TYPE_RETURN ||
+         (e.type() == v1::CASE_EVENT_TYPE_CONSULT &&
+          e.consultation_outcome() == v1::CONSULTATION_OUTCOME_SENT_UP);
+}
+
+// The meeting of `level` at or after `at` on `calendar` (null: the weekly rhythm); a year the
+// calendar's holiday schedule does not hold falls back to the weekly rhythm.
+Consultation MeetingOf(const ConsultationCalendar* calendar, v1::AreaLevel level, absl::Time at) {
+  static const auto* const kWeekly = new ConsultationCalendar({});
+  if (calendar != nullptr) {
+    absl::StatusOr<Consultation> c = calendar->Next(level, at);
+    if (c.ok()) return *std::move(c);
+  }
+  absl::StatusOr<Consultation> c = kWeekly->Next(level, at);
+  return c.ok() ? *std::move(c) : Consultation{level, at, ""};
 }
 
 // The last RETURN of the log (the one a review decides on).
@@ -111,10 +133,17 @@ const v1::CoHandler* FindCoHandler(const v1::Case& c, const std::string& id) {
   return nullptr;
 }
 
-// Who handled the case to its resolution: the actor of the last RESOLVE.
+// A resolution: RESOLVE, or a consultation that settled the case at the meeting.
+bool Resolves(const v1::CaseEvent& e) {
+  return e.type() == v1::CASE_EVENT_TYPE_RESOLVE ||
+         (e.type() == v1::CASE_EVENT_TYPE_CONSULT &&
+          e.consultation_outcome() == v1::CONSULTATION_OUTCOME_RESOLVED);
+}
+
+// Who handled the case to its resolution: the actor of the last resolution.
 const std::string* Resolver(const v1::Case& c) {
   for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
-    if (it->type() == v1::CASE_EVENT_TYPE_RESOLVE) return &it->actor();
+    if (Resolves(*it)) return &it->actor();
   }
   return nullptr;
 }
@@ -186,6 +215,8 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
   stored.clear_department();
   stored.clear_state();
   stored.clear_tier();
+  stored.clear_level();
+  stored.clear_consultation();
   *stored.mutable_sla() = stored.decision().action().sla();
   loop.case_ = std::move(stored);
   for (size_t i = 0; i < events.size(); ++i) {
@@ -280,6 +311,23 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       }
       break;
     }
+    case v1::CASE_EVENT_TYPE_CONSULT:
+      if (case_.has_consultation() &&
+          internal::ToTime(event.at()) < internal::ToTime(case_.consultation().meeting_at())) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the ", LabelOf(case_.consultation().level()).zh, "会商 with this case on its agenda is "
+            "held at ", absl::FormatTime("%Y-%m-%d %H:%M %z",
+                             internal::ToTime(case_.consultation().meeting_at()), ChinaTimeZone()),
+            "; its outcome cannot be recorded before"));
+      }
+      if (event.consultation_outcome() == v1::CONSULTATION_OUTCOME_ASSIGNED &&
+          ((event.assignee().empty() && event.department() == v1::DEPARTMENT_UNSPECIFIED) ||
+           internal::ToDuration(event.sla().resolve()) <= absl::ZeroDuration())) {
+        return absl::InvalidArgumentError(
+            "a consultation's 交办 names who takes the case (assignee or department) and its "
+            "deadline (sla.resolve)");
+      }
+      break;
     default:
       break;
   }
@@ -289,6 +337,19 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
 void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
                         const LoopState& after) const {
   if (event.tier() == v1::TIER_UNSPECIFIED) event.set_tier(after.tier);
+  event.set_level(static_cast<v1::AreaLevel>(after.level));
+  if (after.on_agenda && (!before.on_agenda || after.level != before.level) &&
+      !event.has_consultation()) {
+    // Onto the agenda of the next meeting of the level the case reached.
+    const absl::Time at = internal::ToTime(event.at());
+    Consultation meeting = MeetingOf(options_->consultation_calendar.get(),
+                                     static_cast<v1::AreaLevel>(after.level), at);
+    v1::ConsultationItem* item = event.mutable_consultation();
+    item->set_level(static_cast<v1::AreaLevel>(after.level));
+    *item->mutable_meeting_at() = internal::ToTimestamp(meeting.at);
+    *item->mutable_since() = event.at();
+    item->set_moved_off(std::move(meeting.moved_off));
+  }
   if (IsEscalation(event.type())) {
     if (event.type() == v1::CASE_EVENT_TYPE_MEDIATION_FAILED) {
       event.set_escalation_reason(v1::ESCALATION_REASON_MEDIATION_FAILED);
@@ -315,7 +376,7 @@ void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
                                : last_return->refused_by());
     }
   }
-  if (IsInstruction(event.type()) && event.assignee().empty() &&
+  if (IsInstruction(event) && event.assignee().empty() &&
       event.department() != v1::DEPARTMENT_UNSPECIFIED) {
     event.set_assignee(std::string(LabelOf(event.department()).short_name));
   }
@@ -333,6 +394,9 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
   const absl::Time at = internal::ToTime(e.at());
   case_.set_state(state_.state);
   case_.set_tier(state_.tier);
+  case_.set_level(static_cast<v1::AreaLevel>(state_.level));
+  if (e.has_consultation()) *case_.mutable_consultation() = e.consultation();
+  if (!state_.on_agenda) case_.clear_consultation();
   if (e.type() == v1::CASE_EVENT_TYPE_SLA_BREACH) {
     for (v1::Deadline& d : *case_.mutable_deadlines()) {
       if (d.name() == e.deadline() && !d.met() && !d.breached() &&
@@ -343,14 +407,14 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     }
     return;
   }
-  if (const char* met = DeadlineMetBy(e.type()); met != nullptr) {
+  if (const char* met = DeadlineMetBy(e); met != nullptr) {
     for (v1::Deadline& d : *case_.mutable_deadlines()) {
       if (d.name() != met || d.met() || !d.has_due()) continue;
       d.set_met(true);  // met late, it stays breached too
       *d.mutable_closed_at() = e.at();
     }
   }
-  if (IsHandOver(e.type())) {
+  if (IsHandOver(e)) {
     for (v1::Deadline& d : *case_.mutable_deadlines()) {
       if (!d.has_closed_at()) *d.mutable_closed_at() = e.at();
       *case_.add_closed_deadlines() = std::move(d);
@@ -361,7 +425,7 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
   if (IsEscalation(e.type()) && e.has_sla()) *case_.mutable_sla() = e.sla();
   if (e.department() != v1::DEPARTMENT_UNSPECIFIED) case_.set_department(e.department());
   if (!e.assignee().empty()) case_.set_assignee(e.assignee());
-  if (IsInstruction(e.type())) {
+  if (IsInstruction(e)) {
     if (e.has_sla()) *case_.mutable_sla() = e.sla();
     for (v1::Deadline& d : DeadlinesFor(case_.sla(), at)) {
       if (!d.has_due()) continue;  // the revisit is armed by the resolution
@@ -380,7 +444,7 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     }
   }
   const absl::Duration revisit = internal::ToDuration(case_.sla().revisit());
-  if (e.type() == v1::CASE_EVENT_TYPE_RESOLVE && revisit > absl::ZeroDuration()) {
+  if (Resolves(e) && revisit > absl::ZeroDuration()) {
     // A resolution (again, after a reopen) arms the revisit clock.
     auto& ds = *case_.mutable_deadlines();
     ds.erase(std::remove_if(ds.begin(), ds.end(),

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/types/span.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/mediation/ladder.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/vocabulary.h"
@@ -27,8 +28,10 @@ static_assert(sizeof(LoopState) <= 48, "LoopState is copied on the hot path: kee
 constexpr int kStates = v1::CaseState_ARRAYSIZE;
 constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
 
-// next[state][event]: the state after the event, or -1 when the state does not accept it.
-// SLA_BREACH is handled apart (accepted in every open state, changes nothing).
+// next[state][event]: the state after the event, or -1 when the state does not accept it, or
+// kByContent when the event's content decides (CONSULT: its outcome). SLA_BREACH is handled
+// apart (accepted in every open state, changes nothing).
+constexpr int8_t kByContent = 127;
 struct alignas(64) Table {
   std::array<std::array<int8_t, kEvents>, kStates> next;
   constexpr Table() : next() {
@@ -80,6 +83,11 @@ struct alignas(64) Table {
       on(s, v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, s);
       on(s, v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, s);
     }
+    // The "512" consultation that has the case on its agenda decides: resolved, assigned, sent up.
+    for (S s : {v1::CASE_STATE_ESCALATED, v1::CASE_STATE_ASSIGNED, v1::CASE_STATE_ACCEPTED,
+                v1::CASE_STATE_CONTACTED, v1::CASE_STATE_ON_SITE, v1::CASE_STATE_IN_MEDIATION}) {
+      next[s][v1::CASE_EVENT_TYPE_CONSULT] = kByContent;
+    }
     // Cancel or mark as duplicate from any open state before resolution.
     for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_ASSIGNED,
                 v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED, v1::CASE_STATE_RETURNED,
@@ -104,6 +112,21 @@ constexpr ConditionalEdge kConditional[] = {
     {v1::CASE_STATE_ACCEPTED, v1::CASE_EVENT_TYPE_RETURN, v1::CASE_STATE_IN_ARBITRATION,
      "after max_returns"},
 };
+
+// Where CONSULT goes, by its outcome (drawn as conditional edges).
+struct OutcomeEdge {
+  v1::ConsultationOutcome outcome;
+  S to;
+  const char* when;
+};
+constexpr OutcomeEdge kConsultEdges[] = {
+    {v1::CONSULTATION_OUTCOME_RESOLVED, v1::CASE_STATE_RESOLVED, "resolved"},
+    {v1::CONSULTATION_OUTCOME_ASSIGNED, v1::CASE_STATE_ASSIGNED, "assigned"},
+    {v1::CONSULTATION_OUTCOME_SENT_UP, v1::CASE_STATE_ESCALATED, "sent up"},
+};
+
+// The higher of two levels (AreaLevel numbers fall as levels rise; 0 is none).
+int8_t Higher(int8_t a, int8_t b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); }
 
 bool IsOpen(v1::CaseState s) { return s != v1::CASE_STATE_UNSPECIFIED && !IsTerminal(s); }
 
@@ -215,12 +238,14 @@ absl::Status CheckMediationEnd(const LoopState& state, const LoopEvent& event) {
         CaseEventName(event.type), " cannot end it as ", LabelOf(event.mediation_type).short_name));
   }
   const v1::MediationOutcome outcome = event.mediation_outcome;
-  if (event.type == v1::CASE_EVENT_TYPE_RESOLVE) {
+  if (event.type == v1::CASE_EVENT_TYPE_RESOLVE ||
+      event.consultation_outcome == v1::CONSULTATION_OUTCOME_RESOLVED) {
     if (outcome == v1::MEDIATION_OUTCOME_UNSPECIFIED ||
         outcome == v1::MEDIATION_OUTCOME_TERMINATED) {
-      return absl::InvalidArgumentError(
-          "RESOLVE ends a mediation with an agreement (mediation_outcome: written, oral, or "
-          "司法确认 applied for); a mediation without one ends as MEDIATION_FAILED (终止)");
+      return absl::InvalidArgumentError(absl::StrCat(
+          CaseEventName(event.type),
+          " resolving a mediation ends it with an agreement (mediation_outcome: written, oral, or "
+          "司法确认 applied for); a mediation without one ends as MEDIATION_FAILED (终止)"));
     }
   } else if (outcome != v1::MEDIATION_OUTCOME_UNSPECIFIED &&
              outcome != v1::MEDIATION_OUTCOME_TERMINATED) {
@@ -228,6 +253,41 @@ absl::Status CheckMediationEnd(const LoopState& state, const LoopEvent& event) {
         CaseEventName(event.type), " ends a mediation without agreement: its outcome is 终止"));
   }
   return absl::OkStatus();
+}
+
+// CONSULT: the meeting that has the case on its agenda resolves it, assigns it (the instruction
+// and its deadline are checked with the case) or sends it to the level above.
+absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, LoopState& next,
+                               int& to) {
+  if (!state.on_agenda) {
+    return absl::FailedPreconditionError(
+        "CONSULT records a meeting's outcome on a case on its agenda, and this case is on no "
+        "consultation's agenda (a case goes onto one when it is escalated past its level)");
+  }
+  switch (event.consultation_outcome) {
+    case v1::CONSULTATION_OUTCOME_RESOLVED:
+      to = v1::CASE_STATE_RESOLVED;
+      next.on_agenda = false;
+      return absl::OkStatus();
+    case v1::CONSULTATION_OUTCOME_ASSIGNED:
+      to = v1::CASE_STATE_ASSIGNED;
+      next.on_agenda = false;
+      return absl::OkStatus();
+    case v1::CONSULTATION_OUTCOME_SENT_UP:
+      if (state.level <= v1::AREA_LEVEL_DISTRICT) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the ", LabelOf(static_cast<v1::AreaLevel>(state.level)).zh,
+            "-level consultation is the top of the \"512\" rhythm: it resolves or assigns, it "
+            "cannot send the case up"));
+      }
+      to = v1::CASE_STATE_ESCALATED;
+      next.level = static_cast<int8_t>(state.level - 1);  // street -> district
+      return Count(next.escalations, event);
+    default:
+      return absl::InvalidArgumentError(
+          "CONSULT records what the meeting decided (consultation_outcome: resolved, assigned or "
+          "sent_up)");
+  }
 }
 
 absl::Status NeedsReason(const LoopEvent& event) {
@@ -320,11 +380,21 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
         return absl::InvalidArgumentError("TRIAGE must name the tier that takes the case");
       }
       next.tier = event.tier;
+      next.level = Higher(state.level, static_cast<int8_t>(HandlingLevel(event.tier)));
       break;
     case v1::CASE_EVENT_TYPE_ESCALATE:
     case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
       FENGQIAO_RETURN_IF_ERROR(CheckLadder(state, event, options, next));
       FENGQIAO_RETURN_IF_ERROR(Count(next.escalations, event));
+      // Past its level: onto the agenda of the next meeting of the level it reaches.
+      next.level = Higher(state.level, static_cast<int8_t>(HandlingLevel(next.tier)));
+      if (next.level != state.level) next.on_agenda = true;
+      break;
+    case v1::CASE_EVENT_TYPE_CONSULT:
+      FENGQIAO_RETURN_IF_ERROR(ApplyConsultation(state, event, next, to));
+      break;
+    case v1::CASE_EVENT_TYPE_RESOLVE:
+      next.on_agenda = false;  // settled before its meeting
       break;
     case v1::CASE_EVENT_TYPE_START_MEDIATION:
       if (event.mediation_type == v1::MEDIATION_TYPE_UNSPECIFIED) {
@@ -392,6 +462,7 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
     next.mediation = v1::MEDIATION_TYPE_UNSPECIFIED;
   }
   next.state = static_cast<v1::CaseState>(to);
+  if (IsTerminal(next.state)) next.on_agenda = false;
   return next;
 }
 }  // namespace
@@ -403,7 +474,11 @@ void ForEachEdge(F f) {
   for (int s = 0; s < kStates; ++s) {
     for (int e = 0; e < kEvents; ++e) {
       const int to = kTable.next[s][e];
-      if (to >= 0) f(static_cast<S>(s), static_cast<E>(e), static_cast<S>(to), "");
+      if (to == kByContent) {
+        for (const OutcomeEdge& o : kConsultEdges) f(static_cast<S>(s), static_cast<E>(e), o.to, o.when);
+      } else if (to >= 0) {
+        f(static_cast<S>(s), static_cast<E>(e), static_cast<S>(to), "");
+      }
     }
   }
   for (const ConditionalEdge& c : kConditional) f(c.from, c.event, c.to, c.when);

@@ -29,6 +29,8 @@ The normal path per tier (which event follows which), the rules an event's conte
 other than the handler, mediation types and outcomes) and the error contract are in the top
 comment of `include/fengqiao/closure/case_loop.h`. SLA_BREACH is accepted in every open state and
 changes no state; a RETURN after `max_returns` returns goes to IN_ARBITRATION instead of RETURNED.
+CONSULT (the "512" meeting's outcome on a case on its agenda) goes where its outcome says:
+resolved, assigned with a deadline, or sent up to the next level's meeting.
 
 ## Transition table
 

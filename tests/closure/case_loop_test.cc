@@ -1,5 +1,6 @@
 #include "fengqiao/closure/case_loop.h"
 
+#include <map>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -247,6 +248,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   const v1::Department departments[] = {v1::DEPARTMENT_COMMUNITY, v1::DEPARTMENT_CITY_MANAGEMENT,
                                         v1::DEPARTMENT_HOUSING_CONSTRUCTION};
   int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
+  std::map<v1::ConsultationOutcome, int> consulted;
   for (int run = 0; run < 2000; ++run) {
     CaseLoopOptions options;
     options.max_returns = static_cast<int>(rng() % 3);
@@ -309,6 +311,19 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         case v1::CASE_EVENT_TYPE_CO_HANDLER_DONE:
           e.set_actor(absl::StrCat("l-", rng() % 2));
           break;
+        case v1::CASE_EVENT_TYPE_CONSULT:  // the "512" meeting, mostly at its time
+          e.set_consultation_outcome(static_cast<v1::ConsultationOutcome>(1 + rng() % 3));
+          if (loop.proto().has_consultation() && rng() % 4 != 0) {
+            t = std::max<int>(t, loop.proto().consultation().meeting_at().seconds() -
+                                     absl::ToUnixSeconds(kReported));
+            e.mutable_at()->set_seconds(absl::ToUnixSeconds(kReported) + t);
+          }
+          if (e.consultation_outcome() == v1::CONSULTATION_OUTCOME_ASSIGNED) {
+            e.set_assignee(handler);
+            e.mutable_sla()->mutable_resolve()->set_seconds(7 * 86400);
+          }
+          if (loop.state().state != v1::CASE_STATE_IN_MEDIATION) e.clear_mediation_outcome();
+          break;
         default:
           break;
       }
@@ -324,11 +339,14 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                     type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
                     type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
                     type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
-                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE)
+                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE ||
+                    type == v1::CASE_EVENT_TYPE_CONSULT)
             << s;
         ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
         ASSERT_EQ(loop.state(), before);
         ASSERT_EQ(loop.proto().SerializeAsString(), before_case);
+      } else if (type == v1::CASE_EVENT_TYPE_CONSULT) {
+        ++consulted[e.consultation_outcome()];
       }
     }
     closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
@@ -355,6 +373,10 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   EXPECT_GT(returns, 0);
   EXPECT_GT(co_done, 0);
   EXPECT_GT(longest, 10);
+  for (int o = 1; o < v1::ConsultationOutcome_ARRAYSIZE; ++o) {
+    EXPECT_GT(consulted[static_cast<v1::ConsultationOutcome>(o)], 0)
+        << v1::ConsultationOutcome_Name(o);
+  }
 }
 
 }  // namespace

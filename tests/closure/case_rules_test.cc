@@ -5,6 +5,8 @@
 #include <string>
 
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/mediation/working_calendar.h"
+#include "fengqiao/time_zone.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/cases.h"
@@ -475,6 +477,168 @@ TEST(CoHandlers, ACoHandlerIsNeitherTheLeadNorAddedTwiceAndOnlyItAcceptsItsPart)
   ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 30, "l-1")));
   EXPECT_THAT(loop.Record(Ev(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, 40, "l-1")),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not accepted yet")));
+}
+
+
+// --- 4. Levels and the "512" meetings ----------------------------------------------------------
+
+// Wed 2026-10-14 10:00 +08 is the report; the street meets on Monday 10-19 09:00, the district on
+// Tuesday 10-20 09:00.
+const absl::Time kMonday = absl::FromUnixSeconds(1791943200 + 5 * 86400 - 3600);
+const absl::Time kTuesday = kMonday + absl::Hours(24);
+
+// A community-police mediation that failed: up the ladder to 大调解, the street's level.
+CaseLoop EscalatedToTheStreet(CaseLoopOptions options = {}) {
+  CaseLoop loop = InMediation(v1::TIER_COMMUNITY_POLICE, std::move(options));
+  EXPECT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, "m-1")));
+  return loop;
+}
+
+v1::CaseEvent Consult(absl::Time at, v1::ConsultationOutcome outcome) {
+  v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_CONSULT, at, "街道会商");
+  e.set_consultation_outcome(outcome);
+  return e;
+}
+
+TEST(Levels, ACaseIsHeldByTheLevelOfItsTier) {
+  EXPECT_EQ(OpenAt(v1::TIER_MEDIATOR, RapidSla(86400)).proto().level(),
+            v1::AREA_LEVEL_COMMUNITY);
+  EXPECT_EQ(OpenAt(v1::TIER_POLICE_DISPATCH, RapidSla(86400)).proto().level(),
+            v1::AREA_LEVEL_COMMUNITY);
+  EXPECT_EQ(OpenAt(v1::TIER_JOINT_MEDIATION, RapidSla(86400)).proto().level(),
+            v1::AREA_LEVEL_STREET);
+  EXPECT_EQ(OpenAt(v1::TIER_COURT_REFERRAL, RapidSla(86400)).proto().level(),
+            v1::AREA_LEVEL_DISTRICT);
+  // Routed straight to a level is not "the level below could not settle it": no agenda.
+  EXPECT_FALSE(OpenAt(v1::TIER_JOINT_MEDIATION, RapidSla(86400)).proto().has_consultation());
+}
+
+TEST(Levels, EscalationWithinTheCommunityPutsTheCaseOnNoAgenda) {
+  CaseLoop loop = InMediation(v1::TIER_MEDIATOR);
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_MEDIATION_FAILED, 3600, "m-1")));
+  EXPECT_EQ(loop.proto().tier(), v1::TIER_COMMUNITY_POLICE);
+  EXPECT_EQ(loop.proto().level(), v1::AREA_LEVEL_COMMUNITY);
+  EXPECT_FALSE(loop.proto().has_consultation());
+  EXPECT_THAT(loop.Record(Consult(kMonday, v1::CONSULTATION_OUTCOME_RESOLVED)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no consultation")));
+}
+
+TEST(Levels, WhatTheCommunityCouldNotSettleGoesOnTheStreetsNextMondayMeeting) {
+  CaseLoop loop = EscalatedToTheStreet();
+  EXPECT_EQ(loop.proto().tier(), v1::TIER_JOINT_MEDIATION);
+  EXPECT_EQ(loop.proto().level(), v1::AREA_LEVEL_STREET);
+  EXPECT_EQ(Last(loop).level(), v1::AREA_LEVEL_STREET);
+  ASSERT_TRUE(loop.proto().has_consultation());
+  const v1::ConsultationItem& item = loop.proto().consultation();
+  EXPECT_EQ(item.level(), v1::AREA_LEVEL_STREET);
+  EXPECT_EQ(item.meeting_at().seconds(), absl::ToUnixSeconds(kMonday));
+  EXPECT_EQ(item.since().seconds(), absl::ToUnixSeconds(At(3600)));
+  EXPECT_EQ(item.moved_off(), "");
+  EXPECT_EQ(Last(loop).consultation().meeting_at().seconds(), absl::ToUnixSeconds(kMonday));
+}
+
+TEST(Levels, AMeetingOnAPublicHolidayMovesToTheNextWorkingDay) {
+  ASSERT_OK_AND_ASSIGN(
+      std::shared_ptr<const WorkingCalendar> holidays,
+      WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto"));
+  CaseLoopOptions options;
+  options.consultation_calendar = std::make_shared<const ConsultationCalendar>(
+      ConsultationCalendarOptions{.working_calendar = holidays});
+  // Reported Wed 2026-09-30; the Monday after is 10-05, inside 国庆节 (10-01..10-07): the street
+  // meets on Thursday 10-08, the first working day.
+  v1::Incident incident;
+  incident.set_id("c2");
+  v1::Decision d;
+  d.set_rule_id("rule");
+  d.mutable_action()->set_tier(v1::TIER_COMMUNITY_POLICE);
+  const absl::Time reported = kReported - absl::Hours(24 * 14);
+  ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Open(incident, d, reported, "110", options));
+  v1::CaseEvent up = MakeEvent(v1::CASE_EVENT_TYPE_ESCALATE, reported + absl::Hours(2), "p-1");
+  up.set_escalation_reason(v1::ESCALATION_REASON_PARTY_REQUEST);
+  ASSERT_OK(loop.Record(up));
+  const v1::ConsultationItem& item = loop.proto().consultation();
+  EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(item.meeting_at().seconds()),
+                             ChinaTimeZone()),
+            "2026-10-08 09:00");
+  EXPECT_EQ(item.moved_off(), "国庆节");
+}
+
+TEST(Levels, TheMeetingsOutcomeCannotBeRecordedBeforeTheMeeting) {
+  CaseLoop loop = EscalatedToTheStreet();
+  EXPECT_THAT(loop.Record(Consult(kMonday - absl::Minutes(1), v1::CONSULTATION_OUTCOME_RESOLVED)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is held at 2026-10-19")));
+  EXPECT_THAT(loop.Record(Consult(kMonday, v1::CONSULTATION_OUTCOME_UNSPECIFIED)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("consultation_outcome")));
+}
+
+TEST(Levels, TheStreetMeetingSettlesTheCaseAndTheRevisitClockStarts) {
+  CaseLoop loop = EscalatedToTheStreet();
+  ASSERT_OK(loop.Record(Consult(kMonday + absl::Minutes(40), v1::CONSULTATION_OUTCOME_RESOLVED)));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_RESOLVED);
+  EXPECT_FALSE(loop.proto().has_consultation());
+  ASSERT_EQ(loop.proto().deadlines_size(), 1);
+  EXPECT_EQ(loop.proto().deadlines(0).name(), "revisit");
+  // The meeting settled it: its chair is not the one to revisit either.
+  v1::CaseEvent revisit = MakeEvent(v1::CASE_EVENT_TYPE_REVISIT, kTuesday, "街道会商");
+  revisit.set_satisfied(true);
+  EXPECT_THAT(loop.Record(revisit), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                             HasSubstr("someone other than the handler")));
+}
+
+TEST(Levels, TheStreetMeetingAssignsWithADeadlineThatRunsFromTheMeeting) {
+  CaseLoop loop = EscalatedToTheStreet();
+  ASSERT_OK(loop.Record(Assign(3700, "j-1")));  // 大调解 takes it meanwhile
+  v1::CaseEvent assign = Consult(kMonday + absl::Hours(1), v1::CONSULTATION_OUTCOME_ASSIGNED);
+  assign.set_assignee("城管中队");
+  EXPECT_THAT(loop.Record(assign),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("sla.resolve")));
+  assign.mutable_sla()->mutable_resolve()->set_seconds(5 * 86400);
+  ASSERT_OK(loop.Record(assign));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);
+  EXPECT_EQ(loop.proto().assignee(), "城管中队");
+  EXPECT_FALSE(loop.proto().has_consultation());
+  EXPECT_EQ(loop.proto().level(), v1::AREA_LEVEL_STREET);
+  ASSERT_EQ(loop.proto().deadlines_size(), 1);
+  EXPECT_EQ(loop.proto().deadlines(0).holder(), "城管中队");
+  EXPECT_EQ(loop.proto().deadlines(0).due().seconds(),
+            absl::ToUnixSeconds(kMonday + absl::Hours(1) + absl::Hours(24 * 5)));
+  // The 大调解's clock was closed by the hand-over.
+  bool closed = false;
+  for (const v1::Deadline& d : loop.proto().closed_deadlines()) closed |= d.holder() == "j-1";
+  EXPECT_TRUE(closed);
+}
+
+TEST(Levels, WhatTheStreetCouldNotSettleGoesToTheDistrictsTuesdayMeetingAndNoHigher) {
+  CaseLoop loop = EscalatedToTheStreet();
+  ASSERT_OK(loop.Record(Consult(kMonday + absl::Hours(2), v1::CONSULTATION_OUTCOME_SENT_UP)));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ESCALATED);
+  EXPECT_EQ(loop.proto().level(), v1::AREA_LEVEL_DISTRICT);
+  const v1::ConsultationItem& item = loop.proto().consultation();
+  EXPECT_EQ(item.level(), v1::AREA_LEVEL_DISTRICT);
+  EXPECT_EQ(item.meeting_at().seconds(), absl::ToUnixSeconds(kTuesday));
+  EXPECT_EQ(item.since().seconds(), absl::ToUnixSeconds(kMonday + absl::Hours(2)));
+  EXPECT_THAT(loop.Record(Consult(kTuesday, v1::CONSULTATION_OUTCOME_SENT_UP)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("top")));
+  v1::CaseEvent assign = Consult(kTuesday + absl::Hours(1), v1::CONSULTATION_OUTCOME_ASSIGNED);
+  assign.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  assign.mutable_sla()->mutable_resolve()->set_seconds(10 * 86400);
+  ASSERT_OK(loop.Record(assign));
+  EXPECT_EQ(loop.proto().department(), v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  EXPECT_EQ(loop.proto().level(), v1::AREA_LEVEL_DISTRICT);  // never lowered
+}
+
+TEST(Levels, ACaseSettledBeforeItsMeetingLeavesTheAgenda) {
+  CaseLoop loop = EscalatedToTheStreet();
+  ASSERT_OK(loop.Record(Assign(3700, "j-1")));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 3800, "j-1")));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_CONTACT, 3900, "j-1")));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_RESOLVE, 86400, "j-1")));
+  EXPECT_FALSE(loop.proto().has_consultation());
+  EXPECT_THAT(loop.Record(Consult(kMonday, v1::CONSULTATION_OUTCOME_RESOLVED)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("does not accept CONSULT")));
+  // The replayed case agrees.
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto()));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
 }
 
 }  // namespace

@@ -170,6 +170,8 @@ const std::set<std::string>& NotPersonal() {
       // case: member ids of co-handlers and deadline holders.
       "fengqiao.v1.CaseEvent.co_handler",
       "fengqiao.v1.CoHandler.id",
+      // The holiday a consultation was moved off (from the published schedule).
+      "fengqiao.v1.ConsultationItem.moved_off",
       "fengqiao.v1.Deadline.holder",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",

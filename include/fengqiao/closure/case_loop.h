@@ -47,6 +47,13 @@
 //                CO_HANDLER_ACCEPT -> CO_HANDLER_DONE (outcome in reason); the state stays.
 //   any open state before resolution: ESCALATE with a reason (risk of violence -> POLICE_DISPATCH
 //                from anywhere), CANCEL, MARK_DUPLICATE; SLA_BREACH anywhere open.
+//   levels       a case is held by a level (社区 / 街道 / 区: HandlingLevel of its tier at triage);
+//                an escalation past the level puts it on the agenda of the next "512" meeting of
+//                the level it reaches (street: Monday, district: Tuesday; consultation_calendar),
+//                where CONSULT records the outcome on or after the meeting: RESOLVED (settled),
+//                ASSIGNED (交办: an instruction with a resolve deadline, from the meeting) or
+//                SENT_UP (onto the district's next meeting; the district's is the top). A case
+//                resolved before its meeting leaves the agenda. The level is never lowered.
 //
 // Errors: an event the state does not accept is FailedPrecondition naming the state, the event
 // and the events allowed there; so is an escalation off the ladder without an allowed override,
@@ -57,7 +64,9 @@
 // CO_HANDLER_DONE without a reason; ADD_CO_HANDLER without co_handler; an escalation without its
 // reason; a return without the department that should take it; START_MEDIATION without the
 // mediation's type (人民调解 / 治安调解); RESOLVE of a mediation without its agreement (written,
-// oral, 司法确认 applied for); MEDIATION_FAILED with an agreement (its outcome is 终止). Restore
+// oral, 司法确认 applied for); MEDIATION_FAILED with an agreement (its outcome is 终止); CONSULT
+// without its outcome, or assigning without assignee and resolve deadline. CONSULT on a case on
+// no agenda, before its meeting, or sending up from the district is FailedPrecondition. Restore
 // reports a log that does not replay as DataLoss. Time is always passed in.
 //
 // Thread safety: Apply is a pure function. A CaseLoop is a value; guard it if shared.
@@ -74,6 +83,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/v1/case.pb.h"
 #include "fengqiao/v1/routing.pb.h"
 
@@ -94,6 +104,11 @@ struct CaseLoopOptions {
   // SLA of a tier reached by escalation when the event carries none. A tier without one keeps
   // the current SLA's resolve and revisit times and has no accept / contact / on-site clocks.
   std::map<v1::Tier, v1::Sla> tier_sla;
+  // The "512" meetings: a case escalated past its level goes onto the agenda of the next
+  // meeting of the level it reaches (street: Monday, district: Tuesday), dated by this calendar.
+  // Null: the weekly rhythm without holidays. A year the calendar's holiday schedule does not
+  // hold falls back to the weekly rhythm too (the event records the date used).
+  std::shared_ptr<const ConsultationCalendar> consultation_calendar;
 };
 
 // The compact state Apply works on (what the engine reasons about; labels live elsewhere).
@@ -110,6 +125,8 @@ struct LoopState {
   int16_t returns = 0;      // returns (退回) so far
   bool arbitrated = false;  // the command room has decided (裁定): no further return
   bool satisfied = false;   // the last revisit's answer
+  int8_t level = 0;         // v1::AreaLevel holding the case (社区 / 街道 / 区); 0 before triage
+  bool on_agenda = false;   // waiting for the consultation of `level`
 
   bool operator==(const LoopState&) const = default;
 };
@@ -124,6 +141,7 @@ struct LoopEvent {
   v1::ActorRole actor_role = v1::ACTOR_ROLE_UNSPECIFIED;
   v1::MediationType mediation_type = v1::MEDIATION_TYPE_UNSPECIFIED;
   v1::MediationOutcome mediation_outcome = v1::MEDIATION_OUTCOME_UNSPECIFIED;
+  v1::ConsultationOutcome consultation_outcome = v1::CONSULTATION_OUTCOME_UNSPECIFIED;  // CONSULT
   bool satisfied = false;            // REVISIT: the party's answer
   bool has_reason = false;           // REOPEN, RETURN, CANCEL, REJECT_RETURN, ARBITRATE
   bool has_override_reason = false;  // ESCALATE, MEDIATION_FAILED off the ladder
