@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "briefing/internal/briefing_internal.h"
+#include "fengqiao/closure/agenda.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/mediation/consultation_calendar.h"
@@ -380,14 +381,6 @@ std::string MeetingDate(const Consultation& c, absl::TimeZone tz) {
                       c.moved_off.empty() ? "" : absl::StrCat("，", c.moved_off, "顺延"), "）");
 }
 
-// When the current holder's resolve deadline fell or falls due, unmet; nullopt when none runs.
-std::optional<absl::Time> ResolveDue(const v1::Case& c) {
-  for (const v1::Deadline& d : c.deadlines()) {
-    if (d.name() == "resolve" && !d.met()) return absl::FromUnixSeconds(d.due().seconds());
-  }
-  return std::nullopt;
-}
-
 // The case as it stood at `t`: its log up to `t` replayed (state, tier, holder and deadlines
 // then), or the case itself when nothing happened to it after `t`.
 absl::StatusOr<v1::Case> AsOf(const v1::Case& c, absl::Time t) {
@@ -418,7 +411,8 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
   std::string note = absl::StrCat(
       "周五街道包联领导带领驻村联社团队走访网格；", "周一街道会商社区难以解决的问题，",
       "周二区级会商街道难以解决的问题（新城“512”工作机制）。",
-      "上会案件为本周末（周日24时）时仍未办结且已过办结时限的案件，按当时所在层级列出。");
+      "上会案件为社区调处不成、升级至街道的案件（周一）和街道会商提交区级的案件（周二），"
+      "按本周末（周日24时）时的状态列出。");
   // The meeting after the week; a year whose holidays are not published yet falls back to the
   // weekly rhythm, and the page says so.
   auto next = [&](v1::AreaLevel level) -> absl::StatusOr<Consultation> {
@@ -457,52 +451,49 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
     visits.rows.push_back({street_name, cell});
   }
 
-  // Monday and Tuesday: what the level below could not settle by the week's end.
-  struct Item {
-    int64_t late_s;
-    const v1::Case* c;
-    absl::Time due;
-    std::string street;
-  };
-  std::vector<Item> street_items, district_items;
+  // Monday and Tuesday: the cases the loop put on each level's agenda (escalated past the
+  // community, or sent up by the street), as they stood at the week's end.
   std::vector<v1::Case> then;  // the cases open at the week's end, as they stood then
   for (const v1::Case& stored : cases.cases) {
     if (ReportedAt(stored) >= absl::ToUnixSeconds(end)) continue;
     FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, AsOf(stored, end));
     if (Open(c)) then.push_back(std::move(c));
   }
-  for (const v1::Case& c : then) {
-    const std::optional<absl::Time> due = ResolveDue(c);
-    if (!due.has_value() || *due >= end) continue;
-    const v1::AreaLevel level = HandlingLevel(c.tier());
-    Item item{absl::ToInt64Seconds(end - *due), &c, *due,
-              StreetOf(grid_map, c.incident().grid_code())};
-    if (level == v1::AREA_LEVEL_COMMUNITY) street_items.push_back(item);
-    if (level == v1::AREA_LEVEL_STREET) district_items.push_back(item);
-  }
-  auto agenda = [&](std::vector<Item>& items, const Consultation& meeting, const char* what) {
-    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-      return a.street != b.street ? a.street < b.street : a.late_s > b.late_s;
-    });
+  int64_t street_count = 0, district_count = 0;
+  auto agenda = [&](v1::AreaLevel level, const Consultation& meeting, const char* what,
+                    int64_t& count) -> absl::StatusOr<BriefingTable> {
     BriefingTable t = Table(absl::StrCat(what, MeetingDate(meeting, tz)),
-                            {"街道", "案件", "层级", "责任人", "办结时限", "超期"});
-    for (const Item& item : items) {
-      const v1::Case& c = *item.c;
-      t.rows.push_back({item.street, c.id(), Zh(LabelOf(c.tier()).zh), name_of(c.assignee()),
-                        absl::FormatTime("%Y-%m-%d %H:%M", item.due, tz),
-                        absl::StrFormat("%.1f小时", item.late_s / 3600.0)});
+                            {"街道", "案件", "层级", "状态", "责任人", "上会时间", "已等待"});
+    for (const v1::Area& area : grid_map.proto().areas()) {
+      if (area.level() != level) continue;
+      FENGQIAO_ASSIGN_OR_RETURN(
+          std::vector<AgendaItem> items,
+          ConsultationAgenda(then, grid_map, level, area.code(), meeting.at));
+      for (const AgendaItem& item : items) {
+        const v1::Case& c = *item.c;
+        t.rows.push_back({StreetOf(grid_map, c.incident().grid_code()), c.id(),
+                          Zh(LabelOf(c.tier()).zh), Zh(LabelOf(c.state()).zh),
+                          name_of(c.assignee()),
+                          absl::FormatTime("%Y-%m-%d %H:%M", item.since, tz),
+                          absl::StrFormat("%.1f天", absl::ToDoubleHours(meeting.at - item.since) / 24)});
+        ++count;
+      }
     }
     return t;
   };
+  FENGQIAO_ASSIGN_OR_RETURN(BriefingTable street_table,
+                            agenda(v1::AREA_LEVEL_STREET, street, "周一街道会商：", street_count));
+  FENGQIAO_ASSIGN_OR_RETURN(
+      BriefingTable district_table,
+      agenda(v1::AREA_LEVEL_DISTRICT, district, "周二区级会商：", district_count));
   s.figures.push_back(
-      Count("agenda_street", "周一街道会商上会案件", static_cast<int64_t>(street_items.size())));
-  s.figures.push_back(Count("agenda_district", "周二区级会商上会案件",
-                            static_cast<int64_t>(district_items.size())));
+      Count("agenda_street", "周一街道会商上会案件", street_count));
+  s.figures.push_back(Count("agenda_district", "周二区级会商上会案件", district_count));
   // In the order the meetings are held after the week.
   std::vector<std::pair<absl::Time, BriefingTable>> tables;
   tables.push_back({walk.at, std::move(visits)});
-  tables.push_back({street.at, agenda(street_items, street, "周一街道会商：")});
-  tables.push_back({district.at, agenda(district_items, district, "周二区级会商：")});
+  tables.push_back({street.at, std::move(street_table)});
+  tables.push_back({district.at, std::move(district_table)});
   std::stable_sort(tables.begin(), tables.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [at, t] : tables) s.tables.push_back(std::move(t));

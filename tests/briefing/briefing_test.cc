@@ -181,36 +181,56 @@ TEST_F(Briefings, OverdueCasesNameTheirMaskedResponsiblePersonAndHowLate) {
 }
 
 TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfterTheHoliday) {
-  // The week of 2026-09-28 (Monday) to 10-04: two cases assigned on Monday with a day to resolve,
-  // overdue by Sunday night; one at a community tier, one in joint mediation (street level); a
-  // third assigned on Sunday is not due yet.
-  auto assigned = [&](const std::string& id, v1::Tier tier, absl::Time at) {
+  // The week of 2026-09-28 (Monday) to 10-04: a community-police case the parties took to the
+  // street (大调解) on Tuesday; a joint mediation that failed on Wednesday and went up to the
+  // court (the district); a community case nobody escalated.
+  auto escalated = [&](const std::string& id, v1::Tier tier, absl::Time at,
+                       v1::CaseEventType type) {
     CaseLoop loop = Open(id, v1::INCIDENT_KIND_DISPUTE, at, {}, v1::SEVERITY_UNSPECIFIED, tier);
     v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, at, "desk");
     assign.set_assignee("cop1");
     EXPECT_OK(loop.Record(assign));
-    Save(loop, at + absl::Minutes(1));
+    if (type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED) {
+      EXPECT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, at + absl::Minutes(1), "cop1")));
+      v1::CaseEvent start =
+          MakeEvent(v1::CASE_EVENT_TYPE_START_MEDIATION, at + absl::Minutes(2), "cop1");
+      start.set_mediation_type(v1::MEDIATION_TYPE_PEOPLES);
+      EXPECT_OK(loop.Record(start));
+    }
+    if (type != v1::CASE_EVENT_TYPE_UNSPECIFIED) {
+      v1::CaseEvent up = MakeEvent(type, at + absl::Hours(24), "cop1");
+      if (type == v1::CASE_EVENT_TYPE_ESCALATE) {
+        up.set_escalation_reason(v1::ESCALATION_REASON_PARTY_REQUEST);
+      }
+      EXPECT_OK(loop.Record(up));
+    }
+    return loop;
   };
-  assigned("community-late", v1::TIER_COMMUNITY_POLICE, At(9, 28));
-  assigned("street-late", v1::TIER_JOINT_MEDIATION, At(9, 28));
-  assigned("not-yet-due", v1::TIER_COMMUNITY_POLICE, At(10, 4));
-  // Late at the week's end and settled after it: on that week's agenda all the same (the agenda
+  Save(escalated("community-up", v1::TIER_COMMUNITY_POLICE, At(9, 28),
+                 v1::CASE_EVENT_TYPE_ESCALATE),
+       At(9, 30));
+  Save(escalated("street-up", v1::TIER_JOINT_MEDIATION, At(9, 29),
+                 v1::CASE_EVENT_TYPE_MEDIATION_FAILED),
+       At(10, 1));
+  Save(escalated("not-escalated", v1::TIER_COMMUNITY_POLICE, At(9, 28),
+                 v1::CASE_EVENT_TYPE_UNSPECIFIED),
+       At(9, 30));
+  // Escalated in the week and settled after it: on that week's agenda all the same (the agenda
   // is of the cases as they stood on Sunday night, not as the store holds them now).
   {
-    CaseLoop loop = Open("settled-after", v1::INCIDENT_KIND_DISPUTE, At(9, 28));
-    v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(9, 28), "desk");
-    assign.set_assignee("cop1");
-    ASSERT_OK(loop.Record(assign));
+    CaseLoop loop = escalated("settled-after", v1::TIER_COMMUNITY_POLICE,
+                              At(9, 28) + absl::Hours(1), v1::CASE_EVENT_TYPE_ESCALATE);
     int minute = 0;
-    for (v1::CaseEventType type : {v1::CASE_EVENT_TYPE_ACCEPT, v1::CASE_EVENT_TYPE_CONTACT,
-                                   v1::CASE_EVENT_TYPE_ARRIVE, v1::CASE_EVENT_TYPE_START_MEDIATION,
+    for (v1::CaseEventType type : {v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_EVENT_TYPE_ACCEPT,
+                                   v1::CASE_EVENT_TYPE_CONTACT, v1::CASE_EVENT_TYPE_START_MEDIATION,
                                    v1::CASE_EVENT_TYPE_RESOLVE, v1::CASE_EVENT_TYPE_GIVE_FEEDBACK,
                                    v1::CASE_EVENT_TYPE_REVISIT, v1::CASE_EVENT_TYPE_CLOSE}) {
       const bool revisit = type == v1::CASE_EVENT_TYPE_REVISIT;
       v1::CaseEvent e =
-          MakeEvent(type, At(10, 6) + absl::Minutes(++minute), revisit ? "revisitor" : "cop1");
+          MakeEvent(type, At(10, 6) + absl::Minutes(++minute), revisit ? "revisitor" : "j1");
+      if (type == v1::CASE_EVENT_TYPE_ASSIGN) e.set_assignee("j1");
       if (type == v1::CASE_EVENT_TYPE_START_MEDIATION) {
-        e.set_mediation_type(v1::MEDIATION_TYPE_PUBLIC_SECURITY);
+        e.set_mediation_type(v1::MEDIATION_TYPE_PEOPLES);
       }
       if (type == v1::CASE_EVENT_TYPE_RESOLVE) {
         e.set_mediation_outcome(v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN);
@@ -239,14 +259,17 @@ TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfter
   EXPECT_EQ(s.tables.at(1).title, "周二区级会商：2026-10-08（星期四，国庆节顺延）");
   EXPECT_EQ(s.tables.at(2).title, "周五走访：2026-10-09（星期五）");
   ASSERT_EQ(s.tables.at(0).rows.size(), 2u);
-  EXPECT_EQ(s.tables.at(0).rows.at(1).at(1), "settled-after");
   const std::vector<std::string>& community = s.tables.at(0).rows.at(0);
   EXPECT_EQ(community.at(0), "一街道");
-  EXPECT_EQ(community.at(1), "community-late");
-  EXPECT_THAT(community.at(3), HasSubstr("（cop1）"));
-  EXPECT_EQ(community.at(4), "2026-09-29 10:00");  // the resolve deadline: a day after assignment
+  EXPECT_EQ(community.at(1), "community-up");
+  EXPECT_EQ(community.at(2), "大调解");
+  EXPECT_EQ(community.at(3), "已升级");
+  EXPECT_THAT(community.at(4), HasSubstr("（cop1）"));
+  EXPECT_EQ(community.at(5), "2026-09-29 10:00");  // on the agenda since the escalation
+  EXPECT_EQ(community.at(6), "9.0天");             // to Thursday 10-08 09:00
+  EXPECT_EQ(s.tables.at(0).rows.at(1).at(1), "settled-after");
   ASSERT_EQ(s.tables.at(1).rows.size(), 1u);
-  EXPECT_EQ(s.tables.at(1).rows.at(0).at(1), "street-late");
+  EXPECT_EQ(s.tables.at(1).rows.at(0).at(1), "street-up");
   EXPECT_THAT(s.tables.at(2).rows.at(0).at(1), HasSubstr("（4起）"));  // g11's four cases
 
   // Without the holiday schedule the rhythm is weekly: Monday 10-05.
