@@ -427,6 +427,7 @@ def build_incidents(rng, grids, grid_worker, holidays, workdays):
     spring = {y: min(d for d, n in holidays.items() if d.year == y and n.startswith("春节"))
               for y in {d.year for d in holidays}}
     first_factor, other_factor = trend_factors()
+    walk_rng = random.Random(SEED + 512)
     residents = sum(g["register"]["actual_residents"] for g in grids)
     persons = [f"p-{i:05d}" for i in range(1, residents + 1)]
     weights = [g["register"]["actual_residents"] for g in grids]
@@ -471,8 +472,58 @@ def build_incidents(rng, grids, grid_worker, holidays, workdays):
             incidents.append(make_incident(rng, f"{year}-{month:02d}-{i + 1:06d}", reported,
                                            channel, kind, grid, grid_worker, persons, names,
                                            recent_disputes, holidays, festival))
+        incidents += friday_walks(walk_rng, year, month, first_day, ndays, grids, grid_worker,
+                                  persons, names, holidays, workdays, festival)
+        incidents.sort(key=lambda inc: inc["reported_at"])
         out[(year, month)] = incidents
     return out
+
+
+# The "512" Friday walk (seed 000: 每周五街道领导带领驻村联社团队走访村社网格, 收集社情民意): each
+# street's walk visits WALK_GRIDS grids and files what people raise there as grid-patrol cases,
+# found by the visited grid's own grid worker (the walking team's member for that grid). Counts
+# are plausible: none to two matters a grid visited, mostly non-police (facilities, environment,
+# property), some disputes. The walk keeps its own random stream so the other incidents are
+# the same with or without it.
+WALK_GRIDS = 3
+WALK_FINDINGS = (0, 2)
+WALK_KIND_MIX = [("NON_POLICE", 0.7), ("DISPUTE", 0.3)]
+WALK_TAG = "512-walk"
+
+
+def walk_day(friday, holidays, workdays):
+    """The day the Friday walk is held: the Friday, or the next working day when it is a public
+    holiday (as fengqiao::ConsultationCalendar moves a meeting)."""
+    day = friday
+    while day in holidays or (day.weekday() >= 5 and day not in workdays):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def friday_walks(rng, year, month, first_day, ndays, grids, grid_worker, persons, names,
+                 holidays, workdays, festival):
+    found = []
+    streets = sorted({g["code"][:5] for g in grids})
+    for offset in range(ndays):
+        friday = first_day + dt.timedelta(days=offset)
+        if friday.weekday() != 4:
+            continue
+        day = walk_day(friday, holidays, workdays)
+        if day.month != month:
+            continue  # moved into the next month: that month's file would not hold it
+        for street in streets:
+            in_street = [g for g in grids if g["code"].startswith(street)]
+            for grid in rng.sample(in_street, WALK_GRIDS):
+                for _ in range(rng.randint(*WALK_FINDINGS)):
+                    kind = weighted(rng, WALK_KIND_MIX)
+                    at = dt.datetime(day.year, day.month, day.day, rng.randint(9, 11),
+                                     rng.randrange(60), rng.randrange(60), tzinfo=TZ)
+                    inc = make_incident(rng, f"{year}-{month:02d}-W{len(found) + 1:04d}", at,
+                                        "GRID_PATROL", kind, grid, grid_worker, persons, names,
+                                        [], holidays, festival)
+                    inc.setdefault("tags", []).append(WALK_TAG)
+                    found.append(inc)
+    return found
 
 
 def make_incident(rng, iid, reported, channel, kind, grid, grid_worker, persons, names,

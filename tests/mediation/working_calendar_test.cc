@@ -1,11 +1,14 @@
 // The official working days, from the shipped State Council schedules, and the "512" meetings
 // that move off public holidays with them.
+#include <algorithm>
 #include <string>
 
 #include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/mediation/working_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "fengqiao/grid/grid_map.h"
+#include "testing/sample_year.h"
 #include "testing/status_matchers.h"
 
 namespace fengqiao {
@@ -91,6 +94,35 @@ TEST(CalendarFile, BadSchedulesAreLocated) {
                        AllOf(HasSubstr("h.textproto:2:"), HasSubstr("is not a date"))));
   EXPECT_THAT(WorkingCalendar::Parse("years { year: 2026 }\nyears { year: 2026 }\n", "h.textproto"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("given twice")));
+}
+
+// The sample year's Friday walks (tag "512-walk") are held on the days the calendar gives,
+// moved off holidays, and their cases are found by the visited grid's own grid worker.
+TEST_F(Calendar, TheSampleYearsFridayWalksAreOnTheCalendarsDaysAndFoundByTheGridsWorker) {
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<const GridMap> map,
+                       GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
+  ASSERT_OK_AND_ASSIGN(v1::IncidentLog year, testing::LoadSampleMonths(*map));
+  ConsultationCalendar calendar({.working_calendar = calendar_});
+  const absl::TimeZone tz = ChinaTimeZone();
+  int walks = 0, moved = 0;
+  for (const v1::Incident& incident : year.incidents()) {
+    if (std::find(incident.tags().begin(), incident.tags().end(), "512-walk") ==
+        incident.tags().end()) {
+      continue;
+    }
+    ++walks;
+    EXPECT_EQ(incident.channel(), v1::CHANNEL_GRID_PATROL) << incident.id();
+    ASSERT_OK_AND_ASSIGN(v1::FourGridTeam team, map->TeamOf(incident.grid_code()));
+    EXPECT_EQ(incident.found_by_member_id(), team.management_grid_worker()) << incident.id();
+    const absl::Time reported = absl::FromUnixSeconds(incident.reported_at().seconds());
+    ASSERT_OK_AND_ASSIGN(Consultation walk,
+                         calendar.Next(v1::AREA_LEVEL_COMMUNITY, reported - absl::Hours(24 * 7)));
+    EXPECT_EQ(absl::ToCivilDay(walk.at, tz), absl::ToCivilDay(reported, tz)) << incident.id();
+    EXPECT_GE(reported, walk.at) << incident.id();
+    moved += walk.moved_off.empty() ? 0 : 1;
+  }
+  EXPECT_GT(walks, 13 * 10);
+  EXPECT_GT(moved, 0);  // e.g. Friday 2026-10-02, 国庆节, walked on Thursday 10-08
 }
 
 }  // namespace
