@@ -24,6 +24,7 @@
 #include "fengqiao/incident/repeat_detector.h"
 #include "fengqiao/mediation/handler_choice.h"
 #include "fengqiao/mediation/roster_capacity.h"
+#include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/routing/incident_stream.h"
@@ -33,6 +34,7 @@
 #include "fengqiao/time_zone.h"
 #include "fengqiao/version.h"
 #include "fmt/core.h"
+#include "tools/case_rules_report.h"
 #include "tools/commands.h"
 #include "tools/month_simulation.h"
 
@@ -313,8 +315,21 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     // The history and the month through the loop, oldest first.
     fengqiao::v1::IncidentLog all = std::move(history);  // not read after this
     for (const auto& incident : log->incidents()) *all.add_incidents() = incident;
-    absl::StatusOr<fengqiao::tools::SimulationSummary> sim =
-        fengqiao::tools::SimulateMonth(all, **rules, *roster, month_end, *store);
+    // The "512" meetings on the official calendar (DIR/calendar/holidays.textproto when the
+    // district ships it): a meeting on a public holiday moves to the next working day.
+    fengqiao::ConsultationCalendarOptions meetings;
+    const std::string holidays_path = (dir / "calendar" / "holidays.textproto").string();
+    if (std::filesystem::exists(holidays_path, exists_error)) {
+      absl::StatusOr<std::shared_ptr<const fengqiao::WorkingCalendar>> working =
+          fengqiao::WorkingCalendar::Load(holidays_path);
+      if (!working.ok()) return Fail(working.status());
+      meetings.working_calendar = *std::move(working);
+    }
+    fengqiao::CaseLoopOptions loop_options;
+    loop_options.consultation_calendar =
+        std::make_shared<const fengqiao::ConsultationCalendar>(meetings);
+    absl::StatusOr<fengqiao::tools::SimulationSummary> sim = fengqiao::tools::SimulateMonth(
+        all, **rules, *roster, month_end, *store, /*seed=*/20261001, loop_options);
     if (!sim.ok()) return Fail(sim.status());
     fmt::print("\nClosure loop (闭环), simulated handling of {} month(s), state at {}:\n",
                incident_paths->size(), absl::FormatTime("%Y-%m-%d %H:%M (%Ez)", month_end, tz));
@@ -346,6 +361,11 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
           "the store finds ", late->size(), " overdue cases, the loops ", sim->overdue_at_end)));
     }
     fmt::print("  the store's overdue query agrees: {} cases\n", late->size());
+    if (absl::Status rules_of_work = PrintCaseRules(*store, grid_map, month_end,
+                                                    *loop_options.consultation_calendar);
+        !rules_of_work.ok()) {
+      return Fail(rules_of_work);
+    }
 
     // The month as a CompStat sheet, from one pass over the store.
     // The month as CompStat sheets, from one pass over the store; the history gives the

@@ -87,7 +87,8 @@ int ResolveHours(v1::Tier tier) {
 
 absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, const RuleSet& rules,
                                                 std::shared_ptr<const Roster> roster,
-                                                absl::Time end, CaseStore& store, uint64_t seed) {
+                                                absl::Time end, CaseStore& store, uint64_t seed,
+                                                const CaseLoopOptions& loop_options) {
   std::mt19937_64 rng(seed);
   const Roster& roster_ref = *roster;
   CandidateSelector selector(roster, {});
@@ -108,8 +109,8 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     absl::StatusOr<RoutingFacts> facts = stream.Next(incident);
     if (!facts.ok()) return facts.status();
     v1::Decision decision = rules.Decide(*facts, incident.id());
-    absl::StatusOr<CaseLoop> opened =
-        CaseLoop::Open(incident, decision, reported, std::string(ChannelName(incident.channel())));
+    absl::StatusOr<CaseLoop> opened = CaseLoop::Open(
+        incident, decision, reported, std::string(ChannelName(incident.channel())), loop_options);
     if (!opened.ok()) return opened.status();
     CaseLoop loop = *std::move(opened);
     Driver d(loop, reported, end, rng);
@@ -218,6 +219,57 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
       d.Step(v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, 600, 3600, co_handler,
              [&](v1::CaseEvent& e) { e.set_reason("释法说理 (explained the law)"); });
     }
+    // A mediation ends with its agreement: written, oral, or 司法确认 applied for.
+    auto resolve = [&](int lo, int hi) {
+      const int draw = d.Draw(0, 9);
+      d.Step(v1::CASE_EVENT_TYPE_RESOLVE, lo, hi, loop.proto().assignee(), [&](v1::CaseEvent& e) {
+        if (loop.state().state != v1::CASE_STATE_IN_MEDIATION) return;
+        e.set_mediation_outcome(draw < 6   ? v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN
+                                : draw < 9 ? v1::MEDIATION_OUTCOME_AGREEMENT_ORAL
+                                           : v1::MEDIATION_OUTCOME_JUDICIAL_CONFIRMATION);
+      });
+    };
+    // The "512" meeting that has the case on its agenda (escalated past the community): the
+    // street settles it (half), assigns it with a deadline (交办, a third) or sends it up to the
+    // district's Tuesday meeting, which assigns it. A case the 大调解 settles before the meeting
+    // leaves the agenda (a fifth).
+    auto consult = [&]() {
+      for (int round = 0; round < 2 && loop.proto().has_consultation() && !d.stopped(); ++round) {
+        const absl::Time meeting = absl::FromUnixSeconds(loop.proto().consultation().meeting_at().seconds());
+        const int wait = std::max<int64_t>(60, absl::ToInt64Seconds(meeting - d.now()));
+        if (round == 0 && d.Chance(0.2) && wait > 4 * 3600) {
+          resolve(3600, wait - 3600);
+          return;
+        }
+        const bool district = loop.proto().consultation().level() == v1::AREA_LEVEL_DISTRICT;
+        const int draw = d.Draw(0, 5);
+        const v1::ConsultationOutcome outcome =
+            district       ? v1::CONSULTATION_OUTCOME_ASSIGNED
+            : draw < 3     ? v1::CONSULTATION_OUTCOME_RESOLVED
+            : draw < 5     ? v1::CONSULTATION_OUTCOME_ASSIGNED
+                           : v1::CONSULTATION_OUTCOME_SENT_UP;
+        const std::string assignee = loop.proto().assignee();
+        if (!d.Step(v1::CASE_EVENT_TYPE_CONSULT, wait, wait + 5400,
+                    district ? "区级会商" : "街道会商", [&](v1::CaseEvent& e) {
+                      e.set_consultation_outcome(outcome);
+                      if (outcome == v1::CONSULTATION_OUTCOME_RESOLVED &&
+                          loop.state().state == v1::CASE_STATE_IN_MEDIATION) {
+                        e.set_mediation_outcome(v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN);
+                      }
+                      if (outcome == v1::CONSULTATION_OUTCOME_ASSIGNED) {
+                        e.set_assignee(assignee);  // back to the 大调解 with the meeting's deadline
+                        e.mutable_sla()->mutable_resolve()->set_seconds((district ? 10 : 5) * 86400);
+                      }
+                    })) {
+          return;
+        }
+        ++summary.consultations[outcome];
+        if (outcome == v1::CONSULTATION_OUTCOME_ASSIGNED) {
+          d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 300, 3600, loop.proto().assignee());
+          start_mediation(3600, 86400, loop.proto().assignee());
+        }
+      }
+    };
     if (dispute && d.Chance(0.08)) {
       // Mediation fails at this tier: one step up the ladder (分级调处).
       absl::StatusOr<v1::Tier> up = NextTier(loop.state().tier, EscalationReason::kMediationFailed);
@@ -242,20 +294,11 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         assign(current);
         d.Step(v1::CASE_EVENT_TYPE_ACCEPT, 30, 600, loop.proto().assignee());
         start_mediation(3600, 86400, loop.proto().assignee());
+        consult();
       }
     }
     const int hours = ResolveHours(loop.state().tier);
-    // A mediation ends with its agreement: written, oral, or 司法确认 applied for.
-    auto resolve = [&](int lo, int hi) {
-      const int draw = d.Draw(0, 9);
-      d.Step(v1::CASE_EVENT_TYPE_RESOLVE, lo, hi, loop.proto().assignee(), [&](v1::CaseEvent& e) {
-        if (loop.state().state != v1::CASE_STATE_IN_MEDIATION) return;
-        e.set_mediation_outcome(draw < 6   ? v1::MEDIATION_OUTCOME_AGREEMENT_WRITTEN
-                                : draw < 9 ? v1::MEDIATION_OUTCOME_AGREEMENT_ORAL
-                                           : v1::MEDIATION_OUTCOME_JUDICIAL_CONFIRMATION);
-      });
-    };
-    resolve(1800, hours * 3600);
+    if (loop.state().state != v1::CASE_STATE_RESOLVED) resolve(1800, hours * 3600);
     d.Step(v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, 300, 7200, "dispatcher");
     const bool satisfied = !d.Chance(0.03);
     d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 5 * 86400, "community-police",

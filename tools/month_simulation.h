@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/case_store.h"
@@ -29,13 +30,16 @@ struct SimulationSummary {
   int64_t returns = 0;
   int64_t unassigned = 0;  // nobody fit: handed to the duty officer
   int64_t arrivals = 0, arrivals_within_8min = 0;
+  // Outcomes of the "512" meetings the simulation recorded.
+  std::map<v1::ConsultationOutcome, int64_t> consultations;
 };
 
 // Runs every incident of `log` reported before `end` and saves the cases to `store` in batches.
 absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, const RuleSet& rules,
                                                 std::shared_ptr<const Roster> roster,
                                                 absl::Time end, CaseStore& store,
-                                                uint64_t seed = 20261001);
+                                                uint64_t seed = 20261001,
+                                                const CaseLoopOptions& loop_options = {});
 
 }  // namespace fengqiao::tools
 

@@ -4,6 +4,7 @@
 // it is escalated past its level (see case_loop.h); the agenda is read from the cases, as they
 // stand, so it is always what the loop recorded.
 //
+//   #include "fengqiao/closure/case_loop.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> map,
 //                             fengqiao::GridMap::Load("examples/data/grid_map.textproto"));
 //   fengqiao::v1::Incident incident;

@@ -1,0 +1,175 @@
+#include "tools/case_rules_report.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "fengqiao/closure/agenda.h"
+#include "fengqiao/closure/case_loop.h"
+#include "fengqiao/status_macros.h"
+#include "fengqiao/time_zone.h"
+#include "fengqiao/vocabulary.h"
+#include "fmt/core.h"
+
+namespace fengqiao::tools {
+namespace {
+
+std::string Zh(absl::string_view s) { return std::string(s); }
+
+double Pct(int64_t n, int64_t d) { return d == 0 ? 0.0 : 100.0 * n / d; }
+
+std::string Day(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()), ChinaTimeZone());
+}
+
+}  // namespace
+
+absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, absl::Time as_of,
+                            const ConsultationCalendar& calendar) {
+  FENGQIAO_ASSIGN_OR_RETURN(std::vector<std::string> ids, store.Find(CaseQuery()));
+  std::vector<v1::Case> cases;
+  cases.reserve(ids.size());
+  for (const std::string& id : ids) {
+    FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, store.Get(id));
+    cases.push_back(std::move(c));
+  }
+  int64_t escalations = 0, overrides = 0, co_cases = 0, co_handlers = 0, co_in_time = 0,
+          co_with_clock = 0, closed_clocks = 0, closed_breached = 0, closed_handed_over = 0,
+          found = 0, finder_handled = 0, walk_cases = 0, returns = 0, approved = 0, rejected = 0,
+          arbitrated = 0, revisits = 0, revisit_by_handler = 0;
+  std::string override_example;
+  std::map<v1::AreaLevel, int64_t> onto_agenda;
+  std::map<v1::ConsultationOutcome, int64_t> outcomes;
+  std::set<std::pair<std::string, std::string>> moved;  // (meeting, holiday)
+  std::map<std::pair<v1::MediationType, v1::MediationOutcome>, int64_t> mediations;
+  for (const v1::Case& c : cases) {
+    std::set<std::string> handlers;
+    for (const v1::CaseEvent& e : c.events()) {
+      if (!e.assignee().empty()) handlers.insert(e.assignee());
+      switch (e.type()) {
+        case v1::CASE_EVENT_TYPE_ESCALATE:
+        case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
+          ++escalations;
+          if (e.ladder_override()) {
+            ++overrides;
+            if (override_example.empty()) {
+              override_example = absl::StrCat(c.id(), " by ", LabelOf(e.actor_role()).zh, " to ",
+                                              LabelOf(e.tier()).zh);
+            }
+          }
+          break;
+        case v1::CASE_EVENT_TYPE_CONSULT:
+          ++outcomes[e.consultation_outcome()];
+          break;
+        case v1::CASE_EVENT_TYPE_RETURN:
+          ++returns;
+          break;
+        case v1::CASE_EVENT_TYPE_APPROVE_RETURN:
+          ++approved;
+          break;
+        case v1::CASE_EVENT_TYPE_REJECT_RETURN:
+          ++rejected;
+          break;
+        case v1::CASE_EVENT_TYPE_ARBITRATE:
+          ++arbitrated;
+          break;
+        case v1::CASE_EVENT_TYPE_REVISIT:
+          ++revisits;
+          revisit_by_handler += handlers.count(e.actor()) > 0 ? 1 : 0;
+          break;
+        default:
+          break;
+      }
+      if (e.has_consultation()) {
+        ++onto_agenda[e.consultation().level()];
+        if (!e.consultation().moved_off().empty()) {
+          moved.insert({absl::StrCat(Zh(LabelOf(e.consultation().level()).zh), "会商 ",
+                                     Day(e.consultation().meeting_at()).substr(0, 10)),
+                        e.consultation().moved_off()});
+        }
+      }
+      if (e.mediation_outcome() != v1::MEDIATION_OUTCOME_UNSPECIFIED) {
+        ++mediations[{e.mediation_type(), e.mediation_outcome()}];
+      }
+    }
+    for (const v1::Deadline& d : c.closed_deadlines()) {
+      ++closed_clocks;
+      closed_breached += d.breached() ? 1 : 0;
+      closed_handed_over += !d.met() && !d.breached() ? 1 : 0;
+    }
+    if (!c.co_handlers().empty()) ++co_cases;
+    for (const v1::CoHandler& co : c.co_handlers()) {
+      ++co_handlers;
+      handlers.insert(co.id());
+    }
+    for (const auto* list : {&c.deadlines(), &c.closed_deadlines()}) {
+      for (const v1::Deadline& d : *list) {
+        if (d.name() != "co_accept") continue;
+        ++co_with_clock;
+        co_in_time += d.met() && !d.breached() ? 1 : 0;
+      }
+    }
+    if (!c.incident().found_by_member_id().empty()) {
+      ++found;
+      finder_handled += handlers.count(c.incident().found_by_member_id()) > 0 ? 1 : 0;
+    }
+    for (const std::string& tag : c.incident().tags()) walk_cases += tag == "512-walk" ? 1 : 0;
+  }
+  fmt::print("\nThe station's rules of work, as the loop recorded them ({} cases):\n", cases.size());
+  fmt::print("  1 ladder (分级调处): {} escalations, each to the tier the ladder gives; {} override(s) "
+             "(越级){}\n",
+             escalations, overrides,
+             override_example.empty() ? "" : absl::StrCat(", e.g. ", override_example));
+  fmt::print("  2 clocks from the instruction: {} clocks closed by hand-overs ({} breached first, "
+             "{} handed over in time)\n",
+             closed_clocks, closed_breached, closed_handed_over);
+  fmt::print("  3 co-handlers (协办, 警律联调): {} cases, {} co-handlers; {} of {} accepted within "
+             "their own clock ({:.1f}%)\n",
+             co_cases, co_handlers, co_in_time, co_with_clock, Pct(co_in_time, co_with_clock));
+  fmt::print("  4 levels and the \"512\" meetings: onto the street's agenda {}, the district's {}; "
+             "outcomes: {} {}, {} {}, {} {}; Friday walks found {} cases\n",
+             onto_agenda[v1::AREA_LEVEL_STREET], onto_agenda[v1::AREA_LEVEL_DISTRICT],
+             Zh(LabelOf(v1::CONSULTATION_OUTCOME_RESOLVED).zh),
+             outcomes[v1::CONSULTATION_OUTCOME_RESOLVED],
+             Zh(LabelOf(v1::CONSULTATION_OUTCOME_ASSIGNED).zh),
+             outcomes[v1::CONSULTATION_OUTCOME_ASSIGNED],
+             Zh(LabelOf(v1::CONSULTATION_OUTCOME_SENT_UP).zh),
+             outcomes[v1::CONSULTATION_OUTCOME_SENT_UP], walk_cases);
+  for (const auto& [meeting, holiday] : moved) {
+    fmt::print("    meeting moved off a holiday: {} ({}顺延)\n", meeting, holiday);
+  }
+  FENGQIAO_ASSIGN_OR_RETURN(Consultation monday, calendar.Next(v1::AREA_LEVEL_STREET, as_of));
+  for (const v1::Area& street : grid_map.proto().areas()) {
+    if (street.level() != v1::AREA_LEVEL_STREET) continue;
+    FENGQIAO_ASSIGN_OR_RETURN(
+        std::vector<AgendaItem> items,
+        ConsultationAgenda(cases, grid_map, v1::AREA_LEVEL_STREET, street.code(), monday.at));
+    std::string list;
+    for (const AgendaItem& item : items) {
+      absl::StrAppend(&list, list.empty() ? "" : ", ", item.c->id(), " (since ",
+                      absl::FormatTime("%m-%d", item.since, ChinaTimeZone()), ")");
+    }
+    fmt::print("    agenda of {}'s meeting on {}: {}\n", street.name(),
+               absl::FormatTime("%Y-%m-%d", monday.at, ChinaTimeZone()),
+               list.empty() ? std::string("nothing waits") : list);
+  }
+  fmt::print("  5 调排分离: {} cases found by a member; handled by their finder: {}\n", found,
+             finder_handled);
+  fmt::print("  6 returns (退回): {}; reviewed by the command room: {} approved, {} rejected; {} "
+             "arbitrated (裁定)\n",
+             returns, approved, rejected, arbitrated);
+  fmt::print("  7 revisits: {}, by one of the case's handlers: {}; mediations ended:", revisits,
+             revisit_by_handler);
+  for (const auto& [key, n] : mediations) {
+    fmt::print(" {}/{} {}", Zh(LabelOf(key.first).zh), Zh(LabelOf(key.second).zh), n);
+  }
+  fmt::print("\n");
+  return absl::OkStatus();
+}
+
+}  // namespace fengqiao::tools
