@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "fengqiao/closure/agenda.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/incident/incident.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/time_zone.h"
 #include "fengqiao/vocabulary.h"
@@ -41,7 +42,8 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   int64_t escalations = 0, overrides = 0, co_cases = 0, co_handlers = 0, co_in_time = 0,
           co_with_clock = 0, closed_clocks = 0, closed_breached = 0, closed_handed_over = 0,
           found = 0, finder_handled = 0, walk_cases = 0, returns = 0, approved = 0, rejected = 0,
-          arbitrated = 0, revisits = 0, revisit_by_handler = 0;
+          arbitrated = 0, revisits = 0, revisit_by_handler = 0, civil_non_police = 0,
+          civil_diverted = 0;
   std::string override_example;
   std::map<v1::AreaLevel, int64_t> onto_agenda;
   std::map<v1::ConsultationOutcome, int64_t> outcomes;
@@ -119,6 +121,14 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
       finder_handled += handlers.count(c.incident().found_by_member_id()) > 0 ? 1 : 0;
     }
     for (const std::string& tag : c.incident().tags()) walk_cases += tag == "512-walk" ? 1 : 0;
+    if (c.incident().kind() == v1::INCIDENT_KIND_DISPUTE && !IsPoliceMatter(c.incident())) {
+      ++civil_non_police;
+      civil_diverted += c.decision().action().tier() == v1::TIER_DEPARTMENT_DIVERSION &&
+                                c.decision().action().department() ==
+                                    c.incident().responsible_department()
+                            ? 1
+                            : 0;
+    }
   }
   fmt::print("\nThe station's rules of work, as the loop recorded them ({} cases):\n", cases.size());
   fmt::print("  1 ladder (分级调处): {} escalations, each to the tier the ladder gives; {} override(s) "
@@ -169,6 +179,9 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
     fmt::print(" {}/{} {}", Zh(LabelOf(key.first).zh), Zh(LabelOf(key.second).zh), n);
   }
   fmt::print("\n");
+  fmt::print("  8 police matter or not, whatever the kind: {} disputes are not police matters, {} "
+             "of them diverted to their department (社区 / 司法所)\n",
+             civil_non_police, civil_diverted);
   return absl::OkStatus();
 }
 

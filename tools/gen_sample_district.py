@@ -563,6 +563,8 @@ def make_incident(rng, iid, reported, channel, kind, grid, grid_worker, persons,
         parties = 1 if kind in ("FRAUD", "ASSISTANCE", "FIRE_HAZARD", "CRIMINAL") else 2
     inc["kind"] = f"INCIDENT_KIND_{kind}"
     inc["channel"] = f"CHANNEL_{channel}"
+    if kind == "DISPUTE":
+        civil_non_police(inc, channel, dtype)
     if channel == "GRID_PATROL":
         inc["found_by_member_id"] = grid_worker[grid["code"]]
     # Parties: some disputes bring back parties of an earlier one (反复纠纷, plausible 8%).
@@ -590,6 +592,25 @@ def make_incident(rng, iid, reported, channel, kind, grid, grid_worker, persons,
         inc["tags"] = tags
     inc["description"] = desc
     return inc
+
+
+# Civil disputes that are not police matters (seed 003: a compensation dispute over a damaged
+# wall, diverted to 社区 / 司法行政): a share of the civil dispute types when they come through the
+# office channels, not 110 (plausible). Each incident decides by its own random stream (seeded
+# by its id), so the rest of the data is the same with or without it.
+CIVIL_NON_POLICE_TYPES = {"NEIGHBOUR", "PROPERTY_DAMAGE", "DEBT", "SALE", "PROPERTY_SERVICE"}
+CIVIL_NON_POLICE_CHANNELS = {"HOTLINE_12345", "WALK_IN", "GRID_PATROL", "PLATFORM_TRANSFER"}
+CIVIL_NON_POLICE_SHARE = 0.3
+CIVIL_DEPARTMENTS = [("COMMUNITY", 6), ("JUDICIAL_OFFICE", 4)]
+
+
+def civil_non_police(inc, channel, dtype):
+    if dtype not in CIVIL_NON_POLICE_TYPES or channel not in CIVIL_NON_POLICE_CHANNELS:
+        return
+    own = random.Random(f"{SEED}-{inc['id']}")
+    if own.random() < CIVIL_NON_POLICE_SHARE:
+        inc["police_matter"] = False
+        inc["responsible_department"] = f"DEPARTMENT_{weighted(own, CIVIL_DEPARTMENTS)}"
 
 
 def fmt_area(a):

@@ -20,6 +20,9 @@ _ENUM_COLUMNS = {
     "channel": incident_pb2.Channel,
     "department": taxonomy_pb2.Department,
 }
+# RoutingFacts flag of a matter that is not the police's, from the core (routing_facts.h).
+_FACT_NON_POLICE = _core.FACT_NON_POLICE
+
 _NUMBER_COLUMNS = {
     "amount_fen": np.int64,
     "party_count": np.int32,
@@ -176,6 +179,18 @@ def _columns(codes, data):
     if "tags" in data:
         columns["tags"] = _checked.integers(data["tags"], "tags", np.uint64, length=n,
                                             missing=0)
+    if "police_matter" in data:
+        # Police matter or not, independently of the kind (a dispute can be non-police):
+        # True / False / missing (by the kind: every kind but NON_POLICE is), into the flags.
+        police = _checked.integers(data["police_matter"], "police_matter", np.int32, lo=0, hi=1,
+                                   length=n, missing=-1)
+        if "kind" in columns:
+            contradiction = (police == 1) & (columns["kind"] == incident_pb2.INCIDENT_KIND_NON_POLICE)
+            if contradiction.any():
+                _checked.fail("police_matter", int(np.flatnonzero(contradiction)[0]),
+                              "is True for kind NON_POLICE (非警务)")
+        flags = columns.get("flags", np.zeros(n, dtype=np.uint8))
+        columns["flags"] = (flags | np.where(police == 0, _FACT_NON_POLICE, 0)).astype(np.uint8)
     return columns
 
 
@@ -186,8 +201,9 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
 
     Rows need ``grid_code`` (or ``area`` indices) and any of ``kind``, ``dispute_type``,
     ``severity``, ``channel``, ``department`` (enum names or numbers), ``amount_fen``,
-    ``party_count``, ``repeat_count``, ``hour``, ``weekday``, ``flags``. Returns a DataFrame with
-    ``rule_index``, ``rule_id``, ``tier``, ``department`` and ``target_force`` (enum names),
+    ``party_count``, ``repeat_count``, ``hour``, ``weekday``, ``flags``, ``police_matter``
+    (True / False / missing: by the kind; a dispute can be a non-police matter). Returns a
+    DataFrame with ``rule_index``, ``rule_id``, ``tier``, ``department`` and ``target_force`` (enum names),
     index aligned with the input.
 
     ``capacity``: the teams' state for rules with capacity tests, a dict

@@ -1,6 +1,7 @@
 // fengqiao._core: thin shims over the C++ API; the Pythonic façade lives in fengqiao/*.py.
 #include "bindings.h"
 #include "fengqiao/force/roster.h"
+#include "fengqiao/routing/routing_facts.h"
 #include "fengqiao/version.h"
 #include "status_bridge.h"
 
@@ -106,6 +107,10 @@ void BindGrid(py::module_& m) {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "fengqiao C++ core (thin bindings; use the fengqiao package).";
   m.attr("__version__") = fengqiao::VersionString();
+  // RoutingFacts flag bits (fengqiao/routing/routing_facts.h), for frames built in Python.
+  m.attr("FACT_INJURY") = fengqiao::kFactInjury;
+  m.attr("FACT_VIOLENCE_RISK") = fengqiao::kFactViolenceRisk;
+  m.attr("FACT_NON_POLICE") = fengqiao::kFactNonPolice;
   fengqiao::python::RegisterStatusTranslator();
   fengqiao::python::BindGrid(m);
   fengqiao::python::BindRouting(m);

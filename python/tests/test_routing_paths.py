@@ -8,6 +8,7 @@ import os
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,6 +65,11 @@ def incidents(draw, codes):
         tags=draw(st.lists(st.sampled_from(_TAGS), unique=True)),
     )
     incident.reported_at.seconds = draw(st.integers(1790784000, 1790784000 + 365 * 86400))
+    # Police matter or not, independently of the kind (unset: by the kind); NON_POLICE is never
+    # declared a police matter.
+    police = draw(st.sampled_from([None, True, False]))
+    if police is not None and not (police and incident.kind == incident_pb2.INCIDENT_KIND_NON_POLICE):
+        incident.police_matter = police
     for p in range(draw(st.integers(0, 4))):
         incident.parties.add(person_id=f"p{p}")
     return incident
@@ -85,6 +91,8 @@ def _row(incident, rules):
         "weekday": local.isoweekday(),
         "flags": int(incident.injury) | (int(incident.violence_risk) << 1),
         "tags": np.uint64(sum(rules.tag_bit(t) for t in incident.tags)),
+        # The analyst's column: True / False, None when the incident does not say.
+        "police_matter": incident.police_matter if incident.HasField("police_matter") else None,
     }
 
 
@@ -101,6 +109,39 @@ def test_route_and_route_frame_pick_the_same_rule(fq, grid_map):
         assert by_frame == by_message
 
     check()
+
+
+def test_a_dispute_that_is_not_a_police_matter_is_diverted_both_ways(fq, grid_map):
+    # Seed 003: a compensation dispute over a damaged wall, diverted to 社区 / 司法行政.
+    rules = fq.compile_rules_text(RULES, "paths.textproto", grid_map)
+    incident = incident_pb2.Incident(
+        id="12345-wall", grid_code="xc-lc-c1-g1", kind=incident_pb2.INCIDENT_KIND_DISPUTE,
+        dispute_type=taxonomy_pb2.DISPUTE_TYPE_DEBT, police_matter=False,
+        responsible_department=taxonomy_pb2.DEPARTMENT_JUDICIAL_OFFICE,
+        severity=taxonomy_pb2.SEVERITY_SIMPLE, channel=incident_pb2.CHANNEL_HOTLINE_12345)
+    incident.reported_at.seconds = 1791943200
+    assert fq.route(rules, incident).rule_id == "non-police-debt"
+    frame = pd.DataFrame([_row(incident, rules)])
+    assert fq.route_frame(rules, frame, grid_map)["rule_id"].tolist() == ["non-police-debt"]
+    # The same dispute as a police matter is not diverted.
+    incident.police_matter = True
+    assert fq.route(rules, incident).rule_id != "non-police-debt"
+    frame = pd.DataFrame([_row(incident, rules)])
+    assert fq.route_frame(rules, frame, grid_map)["rule_id"].tolist() == [
+        fq.route(rules, incident).rule_id]
+
+
+def test_a_bad_police_matter_column_is_named(fq, grid_map):
+    rules = fq.compile_rules_text(RULES, "paths.textproto", grid_map)
+    base = {"grid_code": ["xc-lc-c1-g1"] * 2, "kind": ["INCIDENT_KIND_DISPUTE"] * 2}
+    for values, problem in [(["yes", True], "expected a number"), ([2, True], "out of range"),
+                            ([True, 0.5], "not a whole number")]:
+        with pytest.raises(fq.InvalidArgumentError, match=f"police_matter.*{problem}"):
+            fq.route_frame(rules, pd.DataFrame({**base, "police_matter": values}), grid_map)
+    frame = pd.DataFrame({"grid_code": ["xc-lc-c1-g1"], "kind": ["INCIDENT_KIND_NON_POLICE"],
+                          "police_matter": [True]})
+    with pytest.raises(fq.InvalidArgumentError, match="police_matter.*row 0.*NON_POLICE"):
+        fq.route_frame(rules, frame, grid_map)
 
 
 def test_a_non_police_debt_dispute_reaches_its_rule_both_ways(fq, grid_map):

@@ -107,6 +107,17 @@ def test_departments_as_the_seeds_assign_them(year):
         assert "居住证" not in i["description"]  # a police service, never diverted
 
 
+def test_some_civil_disputes_are_not_police_matters(year):
+    # Seed 003: a compensation dispute over a damaged wall, diverted to 社区 / 司法行政.
+    civil = [i for m in MONTHS for i in year[m] if i.get("police_matter") is False]
+    assert len(civil) >= 13
+    for i in civil:
+        assert i["kind"] == "INCIDENT_KIND_DISPUTE"
+        assert i["channel"] != "CHANNEL_CALL_110"
+        assert i["responsible_department"] in ("DEPARTMENT_COMMUNITY", "DEPARTMENT_JUDICIAL_OFFICE")
+    assert not any(i.get("police_matter") is True for m in MONTHS for i in year[m])
+
+
 def test_seasons_follow_the_holiday_calendar(year):
     def per_day(month, pred):
         days = (dt.date(int(month[:4]) + (month[5:] == "12"), int(month[5:]) % 12 + 1, 1) -

@@ -302,7 +302,7 @@ BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Ti
   absl::btree_map<int, std::pair<int64_t, int64_t>> by_department;  // diverted, returned
   const int64_t from = absl::ToUnixSeconds(start), to = absl::ToUnixSeconds(end);
   for (const v1::Case& c : cases.cases) {
-    if (In(c, start, end) && c.incident().kind() == v1::INCIDENT_KIND_NON_POLICE) {
+    if (In(c, start, end) && !IsPoliceMatter(c.incident())) {
       ++by_department[c.incident().responsible_department()].first;
     }
     for (const v1::CaseEvent& e : c.events()) {

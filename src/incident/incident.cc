@@ -10,13 +10,18 @@
 
 namespace fengqiao {
 
+bool IsPoliceMatter(const v1::Incident& incident) {
+  if (incident.kind() == v1::INCIDENT_KIND_NON_POLICE) return false;
+  return !incident.has_police_matter() || incident.police_matter();
+}
+
 Classification Classify(const v1::Incident& incident, int repeat_count,
                         const ClassifierOptions& options) {
   Classification c;
   c.kind = incident.kind();
   c.channel = incident.channel();
   c.dispute_type = incident.dispute_type();
-  c.police_matter = incident.kind() != v1::INCIDENT_KIND_NON_POLICE;
+  c.police_matter = IsPoliceMatter(incident);
   c.department = c.police_matter ? v1::DEPARTMENT_UNSPECIFIED : incident.responsible_department();
   if (incident.severity() != v1::SEVERITY_UNSPECIFIED) {
     c.severity = incident.severity();
@@ -83,7 +88,11 @@ absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_
       incident.dispute_type() == v1::DISPUTE_TYPE_UNSPECIFIED) {
     return bad("dispute_type", "is missing for a dispute");
   }
-  if (incident.kind() == v1::INCIDENT_KIND_NON_POLICE &&
+  if (incident.kind() == v1::INCIDENT_KIND_NON_POLICE && incident.has_police_matter() &&
+      incident.police_matter()) {
+    return bad("police_matter", "is true for kind NON_POLICE (非警务)");
+  }
+  if (!IsPoliceMatter(incident) &&
       incident.responsible_department() == v1::DEPARTMENT_UNSPECIFIED) {
     return bad("responsible_department", "is missing for a non-police matter");
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "fengqiao/incident/incident.h"
 #include "internal/columns.h"
 
 namespace fengqiao {
@@ -17,7 +18,7 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
   if (incident.kind() == v1::INCIDENT_KIND_DISPUTE) {
     r.dispute_type = internal::SmallEnum(incident.dispute_type());
   }
-  if (incident.kind() == v1::INCIDENT_KIND_NON_POLICE) {
+  if (!IsPoliceMatter(incident)) {
     r.department = internal::SmallEnum(incident.responsible_department());
   } else {
     r.flags |= kRecordPolice;

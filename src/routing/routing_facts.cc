@@ -35,8 +35,9 @@ absl::StatusOr<RoutingFacts> MakeRoutingFacts(const v1::Incident& incident, int 
       absl::ToCivilSecond(internal::ToTime(incident.reported_at()), rule_set.options().time_zone);
   f.hour = static_cast<uint8_t>(local.hour());
   f.weekday = static_cast<uint8_t>(internal::IsoWeekday(absl::CivilDay(local)));
-  f.flags =
-      (incident.injury() ? kFactInjury : 0) | (incident.violence_risk() ? kFactViolenceRisk : 0);
+  f.flags = (incident.injury() ? kFactInjury : 0) |
+            (incident.violence_risk() ? kFactViolenceRisk : 0) |
+            (c.police_matter ? 0 : kFactNonPolice);
   for (const std::string& tag : incident.tags()) f.tags |= rule_set.TagBit(tag);
   return f;
 }

@@ -134,6 +134,8 @@ RuleCondition Compiler::Convert(int index) {
   if (w.has_police_matter()) {
     c.police_care = true;
     c.police_value = w.police_matter();
+    c.flags_care |= kFactNonPolice;
+    c.flags_value |= w.police_matter() ? 0 : kFactNonPolice;
     k |= 1u << kFieldPolice;
   }
   if (w.has_injury()) {

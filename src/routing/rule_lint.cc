@@ -33,7 +33,7 @@ enum BoxField : int {
 };
 constexpr uint32_t kBoxValues[kBoxFields] = {
     kKindDomain + 1,       kDisputeDomain + 1, kSeverityDomain + 1, kChannelDomain + 1,
-    kDepartmentDomain + 1, kHourDomain + 1,    kWeekdayDomain + 1,  4};
+    kDepartmentDomain + 1, kHourDomain + 1,    kWeekdayDomain + 1,  kFlagValues};
 constexpr uint32_t ValueBits(uint32_t values) { return values >= 32 ? ~0u : (1u << values) - 1; }
 
 struct Box {
@@ -53,7 +53,7 @@ Box BoxOf(const RuleCondition& c) {
   b.accepts[kBHour] = c.hour & ValueBits(kBoxValues[kBHour]);
   b.accepts[kBWeekday] = c.weekday & ValueBits(kBoxValues[kBWeekday]);
   b.accepts[kBFlags] = 0;
-  for (uint32_t v = 0; v < 4; ++v) {
+  for (uint32_t v = 0; v < kFlagValues; ++v) {
     if (((v ^ c.flags_value) & c.flags_care) == 0) b.accepts[kBFlags] |= 1u << v;
   }
   return b;
@@ -236,34 +236,42 @@ void ForEachBit(const std::vector<uint64_t>& bits, Visit visit) {
   }
 }
 
-// Incident categories a validated incident can fall in: (kind, dispute type, department), a
-// dispute type only for disputes and a department only for non-police matters.
+// Incident categories a validated incident can fall in: (kind, dispute type, department, police
+// matter or not), a dispute type only for disputes, a department only for non-police matters;
+// every kind but NON_POLICE can be either a police matter or not (a dispute diverted to 社区).
 struct Category {
   uint32_t kind, dispute, department;
+  bool police;
 };
 
 std::vector<Category> Categories() {
   std::vector<Category> out;
   for (uint32_t k = 1; k < kKindDomain; ++k) {
-    if (k == v1::INCIDENT_KIND_DISPUTE) {
-      for (uint32_t d = 1; d < kDisputeDomain; ++d) out.push_back({k, d, 0});
-    } else if (k == v1::INCIDENT_KIND_NON_POLICE) {
-      for (uint32_t d = 1; d < kDepartmentDomain; ++d) out.push_back({k, 0, d});
-    } else {
-      out.push_back({k, 0, 0});
+    for (bool police : {true, false}) {
+      if (police && k == v1::INCIDENT_KIND_NON_POLICE) continue;
+      for (uint32_t d = 1; d < (k == v1::INCIDENT_KIND_DISPUTE ? kDisputeDomain : 2); ++d) {
+        const uint32_t dispute = k == v1::INCIDENT_KIND_DISPUTE ? d : 0;
+        if (police) {
+          out.push_back({k, dispute, 0, true});
+        } else {
+          for (uint32_t dp = 1; dp < kDepartmentDomain; ++dp) out.push_back({k, dispute, dp, false});
+        }
+      }
     }
   }
   return out;
 }
 
 std::string CategoryName(const Category& s) {
-  if (s.kind == v1::INCIDENT_KIND_DISPUTE) {
-    return absl::StrCat("dispute ", DisputeTypeName(static_cast<v1::DisputeType>(s.dispute)));
-  }
-  if (s.kind == v1::INCIDENT_KIND_NON_POLICE) {
-    return absl::StrCat("non-police ", DepartmentName(static_cast<v1::Department>(s.department)));
-  }
-  return std::string(IncidentKindName(static_cast<v1::IncidentKind>(s.kind)));
+  std::string what =
+      s.kind == v1::INCIDENT_KIND_DISPUTE
+          ? absl::StrCat("dispute ", DisputeTypeName(static_cast<v1::DisputeType>(s.dispute)))
+          : std::string(IncidentKindName(static_cast<v1::IncidentKind>(s.kind)));
+  if (s.police) return what;
+  if (s.kind == v1::INCIDENT_KIND_NON_POLICE) what.clear();
+  return absl::StrCat(what, what.empty() ? "" : " as a ", "non-police ",
+                      DepartmentName(static_cast<v1::Department>(s.department)),
+                      what.empty() ? "" : " matter");
 }
 
 // Gaps: categories that, for some severity and channel, no rule constrained only on those fields
@@ -292,6 +300,7 @@ void Gaps(Compiler& compiler, const std::vector<RuleCondition>& rules,
           const Box& b = boxes[i];
           if (((b.accepts[kBKind] >> s.kind) & 1u) && ((b.accepts[kBDispute] >> s.dispute) & 1u) &&
               ((b.accepts[kBDepartment] >> s.department) & 1u) &&
+              ((b.accepts[kBFlags] >> (s.police ? 0 : kFactNonPolice)) & 1u) &&
               ((b.accepts[kBSeverity] >> sev) & 1u) && ((b.accepts[kBChannel] >> ch) & 1u)) {
             caught = true;
             break;

@@ -81,6 +81,39 @@ TEST_F(Incidents, NonPoliceMatterIsDivertedToItsDepartment) {
 
 TEST_F(Incidents, ValidDisputePasses) { EXPECT_OK(ValidateIncident(Dispute(), *map_)); }
 
+// Seed 003: a compensation dispute over a damaged wall is not a police matter; it goes to
+// 社区 / 司法行政 and stays a dispute of its type.
+TEST_F(Incidents, ADisputeCanBeANonPoliceMatterDivertedToItsDepartment) {
+  const v1::Incident wall =
+      Dispute("police_matter: false responsible_department: DEPARTMENT_JUDICIAL_OFFICE");
+  EXPECT_OK(ValidateIncident(wall, *map_));
+  EXPECT_FALSE(IsPoliceMatter(wall));
+  const Classification c = Classify(wall);
+  EXPECT_FALSE(c.police_matter);
+  EXPECT_EQ(c.kind, v1::INCIDENT_KIND_DISPUTE);
+  EXPECT_EQ(c.dispute_type, v1::DISPUTE_TYPE_NEIGHBOUR);
+  EXPECT_EQ(c.department, v1::DEPARTMENT_JUDICIAL_OFFICE);
+  // Unset: by the kind; set true: a police matter whatever its department says.
+  EXPECT_TRUE(IsPoliceMatter(Dispute()));
+  EXPECT_TRUE(IsPoliceMatter(Dispute("police_matter: true")));
+}
+
+TEST_F(Incidents, APoliceMatterFlagThatContradictsTheKindOrLacksADepartmentIsNamed) {
+  EXPECT_THAT(ValidateIncident(Dispute("police_matter: false"), *map_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("incident \"i1\""), HasSubstr("responsible_department"),
+                             HasSubstr("non-police"))));
+  v1::Incident stall = Parse(
+      "id: \"i3\" reported_at { seconds: 1795572000 } channel: CHANNEL_GRID_PATROL "
+      "kind: INCIDENT_KIND_NON_POLICE responsible_department: DEPARTMENT_CITY_MANAGEMENT "
+      "grid_code: \"g12\" police_matter: true");
+  EXPECT_THAT(ValidateIncident(stall, *map_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("incident \"i3\""), HasSubstr("police_matter"),
+                             HasSubstr("NON_POLICE"))));
+  EXPECT_FALSE(IsPoliceMatter(stall));  // the kind wins where the two disagree
+}
+
 TEST_F(Incidents, MissingDisputeTypeIsNamed) {
   v1::Incident i = Dispute();
   i.clear_dispute_type();

@@ -52,6 +52,10 @@ v1::Rule RandomRule(Rng& rng, const GridMap& map, int index) {
   for (int c = 0; c < conditions; ++c) {
     switch (Uniform(rng, 0, 15)) {
       case 0:
+        if (OneIn(rng, 2)) {  // the non-police matters alone (非警务事项)
+          w.add_kinds(v1::INCIDENT_KIND_NON_POLICE);
+          break;
+        }
         SomeValues(rng, v1::IncidentKind_ARRAYSIZE,
                    [&](int v) { w.add_kinds(static_cast<v1::IncidentKind>(v)); });
         break;
@@ -173,6 +177,11 @@ v1::Incident RandomIncident(Rng& rng, const GridMap& map, int index) {
   for (int p = 0; p < parties; ++p) incident.add_parties()->set_person_id(absl::StrCat("p", p));
   incident.set_injury(OneIn(rng, 3));
   incident.set_violence_risk(OneIn(rng, 4));
+  // Police matter or not, independently of the kind (a dispute can be non-police); NON_POLICE
+  // is never declared a police matter (ValidateIncident refuses it).
+  if (OneIn(rng, 3)) {
+    incident.set_police_matter(incident.kind() != v1::INCIDENT_KIND_NON_POLICE && OneIn(rng, 2));
+  }
   for (const char* tag : kTags) {
     if (OneIn(rng, 3)) incident.add_tags(tag);
   }
@@ -195,7 +204,10 @@ RoutingFacts FrameRow(const v1::Incident& incident, int repeat_count, const Rule
   f.hour = static_cast<uint8_t>(local.hour());
   // absl counts Monday as 0; ISO as 1.
   f.weekday = static_cast<uint8_t>(static_cast<int>(absl::GetWeekday(absl::CivilDay(local))) + 1);
-  f.flags = static_cast<uint8_t>((incident.injury() ? 1 : 0) | (incident.violence_risk() ? 2 : 0));
+  // The frame's police_matter column (NaN / missing: by the kind) folds into the flags.
+  const bool non_police = incident.has_police_matter() && !incident.police_matter();
+  f.flags = static_cast<uint8_t>((incident.injury() ? 1 : 0) | (incident.violence_risk() ? 2 : 0) |
+                                 (non_police ? 4 : 0));
   f.amount_fen = incident.amount_fen();
   f.party_count = incident.parties_size();
   f.repeat_count = repeat_count;
@@ -206,7 +218,7 @@ RoutingFacts FrameRow(const v1::Incident& incident, int repeat_count, const Rule
 TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
   const auto map = testing::GeneratedDistrict();
   Rng rng(20261207);
-  int compared = 0, routed = 0, non_police_with_dispute_type = 0;
+  int compared = 0, routed = 0, non_police_with_dispute_type = 0, non_police_disputes = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const v1::RuleSet rs =
         Sound(RandomRules(rng, *map, Uniform(rng, 1, 40), kPolicies[trial % 4]), *map);
@@ -228,6 +240,7 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
       routed += r.rule >= 0;
       non_police_with_dispute_type += incident.kind() == v1::INCIDENT_KIND_NON_POLICE &&
                                       incident.dispute_type() != v1::DISPUTE_TYPE_UNSPECIFIED;
+      non_police_disputes += incident.kind() == v1::INCIDENT_KIND_DISPUTE && !IsPoliceMatter(incident);
     }
     std::vector<int32_t> by_column(by_message.size());
     const testing::FactColumns columns(rows);
@@ -243,6 +256,7 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
   // a dispute type were among them.
   EXPECT_GT(routed, compared / 3);
   EXPECT_GT(non_police_with_dispute_type, 1'000);
+  EXPECT_GT(non_police_disputes, 300);
 }
 
 // A non-police debt dispute under a rule on non-police debt disputes (the case that disagreed).
@@ -288,7 +302,7 @@ RoutingFacts RandomFacts(Rng& rng, const GridMap& map) {
   f.department = static_cast<uint8_t>(Uniform(rng, 0, v1::Department_ARRAYSIZE + 1));
   f.hour = static_cast<uint8_t>(Uniform(rng, 0, 25));
   f.weekday = static_cast<uint8_t>(Uniform(rng, 0, 8));
-  f.flags = static_cast<uint8_t>(Uniform(rng, 0, 3));
+  f.flags = static_cast<uint8_t>(Uniform(rng, 0, 7));  // injury, violence risk, non-police
   f.amount_fen = Uniform(rng, -1, 5) * 50'000 + Uniform(rng, -1, 1);
   f.party_count = Uniform(rng, -1, 4);
   f.repeat_count = Uniform(rng, -1, 4);

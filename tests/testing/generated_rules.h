@@ -256,7 +256,8 @@ struct FactColumns {
 // engine's code, as the reference the index must agree with.
 // Whether condition `w` holds for `f`, written from the proto alone (no engine code). A rule's
 // tags are bits of f.tags in the order `tag_bits` lists them (null: a rule with tags never holds);
-// capacity tests pass or fail as `capacity_passes` says; police_matter needs a known kind.
+// capacity tests pass or fail as `capacity_passes` says; police_matter needs a known kind, and a
+// matter is the police's unless its kind is NON_POLICE or its flags say kFactNonPolice.
 inline bool NaiveConditionHolds(const v1::Condition& w, const RoutingFacts& f,
                                 const std::vector<std::string>* tag_bits, bool capacity_passes) {
   auto in = [](const auto& values, int v) {
@@ -267,7 +268,9 @@ inline bool NaiveConditionHolds(const v1::Condition& w, const RoutingFacts& f,
   };
   if (w.has_police_matter()) {
     const bool known_kind = f.kind > 0 && f.kind < v1::IncidentKind_ARRAYSIZE;
-    if (!known_kind || (f.kind != v1::INCIDENT_KIND_NON_POLICE) != w.police_matter()) return false;
+    const bool police =
+        f.kind != v1::INCIDENT_KIND_NON_POLICE && (f.flags & kFactNonPolice) == 0;
+    if (!known_kind || police != w.police_matter()) return false;
   }
   for (const std::string& tag : w.tags_all()) {
     if (tag_bits == nullptr) return false;

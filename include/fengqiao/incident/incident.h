@@ -60,6 +60,10 @@ struct Classification {
   bool severity_assessed = false;
 };
 
+// Whether the incident is a police matter (警务): its police_matter when set, otherwise every kind
+// but NON_POLICE. A dispute can be a non-police matter (diverted to its department).
+bool IsPoliceMatter(const v1::Incident& incident);
+
 // Classifies an incident; `repeat_count` is the number of earlier incidents with the same
 // parties (see RepeatDetector).
 Classification Classify(const v1::Incident& incident, int repeat_count = 0,
@@ -68,7 +72,8 @@ Classification Classify(const v1::Incident& incident, int repeat_count = 0,
 // Checks an incident: id present; every enum a number its enum defines (kind 99 is refused);
 // every string UTF-8; reported_at set; reported_at and occurred_at within 2000-01-01 ..
 // 2099-12-31 UTC with valid nanos; occurred_at not after reported_at; channel and kind set;
-// dispute type set for a dispute; department set for a non-police matter; grid known to the map;
+// dispute type set for a dispute; department set for a non-police matter (kind NON_POLICE or
+// police_matter false); NON_POLICE not declared a police matter; grid known to the map;
 // location (if set) valid; amount between 0 and 10^13 fen; every party with a person_id.
 // InvalidArgument naming the incident id and the field, never a personal value.
 absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_map);

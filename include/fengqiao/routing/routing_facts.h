@@ -36,6 +36,10 @@ namespace fengqiao {
 // Bits of RoutingFacts::flags.
 inline constexpr uint8_t kFactInjury = 1;
 inline constexpr uint8_t kFactViolenceRisk = 2;
+// Not a police matter (非警务事项): set for kind NON_POLICE and for an incident whose
+// police_matter is false (a dispute can be non-police). Routing also treats a row whose kind is
+// NON_POLICE as non-police without it, so columns built by hand need not set it.
+inline constexpr uint8_t kFactNonPolice = 4;
 
 struct RoutingFacts {
   // Amount in dispute, fen.
@@ -57,7 +61,7 @@ struct RoutingFacts {
   // Local hour of the report (0..23) and ISO weekday (1 = Monday .. 7; 0 unknown).
   uint8_t hour = 0;
   uint8_t weekday = 0;
-  // kFactInjury | kFactViolenceRisk.
+  // kFactInjury | kFactViolenceRisk | kFactNonPolice.
   uint8_t flags = 0;
 };
 

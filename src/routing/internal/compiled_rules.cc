@@ -92,7 +92,7 @@ Partition MakePartition(const CompiledRules& compiled, std::vector<int32_t> loca
   ValueRows(p, rules, kWeekdayRow, kWeekdayDomain + 1, [](const RuleCondition& r, uint32_t v) {
     return InMask(r.weekday, v, kWeekdayDomain);
   });
-  ValueRows(p, rules, kFlagsRow, 4,
+  ValueRows(p, rules, kFlagsRow, kFlagValues,
             [](const RuleCondition& r, uint32_t v) { return (v & r.flags_care) == r.flags_value; });
   p.amount = AppendRange(
       p, rules, [](const RuleCondition& r) { return std::make_pair(r.amount_lo, r.amount_hi); });
@@ -128,7 +128,8 @@ bool KindAccepted(const RuleCondition& c, uint32_t kind) {
   if (!InMask(c.kind, kind, kKindDomain)) return false;
   if (!c.police_care) return true;
   if (kind >= kKindDomain || kind == v1::INCIDENT_KIND_UNSPECIFIED) return false;
-  return (kind != v1::INCIDENT_KIND_NON_POLICE) == c.police_value;
+  // NON_POLICE is never a police matter; any other kind can be either (the flag decides).
+  return !(c.police_value && kind == v1::INCIDENT_KIND_NON_POLICE);
 }
 
 bool CapacityPasses(const RuleCondition& c, absl::Span<const CapacityState> capacity,
@@ -150,9 +151,8 @@ int FirstFailure(const RuleCondition& c, const RoutingFacts& f, const GridMap& m
   if (!c.areas.empty() && (f.area < 0 || !WithinAreas(c.areas, f.area, map))) return kFieldArea;
   if (c.police_care) {
     const bool valid_kind = f.kind != v1::INCIDENT_KIND_UNSPECIFIED && f.kind < kKindDomain;
-    if (!valid_kind || (f.kind != v1::INCIDENT_KIND_NON_POLICE) != c.police_value) {
-      return kFieldPolice;
-    }
+    const bool police = (EffectiveFlags(f) & kFactNonPolice) == 0;
+    if (!valid_kind || police != c.police_value) return kFieldPolice;
   }
   if (!InMask(c.kind, f.kind, kKindDomain)) return kFieldKind;
   if (!InMask(c.dispute, f.dispute_type, kDisputeDomain)) return kFieldDispute;

@@ -103,7 +103,9 @@ inline constexpr uint32_t kDepartmentRow = kChannelRow + kChannelDomain + 1;
 inline constexpr uint32_t kHourRow = kDepartmentRow + kDepartmentDomain + 1;
 inline constexpr uint32_t kWeekdayRow = kHourRow + kHourDomain + 1;
 inline constexpr uint32_t kFlagsRow = kWeekdayRow + kWeekdayDomain + 1;
-inline constexpr uint32_t kValueRows = kFlagsRow + 4;
+// Flag combinations (kFactInjury | kFactViolenceRisk | kFactNonPolice).
+inline constexpr uint32_t kFlagValues = 8;
+inline constexpr uint32_t kValueRows = kFlagsRow + kFlagValues;
 
 // A range field inside Partition::data: `count` sorted breakpoints at `bounds_at` (interval k is
 // [bound k-1, bound k)), then count + 1 bitsets at `sets_at`.
@@ -161,6 +163,12 @@ void BuildIndex(const GridMap& map, CompiledRules* compiled);
 
 inline uint32_t Clamp(uint32_t v, uint32_t domain) { return v < domain ? v : domain; }
 
+// The facts' flags with kFactNonPolice set for kind NON_POLICE (columns built by hand may carry
+// the kind without the flag).
+inline uint8_t EffectiveFlags(const RoutingFacts& f) {
+  return f.flags | (f.kind == v1::INCIDENT_KIND_NON_POLICE ? kFactNonPolice : 0);
+}
+
 // The bitset of a partition's rules that accept `f`, capacity not yet applied (`acc` has
 // p.words words).
 inline void Candidates(const Partition& p, const RoutingFacts& f, uint64_t* acc) {
@@ -172,7 +180,7 @@ inline void Candidates(const Partition& p, const RoutingFacts& f, uint64_t* acc)
   const uint64_t* dp = p.Row(kDepartmentRow + Clamp(f.department, kDepartmentDomain));
   const uint64_t* h = p.Row(kHourRow + Clamp(f.hour, kHourDomain));
   const uint64_t* wd = p.Row(kWeekdayRow + Clamp(f.weekday, kWeekdayDomain));
-  const uint64_t* fl = p.Row(kFlagsRow + (f.flags & 3u));
+  const uint64_t* fl = p.Row(kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1)));
   const uint64_t* am = p.RangeSet(p.amount, f.amount_fen);
   const uint64_t* pa = p.RangeSet(p.parties, f.party_count);
   const uint64_t* re = p.RangeSet(p.repeats, f.repeat_count);
