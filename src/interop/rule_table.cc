@@ -97,12 +97,18 @@ enum class Out {
 };
 
 constexpr std::pair<Out, const char*> kOutputs[] = {
-    {Out::kRuleId, "rule_id"},          {Out::kTier, "tier"},
-    {Out::kForceType, "target_force_type"}, {Out::kDepartment, "department"},
-    {Out::kTeam, "target_team_id"},     {Out::kSlaAccept, "sla_accept"},
-    {Out::kSlaContact, "sla_contact"},  {Out::kSlaOnSite, "sla_on_site"},
-    {Out::kSlaResolve, "sla_resolve"},  {Out::kSlaRevisit, "sla_revisit"},
-    {Out::kPriority, "priority"},       {Out::kDefault, "is_default"},
+    {Out::kRuleId, "rule_id"},
+    {Out::kTier, "tier"},
+    {Out::kForceType, "target_force_type"},
+    {Out::kDepartment, "department"},
+    {Out::kTeam, "target_team_id"},
+    {Out::kSlaAccept, "sla_accept"},
+    {Out::kSlaContact, "sla_contact"},
+    {Out::kSlaOnSite, "sla_on_site"},
+    {Out::kSlaResolve, "sla_resolve"},
+    {Out::kSlaRevisit, "sla_revisit"},
+    {Out::kPriority, "priority"},
+    {Out::kDefault, "is_default"},
 };
 
 struct InputColumn {
@@ -495,6 +501,9 @@ std::string JdmHitPolicy(v1::HitPolicy h) {
   }
 }
 
+// Output column ids apart from the inputs' ("department" is both a fact and an action field).
+std::string JdmOutputId(Out o) { return absl::StrCat("then.", OutputName(o)); }
+
 std::string WriteJdm(const Table& t, const v1::RuleSet& p) {
   const Lang lang{false};
   std::string out = absl::StrCat("{\n  \"fengqiao\": {\"name\": ", Json(t.name),
@@ -510,10 +519,9 @@ std::string WriteJdm(const Table& t, const v1::RuleSet& p) {
   }
   // ZEN knows "first" and "collect": PRIORITY is FIRST over the rows in hit order, UNIQUE is
   // COLLECT (more than one result: ambiguous).
-  const char* zen_policy = t.hit_policy == v1::HIT_POLICY_COLLECT ||
-                                   t.hit_policy == v1::HIT_POLICY_UNIQUE
-                               ? "collect"
-                               : "first";
+  const char* zen_policy =
+      t.hit_policy == v1::HIT_POLICY_COLLECT || t.hit_policy == v1::HIT_POLICY_UNIQUE ? "collect"
+                                                                                      : "first";
   absl::StrAppend(&out,
                   "},\n  \"nodes\": [\n    {\"id\": \"request\", \"type\": \"inputNode\", "
                   "\"name\": \"Request\", \"position\": {\"x\": 0, \"y\": 0}},\n"
@@ -531,10 +539,9 @@ std::string WriteJdm(const Table& t, const v1::RuleSet& p) {
   absl::StrAppend(&out, absl::StrJoin(lines, ",\n"), "\n      ],\n      \"outputs\": [\n");
   lines.clear();
   for (Out o : t.outputs) {
-    lines.push_back(absl::StrCat("        {\"id\": ", Json(OutputName(o)),
-                                 ", \"name\": ", Json(OutputName(o)),
-                                 ", \"field\": ", Json(OutputName(o)),
-                                 ", \"type\": \"expression\"}"));
+    lines.push_back(
+        absl::StrCat("        {\"id\": ", Json(JdmOutputId(o)), ", \"name\": ", Json(OutputName(o)),
+                     ", \"field\": ", Json(OutputName(o)), ", \"type\": \"expression\"}"));
   }
   absl::StrAppend(&out, absl::StrJoin(lines, ",\n"), "\n      ],\n      \"rules\": [\n");
   lines.clear();
@@ -548,7 +555,7 @@ std::string WriteJdm(const Table& t, const v1::RuleSet& p) {
       cells.push_back(absl::StrCat(Json(t.inputs[c].field), ": ", Json(r.inputs[c])));
     }
     for (size_t c = 0; c < t.outputs.size(); ++c) {
-      cells.push_back(absl::StrCat(Json(OutputName(t.outputs[c])), ": ", Json(r.outputs[c])));
+      cells.push_back(absl::StrCat(Json(JdmOutputId(t.outputs[c])), ": ", Json(r.outputs[c])));
     }
     lines.push_back(absl::StrCat("        {", absl::StrJoin(cells, ", "), "}"));
   }
@@ -658,8 +665,8 @@ std::string WriteDmn(const Table& t, const v1::RuleSet& p) {
                     Xml(FieldText(lang, c)), "</text></inputExpression>\n      </input>\n");
   }
   for (Out o : t.outputs) {
-    absl::StrAppend(&out, "      <output id=\"output-", OutputName(o), "\" name=\"",
-                    OutputName(o), "\" typeRef=\"", DmnType(o), "\"");
+    absl::StrAppend(&out, "      <output id=\"output-", OutputName(o), "\" name=\"", OutputName(o),
+                    "\" typeRef=\"", DmnType(o), "\"");
     if (o == Out::kRuleId && t.hit_policy == v1::HIT_POLICY_PRIORITY) {
       // DMN's PRIORITY: the matching rule whose output comes first in the output values wins.
       std::vector<std::string> ids;
@@ -677,8 +684,8 @@ std::string WriteDmn(const Table& t, const v1::RuleSet& p) {
       absl::StrAppend(&out, "        <description>", XmlAttr(row.description), "</description>\n");
     }
     for (size_t c = 0; c < row.inputs.size(); ++c) {
-      absl::StrAppend(&out, "        <inputEntry id=\"rule-", r + 1, "-input-", c + 1,
-                      "\"><text>", Xml(row.inputs[c]), "</text></inputEntry>\n");
+      absl::StrAppend(&out, "        <inputEntry id=\"rule-", r + 1, "-input-", c + 1, "\"><text>",
+                      Xml(row.inputs[c]), "</text></inputEntry>\n");
     }
     for (size_t c = 0; c < row.outputs.size(); ++c) {
       absl::StrAppend(&out, "        <outputEntry id=\"rule-", r + 1, "-output-", c + 1,
@@ -765,7 +772,8 @@ std::optional<std::pair<std::optional<int64_t>, std::optional<int64_t>>> RangeTe
     if (dots == absl::string_view::npos || s.size() < 5) return std::nullopt;
     const char close = s.back();
     if (close != ']' && close != ')' && close != '[') return std::nullopt;
-    if (!integer(s.substr(1, dots - 1), &a) || !integer(s.substr(dots + 2, s.size() - dots - 3), &b)) {
+    if (!integer(s.substr(1, dots - 1), &a) ||
+        !integer(s.substr(dots + 2, s.size() - dots - 3), &b)) {
       return std::nullopt;
     }
     const bool open_low = s.front() != '[', open_high = close != ']';
@@ -775,7 +783,7 @@ std::optional<std::pair<std::optional<int64_t>, std::optional<int64_t>>> RangeTe
                           std::optional<int64_t>(open_high ? b - 1 : b));
   }
   for (const auto& [op, kind] : {std::pair(">=", 0), std::pair("<=", 1), std::pair(">", 2),
-                                  std::pair("<", 3), std::pair("=", 4)}) {
+                                 std::pair("<", 3), std::pair("=", 4)}) {
     absl::string_view rest = s;
     if (!absl::ConsumePrefix(&rest, op)) continue;
     if (!integer(rest, &a)) return std::nullopt;
@@ -795,7 +803,8 @@ std::optional<std::pair<std::optional<int64_t>, std::optional<int64_t>>> RangeTe
     }
   }
   why->clear();
-  if (absl::SimpleAtoi(s, &a)) return std::make_pair(std::optional<int64_t>(a), std::optional<int64_t>(a));
+  if (absl::SimpleAtoi(s, &a))
+    return std::make_pair(std::optional<int64_t>(a), std::optional<int64_t>(a));
   return std::nullopt;
 }
 
@@ -851,8 +860,7 @@ std::string ReadInputCell(const Lang& lang, const InputColumn& c, absl::string_v
       std::string why;
       const auto range = RangeTest(cell, &why);
       if (!range.has_value()) {
-        return why.empty() ? "expected an integer range: [a..b], >= a, <= b, > a, < b or a"
-                           : why;
+        return why.empty() ? "expected an integer range: [a..b], >= a, <= b, > a, < b or a" : why;
       }
       v1::Int64Range* r = Range(c.fact, w);
       if (range->first.has_value()) r->set_min(*range->first);
@@ -892,9 +900,9 @@ std::string ReadInputCell(const Lang& lang, const InputColumn& c, absl::string_v
       for (const std::string& part : SplitOutsideQuotes(cell, ",")) {
         const std::optional<std::string> name = StringLiteral(lang, part);
         if (!name.has_value()) {
-          return absl::StrCat("expected a list of quoted ", e->name(), " names, e.g. ",
-                              lang.Quote(LabelOf(e, e->value(e->value_count() - 1)->number())
-                                             .short_name));
+          return absl::StrCat(
+              "expected a list of quoted ", e->name(), " names, e.g. ",
+              lang.Quote(LabelOf(e, e->value(e->value_count() - 1)->number()).short_name));
         }
         absl::StatusOr<int> v = ParseEnum(e, *name, /*allow_unspecified=*/true);
         if (!v.ok()) return std::string(v.status().message());
@@ -1007,9 +1015,9 @@ std::string ReadOutputCell(const Lang& lang, Out o, absl::string_view cell, v1::
 absl::Status CellProblem(const Row& row, int index, absl::string_view column,
                          absl::string_view cell, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(
-      row.where, ": row ", index + 1, row.id.empty() ? "" : absl::StrCat(" (rule \"", row.id, "\")"),
-      ", column \"", column, "\": cannot express \"", Shown(cell), "\" as a routing ",
-      "condition or action: ", why));
+      row.where, ": row ", index + 1,
+      row.id.empty() ? "" : absl::StrCat(" (rule \"", row.id, "\")"), ", column \"", column,
+      "\": cannot express \"", Shown(cell), "\" as a routing ", "condition or action: ", why));
 }
 
 absl::StatusOr<v1::RuleSet> RuleSetOf(const Table& t, const Lang& lang) {
@@ -1033,8 +1041,7 @@ absl::StatusOr<v1::RuleSet> RuleSetOf(const Table& t, const Lang& lang) {
     for (size_t c = 0; c < t.outputs.size(); ++c) {
       const std::string why = ReadOutputCell(lang, t.outputs[c], row.outputs[c], &rule);
       if (!why.empty()) {
-        return CellProblem(row, static_cast<int>(i), OutputName(t.outputs[c]), row.outputs[c],
-                           why);
+        return CellProblem(row, static_cast<int>(i), OutputName(t.outputs[c]), row.outputs[c], why);
       }
     }
     *out.add_rules() = std::move(rule);
@@ -1043,19 +1050,18 @@ absl::StatusOr<v1::RuleSet> RuleSetOf(const Table& t, const Lang& lang) {
     // JDM PRIORITY rows come in hit order; ruleOrder gives the file order back.
     absl::flat_hash_map<std::string, int> at;
     for (int i = 0; i < out.rules_size(); ++i) at.emplace(out.rules(i).id(), i);
-    if (t.rule_order.size() != at.size() ||
-        static_cast<int>(at.size()) != out.rules_size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          t.rule_order_where, ": ruleOrder must name every rule once (", t.rule_order.size(),
-          " ids for ", out.rules_size(), " rows)"));
+    if (t.rule_order.size() != at.size() || static_cast<int>(at.size()) != out.rules_size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(t.rule_order_where, ": ruleOrder must name every rule once (",
+                       t.rule_order.size(), " ids for ", out.rules_size(), " rows)"));
     }
     v1::RuleSet ordered = out;
     ordered.clear_rules();
     for (const std::string& id : t.rule_order) {
       auto it = at.find(id);
       if (it == at.end()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            t.rule_order_where, ": ruleOrder names \"", Shown(id), "\", which no row has"));
+        return absl::InvalidArgumentError(absl::StrCat(t.rule_order_where, ": ruleOrder names \"",
+                                                       Shown(id), "\", which no row has"));
       }
       *ordered.add_rules() = out.rules(it->second);
       at.erase(it);
@@ -1075,15 +1081,15 @@ std::optional<InputColumn> ColumnOf(const Lang& lang, absl::string_view field) {
   for (Fact fact : {Fact::kSlots, Fact::kShift}) {
     absl::string_view rest = field;
     const absl::string_view head = lang.feel ? "get value(get value(capacity, \"" : "capacity[\"";
-    const std::string tail = lang.feel ? absl::StrCat("\"), \"", fact == Fact::kSlots ? "free_slots" : "on_shift", "\")")
-                                       : absl::StrCat("\"].", fact == Fact::kSlots ? "free_slots" : "on_shift");
+    const std::string tail =
+        lang.feel ? absl::StrCat("\"), \"", fact == Fact::kSlots ? "free_slots" : "on_shift", "\")")
+                  : absl::StrCat("\"].", fact == Fact::kSlots ? "free_slots" : "on_shift");
     if (absl::ConsumePrefix(&rest, head) && absl::ConsumeSuffix(&rest, tail) && !rest.empty() &&
         Quotable(rest)) {
       const std::string team(rest);
-      return InputColumn{fact,
-                         absl::StrCat("capacity.", team, fact == Fact::kSlots ? ".free_slots"
-                                                                              : ".on_shift"),
-                         team};
+      return InputColumn{
+          fact, absl::StrCat("capacity.", team, fact == Fact::kSlots ? ".free_slots" : ".on_shift"),
+          team};
     }
   }
   return std::nullopt;
@@ -1114,8 +1120,8 @@ absl::Status CheckColumns(const Table& t) {
   absl::flat_hash_set<std::string> seen;
   for (size_t i = 0; i < t.inputs.size(); ++i) {
     if (!seen.insert(t.inputs[i].field).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          t.input_where[i], ": column \"", t.inputs[i].field, "\" is tested twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(t.input_where[i], ": column \"", t.inputs[i].field, "\" is tested twice"));
     }
   }
   absl::flat_hash_set<int> outs;
@@ -1164,8 +1170,7 @@ std::string ValueKind(const pb::Value& v) {
 absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename) {
   pb::Struct root;
   internal::SourceMap map;
-  FENGQIAO_RETURN_IF_ERROR(
-      internal::ParseJsonRecord(text, filename, 1, 1, "", &root, &map));
+  FENGQIAO_RETURN_IF_ERROR(internal::ParseJsonRecord(text, filename, 1, 1, "", &root, &map));
   auto bad = [&](const std::string& path, absl::string_view what) {
     return absl::InvalidArgumentError(absl::StrCat(map.Where(path), ": ", what));
   };
@@ -1222,9 +1227,8 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
       const pb::Value* content_v,
       get(*table, table_path, "content", pb::Value::kStructValue, "an object", true));
   const pb::Struct& content = content_v->struct_value();
-  FENGQIAO_ASSIGN_OR_RETURN(
-      const pb::Value* hit,
-      get(content, content_path, "hitPolicy", pb::Value::kStringValue, "a string", false));
+  FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* hit, get(content, content_path, "hitPolicy",
+                                                      pb::Value::kStringValue, "a string", false));
   const std::string hit_policy = hit == nullptr ? "first" : hit->string_value();
   if (hit_policy == "first") {
     t.hit_policy = v1::HIT_POLICY_FIRST;
@@ -1236,22 +1240,21 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
                             "\" has no routing equivalent (first or collect)"));
   }
   // fengqiao's own note: name, version, and the hit policy ZEN cannot say.
-  FENGQIAO_ASSIGN_OR_RETURN(
-      const pb::Value* meta,
-      get(root, "", "fengqiao", pb::Value::kStructValue, "an object", false));
+  FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* meta,
+                            get(root, "", "fengqiao", pb::Value::kStructValue, "an object", false));
   if (meta != nullptr) {
     const pb::Struct& m = meta->struct_value();
-    FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* name, get(m, "fengqiao", "name",
-                                                         pb::Value::kStringValue, "a string",
-                                                         false));
+    FENGQIAO_ASSIGN_OR_RETURN(
+        const pb::Value* name,
+        get(m, "fengqiao", "name", pb::Value::kStringValue, "a string", false));
     if (name != nullptr) t.name = name->string_value();
-    FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* version, get(m, "fengqiao", "version",
-                                                            pb::Value::kStringValue, "a string",
-                                                            false));
+    FENGQIAO_ASSIGN_OR_RETURN(
+        const pb::Value* version,
+        get(m, "fengqiao", "version", pb::Value::kStringValue, "a string", false));
     if (version != nullptr) t.version = version->string_value();
-    FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* policy, get(m, "fengqiao", "hitPolicy",
-                                                           pb::Value::kStringValue, "a string",
-                                                           false));
+    FENGQIAO_ASSIGN_OR_RETURN(
+        const pb::Value* policy,
+        get(m, "fengqiao", "hitPolicy", pb::Value::kStringValue, "a string", false));
     if (policy != nullptr) {
       const std::string& p = policy->string_value();
       const bool zen_first = t.hit_policy == v1::HIT_POLICY_FIRST;
@@ -1267,9 +1270,9 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
                                 hit_policy, "\""));
       }
     }
-    FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* order, get(m, "fengqiao", "ruleOrder",
-                                                          pb::Value::kListValue, "an array",
-                                                          false));
+    FENGQIAO_ASSIGN_OR_RETURN(
+        const pb::Value* order,
+        get(m, "fengqiao", "ruleOrder", pb::Value::kListValue, "an array", false));
     if (order != nullptr) {
       t.rule_order_where = map.Where("fengqiao.rule_order");
       for (const pb::Value& id : order->list_value().values()) {
@@ -1284,9 +1287,8 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
   std::vector<std::string> input_ids, output_ids;
   for (const char* side : {"inputs", "outputs"}) {
     const bool inputs = absl::string_view(side) == "inputs";
-    FENGQIAO_ASSIGN_OR_RETURN(
-        const pb::Value* cols,
-        get(content, content_path, side, pb::Value::kListValue, "an array", true));
+    FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* cols, get(content, content_path, side,
+                                                         pb::Value::kListValue, "an array", true));
     for (int i = 0; i < cols->list_value().values_size(); ++i) {
       const std::string path = absl::StrCat(content_path, ".", side, "[", i, "]");
       const pb::Value& col = cols->list_value().values(i);
@@ -1311,9 +1313,9 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
       } else {
         const std::optional<Out> o = OutputOf(field->string_value());
         if (!o.has_value()) {
-          return bad(path, absl::StrCat("output \"", Shown(field->string_value()),
-                                        "\" is not part of a routing action (", KnownOutputs(),
-                                        ")"));
+          return bad(path,
+                     absl::StrCat("output \"", Shown(field->string_value()),
+                                  "\" is not part of a routing action (", KnownOutputs(), ")"));
         }
         t.outputs.push_back(*o);
         t.output_where.push_back(map.Where(path));
@@ -1322,9 +1324,8 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
     }
   }
   FENGQIAO_RETURN_IF_ERROR(CheckColumns(t));
-  FENGQIAO_ASSIGN_OR_RETURN(
-      const pb::Value* rules,
-      get(content, content_path, "rules", pb::Value::kListValue, "an array", true));
+  FENGQIAO_ASSIGN_OR_RETURN(const pb::Value* rules, get(content, content_path, "rules",
+                                                        pb::Value::kListValue, "an array", true));
   absl::flat_hash_set<std::string> known_ids(input_ids.begin(), input_ids.end());
   known_ids.insert(output_ids.begin(), output_ids.end());
   for (int i = 0; i < rules->list_value().values_size(); ++i) {
@@ -1344,8 +1345,8 @@ absl::StatusOr<Table> ReadJdm(absl::string_view text, absl::string_view filename
       if (key == "_id") row.id = value.string_value();
       if (key == "_description") row.description = value.string_value();
       if (!absl::StartsWith(key, "_") && !known_ids.contains(key)) {
-        return bad(path, absl::StrCat("row ", i + 1, ": cell \"", Shown(key),
-                                      "\" belongs to no column"));
+        return bad(path,
+                   absl::StrCat("row ", i + 1, ": cell \"", Shown(key), "\" belongs to no column"));
       }
     }
     auto cell = [&](const std::string& id) {
@@ -1378,8 +1379,7 @@ absl::StatusOr<Table> ReadDmn(absl::string_view text, absl::string_view filename
   }
   Table t;
   if (const std::string* name = root->Attribute("name")) t.name = *name;
-  if (const std::string* version =
-          root->Attribute(absl::StrCat(kFengqiaoNamespace, " version"))) {
+  if (const std::string* version = root->Attribute(absl::StrCat(kFengqiaoNamespace, " version"))) {
     t.version = *version;
   }
   const XmlElement* table = nullptr;
@@ -1392,8 +1392,8 @@ absl::StatusOr<Table> ReadDmn(absl::string_view text, absl::string_view filename
         }
         table = c.get();
       } else if (c->name != "description" && c->name != "extensionElements" &&
-                 c->name != "question" && c->name != "allowedAnswers" &&
-                 c->name != "variable" && !absl::EndsWith(c->name, "Requirement")) {
+                 c->name != "question" && c->name != "allowedAnswers" && c->name != "variable" &&
+                 !absl::EndsWith(c->name, "Requirement")) {
         return bad(*c, absl::StrCat("a decision with <", Shown(c->name),
                                     "> has no routing equivalent (a decision table only)"));
       }
@@ -1430,8 +1430,8 @@ absl::StatusOr<Table> ReadDmn(absl::string_view text, absl::string_view filename
     const std::string field = text_of(expr);
     const std::optional<InputColumn> c = ColumnOf(lang, field);
     if (!c.has_value()) {
-      return bad(*expr, absl::StrCat("input column \"", Shown(field),
-                                     "\" is not a routing fact (", KnownInputs(), ")"));
+      return bad(*expr, absl::StrCat("input column \"", Shown(field), "\" is not a routing fact (",
+                                     KnownInputs(), ")"));
     }
     t.inputs.push_back(*c);
     t.input_where.push_back(where(*in));
@@ -1441,8 +1441,7 @@ absl::StatusOr<Table> ReadDmn(absl::string_view text, absl::string_view filename
     const std::optional<Out> o = OutputOf(name == nullptr ? "" : *name);
     if (!o.has_value()) {
       return bad(*out, absl::StrCat("output \"", Shown(name == nullptr ? "" : *name),
-                                    "\" is not part of a routing action (", KnownOutputs(),
-                                    ")"));
+                                    "\" is not part of a routing action (", KnownOutputs(), ")"));
     }
     t.outputs.push_back(*o);
     t.output_where.push_back(where(*out));
@@ -1530,13 +1529,12 @@ std::string RuleTableInput(const RuleSet& rules, const RoutingFacts& f,
   std::vector<std::string> teams;
   for (size_t i = 0; i < rules.teams().size() && i < capacity.size(); ++i) {
     if (!capacity[i].known) continue;
-    teams.push_back(absl::StrCat(Json(rules.teams()[i]), ": {\"free_slots\": ",
-                                 capacity[i].free_slots, ", \"on_shift\": ",
-                                 capacity[i].on_shift ? "true" : "false", "}"));
+    teams.push_back(absl::StrCat(Json(rules.teams()[i]),
+                                 ": {\"free_slots\": ", capacity[i].free_slots,
+                                 ", \"on_shift\": ", capacity[i].on_shift ? "true" : "false", "}"));
   }
   return absl::StrCat(
-      "{\"area\": [", absl::StrJoin(area, ", "),
-      "], \"police_matter\": ",
+      "{\"area\": [", absl::StrJoin(area, ", "), "], \"police_matter\": ",
       known_kind ? (f.kind != v1::INCIDENT_KIND_NON_POLICE ? "true" : "false") : "null",
       ", \"kind\": ", enum_value(v1::IncidentKind_descriptor(), f.kind),
       ", \"dispute_type\": ", enum_value(v1::DisputeType_descriptor(), f.dispute_type),
@@ -1548,8 +1546,8 @@ std::string RuleTableInput(const RuleSet& rules, const RoutingFacts& f,
       ", \"weekday\": ", enum_value(v1::Weekday_descriptor(), f.weekday),
       ", \"injury\": ", (f.flags & kFactInjury) != 0 ? "true" : "false",
       ", \"violence_risk\": ", (f.flags & kFactViolenceRisk) != 0 ? "true" : "false",
-      ", \"tags\": [", absl::StrJoin(tags, ", "), "], \"capacity\": {",
-      absl::StrJoin(teams, ", "), "}}");
+      ", \"tags\": [", absl::StrJoin(tags, ", "), "], \"capacity\": {", absl::StrJoin(teams, ", "),
+      "}}");
 }
 
 }  // namespace fengqiao

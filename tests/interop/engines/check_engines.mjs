@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ZenEngine } from '@gorules/zen-engine';
-import { DmnModdle } from 'dmn-moddle';
+import DmnModdle from 'dmn-moddle';
 import { evaluate, unaryTest } from 'feelin';
 
 const dir = process.argv[2];
