@@ -17,7 +17,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$bin" rules export "$rules" "$map" --format=dmn > "$tmp/t.dmn" || fail "export dmn"
 grep -q '"type": "decisionTableNode"' "$tmp/t.json" || fail "no decision table node"
 grep -q 'hitPolicy="FIRST"' "$tmp/t.dmn" || fail "no FIRST hit policy"
-grep -qF '<text>list contains(?, "xc-qd")</text>' "$tmp/t.dmn" || fail "no area unary test"
+grep -qF '<text>list contains(?, &quot;xc-qd&quot;)</text>' "$tmp/t.dmn" || fail "no area unary test"
 mkdir -p "$tmp/rules"
 for f in json dmn; do
   "$bin" rules import "$tmp/t.$f" > "$tmp/rules/back_$f.textproto" || fail "import $f"

@@ -5,10 +5,10 @@
 // the outputs; the columns and the hit-policy mapping are in docs/interop.md.
 // - ExportRuleTable(rules, format): the compiled, merged rule set as a table.
 // - ImportRuleTable(text, format, filename): such a table back as a v1::RuleSet (compile it to
-//   check it against a grid map); a table that says more than the routing facts can hold is
-//   refused with file:line:col, the row, the column and the expression.
+//  check it against a grid map); a table that says more than the routing facts can hold is
+//  refused with file:line:col, the row, the column and the expression.
 // - RuleTableInput(rules, facts, capacity): the input object the exported tables read for one
-//   incident, including the columns the engines cannot compute (area path, tags, capacity).
+//  incident, including the columns the engines cannot compute (area path, tags, capacity).
 // Export, import and compile give the rule set back with the same hash().
 //
 //   #include "fengqiao/routing/rule_set.h"
