@@ -39,8 +39,21 @@ namespace {
 
 bool IsOptional(const std::string& arg) { return !arg.empty() && arg.front() == '['; }
 
-// "db" of "db=CASES.db".
-absl::string_view FlagName(absl::string_view entry) { return entry.substr(0, entry.find('=')); }
+// "db" of "db=CASES.db"; "format" of "format(table_format)=jdm|dmn".
+absl::string_view FlagName(absl::string_view entry) {
+  entry = entry.substr(0, entry.find('='));
+  return entry.substr(0, entry.find('('));
+}
+
+// The absl flag behind an entry: its name, or the one in parentheses when the command gives an
+// absl flag another name on its command line ("format(table_format)=jdm|dmn": `--format` sets
+// FLAGS_table_format, since `--format` is already text|json|csv for the other commands).
+std::string AbslFlagName(absl::string_view entry) {
+  entry = entry.substr(0, entry.find('='));
+  const size_t open = entry.find('(');
+  if (open == absl::string_view::npos || entry.back() != ')') return std::string(entry);
+  return std::string(entry.substr(open + 1, entry.size() - open - 2));
+}
 
 // "CASES.db" of "db=CASES.db", "VALUE" when the entry names no placeholder.
 absl::string_view FlagValueName(absl::string_view entry) {
@@ -58,11 +71,10 @@ std::string FlagList(const Command& command) {
 
 // The flag `name` of `command` (the "no" prefix of a bool already stripped by the caller).
 absl::CommandLineFlag* FindFlag(const Command& command, absl::string_view name) {
-  if (std::none_of(command.flags.begin(), command.flags.end(),
-                   [&](const std::string& entry) { return FlagName(entry) == name; })) {
-    return nullptr;
+  for (const std::string& entry : command.flags) {
+    if (FlagName(entry) == name) return absl::FindCommandLineFlag(AbslFlagName(entry));
   }
-  return absl::FindCommandLineFlag(name);
+  return nullptr;
 }
 
 }  // namespace
@@ -119,7 +131,8 @@ absl::StatusOr<Invocation> ParseArgs(const Command& command,
     }
     std::string error;
     if (!flag->ParseFrom(value, &error)) {
-      return absl::InvalidArgumentError(absl::StrCat("--", flag->Name(), ": ", error));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", negated ? name.substr(2) : name, ": ", error));
     }
   }
   if (invocation.help) return invocation;
@@ -141,7 +154,7 @@ std::string CommandUsage(const Command& command) {
   std::string usage = absl::StrCat("usage: fengqiao ", command.name);
   for (const std::string& arg : command.args) absl::StrAppend(&usage, " ", arg);
   for (const std::string& entry : command.flags) {
-    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(FlagName(entry));
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(AbslFlagName(entry));
     if (flag != nullptr && flag->IsOfType<bool>()) {
       absl::StrAppend(&usage, " [--", FlagName(entry), "]");
     } else {
@@ -156,7 +169,7 @@ std::string CommandHelp(const Command& command) {
       absl::StrCat(CommandUsage(command), "\n\n", command.summary, "\n\n", command.description);
   if (!command.flags.empty()) absl::StrAppend(&help, "\nflags:\n");
   for (const std::string& entry : command.flags) {
-    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(FlagName(entry));
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(AbslFlagName(entry));
     if (flag == nullptr) continue;
     const std::string default_value = flag->DefaultValue();
     const std::string form = flag->IsOfType<bool>()

@@ -2,6 +2,8 @@
 //
 //   district_command.cc     fengqiao district DIR [--db=CASES.db]
 //   rules_check_command.cc  fengqiao rules check RULES [GRID_MAP]
+//   rules_table_command.cc  fengqiao rules export RULES GRID_MAP --format=jdm|dmn,
+//                           fengqiao rules import TABLE [--from=jdm|dmn]
 //   metrics_command.cc      fengqiao metrics CASES.db GRID_MAP [DIMS]
 //   locate_command.cc       fengqiao locate GRID_MAP LAT LNG
 //   route_command.cc        fengqiao route RULES GRID_MAP < incidents.jsonl
@@ -33,6 +35,8 @@ namespace fengqiao::tools {
 
 const Command& DistrictCommand();
 const Command& RulesCheckCommand();
+const Command& RulesExportCommand();
+const Command& RulesImportCommand();
 const Command& MetricsCommand();
 const Command& LocateCommand();
 const Command& RouteCommand();

@@ -26,6 +26,8 @@ const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*>* const commands = new std::vector<const Command*>{
       &DistrictCommand(),
       &RulesCheckCommand(),
+      &RulesExportCommand(),
+      &RulesImportCommand(),
       &MetricsCommand(),
       &BriefCommand(),
       &RouteCommand(),

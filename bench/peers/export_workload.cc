@@ -1,7 +1,8 @@
 // Writes the routing benchmark's workload for the peer engines: the same generated district,
-// rule tables (20, 200, 2,000 rules, FIRST hit) and incidents, as json-rules-engine rules, a
-// GoRules ZEN decision table (JDM), incident facts, and fengqiao's decision for each incident so
-// the peers' answers can be checked.
+// rule tables (20, 200, 2,000 rules, FIRST hit) and incidents, as json-rules-engine rules, the
+// GoRules ZEN decision table (JDM) the library exports (fengqiao/interop/rule_table.h) with its
+// input objects, incident facts, and fengqiao's decision for each incident so the peers' answers
+// can be checked.
 //   export_workload OUT_DIR [INCIDENTS]
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "fengqiao/interop/rule_table.h"
 #include "fengqiao/routing/rule_set.h"
 #include "testing/generated_rules.h"
 
@@ -88,41 +90,6 @@ std::string JsonRulesConditions(const fengqiao::GridMap& map, const Condition& w
   return absl::StrCat("{\"all\":[", absl::StrJoin(all, ","), "]}");
 }
 
-// ZEN unary-test cells, one column per fact.
-constexpr const char* kZenColumns[] = {
-    "grid",   "community", "street",  "kind", "dispute", "severity", "channel",  "department",
-    "amount", "parties",   "repeats", "hour", "weekday", "injury",   "violence", "police"};
-
-std::string ZenCell(const fengqiao::GridMap& map, const Condition& w, const std::string& column) {
-  auto list = [](const std::vector<int>& v) { return absl::StrJoin(v, ", "); };
-  auto range = [](bool has, const fengqiao::v1::Int64Range& r) -> std::string {
-    if (!has) return "";
-    if (r.has_min() && r.has_max()) return absl::StrCat("[", r.min(), "..", r.max(), "]");
-    if (r.has_min()) return absl::StrCat(">= ", r.min());
-    return absl::StrCat("<= ", r.max());
-  };
-  if (column == "grid" || column == "community" || column == "street") {
-    for (const std::string& code : w.area_codes()) {
-      if (LevelFact(map, code) == column) return absl::StrCat("'", code, "'");
-    }
-    return "";
-  }
-  if (column == "kind") return list(Ints(w.kinds()));
-  if (column == "dispute") return list(Ints(w.dispute_types()));
-  if (column == "severity") return list(Ints(w.severities()));
-  if (column == "channel") return list(Ints(w.channels()));
-  if (column == "department") return list(Ints(w.departments()));
-  if (column == "amount") return range(w.has_amount_fen(), w.amount_fen());
-  if (column == "parties") return range(w.has_party_count(), w.party_count());
-  if (column == "repeats") return range(w.has_repeat_count(), w.repeat_count());
-  if (column == "hour") return range(w.has_hour_of_day(), w.hour_of_day());
-  if (column == "weekday") return list(Ints(w.days_of_week()));
-  if (column == "injury" && w.has_injury()) return w.injury() ? "true" : "false";
-  if (column == "violence" && w.has_violence_risk()) return w.violence_risk() ? "true" : "false";
-  if (column == "police" && w.has_police_matter()) return w.police_matter() ? "true" : "false";
-  return "";
-}
-
 std::string Facts(const fengqiao::GridMap& map, const fengqiao::RoutingFacts& f) {
   auto code_at = [&](fengqiao::v1::AreaLevel level) -> std::string {
     if (f.area < 0) return "\"\"";
@@ -161,44 +128,33 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", std::string(rules.status().message()).c_str());
       return 1;
     }
-    std::vector<std::string> jre, zen_rules, fact_rows, expected;
+    std::vector<std::string> jre, fact_rows, zen_facts, expected, expected_ids;
     for (int i = 0; i < proto.rules_size(); ++i) {
       const Condition& w = proto.rules(i).when();
       jre.push_back(absl::StrCat("{\"conditions\":", JsonRulesConditions(*map, w),
                                  ",\"event\":{\"type\":\"rule\",\"params\":{\"index\":", i,
                                  "}},\"priority\":", proto.rules_size() - i, "}"));
-      std::vector<std::string> cells = {absl::StrCat("\"_id\":\"r", i, "\"")};
-      for (const char* column : kZenColumns) {
-        cells.push_back(absl::StrCat("\"", column, "\":\"", ZenCell(*map, w, column), "\""));
-      }
-      cells.push_back(absl::StrCat("\"out\":\"", i, "\""));
-      zen_rules.push_back(absl::StrCat("{", absl::StrJoin(cells, ","), "}"));
-    }
-    std::vector<std::string> zen_inputs;
-    for (const char* column : kZenColumns) {
-      zen_inputs.push_back(absl::StrCat("{\"id\":\"", column, "\",\"name\":\"", column,
-                                        "\",\"field\":\"", column, "\",\"type\":\"expression\"}"));
     }
     for (const auto& f : facts) {
       fact_rows.push_back(Facts(*map, f));
-      expected.push_back(absl::StrCat((*rules)->Route(f).rule));
+      zen_facts.push_back(fengqiao::RuleTableInput(**rules, f));
+      const int32_t rule = (*rules)->Route(f).rule;
+      expected.push_back(absl::StrCat(rule));
+      expected_ids.push_back(rule < 0 ? "null" : Quote(proto.rules(rule).id()));
     }
-    const std::string zen = absl::StrCat(
-        "{\"nodes\":[{\"id\":\"in\",\"type\":\"inputNode\",\"name\":\"Request\",\"position\":{"
-        "\"x\":0,\"y\":0}},{\"id\":\"t\",\"type\":\"decisionTableNode\",\"name\":\"routing\","
-        "\"position\":{\"x\":0,\"y\":0},\"content\":{\"hitPolicy\":\"first\",\"inputs\":[",
-        absl::StrJoin(zen_inputs, ","),
-        "],\"outputs\":[{\"id\":\"out\",\"name\":\"rule\",\"field\":\"rule\",\"type\":"
-        "\"expression\"}],\"rules\":[",
-        absl::StrJoin(zen_rules, ","),
-        "]}},{\"id\":\"out\",\"type\":\"outputNode\",\"name\":\"Response\",\"position\":{\"x\":0,"
-        "\"y\":0}}],\"edges\":[{\"id\":\"e1\",\"sourceId\":\"in\",\"targetId\":\"t\",\"type\":"
-        "\"edge\"},{\"id\":\"e2\",\"sourceId\":\"t\",\"targetId\":\"out\",\"type\":\"edge\"}]}");
+    const absl::StatusOr<std::string> zen =
+        fengqiao::ExportRuleTable(**rules, fengqiao::RuleTableFormat::kJdm);
+    if (!zen.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(zen.status().message()).c_str());
+      return 1;
+    }
     const std::string path = absl::StrCat(argv[1], "/workload_", rule_count, ".json");
     std::ofstream out(path);
     out << "{\"rule_count\":" << rule_count << ",\"json_rules_engine\":[" << absl::StrJoin(jre, ",")
-        << "],\"zen\":" << zen << ",\"facts\":[" << absl::StrJoin(fact_rows, ",")
-        << "],\"expected\":[" << absl::StrJoin(expected, ",") << "]}\n";
+        << "],\"zen\":" << *zen << ",\"zen_facts\":[" << absl::StrJoin(zen_facts, ",")
+        << "],\"facts\":[" << absl::StrJoin(fact_rows, ",") << "],\"expected\":["
+        << absl::StrJoin(expected, ",") << "],\"expected_ids\":["
+        << absl::StrJoin(expected_ids, ",") << "]}\n";
     if (!out) {
       std::fprintf(stderr, "%s: write failed\n", path.c_str());
       return 1;

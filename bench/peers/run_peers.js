@@ -41,12 +41,13 @@ async function main() {
       await engine.run(f);
       return hit;
     });
-    // ZEN: a first-hit decision table, one evaluate() at a time.
+    // ZEN: the first-hit decision table fengqiao exports (ExportRuleTable), one evaluate() at a
+    // time on the input objects RuleTableInput writes.
     const zen = new ZenEngine();
     const decision = zen.createDecision(Buffer.from(JSON.stringify(w.zen)));
-    const z = await timeIt('GoRules ZEN 0.54 (Node)', w.facts, w.expected, async (f) => {
+    const z = await timeIt('GoRules ZEN 0.54 (Node)', w.zen_facts, w.expected_ids, async (f) => {
       const r = await decision.evaluate(f);
-      return r.result && r.result.rule !== undefined ? Number(r.result.rule) : -1;
+      return r.result && r.result.rule_id !== undefined ? r.result.rule_id : null;
     });
     rows.push({ count, jre, zen: z,
                 batch: cpp[`BM_RouteBatch/${count}`], single: cpp[`BM_Route/${count}`],

@@ -1,16 +1,20 @@
 """Open311 GeoReport v2 from Python: the service list of a rule set, requests to incidents,
 cases to requests, and the specification's JSON and XML (the C++ ``interop`` module does the
-mapping; see ``docs/interop.md`` for the status table).
+mapping; see ``docs/interop.md`` for the status table). Routing rule tables out to and in from
+GoRules JDM and DMN 1.3: :func:`export_rules`, :func:`import_rules`, :func:`load_rules_table`.
 
     services = fengqiao.interop.services(rules)
     incident = fengqiao.interop.to_incident(
         "service_code=dept-city_management&lat=29.932&long=122.182", grid_map, "12345-1")
     print(fengqiao.interop.to_json([fengqiao.interop.from_case(store.get("2026-10-000001"))]))
+    dmn = fengqiao.interop.export_rules(rules, "dmn")
+    back = fengqiao.interop.import_rules(dmn, "dmn")  # a fengqiao.v1.RuleSet
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any, List, Optional, Sequence
 
@@ -92,3 +96,49 @@ def to_xml(items: Sequence[Any]) -> str:
     """Services, requests or errors as the specification's XML."""
     items = list(items)
     return _core.open311_write(_kind(items), [i.SerializeToString() for i in items], True)
+
+
+def _format(format: Any) -> str:
+    if not isinstance(format, str):
+        _checked.fail("format", None, f"expected \"jdm\" or \"dmn\", got {type(format).__name__}")
+    return format
+
+
+def export_rules(rules: Any, format: str = "jdm") -> str:
+    """A compiled rule set as a GoRules JDM (``"jdm"``) or DMN 1.3 (``"dmn"``) decision table:
+    one row per rule, one input column per routing fact, the action as outputs (columns in
+    ``docs/interop.md``). Raises InvalidArgumentError for a rule no cell can hold."""
+    if not isinstance(rules, _core.RuleSet):
+        _checked.fail("rules", None, f"expected a compiled RuleSet, got {type(rules).__name__}")
+    return _core.export_rule_table(rules, _format(format))
+
+
+def import_rules(table: Any, format: str, filename: str = "<table>") -> routing_pb2.RuleSet:
+    """A JDM or DMN table (text or UTF-8 bytes) as a ``v1.RuleSet``, not yet compiled. Raises
+    InvalidArgumentError ``filename:line:col: row N (rule "id"), column "c": cannot express ...``
+    for what routing facts cannot hold, malformed JSON / XML and invalid UTF-8."""
+    if isinstance(table, str):
+        data = table.encode("utf-8", "surrogatepass")
+    elif isinstance(table, bytes):
+        data = table
+    else:
+        _checked.fail("table", None, f"expected text or bytes, got {type(table).__name__}")
+    return routing_pb2.RuleSet.FromString(
+        _core.import_rule_table(data, _format(format), _checked.text(filename, "filename")))
+
+
+def load_rules_table(path: Any, format: Optional[str] = None) -> routing_pb2.RuleSet:
+    """The table in the file ``path`` as a ``v1.RuleSet``; ``format`` defaults from the name
+    (``.json`` is jdm, ``.dmn`` and ``.xml`` are dmn)."""
+    if not isinstance(path, (str, os.PathLike)):
+        _checked.fail("path", None, f"expected a path, got {type(path).__name__}")
+    path = os.fspath(path)
+    if format is None:
+        lower = path.lower()
+        if lower.endswith(".json"):
+            format = "jdm"
+        elif lower.endswith((".dmn", ".xml")):
+            format = "dmn"
+        else:
+            _checked.fail("format", None, "not given and not known from the file name")
+    return routing_pb2.RuleSet.FromString(_core.load_rule_table(path, _format(format)))

@@ -11,11 +11,18 @@
 
 #include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/routing/rule_set.h"
 #include "status_bridge.h"
 
 namespace fengqiao::python {
 
 namespace py = pybind11;
+
+// A compiled rule set (it shares its grid map); pybind11 holds it by a const shared_ptr. Bound
+// as RuleSet by routing_bindings.cc; interop_bindings.cc takes it too.
+struct PyRuleSet {
+  std::shared_ptr<const RuleSet> rules;
+};
 
 void BindGrid(py::module_& m);
 void BindRouting(py::module_& m);

@@ -1,4 +1,4 @@
-// Bindings for fengqiao/interop/open311.h: messages cross as bytes.
+// Bindings for fengqiao/interop/open311.h and rule_table.h: messages cross as bytes.
 #include <string>
 #include <vector>
 
@@ -6,6 +6,7 @@
 #include "bindings.h"
 #include "checked_input.h"
 #include "fengqiao/interop/open311.h"
+#include "fengqiao/interop/rule_table.h"
 
 namespace fengqiao::python {
 
@@ -68,6 +69,29 @@ void BindInterop(py::module_& m) {
       },
       py::arg("kind"), py::arg("items"), py::arg("xml"),
       "A list of services, requests or errors in the specification's JSON or XML.");
+  m.def(
+      "export_rule_table",
+      [](const PyRuleSet& rules, const std::string& format) {
+        return ValueOrThrow(ExportRuleTable(*rules.rules, ValueOrThrow(ParseRuleTableFormat(format))));
+      },
+      py::arg("rules"), py::arg("format"),
+      "The compiled rule set as a GoRules JDM (\"jdm\") or DMN 1.3 (\"dmn\") decision table.");
+  m.def(
+      "import_rule_table",
+      [](const py::bytes& table, const std::string& format, const std::string& filename) {
+        const std::string text = table;
+        return ToBytes(ValueOrThrow(
+            ImportRuleTable(text, ValueOrThrow(ParseRuleTableFormat(format)), filename)));
+      },
+      py::arg("table"), py::arg("format"), py::arg("filename"),
+      "A JDM or DMN decision table -> fengqiao.v1.RuleSet bytes.");
+  m.def(
+      "load_rule_table",
+      [](const std::string& path, const std::string& format) {
+        return ToBytes(
+            ValueOrThrow(LoadRuleTable(path, ValueOrThrow(ParseRuleTableFormat(format)))));
+      },
+      py::arg("path"), py::arg("format"), "A JDM or DMN file -> fengqiao.v1.RuleSet bytes.");
 }
 
 }  // namespace fengqiao::python

@@ -9,11 +9,6 @@
 namespace fengqiao::python {
 namespace {
 
-// A compiled rule set (it shares its grid map); pybind11 holds it by a const shared_ptr.
-struct PyRuleSet {
-  std::shared_ptr<const RuleSet> rules;
-};
-
 template <typename T>
 Array<T> ToArray(const std::vector<T>& values) {
   return Array<T>(static_cast<py::ssize_t>(values.size()), values.data());

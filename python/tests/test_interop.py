@@ -58,3 +58,57 @@ def test_a_stored_case_becomes_a_request(fq, rules, grid_map):
     assert "<service_requests>" in fq.interop.to_xml([request])
     with pytest.raises(fq.InvalidArgumentError):
         fq.interop.to_json([request, fq.interop.services(rules)[0]])
+
+
+# Routing rule tables out to and in from GoRules JDM and DMN 1.3.
+
+@pytest.mark.parametrize("fmt", ["jdm", "dmn"])
+def test_a_rule_table_round_trip_keeps_the_rule_set_hash(fq, grid_map, rules, tmp_path, fmt):
+    table = fq.interop.export_rules(rules, fmt)
+    back = fq.interop.import_rules(table, fmt)
+    assert back.SerializeToString(deterministic=True) == rules.proto
+    path = tmp_path / ("district.json" if fmt == "jdm" else "district.dmn")
+    path.write_text(table, encoding="utf-8")
+    loaded = fq.interop.load_rules_table(path)
+    again = fq.compile_rules_text(str(loaded), "district.textproto", grid_map)
+    assert again.hash == rules.hash
+
+
+def test_a_table_that_says_more_than_routing_facts_is_refused_with_its_place(fq, rules):
+    jdm = fq.interop.export_rules(rules, "jdm")
+    edited = jdm.replace("'criminal', 'public_order', 'fraud'", "$ != 'criminal'", 1)
+    with pytest.raises(fq.InvalidArgumentError,
+                       match=r"t\.json:\d+:\d+: row 2 \(rule \"crime-and-public-order\"\), "
+                             r"column \"kind\": cannot express"):
+        fq.interop.import_rules(edited, "jdm", "t.json")
+    dmn = fq.interop.export_rules(rules, "dmn")
+    with pytest.raises(fq.InvalidArgumentError, match=r"t\.dmn:\d+:\d+: XML error"):
+        fq.interop.import_rules(dmn[:-30], "dmn", "t.dmn")
+    with pytest.raises(fq.InvalidArgumentError, match="unknown|IncidentKind|burglary"):
+        fq.interop.import_rules(jdm.replace("'criminal'", "'burglary'", 1), "jdm")
+    with pytest.raises(fq.InvalidArgumentError, match=r"JSON syntax error"):
+        fq.interop.import_rules("{\"nodes\": [", "jdm")
+
+
+def test_rule_table_arguments_of_the_wrong_kind_raise(fq, rules, tmp_path):
+    with pytest.raises(fq.InvalidArgumentError, match="expected a compiled RuleSet"):
+        fq.interop.export_rules("district.textproto", "jdm")
+    with pytest.raises(fq.InvalidArgumentError, match="expected jdm"):
+        fq.interop.export_rules(rules, "bpmn")
+    with pytest.raises(fq.InvalidArgumentError, match="format"):
+        fq.interop.export_rules(rules, 3)
+    with pytest.raises(fq.InvalidArgumentError, match="expected text or bytes"):
+        fq.interop.import_rules(42, "dmn")
+    with pytest.raises(fq.InvalidArgumentError):
+        fq.interop.import_rules(b"<definitions>\xff</definitions>", "dmn")
+    with pytest.raises(fq.InvalidArgumentError, match="not known from the file name"):
+        fq.interop.load_rules_table(tmp_path / "table.txt")
+    with pytest.raises(fq.NotFoundError):
+        fq.interop.load_rules_table(tmp_path / "missing.dmn")
+    with pytest.raises(fq.InvalidArgumentError, match="expected a path"):
+        fq.interop.load_rules_table(None)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as f:
+        f.truncate((64 << 20) + 1)
+    with pytest.raises(fq.ResourceExhaustedError):
+        fq.interop.load_rules_table(huge)
