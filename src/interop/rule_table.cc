@@ -1535,7 +1535,10 @@ std::string RuleTableInput(const RuleSet& rules, const RoutingFacts& f,
   }
   return absl::StrCat(
       "{\"area\": [", absl::StrJoin(area, ", "), "], \"police_matter\": ",
-      known_kind ? (f.kind != v1::INCIDENT_KIND_NON_POLICE ? "true" : "false") : "null",
+      known_kind ? (f.kind != v1::INCIDENT_KIND_NON_POLICE && (f.flags & kFactNonPolice) == 0
+                        ? "true"
+                        : "false")
+                 : "null",
       ", \"kind\": ", enum_value(v1::IncidentKind_descriptor(), f.kind),
       ", \"dispute_type\": ", enum_value(v1::DisputeType_descriptor(), f.dispute_type),
       ", \"severity\": ", enum_value(v1::Severity_descriptor(), f.severity),

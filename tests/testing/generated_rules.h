@@ -217,6 +217,11 @@ inline std::vector<RoutingFacts> GeneratedFacts(const GridMap& map, int n, uint6
     f.hour = rng() % 24;
     f.weekday = 1 + rng() % 7;
     f.flags = (rng() % 20 == 0 ? kFactInjury : 0) | (rng() % 33 == 0 ? kFactViolenceRisk : 0);
+    // A civil dispute that is not a police matter (diverted to its department), now and then.
+    if (f.kind == v1::INCIDENT_KIND_DISPUTE && rng() % 10 == 0) {
+      f.flags |= kFactNonPolice;
+      f.department = 1 + rng() % 11;
+    }
   }
   return out;
 }
