@@ -17,7 +17,8 @@ def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.D
     :class:`fengqiao.closure.CaseAccess` (``store.access(viewer, grid_map)``), only the cases
     that viewer may see (an analyst's areas): ``reported_at`` as
     tz-aware ``datetime64[ns, <time_zone>]``, the time of each step in seconds after the report
-    as float (NaN when it has not happened), flags, area index, and the enums (kind,
+    as float (NaN when it has not happened), flags, area index, co-handlers (``co_handlers``,
+    ``co_on_time``: accepted within their own clock), and the enums (kind,
     dispute_type, department, channel, tier, force) as Categorical of their display labels
     from fengqiao.vocabulary (every value of the enum a category)."""
     from fengqiao.closure import CaseAccess, core_store
@@ -68,6 +69,9 @@ def _columns(frame, time_zone="Asia/Shanghai"):
             out[name] = _checked.enum_numbers(frame[name], name, enum, n)
     if "flags" in frame:
         out["flags"] = _checked.integers(frame["flags"], "flags", np.uint32, length=n)
+    for name in ("co_handlers", "co_on_time"):  # 协办: each co-handler credited
+        if name in frame:
+            out[name] = _checked.integers(frame[name], name, np.uint8, length=n, missing=0)
     for name in _DURATIONS:
         if name in frame:
             out[name] = _checked.durations(frame[name], name, n)

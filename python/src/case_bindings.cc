@@ -40,7 +40,8 @@ py::dict RecordColumns(const CaseRecordTable& table) {
   const size_t n = table.records.size();
   Array<int64_t> reported_at(n);
   Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
-  Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n);
+  Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n),
+      co_handlers(n), co_on_time(n);
   Array<uint32_t> flags(n);
   py::list ids;
   for (size_t i = 0; i < n; ++i) {
@@ -54,6 +55,8 @@ py::dict RecordColumns(const CaseRecordTable& table) {
     channel.mutable_at(i) = r.channel;
     tier.mutable_at(i) = r.tier;
     force.mutable_at(i) = r.force;
+    co_handlers.mutable_at(i) = r.co_handlers;
+    co_on_time.mutable_at(i) = r.co_on_time;
     flags.mutable_at(i) = r.flags;
     assign_s.mutable_at(i) = r.assign_s;
     accept_s.mutable_at(i) = r.accept_s;
@@ -71,6 +74,8 @@ py::dict RecordColumns(const CaseRecordTable& table) {
   out["channel"] = channel;
   out["tier"] = tier;
   out["force"] = force;
+  out["co_handlers"] = co_handlers;
+  out["co_on_time"] = co_on_time;
   out["flags"] = flags;
   out["assign_s"] = assign_s;
   out["accept_s"] = accept_s;
@@ -143,6 +148,8 @@ struct ColumnArrays {
         channel(Get<uint8_t>(d, "channel")),
         tier(Get<uint8_t>(d, "tier")),
         force(Get<uint8_t>(d, "force")),
+        co_handlers(Get<uint8_t>(d, "co_handlers")),
+        co_on_time(Get<uint8_t>(d, "co_on_time")),
         flags(Get<uint32_t>(d, "flags")),
         assign_s(Get<int32_t>(d, "assign_s")),
         accept_s(Get<int32_t>(d, "accept_s")),
@@ -163,6 +170,8 @@ struct ColumnArrays {
     c.channel = python::View(channel);
     c.tier = python::View(tier);
     c.force = python::View(force);
+    c.co_handlers = python::View(co_handlers);
+    c.co_on_time = python::View(co_on_time);
     c.flags = python::View(flags);
     c.assign_s = python::View(assign_s);
     c.accept_s = python::View(accept_s);
@@ -174,6 +183,7 @@ struct ColumnArrays {
   std::optional<Array<int64_t>> reported_at;
   std::optional<Array<int32_t>> area;
   std::optional<Array<uint8_t>> kind, dispute_type, department, channel, tier, force;
+  std::optional<Array<uint8_t>> co_handlers, co_on_time;
   std::optional<Array<uint32_t>> flags;
   std::optional<Array<int32_t>> assign_s, accept_s, contact_s, arrival_s, resolve_s;
 };

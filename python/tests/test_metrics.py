@@ -125,3 +125,40 @@ def test_a_grouped_report_is_indexed_by_its_keys(fq, rules, grid_map, tmp_path):
     assert list(flat.columns[:2]) == ["street", "category"] and len(flat) == 2
     overall = fq.metrics.report(records, grid_map)
     assert list(overall.index) == [0] and overall["accept_seconds_n"].iloc[0] == 2
+
+
+def test_a_co_handled_case_counts_once_and_credits_each_co_handler(fq, rules, grid_map, tmp_path):
+    # 警律联调: the lawyer on duty joins the officer's case (10 minutes to accept) and accepts in
+    # five; the case is one record, the co-handler is credited on its own.
+    from fengqiao.v1 import case_pb2
+
+    t0 = 1791943200
+    loop = fq.CaseLoop.restore(_case(fq, rules, "c1", 30))
+    add = case_pb2.CaseEvent(type=case_pb2.CASE_EVENT_TYPE_ADD_CO_HANDLER, actor="desk",
+                             co_handler="l-1")
+    add.at.seconds = t0 + 60
+    add.sla.accept.seconds = 600
+    loop.record(add)
+    accept = case_pb2.CaseEvent(type=case_pb2.CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, actor="l-1")
+    accept.at.seconds = t0 + 300
+    loop.record(accept)
+    store = fq.open_case_store(tmp_path / "cases.db")
+    store.save([loop.case, _case(fq, rules, "c2", 40)])
+    records = fq.metrics.records(store, grid_map)
+    assert list(records["co_handlers"]) == [1, 0]
+    assert list(records["co_on_time"]) == [1, 0]
+    table = fq.metrics.report(records, grid_map, "2026-10-01T00:00:00+08:00",
+                              "2026-11-01T00:00:00+08:00", as_of="2026-10-14T12:00:00+08:00")
+    row = table.iloc[0]
+    assert row["disposal_rate_den"] == 2
+    assert row["co_handled_share_num"] == 1 and row["co_handled_share_den"] == 2
+    assert row["co_handler_accept_on_time_num"] == 1
+    assert row["co_handler_accept_on_time_den"] == 1
+    # The frame without the co-handler columns: no co-handlers, not an error.
+    bare = fq.metrics.report(records.drop(columns=["co_handlers", "co_on_time"]), grid_map,
+                             "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00",
+                             as_of="2026-10-14T12:00:00+08:00")
+    assert bare.iloc[0]["co_handler_accept_on_time_den"] == 0
+    bad = records.assign(co_handlers=[1, -1])
+    with pytest.raises(fq.InvalidArgumentError, match="co_handlers.*row 1"):
+        fq.metrics.report(bad, grid_map, "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00")

@@ -161,6 +161,9 @@ void CaseMetrics::Add(const CaseRecord& r) {
   g.satisfied += (r.flags & kRecordSatisfied) ? 1 : 0;
   g.reopened += (r.flags & kRecordReopened) ? 1 : 0;
   g.civil_to_criminal += (r.flags & kRecordCivilToCriminal) ? 1 : 0;
+  g.co_handled += r.co_handlers > 0 ? 1 : 0;
+  g.co_handlers += r.co_handlers;
+  g.co_on_time += std::min(r.co_on_time, r.co_handlers);
   if (r.channel == v1::CHANNEL_CALL_110) {
     ++g.calls_110;
     g.non_police_110 += police ? 0 : 1;
@@ -199,6 +202,8 @@ absl::Status CaseMetrics::AddColumns(const CaseRecordColumns& c) {
                                                    {"channel", c.channel.size()},
                                                    {"tier", c.tier.size()},
                                                    {"force", c.force.size()},
+                                                   {"co_handlers", c.co_handlers.size()},
+                                                   {"co_on_time", c.co_on_time.size()},
                                                    {"flags", c.flags.size()},
                                                    {"assign_s", c.assign_s.size()},
                                                    {"accept_s", c.accept_s.size()},
@@ -218,6 +223,8 @@ absl::Status CaseMetrics::AddColumns(const CaseRecordColumns& c) {
     r.channel = at(c.channel, i, uint8_t{0});
     r.tier = at(c.tier, i, uint8_t{0});
     r.force = at(c.force, i, uint8_t{0});
+    r.co_handlers = at(c.co_handlers, i, uint8_t{0});
+    r.co_on_time = at(c.co_on_time, i, uint8_t{0});
     r.flags = at(c.flags, i, uint32_t{0});
     r.assign_s = at(c.assign_s, i, int32_t{-1});
     r.accept_s = at(c.accept_s, i, int32_t{-1});
@@ -327,6 +334,10 @@ v1::MetricsReport CaseMetrics::Report() const {
             {{"not revisited", g.records - g.revisited}});
     AddRate(out, "reopen_rate", g.reopened, g.revisited);
     AddRate(out, "civil_to_criminal", g.civil_to_criminal, g.criminal);
+    // 协办: cases with co-handlers among all (each case once), and the co-handlers credited one
+    // by one: those that accepted within their own accept clock.
+    AddRate(out, "co_handled_share", g.co_handled, g.records);
+    AddRate(out, "co_handler_accept_on_time", g.co_on_time, g.co_handlers);
     for (int d = 0; d < kDurations; ++d) {
       const DurationSketch& s = g.durations[d];
       v1::Distribution* dist = out->add_distributions();

@@ -24,6 +24,20 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
     r.flags |= kRecordPolice;
   }
   r.channel = internal::SmallEnum(incident.channel());
+  // Co-handlers, each credited: on time when it accepted within its own co_accept clock (a
+  // clock breached first is late even if met), or accepted at all when it had none.
+  for (const v1::CoHandler& co : c.co_handlers()) {
+    if (r.co_handlers == 255) break;
+    ++r.co_handlers;
+    if (!co.has_accepted_at()) continue;
+    bool on_time = true;
+    for (const auto* list : {&c.deadlines(), &c.closed_deadlines()}) {
+      for (const v1::Deadline& d : *list) {
+        if (d.name() == "co_accept" && d.holder() == co.id()) on_time = d.met() && !d.breached();
+      }
+    }
+    r.co_on_time += on_time ? 1 : 0;
+  }
   r.tier = internal::SmallEnum(c.decision().action().tier());
   r.force = internal::SmallEnum(c.decision().action().target_force_type());
   if (c.decision().action().sla().on_site().seconds() > 0) r.flags |= kRecordOnSiteRequired;

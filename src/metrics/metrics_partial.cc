@@ -16,7 +16,8 @@ using metrics_internal::ForEachCounter;
 namespace {
 
 // Version 1: fengqiao.v1.MetricsPartial. (Version 0 was a host-endian encoding starting "FQM1".)
-constexpr uint32_t kFormatVersion = 1;
+// 2: the co-handler counters (co_handled, co_handlers, co_on_time) joined the group's counters.
+constexpr uint32_t kFormatVersion = 2;
 
 // FNV-1a 64: every single-byte change of an input of fixed length changes it (each step is a
 // bijection of the state), so every single-bit flip of the payload is caught.

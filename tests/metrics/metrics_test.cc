@@ -2,6 +2,7 @@
 #include <random>
 #include <thread>
 
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record_reader.h"
 #include "fengqiao/metrics/duration_sketch.h"
@@ -261,14 +262,18 @@ TEST_F(CheckedNumbers, TimeSavedAgainstABaselineMonth) {
 TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
   std::vector<int64_t> at;
   std::vector<int32_t> area, accept, resolve;
-  std::vector<uint8_t> kind;
+  std::vector<uint8_t> kind, co_handlers, co_on_time;
   std::vector<uint32_t> flags;
   std::vector<CaseRecord> records;
   for (int i = 0; i < 50; ++i) {
     CaseRecord r = Record(i % 3 ? v1::INCIDENT_KIND_DISPUTE : v1::INCIDENT_KIND_FRAUD, 100 + i);
     r.accept_s = i % 7 == 0 ? -1 : 10 + i;
     r.resolve_s = i % 5 == 0 ? -1 : 1000 * i;
+    r.co_handlers = static_cast<uint8_t>(i % 4 == 0 ? 2 : 0);
+    r.co_on_time = static_cast<uint8_t>(i % 8 == 0 ? 1 : 0);
     records.push_back(r);
+    co_handlers.push_back(r.co_handlers);
+    co_on_time.push_back(r.co_on_time);
     at.push_back(r.reported_at);
     area.push_back(r.area);
     kind.push_back(r.kind);
@@ -290,12 +295,61 @@ TEST_F(CheckedNumbers, ColumnsGiveTheSameReportAsRecords) {
   columns.flags = flags;
   columns.accept_s = accept;
   columns.resolve_s = resolve;
+  columns.co_handlers = co_handlers;
+  columns.co_on_time = co_on_time;
   ASSERT_OK(from_columns->AddColumns(columns));
   EXPECT_TRUE(SameReport(from_columns->Report(), from_records->Report()));
   std::vector<uint8_t> short_kind = {1};
   columns.kind = short_kind;
   EXPECT_THAT(from_columns->AddColumns(columns),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("column kind has 1 rows")));
+}
+
+// 警律联调 (seed 000): a case the officer leads with the lawyer on duty and a 司法所 worker as
+// co-handlers counts once; each co-handler is credited: the lawyer accepted within her 10-minute
+// clock, the worker after his.
+TEST_F(CheckedNumbers, ACoHandledCaseCountsOnceAndEachCoHandlerIsCredited) {
+  v1::Incident incident;
+  incident.set_id("c-joint");
+  incident.set_kind(v1::INCIDENT_KIND_DISPUTE);
+  incident.set_grid_code("g11");
+  const absl::Time t0 = as_of_ - absl::Hours(48);
+  incident.mutable_reported_at()->set_seconds(absl::ToUnixSeconds(t0));
+  v1::Decision d;
+  d.set_rule_id("police-lawyer");
+  d.mutable_action()->set_tier(v1::TIER_LAWYER);
+  ASSERT_OK_AND_ASSIGN(CaseLoop joint, CaseLoop::Open(incident, d, t0, "110"));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, t0 + absl::Minutes(1), "desk");
+  assign.set_assignee("p-1");
+  ASSERT_OK(joint.Record(assign));
+  for (const char* who : {"l-1", "j-1"}) {
+    v1::CaseEvent add = MakeEvent(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, t0 + absl::Minutes(2), "desk");
+    add.set_co_handler(who);
+    add.mutable_sla()->mutable_accept()->set_seconds(600);
+    ASSERT_OK(joint.Record(add));
+  }
+  ASSERT_OK(joint.Record(MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, t0 + absl::Minutes(5), "l-1")));
+  ASSERT_OK(joint.Record(MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, t0 + absl::Minutes(30), "j-1")));
+  incident.set_id("c-alone");
+  ASSERT_OK_AND_ASSIGN(CaseLoop alone, CaseLoop::Open(incident, d, t0, "110"));
+  CaseRecordBuilder builder(*map_);
+  const CaseRecord r = builder.Add(joint.proto());
+  EXPECT_EQ(r.co_handlers, 2);
+  EXPECT_EQ(r.co_on_time, 1);
+  MetricsOptions options;
+  options.period_start = as_of_ - absl::Hours(24 * 7);
+  options.period_end = as_of_;
+  ASSERT_OK_AND_ASSIGN(auto metrics, CaseMetrics::Create(*map_, options));
+  metrics->Add(r);
+  metrics->Add(builder.Add(alone.proto()));
+  const v1::MetricsReport report = metrics->Report();
+  ASSERT_EQ(report.groups_size(), 1);
+  const v1::MetricsGroup& g = report.groups(0);
+  EXPECT_EQ(RateOf(g, "disposal_rate").denominator(), 2);  // two cases, not four
+  EXPECT_EQ(RateOf(g, "co_handled_share").numerator(), 1);
+  EXPECT_EQ(RateOf(g, "co_handled_share").denominator(), 2);
+  EXPECT_EQ(RateOf(g, "co_handler_accept_on_time").numerator(), 1);
+  EXPECT_EQ(RateOf(g, "co_handler_accept_on_time").denominator(), 2);
 }
 
 // ---- Periods ----

@@ -95,6 +95,7 @@ struct CaseRecordColumns {
   absl::Span<const int64_t> reported_at;
   absl::Span<const int32_t> area;
   absl::Span<const uint8_t> kind, dispute_type, department, channel, tier, force;
+  absl::Span<const uint8_t> co_handlers, co_on_time;
   absl::Span<const uint32_t> flags;
   absl::Span<const int32_t> assign_s, accept_s, contact_s, arrival_s, resolve_s;
 };

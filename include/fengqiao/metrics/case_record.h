@@ -61,6 +61,10 @@ struct CaseRecord {
   uint8_t channel = 0;
   uint8_t tier = 0;    // tier of the routing decision
   uint8_t force = 0;   // target force type of the routing decision
+  // Co-handlers (协办) beside the lead, and how many of them accepted within their own accept
+  // clock (or, without one, at all); the case itself counts once (up to 255 each).
+  uint8_t co_handlers = 0;
+  uint8_t co_on_time = 0;
   uint32_t flags = 0;  // CaseRecordFlag bits
   // First time of each step, seconds after the report; kStepNotHappened (-1) when it has not
   // happened; below -1 when it was recorded before the report (see kStepNotHappened).

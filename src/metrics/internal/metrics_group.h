@@ -43,7 +43,8 @@ struct CaseMetrics::Group {
   explicit Group(const DurationSketchOptions& sketch) { durations.fill(DurationSketch(sketch)); }
   int64_t records = 0, police = 0, non_police = 0, disputes = 0, criminal = 0, cancelled = 0,
           disposed = 0, med_started = 0, med_succeeded = 0, revisited = 0, satisfied = 0,
-          reopened = 0, civil_to_criminal = 0, calls_110 = 0, non_police_110 = 0;
+          reopened = 0, civil_to_criminal = 0, calls_110 = 0, non_police_110 = 0, co_handled = 0,
+          co_handlers = 0, co_on_time = 0;
   metrics_internal::SlaTally arrival, accept, contact, on_site;
   std::array<DurationSketch, metrics_internal::kDurations> durations;
   std::array<int64_t, metrics_internal::kDurations> missing{};
@@ -62,6 +63,7 @@ void ForEachCounter(G& g, F f) {
   for (auto* v : {&g.records, &g.police, &g.non_police, &g.disputes, &g.criminal, &g.cancelled,
                   &g.disposed, &g.med_started, &g.med_succeeded, &g.revisited, &g.satisfied,
                   &g.reopened, &g.civil_to_criminal, &g.calls_110, &g.non_police_110,
+                  &g.co_handled, &g.co_handlers, &g.co_on_time,
                   &g.base_divert_n, &g.base_divert_sum, &g.base_resolve_n, &g.base_resolve_sum}) {
     f(*v);
   }
