@@ -59,7 +59,10 @@ LoopEvent ToLoopEvent(const v1::CaseEvent& e) {
   out.has_department = e.department() != v1::DEPARTMENT_UNSPECIFIED;
   out.mediation_type = e.mediation_type();
   out.mediation_outcome = e.mediation_outcome();
-  out.consultation_outcome = e.consultation_outcome();
+  // Out of one byte's range: not a defined outcome either way (Apply refuses it).
+  out.consultation_outcome = e.consultation_outcome() >= 0 && e.consultation_outcome() < 128
+                                 ? static_cast<int8_t>(e.consultation_outcome())
+                                 : int8_t{-1};
   return out;
 }
 
@@ -205,9 +208,10 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
                                                std::shared_ptr<const CaseLoopOptions> options) {
   CaseLoop loop;
   loop.options_ = std::move(options);
-  std::vector<v1::CaseEvent> events(stored.events().begin(), stored.events().end());
+  // The events are moved out of the stored case and back in as they replay (no copy).
+  google::protobuf::RepeatedPtrField<v1::CaseEvent> events;
+  events.Swap(stored.mutable_events());
   // What the events decide is re-derived from the log; the header keeps incident and decision.
-  stored.clear_events();
   stored.clear_deadlines();
   stored.clear_closed_deadlines();
   stored.clear_co_handlers();
@@ -219,8 +223,8 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
   stored.clear_consultation();
   *stored.mutable_sla() = stored.decision().action().sla();
   loop.case_ = std::move(stored);
-  for (size_t i = 0; i < events.size(); ++i) {
-    const v1::CaseEvent& e = events[i];
+  for (int i = 0; i < events.size(); ++i) {
+    v1::CaseEvent& e = events[i];
     if (e.seq() != static_cast<int64_t>(i) + 1) {
       return absl::DataLossError(absl::StrCat("case \"", loop.case_.id(), "\": event ", i + 1,
                                               " has seq ", e.seq(), " (log has a gap)"));
@@ -240,7 +244,7 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
     }
     loop.state_ = *next;
     loop.Effects(e);
-    *loop.case_.add_events() = e;
+    *loop.case_.add_events() = std::move(e);
   }
   return loop;
 }

@@ -24,6 +24,7 @@ using S = v1::CaseState;
 using E = v1::CaseEventType;
 
 static_assert(sizeof(LoopState) <= 48, "LoopState is copied on the hot path: keep it small");
+static_assert(sizeof(LoopEvent) <= 48, "LoopEvent is copied on the hot path: keep it small");
 
 constexpr int kStates = v1::CaseState_ARRAYSIZE;
 constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
@@ -128,7 +129,13 @@ constexpr OutcomeEdge kConsultEdges[] = {
 // The higher of two levels (AreaLevel numbers fall as levels rise; 0 is none).
 int8_t Higher(int8_t a, int8_t b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); }
 
-bool IsOpen(v1::CaseState s) { return s != v1::CASE_STATE_UNSPECIFIED && !IsTerminal(s); }
+// The final states (IsTerminal), inline for the hot path.
+constexpr bool Final(v1::CaseState s) {
+  return s == v1::CASE_STATE_CLOSED || s == v1::CASE_STATE_CANCELLED ||
+         s == v1::CASE_STATE_DUPLICATE;
+}
+
+bool IsOpen(v1::CaseState s) { return s != v1::CASE_STATE_UNSPECIFIED && !Final(s); }
 
 bool Valid(int v, int n) { return v >= 0 && v < n; }
 
@@ -264,7 +271,7 @@ absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, L
         "CONSULT records a meeting's outcome on a case on its agenda, and this case is on no "
         "consultation's agenda (a case goes onto one when it is escalated past its level)");
   }
-  switch (event.consultation_outcome) {
+  switch (static_cast<v1::ConsultationOutcome>(event.consultation_outcome)) {
     case v1::CONSULTATION_OUTCOME_RESOLVED:
       to = v1::CASE_STATE_RESOLVED;
       next.on_agenda = false;
@@ -306,12 +313,13 @@ absl::Status NeedsCommandRoom(const LoopEvent& event) {
 absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& event,
                                      const Rules& options);
 
+// The refusal of an event the state does not accept, naming what it accepts (out of line: the
+// hot path never builds it).
+ABSL_ATTRIBUTE_NOINLINE absl::Status NotAccepted(const LoopState& state, const LoopEvent& event);
+
 }  // namespace
 
-bool IsTerminal(v1::CaseState state) {
-  return state == v1::CASE_STATE_CLOSED || state == v1::CASE_STATE_CANCELLED ||
-         state == v1::CASE_STATE_DUPLICATE;
-}
+bool IsTerminal(v1::CaseState state) { return Final(state); }
 
 absl::string_view CaseStateName(v1::CaseState state) {
   static const auto* names = ShortNames(kStates, "CASE_STATE_", [](int i) {
@@ -347,6 +355,17 @@ absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event,
 }
 
 namespace {
+absl::Status NotAccepted(const LoopState& state, const LoopEvent& event) {
+  std::vector<std::string> allowed;
+  for (v1::CaseEventType e : AllowedEvents(state.state)) {
+    allowed.push_back(std::string(CaseEventName(e)));
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("a case in state ", CaseStateName(state.state), " does not accept ",
+                   CaseEventName(event.type), "; it accepts ",
+                   allowed.empty() ? "nothing (final state)" : absl::StrJoin(allowed, ", ")));
+}
+
 absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& event,
                                      const Rules& options) {
   if (!Valid(state.state, kStates) || !Valid(event.type, kEvents)) {
@@ -364,16 +383,7 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
   ++next.events;
   if (event.type == v1::CASE_EVENT_TYPE_SLA_BREACH && IsOpen(state.state)) return next;
   int to = kTable.next[state.state][event.type];
-  if (to < 0) {
-    std::vector<std::string> allowed;
-    for (v1::CaseEventType e : AllowedEvents(state.state)) {
-      allowed.push_back(std::string(CaseEventName(e)));
-    }
-    return absl::FailedPreconditionError(
-        absl::StrCat("a case in state ", CaseStateName(state.state), " does not accept ",
-                     CaseEventName(event.type), "; it accepts ",
-                     allowed.empty() ? "nothing (final state)" : absl::StrJoin(allowed, ", ")));
-  }
+  if (ABSL_PREDICT_FALSE(to < 0)) return NotAccepted(state, event);
   switch (event.type) {
     case v1::CASE_EVENT_TYPE_TRIAGE:
       if (event.tier == v1::TIER_UNSPECIFIED) {
@@ -462,7 +472,7 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
     next.mediation = v1::MEDIATION_TYPE_UNSPECIFIED;
   }
   next.state = static_cast<v1::CaseState>(to);
-  if (IsTerminal(next.state)) next.on_agenda = false;
+  if (Final(next.state)) next.on_agenda = false;
   return next;
 }
 }  // namespace

@@ -5,23 +5,6 @@
 
 namespace fengqiao {
 
-v1::AreaLevel HandlingLevel(v1::Tier tier) {
-  switch (tier) {
-    case v1::TIER_MEDIATOR:
-    case v1::TIER_COMMUNITY_POLICE:
-    case v1::TIER_POLICE_DISPATCH:
-    case v1::TIER_LAWYER:
-      return v1::AREA_LEVEL_COMMUNITY;
-    case v1::TIER_JOINT_MEDIATION:
-    case v1::TIER_DEPARTMENT_DIVERSION:
-      return v1::AREA_LEVEL_STREET;
-    case v1::TIER_COURT_REFERRAL:
-      return v1::AREA_LEVEL_DISTRICT;
-    default:
-      return v1::AREA_LEVEL_UNSPECIFIED;
-  }
-}
-
 absl::StatusOr<Consultation> ConsultationCalendar::Next(v1::AreaLevel level,
                                                         absl::Time after) const {
   if (options_.hour < 0 || options_.hour > 23) {

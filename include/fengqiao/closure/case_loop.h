@@ -141,7 +141,9 @@ struct LoopEvent {
   v1::ActorRole actor_role = v1::ACTOR_ROLE_UNSPECIFIED;
   v1::MediationType mediation_type = v1::MEDIATION_TYPE_UNSPECIFIED;
   v1::MediationOutcome mediation_outcome = v1::MEDIATION_OUTCOME_UNSPECIFIED;
-  v1::ConsultationOutcome consultation_outcome = v1::CONSULTATION_OUTCOME_UNSPECIFIED;  // CONSULT
+  // CONSULT: the meeting's outcome, a v1::ConsultationOutcome number (one byte keeps the event
+  // at 48 bytes).
+  int8_t consultation_outcome = 0;
   bool satisfied = false;            // REVISIT: the party's answer
   bool has_reason = false;           // REOPEN, RETURN, CANCEL, REJECT_RETURN, ARBITRATE
   bool has_override_reason = false;  // ESCALATE, MEDIATION_FAILED off the ladder

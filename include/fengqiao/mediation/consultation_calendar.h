@@ -66,8 +66,24 @@ struct Consultation {
 // its mediators, its community police and the station's lawyers settle (mediator, community
 // police, police dispatch, 警律联调); the street for 大调解 at its 综治中心 and matters diverted to
 // departments; the district for court referral (共享法庭). UNSPECIFIED for an unrouted case.
-// What a level cannot settle waits for the next meeting of the level above (NextAbove).
-v1::AreaLevel HandlingLevel(v1::Tier tier);
+// What a level cannot settle waits for the next meeting of the level above (NextAbove). Inline:
+// the closure loop's transition function calls it on every triage and escalation.
+inline v1::AreaLevel HandlingLevel(v1::Tier tier) {
+  switch (tier) {
+    case v1::TIER_MEDIATOR:
+    case v1::TIER_COMMUNITY_POLICE:
+    case v1::TIER_POLICE_DISPATCH:
+    case v1::TIER_LAWYER:
+      return v1::AREA_LEVEL_COMMUNITY;
+    case v1::TIER_JOINT_MEDIATION:
+    case v1::TIER_DEPARTMENT_DIVERSION:
+      return v1::AREA_LEVEL_STREET;
+    case v1::TIER_COURT_REFERRAL:
+      return v1::AREA_LEVEL_DISTRICT;
+    default:
+      return v1::AREA_LEVEL_UNSPECIFIED;
+  }
+}
 
 class ConsultationCalendar {
  public:
