@@ -59,6 +59,8 @@ LoopEvent ToLoopEvent(const v1::CaseEvent& e) {
   out.has_department = e.department() != v1::DEPARTMENT_UNSPECIFIED;
   out.mediation_type = e.mediation_type();
   out.mediation_outcome = e.mediation_outcome();
+  out.extension_working_days = static_cast<int8_t>(std::clamp(e.extension_working_days(), -1, 127));
+  out.party_notified = e.party_notified();
   // Out of one byte's range: not a defined outcome either way (Apply refuses it).
   out.consultation_outcome = e.consultation_outcome() >= 0 && e.consultation_outcome() < 128
                                  ? static_cast<int8_t>(e.consultation_outcome())
@@ -109,6 +111,48 @@ bool IsHandOver(const v1::CaseEvent& e) {
           e.consultation_outcome() == v1::CONSULTATION_OUTCOME_SENT_UP);
 }
 
+// Working days on the loop's calendar; Monday to Friday without one, or for a year its schedule
+// does not hold.
+class WorkingDays {
+ public:
+  explicit WorkingDays(const WorkingCalendar* calendar) : calendar_(calendar) {}
+  bool IsWorking(absl::CivilDay day) const {
+    if (calendar_ != nullptr) {
+      absl::StatusOr<bool> w = calendar_->IsWorkingDay(day);
+      if (w.ok()) return *w;
+    }
+    const absl::Weekday wd = absl::GetWeekday(day);
+    return wd != absl::Weekday::saturday && wd != absl::Weekday::sunday;
+  }
+  // The n-th working day after `day` (n >= 1), or `day` itself for n = 0 when it works.
+  absl::CivilDay Add(absl::CivilDay day, int n) const {
+    while (!IsWorking(day)) ++day;
+    for (int i = 0; i < n; ++i) {
+      ++day;
+      while (!IsWorking(day)) ++day;
+    }
+    return day;
+  }
+  // The time `n` working days after `t`: the same time of day on the n-th working day after t's
+  // day; from the next working day's start when t falls on a rest day.
+  absl::Time After(absl::Time t, int n) const {
+    const absl::TimeZone tz = ChinaTimeZone();
+    const absl::CivilDay day = absl::ToCivilDay(t, tz);
+    absl::Duration into = t - absl::FromCivil(day, tz);
+    if (!IsWorking(day)) into = absl::ZeroDuration();
+    return absl::FromCivil(Add(day, n), tz) + into;
+  }
+  // Working days in [from, to).
+  int Between(absl::CivilDay from, absl::CivilDay to) const {
+    int n = 0;
+    for (absl::CivilDay d = from; d < to; ++d) n += IsWorking(d) ? 1 : 0;
+    return n;
+  }
+
+ private:
+  const WorkingCalendar* calendar_;
+};
+
 // The meeting of `level` at or after `at` on `calendar` (null: the weekly rhythm); a year the
 // calendar's holiday schedule does not hold falls back to the weekly rhythm.
 Consultation MeetingOf(const ConsultationCalendar* calendar, v1::AreaLevel level, absl::Time at) {
@@ -121,10 +165,11 @@ Consultation MeetingOf(const ConsultationCalendar* calendar, v1::AreaLevel level
   return c.ok() ? *std::move(c) : Consultation{level, at, ""};
 }
 
-// The last RETURN of the log (the one a review decides on).
-const v1::CaseEvent* LastReturn(const v1::Case& c) {
+// The last event of `type` in the log (the RETURN a review decides on, the PAUSE a RESUME ends,
+// the extension request the centre decides).
+const v1::CaseEvent* LastOf(const v1::Case& c, v1::CaseEventType type) {
   for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
-    if (it->type() == v1::CASE_EVENT_TYPE_RETURN) return &*it;
+    if (it->type() == type) return &*it;
   }
   return nullptr;
 }
@@ -254,7 +299,7 @@ absl::Status CaseLoop::Record(v1::CaseEvent event) {
   // each), dated when they fell due or at the last event, whichever is later. A breach changes
   // only the event count and the time, so the event is first checked against the state the
   // breaches would leave: a refused event leaves nothing behind, without copying the case.
-  if (event.type() != v1::CASE_EVENT_TYPE_SLA_BREACH && state_.events > 0) {
+  if (event.type() != v1::CASE_EVENT_TYPE_SLA_BREACH && state_.events > 0 && !state_.paused) {
     const absl::Time t = internal::ToTime(event.at());
     LoopState probe = state_;
     bool breaches = false;
@@ -315,6 +360,17 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       }
       break;
     }
+    case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION: {
+      const v1::CaseEvent* asked = LastOf(case_, v1::CASE_EVENT_TYPE_REQUEST_EXTENSION);
+      if (asked != nullptr && (event.extension_working_days() < 0 ||
+                               event.extension_working_days() > asked->extension_working_days())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "APPROVE_EXTENSION grants at most the ", asked->extension_working_days(),
+            " working days asked for (extension_working_days), not ",
+            event.extension_working_days()));
+      }
+      break;
+    }
     case v1::CASE_EVENT_TYPE_CONSULT:
       if (case_.has_consultation() &&
           internal::ToTime(event.at()) < internal::ToTime(case_.consultation().meeting_at())) {
@@ -371,10 +427,17 @@ void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
       }
     }
   }
+  if (event.type() == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION &&
+      event.extension_working_days() == 0) {
+    if (const v1::CaseEvent* asked = LastOf(case_, v1::CASE_EVENT_TYPE_REQUEST_EXTENSION)) {
+      event.set_extension_working_days(asked->extension_working_days());
+    }
+  }
   const bool review = event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN ||
                       event.type() == v1::CASE_EVENT_TYPE_REJECT_RETURN;
   if (review && event.department() == v1::DEPARTMENT_UNSPECIFIED) {
-    if (const v1::CaseEvent* last_return = LastReturn(case_); last_return != nullptr) {
+    if (const v1::CaseEvent* last_return = LastOf(case_, v1::CASE_EVENT_TYPE_RETURN);
+        last_return != nullptr) {
       event.set_department(event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN
                                ? last_return->should_go_to()
                                : last_return->refused_by());
@@ -437,6 +500,23 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
       d.set_tier(state_.tier);
       *case_.add_deadlines() = std::move(d);
     }
+    if (const int days = case_.sla().resolve_working_days(); days > 0) {
+      // 办结时限 in working days on the district's calendar, in place of the wall-clock resolve.
+      v1::Deadline* resolve = nullptr;
+      for (v1::Deadline& d : *case_.mutable_deadlines()) {
+        if (d.name() == "resolve" && d.armed_at().seconds() == e.at().seconds()) resolve = &d;
+      }
+      if (resolve == nullptr) {
+        resolve = case_.add_deadlines();
+        resolve->set_name("resolve");
+        *resolve->mutable_armed_at() = e.at();
+        resolve->set_holder(case_.assignee());
+        resolve->set_tier(state_.tier);
+      }
+      *resolve->mutable_due() =
+          internal::ToTimestamp(WorkingDays(options_->working_calendar.get()).After(at, days));
+      resolve->set_working_days(days);
+    }
     const absl::Duration feedback = internal::ToDuration(e.feedback_within());
     if (feedback > absl::ZeroDuration()) {
       v1::Deadline* d = case_.add_deadlines();
@@ -445,6 +525,16 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
       *d->mutable_armed_at() = e.at();
       d->set_holder(case_.assignee());
       d->set_tier(state_.tier);
+    }
+  }
+  if (e.type() == v1::CASE_EVENT_TYPE_RESUME) ShiftForPause(e);
+  if (e.type() == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION) {
+    const WorkingDays days(options_->working_calendar.get());
+    for (v1::Deadline& d : *case_.mutable_deadlines()) {
+      if (d.name() != "resolve" || d.met() || !d.has_due()) continue;
+      *d.mutable_due() = internal::ToTimestamp(
+          days.After(internal::ToTime(d.due()), e.extension_working_days()));
+      d.set_working_days(d.working_days() + e.extension_working_days());
     }
   }
   const absl::Duration revisit = internal::ToDuration(case_.sla().revisit());
@@ -459,6 +549,26 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     *d->mutable_due() = internal::ToTimestamp(at + revisit);
     *d->mutable_armed_at() = e.at();
     d->set_tier(state_.tier);
+  }
+}
+
+void CaseLoop::ShiftForPause(const v1::CaseEvent& resume) {
+  const v1::CaseEvent* pause = LastOf(case_, v1::CASE_EVENT_TYPE_PAUSE);
+  if (pause == nullptr) return;
+  const absl::Time from = internal::ToTime(pause->at()), to = internal::ToTime(resume.at());
+  const absl::Duration still = to - from;
+  const WorkingDays days(options_->working_calendar.get());
+  const absl::TimeZone tz = ChinaTimeZone();
+  const int working_days_paused = days.Between(absl::ToCivilDay(from, tz), absl::ToCivilDay(to, tz));
+  // Every clock that was running moves by the pause: a working-day clock by the working days it
+  // stood still, a wall clock by the time.
+  for (v1::Deadline& d : *case_.mutable_deadlines()) {
+    if (d.met() || d.breached() || !d.has_due()) continue;
+    const absl::Time due = internal::ToTime(d.due());
+    *d.mutable_due() = internal::ToTimestamp(
+        d.working_days() > 0 ? days.After(due, working_days_paused) : due + still);
+    *d.mutable_paused() =
+        internal::ToProtoDuration(internal::ToDuration(d.paused()) + still);
   }
 }
 
@@ -518,7 +628,7 @@ absl::Status CaseLoop::Append(v1::CaseEvent event) {
 
 absl::StatusOr<int> CaseLoop::RecordBreachesBefore(absl::Time t, absl::string_view actor) {
   int recorded = 0;
-  if (IsTerminal(state_.state)) return 0;
+  if (IsTerminal(state_.state) || state_.paused) return 0;  // a paused clock does not run
   for (int i = 0; i < case_.deadlines_size(); ++i) {
     const v1::Deadline& d = case_.deadlines(i);
     if (d.met() || d.breached() || !d.has_due() || !(internal::ToTime(d.due()) < t)) continue;
@@ -534,7 +644,7 @@ absl::StatusOr<int> CaseLoop::RecordBreachesBefore(absl::Time t, absl::string_vi
 
 std::vector<v1::Deadline> CaseLoop::Overdue(absl::Time now) const {
   std::vector<v1::Deadline> out;
-  if (IsTerminal(state_.state)) return out;
+  if (IsTerminal(state_.state) || state_.paused) return out;
   for (const v1::Deadline& d : case_.deadlines()) {
     if (!d.met() && d.has_due() && internal::ToTime(d.due()) < now) out.push_back(d);
   }

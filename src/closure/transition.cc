@@ -77,12 +77,16 @@ struct alignas(64) Table {
     on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_STATE_ASSIGNED);
     on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_ESCALATE, v1::CASE_STATE_ESCALATED);
     on(v1::CASE_STATE_REOPENED, v1::CASE_EVENT_TYPE_TRIAGE, v1::CASE_STATE_TRIAGED);
-    // Co-handlers (协办) join, accept and finish while the lead handles the case.
+    // Co-handlers (协办) join, accept and finish while the lead handles the case; the holder
+    // pauses its clocks (挂起) and asks the centre for more time (延期) there too.
     for (S s : {v1::CASE_STATE_ASSIGNED, v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED,
                 v1::CASE_STATE_ON_SITE, v1::CASE_STATE_IN_MEDIATION}) {
-      on(s, v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, s);
-      on(s, v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, s);
-      on(s, v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, s);
+      for (E e : {v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT,
+                  v1::CASE_EVENT_TYPE_CO_HANDLER_DONE, v1::CASE_EVENT_TYPE_PAUSE,
+                  v1::CASE_EVENT_TYPE_RESUME, v1::CASE_EVENT_TYPE_REQUEST_EXTENSION,
+                  v1::CASE_EVENT_TYPE_APPROVE_EXTENSION, v1::CASE_EVENT_TYPE_REJECT_EXTENSION}) {
+        on(s, e, s);
+      }
     }
     // The "512" consultation that has the case on its agenda decides: resolved, assigned, sent up.
     for (S s : {v1::CASE_STATE_ESCALATED, v1::CASE_STATE_ASSIGNED, v1::CASE_STATE_ACCEPTED,
@@ -151,11 +155,17 @@ std::vector<std::string>* ShortNames(int n, absl::string_view prefix, NameOf nam
 struct Rules {
   absl::Span<const v1::ActorRole> override_roles;
   int32_t max_returns;
+  int32_t max_extensions;
+  int32_t max_extension_days;
 };
 
 Rules RulesOf(const CaseLoopOptions* options) {
-  if (options == nullptr) return {kDefaultOverrideRoles, kDefaultMaxReturns};
-  return {options->override_roles, options->max_returns};
+  if (options == nullptr) {
+    return {kDefaultOverrideRoles, kDefaultMaxReturns, kDefaultMaxExtensions,
+            kDefaultMaxExtensionWorkingDays};
+  }
+  return {options->override_roles, options->max_returns, options->max_extensions,
+          options->max_extension_working_days};
 }
 
 std::string RoleList(absl::Span<const v1::ActorRole> roles) {
@@ -297,6 +307,12 @@ absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, L
   }
 }
 
+// PAUSE / RESUME and the extension requests (延期): the clocks stand still while paused (only
+// RESUME, CANCEL and MARK_DUPLICATE are taken then); an extension is asked with its working days
+// and a reason, within the deployment's caps, and decided by the centre.
+ABSL_ATTRIBUTE_NOINLINE absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event,
+                                                    const Rules& options, LoopState& next);
+
 absl::Status NeedsReason(const LoopEvent& event) {
   if (event.has_reason) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(CaseEventName(event.type), " needs a reason"));
@@ -384,6 +400,10 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
   if (event.type == v1::CASE_EVENT_TYPE_SLA_BREACH && IsOpen(state.state)) return next;
   int to = kTable.next[state.state][event.type];
   if (ABSL_PREDICT_FALSE(to < 0)) return NotAccepted(state, event);
+  if (ABSL_PREDICT_FALSE(state.paused || (event.type >= v1::CASE_EVENT_TYPE_PAUSE &&
+                                            event.type <= v1::CASE_EVENT_TYPE_REJECT_EXTENSION))) {
+    FENGQIAO_RETURN_IF_ERROR(ApplyWorkOrder(state, event, options, next));
+  }
   switch (event.type) {
     case v1::CASE_EVENT_TYPE_TRIAGE:
       if (event.tier == v1::TIER_UNSPECIFIED) {
@@ -478,6 +498,74 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
 }  // namespace
 
 namespace {
+absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event, const Rules& options,
+                            LoopState& next) {
+  if (state.paused && event.type != v1::CASE_EVENT_TYPE_RESUME &&
+      event.type != v1::CASE_EVENT_TYPE_CANCEL && event.type != v1::CASE_EVENT_TYPE_MARK_DUPLICATE) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the case is paused (挂起): its clocks stand still and it takes RESUME, CANCEL or "
+        "MARK_DUPLICATE, not ",
+        CaseEventName(event.type)));
+  }
+  auto needs_pending = [&]() -> absl::Status {
+    if (state.extension_pending) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        CaseEventName(event.type), " decides an extension request, and none is pending"));
+  };
+  switch (event.type) {
+    case v1::CASE_EVENT_TYPE_PAUSE:
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      next.paused = true;
+      break;
+    case v1::CASE_EVENT_TYPE_RESUME:
+      if (!state.paused) {
+        return absl::FailedPreconditionError("RESUME restarts a paused case's clocks; this case "
+                                             "is not paused");
+      }
+      next.paused = false;
+      break;
+    case v1::CASE_EVENT_TYPE_REQUEST_EXTENSION:
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      if (event.extension_working_days < 1 ||
+          event.extension_working_days > options.max_extension_days) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "REQUEST_EXTENSION asks for 1 to ", options.max_extension_days,
+            " working days (extension_working_days), not ", event.extension_working_days));
+      }
+      if (state.extension_pending) {
+        return absl::FailedPreconditionError(
+            "an extension request is already pending: the centre decides it first");
+      }
+      if (state.extensions >= options.max_extensions) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("the case has had its ", options.max_extensions,
+                         " extensions (延期): no further one can be asked"));
+      }
+      next.extension_pending = true;
+      break;
+    case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION:
+      FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+      FENGQIAO_RETURN_IF_ERROR(needs_pending());
+      if (!event.party_notified) {
+        return absl::InvalidArgumentError(
+            "APPROVE_EXTENSION records that the party was told of the new deadline "
+            "(party_notified)");
+      }
+      next.extension_pending = false;
+      ++next.extensions;
+      break;
+    case v1::CASE_EVENT_TYPE_REJECT_EXTENSION:
+      FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      FENGQIAO_RETURN_IF_ERROR(needs_pending());
+      next.extension_pending = false;
+      break;
+    default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
 // Every edge of the table and the conditional ones: f(from, event, to, condition or "").
 template <typename F>
 void ForEachEdge(F f) {

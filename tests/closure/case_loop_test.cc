@@ -249,6 +249,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                                         v1::DEPARTMENT_HOUSING_CONSTRUCTION};
   int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
   std::map<v1::ConsultationOutcome, int> consulted;
+  int resumed = 0, extended = 0;
   for (int run = 0; run < 2000; ++run) {
     CaseLoopOptions options;
     options.max_returns = static_cast<int>(rng() % 3);
@@ -311,6 +312,14 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         case v1::CASE_EVENT_TYPE_CO_HANDLER_DONE:
           e.set_actor(absl::StrCat("l-", rng() % 2));
           break;
+        case v1::CASE_EVENT_TYPE_REQUEST_EXTENSION:  // 延期: sometimes beyond the cap
+          e.set_extension_working_days(static_cast<int>(rng() % 5));
+          break;
+        case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION:
+        case v1::CASE_EVENT_TYPE_REJECT_EXTENSION:
+          e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+          e.set_party_notified(rng() % 4 != 0);
+          break;
         case v1::CASE_EVENT_TYPE_CONSULT:  // the "512" meeting, mostly at its time
           e.set_consultation_outcome(static_cast<v1::ConsultationOutcome>(1 + rng() % 3));
           if (loop.proto().has_consultation() && rng() % 4 != 0) {
@@ -332,9 +341,21 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
       absl::Status s = loop.Record(e);
       if (!s.ok()) {
         // CLOSE and REOPEN depend on the revisit's answer, RETURN on arbitration, an escalation
-        // on the ladder's top, a co-handler's steps on its having joined; nothing else that the
-        // state allows is refused.
-        ASSERT_TRUE(type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN ||
+        // on the ladder's top, a co-handler's steps on its having joined, a paused case takes
+        // only RESUME, the extension steps on the caps and a pending request; nothing else that
+        // the state allows is refused.
+        if (type == v1::CASE_EVENT_TYPE_REQUEST_EXTENSION ||
+            type == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION) {
+          ASSERT_TRUE(s.code() == absl::StatusCode::kFailedPrecondition ||
+                      s.code() == absl::StatusCode::kInvalidArgument)
+              << s;
+          ASSERT_EQ(loop.state(), before);
+          ASSERT_EQ(loop.proto().SerializeAsString(), before_case);
+          continue;
+        }
+        ASSERT_TRUE(before.paused || type == v1::CASE_EVENT_TYPE_RESUME ||
+                    type == v1::CASE_EVENT_TYPE_REJECT_EXTENSION ||
+                    type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN ||
                     type == v1::CASE_EVENT_TYPE_RETURN || type == v1::CASE_EVENT_TYPE_ESCALATE ||
                     type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
                     type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
@@ -347,6 +368,10 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         ASSERT_EQ(loop.proto().SerializeAsString(), before_case);
       } else if (type == v1::CASE_EVENT_TYPE_CONSULT) {
         ++consulted[e.consultation_outcome()];
+      } else if (type == v1::CASE_EVENT_TYPE_RESUME) {
+        ++resumed;
+      } else if (type == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION) {
+        ++extended;
       }
     }
     closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
@@ -373,6 +398,8 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   EXPECT_GT(returns, 0);
   EXPECT_GT(co_done, 0);
   EXPECT_GT(longest, 10);
+  EXPECT_GT(resumed, 0);
+  EXPECT_GT(extended, 0);
   for (int o = 1; o < v1::ConsultationOutcome_ARRAYSIZE; ++o) {
     EXPECT_GT(consulted[static_cast<v1::ConsultationOutcome>(o)], 0)
         << v1::ConsultationOutcome_Name(o);

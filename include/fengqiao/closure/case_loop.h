@@ -54,6 +54,13 @@
 //                ASSIGNED (交办: an instruction with a resolve deadline, from the meeting) or
 //                SENT_UP (onto the district's next meeting; the district's is the top). A case
 //                resolved before its meeting leaves the agenda. The level is never lowered.
+//   work orders  while the holder has it (ASSIGNED .. IN_MEDIATION): PAUSE (挂起, reason) stops
+//                every clock until RESUME moves their due times by the pause (working-day clocks
+//                by the working days it covered); REQUEST_EXTENSION (延期: 1..max working days,
+//                reason; at most max_extensions) -> the centre's APPROVE_EXTENSION (the party
+//                told: party_notified; the resolve clock moves by the working days granted) or
+//                REJECT_EXTENSION (reason). Sla.resolve_working_days counts 办结时限 in working
+//                days on CaseLoopOptions::working_calendar.
 //
 // Errors: an event the state does not accept is FailedPrecondition naming the state, the event
 // and the events allowed there; so is an escalation off the ladder without an allowed override,
@@ -66,7 +73,12 @@
 // mediation's type (人民调解 / 治安调解); RESOLVE of a mediation without its agreement (written,
 // oral, 司法确认 applied for); MEDIATION_FAILED with an agreement (its outcome is 终止); CONSULT
 // without its outcome, or assigning without assignee and resolve deadline. CONSULT on a case on
-// no agenda, before its meeting, or sending up from the district is FailedPrecondition. Restore
+// no agenda, before its meeting, or sending up from the district is FailedPrecondition; so is any
+// event but RESUME, CANCEL, MARK_DUPLICATE on a paused case, RESUME of a running one, an
+// extension asked while one is pending or past max_extensions, decided by someone other than the
+// command room, or decided with none pending. PAUSE, REQUEST_EXTENSION and REJECT_EXTENSION
+// without a reason, an extension of 0 or more than max_extension_working_days working days, or
+// an approval without party_notified or of more days than asked is InvalidArgument. Restore
 // reports a log that does not replay as DataLoss. Time is always passed in.
 //
 // Thread safety: Apply is a pure function. A CaseLoop is a value; guard it if shared.
@@ -84,6 +96,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "fengqiao/mediation/consultation_calendar.h"
+#include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/v1/case.pb.h"
 #include "fengqiao/v1/routing.pb.h"
 
@@ -93,6 +106,10 @@ namespace fengqiao {
 inline constexpr v1::ActorRole kDefaultOverrideRoles[] = {v1::ACTOR_ROLE_DUTY_OFFICER,
                                                           v1::ACTOR_ROLE_STATION_CHIEF};
 inline constexpr int32_t kDefaultMaxReturns = 2;
+// Extensions (延期) the centre may grant a case, and the working days each may add (县市 12345
+// rules: at most 3 extensions of at most 3 working days).
+inline constexpr int32_t kDefaultMaxExtensions = 3;
+inline constexpr int32_t kDefaultMaxExtensionWorkingDays = 3;
 
 // What a deployment configures about its loop.
 struct CaseLoopOptions {
@@ -109,6 +126,13 @@ struct CaseLoopOptions {
   // Null: the weekly rhythm without holidays. A year the calendar's holiday schedule does not
   // hold falls back to the weekly rhythm too (the event records the date used).
   std::shared_ptr<const ConsultationCalendar> consultation_calendar;
+  // The district's working days (holidays and make-up days) for clocks counted in working days
+  // (Sla.resolve_working_days, extensions, pauses over rest days). Null, or a year the schedule
+  // does not hold: Monday to Friday.
+  std::shared_ptr<const WorkingCalendar> working_calendar;
+  // Extensions (延期) the centre may approve per case, and the working days each may add.
+  int32_t max_extensions = kDefaultMaxExtensions;
+  int32_t max_extension_working_days = kDefaultMaxExtensionWorkingDays;
 };
 
 // The compact state Apply works on (what the engine reasons about; labels live elsewhere).
@@ -127,6 +151,9 @@ struct LoopState {
   bool satisfied = false;   // the last revisit's answer
   int8_t level = 0;         // v1::AreaLevel holding the case (社区 / 街道 / 区); 0 before triage
   bool on_agenda = false;   // waiting for the consultation of `level`
+  bool paused = false;      // 挂起: the clocks stand still until RESUME
+  bool extension_pending = false;  // a REQUEST_EXTENSION awaits the centre
+  int8_t extensions = 0;           // extensions (延期) approved
 
   bool operator==(const LoopState&) const = default;
 };
@@ -144,6 +171,9 @@ struct LoopEvent {
   // CONSULT: the meeting's outcome, a v1::ConsultationOutcome number (one byte keeps the event
   // at 48 bytes).
   int8_t consultation_outcome = 0;
+  // REQUEST_EXTENSION: working days asked for (clamped to -1..127 from the event).
+  int8_t extension_working_days = 0;
+  bool party_notified = false;       // APPROVE_EXTENSION: the party was told
   bool satisfied = false;            // REVISIT: the party's answer
   bool has_reason = false;           // REOPEN, RETURN, CANCEL, REJECT_RETURN, ARBITRATE
   bool has_override_reason = false;  // ESCALATE, MEDIATION_FAILED off the ladder
@@ -233,6 +263,7 @@ class CaseLoop {
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
   void Effects(const v1::CaseEvent& event);
   void CoHandlerEffects(const v1::CaseEvent& event);
+  void ShiftForPause(const v1::CaseEvent& resume);
   absl::StatusOr<int> RecordBreachesBefore(absl::Time t, absl::string_view actor);
   v1::Case case_;
   LoopState state_;

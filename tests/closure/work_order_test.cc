@@ -1,0 +1,204 @@
+// The case as a supervised work order (issue 18 point 1): clocks counted in working days on the
+// official calendar, pauses (挂起) that stop every clock, extensions (延期) asked within caps and
+// granted by the centre with the party told.
+#include <memory>
+#include <string>
+
+#include "absl/time/civil_time.h"
+#include "fengqiao/closure/case_loop.h"
+#include "fengqiao/mediation/working_calendar.h"
+#include "fengqiao/time_zone.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/status_matchers.h"
+
+namespace fengqiao {
+namespace {
+
+using ::fengqiao::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+absl::Time Local(int m, int d, int h, int min = 0) {
+  return absl::FromCivil(absl::CivilMinute(2026, m, d, h, min), ChinaTimeZone());
+}
+
+std::string Shown(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()), ChinaTimeZone());
+}
+
+std::shared_ptr<const WorkingCalendar> Holidays() {
+  static const auto* calendar = new std::shared_ptr<const WorkingCalendar>(
+      *WorkingCalendar::Load(FENGQIAO_SOURCE_DIR "/examples/data/calendar/holidays.textproto"));
+  return *calendar;
+}
+
+// A matter diverted to 住建 with `working_days` to resolve, reported and assigned at `at`.
+CaseLoop Diverted(absl::Time at, int working_days, CaseLoopOptions options = {}) {
+  v1::Incident incident;
+  incident.set_id("w1");
+  v1::Decision d;
+  d.set_rule_id("divert-housing");
+  d.mutable_action()->set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+  d.mutable_action()->mutable_sla()->mutable_accept()->set_seconds(2 * 3600);  // 签收
+  d.mutable_action()->mutable_sla()->set_resolve_working_days(working_days);
+  absl::StatusOr<CaseLoop> loop = CaseLoop::Open(incident, d, at, "12345", std::move(options));
+  EXPECT_OK(loop);
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, at, "centre");
+  assign.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  EXPECT_OK(loop->Record(assign));
+  return *std::move(loop);
+}
+
+const v1::Deadline& Clock(const CaseLoop& loop, const std::string& name) {
+  for (const v1::Deadline& d : loop.proto().deadlines()) {
+    if (d.name() == name) return d;
+  }
+  static const v1::Deadline none;
+  ADD_FAILURE() << "no clock " << name;
+  return none;
+}
+
+CaseLoopOptions WithHolidays() {
+  CaseLoopOptions options;
+  options.working_calendar = Holidays();
+  return options;
+}
+
+TEST(WorkingDays, AGeneralMatterHasFiveWorkingDaysOnTheOfficialCalendar) {
+  // Assigned Wed 2026-09-30 10:00: 10-01..07 are 国庆 holidays, Sat 10-10 a make-up workday.
+  CaseLoop loop = Diverted(Local(9, 30, 10), 5, WithHolidays());
+  EXPECT_EQ(Shown(Clock(loop, "resolve").due()), "2026-10-13 10:00");
+  EXPECT_EQ(Clock(loop, "resolve").working_days(), 5);
+  // The sign-off (签收) clock is its own, in wall-clock hours.
+  EXPECT_EQ(Shown(Clock(loop, "accept").due()), "2026-09-30 12:00");
+  // Without the schedule: Monday to Friday.
+  EXPECT_EQ(Shown(Clock(Diverted(Local(9, 30, 10), 5), "resolve").due()), "2026-10-07 10:00");
+}
+
+TEST(WorkingDays, AnOrderGivenOnARestDayCountsFromTheNextWorkingDay) {
+  // Saturday 10-17 15:00: the clock starts on Monday 10-19; one working day ends Monday night.
+  CaseLoop loop = Diverted(Local(10, 17, 15), 1, WithHolidays());
+  EXPECT_EQ(Shown(Clock(loop, "resolve").due()), "2026-10-20 00:00");
+}
+
+TEST(Pauses, APauseStopsEveryClockAndResumeMovesThemByThePause) {
+  CaseLoop loop = Diverted(Local(10, 14, 10), 5, WithHolidays());  // Wed; due Wed 10-21 10:00
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, Local(10, 14, 11), "住建")));
+  EXPECT_THAT(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, Local(10, 15, 9), "住建")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a reason")));
+  v1::CaseEvent pause = MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, Local(10, 15, 9), "住建");
+  pause.set_reason("等待当事人提供房屋鉴定报告 (waiting for the party's survey report)");
+  ASSERT_OK(loop.Record(pause));
+  // Paused: nothing falls due, nothing breaches, only RESUME (or cancel) is taken.
+  EXPECT_THAT(loop.Overdue(Local(10, 30, 0)), IsEmpty());
+  ASSERT_OK_AND_ASSIGN(int breaches, loop.RecordBreaches(Local(10, 30, 0)));
+  EXPECT_EQ(breaches, 0);
+  EXPECT_THAT(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, Local(10, 16, 9), "住建")),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("paused (挂起)")));
+  EXPECT_THAT(loop.Record(pause), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                           HasSubstr("paused (挂起)")));
+  // Resumed on Monday 10-19 09:00: Thu, Fri (two working days) stood still.
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, Local(10, 19, 9), "住建")));
+  EXPECT_EQ(Shown(Clock(loop, "resolve").due()), "2026-10-23 10:00");
+  EXPECT_EQ(absl::ToInt64Hours(absl::Seconds(Clock(loop, "resolve").paused().seconds())), 96);
+  EXPECT_THAT(loop.Overdue(Local(10, 22, 0)), IsEmpty());
+  EXPECT_EQ(loop.Overdue(Local(10, 23, 11)).size(), 1u);
+  EXPECT_THAT(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, Local(10, 19, 10), "住建")),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not paused")));
+  // The replay agrees.
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), WithHolidays()));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
+}
+
+TEST(Pauses, AWallClockMovesByThePausedTime) {
+  v1::Incident incident;
+  incident.set_id("p1");
+  v1::Decision d;
+  d.set_rule_id("dispute");
+  d.mutable_action()->set_tier(v1::TIER_COMMUNITY_POLICE);
+  d.mutable_action()->mutable_sla()->mutable_resolve()->set_seconds(3 * 86400);
+  const absl::Time t0 = Local(10, 14, 10);
+  ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Open(incident, d, t0, "110"));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, t0, "desk");
+  assign.set_assignee("p-1");
+  ASSERT_OK(loop.Record(assign));
+  v1::CaseEvent pause = MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, t0 + absl::Hours(1), "p-1");
+  pause.set_reason("开庭日期未定 (the court date is not set)");
+  ASSERT_OK(loop.Record(pause));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, t0 + absl::Hours(31), "p-1")));
+  EXPECT_EQ(Clock(loop, "resolve").due().seconds(),
+            absl::ToUnixSeconds(t0 + absl::Hours(72 + 30)));
+}
+
+v1::CaseEvent Ask(absl::Time at, int days) {
+  v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_REQUEST_EXTENSION, at, "住建");
+  e.set_reason("需协调产权单位 (the owner must be brought in)");
+  e.set_extension_working_days(days);
+  return e;
+}
+
+v1::CaseEvent Grant(absl::Time at) {
+  v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_APPROVE_EXTENSION, at, "centre");
+  e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  e.set_party_notified(true);
+  return e;
+}
+
+TEST(Extensions, AskedWithinTheCapsGrantedByTheCentreWithThePartyTold) {
+  CaseLoop loop = Diverted(Local(10, 14, 10), 5, WithHolidays());  // due Wed 10-21 10:00
+  EXPECT_THAT(loop.Record(Ask(Local(10, 19, 9), 4)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("1 to 3 working days")));
+  ASSERT_OK(loop.Record(Ask(Local(10, 19, 9), 2)));
+  EXPECT_THAT(loop.Record(Ask(Local(10, 19, 9), 1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already pending")));
+  v1::CaseEvent by_department = Grant(Local(10, 19, 10));
+  by_department.set_actor_role(v1::ACTOR_ROLE_DEPARTMENT);
+  EXPECT_THAT(loop.Record(by_department),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("command room")));
+  v1::CaseEvent untold = Grant(Local(10, 19, 10));
+  untold.set_party_notified(false);
+  EXPECT_THAT(loop.Record(untold),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("party_notified")));
+  v1::CaseEvent more = Grant(Local(10, 19, 10));
+  more.set_extension_working_days(3);
+  EXPECT_THAT(loop.Record(more),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most the 2")));
+  ASSERT_OK(loop.Record(Grant(Local(10, 19, 10))));
+  EXPECT_EQ(Shown(Clock(loop, "resolve").due()), "2026-10-23 10:00");
+  EXPECT_EQ(Clock(loop, "resolve").working_days(), 7);
+  EXPECT_EQ(loop.proto().events().rbegin()->extension_working_days(), 2);  // filled in
+  EXPECT_EQ(loop.state().extensions, 1);
+  // A refusal needs its reason; two more grants reach the cap of three.
+  ASSERT_OK(loop.Record(Ask(Local(10, 20, 9), 1)));
+  v1::CaseEvent refuse = MakeEvent(v1::CASE_EVENT_TYPE_REJECT_EXTENSION, Local(10, 20, 10), "c");
+  refuse.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  EXPECT_THAT(loop.Record(refuse),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a reason")));
+  refuse.set_reason("理由不充分 (not reason enough)");
+  ASSERT_OK(loop.Record(refuse));
+  EXPECT_THAT(loop.Record(Grant(Local(10, 20, 11))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("none is pending")));
+  for (int day : {21, 22}) {
+    ASSERT_OK(loop.Record(Ask(Local(10, day, 9), 1)));
+    ASSERT_OK(loop.Record(Grant(Local(10, day, 10))));
+  }
+  EXPECT_THAT(loop.Record(Ask(Local(10, 23, 9), 1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("its 3 extensions")));
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), WithHolidays()));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
+}
+
+TEST(Extensions, TheCapsAreConfigured) {
+  CaseLoopOptions options = WithHolidays();
+  options.max_extensions = 1;
+  options.max_extension_working_days = 5;
+  CaseLoop loop = Diverted(Local(10, 14, 10), 5, options);
+  ASSERT_OK(loop.Record(Ask(Local(10, 15, 9), 5)));
+  ASSERT_OK(loop.Record(Grant(Local(10, 15, 10))));
+  EXPECT_THAT(loop.Record(Ask(Local(10, 16, 9), 1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("its 1 extensions")));
+}
+
+}  // namespace
+}  // namespace fengqiao
