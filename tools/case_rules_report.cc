@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -24,10 +25,6 @@ std::string Zh(absl::string_view s) { return std::string(s); }
 
 double Pct(int64_t n, int64_t d) { return d == 0 ? 0.0 : 100.0 * n / d; }
 
-std::string Day(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()), ChinaTimeZone());
-}
-
 }  // namespace
 
 absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, absl::Time as_of,
@@ -43,14 +40,17 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
           co_with_clock = 0, closed_clocks = 0, closed_breached = 0, closed_handed_over = 0,
           found = 0, finder_handled = 0, walk_cases = 0, returns = 0, approved = 0, rejected = 0,
           arbitrated = 0, revisits = 0, revisit_by_handler = 0, civil_non_police = 0,
-          civil_diverted = 0;
+          civil_diverted = 0, pauses = 0, asked = 0, granted = 0, refused = 0,
+          working_day_clocks = 0, working_day_met = 0;
   std::string override_example;
   std::map<v1::AreaLevel, int64_t> onto_agenda;
   std::map<v1::ConsultationOutcome, int64_t> outcomes;
-  std::set<std::pair<std::string, std::string>> moved;  // (meeting, holiday)
+  std::map<int64_t, int64_t> on_agenda_of;  // meeting time -> cases put on its agenda
+  int64_t first_report = std::numeric_limits<int64_t>::max();
   std::map<std::pair<v1::MediationType, v1::MediationOutcome>, int64_t> mediations;
   for (const v1::Case& c : cases) {
     std::set<std::string> handlers;
+    if (!c.events().empty()) first_report = std::min(first_report, c.events(0).at().seconds());
     for (const v1::CaseEvent& e : c.events()) {
       if (!e.assignee().empty()) handlers.insert(e.assignee());
       switch (e.type()) {
@@ -80,6 +80,18 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
         case v1::CASE_EVENT_TYPE_ARBITRATE:
           ++arbitrated;
           break;
+        case v1::CASE_EVENT_TYPE_PAUSE:
+          ++pauses;
+          break;
+        case v1::CASE_EVENT_TYPE_REQUEST_EXTENSION:
+          ++asked;
+          break;
+        case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION:
+          ++granted;
+          break;
+        case v1::CASE_EVENT_TYPE_REJECT_EXTENSION:
+          ++refused;
+          break;
         case v1::CASE_EVENT_TYPE_REVISIT:
           ++revisits;
           revisit_by_handler += handlers.count(e.actor()) > 0 ? 1 : 0;
@@ -89,14 +101,17 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
       }
       if (e.has_consultation()) {
         ++onto_agenda[e.consultation().level()];
-        if (!e.consultation().moved_off().empty()) {
-          moved.insert({absl::StrCat(Zh(LabelOf(e.consultation().level()).zh), "会商 ",
-                                     Day(e.consultation().meeting_at()).substr(0, 10)),
-                        e.consultation().moved_off()});
-        }
+        ++on_agenda_of[e.consultation().meeting_at().seconds()];
       }
       if (e.mediation_outcome() != v1::MEDIATION_OUTCOME_UNSPECIFIED) {
         ++mediations[{e.mediation_type(), e.mediation_outcome()}];
+      }
+    }
+    for (const auto* list : {&c.deadlines(), &c.closed_deadlines()}) {
+      for (const v1::Deadline& d : *list) {
+        if (d.name() != "resolve" || d.working_days() == 0) continue;
+        ++working_day_clocks;
+        working_day_met += d.met() && !d.breached() ? 1 : 0;
       }
     }
     for (const v1::Deadline& d : c.closed_deadlines()) {
@@ -150,8 +165,22 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
              outcomes[v1::CONSULTATION_OUTCOME_ASSIGNED],
              Zh(LabelOf(v1::CONSULTATION_OUTCOME_SENT_UP).zh),
              outcomes[v1::CONSULTATION_OUTCOME_SENT_UP], walk_cases);
-  for (const auto& [meeting, holiday] : moved) {
-    fmt::print("    meeting moved off a holiday: {} ({}顺延)\n", meeting, holiday);
+  // The year's meetings that the official calendar moves off a public holiday, with the cases
+  // the loop put on their agendas.
+  if (first_report != std::numeric_limits<int64_t>::max()) {
+    for (v1::AreaLevel level : {v1::AREA_LEVEL_STREET, v1::AREA_LEVEL_DISTRICT}) {
+      for (absl::Time t = absl::FromUnixSeconds(first_report);;) {
+        FENGQIAO_ASSIGN_OR_RETURN(Consultation m, calendar.Next(level, t));
+        if (m.at >= as_of) break;
+        if (!m.moved_off.empty()) {
+          fmt::print("    meeting moved off a holiday: {}会商 {} ({}顺延), {} case(s) on its agenda\n",
+                     Zh(LabelOf(level).zh),
+                     absl::FormatTime("%Y-%m-%d", m.at, ChinaTimeZone()), m.moved_off,
+                     on_agenda_of[absl::ToUnixSeconds(m.at)]);
+        }
+        t = m.at + absl::Hours(24);
+      }
+    }
   }
   FENGQIAO_ASSIGN_OR_RETURN(Consultation monday, calendar.Next(v1::AREA_LEVEL_STREET, as_of));
   for (const v1::Area& street : grid_map.proto().areas()) {
@@ -179,6 +208,10 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
     fmt::print(" {}/{} {}", Zh(LabelOf(key.first).zh), Zh(LabelOf(key.second).zh), n);
   }
   fmt::print("\n");
+  fmt::print("  work orders (issue 18): {} resolve clocks in working days, {} met ({:.1f}%); {} "
+             "paused (挂起); extensions (延期) asked {}, granted {}, refused {}\n",
+             working_day_clocks, working_day_met, Pct(working_day_met, working_day_clocks), pauses,
+             asked, granted, refused);
   fmt::print("  8 police matter or not, whatever the kind: {} disputes are not police matters, {} "
              "of them diverted to their department (社区 / 司法所)\n",
              civil_non_police, civil_diverted);

@@ -326,6 +326,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       meetings.working_calendar = *std::move(working);
     }
     fengqiao::CaseLoopOptions loop_options;
+    loop_options.working_calendar = meetings.working_calendar;  // 办结时限 in working days
     loop_options.consultation_calendar =
         std::make_shared<const fengqiao::ConsultationCalendar>(meetings);
     absl::StatusOr<fengqiao::tools::SimulationSummary> sim = fengqiao::tools::SimulateMonth(

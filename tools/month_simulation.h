@@ -30,6 +30,8 @@ struct SimulationSummary {
   int64_t returns = 0;
   int64_t unassigned = 0;  // nobody fit: handed to the duty officer
   int64_t arrivals = 0, arrivals_within_8min = 0;
+  // Work orders: pauses (挂起), extensions (延期) asked and granted.
+  int64_t pauses = 0, extensions_asked = 0, extensions_granted = 0;
   // Outcomes of the "512" meetings the simulation recorded.
   std::map<v1::ConsultationOutcome, int64_t> consultations;
 };

@@ -92,6 +92,7 @@ enum class Out {
   kSlaOnSite,
   kSlaResolve,
   kSlaRevisit,
+  kSlaResolveWorkingDays,
   kPriority,
   kDefault,
 };
@@ -107,6 +108,7 @@ constexpr std::pair<Out, const char*> kOutputs[] = {
     {Out::kSlaOnSite, "sla_on_site"},
     {Out::kSlaResolve, "sla_resolve"},
     {Out::kSlaRevisit, "sla_revisit"},
+    {Out::kSlaResolveWorkingDays, "sla_resolve_working_days"},
     {Out::kPriority, "priority"},
     {Out::kDefault, "is_default"},
 };
@@ -394,6 +396,9 @@ absl::StatusOr<std::string> OutputCell(const Lang& lang, Out o, const v1::Rule& 
       return absl::StrCat(rule.priority());
     case Out::kDefault:
       return rule.is_default() ? "true" : "false";
+    case Out::kSlaResolveWorkingDays:
+      return a.sla().resolve_working_days() > 0 ? absl::StrCat(a.sla().resolve_working_days())
+                                                : "null";
     default: {
       const pb::Duration* d = a.has_sla() ? SlaField(o, a.sla()) : nullptr;
       if (d == nullptr) return "null";
@@ -620,6 +625,7 @@ const char* DmnType(Fact f) {
 const char* DmnType(Out o) {
   switch (o) {
     case Out::kPriority:
+    case Out::kSlaResolveWorkingDays:
       return "number";
     case Out::kDefault:
       return "boolean";
@@ -998,6 +1004,16 @@ std::string ReadOutputCell(const Lang& lang, Out o, absl::string_view cell, v1::
       const std::optional<bool> b = BoolLiteral(cell);
       if (!b.has_value()) return "expected true or false";
       rule->set_is_default(*b);
+      return "";
+    }
+    case Out::kSlaResolveWorkingDays: {
+      const absl::string_view s = absl::StripAsciiWhitespace(cell);
+      if (s == "null" || s.empty()) return "";
+      int32_t days = 0;
+      if (!absl::SimpleAtoi(s, &days) || days < 1 || days > 366) {
+        return "expected a whole number of working days, 1 to 366";
+      }
+      a->mutable_sla()->set_resolve_working_days(days);
       return "";
     }
     default: {

@@ -221,6 +221,11 @@ void Compiler::CheckAction(int index) {
             absl::StrCat("sla.", name, " is negative"));
     }
   }
+  if (sla.resolve_working_days() < 0 || sla.resolve_working_days() > 366) {
+    Error(index, "then.sla.resolve_working_days", "bad-action",
+          absl::StrCat("sla.resolve_working_days ", sla.resolve_working_days(),
+                       " is outside 0..366 working days"));
+  }
 }
 
 }  // namespace routing_internal

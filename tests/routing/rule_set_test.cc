@@ -147,7 +147,7 @@ TEST_F(SampleRules, DecisionRecordNamesRuleVersionHashAndConditions) {
       "kind: INCIDENT_KIND_DISPUTE dispute_type: DISPUTE_TYPE_NOISE channel: CHANNEL_CALL_110 ",
       kTwoParties));
   EXPECT_EQ(d.incident_id(), "t");
-  EXPECT_EQ(d.rule_set_version(), "2026.10.2");
+  EXPECT_EQ(d.rule_set_version(), "2026.12.1");
   EXPECT_EQ(d.rule_set_hash(), rules().hash());
   EXPECT_EQ(d.rule_set_hash().size(), 16u);
   EXPECT_THAT(d.matched_conditions(), ElementsAre("kinds", "dispute_types", "severities"));
