@@ -111,24 +111,34 @@ def test_route_and_route_frame_pick_the_same_rule(fq, grid_map):
     check()
 
 
+def _debt_for_the_judicial_office(id, kind, **fields):
+    """A 12345 debt matter whose department is the 司法所, as a message."""
+    incident = incident_pb2.Incident(
+        id=id, grid_code="xc-lc-c1-g1", kind=kind, dispute_type=taxonomy_pb2.DISPUTE_TYPE_DEBT,
+        responsible_department=taxonomy_pb2.DEPARTMENT_JUDICIAL_OFFICE,
+        severity=taxonomy_pb2.SEVERITY_SIMPLE, channel=incident_pb2.CHANNEL_HOTLINE_12345,
+        **fields)
+    incident.reported_at.seconds = 1791943200
+    return incident
+
+
+def _both_ways(fq, rules, grid_map, incident):
+    """The rule the message path and the frame path pick."""
+    frame = pd.DataFrame([_row(incident, rules)])
+    return (fq.route(rules, incident).rule_id,
+            fq.route_frame(rules, frame, grid_map)["rule_id"].tolist()[0])
+
+
 def test_a_dispute_that_is_not_a_police_matter_is_diverted_both_ways(fq, grid_map):
     # Seed 003: a compensation dispute over a damaged wall, diverted to 社区 / 司法行政.
     rules = fq.compile_rules_text(RULES, "paths.textproto", grid_map)
-    incident = incident_pb2.Incident(
-        id="12345-wall", grid_code="xc-lc-c1-g1", kind=incident_pb2.INCIDENT_KIND_DISPUTE,
-        dispute_type=taxonomy_pb2.DISPUTE_TYPE_DEBT, police_matter=False,
-        responsible_department=taxonomy_pb2.DEPARTMENT_JUDICIAL_OFFICE,
-        severity=taxonomy_pb2.SEVERITY_SIMPLE, channel=incident_pb2.CHANNEL_HOTLINE_12345)
-    incident.reported_at.seconds = 1791943200
-    assert fq.route(rules, incident).rule_id == "non-police-debt"
-    frame = pd.DataFrame([_row(incident, rules)])
-    assert fq.route_frame(rules, frame, grid_map)["rule_id"].tolist() == ["non-police-debt"]
-    # The same dispute as a police matter is not diverted.
+    incident = _debt_for_the_judicial_office("12345-wall", incident_pb2.INCIDENT_KIND_DISPUTE,
+                                             police_matter=False)
+    assert _both_ways(fq, rules, grid_map, incident) == ("non-police-debt", "non-police-debt")
+    # The same dispute as a police matter is not diverted, either way.
     incident.police_matter = True
-    assert fq.route(rules, incident).rule_id != "non-police-debt"
-    frame = pd.DataFrame([_row(incident, rules)])
-    assert fq.route_frame(rules, frame, grid_map)["rule_id"].tolist() == [
-        fq.route(rules, incident).rule_id]
+    by_message, by_frame = _both_ways(fq, rules, grid_map, incident)
+    assert by_message == by_frame != "non-police-debt"
 
 
 def test_a_bad_police_matter_column_is_named(fq, grid_map):
@@ -146,12 +156,5 @@ def test_a_bad_police_matter_column_is_named(fq, grid_map):
 
 def test_a_non_police_debt_dispute_reaches_its_rule_both_ways(fq, grid_map):
     rules = fq.compile_rules_text(RULES, "paths.textproto", grid_map)
-    incident = incident_pb2.Incident(
-        id="12345-debt", grid_code="xc-lc-c1-g1", kind=incident_pb2.INCIDENT_KIND_NON_POLICE,
-        dispute_type=taxonomy_pb2.DISPUTE_TYPE_DEBT,
-        responsible_department=taxonomy_pb2.DEPARTMENT_JUDICIAL_OFFICE,
-        severity=taxonomy_pb2.SEVERITY_SIMPLE, channel=incident_pb2.CHANNEL_HOTLINE_12345)
-    incident.reported_at.seconds = 1791943200
-    assert fq.route(rules, incident).rule_id == "non-police-debt"
-    frame = pd.DataFrame([_row(incident, rules)])
-    assert fq.route_frame(rules, frame, grid_map)["rule_id"].tolist() == ["non-police-debt"]
+    incident = _debt_for_the_judicial_office("12345-debt", incident_pb2.INCIDENT_KIND_NON_POLICE)
+    assert _both_ways(fq, rules, grid_map, incident) == ("non-police-debt", "non-police-debt")
