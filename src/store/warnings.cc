@@ -27,13 +27,23 @@ std::optional<OrderWarning> WarningOf(const v1::Case& c, absl::Time now,
   }
   if (earliest == nullptr) return std::nullopt;
   OrderWarning w;
+  // Paused (挂起) since the last PAUSE with no RESUME after it: the clock stands at the pause.
+  for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
+    if (it->type() == v1::CASE_EVENT_TYPE_RESUME) break;
+    if (it->type() == v1::CASE_EVENT_TYPE_PAUSE) {
+      w.paused = true;
+      now = std::min(now, internal::ToTime(it->at()));
+      break;
+    }
+  }
   w.case_id = c.id();
   w.deadline = earliest->name();
   w.holder = earliest->holder();
   w.due = internal::ToTime(earliest->due());
   const absl::Time armed = earliest->has_armed_at() ? internal::ToTime(earliest->armed_at())
                                                     : internal::ToTime(c.incident().reported_at());
-  const double span = absl::ToDoubleSeconds(w.due - armed);
+  const double span =
+      absl::ToDoubleSeconds(w.due - armed - internal::ToDuration(earliest->paused()));
   w.share_left = span > 0 ? absl::ToDoubleSeconds(w.due - now) / span : (now < w.due ? 1 : -1);
   w.overdue = now >= w.due;
   w.colour = w.overdue || w.share_left < options.red_below ? v1::WARNING_COLOUR_RED

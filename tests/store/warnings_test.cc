@@ -90,6 +90,26 @@ TEST_F(Warnings, EveryRedOrderOfADepartmentInAnAreaComesFromTheStore) {
               StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("red_below")));
 }
 
+// A paused order (挂起) keeps the colour it had when its clock stopped; after RESUME its due time
+// has moved by the pause and the colour counts only the running time.
+TEST_F(Warnings, APausedOrderKeepsItsColourAndResumeCountsOnlyTheRunningTime) {
+  ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Restore(Diverted("p", "g11", v1::DEPARTMENT_COMMUNITY)));
+  v1::CaseEvent pause = MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, kOpenedAt + absl::Seconds(30), "d");
+  pause.set_reason("等待当事人 (waiting for the party)");
+  ASSERT_OK(loop.Record(pause));
+  const OrderWarning paused = *WarningOf(loop.proto(), kOpenedAt + absl::Hours(5));
+  EXPECT_TRUE(paused.paused);
+  EXPECT_FALSE(paused.overdue);
+  EXPECT_EQ(paused.colour, v1::WARNING_COLOUR_GREEN);  // half left when it stopped
+  EXPECT_DOUBLE_EQ(paused.share_left, 0.5);
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, kOpenedAt + absl::Seconds(630), "d")));
+  // Due 60 s + 600 s paused; at 645 s, 15 of the 60 running seconds are left: amber.
+  const OrderWarning resumed = *WarningOf(loop.proto(), kOpenedAt + absl::Seconds(645));
+  EXPECT_FALSE(resumed.paused);
+  EXPECT_DOUBLE_EQ(resumed.share_left, 0.25);
+  EXPECT_EQ(resumed.colour, v1::WARNING_COLOUR_AMBER);
+}
+
 TEST_F(Warnings, AClosedCaseHasNoWarning) {
   CaseLoop loop = testing::OpenCase("done");
   for (int i = 0; testing::Advance(loop, kOpenedAt + absl::Minutes(i + 1)); ++i) {

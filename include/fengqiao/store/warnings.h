@@ -50,8 +50,11 @@ struct OrderWarning {
   std::string deadline;  // the earliest unmet deadline ("resolve", "accept", ...)
   std::string holder;    // who holds the clock
   absl::Time due;
-  double share_left = 0;  // (due - now) / (due - armed); negative once overdue
+  // (due - now) / (due - armed - time paused); negative once overdue. A paused order (挂起) is
+  // reckoned at the moment it was paused: its clock stands still, so does its colour.
+  double share_left = 0;
   bool overdue = false;
+  bool paused = false;
   v1::Department department = v1::DEPARTMENT_UNSPECIFIED;
   std::string grid_code;
 };
