@@ -17,15 +17,10 @@
 #include "fengqiao/time_zone.h"
 #include "fengqiao/vocabulary.h"
 #include "fmt/core.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
 
 namespace fengqiao::tools {
-namespace {
-
-std::string Zh(absl::string_view s) { return std::string(s); }
-
-double Pct(int64_t n, int64_t d) { return d == 0 ? 0.0 : 100.0 * n / d; }
-
-}  // namespace
 
 absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, absl::Time as_of,
                             const ConsultationCalendar& calendar) {
@@ -159,11 +154,11 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   fmt::print("  4 levels and the \"512\" meetings: onto the street's agenda {}, the district's {}; "
              "outcomes: {} {}, {} {}, {} {}; Friday walks found {} cases\n",
              onto_agenda[v1::AREA_LEVEL_STREET], onto_agenda[v1::AREA_LEVEL_DISTRICT],
-             Zh(LabelOf(v1::CONSULTATION_OUTCOME_RESOLVED).zh),
+             Sv(LabelOf(v1::CONSULTATION_OUTCOME_RESOLVED).zh),
              outcomes[v1::CONSULTATION_OUTCOME_RESOLVED],
-             Zh(LabelOf(v1::CONSULTATION_OUTCOME_ASSIGNED).zh),
+             Sv(LabelOf(v1::CONSULTATION_OUTCOME_ASSIGNED).zh),
              outcomes[v1::CONSULTATION_OUTCOME_ASSIGNED],
-             Zh(LabelOf(v1::CONSULTATION_OUTCOME_SENT_UP).zh),
+             Sv(LabelOf(v1::CONSULTATION_OUTCOME_SENT_UP).zh),
              outcomes[v1::CONSULTATION_OUTCOME_SENT_UP], walk_cases);
   // The year's meetings that the official calendar moves off a public holiday, with the cases
   // the loop put on their agendas.
@@ -174,7 +169,7 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
         if (m.at >= as_of) break;
         if (!m.moved_off.empty()) {
           fmt::print("    meeting moved off a holiday: {}会商 {} ({}顺延), {} case(s) on its agenda\n",
-                     Zh(LabelOf(level).zh),
+                     Sv(LabelOf(level).zh),
                      absl::FormatTime("%Y-%m-%d", m.at, ChinaTimeZone()), m.moved_off,
                      on_agenda_of[absl::ToUnixSeconds(m.at)]);
         }
@@ -205,7 +200,7 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   fmt::print("  7 revisits: {}, by one of the case's handlers: {}; mediations ended:", revisits,
              revisit_by_handler);
   for (const auto& [key, n] : mediations) {
-    fmt::print(" {}/{} {}", Zh(LabelOf(key.first).zh), Zh(LabelOf(key.second).zh), n);
+    fmt::print(" {}/{} {}", Sv(LabelOf(key.first).zh), Sv(LabelOf(key.second).zh), n);
   }
   fmt::print("\n");
   fmt::print("  work orders (issue 18): {} resolve clocks in working days, {} met ({:.1f}%); {} "

@@ -124,8 +124,13 @@ class WorkingDays {
     const absl::Weekday wd = absl::GetWeekday(day);
     return wd != absl::Weekday::saturday && wd != absl::Weekday::sunday;
   }
-  // The n-th working day after `day` (n >= 1), or `day` itself for n = 0 when it works.
+  // The n-th working day after `day` (n >= 1), or `day` itself for n = 0 when it works: the
+  // calendar's answer, counted here only without one.
   absl::CivilDay Add(absl::CivilDay day, int n) const {
+    if (calendar_ != nullptr) {
+      absl::StatusOr<absl::CivilDay> d = calendar_->AddWorkingDays(day, n);
+      if (d.ok()) return *d;
+    }
     while (!IsWorking(day)) ++day;
     for (int i = 0; i < n; ++i) {
       ++day;
@@ -144,6 +149,10 @@ class WorkingDays {
   }
   // Working days in [from, to).
   int Between(absl::CivilDay from, absl::CivilDay to) const {
+    if (calendar_ != nullptr) {
+      absl::StatusOr<int> n = calendar_->WorkingDaysBetween(from, to);
+      if (n.ok()) return *n;
+    }
     int n = 0;
     for (absl::CivilDay d = from; d < to; ++d) n += IsWorking(d) ? 1 : 0;
     return n;

@@ -120,14 +120,13 @@ constexpr ConditionalEdge kConditional[] = {
 
 // Where CONSULT goes, by its outcome (drawn as conditional edges).
 struct OutcomeEdge {
-  v1::ConsultationOutcome outcome;
   S to;
   const char* when;
 };
 constexpr OutcomeEdge kConsultEdges[] = {
-    {v1::CONSULTATION_OUTCOME_RESOLVED, v1::CASE_STATE_RESOLVED, "resolved"},
-    {v1::CONSULTATION_OUTCOME_ASSIGNED, v1::CASE_STATE_ASSIGNED, "assigned"},
-    {v1::CONSULTATION_OUTCOME_SENT_UP, v1::CASE_STATE_ESCALATED, "sent up"},
+    {v1::CASE_STATE_RESOLVED, "resolved"},
+    {v1::CASE_STATE_ASSIGNED, "assigned"},
+    {v1::CASE_STATE_ESCALATED, "sent up"},
 };
 
 // The higher of two levels (AreaLevel numbers fall as levels rise; 0 is none).
