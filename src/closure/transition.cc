@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/span.h"
+#include "closure/internal/transition_internal.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/mediation/ladder.h"
@@ -173,23 +174,23 @@ std::string RoleList(absl::Span<const v1::ActorRole> roles) {
   return names.empty() ? std::string("nobody") : absl::StrJoin(names, ", ");
 }
 
-// Increments a count of the state, refusing to wrap.
+// A count of the state at its limit refuses one more (the caller increments it).
 ABSL_ATTRIBUTE_NOINLINE absl::Status TooMany(const LoopEvent& event) {
   return absl::InvalidArgumentError(absl::StrCat(CaseEventName(event.type),
                                                  ": a case takes at most ",
                                                  std::numeric_limits<int16_t>::max(), " of these"));
 }
 
-inline absl::Status Count(int16_t& count, const LoopEvent& event) {
+inline absl::Status Room(int16_t count, const LoopEvent& event) {
   if (ABSL_PREDICT_FALSE(count == std::numeric_limits<int16_t>::max())) return TooMany(event);
-  ++count;
   return absl::OkStatus();
 }
 
 // ESCALATE / MEDIATION_FAILED: the tier is the ladder's for the reason, unless an allowed role
-// overrides it with a reason.
+// overrides it with a reason (`overridden`). The helpers of Apply only check and report: the next
+// state is written by ApplyUnder alone, so it never leaves registers on the hot path.
 absl::Status CheckLadder(const LoopState& state, const LoopEvent& event, const Rules& options,
-                         LoopState& next) {
+                         v1::Tier& next_tier, bool& overridden) {
   v1::EscalationReason reason = event.escalation_reason;
   if (event.type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED) {
     if (reason != v1::ESCALATION_REASON_UNSPECIFIED &&
@@ -214,7 +215,7 @@ absl::Status CheckLadder(const LoopState& state, const LoopEvent& event, const R
                         : ladder.ok()                      ? *ladder
                                                            : v1::TIER_UNSPECIFIED;
   if (ladder.ok() && tier == *ladder) {
-    next.tier = tier;
+    next_tier = tier;
     return absl::OkStatus();
   }
   // Off the ladder: the message is built only when the override is refused.
@@ -239,8 +240,9 @@ absl::Status CheckLadder(const LoopState& state, const LoopEvent& event, const R
   if (tier == v1::TIER_UNSPECIFIED) {
     return absl::InvalidArgumentError("an override of the ladder must name the tier it goes to");
   }
-  next.tier = tier;
-  return Count(next.overrides, event);
+  next_tier = tier;
+  overridden = true;
+  return Room(state.overrides, event);
 }
 
 // A mediation ends (the case leaves IN_MEDIATION) with the type it started with and an outcome:
@@ -272,9 +274,8 @@ absl::Status CheckMediationEnd(const LoopState& state, const LoopEvent& event) {
 }
 
 // CONSULT: the meeting that has the case on its agenda resolves it, assigns it (the instruction
-// and its deadline are checked with the case) or sends it to the level above.
-absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, LoopState& next,
-                               int& to) {
+// and its deadline are checked with the case) or sends it to the level above (`to`).
+absl::Status CheckConsultation(const LoopState& state, const LoopEvent& event, int& to) {
   if (!state.on_agenda) {
     return absl::FailedPreconditionError(
         "CONSULT records a meeting's outcome on a case on its agenda, and this case is on no "
@@ -283,11 +284,9 @@ absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, L
   switch (static_cast<v1::ConsultationOutcome>(event.consultation_outcome)) {
     case v1::CONSULTATION_OUTCOME_RESOLVED:
       to = v1::CASE_STATE_RESOLVED;
-      next.on_agenda = false;
       return absl::OkStatus();
     case v1::CONSULTATION_OUTCOME_ASSIGNED:
       to = v1::CASE_STATE_ASSIGNED;
-      next.on_agenda = false;
       return absl::OkStatus();
     case v1::CONSULTATION_OUTCOME_SENT_UP:
       if (state.level <= v1::AREA_LEVEL_DISTRICT) {
@@ -297,8 +296,7 @@ absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, L
             "cannot send the case up"));
       }
       to = v1::CASE_STATE_ESCALATED;
-      next.level = static_cast<int8_t>(state.level - 1);  // street -> district
-      return Count(next.escalations, event);
+      return Room(state.escalations, event);
     default:
       return absl::InvalidArgumentError(
           "CONSULT records what the meeting decided (consultation_outcome: resolved, assigned or "
@@ -309,8 +307,8 @@ absl::Status ApplyConsultation(const LoopState& state, const LoopEvent& event, L
 // PAUSE / RESUME and the extension requests (延期): the clocks stand still while paused (only
 // RESUME, CANCEL and MARK_DUPLICATE are taken then); an extension is asked with its working days
 // and a reason, within the deployment's caps, and decided by the centre.
-ABSL_ATTRIBUTE_NOINLINE absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event,
-                                                    const Rules& options, LoopState& next);
+ABSL_ATTRIBUTE_NOINLINE absl::Status CheckWorkOrder(const LoopState& state, const LoopEvent& event,
+                                                    const Rules& options);
 
 absl::Status NeedsReason(const LoopEvent& event) {
   if (event.has_reason) return absl::OkStatus();
@@ -325,12 +323,41 @@ absl::Status NeedsCommandRoom(const LoopEvent& event) {
       LabelOf(event.actor_role).short_name));
 }
 
-absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& event,
-                                     const Rules& options);
+ABSL_ATTRIBUTE_NOINLINE absl::StatusOr<LoopState> ApplyUnder(const LoopState& state,
+                                                             const LoopEvent& event,
+                                                             const Rules& options);
 
 // The refusal of an event the state does not accept, naming what it accepts (out of line: the
 // hot path never builds it).
 ABSL_ATTRIBUTE_NOINLINE absl::Status NotAccepted(const LoopState& state, const LoopEvent& event);
+
+// The refusal of an unknown state or event, or of an event earlier than the case's last.
+ABSL_ATTRIBUTE_NOINLINE absl::Status Malformed(const LoopState& state, const LoopEvent& event) {
+  if (!Valid(state.state, kStates) || !Valid(event.type, kEvents)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown state ", state.state, " or event ", event.type));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(CaseEventName(event.type), " at ", absl::FormatTime(event.at),
+                   " is earlier than the case's last event at ", absl::FormatTime(state.last_at),
+                   ": time never runs backwards within a case"));
+}
+
+// Events whose content Apply does not check and that change only the state (ApplyUnder's switch
+// has no case for them, and none of them ends a case).
+struct PlainEvents {
+  std::array<bool, kEvents> plain{};
+  constexpr PlainEvents() {
+    for (E e : {v1::CASE_EVENT_TYPE_REPORT, v1::CASE_EVENT_TYPE_ASSIGN, v1::CASE_EVENT_TYPE_ACCEPT,
+                v1::CASE_EVENT_TYPE_CONTACT, v1::CASE_EVENT_TYPE_ARRIVE,
+                v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, v1::CASE_EVENT_TYPE_TRACK,
+                v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT}) {
+      plain[e] = true;
+    }
+  }
+  constexpr bool operator[](int e) const { return plain[e]; }
+};
+constexpr PlainEvents kPlain;
 
 }  // namespace
 
@@ -360,12 +387,47 @@ std::vector<v1::CaseEventType> AllowedEvents(v1::CaseState state) {
   return out;
 }
 
+namespace {
+// Most events only move the case (the instruction and the handling steps, a breach): a short
+// path without a stack frame; everything else, and every refusal, goes to ApplyUnder.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool Plain(const LoopState& state, const LoopEvent& event,
+                                               int& to) {
+  if (!Valid(state.state, kStates) || !Valid(event.type, kEvents) || event.at < state.last_at ||
+      state.paused || state.state == v1::CASE_STATE_IN_MEDIATION) {
+    return false;
+  }
+  to = event.type == v1::CASE_EVENT_TYPE_SLA_BREACH && IsOpen(state.state)
+           ? static_cast<int>(state.state)
+           : kTable.next[state.state][event.type];
+  return to >= 0 && (kPlain[event.type] || event.type == v1::CASE_EVENT_TYPE_SLA_BREACH);
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline LoopState Moved(const LoopState& state, const LoopEvent& event,
+                                                    int to) {
+  LoopState next = state;
+  next.state = static_cast<v1::CaseState>(to);
+  next.last_at = event.at;
+  ++next.events;
+  return next;
+}
+}  // namespace
+
 absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event) {
+  int to;
+  if (Plain(state, event, to)) return Moved(state, event, to);
   return ApplyUnder(state, event, RulesOf(nullptr));
 }
 
 absl::StatusOr<LoopState> Apply(const LoopState& state, const LoopEvent& event,
                                 const CaseLoopOptions& options) {
+  int to;
+  if (Plain(state, event, to)) return Moved(state, event, to);
+  return ApplyUnder(state, event, RulesOf(&options));
+}
+
+absl::StatusOr<LoopState> closure_internal::ApplyByFullPath(const LoopState& state,
+                                                            const LoopEvent& event,
+                                                            const CaseLoopOptions& options) {
   return ApplyUnder(state, event, RulesOf(&options));
 }
 
@@ -383,15 +445,9 @@ absl::Status NotAccepted(const LoopState& state, const LoopEvent& event) {
 
 absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& event,
                                      const Rules& options) {
-  if (!Valid(state.state, kStates) || !Valid(event.type, kEvents)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown state ", state.state, " or event ", event.type));
-  }
-  if (event.at < state.last_at) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(CaseEventName(event.type), " at ", absl::FormatTime(event.at),
-                     " is earlier than the case's last event at ", absl::FormatTime(state.last_at),
-                     ": time never runs backwards within a case"));
+  if (ABSL_PREDICT_FALSE(!Valid(state.state, kStates) || !Valid(event.type, kEvents) ||
+                         event.at < state.last_at)) {
+    return Malformed(state, event);
   }
   LoopState next = state;
   next.last_at = event.at;
@@ -400,8 +456,8 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
   int to = kTable.next[state.state][event.type];
   if (ABSL_PREDICT_FALSE(to < 0)) return NotAccepted(state, event);
   if (ABSL_PREDICT_FALSE(state.paused || (event.type >= v1::CASE_EVENT_TYPE_PAUSE &&
-                                            event.type <= v1::CASE_EVENT_TYPE_REJECT_EXTENSION))) {
-    FENGQIAO_RETURN_IF_ERROR(ApplyWorkOrder(state, event, options, next));
+                                          event.type <= v1::CASE_EVENT_TYPE_REJECT_EXTENSION))) {
+    FENGQIAO_RETURN_IF_ERROR(CheckWorkOrder(state, event, options));
   }
   switch (event.type) {
     case v1::CASE_EVENT_TYPE_TRIAGE:
@@ -412,15 +468,43 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
       next.level = Higher(state.level, static_cast<int8_t>(HandlingLevel(event.tier)));
       break;
     case v1::CASE_EVENT_TYPE_ESCALATE:
-    case v1::CASE_EVENT_TYPE_MEDIATION_FAILED:
-      FENGQIAO_RETURN_IF_ERROR(CheckLadder(state, event, options, next));
-      FENGQIAO_RETURN_IF_ERROR(Count(next.escalations, event));
+    case v1::CASE_EVENT_TYPE_MEDIATION_FAILED: {
+      v1::Tier tier = v1::TIER_UNSPECIFIED;
+      bool overridden = false;
+      FENGQIAO_RETURN_IF_ERROR(CheckLadder(state, event, options, tier, overridden));
+      FENGQIAO_RETURN_IF_ERROR(Room(state.escalations, event));
+      next.tier = tier;
+      next.overrides = static_cast<int16_t>(state.overrides + overridden);
+      ++next.escalations;
       // Past its level: onto the agenda of the next meeting of the level it reaches.
       next.level = Higher(state.level, static_cast<int8_t>(HandlingLevel(next.tier)));
       if (next.level != state.level) next.on_agenda = true;
       break;
+    }
     case v1::CASE_EVENT_TYPE_CONSULT:
-      FENGQIAO_RETURN_IF_ERROR(ApplyConsultation(state, event, next, to));
+      FENGQIAO_RETURN_IF_ERROR(CheckConsultation(state, event, to));
+      if (to == v1::CASE_STATE_ESCALATED) {
+        next.level = static_cast<int8_t>(state.level - 1);  // street -> district
+        ++next.escalations;
+      } else {
+        next.on_agenda = false;
+      }
+      break;
+    case v1::CASE_EVENT_TYPE_PAUSE:
+      next.paused = true;
+      break;
+    case v1::CASE_EVENT_TYPE_RESUME:
+      next.paused = false;
+      break;
+    case v1::CASE_EVENT_TYPE_REQUEST_EXTENSION:
+      next.extension_pending = true;
+      break;
+    case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION:
+      next.extension_pending = false;
+      ++next.extensions;
+      break;
+    case v1::CASE_EVENT_TYPE_REJECT_EXTENSION:
+      next.extension_pending = false;
       break;
     case v1::CASE_EVENT_TYPE_RESOLVE:
       next.on_agenda = false;  // settled before its meeting
@@ -448,7 +532,8 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
             "the revisit found the party satisfied: CLOSE instead of REOPEN");
       }
       FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
-      FENGQIAO_RETURN_IF_ERROR(Count(next.reopens, event));
+      FENGQIAO_RETURN_IF_ERROR(Room(state.reopens, event));
+      ++next.reopens;
       break;
     case v1::CASE_EVENT_TYPE_RETURN:
       if (state.arbitrated) {
@@ -460,7 +545,8 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
         return absl::InvalidArgumentError(
             "RETURN must name the department that should take the case (should_go_to)");
       }
-      FENGQIAO_RETURN_IF_ERROR(Count(next.returns, event));
+      FENGQIAO_RETURN_IF_ERROR(Room(state.returns, event));
+      ++next.returns;
       if (state.returns >= options.max_returns) to = v1::CASE_STATE_IN_ARBITRATION;
       break;
     case v1::CASE_EVENT_TYPE_CANCEL:
@@ -497,10 +583,10 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
 }  // namespace
 
 namespace {
-absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event, const Rules& options,
-                            LoopState& next) {
+absl::Status CheckWorkOrder(const LoopState& state, const LoopEvent& event, const Rules& options) {
   if (state.paused && event.type != v1::CASE_EVENT_TYPE_RESUME &&
-      event.type != v1::CASE_EVENT_TYPE_CANCEL && event.type != v1::CASE_EVENT_TYPE_MARK_DUPLICATE) {
+      event.type != v1::CASE_EVENT_TYPE_CANCEL &&
+      event.type != v1::CASE_EVENT_TYPE_MARK_DUPLICATE) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the case is paused (挂起): its clocks stand still and it takes RESUME, CANCEL or "
         "MARK_DUPLICATE, not ",
@@ -514,14 +600,13 @@ absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event, cons
   switch (event.type) {
     case v1::CASE_EVENT_TYPE_PAUSE:
       FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
-      next.paused = true;
       break;
     case v1::CASE_EVENT_TYPE_RESUME:
       if (!state.paused) {
-        return absl::FailedPreconditionError("RESUME restarts a paused case's clocks; this case "
-                                             "is not paused");
+        return absl::FailedPreconditionError(
+            "RESUME restarts a paused case's clocks; this case "
+            "is not paused");
       }
-      next.paused = false;
       break;
     case v1::CASE_EVENT_TYPE_REQUEST_EXTENSION:
       FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
@@ -540,7 +625,6 @@ absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event, cons
             absl::StrCat("the case has had its ", options.max_extensions,
                          " extensions (延期): no further one can be asked"));
       }
-      next.extension_pending = true;
       break;
     case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION:
       FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
@@ -550,14 +634,11 @@ absl::Status ApplyWorkOrder(const LoopState& state, const LoopEvent& event, cons
             "APPROVE_EXTENSION records that the party was told of the new deadline "
             "(party_notified)");
       }
-      next.extension_pending = false;
-      ++next.extensions;
       break;
     case v1::CASE_EVENT_TYPE_REJECT_EXTENSION:
       FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
       FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
       FENGQIAO_RETURN_IF_ERROR(needs_pending());
-      next.extension_pending = false;
       break;
     default:
       break;
@@ -572,7 +653,8 @@ void ForEachEdge(F f) {
     for (int e = 0; e < kEvents; ++e) {
       const int to = kTable.next[s][e];
       if (to == kByContent) {
-        for (const OutcomeEdge& o : kConsultEdges) f(static_cast<S>(s), static_cast<E>(e), o.to, o.when);
+        for (const OutcomeEdge& o : kConsultEdges)
+          f(static_cast<S>(s), static_cast<E>(e), o.to, o.when);
       } else if (to >= 0) {
         f(static_cast<S>(s), static_cast<E>(e), static_cast<S>(to), "");
       }

@@ -8,12 +8,40 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "fengqiao/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "internal/time_util.h"
 #include "store/internal/store_checks.h"
 #include "store/internal/store_cipher.h"
 
 namespace fengqiao {
 namespace {
+
+// The case without its event log, serialised as `header` would be after clear_events() (the
+// log is stored row by row): the case is serialised once and the log's fields are left out,
+// which spares a copy of every event.
+std::string HeaderBytes(const v1::Case& c) {
+  using google::protobuf::internal::WireFormatLite;
+  const std::string full = c.SerializeAsString();
+  std::string out;
+  out.reserve(full.size());
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(full.data()),
+                                            static_cast<int>(full.size()));
+  while (true) {
+    const int start = in.CurrentPosition();
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) break;
+    if (!WireFormatLite::SkipField(&in, tag)) {  // never for bytes protobuf just wrote
+      v1::Case header = c;
+      header.clear_events();
+      return header.SerializeAsString();
+    }
+    if (WireFormatLite::GetTagFieldNumber(tag) != v1::Case::kEventsFieldNumber) {
+      out.append(full, start, in.CurrentPosition() - start);
+    }
+  }
+  return out;
+}
 
 // The schema, one step per version; a file at version N runs steps N+1.. on open.
 constexpr const char* kMigrations[] = {
@@ -469,10 +497,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
       }
     }
 
-    v1::Case header = *c;
-    header.clear_events();
-    header_bytes.clear();
-    header.SerializeToString(&header_bytes);
+    header_bytes = HeaderBytes(*c);
     absl::StatusOr<sqlite3_stmt*> upsert = w.Prepare(
         "INSERT OR REPLACE INTO cases(id, header, state, tier, grid, assignee, next_due, "
         "last_seq, updated_at, incident_digest) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
