@@ -183,6 +183,14 @@ const v1::CaseEvent* LastOf(const v1::Case& c, v1::CaseEventType type) {
   return nullptr;
 }
 
+// The current holder's resolve deadline while it runs (not met), or null.
+const v1::Deadline* RunningResolve(const v1::Case& c) {
+  for (const v1::Deadline& d : c.deadlines()) {
+    if (d.name() == "resolve" && !d.met() && d.has_due()) return &d;
+  }
+  return nullptr;
+}
+
 const v1::CoHandler* FindCoHandler(const v1::Case& c, const std::string& id) {
   for (const v1::CoHandler& co : c.co_handlers()) {
     if (co.id() == id) return &co;
@@ -275,6 +283,7 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
   stored.clear_tier();
   stored.clear_level();
   stored.clear_consultation();
+  stored.clear_supervision();
   *stored.mutable_sla() = stored.decision().action().sla();
   loop.case_ = std::move(stored);
   for (int i = 0; i < events.size(); ++i) {
@@ -380,6 +389,8 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       }
       break;
     }
+    case v1::CASE_EVENT_TYPE_SUPERVISE:
+      return CheckSupervision(event);
     case v1::CASE_EVENT_TYPE_CONSULT:
       if (case_.has_consultation() &&
           internal::ToTime(event.at()) < internal::ToTime(case_.consultation().meeting_at())) {
@@ -398,6 +409,63 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       }
       break;
     default:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CaseLoop::CheckSupervision(const v1::CaseEvent& event) const {
+  const v1::SupervisionStep step = event.supervision_step();
+  if (step == v1::SUPERVISION_STEP_UNSPECIFIED || !v1::SupervisionStep_IsValid(step)) {
+    return absl::InvalidArgumentError(
+        "SUPERVISE names its step (supervision_step: reminder 催办, notice 催办通知书, circular "
+        "通报 or escalated 提级督办)");
+  }
+  const v1::Deadline* resolve = RunningResolve(case_);
+  if (resolve == nullptr) {
+    return absl::FailedPreconditionError(
+        "督办 follows the holder's 办结时限, and this case has no running resolve deadline");
+  }
+  const absl::Time at = internal::ToTime(event.at()), due = internal::ToTime(resolve->due());
+  const absl::TimeZone tz = ChinaTimeZone();
+  auto day = [&](absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, tz); };
+  const v1::Supervision& so_far = case_.supervision();
+  switch (step) {
+    case v1::SUPERVISION_STEP_REMINDER:
+      if (at >= due) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("催办 comes before the due date (", day(due),
+                         "); on or after it the centre sends a 催办通知书 (notice)"));
+      }
+      break;
+    case v1::SUPERVISION_STEP_NOTICE:
+      if (at < due) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "a 催办通知书 is sent on or after the due date (", day(due), "); before it, 催办"));
+      }
+      break;
+    case v1::SUPERVISION_STEP_CIRCULAR: {
+      const absl::Time from =
+          WorkingDays(options_->working_calendar.get()).After(due, options_->circular_after_working_days);
+      if (at < from) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("a 通报 (circular) comes ", options_->circular_after_working_days,
+                         " working days after the due date (", day(due), "): from ", day(from)));
+      }
+      break;
+    }
+    default:  // ESCALATED
+      if (so_far.rounds() < options_->supervision_after_rounds) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "提级督办 follows ", options_->supervision_after_rounds,
+            " rounds of notices and circulars at the current level; this order has had ",
+            so_far.rounds()));
+      }
+      if (static_cast<size_t>(so_far.level()) + 1 >= options_->supervision_bodies.size()) {
+        return absl::FailedPreconditionError(
+            "the order is already supervised by the last body of supervision_bodies: it cannot "
+            "climb further");
+      }
       break;
   }
   return absl::OkStatus();
@@ -434,6 +502,14 @@ void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
         *event.mutable_sla()->mutable_resolve() = case_.sla().resolve();
         *event.mutable_sla()->mutable_revisit() = case_.sla().revisit();
       }
+    }
+  }
+  if (event.type() == v1::CASE_EVENT_TYPE_SUPERVISE && event.supervisor().empty()) {
+    // The body taking the step: the current one, or the next for 提级督办.
+    const size_t level = static_cast<size_t>(case_.supervision().level()) +
+                         (event.supervision_step() == v1::SUPERVISION_STEP_ESCALATED ? 1 : 0);
+    if (level < options_->supervision_bodies.size()) {
+      event.set_supervisor(options_->supervision_bodies[level]);
     }
   }
   if (event.type() == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION &&
@@ -496,6 +572,29 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
       *case_.add_closed_deadlines() = std::move(d);
     }
     case_.clear_deadlines();
+    case_.clear_supervision();  // a new order: its supervision starts again
+  }
+  if (e.type() == v1::CASE_EVENT_TYPE_SUPERVISE) {
+    v1::Supervision* s = case_.mutable_supervision();
+    switch (e.supervision_step()) {
+      case v1::SUPERVISION_STEP_REMINDER:
+        s->set_reminders(s->reminders() + 1);
+        break;
+      case v1::SUPERVISION_STEP_NOTICE:
+        s->set_notices(s->notices() + 1);
+        s->set_rounds(s->rounds() + 1);
+        break;
+      case v1::SUPERVISION_STEP_CIRCULAR:
+        s->set_circulars(s->circulars() + 1);
+        s->set_rounds(s->rounds() + 1);
+        break;
+      default:  // ESCALATED
+        s->set_level(s->level() + 1);
+        s->set_rounds(0);
+        break;
+    }
+    s->set_body(e.supervisor());
+    *s->mutable_last_at() = e.at();
   }
   CoHandlerEffects(e);
   if (IsEscalation(e.type()) && e.has_sla()) *case_.mutable_sla() = e.sla();

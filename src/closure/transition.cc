@@ -88,6 +88,8 @@ struct alignas(64) Table {
                   v1::CASE_EVENT_TYPE_APPROVE_EXTENSION, v1::CASE_EVENT_TYPE_REJECT_EXTENSION}) {
         on(s, e, s);
       }
+      // The centre urges the holder while the order runs (督办).
+      on(s, v1::CASE_EVENT_TYPE_SUPERVISE, s);
     }
     // The "512" consultation that has the case on its agenda decides: resolved, assigned, sent up.
     for (S s : {v1::CASE_STATE_ESCALATED, v1::CASE_STATE_ASSIGNED, v1::CASE_STATE_ACCEPTED,
@@ -554,6 +556,7 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
       FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
       break;
     case v1::CASE_EVENT_TYPE_APPROVE_RETURN:
+    case v1::CASE_EVENT_TYPE_SUPERVISE:
       FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
       break;
     case v1::CASE_EVENT_TYPE_REJECT_RETURN:

@@ -250,9 +250,11 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
   std::map<v1::ConsultationOutcome, int> consulted;
   int resumed = 0, extended = 0;
+  std::map<v1::SupervisionStep, int> supervised;
   for (int run = 0; run < 2000; ++run) {
     CaseLoopOptions options;
     options.max_returns = static_cast<int>(rng() % 3);
+    options.supervision_after_rounds = static_cast<int>(1 + rng() % 2);
     if (rng() % 2 == 0) {
       options.tier_sla[v1::TIER_JOINT_MEDIATION].mutable_resolve()->set_seconds(15 * 86400);
     }
@@ -333,6 +335,21 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
           }
           if (loop.state().state != v1::CASE_STATE_IN_MEDIATION) e.clear_mediation_outcome();
           break;
+        case v1::CASE_EVENT_TYPE_SUPERVISE:  // 督办, often past the holder's due date
+          e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+          e.set_supervision_step(static_cast<v1::SupervisionStep>(1 + rng() % 4));
+          if (loop.proto().supervision().rounds() >= options.supervision_after_rounds &&
+              rng() % 2 == 0) {
+            e.set_supervision_step(v1::SUPERVISION_STEP_ESCALATED);  // the rounds are done
+          }
+          for (const v1::Deadline& d : loop.proto().deadlines()) {
+            if (d.name() == "resolve" && !d.met() && rng() % 2 == 0) {
+              t = std::max<int>(t, d.due().seconds() - absl::ToUnixSeconds(kReported) +
+                                       static_cast<int>(rng() % (12 * 86400)));
+              e.mutable_at()->set_seconds(absl::ToUnixSeconds(kReported) + t);
+            }
+          }
+          break;
         default:
           break;
       }
@@ -361,7 +378,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                     type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
                     type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
                     type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE ||
-                    type == v1::CASE_EVENT_TYPE_CONSULT)
+                    type == v1::CASE_EVENT_TYPE_CONSULT || type == v1::CASE_EVENT_TYPE_SUPERVISE)
             << s;
         ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
         ASSERT_EQ(loop.state(), before);
@@ -372,6 +389,8 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         ++resumed;
       } else if (type == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION) {
         ++extended;
+      } else if (type == v1::CASE_EVENT_TYPE_SUPERVISE) {
+        ++supervised[e.supervision_step()];
       }
     }
     closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
@@ -403,6 +422,10 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   for (int o = 1; o < v1::ConsultationOutcome_ARRAYSIZE; ++o) {
     EXPECT_GT(consulted[static_cast<v1::ConsultationOutcome>(o)], 0)
         << v1::ConsultationOutcome_Name(o);
+  }
+  for (int step = 1; step < v1::SupervisionStep_ARRAYSIZE; ++step) {
+    EXPECT_GT(supervised[static_cast<v1::SupervisionStep>(step)], 0)
+        << v1::SupervisionStep_Name(step);
   }
 }
 

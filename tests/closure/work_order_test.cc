@@ -1,6 +1,7 @@
-// The case as a supervised work order (issue 18 point 1): clocks counted in working days on the
-// official calendar, pauses (挂起) that stop every clock, extensions (延期) asked within caps and
-// granted by the centre with the party told.
+// The case as a supervised work order (issue 18 points 1 and 2): clocks counted in working days
+// on the official calendar, pauses (挂起) that stop every clock, extensions (延期) asked within
+// caps and granted by the centre with the party told, and supervision (督办) that climbs from a
+// reminder to a notice, a circular and the next supervising body.
 #include <memory>
 #include <string>
 
@@ -96,8 +97,8 @@ TEST(Pauses, APauseStopsEveryClockAndResumeMovesThemByThePause) {
   EXPECT_EQ(breaches, 0);
   EXPECT_THAT(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, Local(10, 16, 9), "住建")),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("paused (挂起)")));
-  EXPECT_THAT(loop.Record(pause), StatusIs(absl::StatusCode::kFailedPrecondition,
-                                           HasSubstr("paused (挂起)")));
+  EXPECT_THAT(loop.Record(pause),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("paused (挂起)")));
   // Resumed on Monday 10-19 09:00: Thu, Fri (two working days) stood still.
   ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, Local(10, 19, 9), "住建")));
   EXPECT_EQ(Shown(Clock(loop, "resolve").due()), "2026-10-23 10:00");
@@ -127,8 +128,7 @@ TEST(Pauses, AWallClockMovesByThePausedTime) {
   pause.set_reason("开庭日期未定 (the court date is not set)");
   ASSERT_OK(loop.Record(pause));
   ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, t0 + absl::Hours(31), "p-1")));
-  EXPECT_EQ(Clock(loop, "resolve").due().seconds(),
-            absl::ToUnixSeconds(t0 + absl::Hours(72 + 30)));
+  EXPECT_EQ(Clock(loop, "resolve").due().seconds(), absl::ToUnixSeconds(t0 + absl::Hours(72 + 30)));
 }
 
 v1::CaseEvent Ask(absl::Time at, int days) {
@@ -198,6 +198,118 @@ TEST(Extensions, TheCapsAreConfigured) {
   ASSERT_OK(loop.Record(Grant(Local(10, 15, 10))));
   EXPECT_THAT(loop.Record(Ask(Local(10, 16, 9), 1)),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("its 1 extensions")));
+}
+
+// A step of supervision by the centre (指挥中心) at `at`.
+v1::CaseEvent Urge(v1::SupervisionStep step, absl::Time at) {
+  v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_SUPERVISE, at, "centre");
+  e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  e.set_supervision_step(step);
+  return e;
+}
+
+TEST(Supervision, ReminderBeforeTheDueDateNoticeAfterItCircularFiveWorkingDaysLater) {
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, WithHolidays());  // Mon; due Mon 11-09 10:00
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_REMINDER, Local(11, 6, 9))));
+  EXPECT_EQ(loop.proto().supervision().reminders(), 1);
+  EXPECT_EQ(loop.proto().supervision().body(), "区社会治理中心");
+  EXPECT_EQ(loop.proto().events().rbegin()->supervisor(), "区社会治理中心");
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);  // 督办 does not move the order
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 6, 10))),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("on or after the due date (2026-11-09)")));
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_REMINDER, Local(11, 9, 10))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("before the due date")));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 10, 9))));
+  // The circular (通报) at +5 working days: 11-10, 11, 12, 13, 16.
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_CIRCULAR, Local(11, 13, 17))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("from 2026-11-16")));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_CIRCULAR, Local(11, 16, 10))));
+  const v1::Supervision& s = loop.proto().supervision();
+  EXPECT_EQ(s.notices(), 1);
+  EXPECT_EQ(s.circulars(), 1);
+  EXPECT_EQ(s.rounds(), 2);
+  EXPECT_EQ(Shown(s.last_at()), "2026-11-16 10:00");
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), WithHolidays()));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
+}
+
+TEST(Supervision, ClimbsToTheNextBodyAfterTwoRoundsAndNoHigherThanTheLast) {
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, WithHolidays());
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 10, 9))));
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_ESCALATED, Local(11, 10, 10))),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("follows 2 rounds of notices and circulars")));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_CIRCULAR, Local(11, 16, 10))));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_ESCALATED, Local(11, 16, 11))));
+  EXPECT_EQ(loop.proto().supervision().body(), "区政府办公室");
+  EXPECT_EQ(loop.proto().supervision().level(), 1);
+  EXPECT_EQ(loop.proto().supervision().rounds(), 0);
+  // The government office's own two rounds before the inspection office takes it.
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_ESCALATED, Local(11, 16, 12))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("has had 0")));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 17, 9))));
+  EXPECT_EQ(loop.proto().events().rbegin()->supervisor(), "区政府办公室");
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 18, 9))));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_ESCALATED, Local(11, 18, 10))));
+  EXPECT_EQ(loop.proto().supervision().body(), "区委区政府督查室");
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 19, 9))));
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 20, 9))));
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_ESCALATED, Local(11, 20, 10))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("last body")));
+}
+
+TEST(Supervision, OnlyTheCommandRoomUrgesARunningOrderWithANamedStep) {
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, WithHolidays());
+  v1::CaseEvent by_handler = Urge(v1::SUPERVISION_STEP_REMINDER, Local(11, 3, 9));
+  by_handler.set_actor_role(v1::ACTOR_ROLE_HANDLER);
+  EXPECT_THAT(loop.Record(by_handler),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("command room")));
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_UNSPECIFIED, Local(11, 3, 9))),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names its step")));
+  EXPECT_THAT(loop.Record(Urge(static_cast<v1::SupervisionStep>(99), Local(11, 3, 9))),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names its step")));
+  // A paused order's clock stands still: nothing to urge until it runs again.
+  v1::CaseEvent pause = MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, Local(11, 3, 10), "住建");
+  pause.set_reason("等待法院开庭 (a court date)");
+  ASSERT_OK(loop.Record(pause));
+  EXPECT_THAT(loop.Record(Urge(v1::SUPERVISION_STEP_REMINDER, Local(11, 3, 11))),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("paused (挂起)")));
+  // An order without a resolve deadline has nothing to be urged against.
+  CaseLoop open_ended = Diverted(Local(11, 2, 10), 0);
+  EXPECT_THAT(
+      open_ended.Record(Urge(v1::SUPERVISION_STEP_REMINDER, Local(11, 3, 9))),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no running resolve deadline")));
+}
+
+TEST(Supervision, AHandOverStartsANewOrderAndTheRulesAreConfigured) {
+  CaseLoopOptions options = WithHolidays();
+  options.circular_after_working_days = 2;
+  options.supervision_after_rounds = 1;
+  options.supervision_bodies = {"街道综治中心", "街道党工委"};
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, options);
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_NOTICE, Local(11, 9, 11))));
+  EXPECT_EQ(loop.proto().supervision().body(), "街道综治中心");
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_CIRCULAR, Local(11, 11, 10))));  // +2 days
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_ESCALATED, Local(11, 11, 11))));
+  EXPECT_EQ(loop.proto().supervision().body(), "街道党工委");
+  // 住建 returns the order and the command room sends it to 城管: a new order, supervised anew.
+  v1::CaseEvent ret = MakeEvent(v1::CASE_EVENT_TYPE_RETURN, Local(11, 11, 14), "住建");
+  ret.set_reason("不属于本部门职责 (not this department's duty)");
+  ret.set_refused_by(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  ret.set_should_go_to(v1::DEPARTMENT_CITY_MANAGEMENT);
+  ASSERT_OK(loop.Record(ret));
+  v1::CaseEvent approve =
+      MakeEvent(v1::CASE_EVENT_TYPE_APPROVE_RETURN, Local(11, 11, 15), "centre");
+  approve.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  approve.mutable_sla()->set_resolve_working_days(5);
+  ASSERT_OK(loop.Record(approve));
+  EXPECT_FALSE(loop.proto().has_supervision());
+  ASSERT_OK(loop.Record(Urge(v1::SUPERVISION_STEP_REMINDER, Local(11, 12, 9))));
+  EXPECT_EQ(loop.proto().supervision().body(), "街道综治中心");
+  EXPECT_EQ(loop.proto().supervision().level(), 0);
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), options));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
 }
 
 }  // namespace

@@ -173,6 +173,9 @@ const std::set<std::string>& NotPersonal() {
       // The holiday a consultation was moved off (from the published schedule).
       "fengqiao.v1.ConsultationItem.moved_off",
       "fengqiao.v1.Deadline.holder",
+      // Supervision (督办): the names of supervising bodies (区政府办公室 ...), from the options.
+      "fengqiao.v1.CaseEvent.supervisor",
+      "fengqiao.v1.Supervision.body",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",
       "fengqiao.v1.Label.zh",

@@ -61,6 +61,13 @@
 //                told: party_notified; the resolve clock moves by the working days granted) or
 //                REJECT_EXTENSION (reason). Sla.resolve_working_days counts 办结时限 in working
 //                days on CaseLoopOptions::working_calendar.
+//   督办 (supervision of the holder's order, by the command room; the state does not change):
+//                SUPERVISE with supervision_step REMINDER (催办, before the holder's resolve
+//                deadline), NOTICE (催办通知书, on or after it), CIRCULAR (通报, from
+//                circular_after_working_days working days after it), ESCALATED (提级督办, after
+//                supervision_after_rounds notices and circulars, to the next of
+//                supervision_bodies). Case.supervision counts the current holder's steps; a
+//                hand-over starts it again.
 //
 // Errors: an event the state does not accept is FailedPrecondition naming the state, the event
 // and the events allowed there; so is an escalation off the ladder without an allowed override,
@@ -79,7 +86,12 @@
 // command room, or decided with none pending. PAUSE, REQUEST_EXTENSION and REJECT_EXTENSION
 // without a reason, an extension of 0 or more than max_extension_working_days working days, or
 // an approval without party_notified or of more days than asked is InvalidArgument. Restore
-// reports a log that does not replay as DataLoss. Time is always passed in.
+// reports a log that does not replay as DataLoss. SUPERVISE without a known step is
+// InvalidArgument; by someone other than the command room, on a case with no running resolve
+// deadline of its holder, a step before its time (a reminder after the due date, a notice
+// before it, a circular before circular_after_working_days past it, 提级督办 before
+// supervision_after_rounds rounds) or past the last supervising body is FailedPrecondition.
+// Time is always passed in.
 //
 // Thread safety: Apply is a pure function. A CaseLoop is a value; guard it if shared.
 #ifndef FENGQIAO_CLOSURE_CASE_LOOP_H_
@@ -110,6 +122,10 @@ inline constexpr int32_t kDefaultMaxReturns = 2;
 // rules: at most 3 extensions of at most 3 working days).
 inline constexpr int32_t kDefaultMaxExtensions = 3;
 inline constexpr int32_t kDefaultMaxExtensionWorkingDays = 3;
+// Supervision (督办): a circular (通报) from 5 working days past the due date; 提级督办 after two
+// rounds of the platform's own notices and circulars (柳林 / 松滋 rules, issue 18).
+inline constexpr int32_t kDefaultCircularAfterWorkingDays = 5;
+inline constexpr int32_t kDefaultSupervisionAfterRounds = 2;
 
 // What a deployment configures about its loop.
 struct CaseLoopOptions {
@@ -133,6 +149,14 @@ struct CaseLoopOptions {
   // Extensions (延期) the centre may approve per case, and the working days each may add.
   int32_t max_extensions = kDefaultMaxExtensions;
   int32_t max_extension_working_days = kDefaultMaxExtensionWorkingDays;
+  // Supervision (督办): the working days past the due date from which a circular (通报) may be
+  // issued, the rounds of notices and circulars after which it climbs (提级督办), and the bodies
+  // it climbs through, the platform's own first (a district's 社会治理中心, then its government
+  // office, then the inspection office).
+  int32_t circular_after_working_days = kDefaultCircularAfterWorkingDays;
+  int32_t supervision_after_rounds = kDefaultSupervisionAfterRounds;
+  std::vector<std::string> supervision_bodies = {"区社会治理中心", "区政府办公室",
+                                                 "区委区政府督查室"};
 };
 
 // The compact state Apply works on (what the engine reasons about; labels live elsewhere).
@@ -260,6 +284,8 @@ class CaseLoop {
                                               std::shared_ptr<const CaseLoopOptions> options);
   absl::Status Append(v1::CaseEvent event);
   absl::Status CheckWithCase(const v1::CaseEvent& event) const;
+  // SUPERVISE: the step against the holder's resolve deadline and the rounds so far.
+  absl::Status CheckSupervision(const v1::CaseEvent& event) const;
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
   void Effects(const v1::CaseEvent& event);
   void CoHandlerEffects(const v1::CaseEvent& event);
