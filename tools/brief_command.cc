@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "fengqiao/briefing/briefing.h"
+#include "fengqiao/closure/work_order_policy.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/mediation/working_calendar.h"
@@ -63,6 +64,13 @@ int Brief(const std::string& kind_name, const std::string& db, const std::string
     if (!working.ok()) return Fail(working.status());
     options.consultation.working_calendar = *std::move(working);
   }
+  // The loop's rules the cases were recorded under, from the district's folder beside the grid
+  // map (its holidays, or --calendar, and its rules of work for orders): the agendas replay logs.
+  absl::StatusOr<std::shared_ptr<const fengqiao::CaseLoopOptions>> rules =
+      fengqiao::LoadDistrictRules(std::filesystem::path(map_path).parent_path().string(),
+                                  absl::GetFlag(FLAGS_calendar));
+  if (!rules.ok()) return Fail(rules.status());
+  options.loop_options = *std::move(rules);
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
       OpenCaseStore(db, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());

@@ -40,7 +40,9 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   std::string override_example;
   std::map<v1::AreaLevel, int64_t> onto_agenda;
   std::map<v1::ConsultationOutcome, int64_t> outcomes;
-  std::map<int64_t, int64_t> on_agenda_of;  // meeting time -> cases put on its agenda
+  std::map<v1::SupervisionStep, int64_t> supervision;
+  std::map<std::string, int64_t> supervised_by;  // orders by the highest body that had them
+  std::map<int64_t, int64_t> on_agenda_of;       // meeting time -> cases put on its agenda
   int64_t first_report = std::numeric_limits<int64_t>::max();
   std::map<std::pair<v1::MediationType, v1::MediationOutcome>, int64_t> mediations;
   for (const v1::Case& c : cases) {
@@ -87,6 +89,9 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
         case v1::CASE_EVENT_TYPE_REJECT_EXTENSION:
           ++refused;
           break;
+        case v1::CASE_EVENT_TYPE_SUPERVISE:
+          ++supervision[e.supervision_step()];
+          break;
         case v1::CASE_EVENT_TYPE_REVISIT:
           ++revisits;
           revisit_by_handler += handlers.count(e.actor()) > 0 ? 1 : 0;
@@ -114,6 +119,11 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
       closed_breached += d.breached() ? 1 : 0;
       closed_handed_over += !d.met() && !d.breached() ? 1 : 0;
     }
+    std::string top_body;  // the last body that took a step on the case
+    for (const v1::CaseEvent& e : c.events()) {
+      if (e.type() == v1::CASE_EVENT_TYPE_SUPERVISE) top_body = e.supervisor();
+    }
+    if (!top_body.empty()) ++supervised_by[top_body];
     if (!c.co_handlers().empty()) ++co_cases;
     for (const v1::CoHandler& co : c.co_handlers()) {
       ++co_handlers;
@@ -133,33 +143,37 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
     for (const std::string& tag : c.incident().tags()) walk_cases += tag == "512-walk" ? 1 : 0;
     if (c.incident().kind() == v1::INCIDENT_KIND_DISPUTE && !IsPoliceMatter(c.incident())) {
       ++civil_non_police;
-      civil_diverted += c.decision().action().tier() == v1::TIER_DEPARTMENT_DIVERSION &&
-                                c.decision().action().department() ==
-                                    c.incident().responsible_department()
-                            ? 1
-                            : 0;
+      civil_diverted +=
+          c.decision().action().tier() == v1::TIER_DEPARTMENT_DIVERSION &&
+                  c.decision().action().department() == c.incident().responsible_department()
+              ? 1
+              : 0;
     }
   }
-  fmt::print("\nThe station's rules of work, as the loop recorded them ({} cases):\n", cases.size());
-  fmt::print("  1 ladder (分级调处): {} escalations, each to the tier the ladder gives; {} override(s) "
-             "(越级){}\n",
-             escalations, overrides,
-             override_example.empty() ? "" : absl::StrCat(", e.g. ", override_example));
-  fmt::print("  2 clocks from the instruction: {} clocks closed by hand-overs ({} breached first, "
-             "{} handed over in time)\n",
-             closed_clocks, closed_breached, closed_handed_over);
-  fmt::print("  3 co-handlers (协办, 警律联调): {} cases, {} co-handlers; {} of {} accepted within "
-             "their own clock ({:.1f}%)\n",
-             co_cases, co_handlers, co_in_time, co_with_clock, Pct(co_in_time, co_with_clock));
-  fmt::print("  4 levels and the \"512\" meetings: onto the street's agenda {}, the district's {}; "
-             "outcomes: {} {}, {} {}, {} {}; Friday walks found {} cases\n",
-             onto_agenda[v1::AREA_LEVEL_STREET], onto_agenda[v1::AREA_LEVEL_DISTRICT],
-             Sv(LabelOf(v1::CONSULTATION_OUTCOME_RESOLVED).zh),
-             outcomes[v1::CONSULTATION_OUTCOME_RESOLVED],
-             Sv(LabelOf(v1::CONSULTATION_OUTCOME_ASSIGNED).zh),
-             outcomes[v1::CONSULTATION_OUTCOME_ASSIGNED],
-             Sv(LabelOf(v1::CONSULTATION_OUTCOME_SENT_UP).zh),
-             outcomes[v1::CONSULTATION_OUTCOME_SENT_UP], walk_cases);
+  fmt::print("\nThe station's rules of work, as the loop recorded them ({} cases):\n",
+             cases.size());
+  fmt::print(
+      "  1 ladder (分级调处): {} escalations, each to the tier the ladder gives; {} override(s) "
+      "(越级){}\n",
+      escalations, overrides,
+      override_example.empty() ? "" : absl::StrCat(", e.g. ", override_example));
+  fmt::print(
+      "  2 clocks from the instruction: {} clocks closed by hand-overs ({} breached first, "
+      "{} handed over in time)\n",
+      closed_clocks, closed_breached, closed_handed_over);
+  fmt::print(
+      "  3 co-handlers (协办, 警律联调): {} cases, {} co-handlers; {} of {} accepted within "
+      "their own clock ({:.1f}%)\n",
+      co_cases, co_handlers, co_in_time, co_with_clock, Pct(co_in_time, co_with_clock));
+  fmt::print(
+      "  4 levels and the \"512\" meetings: onto the street's agenda {}, the district's {}; "
+      "outcomes: {} {}, {} {}, {} {}; Friday walks found {} cases\n",
+      onto_agenda[v1::AREA_LEVEL_STREET], onto_agenda[v1::AREA_LEVEL_DISTRICT],
+      Sv(LabelOf(v1::CONSULTATION_OUTCOME_RESOLVED).zh),
+      outcomes[v1::CONSULTATION_OUTCOME_RESOLVED],
+      Sv(LabelOf(v1::CONSULTATION_OUTCOME_ASSIGNED).zh),
+      outcomes[v1::CONSULTATION_OUTCOME_ASSIGNED], Sv(LabelOf(v1::CONSULTATION_OUTCOME_SENT_UP).zh),
+      outcomes[v1::CONSULTATION_OUTCOME_SENT_UP], walk_cases);
   // The year's meetings that the official calendar moves off a public holiday, with the cases
   // the loop put on their agendas.
   if (first_report != std::numeric_limits<int64_t>::max()) {
@@ -168,10 +182,10 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
         FENGQIAO_ASSIGN_OR_RETURN(Consultation m, calendar.Next(level, t));
         if (m.at >= as_of) break;
         if (!m.moved_off.empty()) {
-          fmt::print("    meeting moved off a holiday: {}会商 {} ({}顺延), {} case(s) on its agenda\n",
-                     Sv(LabelOf(level).zh),
-                     absl::FormatTime("%Y-%m-%d", m.at, ChinaTimeZone()), m.moved_off,
-                     on_agenda_of[absl::ToUnixSeconds(m.at)]);
+          fmt::print(
+              "    meeting moved off a holiday: {}会商 {} ({}顺延), {} case(s) on its agenda\n",
+              Sv(LabelOf(level).zh), absl::FormatTime("%Y-%m-%d", m.at, ChinaTimeZone()),
+              m.moved_off, on_agenda_of[absl::ToUnixSeconds(m.at)]);
         }
         t = m.at + absl::Hours(24);
       }
@@ -194,22 +208,34 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   }
   fmt::print("  5 调排分离: {} cases found by a member; handled by their finder: {}\n", found,
              finder_handled);
-  fmt::print("  6 returns (退回): {}; reviewed by the command room: {} approved, {} rejected; {} "
-             "arbitrated (裁定)\n",
-             returns, approved, rejected, arbitrated);
+  fmt::print(
+      "  6 returns (退回): {}; reviewed by the command room: {} approved, {} rejected; {} "
+      "arbitrated (裁定)\n",
+      returns, approved, rejected, arbitrated);
   fmt::print("  7 revisits: {}, by one of the case's handlers: {}; mediations ended:", revisits,
              revisit_by_handler);
   for (const auto& [key, n] : mediations) {
     fmt::print(" {}/{} {}", Sv(LabelOf(key.first).zh), Sv(LabelOf(key.second).zh), n);
   }
   fmt::print("\n");
-  fmt::print("  work orders (issue 18): {} resolve clocks in working days, {} met ({:.1f}%); {} "
-             "paused (挂起); extensions (延期) asked {}, granted {}, refused {}\n",
-             working_day_clocks, working_day_met, Pct(working_day_met, working_day_clocks), pauses,
-             asked, granted, refused);
-  fmt::print("  8 police matter or not, whatever the kind: {} disputes are not police matters, {} "
-             "of them diverted to their department (社区 / 司法所)\n",
-             civil_non_police, civil_diverted);
+  fmt::print(
+      "  work orders (issue 18): {} resolve clocks in working days, {} met ({:.1f}%); {} "
+      "paused (挂起); extensions (延期) asked {}, granted {}, refused {}\n",
+      working_day_clocks, working_day_met, Pct(working_day_met, working_day_clocks), pauses, asked,
+      granted, refused);
+  fmt::print("  督办 (supervision of late orders):");
+  for (int step = 1; step < v1::SupervisionStep_ARRAYSIZE; ++step) {
+    const auto it = supervision.find(static_cast<v1::SupervisionStep>(step));
+    fmt::print(" {} {}", Sv(LabelOf(static_cast<v1::SupervisionStep>(step)).zh),
+               it == supervision.end() ? 0 : it->second);
+  }
+  fmt::print("; orders by the last body that urged them:");
+  for (const auto& [body, n] : supervised_by) fmt::print(" {} {}", body, n);
+  fmt::print("\n");
+  fmt::print(
+      "  8 police matter or not, whatever the kind: {} disputes are not police matters, {} "
+      "of them diverted to their department (社区 / 司法所)\n",
+      civil_non_police, civil_diverted);
   return absl::OkStatus();
 }
 

@@ -286,10 +286,11 @@ absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(
   return Roster::Load(path, map);
 }
 
-absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenCaseStore(const std::string& path,
-                                                               bool read_only) {
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenCaseStore(
+    const std::string& path, bool read_only, std::shared_ptr<const CaseLoopOptions> loop_options) {
   SqliteOptions options;
   options.read_only = read_only;
+  options.loop_options = std::move(loop_options);
   const std::string key_file = absl::GetFlag(FLAGS_db_key_file);
   if (!key_file.empty()) {
     FENGQIAO_ASSIGN_OR_RETURN(options.key, ReadStoreKeyFile(key_file));

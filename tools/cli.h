@@ -22,8 +22,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/store/sqlite_case_store.h"
@@ -147,9 +147,11 @@ absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(
 
 // Opens the SQLite case store at `path` with the key of an encrypted store: from the file
 // --db_key_file names, else from FENGQIAO_STORE_KEY when it is set, else none (a store in clear).
-// Never from the command line itself.
-absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenCaseStore(const std::string& path,
-                                                               bool read_only);
+// Never from the command line itself. Saves replay every log under `loop_options` (null: the
+// defaults).
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> OpenCaseStore(
+    const std::string& path, bool read_only,
+    std::shared_ptr<const CaseLoopOptions> loop_options = nullptr);
 
 // Reads one line of at most `limit` bytes from `in` into `line` (without the newline): false at
 // the end of input; `too_long` when the line was longer (the rest of it is read and dropped, so

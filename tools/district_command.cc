@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/closure/work_order_policy.h"
 #include "fengqiao/force/candidate_selector.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
@@ -298,16 +299,6 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
                  Pct(top[i].second, total));
     }
 
-    // The month through the closure loop (simulated handling times) into the case store.
-    std::unique_ptr<fengqiao::CaseStore> store;
-    if (db_path.empty()) {
-      store = std::make_unique<fengqiao::MemoryCaseStore>();
-    } else {
-      absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> sqlite =
-          OpenCaseStore(db_path, /*read_only=*/false);
-      if (!sqlite.ok()) return Fail(sqlite.status());
-      store = *std::move(sqlite);
-    }
     const absl::TimeZone tz = fengqiao::ChinaTimeZone();
     const absl::StatusOr<absl::Time> state_at = StateTime(*log, as_of, tz);
     if (!state_at.ok()) return Fail(state_at.status());
@@ -315,20 +306,24 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     // The history and the month through the loop, oldest first.
     fengqiao::v1::IncidentLog all = std::move(history);  // not read after this
     for (const auto& incident : log->incidents()) *all.add_incidents() = incident;
-    // The "512" meetings on the official calendar (DIR/calendar/holidays.textproto when the
-    // district ships it): a meeting on a public holiday moves to the next working day.
-    fengqiao::ConsultationCalendarOptions meetings;
-    const std::string holidays_path = (dir / "calendar" / "holidays.textproto").string();
-    if (std::filesystem::exists(holidays_path, exists_error)) {
-      absl::StatusOr<std::shared_ptr<const fengqiao::WorkingCalendar>> working =
-          fengqiao::WorkingCalendar::Load(holidays_path);
-      if (!working.ok()) return Fail(working.status());
-      meetings.working_calendar = *std::move(working);
+    // The district's rules: the "512" meetings and working-day clocks on the official calendar,
+    // the rules of work for orders (DIR/calendar/holidays.textproto, DIR/work_orders.textproto).
+    absl::StatusOr<std::shared_ptr<const fengqiao::CaseLoopOptions>> district_rules =
+        fengqiao::LoadDistrictRules(dir.string());
+    if (!district_rules.ok()) return Fail(district_rules.status());
+    const std::shared_ptr<const fengqiao::CaseLoopOptions> shared_options = *district_rules;
+    const fengqiao::CaseLoopOptions& loop_options = *shared_options;
+    // The month through the closure loop (simulated handling times) into the case store, which
+    // replays every log under the same rules.
+    std::unique_ptr<fengqiao::CaseStore> store;
+    if (db_path.empty()) {
+      store = std::make_unique<fengqiao::MemoryCaseStore>(shared_options);
+    } else {
+      absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> sqlite =
+          OpenCaseStore(db_path, /*read_only=*/false, shared_options);
+      if (!sqlite.ok()) return Fail(sqlite.status());
+      store = *std::move(sqlite);
     }
-    fengqiao::CaseLoopOptions loop_options;
-    loop_options.working_calendar = meetings.working_calendar;  // 办结时限 in working days
-    loop_options.consultation_calendar =
-        std::make_shared<const fengqiao::ConsultationCalendar>(meetings);
     absl::StatusOr<fengqiao::tools::SimulationSummary> sim = fengqiao::tools::SimulateMonth(
         all, **rules, *roster, month_end, *store, /*seed=*/20261001, loop_options);
     if (!sim.ok()) return Fail(sim.status());
@@ -362,8 +357,8 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
           "the store finds ", late->size(), " overdue cases, the loops ", sim->overdue_at_end)));
     }
     fmt::print("  the store's overdue query agrees: {} cases\n", late->size());
-    if (absl::Status rules_of_work = PrintCaseRules(*store, grid_map, month_end,
-                                                    *loop_options.consultation_calendar);
+    if (absl::Status rules_of_work =
+            PrintCaseRules(*store, grid_map, month_end, *loop_options.consultation_calendar);
         !rules_of_work.ok()) {
       return Fail(rules_of_work);
     }

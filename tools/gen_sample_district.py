@@ -640,6 +640,30 @@ def fmt_area(a):
     return "\n".join(lines)
 
 
+# The district's rules of work for orders (工单), with the published rules they follow.
+WORK_ORDERS = """# proto-file: fengqiao/v1/case.proto
+# proto-message: fengqiao.v1.WorkOrderPolicy
+# 新城区 rules of work for orders diverted to departments and supervised by the district's
+# 社会治理中心 (read by fengqiao/closure/work_order_policy.h); unset fields keep the library's
+# defaults.
+sources: "国办发〔2020〕53号: 受理、派单、办理、答复、督办、办结、回访、评价 (the 12345 hotline's eight steps)"
+sources: "吕梁 / 柳林 12345 rules (as cited in issue 18): at most 3 extensions of at most 3 working days; urge before the due date, an urging notice after it, a notice of criticism at +5 working days"
+sources: "松滋 12345 rules (as cited in issue 18): after two rounds of platform supervision the matter goes up to the government office, then the inspection office"
+
+# Returns (退单) before the command room arbitrates (裁定).
+max_returns: 2
+# Extensions (延期): at most 3, of at most 3 working days each.
+max_extensions: 3
+max_extension_working_days: 3
+# Supervision (督办): 通报 from 5 working days past the due date; 提级督办 after 2 rounds.
+circular_after_working_days: 5
+supervision_after_rounds: 2
+supervision_bodies: "新城区社会治理中心"
+supervision_bodies: "新城区人民政府办公室"
+supervision_bodies: "新城区委区政府督查室"
+"""
+
+
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
 
@@ -676,6 +700,7 @@ def main():
         lines.append(f"  open_cases: {m['open_cases']} capacity: {m['capacity']}")
         lines.append("}")
     (out / "roster.textproto").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "work_orders.textproto").write_text(header + WORK_ORDERS, encoding="utf-8")
     by_month = build_incidents(rng, grids, grid_worker, holidays, workdays)
     total = 0
     for (year, month), incidents in by_month.items():

@@ -57,6 +57,26 @@ class Driver {
     return true;
   }
 
+  // Records `type` by `actor` at `at` (no draw: the time is the rule's, e.g. the day after a due
+  // date); false, and nothing recorded, when `at` is past the end or before the last event.
+  bool StepAt(v1::CaseEventType type, absl::Time at, const std::string& actor,
+              const std::function<void(v1::CaseEvent&)>& fill = nullptr) {
+    if (stopped_ || at < now_) return false;
+    if (at >= end_) {
+      stopped_ = true;
+      return false;
+    }
+    now_ = at;
+    v1::CaseEvent e = MakeEvent(type, now_, actor);
+    if (fill) fill(e);
+    if (absl::Status refused = loop_.Record(std::move(e)); !refused.ok()) {
+      refused_ = std::move(refused);
+      stopped_ = true;
+      return false;
+    }
+    return true;
+  }
+
  private:
   CaseLoop& loop_;
   absl::Time now_;
@@ -90,6 +110,12 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
                                                 absl::Time end, CaseStore& store, uint64_t seed,
                                                 const CaseLoopOptions& loop_options) {
   std::mt19937_64 rng(seed);
+  // Which orders run late and how far supervision climbs: a stream of its own, so the other
+  // cases' draws are what they were before supervision was simulated.
+  std::mt19937_64 watch_rng(seed ^ 0x5eedb0b5ULL);
+  auto watch = [&](double p) {
+    return std::uniform_real_distribution<double>(0, 1)(watch_rng) < p;
+  };
   const Roster& roster_ref = *roster;
   CandidateSelector selector(roster, {});
   IncidentStream stream(rules);
@@ -203,6 +229,52 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         }
       }
     }
+    if (diverted && loop.state().state == v1::CASE_STATE_ACCEPTED && !loop.state().paused &&
+        watch(0.10)) {
+      // A department that runs late (one order in ten; 12345 centres publish on-time completion
+      // rates of 90-98%): the centre's 督办 climbs as the district's rules say — 催办 the day
+      // before the due date, a 催办通知书 the day after it, a 通报 once the circular's working days
+      // have passed (half the late orders), 提级督办 to the next body after two rounds (a third of
+      // those).
+      const v1::Deadline* resolve = nullptr;
+      for (const v1::Deadline& dl : loop.proto().deadlines()) {
+        if (dl.name() == "resolve" && !dl.met() && dl.has_due()) resolve = &dl;
+      }
+      if (resolve != nullptr) {
+        const absl::Time due = absl::FromUnixSeconds(resolve->due().seconds());
+        auto urge = [&](v1::SupervisionStep step, absl::Time at) {
+          const bool done =
+              d.StepAt(v1::CASE_EVENT_TYPE_SUPERVISE, at, "command-room", [&](v1::CaseEvent& e) {
+                e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+                e.set_supervision_step(step);
+              });
+          if (done) ++summary.supervision[step];
+          return done;
+        };
+        ++summary.late_orders;
+        if (due - absl::Hours(20) > d.now())
+          urge(v1::SUPERVISION_STEP_REMINDER, due - absl::Hours(20));
+        if (urge(v1::SUPERVISION_STEP_NOTICE, due + absl::Hours(22)) && watch(0.5)) {
+          // The first day the circular is allowed (the rules count working days past the due
+          // date on the district's calendar): tried day by day on a copy of the case.
+          bool circulated = false;
+          for (int day = 1; day <= 30 && !circulated && !d.stopped(); ++day) {
+            const absl::Time at = due + absl::Hours(24 * day);
+            CaseLoop probe = loop;
+            v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_SUPERVISE, at, "command-room");
+            e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+            e.set_supervision_step(v1::SUPERVISION_STEP_CIRCULAR);
+            if (at > d.now() && probe.Record(e).ok()) {
+              circulated = urge(v1::SUPERVISION_STEP_CIRCULAR, at);
+              if (!circulated) break;
+            }
+          }
+          if (circulated && watch(0.35)) {
+            urge(v1::SUPERVISION_STEP_ESCALATED, d.now() + absl::Hours(2));
+          }
+        }
+      }
+    }
     // 警律联调: the lawyer leads, the police officer on duty co-handles (协办, 10 min to accept),
     // the grid's own 警格 officer when on shift (the roster's shifts are the duty rota); the
     // station's duty officer when no officer is on shift.
@@ -266,7 +338,8 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     // leaves the agenda (a fifth).
     auto consult = [&]() {
       for (int round = 0; round < 2 && loop.proto().has_consultation() && !d.stopped(); ++round) {
-        const absl::Time meeting = absl::FromUnixSeconds(loop.proto().consultation().meeting_at().seconds());
+        const absl::Time meeting =
+            absl::FromUnixSeconds(loop.proto().consultation().meeting_at().seconds());
         const int wait = std::max<int64_t>(60, absl::ToInt64Seconds(meeting - d.now()));
         if (round == 0 && d.Chance(0.2) && wait > 4 * 3600) {
           resolve(3600, wait - 3600);
@@ -274,11 +347,10 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
         }
         const bool district = loop.proto().consultation().level() == v1::AREA_LEVEL_DISTRICT;
         const int draw = d.Draw(0, 5);
-        const v1::ConsultationOutcome outcome =
-            district       ? v1::CONSULTATION_OUTCOME_ASSIGNED
-            : draw < 3     ? v1::CONSULTATION_OUTCOME_RESOLVED
-            : draw < 5     ? v1::CONSULTATION_OUTCOME_ASSIGNED
-                           : v1::CONSULTATION_OUTCOME_SENT_UP;
+        const v1::ConsultationOutcome outcome = district   ? v1::CONSULTATION_OUTCOME_ASSIGNED
+                                                : draw < 3 ? v1::CONSULTATION_OUTCOME_RESOLVED
+                                                : draw < 5 ? v1::CONSULTATION_OUTCOME_ASSIGNED
+                                                           : v1::CONSULTATION_OUTCOME_SENT_UP;
         const std::string assignee = loop.proto().assignee();
         if (!d.Step(v1::CASE_EVENT_TYPE_CONSULT, wait, wait + 5400,
                     district ? "区级会商" : "街道会商", [&](v1::CaseEvent& e) {
@@ -289,7 +361,8 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
                       }
                       if (outcome == v1::CONSULTATION_OUTCOME_ASSIGNED) {
                         e.set_assignee(assignee);  // back to the 大调解 with the meeting's deadline
-                        e.mutable_sla()->mutable_resolve()->set_seconds((district ? 10 : 5) * 86400);
+                        e.mutable_sla()->mutable_resolve()->set_seconds((district ? 10 : 5) *
+                                                                        86400);
                       }
                     })) {
           return;

@@ -34,6 +34,9 @@ struct SimulationSummary {
   int64_t pauses = 0, extensions_asked = 0, extensions_granted = 0;
   // Outcomes of the "512" meetings the simulation recorded.
   std::map<v1::ConsultationOutcome, int64_t> consultations;
+  // Work orders that ran late, and the supervision steps (督办) the centre took on them.
+  int64_t late_orders = 0;
+  std::map<v1::SupervisionStep, int64_t> supervision;
 };
 
 // Runs every incident of `log` reported before `end` and saves the cases to `store` in batches.

@@ -17,6 +17,7 @@ categorical columns of either are read too).
 
 from __future__ import annotations
 
+import os
 import datetime as _dt
 import math
 from typing import Any, Iterable, List, NoReturn, Optional, Union
@@ -380,6 +381,13 @@ def text(value: Union[str, bytes], name: str, personal: bool = False) -> str:
     if not isinstance(value, str):
         fail(name, None, f"expected text, got {type(value).__name__}")
     return value
+
+
+def path(value: Any, name: str) -> str:
+    """A file or folder path argument: str, bytes (valid UTF-8) or os.PathLike."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return text(value, name)
 
 
 def column(frame: Any, name: str) -> Any:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fengqiao import _core
+from fengqiao import _checked, _core
 from fengqiao.closure import core_store
 from fengqiao.errors import InvalidArgumentError
 
@@ -56,16 +56,21 @@ def _date_text(date) -> str:
                                f"got {type(date).__name__}")
 
 
-def make(kind, store, grid_map, date, roster=None, station="", calendar=None) -> Briefing:
+def make(kind, store, grid_map, date, roster=None, station="", calendar=None,
+         district=None) -> Briefing:
     """The briefing of ``kind`` for ``date`` from ``store`` (see the module's help).
 
     ``calendar``: the path of the State Council's holiday schedule
     (``examples/data/calendar/holidays.textproto``); the weekly's "512" meetings that fall on a
     public holiday move to the next working day. None: the weekly rhythm.
+    ``district``: the district's data folder (``examples/data``) whose rules the cases were
+    recorded under (its holidays and ``work_orders.textproto``); the weekly agendas replay each
+    case to the week's end under them. None: the library's defaults.
     """
     html, markdown, figures, start, end, title, period = _core.briefing(
         str(kind), core_store(store), grid_map, _date_text(date), roster, station,
-        "" if calendar is None else str(calendar))
+        "" if calendar is None else str(calendar),
+        "" if district is None else _checked.path(district, "district"))
     frame = pd.DataFrame(figures, columns=["section", "key", "label", "defined", "value", "n",
                                            "is_rate", "seed_value"])
     frame["value"] = frame["value"].where(frame["defined"], np.nan)
@@ -75,10 +80,10 @@ def make(kind, store, grid_map, date, roster=None, station="", calendar=None) ->
                     end=to_time(end), html=html, markdown=markdown, figures=frame)
 
 
-def write(kind, store, grid_map, date, out_dir, roster=None, station="",
-          calendar=None) -> tuple[str, str]:
+def write(kind, store, grid_map, date, out_dir, roster=None, station="", calendar=None,
+          district=None) -> tuple[str, str]:
     """Writes ``brief-<kind>-<date>.html`` and ``.md`` into ``out_dir``; returns their paths."""
-    b = make(kind, store, grid_map, date, roster, station, calendar)
+    b = make(kind, store, grid_map, date, roster, station, calendar, district)
     stem = os.path.join(os.fspath(out_dir), f"brief-{kind}-{_date_text(date)}")
     paths = (stem + ".html", stem + ".md")
     for path, text in zip(paths, (b.html, b.markdown)):

@@ -254,18 +254,21 @@ def core_store(store):
     return store._store if isinstance(store, CaseStore) else store
 
 
-def open_case_store(path, read_only=False, key_file=None, key_env=None):
+def open_case_store(path, read_only=False, key_file=None, key_env=None, district=None):
     """Opens (creating if needed) the SQLite case store at ``path`` as a :class:`CaseStore`;
     ``read_only=True`` opens an existing store without changing anything (for metrics; ``save``
     raises FailedPrecondition). An encrypted store is opened with its key, read from
     ``key_file`` (a file of 64 hex digits that only its owner may read) or from the environment
     variable named ``key_env`` (e.g. "FENGQIAO_STORE_KEY"), never passed as a value; a new store
     opened with a key is encrypted. A wrong key raises PermissionDeniedError, a missing one
-    FailedPreconditionError."""
+    FailedPreconditionError. ``district``: the district's data folder (``examples/data``) whose
+    rules (holidays, ``work_orders.textproto``) the cases are recorded under; ``save`` and
+    erasures replay each log under them. None: the library's defaults."""
     if not isinstance(read_only, (bool, np.bool_)):
         _checked.fail("read_only", None, "expected True or False")
     if key_file is not None and key_env is not None:
         _checked.fail("key_file", None, "give key_file or key_env, not both")
     return CaseStore(_core.SqliteCaseStore.open(
         str(path), bool(read_only), "" if key_file is None else str(key_file),
-        "" if key_env is None else _checked.text(key_env, "key_env")))
+        "" if key_env is None else _checked.text(key_env, "key_env"),
+        "" if district is None else _checked.path(district, "district")))

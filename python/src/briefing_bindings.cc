@@ -3,6 +3,7 @@
 #include "bindings.h"
 #include "fengqiao/briefing/briefing.h"
 #include "fengqiao/force/roster.h"
+#include "fengqiao/closure/work_order_policy.h"
 #include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/store/sqlite_case_store.h"
 
@@ -13,7 +14,7 @@ void BindBriefing(py::module_& m) {
       "briefing",
       [](const std::string& kind_name, const SqliteCaseStore& store, std::shared_ptr<GridMap> map,
          const std::string& date, std::shared_ptr<Roster> roster, const std::string& station,
-         const std::string& calendar) {
+         const std::string& calendar, const std::string& district) {
         const BriefingKind kind = ValueOrThrow(ParseBriefingKind(kind_name));
         absl::CivilDay day;
         if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
@@ -26,6 +27,7 @@ void BindBriefing(py::module_& m) {
         if (!calendar.empty()) {
           options.consultation.working_calendar = ValueOrThrow(WorkingCalendar::Load(calendar));
         }
+        if (!district.empty()) options.loop_options = ValueOrThrow(LoadDistrictRules(district, calendar));
         Briefing b;
         {
           py::gil_scoped_release release;
@@ -44,6 +46,7 @@ void BindBriefing(py::module_& m) {
       },
       py::arg("kind"), py::arg("store"), py::arg("grid_map"), py::arg("date"),
       py::arg("roster") = nullptr, py::arg("station") = "", py::arg("calendar") = "",
+      py::arg("district") = "",
       "(html, markdown, figures, start, end, title, period) of a daily / weekly / monthly "
       "briefing.");
 }

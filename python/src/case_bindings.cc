@@ -5,6 +5,7 @@
 #include "bindings.h"
 #include "checked_input.h"
 #include "fengqiao/closure/case_loop.h"
+#include "fengqiao/closure/work_order_policy.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/case_record_reader.h"
@@ -235,9 +236,10 @@ void BindCases(py::module_& m) {
       .def_static(
           "open",
           [](const std::string& path, bool read_only, const std::string& key_file,
-             const std::string& key_env) {
+             const std::string& key_env, const std::string& district) {
             SqliteOptions options;
             options.read_only = read_only;
+            if (!district.empty()) options.loop_options = ValueOrThrow(LoadDistrictRules(district));
             if (!key_file.empty()) {
               options.key = ValueOrThrow(ReadStoreKeyFile(key_file));
             } else if (!key_env.empty()) {
@@ -246,7 +248,7 @@ void BindCases(py::module_& m) {
             return ValueOrThrow(SqliteCaseStore::Open(path, options));
           },
           py::arg("path"), py::arg("read_only") = false, py::arg("key_file") = "",
-          py::arg("key_env") = "",
+          py::arg("key_env") = "", py::arg("district") = "",
           "Opens (creating if needed) the store at path; read_only opens an existing store "
           "without changing anything (save raises FailedPrecondition). An encrypted store's key "
           "comes from key_file (64 hex digits, chmod 600) or the environment variable key_env.")

@@ -60,7 +60,7 @@ def _shown(value, is_rate):
 
 @pytest.mark.parametrize("kind", ["weekly", "monthly"])
 def test_the_figures_are_the_metrics_of_the_briefings_window(fq, grid_map, sample_store, kind):
-    b = fq.briefing.make(kind, sample_store, grid_map, DATE)
+    b = fq.briefing.make(kind, sample_store, grid_map, DATE, district=DATA)
     records = fq.metrics.records(sample_store, grid_map)
     table = fq.metrics.report(records, grid_map, b.start.isoformat(), b.end.isoformat())
     row = table.iloc[0]
@@ -76,10 +76,11 @@ def test_the_figures_are_the_metrics_of_the_briefings_window(fq, grid_map, sampl
 
 def test_a_week_runs_monday_to_sunday_and_a_month_is_the_calendar_month(fq, grid_map,
                                                                           sample_store):
-    week = fq.briefing.make("weekly", sample_store, grid_map, dt.date(2026, 10, 14))
+    week = fq.briefing.make("weekly", sample_store, grid_map, dt.date(2026, 10, 14),
+                            district=DATA)
     assert (week.start.isoformat(), week.end.isoformat()) == (
         "2026-10-12T00:00:00+08:00", "2026-10-19T00:00:00+08:00")
-    month = fq.briefing.make("monthly", sample_store, grid_map, "2026-10-31")
+    month = fq.briefing.make("monthly", sample_store, grid_map, "2026-10-31", district=DATA)
     assert month.start.day == 1 and month.end.isoformat() == "2026-11-01T00:00:00+08:00"
 
 
@@ -94,9 +95,10 @@ def test_no_trend_line_is_drawn_from_a_single_month(fq, grid_map, sample_store, 
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_briefing_renders_in_chromium_as_a_person_reads_it(fq, grid_map, sample_store,
                                                                 roster, kind, tmp_path):
-    b = fq.briefing.make(kind, sample_store, grid_map, DATE, roster=roster, station="新城派出所")
+    b = fq.briefing.make(kind, sample_store, grid_map, DATE, roster=roster, station="新城派出所",
+                         district=DATA)
     html_path, md_path = fq.briefing.write(kind, sample_store, grid_map, DATE, tmp_path,
-                                           roster=roster, station="新城派出所")
+                                           roster=roster, station="新城派出所", district=DATA)
     seen = chromium_check.check(html_path)
     assert seen["console"] == [], seen["console"]
     assert seen["overflowing"] == [] and seen["scroll_width"] <= seen["width"], seen["overflowing"]
@@ -140,12 +142,13 @@ def test_the_weekly_sets_the_512_agendas_and_moves_meetings_off_holidays(fq, gri
     calendar = DATA / "calendar" / "holidays.textproto"
     # The week of 2026-09-28: Monday 10-05 and Tuesday 10-06 are National Day holidays.
     b = fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", roster=roster,
-                         calendar=calendar)
+                         calendar=calendar, district=DATA)
     assert "周一街道会商：2026-10-08（星期四，国庆节顺延）" in b.html
     assert "周五走访：2026-10-09（星期五）" in b.html
     agenda = b.figures.set_index("key").loc[["agenda_street", "agenda_district"], "n"]
     assert (agenda >= 0).all()
-    plain = fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", roster=roster)
+    plain = fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", roster=roster,
+                             district=DATA)
     assert "周一街道会商：2026-10-05（星期一）" in plain.html
     with pytest.raises(fq.NotFoundError):
         fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", calendar="no/such.file")
@@ -155,3 +158,12 @@ def test_the_weekly_sets_the_512_agendas_and_moves_meetings_off_holidays(fq, gri
         bad = tmp_path / "holidays.textproto"
         bad.write_bytes(b'years { year: 2026 notice: "\xff" }\n')
         fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", calendar=bad)
+    # The sample year's cases were recorded under the district's rules (holidays, 督办): without
+    # them the agendas cannot replay its late orders, and the error says where the rules come from.
+    with pytest.raises(fq.DataLossError, match="district="):
+        fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30")
+    with pytest.raises(fq.Error):  # not a path
+        fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", district=123)
+    with pytest.raises(fq.NotFoundError):  # a folder without the calendar the flag names
+        fq.briefing.make("weekly", sample_store, grid_map, "2026-09-30", district=tmp_path,
+                         calendar=tmp_path / "none.textproto")

@@ -243,13 +243,21 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
         b.sections.push_back(briefing_internal::PerPerson(
             cases, b.start, b.end, [&](const std::string& id) { return PersonName(options, id); }));
         b.sections.push_back(briefing_internal::DepartmentReturns(cases, b.start, b.end));
+        b.sections.push_back(briefing_internal::Supervision(
+            cases, b.start, b.end, [&](const std::string& id) { return PersonName(options, id); }));
         ConsultationCalendarOptions calendar = options.consultation;
         calendar.time_zone = tz;
-        FENGQIAO_ASSIGN_OR_RETURN(BriefingSection agendas,
-                                  briefing_internal::Agendas(cases, grid_map, b.start, b.end,
-                                                             calendar, [&](const std::string& id) {
-                                                               return PersonName(options, id);
-                                                             }));
+        std::shared_ptr<const CaseLoopOptions> loop_options = options.loop_options;
+        if (loop_options == nullptr) {
+          auto defaults = std::make_shared<CaseLoopOptions>();
+          defaults->working_calendar = options.consultation.working_calendar;
+          loop_options = std::move(defaults);
+        }
+        FENGQIAO_ASSIGN_OR_RETURN(
+            BriefingSection agendas,
+            briefing_internal::Agendas(
+                cases, grid_map, b.start, b.end, calendar, loop_options,
+                [&](const std::string& id) { return PersonName(options, id); }));
         b.sections.push_back(std::move(agendas));
       } else {
         b.sections.push_back(briefing_internal::CivilToCriminalCases(cases, b.start, b.end));

@@ -321,6 +321,47 @@ BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Ti
   return s;
 }
 
+BriefingSection Supervision(const Cases& cases, absl::Time start, absl::Time end,
+                            const NameOf& name_of) {
+  BriefingSection s = Section("督办");
+  int64_t steps[v1::SupervisionStep_ARRAYSIZE] = {};
+  const int64_t from = absl::ToUnixSeconds(start), to = absl::ToUnixSeconds(end);
+  std::vector<const v1::Case*> climbed;
+  for (const v1::Case& c : cases.cases) {
+    for (const v1::CaseEvent& e : c.events()) {
+      if (e.type() == v1::CASE_EVENT_TYPE_SUPERVISE && e.at().seconds() >= from &&
+          e.at().seconds() < to && v1::SupervisionStep_IsValid(e.supervision_step())) {
+        ++steps[e.supervision_step()];
+      }
+    }
+    if (Open(c) && c.supervision().level() > 0 && ReportedAt(c) < to) climbed.push_back(&c);
+  }
+  for (int step = 1; step < v1::SupervisionStep_ARRAYSIZE; ++step) {
+    const EnumLabel& label = LabelOf(static_cast<v1::SupervisionStep>(step));
+    s.figures.push_back(
+        Count(absl::StrCat("supervision_", label.short_name), std::string(label.zh), steps[step]));
+  }
+  std::sort(climbed.begin(), climbed.end(), [](const v1::Case* a, const v1::Case* b) {
+    return a->supervision().level() != b->supervision().level()
+               ? a->supervision().level() > b->supervision().level()
+               : a->id() < b->id();
+  });
+  BriefingTable t = Table("提级督办中的工单（督办层级高的在前）",
+                          {"案件", "承办", "督办单位", "催办通知书", "通报", "最近督办"});
+  for (const v1::Case* c : climbed) {
+    t.rows.push_back(
+        {c->id(), name_of(c->assignee()), c->supervision().body(),
+         absl::StrCat(c->supervision().notices()), absl::StrCat(c->supervision().circulars()),
+         absl::FormatTime("%m-%d", absl::FromUnixSeconds(c->supervision().last_at().seconds()),
+                          ChinaTimeZone())});
+  }
+  s.tables.push_back(std::move(t));
+  s.note =
+      "督办由指挥中心按工单办结时限进行：到期前催办，超期后发催办通知书，再逾期通报，数轮后提级督办"
+      "（天数与轮次按本地工单规则）。";
+  return s;
+}
+
 BriefingSection CivilToCriminalCases(const Cases& cases, absl::Time start, absl::Time end) {
   BriefingSection s = Section("民转刑案件");
   absl::flat_hash_map<std::string, const v1::Case*> by_id;
@@ -383,15 +424,24 @@ std::string MeetingDate(const Consultation& c, absl::TimeZone tz) {
 
 // The case as it stood at `t`: its log up to `t` replayed (state, tier, holder and deadlines
 // then), or the case itself when nothing happened to it after `t`.
-absl::StatusOr<v1::Case> AsOf(const v1::Case& c, absl::Time t) {
+absl::StatusOr<v1::Case> AsOf(const v1::Case& c, absl::Time t,
+                              const std::shared_ptr<const CaseLoopOptions>& loop_options) {
   const int64_t at = absl::ToUnixSeconds(t);
   if (c.events().empty() || c.events(c.events_size() - 1).at().seconds() < at) return c;
   v1::Case prefix = c;
   int keep = 0;
   while (keep < prefix.events_size() && prefix.events(keep).at().seconds() < at) ++keep;
   prefix.mutable_events()->DeleteSubrange(keep, prefix.events_size() - keep);
-  FENGQIAO_ASSIGN_OR_RETURN(CaseLoop loop, CaseLoop::Restore(std::move(prefix)));
-  return loop.proto();
+  absl::StatusOr<CaseLoop> loop = CaseLoop::Restore(std::move(prefix), loop_options);
+  if (!loop.ok()) {
+    return absl::Status(
+        loop.status().code(),
+        absl::StrCat(loop.status().message(),
+                     " (the agendas replay each case under the rules it was recorded under: "
+                     "BriefingOptions::loop_options; in Python district=, on the command line the "
+                     "district's folder beside the grid map)"));
+  }
+  return loop->proto();
 }
 
 // The name of the street a grid code lies in, or the code when the map does not know it.
@@ -405,6 +455,7 @@ std::string StreetOf(const GridMap& grid_map, const std::string& grid_code) {
 absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_map,
                                         absl::Time start, absl::Time end,
                                         const ConsultationCalendarOptions& calendar,
+                                        const std::shared_ptr<const CaseLoopOptions>& loop_options,
                                         const NameOf& name_of) {
   BriefingSection s = Section("“512”工作安排");
   ConsultationCalendarOptions options = calendar;
@@ -456,7 +507,7 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
   std::vector<v1::Case> then;  // the cases open at the week's end, as they stood then
   for (const v1::Case& stored : cases.cases) {
     if (ReportedAt(stored) >= absl::ToUnixSeconds(end)) continue;
-    FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, AsOf(stored, end));
+    FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, AsOf(stored, end, loop_options));
     if (Open(c)) then.push_back(std::move(c));
   }
   int64_t street_count = 0, district_count = 0;
@@ -466,16 +517,15 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
                             {"街道", "案件", "层级", "状态", "责任人", "上会时间", "已等待"});
     for (const v1::Area& area : grid_map.proto().areas()) {
       if (area.level() != level) continue;
-      FENGQIAO_ASSIGN_OR_RETURN(
-          std::vector<AgendaItem> items,
-          ConsultationAgenda(then, grid_map, level, area.code(), meeting.at));
+      FENGQIAO_ASSIGN_OR_RETURN(std::vector<AgendaItem> items,
+                                ConsultationAgenda(then, grid_map, level, area.code(), meeting.at));
       for (const AgendaItem& item : items) {
         const v1::Case& c = *item.c;
-        t.rows.push_back({StreetOf(grid_map, c.incident().grid_code()), c.id(),
-                          Zh(LabelOf(c.tier()).zh), Zh(LabelOf(c.state()).zh),
-                          name_of(c.assignee()),
-                          absl::FormatTime("%Y-%m-%d %H:%M", item.since, tz),
-                          absl::StrFormat("%.1f天", absl::ToDoubleHours(meeting.at - item.since) / 24)});
+        t.rows.push_back(
+            {StreetOf(grid_map, c.incident().grid_code()), c.id(), Zh(LabelOf(c.tier()).zh),
+             Zh(LabelOf(c.state()).zh), name_of(c.assignee()),
+             absl::FormatTime("%Y-%m-%d %H:%M", item.since, tz),
+             absl::StrFormat("%.1f天", absl::ToDoubleHours(meeting.at - item.since) / 24)});
         ++count;
       }
     }
@@ -483,11 +533,9 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
   };
   FENGQIAO_ASSIGN_OR_RETURN(BriefingTable street_table,
                             agenda(v1::AREA_LEVEL_STREET, street, "周一街道会商：", street_count));
-  FENGQIAO_ASSIGN_OR_RETURN(
-      BriefingTable district_table,
-      agenda(v1::AREA_LEVEL_DISTRICT, district, "周二区级会商：", district_count));
-  s.figures.push_back(
-      Count("agenda_street", "周一街道会商上会案件", street_count));
+  FENGQIAO_ASSIGN_OR_RETURN(BriefingTable district_table, agenda(v1::AREA_LEVEL_DISTRICT, district,
+                                                                 "周二区级会商：", district_count));
+  s.figures.push_back(Count("agenda_street", "周一街道会商上会案件", street_count));
   s.figures.push_back(Count("agenda_district", "周二区级会商上会案件", district_count));
   // In the order the meetings are held after the week.
   std::vector<std::pair<absl::Time, BriefingTable>> tables;

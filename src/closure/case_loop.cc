@@ -243,6 +243,11 @@ absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored) {
   return RestoreWith(std::move(stored), DefaultOptions());
 }
 
+absl::StatusOr<CaseLoop> CaseLoop::Restore(v1::Case stored,
+                                           std::shared_ptr<const CaseLoopOptions> options) {
+  return RestoreWith(std::move(stored), options != nullptr ? std::move(options) : DefaultOptions());
+}
+
 absl::StatusOr<CaseLoop> CaseLoop::OpenWith(const v1::Incident& incident,
                                             const v1::Decision& decision, absl::Time reported_at,
                                             absl::string_view actor,

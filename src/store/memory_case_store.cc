@@ -23,7 +23,7 @@ std::optional<absl::Time> NextDue(const v1::Case& c) {
 }
 
 absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases, absl::Time now) {
-  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
+  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c, loop_options_));
   std::unique_lock lock(mu_);
   // A case saved twice in one call is checked against its earlier copy, as SQLite does.
   std::map<std::string, const v1::Case*, std::less<>> staged;
@@ -130,7 +130,7 @@ absl::Status MemoryCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
   for (auto& [id, stored] : cases_) {
     v1::Case copy = stored.c;
     if (!edit(copy)) continue;
-    FENGQIAO_RETURN_IF_ERROR(store_internal::CheckSameLog(stored.c, copy));
+    FENGQIAO_RETURN_IF_ERROR(store_internal::CheckSameLog(stored.c, copy, loop_options_));
     changed.emplace_back(&stored, std::move(copy));
   }
   record.clear_case_ids();

@@ -435,7 +435,7 @@ absl::Status SqliteCaseStore::Save(absl::Span<const v1::Case* const> cases, absl
     return absl::FailedPreconditionError(
         absl::StrCat(path_, ": the store was opened read-only; nothing was saved"));
   }
-  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c));
+  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c, options_.loop_options));
   std::lock_guard lock(write_mu_);
   Connection& w = *writer_;
   FENGQIAO_RETURN_IF_ERROR(w.Exec("BEGIN IMMEDIATE"));
@@ -721,7 +721,7 @@ absl::Status SqliteCaseStore::RewriteCases(absl::FunctionRef<bool(v1::Case&)> ed
           }
           v1::Case after = c;
           if (!edit(after)) continue;
-          absl::Status same = store_internal::CheckSameLog(c, after);
+          absl::Status same = store_internal::CheckSameLog(c, after, options_.loop_options);
           if (!same.ok()) {
             sqlite3_reset(all);
             return same;

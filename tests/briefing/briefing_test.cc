@@ -206,9 +206,9 @@ TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfter
     }
     return loop;
   };
-  Save(escalated("community-up", v1::TIER_COMMUNITY_POLICE, At(9, 28),
-                 v1::CASE_EVENT_TYPE_ESCALATE),
-       At(9, 30));
+  Save(
+      escalated("community-up", v1::TIER_COMMUNITY_POLICE, At(9, 28), v1::CASE_EVENT_TYPE_ESCALATE),
+      At(9, 30));
   Save(escalated("street-up", v1::TIER_JOINT_MEDIATION, At(9, 29),
                  v1::CASE_EVENT_TYPE_MEDIATION_FAILED),
        At(10, 1));
@@ -343,6 +343,69 @@ TEST_F(Briefings, ACaseCountsOnceForItsLeadAndCreditsEachCoHandler) {
   EXPECT_EQ(by_person["lead1"].at(5), "1");
   ASSERT_TRUE(by_person.contains("城管"));
   EXPECT_EQ(by_person["城管"].at(1), "1");
+}
+
+TEST_F(Briefings, TheWeekCountsEachSupervisionStepAndListsOrdersSupervisedAboveThePlatform) {
+  // Two orders diverted to 住建 on Monday 10-12 with two working days each (due Wed 10-14
+  // 10:00); the centre urges both, the first climbs to the government office.
+  CaseLoopOptions options;
+  options.circular_after_working_days = 1;
+  std::vector<CaseLoop> orders;
+  for (const char* id : {"slow", "late"}) {
+    v1::Incident incident;
+    incident.set_id(id);
+    incident.set_grid_code("g11");
+    incident.set_kind(v1::INCIDENT_KIND_DISPUTE);
+    *incident.mutable_reported_at() = internal_ToTimestamp(At(10, 12));
+    v1::Decision d = testing::RoutedTo(v1::TIER_DEPARTMENT_DIVERSION);
+    d.mutable_action()->mutable_sla()->set_resolve_working_days(2);
+    ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Open(incident, d, At(10, 12), "12345", options));
+    v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 12), "desk");
+    assign.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+    ASSERT_OK(loop.Record(assign));
+    orders.push_back(std::move(loop));
+  }
+  auto urge = [](v1::SupervisionStep step, absl::Time at) {
+    v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_SUPERVISE, at, "centre");
+    e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+    e.set_supervision_step(step);
+    return e;
+  };
+  ASSERT_OK(orders[0].Record(urge(v1::SUPERVISION_STEP_REMINDER, At(10, 13))));
+  ASSERT_OK(orders[0].Record(urge(v1::SUPERVISION_STEP_NOTICE, At(10, 14, 11))));
+  ASSERT_OK(orders[0].Record(urge(v1::SUPERVISION_STEP_CIRCULAR, At(10, 15, 11))));
+  ASSERT_OK(orders[0].Record(urge(v1::SUPERVISION_STEP_ESCALATED, At(10, 15, 12))));
+  ASSERT_OK(orders[1].Record(urge(v1::SUPERVISION_STEP_NOTICE, At(10, 15, 9))));
+  // The store replays each log under the district's rules (a circular after one working day).
+  MemoryCaseStore store(std::make_shared<const CaseLoopOptions>(options));
+  for (const CaseLoop& o : orders) {
+    const v1::Case* c = &o.proto();
+    if (o.proto().supervision().circulars() > 0) {
+      EXPECT_THAT(
+          store_.Save({&c, 1}, At(10, 16)),
+          testing::StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not replay")));
+    }
+    ASSERT_OK(store.Save({&c, 1}, At(10, 16)));
+  }
+
+  ASSERT_OK_AND_ASSIGN(
+      Briefing b, MakeBriefing(BriefingKind::kWeekly, store, *map_, absl::CivilDay(2026, 10, 14)));
+  const BriefingSection& s = SectionOf(b, "督办");
+  std::map<std::string, double> figures;
+  for (const BriefingFigure& f : s.figures) figures[f.label] = f.value;
+  EXPECT_EQ(figures["催办"], 1);
+  EXPECT_EQ(figures["催办通知书"], 2);
+  EXPECT_EQ(figures["通报"], 1);
+  EXPECT_EQ(figures["提级督办"], 1);
+  const BriefingTable& t = s.tables.at(0);
+  ASSERT_EQ(t.rows.size(), 1u);  // only the order above the platform
+  EXPECT_EQ(t.rows[0].at(0), "slow");
+  EXPECT_EQ(t.rows[0].at(1), "住建");
+  EXPECT_EQ(t.rows[0].at(2), "区政府办公室");
+  // The week before saw none of it.
+  ASSERT_OK_AND_ASSIGN(Briefing before, MakeBriefing(BriefingKind::kWeekly, store, *map_,
+                                                     absl::CivilDay(2026, 10, 7)));
+  for (const BriefingFigure& f : SectionOf(before, "督办").figures) EXPECT_EQ(f.value, 0);
 }
 
 TEST_F(Briefings, AnEmptyStoreGivesBriefingsThatSaySoWithoutInventingZeros) {

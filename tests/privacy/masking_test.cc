@@ -176,6 +176,8 @@ const std::set<std::string>& NotPersonal() {
       // Supervision (督办): the names of supervising bodies (区政府办公室 ...), from the options.
       "fengqiao.v1.CaseEvent.supervisor",
       "fengqiao.v1.Supervision.body",
+      "fengqiao.v1.WorkOrderPolicy.supervision_bodies",
+      "fengqiao.v1.WorkOrderPolicy.sources",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",
       "fengqiao.v1.Label.zh",

@@ -250,6 +250,47 @@ TEST_P(Stores, SavedSinceSelectsTheCasesSavedAtOrAfterTheCallersTime) {
   EXPECT_THAT(*store_->Find(Q().SavedSince(t2 + absl::Seconds(1))), IsEmpty());
 }
 
+// A district that allows four returns before arbitration records a third return as RETURNED;
+// under the default two it would be arbitrated, so the log replays only under the district's own
+// rules: a store opened with them takes it, a store with the defaults refuses it.
+TEST_P(Stores, LogsAreReplayedUnderTheRulesTheDistrictRecordsThemUnder) {
+  auto district = std::make_shared<CaseLoopOptions>();
+  district->max_returns = 4;
+  v1::Incident incident;
+  incident.set_id("r3");
+  ASSERT_OK_AND_ASSIGN(CaseLoop loop,
+                       CaseLoop::Open(incident, testing::RoutedTo(v1::TIER_DEPARTMENT_DIVERSION),
+                                      kOpenedAt, "12345", *district));
+  absl::Time t = kOpenedAt;
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, t, "desk");
+  assign.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  ASSERT_OK(loop.Record(assign));
+  for (int i = 0; i < 3; ++i) {
+    v1::CaseEvent ret = MakeEvent(v1::CASE_EVENT_TYPE_RETURN, t += absl::Minutes(5), "dept");
+    ret.set_reason("不属本部门职责");
+    ret.set_refused_by(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+    ret.set_should_go_to(v1::DEPARTMENT_CITY_MANAGEMENT);
+    ASSERT_OK(loop.Record(ret));
+    v1::CaseEvent review =
+        MakeEvent(v1::CASE_EVENT_TYPE_REJECT_RETURN, t += absl::Minutes(5), "room");
+    review.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+    review.set_reason("职责清单属本部门");
+    ASSERT_OK(loop.Record(review));
+  }
+  std::unique_ptr<CaseStore> with_rules;
+  if (GetParam() == "memory") {
+    with_rules = std::make_unique<MemoryCaseStore>(district);
+  } else {
+    SqliteOptions options;
+    options.loop_options = district;
+    ASSERT_OK_AND_ASSIGN(with_rules, SqliteCaseStore::Open(FreshDbPath("rules"), options));
+  }
+  EXPECT_THAT(store_->Save({&loop.proto()}, kNow),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("does not replay")));
+  ASSERT_OK(with_rules->Save({&loop.proto()}, kNow));
+  EXPECT_EQ(*with_rules->CountCases(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, Stores, ::testing::Values("memory", "sqlite"));
 
 TEST(SqliteCaseStore, ReopeningFindsEverythingAndTheSchemaIsCurrent) {

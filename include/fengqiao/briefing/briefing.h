@@ -26,12 +26,14 @@
 #define FENGQIAO_BRIEFING_BRIEFING_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/mediation/consultation_calendar.h"
@@ -57,6 +59,10 @@ struct BriefingOptions {
   // district consultations). With a working calendar a meeting on a public holiday moves to the
   // next working day; its time zone is replaced by `time_zone` above.
   ConsultationCalendarOptions consultation;
+  // The closure loop's rules the cases were recorded under (working calendar, caps, supervision):
+  // the weekly agendas replay each log to the week's end under them. Null: the defaults, with
+  // `consultation`'s working calendar for working-day clocks.
+  std::shared_ptr<const CaseLoopOptions> loop_options;
 };
 
 // A figure the briefing states, with its population: `value` of `n` (a rate's denominator, a

@@ -252,6 +252,9 @@ class CaseLoop {
   // does not replay.
   static absl::StatusOr<CaseLoop> Restore(v1::Case stored, CaseLoopOptions options);
   static absl::StatusOr<CaseLoop> Restore(v1::Case stored);
+  // As above with shared options (not copied; null: the defaults).
+  static absl::StatusOr<CaseLoop> Restore(v1::Case stored,
+                                          std::shared_ptr<const CaseLoopOptions> options);
 
   // Appends an event: first an SLA_BREACH for every deadline that fell due before it unmet (once
   // per deadline), then the event itself, with seq, from_state and to_state set and checked by

@@ -20,16 +20,24 @@
 #define FENGQIAO_STORE_MEMORY_CASE_STORE_H_
 
 #include <map>
+#include <memory>
 #include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/store/case_store.h"
 
 namespace fengqiao {
 
 class MemoryCaseStore : public CaseStore {
  public:
+  MemoryCaseStore() = default;
+  // Save replays every log under the closure loop's options the cases are recorded under (the
+  // working calendar, the caps, the supervision rules); null: the defaults.
+  explicit MemoryCaseStore(std::shared_ptr<const CaseLoopOptions> loop_options)
+      : loop_options_(std::move(loop_options)) {}
+
   absl::Status Save(absl::Span<const v1::Case* const> cases, absl::Time now) override;
   absl::StatusOr<v1::Case> Get(absl::string_view id) const override;
   absl::StatusOr<std::vector<v1::CaseEvent>> Timeline(absl::string_view id) const override;
@@ -51,6 +59,7 @@ class MemoryCaseStore : public CaseStore {
     int64_t saved_at = 0;  // unix seconds of the last Save
   };
   std::map<std::string, Stored, std::less<>> cases_;  // guarded by mu_
+  std::shared_ptr<const CaseLoopOptions> loop_options_;
 };
 
 }  // namespace fengqiao

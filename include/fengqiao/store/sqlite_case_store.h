@@ -36,6 +36,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/store/case_store.h"
 #include "google/protobuf/message_lite.h"
 
@@ -65,6 +66,10 @@ struct SqliteOptions {
   // its key is FailedPrecondition, with another key PermissionDenied ("a wrong key"); a store
   // holding cases in clear cannot be opened with a key (FailedPrecondition).
   std::string key;
+  // The closure loop's options the district records its cases under (working calendar, caps,
+  // supervision rules): Save replays every log under them (a log that replays only under other
+  // rules is refused). Null: the defaults.
+  std::shared_ptr<const CaseLoopOptions> loop_options;
 };
 
 // Reads a store key from a file holding its 64 hex digits (whitespace around them ignored).

@@ -77,16 +77,23 @@ BriefingSection Overdue(const Cases& cases, absl::Time now, const NameOf& name_o
 BriefingSection PerPerson(const Cases& cases, absl::Time start, absl::Time end,
                           const NameOf& name_of);
 BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Time end);
+
+// Supervision (督办) in [start, end): the steps the centre took, by step, and the open orders
+// supervised above the platform (提级督办) with the body that has them.
+BriefingSection Supervision(const Cases& cases, absl::Time start, absl::Time end,
+                            const NameOf& name_of);
 // The 民转刑 of the window, each with the dispute it grew out of, for review.
 BriefingSection CivilToCriminalCases(const Cases& cases, absl::Time start, absl::Time end);
 BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::TimeZone tz);
 // The "512" agendas after the week [start, end): the Friday walk (the grids to visit: the week's
 // most incidents, per street), the Monday street consultation (open community-level cases past
 // their resolve deadline at the week's end, per street) and the Tuesday district consultation
-// (open street-level cases past theirs), each dated by the consultation calendar.
+// (open street-level cases past theirs), each dated by the consultation calendar. The cases are
+// replayed to the week's end under `loop_options` (the rules they were recorded under).
 absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_map,
                                         absl::Time start, absl::Time end,
                                         const ConsultationCalendarOptions& calendar,
+                                        const std::shared_ptr<const CaseLoopOptions>& loop_options,
                                         const NameOf& name_of);
 
 // Charts (inline SVG, sized for an A4 page's text width of 680 px).

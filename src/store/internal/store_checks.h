@@ -4,6 +4,7 @@
 #define FENGQIAO_SRC_STORE_INTERNAL_STORE_CHECKS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -18,7 +19,9 @@ namespace fengqiao::store_internal {
 // A case may be stored when it has an id, its events are numbered 1..n with its case id, its log
 // replays through the case loop, and its header (state, tier) is what the log replays to.
 // InvalidArgument otherwise, naming the case and the first event at fault.
-inline absl::Status CheckReplays(const v1::Case& c) {
+// The log is replayed under `options`, the deployment's (null: the defaults).
+inline absl::Status CheckReplays(const v1::Case& c,
+                                 const std::shared_ptr<const CaseLoopOptions>& options) {
   if (c.id().empty()) return absl::InvalidArgumentError("case has no id");
   for (int i = 0; i < c.events_size(); ++i) {
     if (c.events(i).seq() != i + 1 || c.events(i).case_id() != c.id()) {
@@ -27,7 +30,7 @@ inline absl::Status CheckReplays(const v1::Case& c) {
                        " and case id \"", c.events(i).case_id(), "\""));
     }
   }
-  absl::StatusOr<CaseLoop> replayed = CaseLoop::Restore(c);
+  absl::StatusOr<CaseLoop> replayed = CaseLoop::Restore(c, options);
   if (!replayed.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the log does not replay: ", replayed.status().message()));
@@ -87,7 +90,8 @@ inline absl::Status IncidentRewritten(const v1::Case& c) {
 
 // An erasure may change personal fields only: the rewritten case keeps every event's seq, type
 // and time and replays to the same state and tier. InvalidArgument otherwise.
-inline absl::Status CheckSameLog(const v1::Case& before, const v1::Case& after) {
+inline absl::Status CheckSameLog(const v1::Case& before, const v1::Case& after,
+                                 const std::shared_ptr<const CaseLoopOptions>& options) {
   bool same = before.id() == after.id() && before.events_size() == after.events_size();
   for (int i = 0; same && i < before.events_size(); ++i) {
     const v1::CaseEvent &a = before.events(i), &b = after.events(i);
@@ -98,7 +102,7 @@ inline absl::Status CheckSameLog(const v1::Case& before, const v1::Case& after) 
     return absl::InvalidArgumentError(absl::StrCat(
         "case \"", before.id(), "\": a rewrite may change personal data only, not the log"));
   }
-  return CheckReplays(after);
+  return CheckReplays(after, options);
 }
 
 }  // namespace fengqiao::store_internal
