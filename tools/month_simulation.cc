@@ -40,7 +40,15 @@ class Driver {
   bool Step(v1::CaseEventType type, int lo, int hi, const std::string& actor,
             const std::function<void(v1::CaseEvent&)>& fill = nullptr) {
     if (stopped_) return false;
-    now_ += absl::Seconds(Draw(lo, hi));
+    return StepAt(type, now_ + absl::Seconds(Draw(lo, hi)), actor, fill);
+  }
+
+  // Records `type` by `actor` at `at` (no draw: the time is the rule's, e.g. the day after a due
+  // date); false, and nothing recorded, when `at` is past the end or before the last event.
+  bool StepAt(v1::CaseEventType type, absl::Time at, const std::string& actor,
+              const std::function<void(v1::CaseEvent&)>& fill = nullptr) {
+    if (stopped_ || at < now_) return false;
+    now_ = at;
     if (now_ >= end_) {
       stopped_ = true;
       return false;
@@ -50,26 +58,6 @@ class Driver {
     if (absl::Status refused = loop_.Record(std::move(e)); !refused.ok()) {
       // The simulation only takes allowed steps: a refused one is a bug of the simulation,
       // reported by SimulateMonth, never a case left silently where it was.
-      refused_ = std::move(refused);
-      stopped_ = true;
-      return false;
-    }
-    return true;
-  }
-
-  // Records `type` by `actor` at `at` (no draw: the time is the rule's, e.g. the day after a due
-  // date); false, and nothing recorded, when `at` is past the end or before the last event.
-  bool StepAt(v1::CaseEventType type, absl::Time at, const std::string& actor,
-              const std::function<void(v1::CaseEvent&)>& fill = nullptr) {
-    if (stopped_ || at < now_) return false;
-    if (at >= end_) {
-      stopped_ = true;
-      return false;
-    }
-    now_ = at;
-    v1::CaseEvent e = MakeEvent(type, now_, actor);
-    if (fill) fill(e);
-    if (absl::Status refused = loop_.Record(std::move(e)); !refused.ok()) {
       refused_ = std::move(refused);
       stopped_ = true;
       return false;
