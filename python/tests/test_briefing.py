@@ -74,6 +74,25 @@ def test_the_figures_are_the_metrics_of_the_briefings_window(fq, grid_map, sampl
     assert figures.loc["incidents", "n"] == in_window > 0
 
 
+def test_the_weekly_counts_the_centres_supervision_of_late_orders(fq, grid_map, sample_store):
+    """The sample year's late orders are urged as the district's rules say: the weekly shows each
+    step of 督办 with its Chinese label, counted from the week's SUPERVISE events."""
+    case_pb2 = fq.v1.case_pb2
+    week = fq.briefing.make("weekly", sample_store, grid_map, "2026-10-14", district=DATA)
+    steps = week.figures[week.figures["section"] == "督办"].set_index("key")
+    assert list(steps.index) == ["supervision_reminder", "supervision_notice",
+                                 "supervision_circular", "supervision_escalated"]
+    assert list(steps["label"]) == ["催办", "催办通知书", "通报", "提级督办"]
+    start, end = week.start.timestamp(), week.end.timestamp()
+    counted = {step: 0 for step in range(1, 5)}
+    for c in sample_store.cases():
+        for e in c.events:
+            if e.type == case_pb2.CASE_EVENT_TYPE_SUPERVISE and start <= e.at.seconds < end:
+                counted[e.supervision_step] += 1
+    assert list(steps["value"]) == [counted[step] for step in range(1, 5)]
+    assert sum(counted.values()) > 0
+
+
 def test_a_week_runs_monday_to_sunday_and_a_month_is_the_calendar_month(fq, grid_map,
                                                                           sample_store):
     week = fq.briefing.make("weekly", sample_store, grid_map, dt.date(2026, 10, 14),
