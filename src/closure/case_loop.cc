@@ -346,7 +346,41 @@ absl::Status CaseLoop::Record(v1::CaseEvent event) {
       FENGQIAO_RETURN_IF_ERROR(RecordBreachesBefore(t, "sla-clock").status());
     }
   }
+  if (event.type() == v1::CASE_EVENT_TYPE_REVISIT && !event.satisfied() &&
+      options_->redo_on_dissatisfaction) {
+    return RevisitAndRedo(std::move(event));
+  }
   return Append(std::move(event));
+}
+
+absl::Status CaseLoop::RevisitAndRedo(v1::CaseEvent revisit) {
+  // 回访不满意，自动重办: the order goes back to its holder at once (REOPEN, then the same
+  // holder's instruction, arming new clocks); a second dissatisfaction starts the redo under the
+  // next supervising body (提级督办). All or nothing: the steps run on a copy.
+  CaseLoop next = *this;
+  const v1::CaseEvent& last = revisit;
+  FENGQIAO_RETURN_IF_ERROR(next.Append(last));
+  int unsatisfied = 0;
+  for (const v1::CaseEvent& e : next.case_.events()) {
+    unsatisfied += e.type() == v1::CASE_EVENT_TYPE_REVISIT && !e.satisfied() ? 1 : 0;
+  }
+  v1::CaseEvent reopen =
+      MakeEvent(v1::CASE_EVENT_TYPE_REOPEN, internal::ToTime(revisit.at()), revisit.actor());
+  reopen.set_reason("回访不满意，退回重办 (the party is not satisfied: redo)");
+  FENGQIAO_RETURN_IF_ERROR(next.Append(std::move(reopen)));
+  v1::CaseEvent redo =
+      MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, internal::ToTime(revisit.at()), "command-room");
+  redo.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  redo.set_assignee(case_.assignee());
+  redo.set_department(case_.department());
+  redo.set_reason("重办 (redo after an unsatisfied revisit)");
+  if (unsatisfied >= 2 && options_->supervision_bodies.size() > 1) {
+    redo.set_supervision_step(v1::SUPERVISION_STEP_ESCALATED);
+    redo.set_supervisor(options_->supervision_bodies[1]);
+  }
+  FENGQIAO_RETURN_IF_ERROR(next.Append(std::move(redo)));
+  *this = std::move(next);
+  return absl::OkStatus();
 }
 
 absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
@@ -387,21 +421,34 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       const v1::CaseEvent* asked = LastOf(case_, v1::CASE_EVENT_TYPE_REQUEST_EXTENSION);
       if (asked != nullptr && (event.extension_working_days() < 0 ||
                                event.extension_working_days() > asked->extension_working_days())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "APPROVE_EXTENSION grants at most the ", asked->extension_working_days(),
-            " working days asked for (extension_working_days), not ",
-            event.extension_working_days()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("APPROVE_EXTENSION grants at most the ", asked->extension_working_days(),
+                         " working days asked for (extension_working_days), not ",
+                         event.extension_working_days()));
       }
       break;
     }
     case v1::CASE_EVENT_TYPE_SUPERVISE:
       return CheckSupervision(event);
+    case v1::CASE_EVENT_TYPE_ASSIGN:
+      // A redo after a second dissatisfaction starts under the next body (提级督办); no other
+      // step rides on an instruction.
+      if (event.supervision_step() != v1::SUPERVISION_STEP_UNSPECIFIED &&
+          (event.supervision_step() != v1::SUPERVISION_STEP_ESCALATED ||
+           options_->supervision_bodies.size() < 2)) {
+        return absl::InvalidArgumentError(
+            "an ASSIGN carries supervision_step only as 提级督办 (escalated) of a redo, and only "
+            "when supervision_bodies has a body above the platform's");
+      }
+      break;
     case v1::CASE_EVENT_TYPE_CONSULT:
       if (case_.has_consultation() &&
           internal::ToTime(event.at()) < internal::ToTime(case_.consultation().meeting_at())) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "the ", LabelOf(case_.consultation().level()).zh, "会商 with this case on its agenda is "
-            "held at ", absl::FormatTime("%Y-%m-%d %H:%M %z",
+            "the ", LabelOf(case_.consultation().level()).zh,
+            "会商 with this case on its agenda is "
+            "held at ",
+            absl::FormatTime("%Y-%m-%d %H:%M %z",
                              internal::ToTime(case_.consultation().meeting_at()), ChinaTimeZone()),
             "; its outcome cannot be recorded before"));
       }
@@ -450,8 +497,8 @@ absl::Status CaseLoop::CheckSupervision(const v1::CaseEvent& event) const {
       }
       break;
     case v1::SUPERVISION_STEP_CIRCULAR: {
-      const absl::Time from =
-          WorkingDays(options_->working_calendar.get()).After(due, options_->circular_after_working_days);
+      const absl::Time from = WorkingDays(options_->working_calendar.get())
+                                  .After(due, options_->circular_after_working_days);
       if (at < from) {
         return absl::FailedPreconditionError(
             absl::StrCat("a 通报 (circular) comes ", options_->circular_after_working_days,
@@ -578,6 +625,12 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     }
     case_.clear_deadlines();
     case_.clear_supervision();  // a new order: its supervision starts again
+    if (IsInstruction(e) && e.supervision_step() == v1::SUPERVISION_STEP_ESCALATED) {
+      v1::Supervision* s = case_.mutable_supervision();  // a redo supervised from the start
+      s->set_level(1);
+      s->set_body(e.supervisor());
+      *s->mutable_last_at() = e.at();
+    }
   }
   if (e.type() == v1::CASE_EVENT_TYPE_SUPERVISE) {
     v1::Supervision* s = case_.mutable_supervision();
@@ -645,8 +698,8 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     const WorkingDays days(options_->working_calendar.get());
     for (v1::Deadline& d : *case_.mutable_deadlines()) {
       if (d.name() != "resolve" || d.met() || !d.has_due()) continue;
-      *d.mutable_due() = internal::ToTimestamp(
-          days.After(internal::ToTime(d.due()), e.extension_working_days()));
+      *d.mutable_due() =
+          internal::ToTimestamp(days.After(internal::ToTime(d.due()), e.extension_working_days()));
       d.set_working_days(d.working_days() + e.extension_working_days());
     }
   }
@@ -672,7 +725,8 @@ void CaseLoop::ShiftForPause(const v1::CaseEvent& resume) {
   const absl::Duration still = to - from;
   const WorkingDays days(options_->working_calendar.get());
   const absl::TimeZone tz = ChinaTimeZone();
-  const int working_days_paused = days.Between(absl::ToCivilDay(from, tz), absl::ToCivilDay(to, tz));
+  const int working_days_paused =
+      days.Between(absl::ToCivilDay(from, tz), absl::ToCivilDay(to, tz));
   // Every clock that was running moves by the pause: a working-day clock by the working days it
   // stood still, a wall clock by the time.
   for (v1::Deadline& d : *case_.mutable_deadlines()) {
@@ -680,8 +734,7 @@ void CaseLoop::ShiftForPause(const v1::CaseEvent& resume) {
     const absl::Time due = internal::ToTime(d.due());
     *d.mutable_due() = internal::ToTimestamp(
         d.working_days() > 0 ? days.After(due, working_days_paused) : due + still);
-    *d.mutable_paused() =
-        internal::ToProtoDuration(internal::ToDuration(d.paused()) + still);
+    *d.mutable_paused() = internal::ToProtoDuration(internal::ToDuration(d.paused()) + still);
   }
 }
 

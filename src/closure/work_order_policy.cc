@@ -82,6 +82,9 @@ CaseLoopOptions WithWorkOrderPolicy(CaseLoopOptions base, const v1::WorkOrderPol
   if (policy.has_supervision_after_rounds()) {
     base.supervision_after_rounds = policy.supervision_after_rounds();
   }
+  if (policy.has_redo_on_dissatisfaction()) {
+    base.redo_on_dissatisfaction = policy.redo_on_dissatisfaction();
+  }
   if (policy.supervision_bodies_size() > 0) {
     base.supervision_bodies.assign(policy.supervision_bodies().begin(),
                                    policy.supervision_bodies().end());

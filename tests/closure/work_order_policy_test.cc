@@ -35,9 +35,13 @@ TEST(WorkOrderPolicy, TheSampleDistrictsRulesAreReadAndLaidOverTheDefaults) {
 
 TEST(WorkOrderPolicy, UnsetRulesKeepTheirDefaults) {
   ASSERT_OK_AND_ASSIGN(v1::WorkOrderPolicy policy,
-                       ParseWorkOrderPolicy("supervision_after_rounds: 3\n", "w.textproto"));
+                       ParseWorkOrderPolicy("supervision_after_rounds: 3\n"
+                                            "redo_on_dissatisfaction: true\n",
+                                            "w.textproto"));
   const CaseLoopOptions options = WithWorkOrderPolicy({}, policy);
   EXPECT_EQ(options.supervision_after_rounds, 3);
+  EXPECT_TRUE(options.redo_on_dissatisfaction);
+  EXPECT_FALSE(CaseLoopOptions().redo_on_dissatisfaction);
   EXPECT_EQ(options.max_extensions, kDefaultMaxExtensions);
   EXPECT_EQ(options.circular_after_working_days, kDefaultCircularAfterWorkingDays);
   EXPECT_EQ(options.supervision_bodies, CaseLoopOptions().supervision_bodies);

@@ -312,5 +312,60 @@ TEST(Supervision, AHandOverStartsANewOrderAndTheRulesAreConfigured) {
   EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
 }
 
+// The holder handles the order through to a resolution, then the revisit asks the party.
+void HandleAndRevisit(CaseLoop& loop, absl::Time at, bool satisfied) {
+  const std::string holder = loop.proto().assignee();
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, at, holder)));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, at + absl::Hours(1), holder)));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESOLVE, at + absl::Hours(20), holder)));
+  v1::CaseEvent revisit = MakeEvent(v1::CASE_EVENT_TYPE_REVISIT, at + absl::Hours(44), "回访员");
+  revisit.set_satisfied(satisfied);
+  ASSERT_OK(loop.Record(revisit));
+}
+
+TEST(Revisits, DissatisfactionSendsTheOrderBackForRedoAndASecondOneIsSupervised) {
+  CaseLoopOptions options = WithHolidays();
+  options.redo_on_dissatisfaction = true;
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, options);
+  const std::string holder = loop.proto().assignee();
+  HandleAndRevisit(loop, Local(11, 2, 11), /*satisfied=*/false);
+  // 回访不满意，自动重办: back to 住建 at once, with new clocks.
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);
+  EXPECT_EQ(loop.proto().assignee(), holder);
+  EXPECT_EQ(loop.proto().department(), v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  const auto& events = loop.proto().events();
+  ASSERT_GE(events.size(), 3);
+  EXPECT_EQ(events[events.size() - 3].type(), v1::CASE_EVENT_TYPE_REVISIT);
+  EXPECT_EQ(events[events.size() - 2].type(), v1::CASE_EVENT_TYPE_REOPEN);
+  EXPECT_EQ(events[events.size() - 1].type(), v1::CASE_EVENT_TYPE_ASSIGN);
+  EXPECT_EQ(Shown(Clock(loop, "resolve").armed_at()), "2026-11-04 07:00");
+  EXPECT_FALSE(loop.proto().has_supervision());
+  // The second dissatisfaction: the redo starts under the government office (提级督办).
+  HandleAndRevisit(loop, Local(11, 5, 9), /*satisfied=*/false);
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_ASSIGNED);
+  EXPECT_EQ(loop.proto().supervision().level(), 1);
+  EXPECT_EQ(loop.proto().supervision().body(), "区政府办公室");
+  // Satisfied the third time: the case waits for the centre to close it.
+  HandleAndRevisit(loop, Local(11, 9, 9), /*satisfied=*/true);
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_REVISITED);
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CLOSE, Local(11, 11, 10), "centre")));
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), options));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
+}
+
+TEST(Revisits, WithoutTheRuleTheCentreDecidesAndAnInstructionCarriesNoOtherStep) {
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, WithHolidays());
+  HandleAndRevisit(loop, Local(11, 2, 11), /*satisfied=*/false);
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_REVISITED);
+  v1::CaseEvent reopen = MakeEvent(v1::CASE_EVENT_TYPE_REOPEN, Local(11, 4, 9), "centre");
+  reopen.set_reason("当事人不满意");
+  ASSERT_OK(loop.Record(reopen));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, Local(11, 4, 10), "centre");
+  assign.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  assign.set_supervision_step(v1::SUPERVISION_STEP_NOTICE);
+  EXPECT_THAT(loop.Record(assign),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only as 提级督办")));
+}
+
 }  // namespace
 }  // namespace fengqiao

@@ -67,7 +67,9 @@
 //                circular_after_working_days working days after it), ESCALATED (提级督办, after
 //                supervision_after_rounds notices and circulars, to the next of
 //                supervision_bodies). Case.supervision counts the current holder's steps; a
-//                hand-over starts it again.
+//                hand-over starts it again. With redo_on_dissatisfaction an unsatisfied REVISIT
+//                sends the order back for redo (REOPEN + ASSIGN to the same holder, recorded by
+//                the loop); from the second one the redo is supervised from the start.
 //
 // Errors: an event the state does not accept is FailedPrecondition naming the state, the event
 // and the events allowed there; so is an escalation off the ladder without an allowed override,
@@ -157,6 +159,11 @@ struct CaseLoopOptions {
   int32_t supervision_after_rounds = kDefaultSupervisionAfterRounds;
   std::vector<std::string> supervision_bodies = {"区社会治理中心", "区政府办公室",
                                                  "区委区政府督查室"};
+  // 回访不满意，自动重办: an unsatisfied REVISIT sends the order back to its holder at once
+  // (Record appends REOPEN and an ASSIGN to the same holder, arming new clocks); from the second
+  // dissatisfaction the redo starts under supervision_bodies[1] (提级督办). Off: REVISIT leaves
+  // the case REVISITED for the centre to REOPEN or CLOSE.
+  bool redo_on_dissatisfaction = false;
 };
 
 // The compact state Apply works on (what the engine reasons about; labels live elsewhere).
@@ -173,9 +180,9 @@ struct LoopState {
   int16_t returns = 0;      // returns (退回) so far
   bool arbitrated = false;  // the command room has decided (裁定): no further return
   bool satisfied = false;   // the last revisit's answer
-  int8_t level = 0;         // v1::AreaLevel holding the case (社区 / 街道 / 区); 0 before triage
-  bool on_agenda = false;   // waiting for the consultation of `level`
-  bool paused = false;      // 挂起: the clocks stand still until RESUME
+  int8_t level = 0;  // v1::AreaLevel holding the case (社区 / 街道 / 区); 0 before triage
+  bool on_agenda = false;          // waiting for the consultation of `level`
+  bool paused = false;             // 挂起: the clocks stand still until RESUME
   bool extension_pending = false;  // a REQUEST_EXTENSION awaits the centre
   int8_t extensions = 0;           // extensions (延期) approved
 
@@ -287,6 +294,9 @@ class CaseLoop {
                                               std::shared_ptr<const CaseLoopOptions> options);
   absl::Status Append(v1::CaseEvent event);
   absl::Status CheckWithCase(const v1::CaseEvent& event) const;
+  // An unsatisfied REVISIT under redo_on_dissatisfaction: the revisit, REOPEN and the redo's
+  // ASSIGN to the same holder, all or nothing.
+  absl::Status RevisitAndRedo(v1::CaseEvent revisit);
   // SUPERVISE: the step against the holder's resolve deadline and the rounds so far.
   absl::Status CheckSupervision(const v1::CaseEvent& event) const;
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
