@@ -102,6 +102,8 @@ const std::vector<std::pair<std::string, std::string>>& DefaultAbbreviations() {
       {"zz", "转账"},       {"fl", "返利"},     {"kf", "客服"},     {"jz", "兼职"},
       {"jzz", "居住证"},    {"hkb", "户口本"},  {"jsz", "驾驶证"},  {"xyk", "信用卡"},
       {"zh", "账户"},       {"mm", "密码"},     {"bc", "博彩"},
+      {"rq", "燃气"},       {"ranqi", "燃气"},  {"du", "赌"},       {"yl", "银联"},
+      {"ta", "他"},         {"wfz", "无犯罪"},  {"dd", "电动"},     {"zf", "政府"},
   };
   return *table;
 }
