@@ -95,6 +95,106 @@ std::string RelaxForSet(const std::string& pattern) {
   return out;
 }
 
+// One top-level alternative of a pattern: its text, and the segments between its gaps (a
+// character class or '.' repeated: *, + or {m,n}) that stand at parenthesis depth 0.
+struct Alternative {
+  std::string text;
+  std::vector<std::string> segments{1};
+};
+
+// Splits `pattern` at the '|' of depth 0 and each alternative at its depth-0 gaps. An escape, a
+// class and a nested group are copied whole.
+std::vector<Alternative> TopLevelAlternatives(const std::string& pattern) {
+  std::vector<Alternative> out(1);
+  const size_t n = pattern.size();
+  // The end of a repetition *, + or {m} / {m,} / {m,n} (lazy or not) starting at j, or 0.
+  auto counted_end = [&](size_t j) -> size_t {
+    if (j < n && (pattern[j] == '*' || pattern[j] == '+')) {
+      return j + 1 < n && pattern[j + 1] == '?' ? j + 2 : j + 1;
+    }
+    if (j >= n || pattern[j] != '{') return 0;
+    size_t k = j + 1;
+    bool digits = false;
+    while (k < n && pattern[k] >= '0' && pattern[k] <= '9') ++k, digits = true;
+    if (k < n && pattern[k] == ',') {
+      ++k;
+      while (k < n && pattern[k] >= '0' && pattern[k] <= '9') ++k;
+    }
+    if (!digits || k >= n || pattern[k] != '}') return 0;
+    ++k;
+    return k < n && pattern[k] == '?' ? k + 1 : k;
+  };
+  int depth = 0;
+  size_t i = 0;
+  while (i < n) {
+    const size_t start = i;
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < n) {
+      i += 2;
+    } else if (c == '[') {
+      ++i;
+      if (i < n && pattern[i] == '^') ++i;
+      if (i < n && pattern[i] == ']') ++i;
+      while (i < n && pattern[i] != ']') i += pattern[i] == '\\' && i + 1 < n ? 2 : 1;
+      if (i < n) ++i;
+    } else {
+      ++i;
+      if (c == '(') ++depth;
+      if (c == ')') --depth;
+      if (depth == 0 && c == '|') {
+        out.emplace_back();
+        continue;
+      }
+    }
+    Alternative& alt = out.back();
+    if (depth == 0 && (c == '[' || c == '.')) {
+      if (const size_t end = counted_end(i); end != 0) {
+        alt.text.append(pattern, start, end - start);
+        alt.segments.emplace_back();
+        i = end;
+        continue;
+      }
+    }
+    alt.text.append(pattern, start, i - start);
+    alt.segments.back().append(pattern, start, i - start);
+  }
+  return out;
+}
+
+// The entry of `pattern` in the set: a superset the set's DFA handles well. A gap such as
+// [^。!?]* (or [^。!?]{0,12}, relaxed to [^。!?]*) keeps a thread alive for the rest of the message
+// once its left side matched; many such rules at once make the DFA's states combinations of live
+// threads, built anew for almost every message (on the labelled corpus's messages, whose
+// spaces between clauses are gone, the 69 rules' verdict took 2.6 µs narrowed against 3-5 µs
+// relaxed). So an alternative with gaps at depth 0 enters the set as its
+// longest segment that cannot match the empty string (every match of the alternative contains
+// a match of each segment); other alternatives are relaxed ({m,n} -> * or +). A candidate's
+// exact RE2 confirms it.
+std::string NarrowForSet(const std::string& pattern, const RE2::Options& options) {
+  // A flag group such as (?i) reaches across the '|' that follow it: keep the pattern whole.
+  for (size_t i = pattern.find("(?"); i != std::string::npos; i = pattern.find("(?", i + 1)) {
+    if (i + 2 < pattern.size() && pattern[i + 2] != ':' && pattern[i + 2] != 'P') {
+      return RelaxForSet(pattern);
+    }
+  }
+  std::string out;
+  const std::vector<Alternative> alternatives = TopLevelAlternatives(pattern);
+  for (size_t a = 0; a < alternatives.size(); ++a) {
+    if (a > 0) out.push_back('|');
+    const Alternative& alt = alternatives[a];
+    const std::string* best = nullptr;
+    if (alt.segments.size() > 1) {
+      for (const std::string& segment : alt.segments) {
+        if (segment.empty() || (best != nullptr && segment.size() <= best->size())) continue;
+        const RE2 re(segment, options);
+        if (re.ok() && !RE2::FullMatch("", re)) best = &segment;
+      }
+    }
+    out += RelaxForSet(best != nullptr ? *best : alt.text);
+  }
+  return out;
+}
+
 }  // namespace
 
 MessageScanner::MessageScanner() : impl_(std::make_unique<Impl>()) {}
@@ -265,8 +365,8 @@ absl::StatusOr<std::shared_ptr<const MessageScanner>> MessageScanner::Impl::Buil
   impl.set = std::make_unique<RE2::Set>(re_options, RE2::UNANCHORED);
   std::string error;
   auto add = [&](const std::string& pattern, int expected) -> absl::Status {
-    // The relaxed form when RE2 takes it, else the exact pattern (both are supersets).
-    const std::string relaxed = RelaxForSet(pattern);
+    // The narrowed form when RE2 takes it, else the exact pattern (both are supersets).
+    const std::string relaxed = NarrowForSet(pattern, re_options);
     if (RE2(relaxed, re_options).ok() && impl.set->Add(relaxed, &error) == expected) {
       impl.relaxed.push_back(relaxed != pattern);
       return absl::OkStatus();

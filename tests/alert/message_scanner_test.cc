@@ -136,6 +136,67 @@ TEST(MessageScanner, SetAndNaiveTwinGiveTheSameHitsOnRandomMessages) {
   EXPECT_GT(with_hits, 1000);
 }
 
+TEST(MessageScanner, GapsNarrowedInTheSetStillMatchExactlyAsTheirRules) {
+  // The set holds each alternative with depth-0 gaps as its longest segment; every candidate
+  // is confirmed by the exact pattern, so the set and the naive twin agree on gaps at depth 0,
+  // nested gaps, lazy and unbounded gaps, a flag group and an anchor.
+  constexpr char kGaps[] = R"pb(
+    rules {
+      id: "a.depth0"
+      pattern: "(正在|刚刚)[^。!?]{0,6}(转账|汇款)|^通知[^,]{1,3}停水"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      priority: 60
+      examples: "正在给他转账"
+    }
+    rules {
+      id: "b.nested"
+      pattern: "(孩子[^。!?]{0,4}不见了|老人走丢)|小[^,]*偷"
+      category: ALERT_CATEGORY_MISSING_PERSON
+      action: ALERT_ACTION_ALERT_110
+      priority: 90
+      examples: "孩子刚才不见了"
+    }
+    rules {
+      id: "c.lazy_and_flags"
+      pattern: "(?i:boss)[^,]{0,3}?砍|x.{2,5}y"
+      category: ALERT_CATEGORY_VIOLENCE
+      action: ALERT_ACTION_ALERT_110
+      priority: 90
+      examples: "砍死这个boss 快砍"
+    }
+  )pb";
+  absl::StatusOr<std::shared_ptr<const MessageScanner>> parsed = ParseRules(kGaps);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const std::shared_ptr<const MessageScanner>& s = *parsed;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"正在给他转账", {"a.depth0"}},
+      {"正在开会讨论明天什么时候去转账", {}},  // the gap is longer than 6
+      {"刚刚转账", {"a.depth0"}},
+      {"转账正在", {}},
+      {"通知:明天停水", {"a.depth0"}},
+      {"请看通知:明天停水", {}},
+      {"孩子在超市不见了", {"b.nested"}},
+      {"孩子在超市里玩然后不见了", {}},
+      {"小区里有小偷", {"b.nested"}},
+      {"boss快砍", {"c.lazy_and_flags"}},
+      {"xaay", {"c.lazy_and_flags"}},
+      {"xy", {}},
+  };
+  std::vector<ScanHit> fast, naive;
+  NormalizedText n;
+  for (const auto& [text, want] : cases) {
+    ASSERT_TRUE(DefaultNormalizer()->Normalize(text, &n).ok()) << text;
+    ASSERT_TRUE(s->Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
+    ASSERT_TRUE(s->ScanNaive(n, &naive).ok());
+    std::vector<std::string> got, got_naive;
+    for (const ScanHit& h : fast) got.push_back(s->rules().rules(h.rule).id());
+    for (const ScanHit& h : naive) got_naive.push_back(s->rules().rules(h.rule).id());
+    EXPECT_EQ(got, want) << text;
+    EXPECT_EQ(got_naive, want) << text;
+  }
+}
+
 TEST(MessageScanner, BadPatternIsReportedWithFileLineAndColumn) {
   auto s = ParseRules(R"pb(
     rules {

@@ -116,11 +116,14 @@ Figures Evaluate(const std::string& split) {
 // at their floors too, so a rule change that loses what it was written for fails here.
 TEST(AlertQuality, TheDevSplitMeetsItsFloors) {
   const Figures f = Evaluate("dev");
-  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[1], 0.0);
-  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[0], 0.0);
-  EXPECT_GE(f.prf.at("ALERT_ACTION_NOTIFY_COMMUNITY_POLICE")[1], 0.0);
-  EXPECT_GE(f.macro_f1, 0.0);
-  EXPECT_GE(f.reply_top1, 0.0);
+  // Measured 2026-12-07 with the rules written from this split's misses, rounded down (110
+  // recall 0.983, precision 1.000, notify recall 0.993, macro F1 0.973, reply top-1 0.831;
+  // before them: 0.270, 0.705, 0.166, 0.396, 0.831).
+  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[1], 0.98);
+  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[0], 0.99);
+  EXPECT_GE(f.prf.at("ALERT_ACTION_NOTIFY_COMMUNITY_POLICE")[1], 0.99);
+  EXPECT_GE(f.macro_f1, 0.97);
+  EXPECT_GE(f.reply_top1, 0.83);
 }
 
 TEST(AlertQuality, TheTestSplitMeetsItsFloors) {
