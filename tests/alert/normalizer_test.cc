@@ -79,6 +79,13 @@ TEST(Normalizer, PinyinAbbreviationsStandingAloneAreExpanded) {
   EXPECT_EQ(Norm("加 vx 刷单"), "加微信刷单");  // expansion first, then separators go
   EXPECT_EQ(Norm("wxid_123"), "wxid_123");      // inside a longer word: left alone
   EXPECT_EQ(Norm("sfzz"), "sfzz");
+  // Gas, gambling, UnionPay and the third person, as residents type them.
+  EXPECT_EQ(Norm("rq泄露"), "燃气泄露");
+  EXPECT_EQ(Norm("ＲＡＮＱＩ味道"), "燃气味道");
+  EXPECT_EQ(Norm("ｄｕ场"), "赌场");
+  EXPECT_EQ(Norm("yl客服"), "银联客服");
+  EXPECT_EQ(Norm("ta说"), "他说");
+  EXPECT_EQ(Norm("data说"), "data说");
 }
 
 TEST(Normalizer, EverySpanMapsBackToTheOriginalText) {
