@@ -128,14 +128,15 @@ TEST(AlertQuality, TheDevSplitMeetsItsFloors) {
 
 TEST(AlertQuality, TheTestSplitMeetsItsFloors) {
   const Figures f = Evaluate("test");
-  // Floors: the figures measured on 2026-11-24, rounded down (110 recall 0.299, precision 0.634,
-  // notify recall 0.176, macro F1 0.395, reply top-1 0.876). Targets of issue 13: ALERT_110 recall
-  // >= 0.95 with precision >= 0.85, NOTIFY recall >= 0.90, macro F1 >= 0.85, reply top-1 >= 0.85;
-  // only the last is met. Raise a floor whenever a change raises the figure.
-  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[1], 0.29);
-  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[0], 0.63);
-  EXPECT_GE(f.prf.at("ALERT_ACTION_NOTIFY_COMMUNITY_POLICE")[1], 0.17);
-  EXPECT_GE(f.macro_f1, 0.39);
+  // Floors: the figures measured on 2026-12-07, rounded down (110 recall 0.448, precision 0.736,
+  // notify recall 0.412, macro F1 0.575, reply top-1 0.876; on 2026-11-24 they were 0.299,
+  // 0.634, 0.176, 0.395, 0.876). Targets of issue 13: ALERT_110 recall >= 0.95 with precision
+  // >= 0.85, NOTIFY recall >= 0.90, macro F1 >= 0.85, reply top-1 >= 0.85; only the last is met.
+  // Raise a floor whenever a change raises the figure.
+  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[1], 0.44);
+  EXPECT_GE(f.prf.at("ALERT_ACTION_ALERT_110")[0], 0.73);
+  EXPECT_GE(f.prf.at("ALERT_ACTION_NOTIFY_COMMUNITY_POLICE")[1], 0.41);
+  EXPECT_GE(f.macro_f1, 0.57);
   EXPECT_GE(f.reply_top1, 0.87);
 }
 
