@@ -23,9 +23,14 @@ std::string Rules() {
   return dir != nullptr && *dir != '\0' ? dir : FENGQIAO_SOURCE_DIR "/examples/data/alert/rules";
 }
 
-std::shared_ptr<const AlertAssistant> Assistant() {
-  static auto* a = new std::shared_ptr<const AlertAssistant>(*AlertAssistant::Load(Rules()));
-  return *a;
+// The shipped rules compiled for `engine` (both engines run in the same binary on the same
+// messages).
+std::shared_ptr<const AlertAssistant> Assistant(ScanEngine engine = ScanEngine::kHyperscan) {
+  static auto* hyperscan = new std::shared_ptr<const AlertAssistant>(
+      *AlertAssistant::Load(Rules(), {}, {.engine = ScanEngine::kHyperscan}));
+  static auto* re2_set = new std::shared_ptr<const AlertAssistant>(
+      *AlertAssistant::Load(Rules(), {}, {.engine = ScanEngine::kRe2Set}));
+  return engine == ScanEngine::kHyperscan ? *hyperscan : *re2_set;
 }
 
 const std::vector<std::string>& Messages() {
@@ -73,9 +78,9 @@ void BM_Normalize(benchmark::State& state) {
 BENCHMARK(BM_Normalize);
 
 template <bool kNaive>
-void ScanLoop(benchmark::State& state) {
+void ScanLoop(benchmark::State& state, ScanEngine engine) {
   const auto& messages = Messages();
-  const MessageScanner& s = Assistant()->scanner();
+  const MessageScanner& s = Assistant(engine)->scanner();
   NormalizedText out;
   std::vector<ScanHit> hits;
   size_t i = 0;
@@ -88,18 +93,19 @@ void ScanLoop(benchmark::State& state) {
   state.counters["rules"] = s.rules().rules_size();
 }
 
-// Normalise + one RE2::Set pass + the hit rules' own RE2 for their spans.
-void BM_Scan(benchmark::State& state) { ScanLoop<false>(state); }
-BENCHMARK(BM_Scan);
+// Normalise + one pass of the engine + the hit rules' own RE2 for their spans.
+void BM_Scan(benchmark::State& state, ScanEngine engine) { ScanLoop<false>(state, engine); }
+BENCHMARK_CAPTURE(BM_Scan, hyperscan, ScanEngine::kHyperscan);
+BENCHMARK_CAPTURE(BM_Scan, re2_set, ScanEngine::kRe2Set);
 
 // Normalise + every rule's RE2 one by one (the reference).
-void BM_ScanNaive(benchmark::State& state) { ScanLoop<true>(state); }
+void BM_ScanNaive(benchmark::State& state) { ScanLoop<true>(state, ScanEngine::kHyperscan); }
 BENCHMARK(BM_ScanNaive);
 
 // Normalise + scan + decide: the verdict (action, category, department, deciding rule).
-void BM_ScanAndDecide(benchmark::State& state) {
+void BM_ScanAndDecide(benchmark::State& state, ScanEngine engine) {
   const auto& messages = Messages();
-  const AlertAssistant& a = *Assistant();
+  const AlertAssistant& a = *Assistant(engine);
   AlertScratch scratch;
   size_t i = 0;
   for (auto _ : state) {
@@ -108,7 +114,8 @@ void BM_ScanAndDecide(benchmark::State& state) {
   }
   SetCounters(state, TotalBytes());
 }
-BENCHMARK(BM_ScanAndDecide);
+BENCHMARK_CAPTURE(BM_ScanAndDecide, hyperscan, ScanEngine::kHyperscan);
+BENCHMARK_CAPTURE(BM_ScanAndDecide, re2_set, ScanEngine::kRe2Set);
 
 // The full decision as the assistant emits it: the proto with masked text, spans, snippets and
 // the reason.
@@ -126,11 +133,15 @@ void BM_Decide(benchmark::State& state) {
 }
 BENCHMARK(BM_Decide);
 
-// Loading and compiling the shipped rules (files, validation, one RE2::Set, the t2s table).
-void BM_LoadRules(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(AlertAssistant::Load(Rules()));
+// Loading and compiling the shipped rules (files, validation, the engine's database, the t2s
+// table).
+void BM_LoadRules(benchmark::State& state, ScanEngine engine) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(AlertAssistant::Load(Rules(), {}, {.engine = engine}));
+  }
 }
-BENCHMARK(BM_LoadRules)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_LoadRules, hyperscan, ScanEngine::kHyperscan)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_LoadRules, re2_set, ScanEngine::kRe2Set)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace fengqiao::alert

@@ -11,9 +11,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "alert/internal/pattern_forms.h"
 #include "alert/internal/scanner_impl.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/vocabulary.h"
+#include "google/protobuf/stubs/common.h"
 #include "internal/proto_files.h"
 
 namespace fengqiao::alert {
@@ -39,160 +41,6 @@ v1::AlertDesk DeskOf(v1::AlertAction action) {
     default:
       return v1::ALERT_DESK_UNSPECIFIED;
   }
-}
-
-// A superset of `pattern` that RE2::Set's DFA handles well: every counted repetition X{m,n}
-// becomes X* (m == 0) or X+ (m > 0). Bounded gaps such as [^,。!?;]{0,10} in many patterns at
-// once multiply the DFA's states until its cache thrashes; the set only has to say which rules
-// may match, and each candidate's exact RE2 confirms it.
-std::string RelaxForSet(const std::string& pattern) {
-  std::string out;
-  out.reserve(pattern.size());
-  const size_t n = pattern.size();
-  for (size_t i = 0; i < n; ++i) {
-    const char c = pattern[i];
-    if (c == '\\' && i + 1 < n) {
-      out.push_back(c);
-      out.push_back(pattern[++i]);
-      const char e = pattern[i];
-      if ((e == 'p' || e == 'P' || e == 'x') && i + 1 < n && pattern[i + 1] == '{') {
-        while (i + 1 < n && pattern[i] != '}') out.push_back(pattern[++i]);
-      }
-      continue;
-    }
-    if (c == '[') {
-      // Copy the class verbatim: a leading ^ and a leading ] are part of it.
-      out.push_back(pattern[i++]);
-      if (i < n && pattern[i] == '^') out.push_back(pattern[i++]);
-      if (i < n && pattern[i] == ']') out.push_back(pattern[i++]);
-      while (i < n && pattern[i] != ']') {
-        if (pattern[i] == '\\' && i + 1 < n) out.push_back(pattern[i++]);
-        out.push_back(pattern[i++]);
-      }
-      if (i < n) out.push_back(pattern[i]);
-      continue;
-    }
-    if (c == '{') {
-      size_t j = i + 1;
-      int min = 0;
-      bool digits = false;
-      while (j < n && pattern[j] >= '0' && pattern[j] <= '9') {
-        min = min * 10 + (pattern[j++] - '0');
-        digits = true;
-      }
-      if (digits && j < n && pattern[j] == ',') {
-        ++j;
-        while (j < n && pattern[j] >= '0' && pattern[j] <= '9') ++j;
-      }
-      if (digits && j < n && pattern[j] == '}') {
-        out.push_back(min == 0 ? '*' : '+');
-        i = j;
-        continue;
-      }
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
-// One top-level alternative of a pattern: its text, and the segments between its gaps (a
-// character class or '.' repeated: *, + or {m,n}) that stand at parenthesis depth 0.
-struct Alternative {
-  std::string text;
-  std::vector<std::string> segments{1};
-};
-
-// Splits `pattern` at the '|' of depth 0 and each alternative at its depth-0 gaps. An escape, a
-// class and a nested group are copied whole.
-std::vector<Alternative> TopLevelAlternatives(const std::string& pattern) {
-  std::vector<Alternative> out(1);
-  const size_t n = pattern.size();
-  // The end of a repetition *, + or {m} / {m,} / {m,n} (lazy or not) starting at j, or 0.
-  auto counted_end = [&](size_t j) -> size_t {
-    if (j < n && (pattern[j] == '*' || pattern[j] == '+')) {
-      return j + 1 < n && pattern[j + 1] == '?' ? j + 2 : j + 1;
-    }
-    if (j >= n || pattern[j] != '{') return 0;
-    size_t k = j + 1;
-    bool digits = false;
-    while (k < n && pattern[k] >= '0' && pattern[k] <= '9') ++k, digits = true;
-    if (k < n && pattern[k] == ',') {
-      ++k;
-      while (k < n && pattern[k] >= '0' && pattern[k] <= '9') ++k;
-    }
-    if (!digits || k >= n || pattern[k] != '}') return 0;
-    ++k;
-    return k < n && pattern[k] == '?' ? k + 1 : k;
-  };
-  int depth = 0;
-  size_t i = 0;
-  while (i < n) {
-    const size_t start = i;
-    const char c = pattern[i];
-    if (c == '\\' && i + 1 < n) {
-      i += 2;
-    } else if (c == '[') {
-      ++i;
-      if (i < n && pattern[i] == '^') ++i;
-      if (i < n && pattern[i] == ']') ++i;
-      while (i < n && pattern[i] != ']') i += pattern[i] == '\\' && i + 1 < n ? 2 : 1;
-      if (i < n) ++i;
-    } else {
-      ++i;
-      if (c == '(') ++depth;
-      if (c == ')') --depth;
-      if (depth == 0 && c == '|') {
-        out.emplace_back();
-        continue;
-      }
-    }
-    Alternative& alt = out.back();
-    if (depth == 0 && (c == '[' || c == '.')) {
-      if (const size_t end = counted_end(i); end != 0) {
-        alt.text.append(pattern, start, end - start);
-        alt.segments.emplace_back();
-        i = end;
-        continue;
-      }
-    }
-    alt.text.append(pattern, start, i - start);
-    alt.segments.back().append(pattern, start, i - start);
-  }
-  return out;
-}
-
-// The entry of `pattern` in the set: a superset the set's DFA handles well. A gap such as
-// [^。!?]* (or [^。!?]{0,12}, relaxed to [^。!?]*) keeps a thread alive for the rest of the message
-// once its left side matched; many such rules at once make the DFA's states combinations of live
-// threads, built anew for almost every message (on the labelled corpus's messages, whose
-// spaces between clauses are gone, the 69 rules' verdict took 2.6 µs narrowed against 3-5 µs
-// relaxed). So an alternative with gaps at depth 0 enters the set as its
-// longest segment that cannot match the empty string (every match of the alternative contains
-// a match of each segment); other alternatives are relaxed ({m,n} -> * or +). A candidate's
-// exact RE2 confirms it.
-std::string NarrowForSet(const std::string& pattern, const RE2::Options& options) {
-  // A flag group such as (?i) reaches across the '|' that follow it: keep the pattern whole.
-  for (size_t i = pattern.find("(?"); i != std::string::npos; i = pattern.find("(?", i + 1)) {
-    if (i + 2 < pattern.size() && pattern[i + 2] != ':' && pattern[i + 2] != 'P') {
-      return RelaxForSet(pattern);
-    }
-  }
-  std::string out;
-  const std::vector<Alternative> alternatives = TopLevelAlternatives(pattern);
-  for (size_t a = 0; a < alternatives.size(); ++a) {
-    if (a > 0) out.push_back('|');
-    const Alternative& alt = alternatives[a];
-    const std::string* best = nullptr;
-    if (alt.segments.size() > 1) {
-      for (const std::string& segment : alt.segments) {
-        if (segment.empty() || (best != nullptr && segment.size() <= best->size())) continue;
-        const RE2 re(segment, options);
-        if (re.ok() && !RE2::FullMatch("", re)) best = &segment;
-      }
-    }
-    out += RelaxForSet(best != nullptr ? *best : alt.text);
-  }
-  return out;
 }
 
 }  // namespace
@@ -361,7 +209,17 @@ absl::StatusOr<std::shared_ptr<const MessageScanner>> MessageScanner::Impl::Buil
       impl.unless[i].push_back(k);
     }
   }
-  // One set: rule i is entry i, extra pattern k is entry n + k.
+  impl.entries = n + static_cast<int>(impl.extras.size());
+  if (options.engine == ScanEngine::kHyperscan) {
+    // Rule i is entry i, extra pattern k is entry n + k.
+    std::vector<std::string> patterns;
+    patterns.reserve(impl.entries);
+    for (int i = 0; i < n; ++i) patterns.push_back(s->rules_.rules(i).pattern());
+    for (const std::unique_ptr<RE2>& re : impl.extras) patterns.push_back(re->pattern());
+    FENGQIAO_ASSIGN_OR_RETURN(impl.hyperscan, HyperscanSet::Compile(patterns, re_options));
+    return std::shared_ptr<const MessageScanner>(s);
+  }
+  // One RE2::Set: rule i is entry i, extra pattern k is entry n + k.
   impl.set = std::make_unique<RE2::Set>(re_options, RE2::UNANCHORED);
   std::string error;
   auto add = [&](const std::string& pattern, int expected) -> absl::Status {
@@ -393,7 +251,6 @@ absl::StatusOr<std::shared_ptr<const MessageScanner>> MessageScanner::Impl::Buil
     return absl::ResourceExhaustedError(
         "the rule set does not compile within ScannerOptions::max_memory");
   }
-  impl.entries = n + static_cast<int>(impl.extras.size());
   return std::shared_ptr<const MessageScanner>(s);
 }
 
@@ -401,28 +258,42 @@ absl::Status MessageScanner::Scan(const NormalizedText& text, std::vector<ScanHi
                                   Detail detail) const {
   hits->clear();
   if (impl_->entries == 0) return absl::OkStatus();
-  thread_local std::vector<int> matched;
-  thread_local std::vector<char> flags;
-  matched.clear();
-  RE2::Set::ErrorInfo info;
-  if (!impl_->set->Match(text.text, &matched, &info)) {
-    if (info.kind == RE2::Set::kOutOfMemory) {
-      return absl::ResourceExhaustedError("RE2 ran out of memory scanning a message");
+  // flags: 0 no, 1 the engine says maybe, 2 confirmed, 3 refuted by the exact pattern.
+  thread_local HyperscanSet::Matches found;
+  std::vector<char>& flags = found.entries;
+  if (impl_->hyperscan != nullptr) {
+    if (!google::protobuf::internal::IsStructurallyValidUTF8(text.text.data(),
+                                                             static_cast<int>(text.text.size()))) {
+      // Hyperscan reads UTF-8 only (Normalize never produces anything else).
+      return ScanNaive(text, hits);
     }
-    if (info.kind != RE2::Set::kNoError) {
-      return absl::InternalError("RE2::Set could not scan a message");
+    FENGQIAO_RETURN_IF_ERROR(impl_->hyperscan->Scan(text.text, &found));
+  } else {
+    thread_local std::vector<int> matched;
+    matched.clear();
+    RE2::Set::ErrorInfo info;
+    if (!impl_->set->Match(text.text, &matched, &info)) {
+      if (info.kind == RE2::Set::kOutOfMemory) {
+        return absl::ResourceExhaustedError("RE2 ran out of memory scanning a message");
+      }
+      if (info.kind != RE2::Set::kNoError) {
+        return absl::InternalError("RE2::Set could not scan a message");
+      }
+      return absl::OkStatus();
     }
-    return absl::OkStatus();
+    flags.assign(impl_->entries, 0);
+    for (int m : matched) flags[m] = 1;
   }
-  // flags: 0 no, 1 the set says maybe, 2 confirmed, 3 refuted by the exact pattern.
-  flags.assign(impl_->entries, 0);
-  for (int m : matched) flags[m] = 1;
   const int n = rules_.rules_size();
+  // Whether entry e, which the engine says may match, does.
+  auto confirm = [&](int e) {
+    if (impl_->hyperscan != nullptr) return impl_->hyperscan->Confirm(e, text.text, found);
+    return !impl_->relaxed[e] ||
+           RE2::PartialMatch(text.text, e < n ? *impl_->patterns[e] : *impl_->extras[e - n]);
+  };
   auto extra_matches = [&](int k) {
     char& f = flags[n + k];
-    if (f == 1) {
-      f = !impl_->relaxed[n + k] || RE2::PartialMatch(text.text, *impl_->extras[k]) ? 2 : 3;
-    }
+    if (f == 1) f = confirm(n + k) ? 2 : 3;
     return f == 2;
   };
   for (int i = 0; i < n; ++i) {
@@ -431,7 +302,7 @@ absl::Status MessageScanner::Scan(const NormalizedText& text, std::vector<ScanHi
     if (detail == Detail::kSpans) {
       if (!impl_->Locate(i, text, &hit)) continue;
     } else {
-      if (impl_->relaxed[i] && !RE2::PartialMatch(text.text, *impl_->patterns[i])) continue;
+      if (flags[i] == 1 && !confirm(i)) continue;
       hit.rule = i;
     }
     hit.cancelled = !impl_->Counts(i, extra_matches);

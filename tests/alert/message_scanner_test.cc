@@ -27,8 +27,35 @@ std::shared_ptr<const MessageScanner> Shipped() {
   return *s;
 }
 
-absl::StatusOr<std::shared_ptr<const MessageScanner>> ParseRules(absl::string_view text) {
-  return MessageScanner::Parse(text, "test.textproto", DefaultNormalizer());
+// The shipped rules in the other engine (Shipped() uses the default, Hyperscan).
+std::shared_ptr<const MessageScanner> ShippedRe2Set() {
+  static auto* s = [] {
+    auto loaded =
+        MessageScanner::Load(kRules, DefaultNormalizer(), {.engine = ScanEngine::kRe2Set});
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return new std::shared_ptr<const MessageScanner>(*loaded);
+  }();
+  return *s;
+}
+
+absl::StatusOr<std::shared_ptr<const MessageScanner>> ParseRules(
+    absl::string_view text, ScanEngine engine = ScanEngine::kHyperscan) {
+  return MessageScanner::Parse(text, "test.textproto", DefaultNormalizer(), {.engine = engine});
+}
+
+// Both detail levels of `s` (spans; hits only) against the naive twin on `n`.
+void ExpectSameAsNaive(const MessageScanner& s, const NormalizedText& n, const std::string& text,
+                       std::vector<ScanHit>* naive) {
+  std::vector<ScanHit> fast;
+  ASSERT_TRUE(s.ScanNaive(n, naive).ok());
+  ASSERT_TRUE(s.Scan(n, &fast).ok());
+  ASSERT_EQ(fast, *naive) << "message: " << text;
+  ASSERT_TRUE(s.Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
+  ASSERT_EQ(fast.size(), naive->size()) << "message: " << text;
+  for (size_t h = 0; h < fast.size(); ++h) {
+    ASSERT_EQ(fast[h].rule, (*naive)[h].rule) << "message: " << text;
+    ASSERT_EQ(fast[h].cancelled, (*naive)[h].cancelled) << "message: " << text;
+  }
 }
 
 constexpr char kOneRule[] = R"pb(
@@ -97,10 +124,11 @@ TEST(MessageScanner, ContextPatternIsRequired) {
   EXPECT_FALSE(hits[0].cancelled);
 }
 
-TEST(MessageScanner, SetAndNaiveTwinGiveTheSameHitsOnRandomMessages) {
-  // Both detail levels of the set (spans; hits only) against the naive twin.
-  // Messages stitched from the rules' own examples, their fragments and noise, so that many
-  // rules, contexts and negations fire together.
+TEST(MessageScanner, BothEnginesAndTheNaiveTwinGiveTheSameHitsOnRandomMessages) {
+  // Hyperscan and the RE2::Set, both detail levels, against the naive twin. Messages stitched
+  // from the rules' own examples, their fragments and noise, so that many rules, contexts and
+  // negations fire together; every other message is long (up to 16 pieces: hundreds of bytes,
+  // past the 64-byte blocks of SIMD scanners).
   std::vector<std::string> pieces = {" ",  ",",    "?",      "刷",   "单",     "*",
                                      "😀",  "帳戶", "ＷＸ",   "yhk",  "哈哈哈", "不",
                                      "是", "怎么", "我没事", "正在", "转账"};
@@ -113,33 +141,115 @@ TEST(MessageScanner, SetAndNaiveTwinGiveTheSameHitsOnRandomMessages) {
     }
   }
   std::mt19937 rng(2026);
-  std::vector<ScanHit> fast;
   std::vector<ScanHit> naive;
   NormalizedText n;
   int with_hits = 0;
+  int long_ones = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string text;
-    const int k = 1 + static_cast<int>(rng() % 4);
+    const int k = 1 + static_cast<int>(rng() % (round % 2 == 0 ? 4 : 16));
     for (int i = 0; i < k; ++i) text += pieces[rng() % pieces.size()];
     ASSERT_TRUE(DefaultNormalizer()->Normalize(text, &n).ok()) << text;
-    ASSERT_TRUE(Shipped()->Scan(n, &fast).ok());
-    ASSERT_TRUE(Shipped()->ScanNaive(n, &naive).ok());
-    ASSERT_EQ(fast, naive) << "message: " << text;
-    ASSERT_TRUE(Shipped()->Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
-    ASSERT_EQ(fast.size(), naive.size()) << "message: " << text;
-    for (size_t h = 0; h < fast.size(); ++h) {
-      ASSERT_EQ(fast[h].rule, naive[h].rule) << "message: " << text;
-      ASSERT_EQ(fast[h].cancelled, naive[h].cancelled) << "message: " << text;
-    }
-    with_hits += !fast.empty();
+    ExpectSameAsNaive(*Shipped(), n, text, &naive);
+    ExpectSameAsNaive(*ShippedRe2Set(), n, text, &naive);
+    with_hits += !naive.empty();
+    long_ones += n.text.size() > 128;
   }
   EXPECT_GT(with_hits, 1000);
+  EXPECT_GT(long_ones, 500);
 }
 
-TEST(MessageScanner, GapsNarrowedInTheSetStillMatchExactlyAsTheirRules) {
-  // The set holds each alternative with depth-0 gaps as its longest segment; every candidate
-  // is confirmed by the exact pattern, so the set and the naive twin agree on gaps at depth 0,
-  // nested gaps, lazy and unbounded gaps, a flag group and an anchor.
+// A NormalizedText that is `text` itself (each byte its own origin): the engines see bytes the
+// Normalizer would never produce (upper case, \n, \v, invalid UTF-8).
+NormalizedText Verbatim(const std::string& text) {
+  NormalizedText n;
+  n.text = text;
+  n.original_size = static_cast<uint32_t>(text.size());
+  for (uint32_t i = 0; i < text.size(); ++i) n.origin.push_back({i, i + 1});
+  return n;
+}
+
+TEST(MessageScanner, BothEnginesMatchExactlyAsRe2OnSyntaxTheyMayReadDifferently) {
+  // Constructs on which Hyperscan and RE2 differ or that the Hyperscan set rewrites: a flag
+  // group, \s / \S / \b, '$' before a final newline, '.' and \n, repeated groups, gaps in a
+  // group that is a whole alternative, anchors, lazy and counted gaps, a literal {,n}, an
+  // alternative matching the empty string only with its context.
+  constexpr char kTricky[] = R"pb(
+    rules {
+      id: "a"
+      pattern: "(?i)boss[^,]{0,3}砍|(?i:ǆ)"
+      category: ALERT_CATEGORY_VIOLENCE
+      action: ALERT_ACTION_ALERT_110
+      examples: "boss砍"
+    }
+    rules {
+      id: "b"
+      pattern: "转\\s账|转\\S账|\\bok\\b"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "转 账"
+    }
+    rules {
+      id: "c"
+      pattern: "救命$|^通知[^,]{1,3}停水"
+      category: ALERT_CATEGORY_PUBLIC_SERVICE
+      action: ALERT_ACTION_NONE
+      examples: "救命"
+    }
+    rules {
+      id: "d"
+      pattern: "a.b|(哈){2,}笑|(孩子[^。!?]{0,4}不见了|老人走丢)"
+      category: ALERT_CATEGORY_MISSING_PERSON
+      action: ALERT_ACTION_ALERT_110
+      examples: "老人走丢"
+    }
+    rules {
+      id: "e"
+      pattern: "x[^y]*?z|q{,2}|\\d{3,}元"
+      category: ALERT_CATEGORY_FRAUD
+      action: ALERT_ACTION_NOTIFY_COMMUNITY_POLICE
+      examples: "q{,2}"
+    }
+    rules {
+      id: "f"
+      pattern: "火"
+      context: "着火|(?i)FIRE|烟[^,]*大"
+      unless: "演习$|\\s假"
+      category: ALERT_CATEGORY_HAZARD
+      action: ALERT_ACTION_ALERT_110
+      examples: "着火"
+    }
+  )pb";
+  const std::vector<std::string> pieces = {
+      "boss",  "BOSS",   "Boss", "砍",   ",",           "ǆ",    "ǅ",        "Ǆ",        "转",
+      "账",    " ",      "\v",   "\n",   "\t",          "ok",   "okay",     "救命",     "通知",
+      "停水",  "a",      "b",    "哈",   "笑",          "孩子", "不见了",   "老人走丢", "。",
+      "x",     "y",      "z",    "q",    "{,2}",        "123",  "元",       "火",       "着",
+      "FIRE",  "烟",     "大",   "演习", "假",          "\xff", "\xe4\xb8", "转\v账",   "转\n账",
+      "转 账", "救命\n", "救命", "a\nb", "通知:\n停水", "ǅ砍",  "x\nz",     "烟\n大",   " 假",
+      "\v假",  "演习\n", "ok\n"};
+  for (ScanEngine engine : {ScanEngine::kHyperscan, ScanEngine::kRe2Set}) {
+    absl::StatusOr<std::shared_ptr<const MessageScanner>> parsed = ParseRules(kTricky, engine);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    std::mt19937 rng(13);
+    std::vector<ScanHit> naive;
+    int with_hits = 0;
+    for (int round = 0; round < 4000; ++round) {
+      std::string text;
+      const int k = 1 + static_cast<int>(rng() % 8);
+      for (int i = 0; i < k; ++i) text += pieces[rng() % pieces.size()];
+      ExpectSameAsNaive(**parsed, Verbatim(text), text, &naive);
+      with_hits += !naive.empty();
+    }
+    EXPECT_GT(with_hits, 1500);
+  }
+}
+
+TEST(MessageScanner, GapsNarrowedOrWidenedStillMatchExactlyAsTheirRules) {
+  // The RE2::Set holds each alternative with depth-0 gaps as its longest segment, Hyperscan
+  // holds it with its gaps widened to ".*"; every candidate is confirmed by RE2, so both engines
+  // and the naive twin agree on gaps at depth 0, nested gaps, lazy and unbounded gaps, a flag
+  // group and an anchor.
   constexpr char kGaps[] = R"pb(
     rules {
       id: "a.depth0"
@@ -166,9 +276,6 @@ TEST(MessageScanner, GapsNarrowedInTheSetStillMatchExactlyAsTheirRules) {
       examples: "砍死这个boss 快砍"
     }
   )pb";
-  absl::StatusOr<std::shared_ptr<const MessageScanner>> parsed = ParseRules(kGaps);
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  const std::shared_ptr<const MessageScanner>& s = *parsed;
   const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
       {"正在给他转账", {"a.depth0"}},
       {"正在开会讨论明天什么时候去转账", {}},  // the gap is longer than 6
@@ -183,17 +290,22 @@ TEST(MessageScanner, GapsNarrowedInTheSetStillMatchExactlyAsTheirRules) {
       {"xaay", {"c.lazy_and_flags"}},
       {"xy", {}},
   };
-  std::vector<ScanHit> fast, naive;
-  NormalizedText n;
-  for (const auto& [text, want] : cases) {
-    ASSERT_TRUE(DefaultNormalizer()->Normalize(text, &n).ok()) << text;
-    ASSERT_TRUE(s->Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
-    ASSERT_TRUE(s->ScanNaive(n, &naive).ok());
-    std::vector<std::string> got, got_naive;
-    for (const ScanHit& h : fast) got.push_back(s->rules().rules(h.rule).id());
-    for (const ScanHit& h : naive) got_naive.push_back(s->rules().rules(h.rule).id());
-    EXPECT_EQ(got, want) << text;
-    EXPECT_EQ(got_naive, want) << text;
+  for (ScanEngine engine : {ScanEngine::kHyperscan, ScanEngine::kRe2Set}) {
+    absl::StatusOr<std::shared_ptr<const MessageScanner>> parsed = ParseRules(kGaps, engine);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    const std::shared_ptr<const MessageScanner>& s = *parsed;
+    std::vector<ScanHit> fast, naive;
+    NormalizedText n;
+    for (const auto& [text, want] : cases) {
+      ASSERT_TRUE(DefaultNormalizer()->Normalize(text, &n).ok()) << text;
+      ASSERT_TRUE(s->Scan(n, &fast, MessageScanner::Detail::kHitsOnly).ok());
+      ASSERT_TRUE(s->ScanNaive(n, &naive).ok());
+      std::vector<std::string> got, got_naive;
+      for (const ScanHit& h : fast) got.push_back(s->rules().rules(h.rule).id());
+      for (const ScanHit& h : naive) got_naive.push_back(s->rules().rules(h.rule).id());
+      EXPECT_EQ(got, want) << text;
+      EXPECT_EQ(got_naive, want) << text;
+    }
   }
 }
 

@@ -1,11 +1,12 @@
 // File: fengqiao/alert/message_scanner.h
 // The MessageScanner holds the alert assistant's scanning rules (data: examples/data/alert/rules/
-// *.textproto, each a fengqiao.v1.ScanRuleSet) compiled into one RE2::Set over the normalised
-// text, and finds which rules a message hits, with the span of each hit in the message as sent.
-// A rule's context patterns (at least one must match too) and negation patterns (none may match)
-// are entries of the same set, so a message is scanned once; only the rules that hit run their
-// own RE2 to find the span. ScanNaive runs every rule's RE2 one by one: the reference the tests
-// compare the set against.
+// *.textproto, each a fengqiao.v1.ScanRuleSet) compiled into one multi-pattern database over the
+// normalised text (Hyperscan by default, or an RE2::Set: ScannerOptions::engine), and finds
+// which rules a message hits, with the span of each hit in the message as sent. A rule's context
+// patterns (at least one must match too) and negation patterns (none may match) are entries of
+// the same database, so a message is scanned once; only the rules that hit run their own RE2 to
+// find the span (or to confirm a hit the engine cannot decide exactly). ScanNaive runs every
+// rule's RE2 one by one: the reference the tests compare both engines against.
 //
 //   #include "fengqiao/alert/message_scanner.h"
 //   #include "fengqiao/alert/normalizer.h"
@@ -30,8 +31,9 @@
 // naming file:line:col (or the field path for rules built in code) for syntax errors, an empty or
 // duplicate id, a pattern RE2 does not compile (with RE2's message), an unspecified action or
 // category, a REFER_12345 rule without its department (or a department on another action), a
-// desk that disagrees with the action. Scan returns ResourceExhausted when RE2 runs out of the
-// memory ScannerOptions::max_memory allows.
+// desk that disagrees with the action; ResourceExhausted when the database cannot be built. Scan
+// returns ResourceExhausted when RE2 runs out of the memory ScannerOptions::max_memory allows (or
+// Hyperscan out of scratch memory).
 #ifndef FENGQIAO_ALERT_MESSAGE_SCANNER_H_
 #define FENGQIAO_ALERT_MESSAGE_SCANNER_H_
 
@@ -75,8 +77,20 @@ struct LintFinding {
   std::string message;
 };
 
+// The multi-pattern engine that finds a message's candidate rules in one pass. Either way every
+// candidate the engine cannot decide exactly is confirmed by its rule's own RE2, so both give the
+// hits ScanNaive gives.
+enum class ScanEngine {
+  // Hyperscan (Intel's, 5.4): each pattern exactly where the two engines' syntax
+  // means the same, else in prefilter mode. The faster (bench/RESULTS.md).
+  kHyperscan,
+  // One RE2::Set of narrowed patterns (a gap at depth 0 gives way to the longest segment).
+  kRe2Set,
+};
+
 struct ScannerOptions {
-  // Memory RE2 may use for the compiled set and its DFA.
+  ScanEngine engine = ScanEngine::kHyperscan;
+  // Memory RE2 may use for each compiled pattern (and, with kRe2Set, the set and its DFA).
   int64_t max_memory = 256 << 20;
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "alert/internal/hyperscan_set.h"
 #include "fengqiao/alert/message_scanner.h"
 #include "internal/proto_files.h"
 
@@ -50,8 +51,10 @@ struct MessageScanner::Impl {
   std::vector<std::unique_ptr<RE2>> extras;    // distinct context / negation patterns
   std::vector<std::vector<int>> context;       // per rule: indices into extras
   std::vector<std::vector<int>> unless;
-  std::unique_ptr<RE2::Set> set;  // rule i -> entry i, extra k -> entry rules + k
-  // Per set entry: whether the set holds a relaxed superset (a set hit must be confirmed).
+  // The engine's database (one of the two): rule i -> entry i, extra k -> entry rules + k.
+  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<HyperscanSet> hyperscan;
+  // Per entry of the RE2::Set: whether it holds a superset (a set hit must be confirmed by RE2).
   std::vector<char> relaxed;
   int entries = 0;
   std::vector<std::shared_ptr<internal::SourceMap>> maps;
