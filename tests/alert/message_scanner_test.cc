@@ -1,9 +1,12 @@
 #include "fengqiao/alert/message_scanner.h"
 
+#include <fstream>
 #include <random>
 #include <string>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
 namespace fengqiao::alert {
@@ -157,6 +160,31 @@ TEST(MessageScanner, BothEnginesAndTheNaiveTwinGiveTheSameHitsOnRandomMessages) 
   }
   EXPECT_GT(with_hits, 1000);
   EXPECT_GT(long_ones, 500);
+}
+
+TEST(MessageScanner, BothEnginesGiveTheNaiveTwinsHitsOnTheDevelopmentSplitAndTheHardCases) {
+  // The messages the rules were written for, as sent.
+  std::vector<std::string> texts;
+  std::ifstream dev(FENGQIAO_SOURCE_DIR "/examples/data/alert/corpus/dev.jsonl");
+  std::string line;
+  while (std::getline(dev, line)) {
+    v1::LabelledChatMessage m;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &m).ok()) << line;
+    texts.push_back(m.text());
+  }
+  std::ifstream hard(FENGQIAO_SOURCE_DIR "/tests/alert/data/hard_cases.tsv");
+  while (std::getline(hard, line)) {
+    std::vector<std::string> f = absl::StrSplit(line, '\t');
+    if (!line.empty() && line[0] != '#' && f.size() == 5) texts.push_back(f[4]);
+  }
+  ASSERT_GT(texts.size(), 900u);
+  std::vector<ScanHit> naive;
+  NormalizedText n;
+  for (const std::string& text : texts) {
+    ASSERT_TRUE(DefaultNormalizer()->Normalize(text, &n).ok()) << text;
+    ExpectSameAsNaive(*Shipped(), n, text, &naive);
+    ExpectSameAsNaive(*ShippedRe2Set(), n, text, &naive);
+  }
 }
 
 // A NormalizedText that is `text` itself (each byte its own origin): the engines see bytes the

@@ -61,6 +61,10 @@ Figures Evaluate(const std::string& split) {
   EXPECT_GE(messages.size(), 600u) << split;
   absl::StatusOr<std::shared_ptr<const AlertAssistant>> assistant =
       AlertAssistant::Load(FENGQIAO_SOURCE_DIR "/examples/data/alert/rules");
+  // The other scanning engine must decide every message the same way.
+  absl::StatusOr<std::shared_ptr<const AlertAssistant>> re2_set = AlertAssistant::Load(
+      FENGQIAO_SOURCE_DIR "/examples/data/alert/rules", {}, {.engine = ScanEngine::kRe2Set});
+  EXPECT_TRUE(re2_set.ok()) << re2_set.status();
   absl::StatusOr<std::shared_ptr<const ReplyBank>> bank =
       ReplyBank::Load(FENGQIAO_SOURCE_DIR "/examples/data/alert/replies");
   EXPECT_TRUE(assistant.ok()) << assistant.status();
@@ -72,10 +76,23 @@ Figures Evaluate(const std::string& split) {
   }
   std::map<std::string, std::map<std::string, int>> confusion;  // truth -> predicted -> n
   int replies = 0, replies_right = 0, replies_answered = 0;
+  int engines_differ = 0;
   for (const Labelled& l : messages) {
     absl::StatusOr<v1::AlertDecision> d = (*assistant)->Decide(l.text);
     EXPECT_TRUE(d.ok()) << d.status();
     if (!d.ok()) continue;
+    if (re2_set.ok()) {
+      // The decision (spans: each hit rule's exact RE2) and the verdict (hits only: the
+      // engines' own confirmation), each engine's against the other's.
+      absl::StatusOr<v1::AlertDecision> other = (*re2_set)->Decide(l.text);
+      engines_differ += !other.ok() || other->SerializeAsString() != d->SerializeAsString();
+      AlertScratch scratch;
+      absl::StatusOr<Verdict> v = (*assistant)->Classify(l.text, &scratch);
+      absl::StatusOr<Verdict> w = (*re2_set)->Classify(l.text, &scratch);
+      engines_differ += !v.ok() || !w.ok() || v->action != w->action ||
+                        v->category != w->category || v->department != w->department ||
+                        v->rule != w->rule || v->action != d->action();
+    }
     ++confusion[l.action][std::string(LabelOf(d->action()).proto_name)];
     if (l.action == "ALERT_ACTION_STANDARD_REPLY" && !l.reply_category.empty()) {
       ++replies;
@@ -87,6 +104,7 @@ Figures Evaluate(const std::string& split) {
       replies_answered += answer->has_value() ? 1 : 0;
     }
   }
+  EXPECT_EQ(engines_differ, 0) << split << ": decisions that differ between the engines";
   std::printf("\n%-38s %9s %9s %9s %6s\n", ("action (" + split + " split)").c_str(), "precision",
               "recall", "F1", "N");
   for (const std::string& a : actions) {
