@@ -123,7 +123,9 @@ absl::StatusOr<Verdict> AlertAssistant::Classify(absl::string_view text,
 absl::StatusOr<Verdict> AlertAssistant::Run(absl::string_view text, AlertScratch* scratch,
                                             MessageScanner::Detail detail) const {
   FENGQIAO_RETURN_IF_ERROR(scanner_->normalizer().Normalize(text, &scratch->normalized));
-  FENGQIAO_RETURN_IF_ERROR(scanner_->Scan(scratch->normalized, &scratch->hits, detail));
+  // Normalize succeeded, so the text is UTF-8: the scanner need not check it again.
+  FENGQIAO_RETURN_IF_ERROR(
+      scanner_->ScanImpl(scratch->normalized, &scratch->hits, detail, /*from_normalizer=*/true));
   return Apply(scratch->hits, &scratch->fate);
 }
 

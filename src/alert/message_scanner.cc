@@ -256,14 +256,19 @@ absl::StatusOr<std::shared_ptr<const MessageScanner>> MessageScanner::Impl::Buil
 
 absl::Status MessageScanner::Scan(const NormalizedText& text, std::vector<ScanHit>* hits,
                                   Detail detail) const {
+  return ScanImpl(text, hits, detail, /*from_normalizer=*/false);
+}
+
+absl::Status MessageScanner::ScanImpl(const NormalizedText& text, std::vector<ScanHit>* hits,
+                                      Detail detail, bool from_normalizer) const {
   hits->clear();
   if (impl_->entries == 0) return absl::OkStatus();
   // flags: 0 no, 1 the engine says maybe, 2 confirmed, 3 refuted by the exact pattern.
   thread_local HyperscanSet::Matches found;
   std::vector<char>& flags = found.entries;
   if (impl_->hyperscan != nullptr) {
-    if (!google::protobuf::internal::IsStructurallyValidUTF8(text.text.data(),
-                                                             static_cast<int>(text.text.size()))) {
+    if (!from_normalizer && !google::protobuf::internal::IsStructurallyValidUTF8(
+                                text.text.data(), static_cast<int>(text.text.size()))) {
       // Hyperscan reads UTF-8 only (Normalize never produces anything else).
       return ScanNaive(text, hits);
     }

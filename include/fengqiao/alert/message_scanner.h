@@ -147,7 +147,11 @@ class MessageScanner {
   struct Impl;
 
  private:
+  friend class AlertAssistant;
   MessageScanner();
+  // Scan; `from_normalizer`: the text is Normalize's output, so known to be UTF-8.
+  absl::Status ScanImpl(const NormalizedText& text, std::vector<ScanHit>* hits, Detail detail,
+                        bool from_normalizer) const;
   v1::ScanRuleSet rules_;
   std::shared_ptr<const Normalizer> normalizer_;
   std::unique_ptr<Impl> impl_;
