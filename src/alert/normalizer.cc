@@ -69,10 +69,33 @@ std::string ConvertWithOpenCC(opencc_t cc, const std::string& in, bool* ok) {
   return result;
 }
 
-void Emit(const Item& item, NormalizedText* out) {
-  const size_t before = out->text.size();
-  AppendUtf8(item.cp, &out->text);
-  for (size_t b = before; b < out->text.size(); ++b) out->origin.push_back(item.from);
+// Writes `item` as UTF-8 at text[*n] and its origin at origin[*n] (both sized for it), advancing
+// *n.
+void Emit(const Item& item, char* text, Span* origin, size_t* n) {
+  const char32_t cp = item.cp;
+  char* t = text + *n;
+  int len;
+  if (cp < 0x80) {
+    t[0] = static_cast<char>(cp);
+    len = 1;
+  } else if (cp < 0x800) {
+    t[0] = static_cast<char>(0xC0 | (cp >> 6));
+    t[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    len = 2;
+  } else if (cp < 0x10000) {
+    t[0] = static_cast<char>(0xE0 | (cp >> 12));
+    t[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    t[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    len = 3;
+  } else {
+    t[0] = static_cast<char>(0xF0 | (cp >> 18));
+    t[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    t[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    t[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    len = 4;
+  }
+  for (int b = 0; b < len; ++b) origin[*n + b] = item.from;
+  *n += len;
 }
 
 bool DecodeAll(absl::string_view s, std::vector<char32_t>* out) {
@@ -285,9 +308,15 @@ absl::Status Normalizer::Normalize(absl::string_view text, NormalizedText* out) 
     }
     k = j;
   }
-  // 3. Separators between two CJK characters removed; then encode with the offset map.
-  out->text.reserve(text.size() + 16);
-  out->origin.reserve(text.size() + 16);
+  // 3. Separators between two CJK characters removed; then encode with the offset map (sized
+  // for every codepoint, trimmed after).
+  size_t bytes = 0;
+  for (const Item& item : expanded) bytes += internal::Utf8Length(item.cp);
+  out->text.resize(bytes);
+  out->origin.resize(bytes);
+  char* const t = out->text.data();
+  Span* const o = out->origin.data();
+  size_t n = 0;
   for (size_t k = 0; k < expanded.size();) {
     if (IsSeparator(expanded[k].cp)) {
       size_t j = k;
@@ -295,16 +324,16 @@ absl::Status Normalizer::Normalize(absl::string_view text, NormalizedText* out) 
       const bool between_han =
           k > 0 && j < expanded.size() && IsHan(expanded[k - 1].cp) && IsHan(expanded[j].cp);
       if (!between_han) {
-        for (size_t m = k; m < j; ++m) {
-          Emit(expanded[m], out);
-        }
+        for (size_t m = k; m < j; ++m) Emit(expanded[m], t, o, &n);
       }
       k = j;
       continue;
     }
-    Emit(expanded[k], out);
+    Emit(expanded[k], t, o, &n);
     ++k;
   }
+  out->text.resize(n);
+  out->origin.resize(n);
   out->original_size = static_cast<uint32_t>(text.size());
   return absl::OkStatus();
 }
