@@ -37,7 +37,9 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*t
             unsigned int /*flags*/, void* context) {
   auto* c = static_cast<ScanContext*>(context);
   c->matches->units[id] = 1;
-  char& e = c->matches->entries[(*c->unit_entry)[id]];
+  const int entry = (*c->unit_entry)[id];
+  char& e = c->matches->entries[entry];
+  if (e == 0) c->matches->reported.push_back(entry);
   if ((*c->unit_exact)[id]) {
     e = 2;
   } else if (e == 0) {
@@ -349,10 +351,14 @@ HyperscanSet::~HyperscanSet() {
 absl::Status HyperscanSet::Scan(absl::string_view text, Matches* matches) const {
   matches->entries.assign(entry_units_.size(), 0);
   matches->units.assign(units_.size(), 0);
+  matches->reported.clear();
   for (int u : always_) {
     matches->units[u] = 1;
     char& e = matches->entries[units_[u].entry];
-    if (e == 0) e = 1;
+    if (e == 0) {
+      e = 1;
+      matches->reported.push_back(units_[u].entry);
+    }
   }
   if (db_ == nullptr) return absl::OkStatus();
   if (text.size() > UINT_MAX) return absl::OutOfRangeError("message too long for Hyperscan");

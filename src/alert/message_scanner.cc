@@ -266,6 +266,8 @@ absl::Status MessageScanner::ScanImpl(const NormalizedText& text, std::vector<Sc
   // flags: 0 no, 1 the engine says maybe, 2 confirmed, 3 refuted by the exact pattern.
   thread_local HyperscanSet::Matches found;
   std::vector<char>& flags = found.entries;
+  // The entries the engine reported.
+  std::vector<int>& reported = found.reported;
   if (impl_->hyperscan != nullptr) {
     if (!from_normalizer && !google::protobuf::internal::IsStructurallyValidUTF8(
                                 text.text.data(), static_cast<int>(text.text.size()))) {
@@ -274,10 +276,9 @@ absl::Status MessageScanner::ScanImpl(const NormalizedText& text, std::vector<Sc
     }
     FENGQIAO_RETURN_IF_ERROR(impl_->hyperscan->Scan(text.text, &found));
   } else {
-    thread_local std::vector<int> matched;
-    matched.clear();
+    reported.clear();
     RE2::Set::ErrorInfo info;
-    if (!impl_->set->Match(text.text, &matched, &info)) {
+    if (!impl_->set->Match(text.text, &reported, &info)) {
       if (info.kind == RE2::Set::kOutOfMemory) {
         return absl::ResourceExhaustedError("RE2 ran out of memory scanning a message");
       }
@@ -287,7 +288,7 @@ absl::Status MessageScanner::ScanImpl(const NormalizedText& text, std::vector<Sc
       return absl::OkStatus();
     }
     flags.assign(impl_->entries, 0);
-    for (int m : matched) flags[m] = 1;
+    for (int m : reported) flags[m] = 1;
   }
   const int n = rules_.rules_size();
   // Whether entry e, which the engine says may match, does.
@@ -301,8 +302,10 @@ absl::Status MessageScanner::ScanImpl(const NormalizedText& text, std::vector<Sc
     if (f == 1) f = confirm(n + k) ? 2 : 3;
     return f == 2;
   };
-  for (int i = 0; i < n; ++i) {
-    if (!flags[i]) continue;
+  // The rules among them, in rule order.
+  std::sort(reported.begin(), reported.end());
+  for (int i : reported) {
+    if (i >= n) break;
     ScanHit hit;
     if (detail == Detail::kSpans) {
       if (!impl_->Locate(i, text, &hit)) continue;

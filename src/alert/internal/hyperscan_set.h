@@ -37,6 +37,8 @@ class HyperscanSet {
     std::vector<char> entries;
     // Per unit: hit.
     std::vector<char> units;
+    // The patterns marked 1 or 2, in the order Hyperscan first reported them.
+    std::vector<int> reported;
   };
 
   // `patterns` are RE2 patterns that RE2 compiles with `options`; pattern i is entry i.
