@@ -3,6 +3,9 @@
 # Idempotent: when every package is already present it does no network access and returns at once.
 set -euo pipefail
 
+# libhyperscan-dev (Intel's Hyperscan 5.4, amd64) and not libvectorscan-dev (the same libhs API;
+# the two conflict): Debian's Vectorscan 5.4.9 misses literals past byte 63 of a buffer on
+# AVX-512 machines (bench/RESULTS.md, "scanning engines").
 PACKAGES=(
   cmake ninja-build g++ pkgconf git
   libabsl-dev libprotobuf-dev protobuf-compiler
