@@ -210,10 +210,14 @@ TEST(AlertAssistant, DecidesTheSameFromManyThreads) {
   std::atomic<int> mismatches{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
+      // Each thread has its own scratch (and, inside the scanner, its own Hyperscan scratch).
+      AlertScratch scratch;
       for (int round = 0; round < 20; ++round) {
         for (size_t i = 0; i < cases.size(); ++i) {
           absl::StatusOr<v1::AlertDecision> d = Assistant()->Decide(cases[i].text);
           if (!d.ok() || d->SerializeAsString() != expected[i]) ++mismatches;
+          absl::StatusOr<Verdict> v = Assistant()->Classify(cases[i].text, &scratch);
+          if (!v.ok() || !d.ok() || v->action != d->action()) ++mismatches;
         }
       }
     });
