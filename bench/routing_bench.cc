@@ -3,10 +3,12 @@
 // the rule count. Run: ./build/bench/routing_bench
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "benchmark/benchmark.h"
 #include "fengqiao/routing/rule_set.h"
+#include "google/protobuf/arena.h"
 #include "testing/generated_rules.h"
 
 namespace {
@@ -121,6 +123,79 @@ void BM_Explain(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Explain)->Apply(RuleCounts);
+
+// Decision records at engine speed (issue 17 point 1): compact decisions of batches of 4,096.
+void BM_DecideBatch(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  constexpr size_t kBatch = 4096;
+  fengqiao::DecisionBatch out;
+  size_t offset = 0;
+  for (auto _ : state) {
+    w.rules->DecideBatch(absl::MakeConstSpan(w.facts).subspan(offset, kBatch), &out);
+    benchmark::DoNotOptimize(out.decisions.data());
+    offset = (offset + kBatch) & (kIncidents - 1);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_DecideBatch)->Apply(RuleCounts);
+
+// The same, each compact decision then built into its v1::Decision on an arena (in bulk): what
+// Decide stores, by the compact path.
+void BM_DecideBatchRecords(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  constexpr size_t kBatch = 4096;
+  const std::vector<std::string> ids(kBatch, "2026-10-000001");
+  fengqiao::DecisionBatch out;
+  // One arena for the run, its first block kept across Reset() (no fresh pages per batch).
+  std::vector<char> block(16 << 20);
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block.data();
+  options.initial_block_size = block.size();
+  google::protobuf::Arena arena(options);
+  size_t offset = 0;
+  for (auto _ : state) {
+    arena.Reset();
+    w.rules->DecideBatch(absl::MakeConstSpan(w.facts).subspan(offset, kBatch), &out);
+    benchmark::DoNotOptimize(w.rules->BuildDecisions(out, ids, &arena));
+    offset = (offset + kBatch) & (kIncidents - 1);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_DecideBatchRecords)->Apply(RuleCounts);
+
+// The explanation as indices (rule, first failed condition) for one incident at a time.
+void BM_ExplainCompact(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  fengqiao::CompactExplanation out;
+  size_t i = 0;
+  for (auto _ : state) {
+    w.rules->ExplainCompact(w.facts[i++ & (kIncidents - 1)], {}, &out);
+    benchmark::DoNotOptimize(out.traces.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ExplainCompact)->Apply(RuleCounts);
+
+// The compact explanation built into its v1::Explanation on an arena (reset every 256, its
+// first block kept).
+void BM_ExplainCompactRecord(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  fengqiao::CompactExplanation out;
+  std::vector<char> block(16 << 20);
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block.data();
+  options.initial_block_size = block.size();
+  google::protobuf::Arena arena(options);
+  size_t i = 0;
+  for (auto _ : state) {
+    if ((i & 255) == 0) arena.Reset();
+    w.rules->ExplainCompact(w.facts[i++ & (kIncidents - 1)], {}, &out);
+    auto* e = google::protobuf::Arena::CreateMessage<fengqiao::v1::Explanation>(&arena);
+    benchmark::DoNotOptimize(w.rules->BuildExplanation(out, "2026-10-000001", e));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ExplainCompactRecord)->Apply(RuleCounts);
 
 // Compiling (validation, lint, index) the table: the curve at 2k / 20k / 100k rules (target:
 // 20,000 rules in at most 100 ms on one core).

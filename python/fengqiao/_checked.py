@@ -25,7 +25,7 @@ from typing import Any, Iterable, List, NoReturn, Optional, Union
 import numpy as np
 import pandas as pd
 
-from fengqiao import vocabulary
+from fengqiao import _core, vocabulary
 from fengqiao.errors import InvalidArgumentError
 
 # Report times are bounded to years 1900..2200: a wider number is garbage (1e300, inf), not a time.
@@ -128,16 +128,45 @@ def _numbers(s, name, personal):
     return np.array([float(v) for v in out], dtype=np.float64)
 
 
+def _native(values: Any, length: Optional[int]) -> Optional[np.ndarray]:
+    """``values`` as the 1-D NumPy array of plain numbers (bool, int, uint, float) it holds,
+    without a copy, when the C++ conversion (``_core.checked_integers``) can take it; None for
+    anything else (lists, object, Categorical and nullable dtypes, a wrong length), which the
+    Python checks below handle and word."""
+    if isinstance(values, pd.Series):
+        if not isinstance(values.dtype, np.dtype):
+            return None
+        values = values.to_numpy()
+    if not isinstance(values, np.ndarray) or values.ndim != 1 or values.dtype.kind not in "biuf" \
+            or not values.dtype.isnative or (length is not None and len(values) != length):
+        return None
+    return values
+
+
 def integers(values: Any, name: str, dtype: type, lo: Optional[int] = None,
              hi: Optional[int] = None, length: Optional[int] = None,
              missing: Optional[int] = None, personal: bool = False) -> np.ndarray:
     """A column of whole numbers as ``dtype``, each in ``[lo, hi]`` (default: the dtype's range).
     ``missing``: the number a missing value stands for, or None when a missing value is an
     error."""
-    s = series(values, name, length)
     low, high = _RANGES[dtype]
     lo = low if lo is None else max(lo, low)
     hi = high if hi is None else min(hi, high)
+    array = _native(values, length)
+    if array is not None:
+        if dtype is np.uint64 and array.dtype == np.uint64 and lo == 0 and hi == 2**64 - 1:
+            return array  # bit sets (tags): every uint64 is valid, bit 63 included
+        # Checked and converted in one pass in C++ (the same array when it already is `dtype`);
+        # the first bad integer comes back with its row and is worded here.
+        out, row, value = _core.checked_integers(array, np.dtype(dtype).name, lo,
+                                                 min(hi, 2**63 - 1), missing, None)
+        if out is not None:
+            return out
+        if row >= 0:
+            fail(name, row, f"out of range [{lo}, {hi}]", value, personal)
+        # Not decided in C++ (a float column with a value that is no whole number in range):
+        # the checks below find and word it.
+    s = series(values, name, length)
     if dtype is np.uint64 and s.dtype == np.uint64 and lo == 0 and hi == 2**64 - 1:
         return s.to_numpy()  # bit sets (tags): every uint64 is valid, bit 63 included
     raw = _numbers(s, name, personal)
@@ -166,11 +195,34 @@ def integers(values: Any, name: str, dtype: type, lo: Optional[int] = None,
     return raw.astype(dtype)
 
 
+_DOMAIN_TABLES: dict = {}
+
+
+def _domain_table(enum: Any) -> bytes:
+    """The enum's numbers as a byte per number (1: defined), for ``_core.checked_integers``."""
+    key = enum.DESCRIPTOR.full_name
+    table = _DOMAIN_TABLES.get(key)
+    if table is None:
+        domain = vocabulary.categories(enum, "short_name", include_unspecified=True)
+        flags = np.zeros(max(domain) + 1, dtype=np.uint8)
+        flags[list(domain)] = 1
+        table = _DOMAIN_TABLES[key] = flags.tobytes()
+    return table
+
+
 def enum_numbers(values: Any, name: str, enum: Any, length: Optional[int] = None,
                  missing: Optional[int] = None) -> np.ndarray:
     """A column of one enum's values (numbers, proto names, short names or labels; object,
     categorical or numeric dtype) as uint8 numbers, each in the enum's domain. ``missing``:
     the number a missing value stands for, or None when missing is an error."""
+    array = _native(values, length)
+    if array is not None and array.dtype.kind != "b":
+        out, row, value = _core.checked_integers(array, "uint8", 0, 0, missing,
+                                                 _domain_table(enum))
+        if out is not None:
+            return out
+        if row >= 0:
+            fail(name, row, f"not a {enum.DESCRIPTOR.name} number", value)
     s = series(values, name, length)
     if isinstance(s.dtype, pd.CategoricalDtype):
         # Categories parse once (labels from fengqiao.vocabulary, names or numbers), then codes.

@@ -143,15 +143,31 @@ _NUMBER_RANGES = {  # column: (lo, hi) within the dtype of _NUMBER_COLUMNS
 }
 
 
-def _columns(codes, data):
+def _grid_areas(values, grid_map, n):
+    """Area indices of a column of grid codes in C++ (each distinct str object looked up once),
+    or None when the column is not an object array of str of n rows (then the checks below
+    word what is wrong)."""
+    if isinstance(values, pd.Series) and values.dtype == object:
+        values = values.to_numpy()
+    if not isinstance(values, np.ndarray) or values.dtype != object or values.ndim != 1 \
+            or len(values) != n:
+        return None
+    return _core.grid_areas(values, grid_map)
+
+
+def _columns(grid_map, data):
     """The frame's routing columns, checked and converted (fengqiao._checked): ``kind`` and one
     of ``area`` / ``grid_code`` are required (a missing column is an error, not zeros); a
     missing value in an optional enum column means unspecified (0)."""
     n = _checked.row_count(data)
+    area_count = grid_map.size() if grid_map is not None else 0
     if "area" in data:
-        area = _checked.integers(data["area"], "area", np.int32, lo=-1, hi=len(codes) - 1
-                                 if len(codes) else None, length=n)
+        area = _checked.integers(data["area"], "area", np.int32, lo=-1, hi=area_count - 1
+                                 if area_count else None, length=n)
+    elif (area := _grid_areas(_checked.column(data, "grid_code"), grid_map, n)) is not None:
+        pass
     else:
+        codes = grid_map.codes()
         grid_code = _checked.series(_checked.column(data, "grid_code"), "grid_code", n)
         # Each distinct code is checked once (factorize), then spread by its codes.
         positions, distinct = pd.factorize(grid_code.astype(object).to_numpy())
@@ -221,15 +237,15 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
                       f"{type(frame).__name__}")
     if grid_map is None and "area" not in frame:
         raise InvalidArgumentError("route_frame needs grid_map to turn grid_code into areas")
-    codes = grid_map.codes() if grid_map is not None else []
-    columns = _columns(codes, frame)
+    columns = _columns(grid_map, frame)
     index = rules.route_columns(**columns, **_capacity(capacity), threads=int(threads))
     return decisions_frame(rules, index, getattr(frame, "index", None))
 
 
-def _labels(enum, numbers, pick, field, ids):
-    """The actions' enum numbers as a Categorical of the vocabulary's display labels (every
-    defined value but UNSPECIFIED a category); unrouted rows and UNSPECIFIED are missing."""
+def _action_codes(enum, numbers, field, ids):
+    """The actions' enum numbers as codes into the vocabulary's display labels of the enum (every
+    defined value but UNSPECIFIED a category), one int8 per rule (-1: UNSPECIFIED), and the
+    CategoricalDtype of those labels."""
     known = vocabulary.categories(enum, "display")
     for i, n in enumerate(numbers):
         # A rule the core compiled with a number outside the enum (tier 99) is an error here,
@@ -238,32 +254,49 @@ def _labels(enum, numbers, pick, field, ids):
             raise InvalidArgumentError(
                 f"rule {ids[i]!r}: then.{field} {int(n)} is not a {enum.DESCRIPTOR.name}")
     position = {number: i for i, number in enumerate(known)}
-    per_rule = np.array([position.get(int(n), -1) for n in numbers] + [-1], dtype=np.int64)
-    return pd.Categorical.from_codes(per_rule[pick], categories=list(known.values()))
+    codes = np.array([position.get(int(n), -1) for n in numbers], dtype=np.int8)
+    return codes, pd.CategoricalDtype(list(known.values()))
+
+
+# Per rule set (by content hash: equal hashes are equal rule sets), what the result frame needs:
+# the rule ids' CategoricalDtype and, per action column, per-rule codes and its dtype. Built once,
+# so a call builds no per-rule Python objects.
+_FRAME_TABLES: dict = {}
+
+
+def _frame_tables(rules):
+    key = rules.hash
+    tables = _FRAME_TABLES.get(key)
+    if tables is None:
+        from fengqiao.v1 import force_pb2
+
+        ids = rules.rule_ids()
+        tiers, departments, forces = rules.rule_actions()
+        actions = [_action_codes(routing_pb2.Tier, tiers, "tier", ids),
+                   _action_codes(taxonomy_pb2.Department, departments, "department", ids),
+                   _action_codes(force_pb2.ForceType, forces, "target_force_type", ids)]
+        if len(_FRAME_TABLES) >= 16:
+            _FRAME_TABLES.pop(next(iter(_FRAME_TABLES)))
+        tables = _FRAME_TABLES[key] = (pd.CategoricalDtype(ids), actions)
+    return tables
 
 
 def decisions_frame(rules, rule_index, index=None):
     """Rule indices (-1: unrouted) -> a DataFrame: ``rule_index`` (-1 unrouted), ``rule_id`` (a
     Categorical of the rule ids, missing when unrouted), and ``tier``, ``department``, ``target_force`` as Categoricals of the
     vocabulary's display labels ("mediator (专职调解员)"), missing where unrouted or unset."""
-    from fengqiao.v1 import force_pb2
-
-    ids = np.array(rules.rule_ids() + [None], dtype=object)
-    tiers, departments, forces = rules.rule_actions()
-    pick = np.where(rule_index < 0, len(ids) - 1, rule_index)
-    # Categoricals built from integer codes: no per-row strings (rule ids are unique in a set).
-    rule_ids = pd.Categorical.from_codes(np.where(rule_index < 0, -1, rule_index),
-                                         categories=list(ids[:-1]))
-    return pd.DataFrame(
-        {
-            "rule_index": rule_index,
-            "rule_id": rule_ids,
-            "tier": _labels(routing_pb2.Tier, tiers, pick, "tier", ids),
-            "department": _labels(taxonomy_pb2.Department, departments, pick, "department", ids),
-            "target_force": _labels(force_pb2.ForceType, forces, pick, "target_force_type", ids),
-        },
-        index=index,
-    )
+    rule_index = np.asarray(rule_index)
+    id_dtype, actions = _frame_tables(rules)
+    # Categoricals built from integer codes gathered in C++: no per-row strings (rule ids are
+    # unique in a set, so a row's rule index is its rule_id code).
+    codes = _core.gather_codes(rule_index.astype(np.int32, copy=False),
+                               tuple(table for table, _ in actions))
+    frame = {"rule_index": rule_index,
+             "rule_id": pd.Categorical.from_codes(np.maximum(rule_index, -1), dtype=id_dtype)}
+    for name, row_codes, (_, dtype) in zip(("tier", "department", "target_force"), codes,
+                                           actions):
+        frame[name] = pd.Categorical.from_codes(row_codes, dtype=dtype)
+    return pd.DataFrame(frame, index=index)
 
 
 def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,

@@ -31,6 +31,7 @@ void BindPrivacy(py::module_& m);
 void BindAlert(py::module_& m);
 void BindBriefing(py::module_& m);
 void BindInterop(py::module_& m);
+void BindCheckedColumns(py::module_& m);
 
 // Runs `f` (returning absl::Status) with the GIL released, then raises its error, if any.
 template <typename F>

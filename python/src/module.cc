@@ -28,6 +28,8 @@ void BindGrid(py::module_& m) {
           "area_index", [](const GridMap& g, const std::string& code) { return g.AreaIndex(code); },
           py::arg("code"), "Dense index of an area, -1 when unknown.")
       .def(
+          "size", [](const GridMap& g) { return g.size(); }, "Number of areas.")
+      .def(
           "codes",
           [](const GridMap& g) {
             std::vector<std::string> out;
@@ -119,4 +121,5 @@ PYBIND11_MODULE(_core, m) {
   fengqiao::python::BindAlert(m);
   fengqiao::python::BindBriefing(m);
   fengqiao::python::BindInterop(m);
+  fengqiao::python::BindCheckedColumns(m);
 }

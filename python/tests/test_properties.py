@@ -205,3 +205,67 @@ def test_durations_as_timedelta_equal_durations_as_float_seconds(fq, grid_map, s
         as_delta = base.assign(accept_s=pd.to_timedelta(as_float["accept_s"], unit="s"))
     assert (fq.metrics.report_proto(as_float, grid_map, START, END)
             == fq.metrics.report_proto(as_delta, grid_map, START, END))
+
+
+def _frame_or_error(fq, call):
+    try:
+        return call(), None
+    except fq.Error as e:
+        return None, (type(e), str(e))
+
+
+@SETTINGS
+@given(frame=frames(ROUTING_COLUMNS, ("grid_code", "kind")), with_area=st.booleans())
+def test_route_frame_checked_in_cpp_gives_what_the_python_checks_give(fq, grid_map, rules, frame,
+                                                                      with_area):
+    """The C++ conversion of route_frame's columns (issue 17 point 2) is the Python checks made
+    fast: on any frame, the same result, or the same error class and message (column and row)."""
+    from unittest import mock
+
+    import fengqiao._checked
+    import fengqiao.routing
+
+    if with_area and "grid_code" in frame and "area" not in frame:
+        codes = pd.Series(frame["grid_code"]).reset_index(drop=True)
+        frame = dict(frame) if isinstance(frame, dict) else frame.copy()
+        frame["area"] = np.arange(len(codes), dtype=np.int64) % (grid_map.size() + 2) - 1
+    native = _frame_or_error(fq, lambda: fq.route_frame(rules, frame, grid_map))
+    with mock.patch.object(fengqiao._checked, "_native", lambda values, length: None), \
+            mock.patch.object(fengqiao.routing, "_grid_areas", lambda values, gm, n: None):
+        python = _frame_or_error(fq, lambda: fq.route_frame(rules, frame, grid_map))
+    assert native[1] == python[1]
+    if native[0] is not None:
+        pd.testing.assert_frame_equal(native[0], python[0])
+
+
+@SETTINGS
+@given(data=st.data())
+def test_checked_integers_in_cpp_give_what_the_python_checks_give(fq, data):
+    """_checked.integers and enum_numbers on numeric arrays of every dtype, any range and missing
+    value: the C++ path returns the same numbers (and dtype) or raises the same message."""
+    from unittest import mock
+
+    import fengqiao._checked as checked
+
+    n = data.draw(st.integers(0, 8))
+    values = data.draw(columns(n))
+    name = data.draw(st.sampled_from(["hour", "amount_fen", "kind"]))
+    missing = data.draw(st.one_of(st.none(), st.integers(-1, 3)))
+    if name == "kind":
+        call = lambda: checked.enum_numbers(values, name, incident_pb2.IncidentKind, n,  # noqa: E731
+                                            missing=missing)
+    else:
+        dtype = data.draw(st.sampled_from([np.uint8, np.int32, np.uint32, np.int64, np.uint64]))
+        if dtype is np.uint64 and missing is not None:
+            missing = abs(missing)  # -1 does not convert to uint64 (a caller never asks it)
+        lo = data.draw(st.one_of(st.none(), st.integers(-3, 5)))
+        hi = data.draw(st.one_of(st.none(), st.integers(0, 300)))
+        call = lambda: checked.integers(values, name, dtype, lo=lo, hi=hi, length=n,  # noqa: E731
+                                        missing=missing)
+    native = _frame_or_error(fq, call)
+    with mock.patch.object(checked, "_native", lambda values, length: None):
+        python = _frame_or_error(fq, call)
+    assert native[1] == python[1]
+    if native[0] is not None:
+        assert native[0].dtype == python[0].dtype
+        np.testing.assert_array_equal(native[0], python[0])

@@ -2,9 +2,6 @@
 // incident's facts and walks the candidates in hit order (Resolve: capacity tests, then the hit
 // policy); Decide and Explain add what a stored case and an accountability review need.
 #include <algorithm>
-#include <system_error>
-#include <thread>
-#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +9,7 @@
 #include "fengqiao/status_macros.h"
 #include "fengqiao/vocabulary.h"
 #include "internal/columns.h"
+#include "internal/thread_pool.h"
 #include "routing/internal/compiled_rules.h"
 #include "routing/internal/hit_policy.h"
 
@@ -113,31 +111,26 @@ RouteResult RuleSet::Route(const RoutingFacts& facts, absl::Span<const CapacityS
 
 namespace {
 
-// Runs body(begin, end) over [0, n) in `threads` contiguous slices (the calling thread takes the
-// first); fewer threads when slices would be smaller than kMinSlice rows, where starting a thread
-// costs more than it saves. Each row is written by exactly one thread.
+// Runs body(begin, end) over [0, n) on up to `threads` threads of the process's pool (the caller's
+// included), in chunks claimed one at a time; fewer threads when each would get fewer than
+// kMinRows rows, where waking a worker costs more than it saves. Each row is written by exactly
+// one thread, so the result does not depend on the number of threads.
 template <typename Body>
 void InSlices(size_t n, int threads, Body body) {
-  constexpr size_t kMinSlice = 16 * 1024;
+  constexpr size_t kMinRows = 8 * 1024;
+  constexpr size_t kChunksPerThread = 8;
   size_t t = threads < 1 ? 1 : static_cast<size_t>(threads);
-  t = std::max<size_t>(1, std::min(t, n / kMinSlice));
+  t = std::max<size_t>(1, std::min(t, n / kMinRows));
   if (t <= 1) {
     body(0, n);
     return;
   }
-  std::vector<std::thread> workers;
-  workers.reserve(t - 1);
-  const size_t per = (n + t - 1) / t;
-  for (size_t k = 1; k < t; ++k) {
-    const size_t begin = std::min(n, k * per), end = std::min(n, begin + per);
-    try {
-      workers.emplace_back([&body, begin, end] { body(begin, end); });
-    } catch (const std::system_error&) {
-      body(begin, end);  // no thread to be had: this slice on the calling thread
-    }
-  }
-  body(0, std::min(n, per));
-  for (std::thread& w : workers) w.join();
+  const size_t chunk =
+      std::max(kMinRows / 2, (n + t * kChunksPerThread - 1) / (t * kChunksPerThread));
+  const size_t chunks = (n + chunk - 1) / chunk;
+  internal::ThreadPool::Shared().Run(chunks, static_cast<int>(t), [&](size_t k) {
+    body(k * chunk, std::min(n, (k + 1) * chunk));
+  });
 }
 
 }  // namespace
@@ -174,38 +167,54 @@ absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int
                                                    {"tags", columns.tags.size()}}));
   const bool unique = compiled_->policy.unique();
   const CompiledRules& c = *compiled_;
-  auto at = [](const auto& span, size_t i) {
-    return span.empty() ? typename std::decay_t<decltype(span)>::value_type{} : span[i];
-  };
   InSlices(n, threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      RoutingFacts f;
-      f.area = columns.area[i];
-      f.kind = at(columns.kind, i);
-      f.dispute_type = at(columns.dispute_type, i);
-      f.severity = at(columns.severity, i);
-      f.channel = at(columns.channel, i);
-      f.department = at(columns.department, i);
-      f.amount_fen = at(columns.amount_fen, i);
-      f.party_count = at(columns.party_count, i);
-      f.repeat_count = at(columns.repeat_count, i);
-      f.hour = at(columns.hour, i);
-      f.weekday = at(columns.weekday, i);
-      f.flags = at(columns.flags, i);
-      f.tags = at(columns.tags, i);
-      rule_out[i] = RouteOne(c, unique, f, capacity, nullptr).rule;
+    // Rows are gathered into facts a block at a time, field by field (a copy loop per column, or
+    // zeros for an absent one), then routed: no per-row test of which columns are present.
+    constexpr size_t kBlock = 256;
+    RoutingFacts block[kBlock];
+    for (size_t first = begin; first < end; first += kBlock) {
+      const size_t count = std::min(kBlock, end - first);
+      const auto fill = [&](const auto& span, auto member) {
+        if (span.empty()) {
+          for (size_t k = 0; k < count; ++k) block[k].*member = {};
+        } else {
+          for (size_t k = 0; k < count; ++k) block[k].*member = span[first + k];
+        }
+      };
+      fill(columns.area, &RoutingFacts::area);
+      fill(columns.kind, &RoutingFacts::kind);
+      fill(columns.dispute_type, &RoutingFacts::dispute_type);
+      fill(columns.severity, &RoutingFacts::severity);
+      fill(columns.channel, &RoutingFacts::channel);
+      fill(columns.department, &RoutingFacts::department);
+      fill(columns.amount_fen, &RoutingFacts::amount_fen);
+      fill(columns.party_count, &RoutingFacts::party_count);
+      fill(columns.repeat_count, &RoutingFacts::repeat_count);
+      fill(columns.hour, &RoutingFacts::hour);
+      fill(columns.weekday, &RoutingFacts::weekday);
+      fill(columns.flags, &RoutingFacts::flags);
+      fill(columns.tags, &RoutingFacts::tags);
+      for (size_t k = 0; k < count; ++k) {
+        rule_out[first + k] = RouteOne(c, unique, block[k], capacity, nullptr).rule;
+      }
     }
   });
   return absl::OkStatus();
 }
 
-std::vector<int32_t> RuleSet::Collect(const RoutingFacts& facts,
-                                      absl::Span<const CapacityState> capacity) const {
-  const CompiledRules& c = *compiled_;
-  const Partition& p = PartitionFor(c, facts.area);
-  std::vector<uint64_t> acc(p.words);
-  routing_internal::Candidates(p, facts, acc.data());
-  std::vector<int32_t> out;
+namespace {
+
+// Appends every matching rule of `p` in hit order, capacity tests applied (what COLLECT returns).
+void CollectInto(const CompiledRules& c, const Partition& p, const RoutingFacts& facts,
+                 absl::Span<const CapacityState> capacity, std::vector<int32_t>* out) {
+  uint64_t small[8];
+  std::vector<uint64_t> large;
+  uint64_t* acc = small;
+  if (p.words > 8) {
+    large.resize(p.words);
+    acc = large.data();
+  }
+  routing_internal::Candidates(p, facts, acc);
   for (int w = 0; w < p.words; ++w) {
     for (uint64_t bits = acc[w]; bits != 0; bits &= bits - 1) {
       const int b = __builtin_ctzll(bits);
@@ -214,9 +223,17 @@ std::vector<int32_t> RuleSet::Collect(const RoutingFacts& facts,
           !routing_internal::CapacityPasses(c.rules[global], capacity, nullptr)) {
         continue;
       }
-      out.push_back(global);
+      out->push_back(global);
     }
   }
+}
+
+}  // namespace
+
+std::vector<int32_t> RuleSet::Collect(const RoutingFacts& facts,
+                                      absl::Span<const CapacityState> capacity) const {
+  std::vector<int32_t> out;
+  CollectInto(*compiled_, PartitionFor(*compiled_, facts.area), facts, capacity, &out);
   return out;
 }
 
@@ -275,6 +292,180 @@ v1::Explanation RuleSet::Explain(const RoutingFacts& facts, absl::string_view in
     }
   }
   return e;
+}
+
+// Decision records at engine speed: the compact form, and the protobuf built from it on demand.
+
+static_assert(RuleSet::kMatched == routing_internal::kNumFields,
+              "CompactTrace::failed of a match is the number of condition fields");
+
+void RuleSet::DecideBatch(absl::Span<const RoutingFacts> facts, DecisionBatch* out,
+                          absl::Span<const CapacityState> capacity) const {
+  const CompiledRules& c = *compiled_;
+  const bool unique = c.policy.unique();
+  const bool collects = c.policy.collects();
+  const bool simple = !unique && !collects;
+  out->decisions.resize(facts.size());
+  out->diversions.clear();
+  out->matches.clear();
+  CompactDecision* const d = out->decisions.data();
+  const int32_t* const action_of = action_of_rule_.data();
+  std::vector<int32_t> skipped;
+  for (size_t i = 0; i < facts.size(); ++i) {
+    const RoutingFacts& f = facts[i];
+    const Partition& p = PartitionFor(c, f.area);
+    CompactDecision r;
+    r.rule_set_hash = hash_value_;
+    if (simple && p.words == 1) {
+      // Fast path (FIRST / PRIORITY, one word): the first candidate without a capacity test wins.
+      uint64_t acc;
+      routing_internal::Candidates(p, f, &acc);
+      if (acc == 0) {
+        d[i] = r;
+        continue;
+      }
+      const int b = __builtin_ctzll(acc);
+      if (!((p.with_capacity[0] >> b) & 1)) {
+        r.rule = p.rules[b];
+        r.action = action_of[r.rule];
+        d[i] = r;
+        continue;
+      }
+    }
+    skipped.clear();
+    const RouteResult routed = RouteOne(c, unique, f, capacity, &skipped);
+    r.diversions_at = static_cast<uint32_t>(out->diversions.size());
+    r.diversions = static_cast<uint16_t>(skipped.size());
+    for (int32_t s : skipped) {
+      int team = -1;
+      routing_internal::CapacityPasses(c.rules[s], capacity, &team);
+      out->diversions.push_back(CapacityDiversion{s, team});
+    }
+    if (collects || routed.ambiguous) {
+      r.matches_at = static_cast<uint32_t>(out->matches.size());
+      CollectInto(c, p, f, capacity, &out->matches);
+      r.matches = static_cast<uint32_t>(out->matches.size() - r.matches_at);
+    }
+    r.ambiguous = routed.ambiguous;
+    r.rule = routed.rule;
+    r.action = routed.rule >= 0 ? action_of[routed.rule] : -1;
+    d[i] = r;
+  }
+}
+
+absl::Status RuleSet::BuildDecision(const DecisionBatch& batch, size_t row,
+                                    absl::string_view incident_id, v1::Decision* out) const {
+  if (row >= batch.decisions.size()) {
+    return absl::OutOfRangeError(
+        absl::StrCat("BuildDecision: row ", row, " of a batch of ", batch.decisions.size()));
+  }
+  const CompactDecision& r = batch.decisions[row];
+  if (r.rule_set_hash != hash_value_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("BuildDecision: row ", row, " was decided by rule set ",
+                     absl::Hex(r.rule_set_hash, absl::kZeroPad16), ", not by ", hash_));
+  }
+  const int32_t n_rules = proto_.rules_size();
+  const auto bad = [row](absl::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("BuildDecision: row ", row, ": ", what, " out of range"));
+  };
+  if (r.rule < -1 || r.rule >= n_rules) return bad("rule");
+  if (r.action != (r.rule >= 0 ? action_of_rule_[r.rule] : -1)) return bad("action");
+  if (size_t{r.diversions_at} + r.diversions > batch.diversions.size()) return bad("diversions");
+  if (size_t{r.matches_at} + r.matches > batch.matches.size()) return bad("matches");
+  out->Clear();
+  out->set_incident_id(incident_id.data(), incident_id.size());
+  out->set_rule_set_version(proto_.version());
+  out->set_rule_set_hash(hash_);
+  for (uint32_t k = 0; k < r.diversions; ++k) {
+    const CapacityDiversion& v = batch.diversions[r.diversions_at + k];
+    if (v.rule < 0 || v.rule >= n_rules) return bad("diversion rule");
+    if (v.team < -1 || v.team >= static_cast<int32_t>(teams_.size())) return bad("diversion team");
+    out->add_capacity_diversions(
+        absl::StrCat(proto_.rules(v.rule).id(), ":", v.team >= 0 ? teams_[v.team] : std::string()));
+  }
+  for (uint32_t k = 0; k < r.matches; ++k) {
+    const int32_t g = batch.matches[r.matches_at + k];
+    if (g < 0 || g >= n_rules) return bad("match");
+    out->add_all_rule_ids(proto_.rules(g).id());
+  }
+  out->set_ambiguous(r.ambiguous);
+  if (r.rule >= 0) {
+    out->set_rule_id(proto_.rules(r.rule).id());
+    *out->mutable_action() = actions_[r.action];
+    const uint32_t constrained = compiled_->rules[r.rule].constrained;
+    for (int f = 0; f < routing_internal::kNumFields; ++f) {
+      if ((constrained >> f) & 1u) out->add_matched_conditions(routing_internal::FieldName(f));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Decision*>> RuleSet::BuildDecisions(
+    const DecisionBatch& batch, absl::Span<const std::string> incident_ids,
+    google::protobuf::Arena* arena) const {
+  if (arena == nullptr) return absl::InvalidArgumentError("BuildDecisions: arena is null");
+  if (incident_ids.size() != batch.decisions.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("BuildDecisions: ", incident_ids.size(),
+                                                   " incident ids for ", batch.decisions.size(),
+                                                   " decisions"));
+  }
+  std::vector<v1::Decision*> out(batch.decisions.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = google::protobuf::Arena::CreateMessage<v1::Decision>(arena);
+    FENGQIAO_RETURN_IF_ERROR(BuildDecision(batch, i, incident_ids[i], out[i]));
+  }
+  return out;
+}
+
+void RuleSet::ExplainCompact(const RoutingFacts& facts, absl::Span<const CapacityState> capacity,
+                             CompactExplanation* out) const {
+  DecideBatch(absl::MakeConstSpan(&facts, 1), &out->decision, capacity);
+  const CompiledRules& c = *compiled_;
+  const bool stop_at_first = c.policy.first_match_wins();
+  // The rules that can apply in the incident's area, in hit order: its partition, whose rules
+  // all hold the area condition.
+  const Partition& p = PartitionFor(c, facts.area);
+  out->rules_outside_area = static_cast<int32_t>(c.rules.size() - p.rules.size());
+  out->traces.clear();
+  for (int32_t g : p.rules) {
+    CompactTrace t;
+    t.rule = g;
+    t.failed = routing_internal::FirstFailureAfterArea(c.rules[g], facts, capacity, &t.team);
+    if (t.failed != routing_internal::kFieldCapacity) t.team = -1;
+    out->traces.push_back(t);
+    if (t.failed == kMatched && stop_at_first) break;
+  }
+}
+
+absl::Status RuleSet::BuildExplanation(const CompactExplanation& compact,
+                                       absl::string_view incident_id, v1::Explanation* out) const {
+  out->Clear();
+  FENGQIAO_RETURN_IF_ERROR(
+      BuildDecision(compact.decision, 0, incident_id, out->mutable_decision()));
+  out->set_rules_outside_area(compact.rules_outside_area);
+  const int32_t n_rules = proto_.rules_size();
+  for (const CompactTrace& t : compact.traces) {
+    if (t.rule < 0 || t.rule >= n_rules || t.failed < 0 || t.failed > kMatched || t.team < -1 ||
+        t.team >= static_cast<int32_t>(teams_.size())) {
+      return absl::InvalidArgumentError("BuildExplanation: a trace is out of range");
+    }
+    v1::RuleTrace* trace = out->add_rules();
+    trace->set_rule_id(proto_.rules(t.rule).id());
+    trace->set_matched(t.failed == kMatched);
+    if (t.failed != kMatched) {
+      trace->mutable_first_failure()->set_field(routing_internal::FieldName(t.failed));
+      if (t.failed == routing_internal::kFieldCapacity && t.team >= 0) {
+        trace->mutable_first_failure()->set_capacity_team_id(teams_[t.team]);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view RuleSet::ConditionName(int32_t field) {
+  return routing_internal::FieldName(field);
 }
 
 absl::string_view TierName(v1::Tier tier) { return DisplayName(tier); }

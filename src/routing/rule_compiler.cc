@@ -7,12 +7,15 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "internal/digest.h"
 #include "internal/proto_files.h"
 #include "routing/internal/hit_policy.h"
@@ -302,9 +305,8 @@ CompileOutput RunCompiler(const RuleSetSource& source, const GridMap& map,
 // Stable across processes and builds. The offset basis is one digit short of FNV's
 // (1469598103934665603, not 14695981039346656037) since the first release: kept, so the hashes
 // recorded in decisions and cases stay the hashes of their rule sets.
-std::string ContentHash(const v1::RuleSet& proto) {
-  const uint64_t h = internal::MessageDigest(proto, 1469598103934665603ULL);
-  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
+uint64_t ContentHash(const v1::RuleSet& proto) {
+  return internal::MessageDigest(proto, 1469598103934665603ULL);
 }
 
 }  // namespace
@@ -347,7 +349,23 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   rule_set->proto_ = source.proto();
   rule_set->proto_.set_hit_policy(out.compiled->policy.value());
   rule_set->proto_.clear_inherits();
-  rule_set->hash_ = ContentHash(rule_set->proto_);
+  rule_set->hash_value_ = ContentHash(rule_set->proto_);
+  rule_set->hash_ = absl::StrCat(absl::Hex(rule_set->hash_value_, absl::kZeroPad16));
+  // Distinct actions, so a compact decision names its action by a small index.
+  absl::flat_hash_map<std::string, int32_t> action_index;
+  for (const v1::Rule& rule : rule_set->proto_.rules()) {
+    std::string key;
+    {
+      google::protobuf::io::StringOutputStream stream(&key);
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      rule.then().SerializeToCodedStream(&coded);
+    }
+    auto [it, inserted] =
+        action_index.emplace(std::move(key), static_cast<int32_t>(rule_set->actions_.size()));
+    if (inserted) rule_set->actions_.push_back(rule.then());
+    rule_set->action_of_rule_.push_back(it->second);
+  }
   rule_set->options_ = options;
   rule_set->teams_ = std::move(out.teams);
   rule_set->tag_bits_ = std::move(out.tag_bits);

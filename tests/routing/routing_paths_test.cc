@@ -7,6 +7,7 @@
 //   a rule reported "never-matches" matches no fact at all.
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,8 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/routing/rule_set.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "testing/generated_rules.h"
 #include "testing/status_matchers.h"
@@ -240,7 +243,8 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
       routed += r.rule >= 0;
       non_police_with_dispute_type += incident.kind() == v1::INCIDENT_KIND_NON_POLICE &&
                                       incident.dispute_type() != v1::DISPUTE_TYPE_UNSPECIFIED;
-      non_police_disputes += incident.kind() == v1::INCIDENT_KIND_DISPUTE && !IsPoliceMatter(incident);
+      non_police_disputes +=
+          incident.kind() == v1::INCIDENT_KIND_DISPUTE && !IsPoliceMatter(incident);
     }
     std::vector<int32_t> by_column(by_message.size());
     const testing::FactColumns columns(rows);
@@ -431,6 +435,131 @@ TEST(RoutingThreads, SlicesOnSeveralThreadsGiveTheDecisionsOfOne) {
       ASSERT_EQ(columns_many, columns_one) << n << " rows, " << threads << " threads";
     }
   }
+}
+
+// Several callers at once, each on several threads of the one pool, get the decisions of one
+// thread (the pool keeps its workers across calls and between callers).
+TEST(RoutingThreads, CallersSharingThePoolEachGetTheDecisionsOfOne) {
+  const auto map = testing::GeneratedDistrict();
+  ASSERT_OK_AND_ASSIGN(
+      auto rules,
+      RuleSet::Compile(RuleSetSource::FromProto(testing::GeneratedRules(*map, 200)), map));
+  const std::vector<RoutingFacts> facts = testing::GeneratedFacts(*map, 70'001, 11);
+  std::vector<RouteResult> one(facts.size());
+  rules->RouteBatch(facts, absl::MakeSpan(one));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&, c] {
+      std::vector<RouteResult> many(facts.size());
+      for (int round = 0; round < 5; ++round) {
+        std::fill(many.begin(), many.end(), RouteResult{-7, 0, false});
+        rules->RouteBatch(facts, absl::MakeSpan(many), {}, 2 + (c + round) % 3);
+        for (size_t i = 0; i < facts.size(); ++i) mismatches[c] += many[i].rule != one[i].rule;
+      }
+    });
+  }
+  for (std::thread& t : callers) t.join();
+  EXPECT_THAT(mismatches, ::testing::Each(0));
+}
+
+// Decision records at engine speed (issue 17 point 1): the compact decisions of DecideBatch,
+// built into v1::Decision (one by one and in bulk on an arena), and the compact explanation built
+// into v1::Explanation, equal Decide's and Explain's messages field by field on random rule sets
+// (every hit policy, capacity tests) and random facts (values out of range included).
+TEST(DecisionRecords, CompactRecordsBuildExactlyWhatDecideAndExplainGive) {
+  const auto map = testing::GeneratedDistrict();
+  Rng rng(17);
+  int compared = 0, diverted = 0, collected = 0, routed = 0;
+  DecisionBatch batch;  // reused across rule sets, as an integrator would
+  CompactExplanation compact;
+  for (int trial = 0; trial < 80; ++trial) {
+    const v1::RuleSet rs =
+        Sound(RandomRules(rng, *map, Uniform(rng, 1, 90), kPolicies[trial % 4]), *map);
+    if (rs.rules_size() == 0) continue;
+    ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map));
+    std::vector<CapacityState> capacity(rules->teams().size());
+    for (CapacityState& c : capacity) c = {Uniform(rng, 0, 2), OneIn(rng, 2), !OneIn(rng, 4)};
+    std::vector<RoutingFacts> facts;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 300; ++i) {
+      facts.push_back(RandomFacts(rng, *map));
+      ids.push_back(absl::StrCat("t", trial, "-", i));
+    }
+    rules->DecideBatch(facts, &batch, capacity);
+    ASSERT_EQ(batch.decisions.size(), facts.size());
+    google::protobuf::Arena arena;
+    ASSERT_OK_AND_ASSIGN(std::vector<v1::Decision*> bulk,
+                         rules->BuildDecisions(batch, ids, &arena));
+    for (size_t i = 0; i < facts.size(); ++i) {
+      const v1::Decision expected = rules->Decide(facts[i], ids[i], capacity);
+      v1::Decision built;
+      ASSERT_OK(rules->BuildDecision(batch, i, ids[i], &built));
+      ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(built, expected))
+          << "policy " << v1::HitPolicy_Name(rules->hit_policy()) << " row " << i << "\nbuilt "
+          << built.DebugString() << "\nDecide " << expected.DebugString();
+      ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*bulk[i], expected));
+      const CompactDecision& r = batch.decisions[i];
+      EXPECT_EQ(r.rule, rules->Route(facts[i], capacity).rule);
+      EXPECT_EQ(r.action, r.rule >= 0 ? rules->action_of_rule()[r.rule] : -1);
+
+      rules->ExplainCompact(facts[i], capacity, &compact);
+      v1::Explanation explained;
+      ASSERT_OK(rules->BuildExplanation(compact, ids[i], &explained));
+      const v1::Explanation expected_explanation = rules->Explain(facts[i], ids[i], capacity);
+      ASSERT_TRUE(
+          google::protobuf::util::MessageDifferencer::Equals(explained, expected_explanation))
+          << "policy " << v1::HitPolicy_Name(rules->hit_policy()) << " row " << i << "\nbuilt "
+          << explained.DebugString() << "\nExplain " << expected_explanation.DebugString();
+      ++compared;
+      diverted += expected.capacity_diversions_size() > 0;
+      collected += expected.all_rule_ids_size() > 0;
+      routed += !expected.rule_id().empty();
+    }
+  }
+  EXPECT_GT(compared, 15'000);
+  // Not vacuous: decisions with rules, capacity diversions and COLLECT lists were among them.
+  EXPECT_GT(routed, compared / 4);
+  EXPECT_GT(diverted, 100);
+  EXPECT_GT(collected, 1'000);
+}
+
+// BuildDecision refuses a row past the batch, another rule set's record and indices the rule set
+// does not have; BuildDecisions wants an arena and one incident id per row.
+TEST(DecisionRecords, RefusesRowsItDidNotDecide) {
+  const auto map = testing::GeneratedDistrict();
+  ASSERT_OK_AND_ASSIGN(
+      auto rules,
+      RuleSet::Compile(RuleSetSource::FromProto(testing::GeneratedRules(*map, 200)), map));
+  ASSERT_OK_AND_ASSIGN(
+      auto other,
+      RuleSet::Compile(RuleSetSource::FromProto(testing::GeneratedRules(*map, 20)), map));
+  const std::vector<RoutingFacts> facts = testing::GeneratedFacts(*map, 10, 3);
+  DecisionBatch batch;
+  rules->DecideBatch(facts, &batch);
+  v1::Decision d;
+  EXPECT_THAT(rules->BuildDecision(batch, 10, "x", &d),
+              testing::StatusIs(absl::StatusCode::kOutOfRange, ::testing::_));
+  EXPECT_THAT(other->BuildDecision(batch, 0, "x", &d),
+              testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                ::testing::HasSubstr(other->hash())));
+  DecisionBatch forged = batch;
+  forged.decisions[0].rule = rules->proto().rules_size();
+  EXPECT_THAT(rules->BuildDecision(forged, 0, "x", &d),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  forged = batch;
+  forged.decisions[0].diversions = 3;
+  EXPECT_THAT(rules->BuildDecision(forged, 0, "x", &d),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  google::protobuf::Arena arena;
+  EXPECT_THAT(rules->BuildDecisions(batch, std::vector<std::string>(9, "x"), &arena).status(),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  EXPECT_THAT(rules->BuildDecisions(batch, std::vector<std::string>(10, "x"), nullptr).status(),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::Decision*> built,
+                       rules->BuildDecisions(batch, std::vector<std::string>(10, "x"), &arena));
+  EXPECT_EQ(built.size(), 10u);
+  EXPECT_EQ(built[0]->GetArena(), &arena);
 }
 
 }  // namespace

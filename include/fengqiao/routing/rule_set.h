@@ -23,7 +23,8 @@
 //   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::RoutingFacts facts,
 //                             fengqiao::MakeRoutingFacts(incident, /*repeat_count=*/0, *rules));
 //   fengqiao::v1::Decision d = rules->Decide(facts, incident.id());  // tier, rule, hash
-//   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) return absl::InternalError(d.rule_id());
+//   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) return
+//   absl::InternalError(d.rule_id());
 //
 // Thread safety: a RuleSet is immutable; share it across threads (Router swaps them atomically).
 // It shares ownership of the GridMap it was compiled against, so the map lives as long as it does.
@@ -36,6 +37,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -46,6 +48,7 @@
 #include "fengqiao/time_zone.h"
 #include "fengqiao/v1/incident.pb.h"
 #include "fengqiao/v1/routing.pb.h"
+#include "google/protobuf/arena.h"
 
 namespace fengqiao {
 
@@ -111,8 +114,67 @@ struct RouteResult {
   bool ambiguous = false;
 };
 
+// A capacity test that failed and sent an incident on: the rule passed over and the team whose
+// state failed (an index into RuleSet::teams()).
+struct CapacityDiversion {
+  int32_t rule = -1;
+  int32_t team = -1;
+};
+
+// The decision record as the hot path leaves it (32 bytes, no strings, no allocation): what
+// RuleSet::Decide stores, as indices. RuleSet::BuildDecision turns it into the v1::Decision on
+// demand, with the same content Decide gives. Its variable parts (capacity diversions, the
+// matches of COLLECT and of an ambiguous UNIQUE) live in the DecisionBatch beside it.
+struct CompactDecision {
+  // Winning rule (index in proto().rules()); -1 when nothing matched or UNIQUE was ambiguous.
+  int32_t rule = -1;
+  // Its action, an index into RuleSet::actions() (rules with equal actions share one); -1 none.
+  int32_t action = -1;
+  // Capacity diversions: DecisionBatch::diversions[diversions_at, diversions_at + diversions).
+  uint32_t diversions_at = 0;
+  uint16_t diversions = 0;
+  // UNIQUE only: more than one rule matched.
+  bool ambiguous = false;
+  // COLLECT, or UNIQUE when ambiguous: every matching rule in hit order (capacity applied), as
+  // DecisionBatch::matches[matches_at, matches_at + matches).
+  uint32_t matches_at = 0;
+  uint32_t matches = 0;
+  // The version: the content hash of the rule set that decided (RuleSet::hash() as a number);
+  // BuildDecision refuses a record from another rule set.
+  uint64_t rule_set_hash = 0;
+};
+
+// Compact decisions of a batch of incidents (RuleSet::DecideBatch), row i for facts[i]. Reused
+// across calls, it allocates only when a batch is larger than the last one.
+struct DecisionBatch {
+  std::vector<CompactDecision> decisions;
+  std::vector<CapacityDiversion> diversions;
+  std::vector<int32_t> matches;
+};
+
+// One rule as RuleSet::ExplainCompact examined it: its index, the first condition it failed
+// (RuleSet::ConditionName(failed); RuleSet::kMatched when it matched) and, for a failed capacity
+// test, the team (index into RuleSet::teams(); -1 otherwise).
+struct CompactTrace {
+  int32_t rule = -1;
+  int32_t team = -1;
+  int32_t failed = 0;
+};
+
+// What RuleSet::Explain records, as indices: the decision (one row of `decision`), the rules of
+// the incident's area in hit order up to the winner (all of them for COLLECT and UNIQUE), and the
+// number of rules bound to other areas. Reused across calls, it stops allocating once warm.
+struct CompactExplanation {
+  DecisionBatch decision;
+  std::vector<CompactTrace> traces;
+  int32_t rules_outside_area = 0;
+};
+
 class RuleSet {
  public:
+  // CompactTrace::failed of a rule that matched.
+  static constexpr int32_t kMatched = 16;
+
   // Validates, lints and compiles. Any error-severity finding makes it fail with every error in
   // the message, one per line; warnings are kept in warnings().
   static absl::StatusOr<std::shared_ptr<const RuleSet>> Compile(
@@ -170,6 +232,42 @@ class RuleSet {
   v1::Decision Decide(const RoutingFacts& facts, absl::string_view incident_id,
                       absl::Span<const CapacityState> capacity = {}) const;
 
+  // Decision records at engine speed: one CompactDecision per incident into `out` (cleared
+  // first; its vectors are reused), the same decisions Decide records (tested field by field).
+  void DecideBatch(absl::Span<const RoutingFacts> facts, DecisionBatch* out,
+                   absl::Span<const CapacityState> capacity = {}) const;
+
+  // The v1::Decision of row `row` of `batch`, as Decide gives it, into `out` (cleared first; it
+  // may live on an arena). OutOfRange for a row past the batch; FailedPrecondition for a record
+  // another rule set decided; InvalidArgument for indices this rule set does not have.
+  absl::Status BuildDecision(const DecisionBatch& batch, size_t row, absl::string_view incident_id,
+                             v1::Decision* out) const;
+
+  // Every row of `batch` as a v1::Decision allocated on `arena` (required; the arena owns them),
+  // incident_ids[i] naming row i. InvalidArgument when the lengths differ; as BuildDecision
+  // otherwise.
+  absl::StatusOr<std::vector<v1::Decision*>> BuildDecisions(
+      const DecisionBatch& batch, absl::Span<const std::string> incident_ids,
+      google::protobuf::Arena* arena) const;
+
+  // The explanation as indices into `out` (cleared first; reused across calls): what Explain
+  // records, without a string or a message.
+  void ExplainCompact(const RoutingFacts& facts, absl::Span<const CapacityState> capacity,
+                      CompactExplanation* out) const;
+
+  // The v1::Explanation of a compact one, as Explain gives it, into `out` (cleared first; it may
+  // live on an arena). Errors as BuildDecision's.
+  absl::Status BuildExplanation(const CompactExplanation& compact, absl::string_view incident_id,
+                                v1::Explanation* out) const;
+
+  // Distinct actions of the rules (CompactDecision::action indexes them).
+  const std::vector<v1::Action>& actions() const { return actions_; }
+  // Action index of each rule, by rule index.
+  const std::vector<int32_t>& action_of_rule() const { return action_of_rule_; }
+  // Name of a condition field as v1::ConditionTrace::field gives it ("dispute_types"); "" for
+  // kMatched and out-of-range numbers.
+  static absl::string_view ConditionName(int32_t field);
+
   // The decision plus, for every rule that can apply in the incident's area (rules bound to other
   // areas are only counted), in hit order up to the winner (all of them for COLLECT and UNIQUE),
   // whether it matched and the first condition that failed. Evaluates rule by rule; use it for
@@ -187,6 +285,9 @@ class RuleSet {
   std::vector<std::string> teams_;
   absl::flat_hash_map<std::string, uint64_t> tag_bits_;
   std::unique_ptr<routing_internal::CompiledRules> compiled_;
+  uint64_t hash_value_ = 0;  // hash_ as a number
+  std::vector<v1::Action> actions_;
+  std::vector<int32_t> action_of_rule_;
 };
 
 // Interns an incident into facts for `rule_set`: area index of its grid (unknown grid: -1, only

@@ -149,6 +149,11 @@ bool CapacityPasses(const RuleCondition& c, absl::Span<const CapacityState> capa
 int FirstFailure(const RuleCondition& c, const RoutingFacts& f, const GridMap& map,
                  absl::Span<const CapacityState> capacity, int* failed_team) {
   if (!c.areas.empty() && (f.area < 0 || !WithinAreas(c.areas, f.area, map))) return kFieldArea;
+  return FirstFailureAfterArea(c, f, capacity, failed_team);
+}
+
+int FirstFailureAfterArea(const RuleCondition& c, const RoutingFacts& f,
+                          absl::Span<const CapacityState> capacity, int* failed_team) {
   if (c.police_care) {
     const bool valid_kind = f.kind != v1::INCIDENT_KIND_UNSPECIFIED && f.kind < kKindDomain;
     const bool police = (EffectiveFlags(f) & kFactNonPolice) == 0;

@@ -89,6 +89,11 @@ bool KindAccepted(const RuleCondition& c, uint32_t kind);
 int FirstFailure(const RuleCondition& c, const RoutingFacts& facts, const GridMap& map,
                  absl::Span<const CapacityState> capacity, int* failed_team);
 
+// FirstFailure for a rule whose area condition is known to hold (a rule of the partition of the
+// facts' area: BuildIndex puts a rule only into the partitions of the areas it covers).
+int FirstFailureAfterArea(const RuleCondition& c, const RoutingFacts& facts,
+                          absl::Span<const CapacityState> capacity, int* failed_team);
+
 // Whether the capacity tests of `c` pass.
 bool CapacityPasses(const RuleCondition& c, absl::Span<const CapacityState> capacity,
                     int* failed_team);
