@@ -163,6 +163,27 @@ void BM_DecideBatchRecords(benchmark::State& state) {
 }
 BENCHMARK(BM_DecideBatchRecords)->Apply(RuleCounts);
 
+// The same, each compact decision then appended as the v1::Decision's wire bytes to one buffer
+// (records stored or sent as bytes; no message built).
+void BM_DecideBatchBytes(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  constexpr size_t kBatch = 4096;
+  fengqiao::DecisionBatch out;
+  std::string bytes;
+  size_t offset = 0;
+  for (auto _ : state) {
+    bytes.clear();
+    w.rules->DecideBatch(absl::MakeConstSpan(w.facts).subspan(offset, kBatch), &out);
+    for (size_t i = 0; i < kBatch; ++i) {
+      benchmark::DoNotOptimize(w.rules->AppendDecisionBytes(out, i, "2026-10-000001", &bytes));
+    }
+    benchmark::DoNotOptimize(bytes.data());
+    offset = (offset + kBatch) & (kIncidents - 1);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_DecideBatchBytes)->Apply(RuleCounts);
+
 // The explanation as indices (rule, first failed condition) for one incident at a time.
 void BM_ExplainCompact(benchmark::State& state) {
   const Workload& w = Get(static_cast<int>(state.range(0)));

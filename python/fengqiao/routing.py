@@ -289,10 +289,12 @@ def decisions_frame(rules, rule_index, index=None):
     id_dtype, actions = _frame_tables(rules)
     # Categoricals built from integer codes gathered in C++: no per-row strings (rule ids are
     # unique in a set, so a row's rule index is its rule_id code).
-    codes = _core.gather_codes(rule_index.astype(np.int32, copy=False),
-                               tuple(table for table, _ in actions))
+    # Codes of the width pandas keeps for that many categories (int8 / int16 / int32).
+    width = 1 if len(id_dtype.categories) < 127 else 2 if len(id_dtype.categories) < 32767 else 4
+    rule_codes, *codes = _core.gather_codes(rule_index.astype(np.int32, copy=False),
+                                            tuple(table for table, _ in actions), width)
     frame = {"rule_index": rule_index,
-             "rule_id": pd.Categorical.from_codes(np.maximum(rule_index, -1), dtype=id_dtype)}
+             "rule_id": pd.Categorical.from_codes(rule_codes, dtype=id_dtype)}
     for name, row_codes, (_, dtype) in zip(("tier", "department", "target_force"), codes,
                                            actions):
         frame[name] = pd.Categorical.from_codes(row_codes, dtype=dtype)

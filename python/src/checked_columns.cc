@@ -272,11 +272,31 @@ void BindCheckedColumns(py::module_& m) {
 
   m.def(
       "gather_codes",
-      [](const Array<int32_t>& rule_index, const py::tuple& tables) {
-        // Per-row codes of per-rule tables (int8 each, -1 for a row no rule took).
+      [](const Array<int32_t>& rule_index, const py::tuple& tables, int rule_code_bytes) {
+        // Per-row codes of per-rule tables (int8 each, -1 for a row no rule took), and the rule
+        // index itself as Categorical codes of `rule_code_bytes` bytes (what pandas keeps for
+        // that many categories, so it takes them without a copy).
         const size_t n = static_cast<size_t>(rule_index.size());
         const int32_t* rules = rule_index.data();
         py::list out;
+        const auto rule_codes = [&](auto zero) {
+          using Code = decltype(zero);
+          Array<Code> codes(static_cast<py::ssize_t>(n));
+          Code* c = codes.mutable_data();
+          for (size_t i = 0; i < n; ++i) c[i] = static_cast<Code>(rules[i] < 0 ? -1 : rules[i]);
+          out.append(std::move(codes));
+        };
+        switch (rule_code_bytes) {
+          case 1:
+            rule_codes(int8_t{0});
+            break;
+          case 2:
+            rule_codes(int16_t{0});
+            break;
+          default:
+            rule_codes(int32_t{0});
+            break;
+        }
         for (const py::handle& h : tables) {
           const auto table = h.cast<Array<int8_t>>();
           const int8_t* t = table.data();
@@ -291,8 +311,9 @@ void BindCheckedColumns(py::module_& m) {
         }
         return py::tuple(out);
       },
-      py::arg("rule_index"), py::arg("tables"),
-      "For each per-rule int8 table, the code of every row's rule (-1 for -1).");
+      py::arg("rule_index"), py::arg("tables"), py::arg("rule_code_bytes"),
+      "The rule index as codes of rule_code_bytes bytes (-1 for any negative), then for each "
+      "per-rule int8 table the code of every row's rule (-1 for no rule).");
 }
 
 }  // namespace fengqiao::python

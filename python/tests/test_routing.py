@@ -103,3 +103,21 @@ def test_route_frame_on_several_threads_gives_the_same_frame(fq, rules, grid_map
     for bad in (0, -1, 1.5, True, "2", 10_000):
         with pytest.raises(fq.InvalidArgumentError, match="threads"):
             fq.route_frame(rules, big.head(3), grid_map, threads=bad)
+
+
+def test_route_frame_on_threads_in_a_forked_child_gives_the_same_frame(fq, rules, grid_map, facts):
+    """The pool's workers do not survive fork (multiprocessing's default on Linux): a child that
+    routes on several threads starts its own and gets the parent's frame."""
+    import os
+
+    big = facts.sample(50_000, replace=True, random_state=4).reset_index(drop=True)
+    one = fq.route_frame(rules, big, grid_map, threads=2)  # the parent's workers are running
+    pid = os.fork()
+    if pid == 0:  # the child: exit status 0 only when its frame equals the parent's
+        code = 2
+        try:
+            code = 0 if fq.route_frame(rules, big, grid_map, threads=2).equals(one) else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0

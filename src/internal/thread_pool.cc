@@ -1,12 +1,29 @@
 #include "internal/thread_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <system_error>
 
 namespace fengqiao::internal {
 
 ThreadPool& ThreadPool::Shared() {
-  static ThreadPool* const pool = new ThreadPool();
+  static ThreadPool* const pool = [] {
+    auto* p = new ThreadPool();
+    // A forked child (Python's multiprocessing, Dask's process workers) has none of the parent's
+    // threads: the lock is taken across fork, so no worker holds it in the child, and the child
+    // forgets the parent's workers and queued jobs (their threads and callers are not there) and
+    // starts its own workers on first need.
+    pthread_atfork([] { Shared().mu_.lock(); }, [] { Shared().mu_.unlock(); },
+                   [] {
+                     ThreadPool& child = Shared();
+                     new std::vector<std::thread>(std::move(child.threads_));  // not joinable here
+                     child.threads_.clear();
+                     child.queue_.clear();
+                     child.mu_.unlock();
+                   });
+    return p;
+  }();
   return *pool;
 }
 

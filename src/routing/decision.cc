@@ -353,42 +353,130 @@ void RuleSet::DecideBatch(absl::Span<const RoutingFacts> facts, DecisionBatch* o
   }
 }
 
-absl::Status RuleSet::BuildDecision(const DecisionBatch& batch, size_t row,
-                                    absl::string_view incident_id, v1::Decision* out) const {
+namespace {
+
+// Why row `row` of `batch` cannot be built by the rule set of `hash` / `hash_value` with
+// `n_rules` rules, `n_teams` teams and `action_of_rule`; OK when it can.
+absl::Status CheckRow(const DecisionBatch& batch, size_t row, uint64_t hash_value,
+                      const std::string& hash, const std::vector<int32_t>& action_of_rule,
+                      size_t n_teams) {
   if (row >= batch.decisions.size()) {
     return absl::OutOfRangeError(
         absl::StrCat("BuildDecision: row ", row, " of a batch of ", batch.decisions.size()));
   }
   const CompactDecision& r = batch.decisions[row];
-  if (r.rule_set_hash != hash_value_) {
+  if (r.rule_set_hash != hash_value) {
     return absl::FailedPreconditionError(
         absl::StrCat("BuildDecision: row ", row, " was decided by rule set ",
-                     absl::Hex(r.rule_set_hash, absl::kZeroPad16), ", not by ", hash_));
+                     absl::Hex(r.rule_set_hash, absl::kZeroPad16), ", not by ", hash));
   }
-  const int32_t n_rules = proto_.rules_size();
+  const auto n_rules = static_cast<int32_t>(action_of_rule.size());
   const auto bad = [row](absl::string_view what) {
     return absl::InvalidArgumentError(
         absl::StrCat("BuildDecision: row ", row, ": ", what, " out of range"));
   };
   if (r.rule < -1 || r.rule >= n_rules) return bad("rule");
-  if (r.action != (r.rule >= 0 ? action_of_rule_[r.rule] : -1)) return bad("action");
+  if (r.action != (r.rule >= 0 ? action_of_rule[r.rule] : -1)) return bad("action");
   if (size_t{r.diversions_at} + r.diversions > batch.diversions.size()) return bad("diversions");
   if (size_t{r.matches_at} + r.matches > batch.matches.size()) return bad("matches");
+  for (uint32_t k = 0; k < r.diversions; ++k) {
+    const CapacityDiversion& v = batch.diversions[r.diversions_at + k];
+    if (v.rule < 0 || v.rule >= n_rules) return bad("diversion rule");
+    if (v.team < -1 || v.team >= static_cast<int32_t>(n_teams)) return bad("diversion team");
+  }
+  for (uint32_t k = 0; k < r.matches; ++k) {
+    const int32_t g = batch.matches[r.matches_at + k];
+    if (g < 0 || g >= n_rules) return bad("match");
+  }
+  return absl::OkStatus();
+}
+
+// A capacity diversion as v1::Decision records it: "rule:team".
+std::string DiversionText(const v1::RuleSet& proto, const std::vector<std::string>& teams,
+                          int32_t rule, int team) {
+  return absl::StrCat(proto.rules(rule).id(), ":", team >= 0 ? teams[team] : std::string());
+}
+
+// Protobuf's wire format: a varint, a length-delimited field.
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+void AppendBytesField(int field, absl::string_view bytes, std::string* out) {
+  AppendVarint((static_cast<uint64_t>(field) << 3) | 2, out);
+  AppendVarint(bytes.size(), out);
+  out->append(bytes.data(), bytes.size());
+}
+
+}  // namespace
+
+void routing_internal::EncodeDecisionFragments(const v1::RuleSet& proto, const std::string& hash,
+                                               CompiledRules* compiled) {
+  // Each fragment is a v1::Decision holding only those fields, serialised: protobuf writes
+  // fields in number order, so the fragments concatenate to the whole message's bytes.
+  v1::Decision set_fields;
+  set_fields.set_rule_set_version(proto.version());
+  set_fields.set_rule_set_hash(hash);
+  compiled->decision_set = set_fields.SerializeAsString();
+  compiled->decision_head.clear();
+  compiled->decision_conditions.clear();
+  for (int i = 0; i < proto.rules_size(); ++i) {
+    v1::Decision head;
+    head.set_rule_id(proto.rules(i).id());
+    *head.mutable_action() = proto.rules(i).then();
+    compiled->decision_head.push_back(head.SerializeAsString());
+    v1::Decision conditions;
+    const uint32_t constrained = compiled->rules[i].constrained;
+    for (int f = 0; f < kNumFields; ++f) {
+      if ((constrained >> f) & 1u) conditions.add_matched_conditions(FieldName(f));
+    }
+    compiled->decision_conditions.push_back(conditions.SerializeAsString());
+  }
+}
+
+absl::Status RuleSet::AppendDecisionBytes(const DecisionBatch& batch, size_t row,
+                                          absl::string_view incident_id, std::string* out) const {
+  FENGQIAO_RETURN_IF_ERROR(
+      CheckRow(batch, row, hash_value_, hash_, action_of_rule_, teams_.size()));
+  const CompactDecision& r = batch.decisions[row];
+  const CompiledRules& c = *compiled_;
+  if (!incident_id.empty()) AppendBytesField(1, incident_id, out);
+  if (r.rule >= 0) out->append(c.decision_head[r.rule]);
+  out->append(c.decision_set);
+  if (r.rule >= 0) out->append(c.decision_conditions[r.rule]);
+  for (uint32_t k = 0; k < r.matches; ++k) {
+    AppendBytesField(7, proto_.rules(batch.matches[r.matches_at + k]).id(), out);
+  }
+  for (uint32_t k = 0; k < r.diversions; ++k) {
+    const CapacityDiversion& v = batch.diversions[r.diversions_at + k];
+    AppendBytesField(8, DiversionText(proto_, teams_, v.rule, v.team), out);
+  }
+  if (r.ambiguous) {
+    out->push_back(static_cast<char>((9 << 3) | 0));
+    out->push_back(1);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RuleSet::BuildDecision(const DecisionBatch& batch, size_t row,
+                                    absl::string_view incident_id, v1::Decision* out) const {
+  FENGQIAO_RETURN_IF_ERROR(
+      CheckRow(batch, row, hash_value_, hash_, action_of_rule_, teams_.size()));
+  const CompactDecision& r = batch.decisions[row];
   out->Clear();
   out->set_incident_id(incident_id.data(), incident_id.size());
   out->set_rule_set_version(proto_.version());
   out->set_rule_set_hash(hash_);
   for (uint32_t k = 0; k < r.diversions; ++k) {
     const CapacityDiversion& v = batch.diversions[r.diversions_at + k];
-    if (v.rule < 0 || v.rule >= n_rules) return bad("diversion rule");
-    if (v.team < -1 || v.team >= static_cast<int32_t>(teams_.size())) return bad("diversion team");
-    out->add_capacity_diversions(
-        absl::StrCat(proto_.rules(v.rule).id(), ":", v.team >= 0 ? teams_[v.team] : std::string()));
+    out->add_capacity_diversions(DiversionText(proto_, teams_, v.rule, v.team));
   }
   for (uint32_t k = 0; k < r.matches; ++k) {
-    const int32_t g = batch.matches[r.matches_at + k];
-    if (g < 0 || g >= n_rules) return bad("match");
-    out->add_all_rule_ids(proto_.rules(g).id());
+    out->add_all_rule_ids(proto_.rules(batch.matches[r.matches_at + k]).id());
   }
   out->set_ambiguous(r.ambiguous);
   if (r.rule >= 0) {

@@ -464,9 +464,10 @@ TEST(RoutingThreads, CallersSharingThePoolEachGetTheDecisionsOfOne) {
 }
 
 // Decision records at engine speed (issue 17 point 1): the compact decisions of DecideBatch,
-// built into v1::Decision (one by one and in bulk on an arena), and the compact explanation built
-// into v1::Explanation, equal Decide's and Explain's messages field by field on random rule sets
-// (every hit policy, capacity tests) and random facts (values out of range included).
+// built into v1::Decision (one by one, in bulk on an arena, and as wire bytes), and the compact
+// explanation built into v1::Explanation, equal Decide's and Explain's messages field by field on
+// random rule sets (every hit policy, capacity tests) and random facts (values out of range
+// included).
 TEST(DecisionRecords, CompactRecordsBuildExactlyWhatDecideAndExplainGive) {
   const auto map = testing::GeneratedDistrict();
   Rng rng(17);
@@ -499,6 +500,9 @@ TEST(DecisionRecords, CompactRecordsBuildExactlyWhatDecideAndExplainGive) {
           << "policy " << v1::HitPolicy_Name(rules->hit_policy()) << " row " << i << "\nbuilt "
           << built.DebugString() << "\nDecide " << expected.DebugString();
       ASSERT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*bulk[i], expected));
+      std::string bytes = "kept";  // appended to
+      ASSERT_OK(rules->AppendDecisionBytes(batch, i, ids[i], &bytes));
+      ASSERT_EQ(bytes, "kept" + expected.SerializeAsString()) << "row " << i;
       const CompactDecision& r = batch.decisions[i];
       EXPECT_EQ(r.rule, rules->Route(facts[i], capacity).rule);
       EXPECT_EQ(r.action, r.rule >= 0 ? rules->action_of_rule()[r.rule] : -1);
@@ -551,6 +555,12 @@ TEST(DecisionRecords, RefusesRowsItDidNotDecide) {
   forged.decisions[0].diversions = 3;
   EXPECT_THAT(rules->BuildDecision(forged, 0, "x", &d),
               testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  std::string bytes;
+  EXPECT_THAT(rules->AppendDecisionBytes(forged, 0, "x", &bytes),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  EXPECT_THAT(other->AppendDecisionBytes(batch, 0, "x", &bytes),
+              testing::StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  EXPECT_EQ(bytes, "");
   google::protobuf::Arena arena;
   EXPECT_THAT(rules->BuildDecisions(batch, std::vector<std::string>(9, "x"), &arena).status(),
               testing::StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));

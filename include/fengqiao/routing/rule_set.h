@@ -250,6 +250,12 @@ class RuleSet {
       const DecisionBatch& batch, absl::Span<const std::string> incident_ids,
       google::protobuf::Arena* arena) const;
 
+  // The wire bytes of the v1::Decision BuildDecision gives (exactly what its SerializeAsString
+  // gives), appended to `out` from fragments encoded at compile time: no message is built. For
+  // records stored or sent as bytes. Errors as BuildDecision's (`out` unchanged).
+  absl::Status AppendDecisionBytes(const DecisionBatch& batch, size_t row,
+                                   absl::string_view incident_id, std::string* out) const;
+
   // The explanation as indices into `out` (cleared first; reused across calls): what Explain
   // records, without a string or a message.
   void ExplainCompact(const RoutingFacts& facts, absl::Span<const CapacityState> capacity,

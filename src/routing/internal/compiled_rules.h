@@ -14,6 +14,7 @@
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/v1/force.pb.h"
 #include "fengqiao/v1/incident.pb.h"
+#include "fengqiao/v1/routing.pb.h"
 #include "fengqiao/v1/taxonomy.pb.h"
 #include "routing/internal/hit_policy.h"
 
@@ -161,7 +162,16 @@ struct CompiledRules {
   std::vector<int32_t> partition_of_area;  // by area index
   int32_t unknown_area_partition = 0;
   HitPolicy policy = HitPolicy::Of(v1::HIT_POLICY_FIRST);
+  // Wire fragments of v1::Decision (RuleSet::AppendDecisionBytes): per rule, fields 2-3
+  // (rule_id, action) and field 6 (matched_conditions); for the set, fields 4-5 (version, hash).
+  std::vector<std::string> decision_head;
+  std::vector<std::string> decision_conditions;
+  std::string decision_set;
 };
+
+// Fills the wire fragments of `compiled` for the rule set `proto` whose content hash is `hash`.
+void EncodeDecisionFragments(const v1::RuleSet& proto, const std::string& hash,
+                             CompiledRules* compiled);
 
 // Builds the partitions and their tables.
 void BuildIndex(const GridMap& map, CompiledRules* compiled);
