@@ -10,33 +10,23 @@ namespace fengqiao::internal {
 ThreadPool& ThreadPool::Shared() {
   static ThreadPool* const pool = [] {
     auto* p = new ThreadPool();
-    // A forked child (Python's multiprocessing, Dask's process workers) has none of the parent's
-    // threads: the lock is taken across fork, so no worker holds it in the child, and the child
-    // forgets the parent's workers and queued jobs (their threads and callers are not there) and
-    // starts its own workers on first need.
-    pthread_atfork([] { Shared().mu_.lock(); }, [] { Shared().mu_.unlock(); },
-                   [] {
-                     ThreadPool& child = Shared();
-                     new std::vector<std::thread>(std::move(child.threads_));  // not joinable here
-                     child.threads_.clear();
-                     child.queue_.clear();
-                     child.mu_.unlock();
-                   });
+    pthread_atfork([] { Shared().state_->mu.lock(); }, [] { Shared().state_->mu.unlock(); },
+                   [] { Shared().state_ = new State(); });
     return p;
   }();
   return *pool;
 }
 
 size_t ThreadPool::workers() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return threads_.size();
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->threads.size();
 }
 
-void ThreadPool::StartWorkers(size_t wanted) {
+void ThreadPool::StartWorkers(State& state, size_t wanted) {
   wanted = std::min<size_t>(wanted, kMaxWorkers);
-  while (threads_.size() < wanted) {
+  while (state.threads.size() < wanted) {
     try {
-      threads_.emplace_back([this] { WorkerLoop(); });
+      state.threads.emplace_back([s = &state] { WorkerLoop(s); });
     } catch (const std::system_error&) {
       return;  // no thread to be had: the callers do the work themselves
     }
@@ -50,17 +40,17 @@ void ThreadPool::Work(Job& job) {
   }
 }
 
-void ThreadPool::WorkerLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
+void ThreadPool::WorkerLoop(State* state) {
+  std::unique_lock<std::mutex> lock(state->mu);
   for (;;) {
-    work_.wait(lock, [this] { return !queue_.empty(); });
-    Job* job = queue_.front();
-    queue_.pop_front();
+    state->work.wait(lock, [state] { return !state->queue.empty(); });
+    Job* job = state->queue.front();
+    state->queue.pop_front();
     ++job->helping;
     lock.unlock();
     Work(*job);
     lock.lock();
-    if (--job->helping == 0) idle_.notify_all();
+    if (--job->helping == 0) state->idle.notify_all();
   }
 }
 
@@ -71,19 +61,24 @@ void ThreadPool::Run(size_t tasks, int threads, absl::FunctionRef<void(size_t)> 
     for (size_t k = 0; k < tasks; ++k) body(k);
     return;
   }
+  State& state = *state_;
   Job job(tasks, body);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    StartWorkers(helpers);
-    for (size_t h = 0; h < helpers; ++h) queue_.push_back(&job);
+    std::lock_guard<std::mutex> lock(state.mu);
+    StartWorkers(state, helpers);
+    for (size_t h = 0; h < helpers; ++h) state.queue.push_back(&job);
   }
-  work_.notify_all();
+  if (helpers == 1) {
+    state.work.notify_one();
+  } else {
+    state.work.notify_all();
+  }
   Work(job);
   // Every task is claimed. Take back the entries no worker picked up, then wait for the workers
   // still running one of this job's tasks; after that nothing refers to `job`.
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.erase(std::remove(queue_.begin(), queue_.end(), &job), queue_.end());
-  idle_.wait(lock, [&job] { return job.helping == 0; });
+  std::unique_lock<std::mutex> lock(state.mu);
+  state.queue.erase(std::remove(state.queue.begin(), state.queue.end(), &job), state.queue.end());
+  state.idle.wait(lock, [&job] { return job.helping == 0; });
 }
 
 }  // namespace fengqiao::internal

@@ -6,8 +6,14 @@
 // threads, the caller's included, and returns when every call has returned. Tasks are claimed
 // one at a time from a shared counter, so a slow or descheduled thread leaves its share to the
 // others, and the caller claims tasks too: a call completes even if no worker ever picks it up
-// (every worker busy with other callers' jobs, a thread that could not be started, a forked
-// child without the parent's threads). Which thread runs a task never changes what it computes.
+// (every worker busy with other callers' jobs, a thread that could not be started). Which thread
+// runs a task never changes what it computes.
+//
+// Fork: a child has none of the parent's threads, and a condition variable that had waiters in
+// the parent cannot be signalled in the child (glibc waits for the missing waiters). So the pool
+// keeps its lock, condition variables, queue and workers in one State; the child abandons the
+// parent's (leaked, never touched again) and starts a fresh one with its own workers on first
+// need (pthread_atfork handlers; the lock is held across fork so the queue is consistent).
 //
 // Thread safety: Run may be called from several threads at once; each call waits for its own
 // tasks only. `body` must not throw.
@@ -35,7 +41,7 @@ class ThreadPool {
   // when all have returned. threads <= 1 or tasks <= 1: on the calling thread only.
   void Run(size_t tasks, int threads, absl::FunctionRef<void(size_t)> body);
 
-  // Workers started so far.
+  // Workers started so far (in this process).
   size_t workers() const;
 
   // Most workers the pool starts, whatever a caller asks.
@@ -47,19 +53,24 @@ class ThreadPool {
     const size_t tasks;
     absl::FunctionRef<void(size_t)> body;
     std::atomic<size_t> next{0};
-    int helping = 0;  // workers inside the job (guarded by mu_)
+    int helping = 0;  // workers inside the job (guarded by State::mu)
+  };
+
+  // Everything the workers share; replaced in a forked child.
+  struct State {
+    std::mutex mu;
+    std::condition_variable work;
+    std::condition_variable idle;
+    std::deque<Job*> queue;  // one entry per helper a job asked for
+    std::vector<std::thread> threads;
   };
 
   ThreadPool() = default;
-  void StartWorkers(size_t wanted);  // mu_ held
-  void WorkerLoop();
+  static void StartWorkers(State& state, size_t wanted);  // state.mu held
+  static void WorkerLoop(State* state);
   static void Work(Job& job);
 
-  mutable std::mutex mu_;
-  std::condition_variable work_;
-  std::condition_variable idle_;
-  std::deque<Job*> queue_;  // one entry per helper a job asked for
-  std::vector<std::thread> threads_;
+  State* state_ = new State();  // never freed (workers may still wait on it at exit)
 };
 
 }  // namespace fengqiao::internal
