@@ -8,6 +8,12 @@ length, and returns a NumPy array of the exact dtype the core reads, or raises
 The value itself is shown only for columns that are not personal, and never when its text is not
 valid UTF-8 or is long.
 
+Where the conversion is the cost (route_frame's columns, issue 17 point 2), a 1-D NumPy column of
+plain numbers is checked and converted in one pass in C++ (``_core.checked_integers``; the very
+array when its dtype already is the core's); C++ finds the first bad row and this module words
+the error, so the messages are the same either way. What C++ does not decide goes through the
+Python checks below.
+
 Conventions (issue 15): a time is a datetime / ``pd.Timestamp`` / ISO string / epoch number
 (seconds); a naive time is taken in the given zone (not UTC); a tz-aware datetime64 column is
 converted to epoch seconds; a duration is a ``timedelta64`` or a number of seconds, NaN / NaT for

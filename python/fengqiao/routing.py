@@ -298,7 +298,9 @@ def decisions_frame(rules, rule_index, index=None):
     for name, row_codes, (_, dtype) in zip(("tier", "department", "target_force"), codes,
                                            actions):
         frame[name] = pd.Categorical.from_codes(row_codes, dtype=dtype)
-    return pd.DataFrame(frame, index=index)
+    # The arrays are this call's own: the frame takes them without a copy (for a dict pandas
+    # copies by default).
+    return pd.DataFrame(frame, index=index, copy=False)
 
 
 def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,

@@ -44,6 +44,27 @@ inline const Partition& PartitionFor(const CompiledRules& c, int32_t area) {
   return c.partitions[p];
 }
 
+// The bitset of a partition's rules that accept `f` (routing_internal::Candidates): in place up
+// to 8 words, on the heap beyond.
+class CandidateBits {
+ public:
+  CandidateBits(const Partition& p, const RoutingFacts& f) {
+    if (p.words > 8) {
+      large_.resize(p.words);
+      bits_ = large_.data();
+    }
+    routing_internal::Candidates(p, f, bits_);
+  }
+  CandidateBits(const CandidateBits&) = delete;
+  CandidateBits& operator=(const CandidateBits&) = delete;
+  const uint64_t* data() const { return bits_; }
+
+ private:
+  uint64_t small_[8];
+  std::vector<uint64_t> large_;
+  uint64_t* bits_ = small_;
+};
+
 // Walks the candidate bits in hit order, applying capacity tests and the hit policy.
 inline RouteResult Resolve(const CompiledRules& c, const Partition& p, const uint64_t* acc,
                            bool unique, absl::Span<const CapacityState> capacity,
@@ -91,15 +112,8 @@ inline RouteResult RouteOne(const CompiledRules& c, bool unique, const RoutingFa
     }
     return Resolve(c, p, &acc, unique, capacity, skipped);
   }
-  uint64_t small[8];
-  std::vector<uint64_t> large;
-  uint64_t* acc = small;
-  if (p.words > 8) {
-    large.resize(p.words);
-    acc = large.data();
-  }
-  routing_internal::Candidates(p, f, acc);
-  return Resolve(c, p, acc, unique, capacity, skipped);
+  const CandidateBits acc(p, f);
+  return Resolve(c, p, acc.data(), unique, capacity, skipped);
 }
 
 }  // namespace
@@ -207,14 +221,8 @@ namespace {
 // Appends every matching rule of `p` in hit order, capacity tests applied (what COLLECT returns).
 void CollectInto(const CompiledRules& c, const Partition& p, const RoutingFacts& facts,
                  absl::Span<const CapacityState> capacity, std::vector<int32_t>* out) {
-  uint64_t small[8];
-  std::vector<uint64_t> large;
-  uint64_t* acc = small;
-  if (p.words > 8) {
-    large.resize(p.words);
-    acc = large.data();
-  }
-  routing_internal::Candidates(p, facts, acc);
+  const CandidateBits candidates(p, facts);
+  const uint64_t* acc = candidates.data();
   for (int w = 0; w < p.words; ++w) {
     for (uint64_t bits = acc[w]; bits != 0; bits &= bits - 1) {
       const int b = __builtin_ctzll(bits);
