@@ -23,8 +23,9 @@
 //   FENGQIAO_ASSIGN_OR_RETURN(fengqiao::RoutingFacts facts,
 //                             fengqiao::MakeRoutingFacts(incident, /*repeat_count=*/0, *rules));
 //   fengqiao::v1::Decision d = rules->Decide(facts, incident.id());  // tier, rule, hash
-//   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) return
-//   absl::InternalError(d.rule_id());
+//   if (d.action().tier() == fengqiao::v1::TIER_UNSPECIFIED) {
+//     return absl::InternalError(d.rule_id());
+//   }
 //
 // Thread safety: a RuleSet is immutable; share it across threads (Router swaps them atomically).
 // It shares ownership of the GridMap it was compiled against, so the map lives as long as it does.
