@@ -358,8 +358,7 @@ absl::Status CaseLoop::RevisitAndRedo(v1::CaseEvent revisit) {
   // holder's instruction, arming new clocks); a second dissatisfaction starts the redo under the
   // next supervising body (提级督办). All or nothing: the steps run on a copy.
   CaseLoop next = *this;
-  const v1::CaseEvent& last = revisit;
-  FENGQIAO_RETURN_IF_ERROR(next.Append(last));
+  FENGQIAO_RETURN_IF_ERROR(next.Append(revisit));
   int unsatisfied = 0;
   for (const v1::CaseEvent& e : next.case_.events()) {
     unsatisfied += e.type() == v1::CASE_EVENT_TYPE_REVISIT && !e.satisfied() ? 1 : 0;
