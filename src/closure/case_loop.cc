@@ -176,9 +176,9 @@ Consultation MeetingOf(const ConsultationCalendar* calendar, v1::AreaLevel level
 
 // The last event of `type` in the log (the RETURN a review decides on, the PAUSE a RESUME ends,
 // the extension request the centre decides).
-const v1::CaseEvent* LastOf(const v1::Case& c, v1::CaseEventType type) {
-  for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
-    if (it->type() == type) return &*it;
+const v1::CaseEvent* LastOf(absl::Span<const v1::CaseEvent* const> log, v1::CaseEventType type) {
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    if ((*it)->type() == type) return *it;
   }
   return nullptr;
 }
@@ -206,9 +206,9 @@ bool Resolves(const v1::CaseEvent& e) {
 }
 
 // Who handled the case to its resolution: the actor of the last resolution.
-const std::string* Resolver(const v1::Case& c) {
-  for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
-    if (Resolves(*it)) return &it->actor();
+const std::string* Resolver(absl::Span<const v1::CaseEvent* const> log) {
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    if (Resolves(**it)) return &(*it)->actor();
   }
   return nullptr;
 }
@@ -292,29 +292,53 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
   *stored.mutable_sla() = stored.decision().action().sla();
   loop.case_ = std::move(stored);
   for (int i = 0; i < events.size(); ++i) {
-    v1::CaseEvent& e = events[i];
-    if (e.seq() != static_cast<int64_t>(i) + 1) {
-      return absl::DataLossError(absl::StrCat("case \"", loop.case_.id(), "\": event ", i + 1,
-                                              " has seq ", e.seq(), " (log has a gap)"));
-    }
-    absl::StatusOr<LoopState> next = Apply(loop.state_, ToLoopEvent(e), *loop.options_);
-    absl::Status with_case = next.ok() ? loop.CheckWithCase(e) : next.status();
-    if (!with_case.ok()) {
-      return absl::DataLossError(absl::StrCat("case \"", loop.case_.id(), "\": event ", e.seq(),
-                                              " (", CaseEventName(e.type()),
-                                              ") does not replay: ", with_case.message()));
-    }
-    if (e.from_state() != loop.state_.state || e.to_state() != next->state) {
-      return absl::DataLossError(absl::StrCat(
-          "case \"", loop.case_.id(), "\": event ", e.seq(), " records ",
-          CaseStateName(e.from_state()), " -> ", CaseStateName(e.to_state()), " but replays ",
-          CaseStateName(loop.state_.state), " -> ", CaseStateName(next->state)));
-    }
-    loop.state_ = *next;
-    loop.Effects(e);
-    *loop.case_.add_events() = std::move(e);
+    FENGQIAO_RETURN_IF_ERROR(loop.ReplayEvent(events[i], i));
+    *loop.case_.add_events() = std::move(events[i]);
   }
   return loop;
+}
+
+absl::StatusOr<LoopState> CaseLoop::ReplayState(const v1::Case& stored,
+                                                std::shared_ptr<const CaseLoopOptions> options) {
+  // The loop reads the stored log in place; its case holds only what the events decide.
+  CaseLoop loop;
+  loop.options_ = options != nullptr ? std::move(options) : DefaultOptions();
+  loop.case_.set_id(stored.id());
+  *loop.case_.mutable_sla() = stored.decision().action().sla();
+  loop.replay_log_ = &stored.events();
+  for (int i = 0; i < stored.events_size(); ++i) {
+    FENGQIAO_RETURN_IF_ERROR(loop.ReplayEvent(stored.events(i), i));
+    ++loop.replayed_;
+  }
+  return loop.state_;
+}
+
+absl::Span<const v1::CaseEvent* const> CaseLoop::Log() const {
+  if (replay_log_ != nullptr) return {replay_log_->data(), static_cast<size_t>(replayed_)};
+  return {case_.events().data(), static_cast<size_t>(case_.events_size())};
+}
+
+absl::Status CaseLoop::ReplayEvent(const v1::CaseEvent& e, int index) {
+  if (e.seq() != static_cast<int64_t>(index) + 1) {
+    return absl::DataLossError(absl::StrCat("case \"", case_.id(), "\": event ", index + 1,
+                                            " has seq ", e.seq(), " (log has a gap)"));
+  }
+  absl::StatusOr<LoopState> next = Apply(state_, ToLoopEvent(e), *options_);
+  absl::Status with_case = next.ok() ? CheckWithCase(e) : next.status();
+  if (!with_case.ok()) {
+    return absl::DataLossError(absl::StrCat("case \"", case_.id(), "\": event ", e.seq(), " (",
+                                            CaseEventName(e.type()),
+                                            ") does not replay: ", with_case.message()));
+  }
+  if (e.from_state() != state_.state || e.to_state() != next->state) {
+    return absl::DataLossError(absl::StrCat(
+        "case \"", case_.id(), "\": event ", e.seq(), " records ", CaseStateName(e.from_state()),
+        " -> ", CaseStateName(e.to_state()), " but replays ", CaseStateName(state_.state), " -> ",
+        CaseStateName(next->state)));
+  }
+  state_ = *next;
+  Effects(e);
+  return absl::OkStatus();
 }
 
 absl::Status CaseLoop::Record(v1::CaseEvent event) {
@@ -388,7 +412,7 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
                                                                               : event.actor());
   switch (event.type()) {
     case v1::CASE_EVENT_TYPE_REVISIT: {
-      const std::string* resolver = Resolver(case_);
+      const std::string* resolver = Resolver(Log());
       if (event.actor() == case_.assignee() || co != nullptr ||
           (resolver != nullptr && event.actor() == *resolver)) {
         return absl::FailedPreconditionError(
@@ -417,7 +441,7 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       break;
     }
     case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION: {
-      const v1::CaseEvent* asked = LastOf(case_, v1::CASE_EVENT_TYPE_REQUEST_EXTENSION);
+      const v1::CaseEvent* asked = LastOf(Log(), v1::CASE_EVENT_TYPE_REQUEST_EXTENSION);
       if (asked != nullptr && (event.extension_working_days() < 0 ||
                                event.extension_working_days() > asked->extension_working_days())) {
         return absl::InvalidArgumentError(
@@ -565,14 +589,14 @@ void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
   }
   if (event.type() == v1::CASE_EVENT_TYPE_APPROVE_EXTENSION &&
       event.extension_working_days() == 0) {
-    if (const v1::CaseEvent* asked = LastOf(case_, v1::CASE_EVENT_TYPE_REQUEST_EXTENSION)) {
+    if (const v1::CaseEvent* asked = LastOf(Log(), v1::CASE_EVENT_TYPE_REQUEST_EXTENSION)) {
       event.set_extension_working_days(asked->extension_working_days());
     }
   }
   const bool review = event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN ||
                       event.type() == v1::CASE_EVENT_TYPE_REJECT_RETURN;
   if (review && event.department() == v1::DEPARTMENT_UNSPECIFIED) {
-    if (const v1::CaseEvent* last_return = LastOf(case_, v1::CASE_EVENT_TYPE_RETURN);
+    if (const v1::CaseEvent* last_return = LastOf(Log(), v1::CASE_EVENT_TYPE_RETURN);
         last_return != nullptr) {
       event.set_department(event.type() == v1::CASE_EVENT_TYPE_APPROVE_RETURN
                                ? last_return->should_go_to()
@@ -718,7 +742,7 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
 }
 
 void CaseLoop::ShiftForPause(const v1::CaseEvent& resume) {
-  const v1::CaseEvent* pause = LastOf(case_, v1::CASE_EVENT_TYPE_PAUSE);
+  const v1::CaseEvent* pause = LastOf(Log(), v1::CASE_EVENT_TYPE_PAUSE);
   if (pause == nullptr) return;
   const absl::Time from = internal::ToTime(pause->at()), to = internal::ToTime(resume.at());
   const absl::Duration still = to - from;

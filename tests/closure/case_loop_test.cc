@@ -1,6 +1,7 @@
 #include "fengqiao/closure/case_loop.h"
 
 #include <map>
+#include <memory>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -249,7 +250,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                                         v1::DEPARTMENT_HOUSING_CONSTRUCTION};
   int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
   std::map<v1::ConsultationOutcome, int> consulted;
-  int resumed = 0, extended = 0;
+  int resumed = 0, extended = 0, tampered_refused = 0, tampered_kept = 0;
   std::map<v1::SupervisionStep, int> supervised;
   for (int run = 0; run < 2000; ++run) {
     CaseLoopOptions options;
@@ -405,10 +406,79 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         << "live:\n"
         << loop.proto().DebugString() << "replayed:\n"
         << replayed.proto().DebugString();
+    // The in-place check a store makes on Save replays to the same state, prefix by prefix.
+    const auto shared = std::make_shared<const CaseLoopOptions>(options);
+    ASSERT_OK_AND_ASSIGN(LoopState in_place, CaseLoop::ReplayState(loop.proto(), shared));
+    ASSERT_EQ(in_place, loop.state());
     for (int n = 1; n < loop.proto().events_size(); ++n) {
       v1::Case prefix = loop.proto();
       prefix.mutable_events()->DeleteSubrange(n, prefix.events_size() - n);
-      ASSERT_OK(CaseLoop::Restore(prefix, options));
+      ASSERT_OK_AND_ASSIGN(CaseLoop restored, CaseLoop::Restore(prefix, options));
+      ASSERT_OK_AND_ASSIGN(LoopState prefix_state, CaseLoop::ReplayState(prefix, shared));
+      ASSERT_EQ(prefix_state, restored.state());
+    }
+    // A log changed in one field of one event: Restore and the in-place check agree, on the
+    // state or on the refusal (the same code and words).
+    std::mt19937_64 tamper_rng(static_cast<uint64_t>(run));  // apart: the cases stay the same
+    for (int k = 0; k < 8; ++k) {
+      v1::Case tampered = loop.proto();
+      v1::CaseEvent& e =
+          *tampered.mutable_events(static_cast<int>(tamper_rng() % tampered.events_size()));
+      switch (tamper_rng() % 8) {
+        case 0:
+          e.set_type(static_cast<v1::CaseEventType>(tamper_rng() % 40));  // unknown numbers too
+          break;
+        case 1:
+          e.mutable_at()->set_seconds(e.at().seconds() -
+                                      static_cast<int64_t>(tamper_rng() % 90000));
+          break;
+        case 2:
+          e.set_to_state(static_cast<v1::CaseState>(tamper_rng() % 16));
+          break;
+        case 3:
+          e.set_seq(e.seq() + 1);
+          break;
+        case 4: {
+          // The handler revisits its own work: the actor of the last resolution before it.
+          std::string resolver = loop.proto().assignee();
+          for (int j = 0; j < tampered.events_size() && &tampered.events(j) != &e; ++j) {
+            if (tampered.events(j).type() == v1::CASE_EVENT_TYPE_RESOLVE) {
+              resolver = tampered.events(j).actor();
+            }
+          }
+          e.set_actor(resolver);
+          e.set_co_handler(resolver);
+          break;
+        }
+        case 5:
+          e.set_satisfied(!e.satisfied());
+          break;
+        case 6: {
+          // More days than the request asked for (or fewer than none).
+          int asked = 0;
+          for (int j = 0; j < tampered.events_size() && &tampered.events(j) != &e; ++j) {
+            if (tampered.events(j).type() == v1::CASE_EVENT_TYPE_REQUEST_EXTENSION) {
+              asked = tampered.events(j).extension_working_days();
+            }
+          }
+          e.set_extension_working_days(
+              tamper_rng() % 4 == 0 ? -1 : asked + static_cast<int>(tamper_rng() % 3));
+          break;
+        }
+        default:
+          e.set_supervision_step(static_cast<v1::SupervisionStep>(tamper_rng() % 6));
+          break;
+      }
+      absl::StatusOr<CaseLoop> restored = CaseLoop::Restore(tampered, options);
+      absl::StatusOr<LoopState> checked = CaseLoop::ReplayState(tampered, shared);
+      ASSERT_EQ(restored.ok(), checked.ok()) << restored.status() << " / " << checked.status();
+      if (restored.ok()) {
+        ASSERT_EQ(restored->state(), *checked);
+        ++tampered_kept;
+      } else {
+        ++tampered_refused;
+        ASSERT_EQ(restored.status(), checked.status());
+      }
     }
   }
   EXPECT_GT(closed, 0);
@@ -419,6 +489,8 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   EXPECT_GT(longest, 10);
   EXPECT_GT(resumed, 0);
   EXPECT_GT(extended, 0);
+  EXPECT_GT(tampered_refused, 1000);
+  EXPECT_GT(tampered_kept, 1000);
   for (int o = 1; o < v1::ConsultationOutcome_ARRAYSIZE; ++o) {
     EXPECT_GT(consulted[static_cast<v1::ConsultationOutcome>(o)], 0)
         << v1::ConsultationOutcome_Name(o);

@@ -109,6 +109,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "fengqiao/mediation/consultation_calendar.h"
 #include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/v1/case.pb.h"
@@ -263,6 +264,12 @@ class CaseLoop {
   static absl::StatusOr<CaseLoop> Restore(v1::Case stored,
                                           std::shared_ptr<const CaseLoopOptions> options);
 
+  // The state a stored case's log replays to, checked exactly as Restore checks it (the same
+  // DataLoss errors) but without copying or rebuilding the case: for a store checking what it
+  // is asked to save, or an integrator checking a case it received. Null options: the defaults.
+  static absl::StatusOr<LoopState> ReplayState(const v1::Case& stored,
+                                               std::shared_ptr<const CaseLoopOptions> options);
+
   // Appends an event: first an SLA_BREACH for every deadline that fell due before it unmet (once
   // per deadline), then the event itself, with seq, from_state and to_state set and checked by
   // Apply; marks the deadlines it meets. An instruction (ASSIGN, APPROVE_RETURN, REJECT_RETURN,
@@ -293,6 +300,11 @@ class CaseLoop {
   static absl::StatusOr<CaseLoop> RestoreWith(v1::Case stored,
                                               std::shared_ptr<const CaseLoopOptions> options);
   absl::Status Append(v1::CaseEvent event);
+  // One event of a log being replayed (Restore, ReplayState): its seq is `index` + 1.
+  absl::Status ReplayEvent(const v1::CaseEvent& e, int index);
+  // The log so far: the case's events, or while ReplayState runs the stored log's first
+  // `replayed_` events (the case then holds none).
+  absl::Span<const v1::CaseEvent* const> Log() const;
   absl::Status CheckWithCase(const v1::CaseEvent& event) const;
   // An unsatisfied REVISIT under redo_on_dissatisfaction: the revisit, REOPEN and the redo's
   // ASSIGN to the same holder, all or nothing.
@@ -307,6 +319,8 @@ class CaseLoop {
   v1::Case case_;
   LoopState state_;
   std::shared_ptr<const CaseLoopOptions> options_;
+  const google::protobuf::RepeatedPtrField<v1::CaseEvent>* replay_log_ = nullptr;
+  int replayed_ = 0;
 };
 
 // The deadline-breach rule of the ladder (mediation): when the current holder's resolve deadline

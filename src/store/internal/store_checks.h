@@ -30,16 +30,16 @@ inline absl::Status CheckReplays(const v1::Case& c,
                        " and case id \"", c.events(i).case_id(), "\""));
     }
   }
-  absl::StatusOr<CaseLoop> replayed = CaseLoop::Restore(c, options);
+  // Checked in place: the case is not copied (Save's cost is mostly this check).
+  absl::StatusOr<LoopState> replayed = CaseLoop::ReplayState(c, options);
   if (!replayed.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("the log does not replay: ", replayed.status().message()));
   }
-  if (replayed->state().state != c.state() || replayed->state().tier != c.tier()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("case \"", c.id(), "\": the header says ", CaseStateName(c.state()),
-                     " at tier ", c.tier(), " but the log replays to ",
-                     CaseStateName(replayed->state().state), " at tier ", replayed->state().tier));
+  if (replayed->state != c.state() || replayed->tier != c.tier()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "case \"", c.id(), "\": the header says ", CaseStateName(c.state()), " at tier ", c.tier(),
+        " but the log replays to ", CaseStateName(replayed->state), " at tier ", replayed->tier));
   }
   return absl::OkStatus();
 }
