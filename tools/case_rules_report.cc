@@ -36,7 +36,10 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
           found = 0, finder_handled = 0, walk_cases = 0, returns = 0, approved = 0, rejected = 0,
           arbitrated = 0, revisits = 0, revisit_by_handler = 0, civil_non_police = 0,
           civil_diverted = 0, pauses = 0, asked = 0, granted = 0, refused = 0,
-          working_day_clocks = 0, working_day_met = 0;
+          working_day_clocks = 0, working_day_met = 0, calls_110 = 0, calls_12345 = 0,
+          three_way_calls = 0, first_receiver_kept = 0, asked_contacted = 0, contacted = 0,
+          asked_solved = 0, solved = 0, reviewed = 0, set_aside = 0;
+  std::map<std::pair<v1::Platform, v1::LinkageMode>, int64_t> transfers;  // by receiver, how
   std::string override_example;
   std::map<v1::AreaLevel, int64_t> onto_agenda;
   std::map<v1::ConsultationOutcome, int64_t> outcomes;
@@ -92,7 +95,22 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
         case v1::CASE_EVENT_TYPE_SUPERVISE:
           ++supervision[e.supervision_step()];
           break;
+        case v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM:
+          ++transfers[{e.platform(), e.linkage()}];
+          break;
+        case v1::CASE_EVENT_TYPE_THREE_WAY_CALL:
+          ++three_way_calls;
+          first_receiver_kept += e.platform() == v1::PLATFORM_UNSPECIFIED ? 1 : 0;
+          break;
+        case v1::CASE_EVENT_TYPE_REVIEW_RATING:
+          ++reviewed;
+          set_aside += e.rating_set_aside() ? 1 : 0;
+          break;
         case v1::CASE_EVENT_TYPE_REVISIT:
+          asked_contacted += e.rating().has_contacted() ? 1 : 0;
+          contacted += e.rating().contacted() ? 1 : 0;
+          asked_solved += e.rating().has_solved() ? 1 : 0;
+          solved += e.rating().solved() ? 1 : 0;
           ++revisits;
           revisit_by_handler += handlers.count(e.actor()) > 0 ? 1 : 0;
           break;
@@ -124,6 +142,8 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
       if (e.type() == v1::CASE_EVENT_TYPE_SUPERVISE) top_body = e.supervisor();
     }
     if (!top_body.empty()) ++supervised_by[top_body];
+    calls_110 += c.incident().channel() == v1::CHANNEL_CALL_110 ? 1 : 0;
+    calls_12345 += c.incident().channel() == v1::CHANNEL_HOTLINE_12345 ? 1 : 0;
     if (!c.co_handlers().empty()) ++co_cases;
     for (const v1::CoHandler& co : c.co_handlers()) {
       ++co_handlers;
@@ -219,6 +239,10 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   }
   fmt::print("\n");
   fmt::print(
+      "    the revisit's questions (三率): contacted (响应) {} of {}, solved (解决) {} of {}; "
+      "bad ratings reviewed (差评甄别) {}, set aside {}\n",
+      contacted, asked_contacted, solved, asked_solved, reviewed, set_aside);
+  fmt::print(
       "  work orders (issue 18): {} resolve clocks in working days, {} met ({:.1f}%); {} "
       "paused (挂起); extensions (延期) asked {}, granted {}, refused {}\n",
       working_day_clocks, working_day_met, Pct(working_day_met, working_day_clocks), pauses, asked,
@@ -232,6 +256,17 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
   fmt::print("; orders by the last body that urged them:");
   for (const auto& [body, n] : supervised_by) fmt::print(" {} {}", body, n);
   fmt::print("\n");
+  const int64_t one_click = transfers[{v1::PLATFORM_12345, v1::LINKAGE_MODE_ONE_CLICK}];
+  const int64_t after_call = transfers[{v1::PLATFORM_12345, v1::LINKAGE_MODE_AFTER_CALL}];
+  const int64_t pushed = transfers[{v1::PLATFORM_110, v1::LINKAGE_MODE_EMERGENCY_PUSH}];
+  fmt::print(
+      "  110↔12345 联动: 110→12345 {} of {} 110 calls ({:.1f}%; {} {}, {} {}); {} {}, kept by "
+      "the first receiver (先行受理) {}; 12345→110 {} {} of {} 12345 items\n",
+      one_click + after_call, calls_110, Pct(one_click + after_call, calls_110),
+      Sv(LabelOf(v1::LINKAGE_MODE_ONE_CLICK).zh), one_click,
+      Sv(LabelOf(v1::LINKAGE_MODE_AFTER_CALL).zh), after_call,
+      Sv(LabelOf(v1::CASE_EVENT_TYPE_THREE_WAY_CALL).zh), three_way_calls, first_receiver_kept,
+      Sv(LabelOf(v1::LINKAGE_MODE_EMERGENCY_PUSH).zh), pushed, calls_12345);
   fmt::print(
       "  8 police matter or not, whatever the kind: {} disputes are not police matters, {} "
       "of them diverted to their department (社区 / 司法所)\n",

@@ -647,11 +647,15 @@ WORK_ORDERS = """# proto-file: fengqiao/v1/case.proto
 # 社会治理中心 (read by fengqiao/closure/work_order_policy.h); unset fields keep the library's
 # defaults.
 sources: "国办发〔2020〕53号: 受理、派单、办理、答复、督办、办结、回访、评价 (the 12345 hotline's eight steps)"
-sources: "吕梁 / 柳林 12345 rules (as cited in issue 18): at most 3 extensions of at most 3 working days; urge before the due date, an urging notice after it, a notice of criticism at +5 working days"
+sources: "吕梁 / 柳林 12345 rules (as cited in issue 18): a return within 1 working day with its basis, otherwise the receiver owns the matter; at most 3 extensions of at most 3 working days; urge before the due date, an urging notice after it, a notice of criticism at +5 working days"
+sources: "国办发〔2022〕12号 on 12345–110 linkage: one-click transfer, a three-way call where ownership is unclear, the first platform to receive a matter handles it meanwhile"
 sources: "松滋 12345 rules (as cited in issue 18): after two rounds of platform supervision the matter goes up to the government office, then the inspection office"
 
 # Returns (退单) before the command room arbitrates (裁定).
 max_returns: 2
+# 首接负责: a department returns a matter within 1 working day of receiving it, with its basis;
+# after that it is its own.
+return_within_working_days: 1
 # Extensions (延期): at most 3, of at most 3 working days each.
 max_extensions: 3
 max_extension_working_days: 3

@@ -104,6 +104,18 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
   auto watch = [&](double p) {
     return std::uniform_real_distribution<double>(0, 1)(watch_rng) < p;
   };
+  // The revisit's ratings and their review: a stream of its own.
+  std::mt19937_64 rate_rng(seed ^ 0x3a7e5ULL);
+  auto rate = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rate_rng) < p; };
+  auto rate_after = [&](int lo, int hi) {
+    return absl::Seconds(lo + static_cast<int>(rate_rng() % static_cast<uint64_t>(hi - lo + 1)));
+  };
+  // 110 ↔ 12345 linkage: a stream of its own too.
+  std::mt19937_64 link_rng(seed ^ 0x11012345ULL);
+  auto link = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(link_rng) < p; };
+  auto link_after = [&](int lo, int hi) {
+    return absl::Seconds(lo + static_cast<int>(link_rng() % static_cast<uint64_t>(hi - lo + 1)));
+  };
   const Roster& roster_ref = *roster;
   CandidateSelector selector(roster, {});
   IncidentStream stream(rules);
@@ -161,6 +173,43 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     };
     v1::Decision current = decision;
     const bool diverted = current.action().tier() == v1::TIER_DEPARTMENT_DIVERSION;
+    // 110 ↔ 12345 (国办发〔2022〕12号): a 双非 110 call (非警务、非紧急: nobody needs to be on
+    // site within minutes) goes to 12345 in one click; where ownership is unclear (one in ten) a
+    // three-way call decides first, and when it cannot agree 110, the first receiver, diverts it
+    // itself. 12345 pushes an emergency to 110. The receiving platform triages the matter again
+    // before it gives it to anyone.
+    auto transfer = [&](v1::Platform to, v1::LinkageMode how, const char* from) {
+      // An emergency is put through at once (seconds); a routine matter within minutes.
+      const bool urgent = how == v1::LINKAGE_MODE_EMERGENCY_PUSH;
+      if (!d.StepAt(v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM,
+                    d.now() + (urgent ? link_after(5, 20) : link_after(20, 90)), from,
+                    [&](v1::CaseEvent& e) {
+                      e.set_platform(to);
+                      e.set_linkage(how);
+                    })) {
+        return;
+      }
+      d.StepAt(v1::CASE_EVENT_TYPE_TRIAGE,
+               d.now() + (urgent ? link_after(5, 20) : link_after(30, 180)),
+               to == v1::PLATFORM_110 ? "110" : "12345",
+               [&](v1::CaseEvent& e) { e.set_tier(current.action().tier()); });
+    };
+    if (diverted && incident.channel() == v1::CHANNEL_CALL_110 &&
+        current.action().sla().on_site().seconds() == 0) {
+      if (link(0.1)) {
+        const bool agreed = link(0.8);
+        d.StepAt(v1::CASE_EVENT_TYPE_THREE_WAY_CALL, d.now() + link_after(40, 120), "110",
+                 [&](v1::CaseEvent& e) {
+                   if (agreed) e.set_platform(v1::PLATFORM_12345);
+                 });
+        if (agreed) transfer(v1::PLATFORM_12345, v1::LINKAGE_MODE_AFTER_CALL, "110");
+      } else {
+        transfer(v1::PLATFORM_12345, v1::LINKAGE_MODE_ONE_CLICK, "110");
+      }
+    } else if (incident.channel() == v1::CHANNEL_HOTLINE_12345 &&
+               current.action().tier() == v1::TIER_POLICE_DISPATCH) {
+      transfer(v1::PLATFORM_110, v1::LINKAGE_MODE_EMERGENCY_PUSH, "12345");
+    }
     assign(current);
     if (diverted && d.Chance(0.05)) {
       // The department refuses (退回) and names who should take it; re-routed to it.
@@ -393,9 +442,39 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     if (loop.state().state != v1::CASE_STATE_RESOLVED) resolve(1800, hours * 3600);
     d.Step(v1::CASE_EVENT_TYPE_GIVE_FEEDBACK, 300, 7200, "dispatcher");
     const bool satisfied = !d.Chance(0.03);
+    // The revisit asks the hotline's three questions (三率: contacted, solved, satisfied); the
+    // handler complains of a bad rating with reason four times in ten and the review sets it
+    // aside in six of those (差评甄别; our defaults, no published share): the case closes
+    // without a redo; otherwise the rating stands and the order is redone.
+    const bool solved = satisfied ? rate(0.92) : rate(0.3);
+    const bool contacted = rate(0.97);
+    const v1::Satisfaction satisfaction = !satisfied  ? v1::SATISFACTION_DISSATISFIED
+                                          : rate(0.8) ? v1::SATISFACTION_SATISFIED
+                                                      : v1::SATISFACTION_BASICALLY_SATISFIED;
     d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 5 * 86400, "community-police",
-           [&](v1::CaseEvent& e) { e.set_satisfied(satisfied); });
-    if (!satisfied && !d.stopped()) {
+           [&](v1::CaseEvent& e) {
+             e.set_satisfied(satisfied);
+             e.mutable_rating()->set_contacted(contacted);
+             e.mutable_rating()->set_solved(solved);
+             e.mutable_rating()->set_satisfaction(satisfaction);
+           });
+    bool set_aside = false;
+    if (!satisfied && !d.stopped() && rate(0.4)) {
+      const bool unreasonable = rate(0.6);
+      set_aside =
+          d.StepAt(v1::CASE_EVENT_TYPE_REVIEW_RATING, d.now() + rate_after(3600, 86400),
+                   "command-room",
+                   [&](v1::CaseEvent& e) {
+                     e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+                     e.set_rating_set_aside(unreasonable);
+                     e.set_reason(unreasonable ? "诉求超出政策规定，已依法依规答复 (beyond what "
+                                                 "the rules allow; answered by the rules)"
+                                               : "部门未实际解决，差评成立 (not actually solved: "
+                                                 "the rating stands)");
+                   }) &&
+          unreasonable;
+    }
+    if (!satisfied && !set_aside && !d.stopped()) {
       // 回访不满意: reopen with the party's words, handle again, revisit again.
       d.Step(v1::CASE_EVENT_TYPE_REOPEN, 60, 3600, "community-police",
              [&](v1::CaseEvent& e) { e.set_reason("当事人不满意 (the party is not satisfied)"); });

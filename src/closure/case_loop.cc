@@ -14,6 +14,17 @@
 
 namespace fengqiao {
 
+v1::Platform PlatformOf(v1::Channel channel) {
+  switch (channel) {
+    case v1::CHANNEL_CALL_110:
+      return v1::PLATFORM_110;
+    case v1::CHANNEL_HOTLINE_12345:
+      return v1::PLATFORM_12345;
+    default:
+      return v1::PLATFORM_UNSPECIFIED;
+  }
+}
+
 std::vector<v1::Deadline> DeadlinesFor(const v1::Sla& sla, absl::Time instructed_at) {
   std::vector<v1::Deadline> out;
   auto add = [&](const char* name, const google::protobuf::Duration& d, bool armed) {
@@ -50,7 +61,8 @@ LoopEvent ToLoopEvent(const v1::CaseEvent& e) {
   out.type = e.type();
   out.at = internal::ToTime(e.at());
   out.tier = e.tier();
-  out.satisfied = e.satisfied();
+  out.satisfied =
+      e.type() == v1::CASE_EVENT_TYPE_REVIEW_RATING ? e.rating_set_aside() : e.satisfied();
   out.has_reason = !e.reason().empty();
   out.escalation_reason = e.escalation_reason();
   out.has_override_reason = !e.override_reason().empty();
@@ -107,6 +119,7 @@ bool IsEscalation(v1::CaseEventType type) {
 // A hand-over takes the case from its holder: the holder's clocks stop.
 bool IsHandOver(const v1::CaseEvent& e) {
   return IsInstruction(e) || IsEscalation(e.type()) || e.type() == v1::CASE_EVENT_TYPE_RETURN ||
+         e.type() == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM ||
          (e.type() == v1::CASE_EVENT_TYPE_CONSULT &&
           e.consultation_outcome() == v1::CONSULTATION_OUTCOME_SENT_UP);
 }
@@ -289,6 +302,8 @@ absl::StatusOr<CaseLoop> CaseLoop::RestoreWith(v1::Case stored,
   stored.clear_level();
   stored.clear_consultation();
   stored.clear_supervision();
+  stored.clear_platform();
+  stored.clear_first_platform();
   *stored.mutable_sla() = stored.decision().action().sla();
   loop.case_ = std::move(stored);
   for (int i = 0; i < events.size(); ++i) {
@@ -304,6 +319,7 @@ absl::StatusOr<LoopState> CaseLoop::ReplayState(const v1::Case& stored,
   CaseLoop loop;
   loop.options_ = options != nullptr ? std::move(options) : DefaultOptions();
   loop.case_.set_id(stored.id());
+  loop.case_.mutable_incident()->set_channel(stored.incident().channel());  // the first platform
   *loop.case_.mutable_sla() = stored.decision().action().sla();
   loop.replay_log_ = &stored.events();
   for (int i = 0; i < stored.events_size(); ++i) {
@@ -412,6 +428,20 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
                                                                               : event.actor());
   switch (event.type()) {
     case v1::CASE_EVENT_TYPE_REVISIT: {
+      if (event.has_rating()) {
+        const v1::Satisfaction satisfaction = event.rating().satisfaction();
+        if (!v1::Satisfaction_IsValid(satisfaction)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("REVISIT's rating.satisfaction is not a known answer: ", satisfaction));
+        }
+        if (satisfaction != v1::SATISFACTION_UNSPECIFIED &&
+            event.satisfied() != (satisfaction != v1::SATISFACTION_DISSATISFIED)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("REVISIT says satisfied=", event.satisfied() ? "true" : "false",
+                           " but its rating says ", LabelOf(satisfaction).zh,
+                           ": the answer the loop acts on agrees with the rating"));
+        }
+      }
       const std::string* resolver = Resolver(Log());
       if (event.actor() == case_.assignee() || co != nullptr ||
           (resolver != nullptr && event.actor() == *resolver)) {
@@ -453,6 +483,11 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
     }
     case v1::CASE_EVENT_TYPE_SUPERVISE:
       return CheckSupervision(event);
+    case v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM:
+    case v1::CASE_EVENT_TYPE_THREE_WAY_CALL:
+      return CheckLinkage(event);
+    case v1::CASE_EVENT_TYPE_RETURN:
+      return CheckReturnWindow(event);
     case v1::CASE_EVENT_TYPE_ASSIGN:
       // A redo after a second dissatisfaction starts under the next body (提级督办); no other
       // step rides on an instruction.
@@ -546,6 +581,92 @@ absl::Status CaseLoop::CheckSupervision(const v1::CaseEvent& event) const {
   return absl::OkStatus();
 }
 
+absl::Status CaseLoop::CheckLinkage(const v1::CaseEvent& event) const {
+  const v1::Platform from = case_.platform(), to = event.platform();
+  const bool transfer = event.type() == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM;
+  if (!v1::Platform_IsValid(to) || (transfer && to == v1::PLATFORM_UNSPECIFIED)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        CaseEventName(event.type()),
+        transfer ? " names the receiving platform" : " names the platform agreed, if any",
+        " (platform: 110 or 12345), not ", static_cast<int>(to)));
+  }
+  if (transfer && !(event.linkage() == v1::LINKAGE_MODE_ONE_CLICK ||
+                    event.linkage() == v1::LINKAGE_MODE_AFTER_CALL ||
+                    event.linkage() == v1::LINKAGE_MODE_EMERGENCY_PUSH)) {
+    return absl::InvalidArgumentError(
+        "TRANSFER_PLATFORM says how (linkage: one-click 一键转接, after a three-way call, or "
+        "12345's emergency push 紧急推送)");
+  }
+  if (from == v1::PLATFORM_UNSPECIFIED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(CaseEventName(event.type()),
+                     " is between 110 and 12345, and no hotline received this "
+                     "matter (channel ",
+                     LabelOf(case_.incident().channel()).short_name, ")"));
+  }
+  if (!transfer) return absl::OkStatus();
+  if (to == from) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the matter is already with ", LabelOf(from).zh));
+  }
+  // The three-way call held since the matter came to this platform, if any.
+  const v1::CaseEvent* call = nullptr;
+  for (const v1::CaseEvent* e : Log()) {
+    if (e->type() == v1::CASE_EVENT_TYPE_THREE_WAY_CALL) call = e;
+    if (e->type() == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM) call = nullptr;
+  }
+  if (event.linkage() == v1::LINKAGE_MODE_EMERGENCY_PUSH) {
+    if (from != v1::PLATFORM_12345 || to != v1::PLATFORM_110) {
+      return absl::FailedPreconditionError(
+          "紧急推送 is 12345 pushing an emergency to 110, not the other way");
+    }
+    return absl::OkStatus();  // an emergency goes, whatever a call said
+  }
+  if (call != nullptr && call->platform() == v1::PLATFORM_UNSPECIFIED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "首接负责: the three-way call could not agree who takes the matter, so the platform that "
+        "received it first handles it (先行受理): ",
+        LabelOf(from).zh));
+  }
+  if (call != nullptr && call->platform() != to) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the three-way call agreed that ", LabelOf(call->platform()).zh, " takes it"));
+  }
+  if (event.linkage() == v1::LINKAGE_MODE_AFTER_CALL && call == nullptr) {
+    return absl::FailedPreconditionError(
+        "a transfer after a three-way call follows a THREE_WAY_CALL that agreed on the receiving "
+        "platform");
+  }
+  const v1::CaseState s = state_.state;
+  if (s != v1::CASE_STATE_REPORTED && s != v1::CASE_STATE_TRIAGED && s != v1::CASE_STATE_RETURNED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a matter being handled (", CaseStateName(s),
+        ") is not transferred between 110 and 12345, except an emergency 12345 pushes to 110; "
+        "transfers are made at intake or after a department's return"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CaseLoop::CheckReturnWindow(const v1::CaseEvent& event) const {
+  const int n = options_->return_within_working_days;
+  if (n <= 0) return absl::OkStatus();
+  const absl::Span<const v1::CaseEvent* const> log = Log();
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    if (!IsInstruction(**it)) continue;
+    const absl::Time by =
+        WorkingDays(options_->working_calendar.get()).After(internal::ToTime((*it)->at()), n);
+    if (internal::ToTime(event.at()) > by) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("首接负责: a department returns a matter within ", n,
+                       " working day(s) of receiving it (by ",
+                       absl::FormatTime("%Y-%m-%d %H:%M %z", by, ChinaTimeZone()),
+                       "), with its basis; after that the matter is its own to handle"));
+    }
+    break;
+  }
+  return absl::OkStatus();
+}
+
 void CaseLoop::Complete(v1::CaseEvent& event, const LoopState& before,
                         const LoopState& after) const {
   if (event.tier() == v1::TIER_UNSPECIFIED) event.set_tier(after.tier);
@@ -623,6 +744,12 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
   case_.set_tier(state_.tier);
   case_.set_level(static_cast<v1::AreaLevel>(state_.level));
   if (e.has_consultation()) *case_.mutable_consultation() = e.consultation();
+  if (e.type() == v1::CASE_EVENT_TYPE_REPORT) {
+    case_.set_platform(PlatformOf(case_.incident().channel()));
+    case_.set_first_platform(case_.platform());
+  } else if (e.type() == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM) {
+    case_.set_platform(e.platform());
+  }
   if (!state_.on_agenda) case_.clear_consultation();
   if (e.type() == v1::CASE_EVENT_TYPE_SLA_BREACH) {
     for (v1::Deadline& d : *case_.mutable_deadlines()) {

@@ -96,6 +96,20 @@ struct alignas(64) Table {
                 v1::CASE_STATE_CONTACTED, v1::CASE_STATE_ON_SITE, v1::CASE_STATE_IN_MEDIATION}) {
       next[s][v1::CASE_EVENT_TYPE_CONSULT] = kByContent;
     }
+    // 110 and 12345 hand a matter over (the receiving platform triages it anew): at intake,
+    // after a department's return, or while it is handled (12345 pushing an emergency to 110;
+    // the loop checks the mode against the state and the platforms). A three-way call where
+    // ownership is unclear comes before the matter is given to anyone.
+    for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_RETURNED,
+                v1::CASE_STATE_ASSIGNED, v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED,
+                v1::CASE_STATE_ON_SITE}) {
+      on(s, v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM, v1::CASE_STATE_REPORTED);
+    }
+    for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_RETURNED}) {
+      on(s, v1::CASE_EVENT_TYPE_THREE_WAY_CALL, s);
+    }
+    // An unsatisfied revisit reviewed on the handler's reasoned complaint (差评甄别).
+    on(v1::CASE_STATE_REVISITED, v1::CASE_EVENT_TYPE_REVIEW_RATING, v1::CASE_STATE_REVISITED);
     // Cancel or mark as duplicate from any open state before resolution.
     for (S s : {v1::CASE_STATE_REPORTED, v1::CASE_STATE_TRIAGED, v1::CASE_STATE_ASSIGNED,
                 v1::CASE_STATE_ACCEPTED, v1::CASE_STATE_CONTACTED, v1::CASE_STATE_RETURNED,
@@ -511,6 +525,11 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
     case v1::CASE_EVENT_TYPE_RESOLVE:
       next.on_agenda = false;  // settled before its meeting
       break;
+    case v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM:
+      // The other platform's matter now: off this side's agenda, no request pending here.
+      next.on_agenda = false;
+      next.extension_pending = false;
+      break;
     case v1::CASE_EVENT_TYPE_START_MEDIATION:
       if (event.mediation_type == v1::MEDIATION_TYPE_UNSPECIFIED) {
         return absl::InvalidArgumentError(
@@ -521,6 +540,16 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
       break;
     case v1::CASE_EVENT_TYPE_REVISIT:
       next.satisfied = event.satisfied;
+      break;
+    case v1::CASE_EVENT_TYPE_REVIEW_RATING:
+      FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+      FENGQIAO_RETURN_IF_ERROR(NeedsReason(event));
+      if (state.satisfied) {
+        return absl::FailedPreconditionError(
+            "差评甄别 reviews an unsatisfied revisit, and the last revisit found the party "
+            "satisfied (or its bad rating was already set aside)");
+      }
+      next.satisfied = event.satisfied;  // set aside: the case may close
       break;
     case v1::CASE_EVENT_TYPE_CLOSE:
       if (!state.satisfied) {

@@ -49,6 +49,9 @@ absl::StatusOr<v1::WorkOrderPolicy> ParseWorkOrderPolicy(absl::string_view text,
   FENGQIAO_RETURN_IF_ERROR(InRange(map, "supervision_after_rounds",
                                    p.has_supervision_after_rounds(), p.supervision_after_rounds(),
                                    1, 100));
+  FENGQIAO_RETURN_IF_ERROR(InRange(map, "return_within_working_days",
+                                   p.has_return_within_working_days(),
+                                   p.return_within_working_days(), 0, 60));
   if (p.supervision_bodies_size() > 16) {
     return absl::InvalidArgumentError(absl::StrCat(map.Where("supervision_bodies[16]"),
                                                    ": at most 16 supervision bodies, not ",
@@ -84,6 +87,9 @@ CaseLoopOptions WithWorkOrderPolicy(CaseLoopOptions base, const v1::WorkOrderPol
   }
   if (policy.has_redo_on_dissatisfaction()) {
     base.redo_on_dissatisfaction = policy.redo_on_dissatisfaction();
+  }
+  if (policy.has_return_within_working_days()) {
+    base.return_within_working_days = policy.return_within_working_days();
   }
   if (policy.supervision_bodies_size() > 0) {
     base.supervision_bodies.assign(policy.supervision_bodies().begin(),

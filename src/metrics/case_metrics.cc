@@ -158,7 +158,8 @@ void CaseMetrics::Add(const CaseRecord& r) {
   g.med_started += (r.flags & kRecordMediationStarted) ? 1 : 0;
   g.med_succeeded += (r.flags & kRecordMediationSucceeded) ? 1 : 0;
   g.revisited += (r.flags & kRecordRevisited) ? 1 : 0;
-  g.satisfied += (r.flags & kRecordSatisfied) ? 1 : 0;
+  // A bad rating set aside on review (差评甄别) is out of the satisfaction rate, counted apart.
+  g.satisfied += (r.flags & kRecordSatisfied) && !(r.flags & kRecordRatingSetAside) ? 1 : 0;
   g.reopened += (r.flags & kRecordReopened) ? 1 : 0;
   g.civil_to_criminal += (r.flags & kRecordCivilToCriminal) ? 1 : 0;
   g.co_handled += r.co_handlers > 0 ? 1 : 0;
@@ -168,6 +169,23 @@ void CaseMetrics::Add(const CaseRecord& r) {
     ++g.calls_110;
     g.non_police_110 += police ? 0 : 1;
   }
+  // Each direction over the calls its platform received first.
+  if (r.channel == v1::CHANNEL_CALL_110) {
+    g.to_12345 += (r.flags & kRecordTransferredTo12345) ? 1 : 0;
+  } else if (r.channel == v1::CHANNEL_HOTLINE_12345) {
+    ++g.calls_12345;
+    g.to_110 += (r.flags & kRecordTransferredTo110) ? 1 : 0;
+    g.emergency_pushes += (r.flags & kRecordEmergencyPushed) ? 1 : 0;
+  }
+  g.three_way_calls += (r.flags & kRecordThreeWayCall) ? 1 : 0;
+  if (r.flags & kRecordRevisited) {
+    g.asked_contacted += (r.flags & kRecordAskedContacted) ? 1 : 0;
+    g.contacted += (r.flags & kRecordAskedContacted) && (r.flags & kRecordContacted) ? 1 : 0;
+    g.asked_solved += (r.flags & kRecordAskedSolved) ? 1 : 0;
+    g.solved += (r.flags & kRecordAskedSolved) && (r.flags & kRecordSolved) ? 1 : 0;
+    g.rating_set_aside += (r.flags & kRecordRatingSetAside) ? 1 : 0;
+  }
+  g.first_receiver_kept += (r.flags & kRecordFirstReceiverKept) ? 1 : 0;
   // On-site arrival is measured over the incidents that need someone on site (police dispatch,
   // the instant-response teams), not over hotline items, diversions or grid-found matters.
   if (r.flags & kRecordOnSiteRequired) {
@@ -330,8 +348,22 @@ v1::MetricsReport CaseMetrics::Report() const {
     // Seed 003's 33.5%: non-police matters among 110 calls (警情), other channels excluded.
     AddRate(out, "non_police_share_of_110", g.non_police_110, g.calls_110,
             {{"not a 110 call", g.records - g.calls_110}});
-    AddRate(out, "satisfaction_rate", g.satisfied, g.revisited,
-            {{"not revisited", g.records - g.revisited}});
+    // 110 ↔ 12345 linkage, per direction (国办发〔2022〕12号 asks for the counts each way): the
+    // seeds' 非警务警情分流 end to end is the 110 calls handed to 12345.
+    AddRate(out, "transferred_110_to_12345", g.to_12345, g.calls_110,
+            {{"not a 110 call", g.records - g.calls_110}});
+    AddRate(out, "transferred_12345_to_110", g.to_110, g.calls_12345,
+            {{"not a 12345 call", g.records - g.calls_12345}});
+    AddRate(out, "emergency_pushed_12345_to_110", g.emergency_pushes, g.calls_12345);
+    AddRate(out, "three_way_call_kept_by_first_receiver", g.first_receiver_kept, g.three_way_calls);
+    AddRate(out, "satisfaction_rate", g.satisfied, g.revisited - g.rating_set_aside,
+            {{"not revisited", g.records - g.revisited},
+             {"bad rating set aside on review", g.rating_set_aside}});
+    // The hotline's other two of 三率, over the revisits that asked.
+    AddRate(out, "contacted_rate", g.contacted, g.asked_contacted,
+            {{"not asked", g.revisited - g.asked_contacted}});
+    AddRate(out, "solved_rate", g.solved, g.asked_solved,
+            {{"not asked", g.revisited - g.asked_solved}});
     AddRate(out, "reopen_rate", g.reopened, g.revisited);
     AddRate(out, "civil_to_criminal", g.civil_to_criminal, g.criminal);
     // 协办: cases with co-handlers among all (each case once), and the co-handlers credited one

@@ -78,6 +78,18 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
       case v1::CASE_EVENT_TYPE_REVISIT:
         r.flags |= kRecordRevisited;
         r.flags = e.satisfied() ? (r.flags | kRecordSatisfied) : (r.flags & ~kRecordSatisfied);
+        // The last revisit's answers count (a redo's revisit replaces the first's).
+        r.flags &= ~(kRecordAskedContacted | kRecordContacted | kRecordAskedSolved | kRecordSolved |
+                     kRecordRatingSetAside);
+        if (e.rating().has_contacted()) {
+          r.flags |= kRecordAskedContacted | (e.rating().contacted() ? kRecordContacted : 0u);
+        }
+        if (e.rating().has_solved()) {
+          r.flags |= kRecordAskedSolved | (e.rating().solved() ? kRecordSolved : 0u);
+        }
+        break;
+      case v1::CASE_EVENT_TYPE_REVIEW_RATING:
+        if (e.rating_set_aside()) r.flags |= kRecordRatingSetAside;
         break;
       case v1::CASE_EVENT_TYPE_REOPEN:
         r.flags |= kRecordReopened;
@@ -88,6 +100,15 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
       case v1::CASE_EVENT_TYPE_CANCEL:
       case v1::CASE_EVENT_TYPE_MARK_DUPLICATE:
         r.flags |= kRecordCancelled;
+        break;
+      case v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM:
+        if (e.platform() == v1::PLATFORM_12345) r.flags |= kRecordTransferredTo12345;
+        if (e.platform() == v1::PLATFORM_110) r.flags |= kRecordTransferredTo110;
+        if (e.linkage() == v1::LINKAGE_MODE_EMERGENCY_PUSH) r.flags |= kRecordEmergencyPushed;
+        break;
+      case v1::CASE_EVENT_TYPE_THREE_WAY_CALL:
+        r.flags |= kRecordThreeWayCall;
+        if (e.platform() == v1::PLATFORM_UNSPECIFIED) r.flags |= kRecordFirstReceiverKept;
         break;
       default:
         break;

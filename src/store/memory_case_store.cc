@@ -13,6 +13,10 @@ namespace fengqiao {
 
 std::optional<absl::Time> NextDue(const v1::Case& c) {
   if (IsTerminal(c.state())) return std::nullopt;
+  for (auto it = c.events().rbegin(); it != c.events().rend(); ++it) {
+    if (it->type() == v1::CASE_EVENT_TYPE_PAUSE) return std::nullopt;  // nothing falls due
+    if (it->type() == v1::CASE_EVENT_TYPE_RESUME) break;
+  }
   std::optional<absl::Time> next;
   for (const v1::Deadline& d : c.deadlines()) {
     if (d.met() || !d.has_due()) continue;
@@ -23,7 +27,8 @@ std::optional<absl::Time> NextDue(const v1::Case& c) {
 }
 
 absl::Status MemoryCaseStore::Save(absl::Span<const v1::Case* const> cases, absl::Time now) {
-  for (const v1::Case* c : cases) FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c, loop_options_));
+  for (const v1::Case* c : cases)
+    FENGQIAO_RETURN_IF_ERROR(store_internal::CheckReplays(*c, loop_options_));
   std::unique_lock lock(mu_);
   // A case saved twice in one call is checked against its earlier copy, as SQLite does.
   std::map<std::string, const v1::Case*, std::less<>> staged;

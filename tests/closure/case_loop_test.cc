@@ -250,8 +250,9 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                                         v1::DEPARTMENT_HOUSING_CONSTRUCTION};
   int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
   std::map<v1::ConsultationOutcome, int> consulted;
-  int resumed = 0, extended = 0, tampered_refused = 0, tampered_kept = 0;
+  int resumed = 0, extended = 0, tampered_refused = 0, tampered_kept = 0, set_aside = 0, upheld = 0;
   std::map<v1::SupervisionStep, int> supervised;
+  std::map<v1::LinkageMode, int> transferred;
   for (int run = 0; run < 2000; ++run) {
     CaseLoopOptions options;
     options.max_returns = static_cast<int>(rng() % 3);
@@ -261,6 +262,10 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
     }
     v1::Incident incident;
     incident.set_id("c1");
+    // Received by 110, by 12345 or by neither (a grid worker's find).
+    const v1::Channel channels[] = {v1::CHANNEL_CALL_110, v1::CHANNEL_HOTLINE_12345,
+                                    v1::CHANNEL_GRID_PATROL};
+    incident.set_channel(channels[run % 3]);
     ASSERT_OK_AND_ASSIGN(CaseLoop loop,
                          CaseLoop::Open(incident, MediatorDecision(), kReported, "110", options));
     int t = 0;
@@ -351,6 +356,23 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
             }
           }
           break;
+        case v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM:  // 110 ↔ 12345, each way and each mode
+          e.set_platform(static_cast<v1::Platform>(1 + rng() % 2));
+          e.set_linkage(static_cast<v1::LinkageMode>(1 + rng() % 3));
+          if (const auto& log = loop.proto().events();
+              log.rbegin()->type() == v1::CASE_EVENT_TYPE_THREE_WAY_CALL &&
+              log.rbegin()->platform() != v1::PLATFORM_UNSPECIFIED && rng() % 2 == 0) {
+            e.set_platform(log.rbegin()->platform());  // as the call agreed
+            e.set_linkage(v1::LINKAGE_MODE_AFTER_CALL);
+          }
+          break;
+        case v1::CASE_EVENT_TYPE_THREE_WAY_CALL:  // agreed on one, or on none
+          e.set_platform(static_cast<v1::Platform>(rng() % 3));
+          break;
+        case v1::CASE_EVENT_TYPE_REVIEW_RATING:  // 差评甄别: set aside or upheld
+          e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+          e.set_rating_set_aside(rng() % 2 == 0);
+          break;
         default:
           break;
       }
@@ -371,15 +393,17 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
           ASSERT_EQ(loop.proto().SerializeAsString(), before_case);
           continue;
         }
-        ASSERT_TRUE(before.paused || type == v1::CASE_EVENT_TYPE_RESUME ||
-                    type == v1::CASE_EVENT_TYPE_REJECT_EXTENSION ||
-                    type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN ||
-                    type == v1::CASE_EVENT_TYPE_RETURN || type == v1::CASE_EVENT_TYPE_ESCALATE ||
-                    type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
-                    type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
-                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
-                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE ||
-                    type == v1::CASE_EVENT_TYPE_CONSULT || type == v1::CASE_EVENT_TYPE_SUPERVISE)
+        ASSERT_TRUE(
+            before.paused || type == v1::CASE_EVENT_TYPE_RESUME ||
+            type == v1::CASE_EVENT_TYPE_REJECT_EXTENSION || type == v1::CASE_EVENT_TYPE_CLOSE ||
+            type == v1::CASE_EVENT_TYPE_REOPEN || type == v1::CASE_EVENT_TYPE_RETURN ||
+            type == v1::CASE_EVENT_TYPE_ESCALATE || type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
+            type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
+            type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
+            type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE || type == v1::CASE_EVENT_TYPE_CONSULT ||
+            type == v1::CASE_EVENT_TYPE_SUPERVISE ||
+            type == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM ||
+            type == v1::CASE_EVENT_TYPE_THREE_WAY_CALL || type == v1::CASE_EVENT_TYPE_REVIEW_RATING)
             << s;
         ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
         ASSERT_EQ(loop.state(), before);
@@ -392,6 +416,10 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         ++extended;
       } else if (type == v1::CASE_EVENT_TYPE_SUPERVISE) {
         ++supervised[e.supervision_step()];
+      } else if (type == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM) {
+        ++transferred[e.linkage()];
+      } else if (type == v1::CASE_EVENT_TYPE_REVIEW_RATING) {
+        ++(e.rating_set_aside() ? set_aside : upheld);
       }
     }
     closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
@@ -489,11 +517,16 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   EXPECT_GT(longest, 10);
   EXPECT_GT(resumed, 0);
   EXPECT_GT(extended, 0);
+  EXPECT_GT(set_aside, 0);
+  EXPECT_GT(upheld, 0);
   EXPECT_GT(tampered_refused, 1000);
   EXPECT_GT(tampered_kept, 1000);
   for (int o = 1; o < v1::ConsultationOutcome_ARRAYSIZE; ++o) {
     EXPECT_GT(consulted[static_cast<v1::ConsultationOutcome>(o)], 0)
         << v1::ConsultationOutcome_Name(o);
+  }
+  for (int how = 1; how < v1::LinkageMode_ARRAYSIZE; ++how) {
+    EXPECT_GT(transferred[static_cast<v1::LinkageMode>(how)], 0) << v1::LinkageMode_Name(how);
   }
   for (int step = 1; step < v1::SupervisionStep_ARRAYSIZE; ++step) {
     EXPECT_GT(supervised[static_cast<v1::SupervisionStep>(step)], 0)

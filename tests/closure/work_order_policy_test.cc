@@ -19,12 +19,13 @@ TEST(WorkOrderPolicy, TheSampleDistrictsRulesAreReadAndLaidOverTheDefaults) {
   ASSERT_OK_AND_ASSIGN(
       v1::WorkOrderPolicy policy,
       LoadWorkOrderPolicy(FENGQIAO_SOURCE_DIR "/examples/data/work_orders.textproto"));
-  EXPECT_EQ(policy.sources_size(), 3);
+  EXPECT_EQ(policy.sources_size(), 4);
   CaseLoopOptions base;
   base.max_returns = 7;
   base.circular_after_working_days = 9;
   const CaseLoopOptions options = WithWorkOrderPolicy(base, policy);
   EXPECT_EQ(options.max_returns, 2);
+  EXPECT_EQ(options.return_within_working_days, 1);
   EXPECT_EQ(options.max_extensions, 3);
   EXPECT_EQ(options.max_extension_working_days, 3);
   EXPECT_EQ(options.circular_after_working_days, 5);

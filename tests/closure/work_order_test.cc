@@ -367,5 +367,88 @@ TEST(Revisits, WithoutTheRuleTheCentreDecidesAndAnInstructionCarriesNoOtherStep)
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only as 提级督办")));
 }
 
+// Handled and resolved, at the revisit step (RESOLVED), for a REVISIT the test writes.
+CaseLoop ResolvedOrder(absl::Time at) {
+  CaseLoop loop = Diverted(at, 5, WithHolidays());
+  const std::string holder = loop.proto().assignee();
+  EXPECT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, at + absl::Hours(1), holder)));
+  EXPECT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, at + absl::Hours(2), holder)));
+  EXPECT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESOLVE, at + absl::Hours(20), holder)));
+  return loop;
+}
+
+v1::CaseEvent Rated(absl::Time at, bool satisfied, v1::Satisfaction satisfaction, bool contacted,
+                    bool solved) {
+  v1::CaseEvent revisit = MakeEvent(v1::CASE_EVENT_TYPE_REVISIT, at, "回访员");
+  revisit.set_satisfied(satisfied);
+  revisit.mutable_rating()->set_satisfaction(satisfaction);
+  revisit.mutable_rating()->set_contacted(contacted);
+  revisit.mutable_rating()->set_solved(solved);
+  return revisit;
+}
+
+TEST(Revisits, TheRatingAnswersTheHotlinesThreeQuestionsAndAgreesWithWhatTheLoopActsOn) {
+  const absl::Time at = Local(11, 2, 10);
+  CaseLoop loop = ResolvedOrder(at);
+  // 基本满意 is satisfied; saying otherwise in the same event is a contradiction.
+  EXPECT_THAT(loop.Record(Rated(at + absl::Hours(30), false, v1::SATISFACTION_BASICALLY_SATISFIED,
+                                true, true)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("基本满意")));
+  EXPECT_THAT(
+      loop.Record(Rated(at + absl::Hours(30), true, static_cast<v1::Satisfaction>(9), true, true)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a known answer: 9")));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_RESOLVED);
+  ASSERT_OK(loop.Record(Rated(at + absl::Hours(30), true, v1::SATISFACTION_BASICALLY_SATISFIED,
+                              /*contacted=*/true, /*solved=*/false)));
+  const v1::CaseEvent& revisit = *loop.proto().events().rbegin();
+  EXPECT_TRUE(revisit.rating().contacted());
+  EXPECT_FALSE(revisit.rating().solved());
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CLOSE, at + absl::Hours(31), "centre")));
+}
+
+v1::CaseEvent Review(absl::Time at, bool set_aside) {
+  v1::CaseEvent review = MakeEvent(v1::CASE_EVENT_TYPE_REVIEW_RATING, at, "command-room");
+  review.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  review.set_rating_set_aside(set_aside);
+  review.set_reason("诉求超出政策范围，部门已依法答复 (beyond policy; answered by law)");
+  return review;
+}
+
+TEST(Revisits, AnUnreasonableBadRatingIsSetAsideOnReviewRecordedNotDeleted) {
+  const absl::Time at = Local(11, 2, 10);
+  CaseLoop loop = ResolvedOrder(at);
+  ASSERT_OK(
+      loop.Record(Rated(at + absl::Hours(30), false, v1::SATISFACTION_DISSATISFIED, true, true)));
+  // Only the command room reviews, with its reason.
+  v1::CaseEvent by_department = Review(at + absl::Hours(40), true);
+  by_department.set_actor_role(v1::ACTOR_ROLE_DEPARTMENT);
+  EXPECT_THAT(loop.Record(by_department),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("command room")));
+  v1::CaseEvent unreasoned = Review(at + absl::Hours(40), true);
+  unreasoned.clear_reason();
+  EXPECT_THAT(loop.Record(unreasoned),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a reason")));
+  ASSERT_OK(loop.Record(Review(at + absl::Hours(40), true)));
+  // The rating stays in the log as it was given; the case may now close.
+  int unsatisfied = 0;
+  for (const v1::CaseEvent& e : loop.proto().events()) {
+    unsatisfied += e.type() == v1::CASE_EVENT_TYPE_REVISIT && !e.satisfied() ? 1 : 0;
+  }
+  EXPECT_EQ(unsatisfied, 1);
+  EXPECT_THAT(loop.Record(Review(at + absl::Hours(41), true)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already set aside")));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CLOSE, at + absl::Hours(42), "centre")));
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), WithHolidays()));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
+
+  // A reasonable complaint: the rating stands, the order is redone.
+  CaseLoop stands = ResolvedOrder(at);
+  ASSERT_OK(stands.Record(
+      Rated(at + absl::Hours(30), false, v1::SATISFACTION_DISSATISFIED, true, false)));
+  ASSERT_OK(stands.Record(Review(at + absl::Hours(40), false)));
+  EXPECT_THAT(stands.Record(MakeEvent(v1::CASE_EVENT_TYPE_CLOSE, at + absl::Hours(42), "centre")),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("REOPEN")));
+}
+
 }  // namespace
 }  // namespace fengqiao

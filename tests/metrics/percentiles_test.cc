@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fengqiao/closure/case_loop.h"
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/duration_sketch.h"
@@ -197,6 +198,114 @@ TEST_F(Populations, TheDiversionShareIsOverOneOneZeroCallsNotEveryChannel) {
   const v1::Rate& all = RateOf(g, "non_police_share");
   EXPECT_EQ(all.numerator(), 3);
   EXPECT_EQ(all.denominator(), 5);
+}
+
+TEST_F(Populations, LinkageIsCountedPerDirectionOverTheCallsEachPlatformReceivedFromTheLog) {
+  // From the cases' logs: two 110 calls, one handed to 12345 in one click; three 12345 items,
+  // one pushed to 110 as an emergency, one after a three-way call that could not agree (12345,
+  // the first receiver, keeps it); a grid worker's find that no hotline received.
+  const absl::Time t0 = options_.period_start + absl::Hours(2);
+  CaseRecordBuilder builder(*map_);
+  std::vector<CaseRecord> records;
+  auto add = [&](const std::string& id, v1::Channel channel, const std::vector<v1::CaseEvent>& es) {
+    v1::Incident incident;
+    incident.set_id(id);
+    incident.set_channel(channel);
+    incident.set_grid_code("g11");
+    incident.set_kind(v1::INCIDENT_KIND_NON_POLICE);
+    incident.mutable_reported_at()->set_seconds(absl::ToUnixSeconds(t0));
+    v1::Decision d;
+    d.set_rule_id("r");
+    d.mutable_action()->set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+    ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Open(incident, d, t0, "desk"));
+    for (const v1::CaseEvent& e : es) ASSERT_OK(loop.Record(e));
+    records.push_back(builder.Add(loop.proto()));
+  };
+  auto transfer = [&](v1::Platform to, v1::LinkageMode how) {
+    v1::CaseEvent e = MakeEvent(v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM, t0 + absl::Minutes(2), "d");
+    e.set_platform(to);
+    e.set_linkage(how);
+    return e;
+  };
+  v1::CaseEvent call = MakeEvent(v1::CASE_EVENT_TYPE_THREE_WAY_CALL, t0 + absl::Minutes(1), "d");
+  add("a", v1::CHANNEL_CALL_110, {transfer(v1::PLATFORM_12345, v1::LINKAGE_MODE_ONE_CLICK)});
+  add("b", v1::CHANNEL_CALL_110, {});
+  add("c", v1::CHANNEL_HOTLINE_12345,
+      {transfer(v1::PLATFORM_110, v1::LINKAGE_MODE_EMERGENCY_PUSH)});
+  add("d", v1::CHANNEL_HOTLINE_12345, {call});
+  add("e", v1::CHANNEL_HOTLINE_12345, {});
+  add("f", v1::CHANNEL_GRID_PATROL, {});
+  const v1::MetricsGroup g = ReportOf(records);
+  const v1::Rate& to_12345 = RateOf(g, "transferred_110_to_12345");
+  EXPECT_EQ(to_12345.numerator(), 1);
+  EXPECT_EQ(to_12345.denominator(), 2);
+  EXPECT_EQ(to_12345.excluded().at("not a 110 call"), 4);
+  const v1::Rate& to_110 = RateOf(g, "transferred_12345_to_110");
+  EXPECT_EQ(to_110.numerator(), 1);
+  EXPECT_EQ(to_110.denominator(), 3);
+  EXPECT_EQ(RateOf(g, "emergency_pushed_12345_to_110").numerator(), 1);
+  const v1::Rate& kept = RateOf(g, "three_way_call_kept_by_first_receiver");
+  EXPECT_EQ(kept.numerator(), 1);
+  EXPECT_EQ(kept.denominator(), 1);
+}
+
+TEST_F(Populations, SatisfactionLeavesOutBadRatingsSetAsideAndTheOtherTwoRatesCountTheAsked) {
+  // A case's log as the builder reads it: resolved, revisited unsatisfied (contacted, not
+  // solved), the bad rating set aside on review.
+  const absl::Time t0 = options_.period_start + absl::Hours(2);
+  v1::Incident incident;
+  incident.set_id("r");
+  incident.set_grid_code("g11");
+  incident.set_channel(v1::CHANNEL_HOTLINE_12345);
+  incident.set_kind(v1::INCIDENT_KIND_NON_POLICE);
+  incident.mutable_reported_at()->set_seconds(absl::ToUnixSeconds(t0));
+  v1::Decision d;
+  d.set_rule_id("r");
+  d.mutable_action()->set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+  ASSERT_OK_AND_ASSIGN(CaseLoop loop, CaseLoop::Open(incident, d, t0, "12345"));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, t0 + absl::Minutes(5), "12345");
+  assign.set_department(v1::DEPARTMENT_CITY_MANAGEMENT);
+  ASSERT_OK(loop.Record(assign));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, t0 + absl::Hours(1), "城管")));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, t0 + absl::Hours(2), "城管")));
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESOLVE, t0 + absl::Hours(5), "城管")));
+  v1::CaseEvent revisit = MakeEvent(v1::CASE_EVENT_TYPE_REVISIT, t0 + absl::Hours(30), "回访员");
+  revisit.mutable_rating()->set_contacted(true);
+  revisit.mutable_rating()->set_solved(false);
+  revisit.mutable_rating()->set_satisfaction(v1::SATISFACTION_DISSATISFIED);
+  ASSERT_OK(loop.Record(revisit));
+  v1::CaseEvent review = MakeEvent(v1::CASE_EVENT_TYPE_REVIEW_RATING, t0 + absl::Hours(40), "cr");
+  review.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  review.set_reason("诉求不合理");
+  review.set_rating_set_aside(true);
+  ASSERT_OK(loop.Record(review));
+  CaseRecordBuilder builder(*map_);
+  const CaseRecord set_aside = builder.Add(loop.proto());
+  EXPECT_EQ(set_aside.flags & (kRecordRatingSetAside | kRecordAskedContacted | kRecordContacted |
+                               kRecordAskedSolved | kRecordSolved),
+            kRecordRatingSetAside | kRecordAskedContacted | kRecordContacted | kRecordAskedSolved);
+  // Beside it: satisfied and solved; unsatisfied, not contacted, solved not asked; not revisited.
+  const std::vector<CaseRecord> records = {
+      set_aside,
+      Record(v1::CHANNEL_HOTLINE_12345, v1::INCIDENT_KIND_NON_POLICE,
+             kRecordRevisited | kRecordSatisfied | kRecordAskedContacted | kRecordContacted |
+                 kRecordAskedSolved | kRecordSolved),
+      Record(v1::CHANNEL_HOTLINE_12345, v1::INCIDENT_KIND_NON_POLICE,
+             kRecordRevisited | kRecordAskedContacted),
+      Record(v1::CHANNEL_HOTLINE_12345, v1::INCIDENT_KIND_NON_POLICE, 0)};
+  const v1::MetricsGroup g = ReportOf(records);
+  const v1::Rate& satisfaction = RateOf(g, "satisfaction_rate");
+  EXPECT_EQ(satisfaction.numerator(), 1);
+  EXPECT_EQ(satisfaction.denominator(), 2);
+  EXPECT_EQ(satisfaction.excluded().at("bad rating set aside on review"), 1);
+  EXPECT_EQ(satisfaction.excluded().at("not revisited"), 1);
+  const v1::Rate& contacted = RateOf(g, "contacted_rate");
+  EXPECT_EQ(contacted.numerator(), 2);
+  EXPECT_EQ(contacted.denominator(), 3);
+  const v1::Rate& solved = RateOf(g, "solved_rate");
+  EXPECT_EQ(solved.numerator(), 1);
+  EXPECT_EQ(solved.denominator(), 2);
+  EXPECT_EQ(solved.excluded().at("not asked"), 1);
 }
 
 TEST_F(Populations, NegativeIntervalsAreExcludedAndCountedNeverOnTime) {

@@ -118,6 +118,23 @@ TEST_P(Stores, QueriesByStateGridTierAssigneeAndOverdue) {
   EXPECT_THAT(*store_->Find(Q().Grid("g11").Limit(1)), ElementsAre("a"));
 }
 
+TEST_P(Stores, APausedCaseIsNotOverdueUntilItResumesAsTheLoopSays) {
+  CaseLoop loop = OpenCase("p");
+  Advance(loop, kOpenedAt + absl::Seconds(10), "m-7");  // assigned: accept within a minute
+  v1::CaseEvent pause = MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, kOpenedAt + absl::Seconds(20), "m-7");
+  pause.set_reason("等待当事人 (waiting for the party)");
+  ASSERT_OK(loop.Record(pause));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
+  const absl::Time later = kOpenedAt + absl::Hours(5);
+  EXPECT_THAT(loop.Overdue(later), IsEmpty());
+  EXPECT_THAT(*store_->Find(Q().OverdueAt(later)), IsEmpty());
+  // Resumed an hour in: the accept clock moved by the pause and falls due again.
+  ASSERT_OK(loop.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, kOpenedAt + absl::Hours(1), "m-7")));
+  ASSERT_OK(store_->Save({&loop.proto()}, kNow));
+  EXPECT_FALSE(loop.Overdue(later).empty());
+  EXPECT_THAT(*store_->Find(Q().OverdueAt(later)), ElementsAre("p"));
+}
+
 TEST_P(Stores, ClosedCasesAreNeverOverdue) {
   CaseLoop loop = OpenCase("done");
   while (Advance(loop, kOpenedAt + absl::Seconds(loop.proto().events_size() * 10))) {
@@ -574,6 +591,12 @@ TEST(SqliteCaseStore, ConcurrentReadersSeeWholeCasesWhileOneWriterAppends) {
       batch.push_back(&loop.proto());
     }
     ASSERT_OK(store->Save(batch, kNow));
+    // The readers overlap the appends: the rest wait until they have read the first round (a
+    // fast writer on a loaded machine would otherwise finish before a reader starts).
+    for (const absl::Time give_up = absl::Now() + absl::Seconds(30);
+         round == 0 && reads.load() == 0 && absl::Now() < give_up;) {
+      std::this_thread::yield();
+    }
   }
   done = true;
   for (auto& t : readers) t.join();

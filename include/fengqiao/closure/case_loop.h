@@ -70,6 +70,16 @@
 //                hand-over starts it again. With redo_on_dissatisfaction an unsatisfied REVISIT
 //                sends the order back for redo (REOPEN + ASSIGN to the same holder, recorded by
 //                the loop); from the second one the redo is supervised from the start.
+//                REVISIT may carry RevisitRating (contacted, solved, satisfaction); the
+//                command room's REVIEW_RATING (差评甄别) sets an unsatisfied rating aside (the
+//                case may CLOSE) or lets it stand.
+//   110 ↔ 12345: Case.platform is the hotline holding the matter (from the incident's
+//                channel); TRANSFER_PLATFORM -> REPORTED hands it to the other (ONE_CLICK at
+//                intake or after a return, AFTER_CALL following a THREE_WAY_CALL that agreed,
+//                EMERGENCY_PUSH from 12345 to 110 at any handling step); a three-way call
+//                that cannot agree leaves it with the first receiver (先行受理).
+//   首接负责:    with return_within_working_days, a RETURN later than that after the holder's
+//                instruction is refused: the matter is the holder's own.
 //
 // Errors: an event the state does not accept is FailedPrecondition naming the state, the event
 // and the events allowed there; so is an escalation off the ladder without an allowed override,
@@ -93,6 +103,12 @@
 // deadline of its holder, a step before its time (a reminder after the due date, a notice
 // before it, a circular before circular_after_working_days past it, 提级督办 before
 // supervision_after_rounds rounds) or past the last supervising body is FailedPrecondition.
+// TRANSFER_PLATFORM without a known receiving platform or linkage, THREE_WAY_CALL with an
+// unknown platform, a REVISIT whose satisfied contradicts its rating or with an unknown
+// satisfaction, and REVIEW_RATING without a reason are InvalidArgument; a transfer of a matter
+// no hotline received, to where it is, against a call's outcome, one-click while it is being
+// handled, an emergency push other than 12345 to 110, a review by someone other than the
+// command room or of a satisfied revisit, and a late return are FailedPrecondition.
 // Time is always passed in.
 //
 // Thread safety: Apply is a pure function. A CaseLoop is a value; guard it if shared.
@@ -165,7 +181,14 @@ struct CaseLoopOptions {
   // dissatisfaction the redo starts under supervision_bodies[1] (提级督办). Off: REVISIT leaves
   // the case REVISITED for the centre to REOPEN or CLOSE.
   bool redo_on_dissatisfaction = false;
+  // 首接负责: a RETURN comes within this many working days of the instruction that gave the
+  // holder the case (by the same time of day on that working day); after it the matter is the
+  // holder's own and the return is refused. 0: no limit.
+  int32_t return_within_working_days = 0;
 };
+
+// The hotline a report reached (110 or 12345; none for the other channels).
+v1::Platform PlatformOf(v1::Channel channel);
 
 // The compact state Apply works on (what the engine reasons about; labels live elsewhere).
 struct LoopState {
@@ -205,8 +228,10 @@ struct LoopEvent {
   int8_t consultation_outcome = 0;
   // REQUEST_EXTENSION: working days asked for (clamped to -1..127 from the event).
   int8_t extension_working_days = 0;
-  bool party_notified = false;       // APPROVE_EXTENSION: the party was told
-  bool satisfied = false;            // REVISIT: the party's answer
+  bool party_notified = false;  // APPROVE_EXTENSION: the party was told
+  // REVISIT: the party's answer; REVIEW_RATING: the bad rating is set aside (the answer that
+  // counts becomes "satisfied"). One field for both keeps the event at 48 bytes.
+  bool satisfied = false;
   bool has_reason = false;           // REOPEN, RETURN, CANCEL, REJECT_RETURN, ARBITRATE
   bool has_override_reason = false;  // ESCALATE, MEDIATION_FAILED off the ladder
   bool has_should_go_to = false;     // RETURN
@@ -311,6 +336,10 @@ class CaseLoop {
   absl::Status RevisitAndRedo(v1::CaseEvent revisit);
   // SUPERVISE: the step against the holder's resolve deadline and the rounds so far.
   absl::Status CheckSupervision(const v1::CaseEvent& event) const;
+  // TRANSFER_PLATFORM and THREE_WAY_CALL against the platforms and the calls so far.
+  absl::Status CheckLinkage(const v1::CaseEvent& event) const;
+  // RETURN within return_within_working_days of the holder's instruction (首接负责).
+  absl::Status CheckReturnWindow(const v1::CaseEvent& event) const;
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
   void Effects(const v1::CaseEvent& event);
   void CoHandlerEffects(const v1::CaseEvent& event);

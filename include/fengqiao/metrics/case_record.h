@@ -45,6 +45,19 @@ enum CaseRecordFlag : uint32_t {
   kRecordCivilToCriminal = 1u << 8,  // a criminal case whose parties had a dispute before (民转刑)
   kRecordClosed = 1u << 9,           // CLOSED
   kRecordOnSiteRequired = 1u << 10,  // the routing SLA asks for someone on site
+  // 110 ↔ 12345 linkage (对接联动), each direction counted apart.
+  kRecordTransferredTo12345 = 1u << 11,  // 110 handed it to 12345 (一键转接 or after a call)
+  kRecordTransferredTo110 = 1u << 12,    // 12345 handed it to 110
+  kRecordEmergencyPushed = 1u << 13,     // ... as an emergency push (紧急推送)
+  kRecordThreeWayCall = 1u << 14,        // a three-way call was held on ownership
+  kRecordFirstReceiverKept = 1u << 15,   // ... and could not agree: the first receiver kept it
+  // The last revisit's answers to the hotline's questions (三率), when it asked them, and a bad
+  // rating the command room set aside on review (差评甄别: out of the satisfaction rate).
+  kRecordAskedContacted = 1u << 16,
+  kRecordContacted = 1u << 17,  // 响应: the party says the handler contacted it
+  kRecordAskedSolved = 1u << 18,
+  kRecordSolved = 1u << 19,  // 解决: the party says the matter is solved
+  kRecordRatingSetAside = 1u << 20,
 };
 
 // A step time that has not happened. Any other negative step time is a negative interval (the step
@@ -59,8 +72,8 @@ struct CaseRecord {
   uint8_t dispute_type = 0;
   uint8_t department = 0;  // responsible department of a non-police matter
   uint8_t channel = 0;
-  uint8_t tier = 0;    // tier of the routing decision
-  uint8_t force = 0;   // target force type of the routing decision
+  uint8_t tier = 0;   // tier of the routing decision
+  uint8_t force = 0;  // target force type of the routing decision
   // Co-handlers (协办) beside the lead, and how many of them accepted within their own accept
   // clock (or, without one, at all); the case itself counts once (up to 255 each).
   uint8_t co_handlers = 0;

@@ -162,7 +162,8 @@ class CaseStore {
 // Whether an audit record is selected by the query (both stores use it, so they agree).
 bool AuditSelects(const AuditQuery& query, const v1::AuditRecord& record);
 
-// The earliest due time among a case's deadlines not met, if the case is open and has one.
+// The earliest due time among a case's deadlines not met, if the case is open, not paused (挂起:
+// its clocks stand still until RESUME) and has one.
 std::optional<absl::Time> NextDue(const v1::Case& c);
 
 }  // namespace fengqiao

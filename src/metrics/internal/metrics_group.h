@@ -44,7 +44,9 @@ struct CaseMetrics::Group {
   int64_t records = 0, police = 0, non_police = 0, disputes = 0, criminal = 0, cancelled = 0,
           disposed = 0, med_started = 0, med_succeeded = 0, revisited = 0, satisfied = 0,
           reopened = 0, civil_to_criminal = 0, calls_110 = 0, non_police_110 = 0, co_handled = 0,
-          co_handlers = 0, co_on_time = 0;
+          co_handlers = 0, co_on_time = 0, calls_12345 = 0, to_12345 = 0, to_110 = 0,
+          emergency_pushes = 0, three_way_calls = 0, first_receiver_kept = 0, asked_contacted = 0,
+          contacted = 0, asked_solved = 0, solved = 0, rating_set_aside = 0;
   metrics_internal::SlaTally arrival, accept, contact, on_site;
   std::array<DurationSketch, metrics_internal::kDurations> durations;
   std::array<int64_t, metrics_internal::kDurations> missing{};
@@ -60,11 +62,39 @@ namespace metrics_internal {
 // partial writes and reads them in this order. `G` may be const.
 template <typename G, typename F>
 void ForEachCounter(G& g, F f) {
-  for (auto* v : {&g.records, &g.police, &g.non_police, &g.disputes, &g.criminal, &g.cancelled,
-                  &g.disposed, &g.med_started, &g.med_succeeded, &g.revisited, &g.satisfied,
-                  &g.reopened, &g.civil_to_criminal, &g.calls_110, &g.non_police_110,
-                  &g.co_handled, &g.co_handlers, &g.co_on_time,
-                  &g.base_divert_n, &g.base_divert_sum, &g.base_resolve_n, &g.base_resolve_sum}) {
+  for (auto* v : {&g.records,
+                  &g.police,
+                  &g.non_police,
+                  &g.disputes,
+                  &g.criminal,
+                  &g.cancelled,
+                  &g.disposed,
+                  &g.med_started,
+                  &g.med_succeeded,
+                  &g.revisited,
+                  &g.satisfied,
+                  &g.reopened,
+                  &g.civil_to_criminal,
+                  &g.calls_110,
+                  &g.non_police_110,
+                  &g.co_handled,
+                  &g.co_handlers,
+                  &g.co_on_time,
+                  &g.calls_12345,
+                  &g.to_12345,
+                  &g.to_110,
+                  &g.emergency_pushes,
+                  &g.three_way_calls,
+                  &g.first_receiver_kept,
+                  &g.asked_contacted,
+                  &g.contacted,
+                  &g.asked_solved,
+                  &g.solved,
+                  &g.rating_set_aside,
+                  &g.base_divert_n,
+                  &g.base_divert_sum,
+                  &g.base_resolve_n,
+                  &g.base_resolve_sum}) {
     f(*v);
   }
   for (auto* t : {&g.arrival, &g.accept, &g.contact, &g.on_site}) {
