@@ -35,11 +35,13 @@ from fengqiao import _pickle  # noqa: E402,F401  (GridMap and RuleSet pickle by 
 from fengqiao import briefing  # noqa: E402,F401
 from fengqiao import interop  # noqa: E402,F401
 from fengqiao import metrics  # noqa: E402,F401
+from fengqiao import partitions  # noqa: E402,F401
 from fengqiao import plot  # noqa: E402,F401
 from fengqiao import privacy  # noqa: E402,F401
 from fengqiao import vocabulary  # noqa: E402,F401
 from fengqiao.closure import CaseAccess, CaseLoop, open_case_store, viewer  # noqa: E402,F401
 from fengqiao.routing import (  # noqa: E402,F401
+    compare_decisions,
     compare_rule_sets,
     compile_rules,
     compile_rules_text,

@@ -315,11 +315,29 @@ def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,
     """
     before = route_frame(old, frame, grid_map, capacity=capacity)
     after = route_frame(new, frame, grid_map, capacity=capacity)
-    def differs(x, y):  # two Categoricals of one enum; missing equals missing
+    return compare_decisions(before, after, frame, by)
+
+
+def moved(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
+    """Rows whose tier or department differs between two :func:`route_frame` results of the
+    same incidents (missing equals missing), as a boolean array."""
+    def differs(x, y):  # two Categoricals of one enum
         return x.cat.codes.to_numpy() != y.cat.codes.to_numpy()
 
-    moved = pd.Series(differs(before["tier"], after["tier"])
-                      | differs(before["department"], after["department"]), index=before.index)
+    return differs(before["tier"], after["tier"]) | differs(before["department"],
+                                                            after["department"])
+
+
+def compare_decisions(before: pd.DataFrame, after: pd.DataFrame, frame: Any,
+                      by: Union[str, Sequence[str]] = ("dispute_type",)
+                      ) -> Tuple[pd.DataFrame, pd.DataFrame]:
+    """What :func:`compare_rule_sets` returns, from the two rule sets' :func:`route_frame`
+    results of the same incidents (``frame``, for the ``by`` columns): ``(moves, by_group)``."""
+    if len(before) != len(after) or _checked.row_count(frame) != len(before):
+        raise InvalidArgumentError(
+            f"compare_decisions: {len(before)} and {len(after)} decisions for "
+            f"{_checked.row_count(frame)} incidents")
+    moved_rows = pd.Series(moved(before, after), index=before.index)
     pairs = pd.DataFrame(
         {
             "old_tier": before["tier"],
@@ -327,14 +345,14 @@ def compare_rule_sets(frame: Any, old: Any, new: Any, grid_map: Any,
             "old_department": before["department"],
             "new_department": after["department"],
         }
-    )[moved]
+    )[moved_rows]
     moves = pairs.astype(object).value_counts(dropna=False).rename("cases").reset_index()
     groups = [c for c in _checked.names(by, "by") if c in frame]
     if groups:
         keyed = pd.DataFrame({c: pd.Series(frame[c]).to_numpy() for c in groups})
-        keyed["moved"] = moved.to_numpy()
+        keyed["moved"] = moved_rows.to_numpy()
         by_group = keyed.groupby(groups)["moved"].agg(["sum", "count"])
         by_group.columns = ["moved", "cases"]
     else:
-        by_group = pd.DataFrame({"moved": [int(moved.sum())], "cases": [len(moved)]})
+        by_group = pd.DataFrame({"moved": [int(moved_rows.sum())], "cases": [len(moved_rows)]})
     return moves, by_group
