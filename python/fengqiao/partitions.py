@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, List, Sequence, Union
 
 import numpy as np
 import pandas as pd
