@@ -15,6 +15,7 @@
 #include "fengqiao/force/roster.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/mediation/working_calendar.h"
+#include "fengqiao/metrics/scorecard_policy.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fmt/core.h"
 #include "tools/commands.h"
@@ -71,6 +72,11 @@ int Brief(const std::string& kind_name, const std::string& db, const std::string
                                   absl::GetFlag(FLAGS_calendar));
   if (!rules.ok()) return Fail(rules.status());
   options.loop_options = *std::move(rules);
+  // How the departments are scored (DIR/scorecard.textproto beside the grid map, when present).
+  absl::StatusOr<fengqiao::v1::ScorecardPolicy> scoring =
+      fengqiao::LoadDistrictScorecardPolicy(std::filesystem::path(map_path).parent_path().string());
+  if (!scoring.ok()) return Fail(scoring.status());
+  options.scorecard_policy = *std::move(scoring);
   absl::StatusOr<std::unique_ptr<fengqiao::SqliteCaseStore>> store =
       OpenCaseStore(db, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "fengqiao/time_zone.h"
+#include "fengqiao/vocabulary.h"
 #include "src/internal/text.h"
 #include "src/internal/time_util.h"
 
@@ -56,20 +57,31 @@ std::string Hours(const v1::Distribution* d, double (v1::Distribution::*percenti
   return absl::StrFormat("%s%.1f", d->approximate() ? "~" : "", (d->*percentile)() / 3600);
 }
 
+// "2026-10-01 to 2026-11-01 (end exclusive)" in the report's own zone (China's when it names
+// none or one this machine lacks).
+std::string Dates(const std::string& zone, const google::protobuf::Timestamp& start,
+                  const google::protobuf::Timestamp& end) {
+  absl::TimeZone tz = ChinaTimeZone();
+  absl::TimeZone named;
+  if (!zone.empty() && absl::LoadTimeZone(zone, &named)) tz = named;
+  return absl::StrCat(absl::FormatTime("%Y-%m-%d", internal::ToTime(start), tz), " to ",
+                      absl::FormatTime("%Y-%m-%d", internal::ToTime(end), tz), " (end exclusive)");
+}
+
+std::string Zh(v1::Department d) { return std::string(LabelOf(d).zh); }
+
+std::string Score(bool has, double score) {
+  return has ? absl::StrFormat("%.2f", score) : std::string("n/a");
+}
+
 }  // namespace
 
 std::string FormatCompStat(const v1::MetricsReport& report) {
   std::string out;
   absl::StrAppend(&out, report.title(), " (", report.time_zone(), ")");
   if (report.has_period_start() && report.has_period_end()) {
-    // Dates in the report's own zone (China's when it names none or one this machine lacks).
-    absl::TimeZone tz = ChinaTimeZone();
-    absl::TimeZone named;
-    if (!report.time_zone().empty() && absl::LoadTimeZone(report.time_zone(), &named)) tz = named;
     absl::StrAppend(&out, ", ",
-                    absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_start()), tz),
-                    " to ", absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_end()), tz),
-                    " (end exclusive)");
+                    Dates(report.time_zone(), report.period_start(), report.period_end()));
   }
   absl::StrAppend(&out, "\n");
   std::string comparison_header;
@@ -115,6 +127,54 @@ std::string FormatCompStat(const v1::MetricsReport& report) {
                         Hours(resolve, &v1::Distribution::p50),
                         Hours(resolve, &v1::Distribution::p90), comparisons));
   }
+  return out;
+}
+
+}  // namespace fengqiao::tools
+
+namespace fengqiao::tools {
+
+std::string FormatScorecards(const v1::ScorecardReport& report) {
+  std::string out = absl::StrCat(
+      "部门考核 department scorecards (", report.period(), ", ", report.time_zone(), "), ",
+      Dates(report.time_zone(), report.period_start(), report.period_end()), "\n");
+  if (report.departments().empty()) return absl::StrCat(out, "  no orders in the period\n");
+  // Titles: the indicators of the first department, in the policy's order.
+  absl::StrAppend(&out, internal::PadRight("部门", 12), absl::StrFormat(" %6s", "工单"));
+  for (const v1::IndicatorScore& i : report.departments(0).indicators()) {
+    absl::StrAppend(&out, " ", internal::PadRight(std::string(LabelOf(i.indicator()).zh), 11));
+  }
+  absl::StrAppend(&out, absl::StrFormat(" %7s %5s %7s\n", "得分", "排名", "上期"));
+  for (const v1::DepartmentScore& d : report.departments()) {
+    absl::StrAppend(&out, internal::PadRight(Zh(d.department()), 12),
+                    absl::StrFormat(" %6d", d.orders()));
+    for (const v1::IndicatorScore& i : d.indicators()) {
+      const bool count = i.indicator() == v1::SCORECARD_INDICATOR_SUPERVISED ||
+                         i.indicator() == v1::SCORECARD_INDICATOR_EXTENDED;
+      std::string cell = !i.rate().has_value() ? std::string("n/a")
+                         : count               ? absl::StrCat(i.rate().numerator())
+                                               : absl::StrFormat("%.1f%%", 100 * i.rate().value());
+      if (i.below_threshold()) absl::StrAppend(&cell, "*");
+      absl::StrAppend(&out, " ", internal::PadRight(cell, 11));
+    }
+    absl::StrAppend(&out, absl::StrFormat(" %7s %5s %7s\n", Score(d.has_score(), d.score()),
+                                          d.rank() > 0 ? absl::StrCat(d.rank()) : "-",
+                                          Score(d.has_previous_score(), d.previous_score())));
+  }
+  auto list = [&](const char* title, const auto& departments) {
+    std::vector<std::string> names;
+    for (int d : departments) {
+      for (const v1::DepartmentScore& s : report.departments()) {
+        if (s.department() == d) {
+          names.push_back(absl::StrCat(Zh(s.department()), " ", Score(true, s.score())));
+        }
+      }
+    }
+    absl::StrAppend(&out, title, names.empty() ? "(none)" : absl::StrJoin(names, ", "), "\n");
+  };
+  list("红榜 (red list): ", report.red_list());
+  list("黑榜 (black list): ", report.black_list());
+  absl::StrAppend(&out, "* below its threshold: scores zero\n");
   return out;
 }
 

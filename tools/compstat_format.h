@@ -14,6 +14,12 @@ namespace fengqiao::tools {
 // and the comparisons.
 std::string FormatCompStat(const v1::MetricsReport& report);
 
+// Department scorecards as a sheet (部门考核): one row per department with its orders, each
+// indicator (a rate, or the count for supervised and extended orders; "*" when it scored zero
+// below its threshold), the score, the rank and the score of the period before; then the red
+// and black lists. Titles are the protos' Chinese labels.
+std::string FormatScorecards(const v1::ScorecardReport& report);
+
 }  // namespace fengqiao::tools
 
 #endif  // FENGQIAO_TOOLS_COMPSTAT_FORMAT_H_

@@ -38,6 +38,7 @@
 #include "tools/case_rules_report.h"
 #include "tools/commands.h"
 #include "tools/month_simulation.h"
+#include "tools/scorecard_report.h"
 
 ABSL_FLAG(std::string, db, "",
           "save the simulated cases to this SQLite case store (created if missing); memory "
@@ -361,6 +362,11 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
             PrintCaseRules(*store, grid_map, month_end, *loop_options.consultation_calendar);
         !rules_of_work.ok()) {
       return Fail(rules_of_work);
+    }
+    // The departments' scorecards of the month and the open orders' warnings (issue 18).
+    if (absl::Status cards = PrintScorecards(*store, grid_map, month_end, dir.string());
+        !cards.ok()) {
+      return Fail(cards);
     }
 
     // The month as a CompStat sheet, from one pass over the store.

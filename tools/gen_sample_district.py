@@ -668,6 +668,38 @@ supervision_bodies: "新城区委区政府督查室"
 """
 
 
+# How the district scores the departments on their orders (部门工单考核), with the published
+# scorecards it follows; the weights and thresholds are ours (docs/scorecards.md).
+SCORECARD = """# proto-file: fengqiao/v1/metrics.proto
+# proto-message: fengqiao.v1.ScorecardPolicy
+# 新城区 monthly scorecards of the departments that take diverted matters (read by
+# fengqiao/metrics/scorecard_policy.h). The indicators are those the cities publish; every weight,
+# threshold, minimum and list size below is our choice for the sample, not a city's figure.
+sources: "榆林市12345热线月度综合考评红黑榜: 工单量、处办结果满意度、及时接收率、回退率、重办率、按时办结率; 红榜前五名, 黑榜后五名"
+sources: "连云港市12345在线平台绩效评估标准(试行) as applied in its monthly 通报: 满分100分; 及时签收率80%、按时办结率66.67% scored 0 points"
+sources: "苏州12345 2023年度: 及时处办率99.41%, 累计办结率98.36%, 抽查满意率97.69%"
+sources: "北京接诉即办 三率考核: 响应率、解决率、满意率"
+period: PERIOD_KIND_MONTH
+
+# Points out of 100; an indicator scores weight x its share of good orders, and zero below the
+# threshold.
+indicators { indicator: SCORECARD_INDICATOR_ON_TIME_SIGNOFF weight: 15 threshold: 0.9 }
+indicators { indicator: SCORECARD_INDICATOR_ON_TIME_COMPLETION weight: 25 threshold: 0.8 }
+indicators { indicator: SCORECARD_INDICATOR_RETURN_RATE weight: 10 threshold: 0.8 }
+indicators { indicator: SCORECARD_INDICATOR_REDO_RATE weight: 10 threshold: 0.8 }
+indicators { indicator: SCORECARD_INDICATOR_SATISFACTION weight: 30 threshold: 0.6 }
+indicators { indicator: SCORECARD_INDICATOR_SUPERVISED weight: 5 threshold: 0.7 }
+indicators { indicator: SCORECARD_INDICATOR_EXTENDED weight: 5 threshold: 0.7 }
+
+# A department with fewer orders in the month is listed, not ranked.
+min_orders: 5
+# 红榜: the best 3 scoring 90 or more; 黑榜: the worst 3 scoring below 80.
+red_list_size: 3
+red_list_min_score: 90
+black_list_size: 3
+black_list_below_score: 80
+"""
+
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
 
@@ -705,6 +737,7 @@ def main():
         lines.append("}")
     (out / "roster.textproto").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out / "work_orders.textproto").write_text(header + WORK_ORDERS, encoding="utf-8")
+    (out / "scorecard.textproto").write_text(header + SCORECARD, encoding="utf-8")
     by_month = build_incidents(rng, grids, grid_worker, holidays, workdays)
     total = 0
     for (year, month), incidents in by_month.items():

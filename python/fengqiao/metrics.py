@@ -7,7 +7,7 @@ from typing import Any, Dict, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from fengqiao import _checked, _core
+from fengqiao import _checked, _core, vocabulary
 from fengqiao.v1 import (force_pb2, incident_pb2, metrics_pb2, routing_pb2,
                          taxonomy_pb2)
 
@@ -20,7 +20,11 @@ def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.D
     as float (NaN when it has not happened), flags, area index, co-handlers (``co_handlers``,
     ``co_on_time``: accepted within their own clock), and the enums (kind,
     dispute_type, department, channel, tier, force) as Categorical of their display labels
-    from fengqiao.vocabulary (every value of the enum a category)."""
+    from fengqiao.vocabulary (every value of the enum a category); the work-order facts of the
+    department scorecards: ``order_department`` (Categorical), ``returned_by`` (bit d:
+    department d returned the order), ``supervision_steps``, ``extensions``, and the clocks of
+    the department's own order ``signoff_due_s``, ``signoff_s``, ``complete_due_s``,
+    ``complete_s`` (seconds after the report as float, NaN when none or not met)."""
     from fengqiao.closure import CaseAccess, core_store
 
     if isinstance(store, CaseAccess):
@@ -38,6 +42,16 @@ def records(store: Any, grid_map: Any, time_zone: str = "Asia/Shanghai") -> pd.D
     for name, enum in _ENUMS.items():
         if name in frame:
             frame[name] = _checked.categorical(frame[name], enum)
+    # Work-order facts for the department scorecards: the department holding the order last,
+    # the returns (bit d: department d returned it), the clocks of its own order (seconds after
+    # the report, NaN when there is none or it was not met).
+    if "order_department" in frame:
+        frame["order_department"] = _checked.categorical(frame["order_department"],
+                                                         taxonomy_pb2.Department)
+    for name in _ORDER_TIMES:
+        if name in frame:
+            seconds = frame[name].to_numpy()
+            frame[name] = np.where(seconds < 0, np.nan, seconds.astype(np.float64))
     return frame
 
 
@@ -54,6 +68,7 @@ _ENUMS = {
     "force": force_pb2.ForceType,
 }
 _DURATIONS = ("assign_s", "accept_s", "contact_s", "arrival_s", "resolve_s")
+_ORDER_TIMES = ("signoff_due_s", "signoff_s", "complete_due_s", "complete_s")
 
 
 def _columns(frame, time_zone="Asia/Shanghai"):
@@ -297,3 +312,149 @@ def quantiles(records: Any, column: str, q: Sequence[float] = (0.5, 0.9, 0.95, 0
     out = frame.groupby(keys, observed=True, sort=True).apply(one)
     out["n"] = out["n"].astype(np.int64)
     return out
+
+
+# Department scorecards (部门考核, issue 18 point 6) ------------------------------------------
+
+
+def load_scorecard_policy(path: Any) -> metrics_pb2.ScorecardPolicy:
+    """A district's scorecard policy file (``examples/data/scorecard.textproto``), checked:
+    errors name ``file:line:col`` and the field (InvalidArgumentError), NotFoundError for no
+    file."""
+    policy = metrics_pb2.ScorecardPolicy()
+    policy.ParseFromString(_core.load_scorecard_policy(_checked.path(path, "path")))
+    return policy
+
+
+def parse_scorecard_policy(text: Union[str, bytes],
+                           filename: str = "<policy>") -> metrics_pb2.ScorecardPolicy:
+    """A scorecard policy from protobuf text (``str`` or UTF-8 ``bytes``), checked as
+    :func:`load_scorecard_policy` checks a file; ``filename`` names it in errors."""
+    if isinstance(text, str):
+        data = text.encode("utf-8")
+    elif isinstance(text, bytes):
+        data = text
+    else:
+        _checked.fail("text", None, f"expected text, got {type(text).__name__}")
+    policy = metrics_pb2.ScorecardPolicy()
+    policy.ParseFromString(_core.parse_scorecard_policy(data, _checked.text(filename, "filename")))
+    return policy
+
+
+def effective_scorecard_policy(policy: Optional[metrics_pb2.ScorecardPolicy] = None
+                               ) -> metrics_pb2.ScorecardPolicy:
+    """The policy with every unset field at the library's default (the default indicators,
+    weights and thresholds, the month, the lists)."""
+    out = metrics_pb2.ScorecardPolicy()
+    out.ParseFromString(_core.effective_scorecard_policy(_policy_bytes(policy)))
+    return out
+
+
+def _policy_bytes(policy):
+    if policy is None:
+        return b""
+    if isinstance(policy, metrics_pb2.ScorecardPolicy):
+        return policy.SerializeToString()
+    if isinstance(policy, (str, bytes)) or hasattr(policy, "__fspath__"):
+        return load_scorecard_policy(policy).SerializeToString()
+    _checked.fail("policy", None, "expected a fengqiao.v1.ScorecardPolicy or a policy file path, "
+                  f"got {type(policy).__name__}")
+
+
+def scorecard_accumulator(as_of: Any, policy: Any = None,
+                          time_zone: str = "Asia/Shanghai") -> Any:
+    """An empty ``fengqiao._core.Scorecards`` for the period of ``policy`` (a
+    ``ScorecardPolicy``, a policy file path, or None for the library's defaults) ending at
+    ``as_of``: ``add_store``, ``add_access``, ``merge``, ``to_bytes`` / ``merge_bytes`` (partials
+    from several processes), ``report``."""
+    return _core.Scorecards(_seconds(as_of, "as_of", time_zone), _policy_bytes(policy),
+                            _checked.text(time_zone, "time_zone"))
+
+
+def scorecard_report(source: Any, grid_map: Any, as_of: Any, policy: Any = None,
+                     time_zone: str = "Asia/Shanghai") -> metrics_pb2.ScorecardReport:
+    """The departments' scorecards (``fengqiao.v1.ScorecardReport``) of the cases of ``source``
+    (a :class:`fengqiao.closure.CaseStore`, or a viewer's :class:`fengqiao.closure.CaseAccess`)
+    for the period ending at ``as_of`` (the month before a month's first day by default), one
+    pass in C++."""
+    from fengqiao.closure import CaseAccess, CaseStore, core_store
+
+    cards = scorecard_accumulator(as_of, policy, time_zone)
+    if isinstance(source, CaseAccess):
+        cards.add_access(source._access, grid_map)
+    elif isinstance(source, CaseStore):
+        cards.add_store(core_store(source), grid_map)
+    else:
+        _checked.fail("source", None, "expected a CaseStore or a CaseAccess, "
+                      f"got {type(source).__name__}")
+    report = metrics_pb2.ScorecardReport()
+    report.ParseFromString(cards.report())
+    return report
+
+
+def scorecard_frame(report: metrics_pb2.ScorecardReport,
+                    time_zone: Optional[str] = None) -> pd.DataFrame:
+    """A scorecard report as a DataFrame: one row per department (ranked first, by rank), with
+    ``period_start`` (tz-aware), ``department`` (Categorical of display labels), ``orders``,
+    ``handled``, each indicator's rate under its short name (``on_time_signoff``,
+    ``return_rate`` ...; float, NaN without orders to judge; the share for supervised and
+    extended orders, their counts in ``<name>_count``), its points in ``<name>_points`` (NaN when
+    left out), ``score`` (NaN without any), ``rank`` (nullable Int64, NA when not ranked),
+    ``previous_score``, ``red_list`` / ``black_list`` (bool), ``supervision_steps`` and
+    ``extensions_granted``. ``frame.attrs`` holds the period, its bounds and as_of."""
+    if not isinstance(report, metrics_pb2.ScorecardReport):
+        _checked.fail("report", None, "expected a fengqiao.v1.ScorecardReport, "
+                      f"got {type(report).__name__}")
+    zone = _checked.text(time_zone or report.time_zone or "Asia/Shanghai", "time_zone")
+
+    def stamp(ts):
+        return pd.Timestamp(ts.seconds, unit="s", tz="UTC").tz_convert(zone)
+
+    red, black = set(report.red_list), set(report.black_list)
+    rows = []
+    for d in report.departments:
+        row = {"period_start": stamp(report.period_start), "department": d.department,
+               "orders": d.orders, "handled": d.handled}
+        for i in d.indicators:
+            name = vocabulary.label(metrics_pb2.ScorecardIndicator, i.indicator).short_name
+            row[name] = i.rate.value if i.rate.HasField("value") else np.nan
+            if i.indicator in (metrics_pb2.SCORECARD_INDICATOR_SUPERVISED,
+                               metrics_pb2.SCORECARD_INDICATOR_EXTENDED):
+                row[f"{name}_count"] = i.rate.numerator
+            row[f"{name}_points"] = i.points if i.HasField("points") else np.nan
+        row["score"] = d.score if d.HasField("score") else np.nan
+        row["rank"] = d.rank if d.rank > 0 else pd.NA
+        row["previous_score"] = d.previous_score if d.HasField("previous_score") else np.nan
+        row["red_list"] = d.department in red
+        row["black_list"] = d.department in black
+        row["supervision_steps"] = d.supervision_steps
+        row["extensions_granted"] = d.extensions_granted
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        frame = pd.DataFrame({"period_start": pd.Series([], dtype=f"datetime64[ns, {zone}]"),
+                              "department": pd.Series([], dtype=np.int64),
+                              "orders": pd.Series([], dtype=np.int64),
+                              "score": pd.Series([], dtype=np.float64),
+                              "rank": pd.Series([], dtype="Int64")})
+    frame["department"] = _checked.categorical(frame["department"], taxonomy_pb2.Department)
+    frame["rank"] = frame["rank"].astype("Int64")
+    frame.attrs.update(period=report.period, period_start=stamp(report.period_start),
+                       period_end=stamp(report.period_end), as_of=stamp(report.as_of),
+                       previous_start=stamp(report.previous_start))
+    return frame
+
+
+def scorecards(source: Any, grid_map: Any, as_of: Any, policy: Any = None,
+               time_zone: str = "Asia/Shanghai") -> pd.DataFrame:
+    """The departments' scorecards of ``source`` for the period ending at ``as_of`` as a
+    DataFrame (:func:`scorecard_report`, then :func:`scorecard_frame`)."""
+    return scorecard_frame(scorecard_report(source, grid_map, as_of, policy, time_zone), time_zone)
+
+
+def format_scorecards(report: metrics_pb2.ScorecardReport) -> str:
+    """The scorecards as the sheet the main job prints (Chinese titles from the protos)."""
+    if not isinstance(report, metrics_pb2.ScorecardReport):
+        _checked.fail("report", None, "expected a fengqiao.v1.ScorecardReport, "
+                      f"got {type(report).__name__}")
+    return _core.format_scorecards(report.SerializeToString())

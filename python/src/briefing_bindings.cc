@@ -2,9 +2,10 @@
 #include "absl/time/civil_time.h"
 #include "bindings.h"
 #include "fengqiao/briefing/briefing.h"
-#include "fengqiao/force/roster.h"
 #include "fengqiao/closure/work_order_policy.h"
+#include "fengqiao/force/roster.h"
 #include "fengqiao/mediation/working_calendar.h"
+#include "fengqiao/metrics/scorecard_policy.h"
 #include "fengqiao/store/sqlite_case_store.h"
 
 namespace fengqiao::python {
@@ -27,7 +28,10 @@ void BindBriefing(py::module_& m) {
         if (!calendar.empty()) {
           options.consultation.working_calendar = ValueOrThrow(WorkingCalendar::Load(calendar));
         }
-        if (!district.empty()) options.loop_options = ValueOrThrow(LoadDistrictRules(district, calendar));
+        if (!district.empty()) {
+          options.loop_options = ValueOrThrow(LoadDistrictRules(district, calendar));
+          options.scorecard_policy = ValueOrThrow(LoadDistrictScorecardPolicy(district));
+        }
         Briefing b;
         {
           py::gil_scoped_release release;

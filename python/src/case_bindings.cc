@@ -9,7 +9,10 @@
 #include "fengqiao/metrics/case_metrics.h"
 #include "fengqiao/metrics/case_record.h"
 #include "fengqiao/metrics/case_record_reader.h"
+#include "fengqiao/metrics/department_scorecard.h"
 #include "fengqiao/metrics/duration_sketch.h"
+#include "fengqiao/metrics/scorecard_policy.h"
+#include "fengqiao/status_macros.h"
 #include "fengqiao/store/case_access.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/vocabulary.h"
@@ -43,7 +46,9 @@ py::dict RecordColumns(const CaseRecordTable& table) {
   Array<int32_t> area(n), assign_s(n), accept_s(n), contact_s(n), arrival_s(n), resolve_s(n);
   Array<uint8_t> kind(n), dispute_type(n), department(n), channel(n), tier(n), force(n),
       co_handlers(n), co_on_time(n);
-  Array<uint32_t> flags(n);
+  Array<uint32_t> flags(n), returned_by(n);
+  Array<uint8_t> order_department(n), supervision_steps(n), extensions(n);
+  Array<int32_t> signoff_due_s(n), signoff_s(n), complete_due_s(n), complete_s(n);
   py::list ids;
   for (size_t i = 0; i < n; ++i) {
     const CaseRecord& r = table.records[i];
@@ -64,6 +69,14 @@ py::dict RecordColumns(const CaseRecordTable& table) {
     contact_s.mutable_at(i) = r.contact_s;
     arrival_s.mutable_at(i) = r.arrival_s;
     resolve_s.mutable_at(i) = r.resolve_s;
+    order_department.mutable_at(i) = r.order_department;
+    returned_by.mutable_at(i) = r.returned_by;
+    supervision_steps.mutable_at(i) = r.supervision_steps;
+    extensions.mutable_at(i) = r.extensions;
+    signoff_due_s.mutable_at(i) = r.signoff_due_s;
+    signoff_s.mutable_at(i) = r.signoff_s;
+    complete_due_s.mutable_at(i) = r.complete_due_s;
+    complete_s.mutable_at(i) = r.complete_s;
   }
   py::dict out;
   out["case_id"] = ids;
@@ -83,6 +96,15 @@ py::dict RecordColumns(const CaseRecordTable& table) {
   out["contact_s"] = contact_s;
   out["arrival_s"] = arrival_s;
   out["resolve_s"] = resolve_s;
+  // Work-order facts (department scorecards); read-only: add_columns does not take them.
+  out["order_department"] = order_department;
+  out["returned_by"] = returned_by;
+  out["supervision_steps"] = supervision_steps;
+  out["extensions"] = extensions;
+  out["signoff_due_s"] = signoff_due_s;
+  out["signoff_s"] = signoff_s;
+  out["complete_due_s"] = complete_due_s;
+  out["complete_s"] = complete_s;
   return out;
 }
 
@@ -520,6 +542,87 @@ void BindCases(py::module_& m) {
           "fengqiao.v1.MetricsReport bytes.")
       .def_property_readonly("group_count", &CaseMetrics::group_count, "Groups seen so far.");
 
+  py::class_<DepartmentScorecards>(
+      m, "Scorecards",
+      "Department scorecards (部门考核) in one pass over stored cases; partials merge, also as "
+      "bytes.")
+      .def(py::init([](double as_of, const py::bytes& policy,
+                       const std::optional<std::string>& time_zone) {
+             ScorecardOptions options;
+             options.as_of = Seconds(as_of);
+             options.policy = FromBytes<v1::ScorecardPolicy>(policy, "fengqiao.v1.ScorecardPolicy");
+             if (time_zone.has_value() && !absl::LoadTimeZone(*time_zone, &options.time_zone)) {
+               throw StatusNotOk{absl::InvalidArgumentError(absl::StrCat(
+                   "scorecards: time zone \"", *time_zone, "\" not found (is tzdata installed?)"))};
+             }
+             return ValueOrThrow(DepartmentScorecards::Create(std::move(options)));
+           }),
+           py::arg("as_of"), py::arg("policy"), py::arg("time_zone") = py::none())
+      .def(
+          "add_store",
+          [](DepartmentScorecards& cards, const SqliteCaseStore& store,
+             std::shared_ptr<GridMap> map) {
+            RunWithoutGil([&]() -> absl::Status {
+              FENGQIAO_ASSIGN_OR_RETURN(CaseRecordTable table, ReadCaseRecords(store, *map));
+              cards.AddAll(table.records);
+              return absl::OkStatus();
+            });
+          },
+          py::arg("store"), py::arg("grid_map"), "Adds every stored case.")
+      .def(
+          "add_access",
+          [](DepartmentScorecards& cards, const CaseAccess& access, std::shared_ptr<GridMap> map,
+             std::optional<double> now) {
+            const absl::Time at = now.has_value() ? Seconds(*now) : absl::Now();
+            RunWithoutGil([&]() -> absl::Status {
+              FENGQIAO_ASSIGN_OR_RETURN(CaseRecordTable table, ReadCaseRecords(access, *map, at));
+              cards.AddAll(table.records);
+              return absl::OkStatus();
+            });
+          },
+          py::arg("access"), py::arg("grid_map"), py::arg("now") = py::none(),
+          "Adds the cases a viewer sees.")
+      .def(
+          "merge",
+          [](DepartmentScorecards& a, const DepartmentScorecards& b) { ThrowIfError(a.Merge(b)); },
+          py::arg("other"), "Adds another partial of the same period and as_of.")
+      .def(
+          "to_bytes", [](const DepartmentScorecards& c) { return py::bytes(c.SerializePartial()); },
+          "The partial result as bytes.")
+      .def(
+          "merge_bytes",
+          [](DepartmentScorecards& c, const py::bytes& data) {
+            ThrowIfError(c.MergeSerialized(std::string(data)));
+          },
+          py::arg("data"), "Merges a partial result made by to_bytes.")
+      .def(
+          "report", [](const DepartmentScorecards& c) { return ToBytes(c.Report()); },
+          "fengqiao.v1.ScorecardReport bytes.");
+  m.def(
+      "load_scorecard_policy",
+      [](const std::string& path) { return ToBytes(ValueOrThrow(LoadScorecardPolicy(path))); },
+      py::arg("path"), "A scorecard policy file, checked: fengqiao.v1.ScorecardPolicy bytes.");
+  m.def(
+      "parse_scorecard_policy",
+      [](const py::bytes& text, const std::string& filename) {
+        return ToBytes(ValueOrThrow(ParseScorecardPolicy(std::string(text), filename)));
+      },
+      py::arg("text"), py::arg("filename"),
+      "A scorecard policy from text, checked: fengqiao.v1.ScorecardPolicy bytes.");
+  m.def(
+      "effective_scorecard_policy",
+      [](const py::bytes& policy) {
+        return ToBytes(EffectiveScorecardPolicy(
+            FromBytes<v1::ScorecardPolicy>(policy, "fengqiao.v1.ScorecardPolicy")));
+      },
+      py::arg("policy"), "The policy with the library's defaults filled in.");
+  m.def(
+      "format_scorecards",
+      [](const py::bytes& report) {
+        return tools::FormatScorecards(
+            FromBytes<v1::ScorecardReport>(report, "fengqiao.v1.ScorecardReport"));
+      },
+      py::arg("report"), "The scorecards as a sheet (text).");
   m.def(
       "format_compstat",
       [](const py::bytes& report) {

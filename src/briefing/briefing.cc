@@ -245,6 +245,10 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
         b.sections.push_back(briefing_internal::DepartmentReturns(cases, b.start, b.end));
         b.sections.push_back(briefing_internal::Supervision(
             cases, b.start, b.end, [&](const std::string& id) { return PersonName(options, id); }));
+        FENGQIAO_ASSIGN_OR_RETURN(
+            BriefingSection cards,
+            briefing_internal::Scorecards(cases, b.end, options.scorecard_policy, tz));
+        b.sections.push_back(std::move(cards));
         ConsultationCalendarOptions calendar = options.consultation;
         calendar.time_zone = tz;
         std::shared_ptr<const CaseLoopOptions> loop_options = options.loop_options;
@@ -260,6 +264,10 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
                 [&](const std::string& id) { return PersonName(options, id); }));
         b.sections.push_back(std::move(agendas));
       } else {
+        FENGQIAO_ASSIGN_OR_RETURN(
+            BriefingSection cards,
+            briefing_internal::Scorecards(cases, b.end, options.scorecard_policy, tz));
+        b.sections.push_back(std::move(cards));
         b.sections.push_back(briefing_internal::CivilToCriminalCases(cases, b.start, b.end));
         b.sections.push_back(briefing_internal::MonthlyTrend(cases, absl::CivilMonth(day), tz));
       }

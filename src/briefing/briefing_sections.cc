@@ -10,11 +10,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "briefing/internal/briefing_internal.h"
 #include "fengqiao/closure/agenda.h"
 #include "fengqiao/closure/case_loop.h"
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/mediation/consultation_calendar.h"
+#include "fengqiao/metrics/department_scorecard.h"
+#include "fengqiao/metrics/scorecard_policy.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/store/warnings.h"
@@ -359,6 +362,65 @@ BriefingSection Supervision(const Cases& cases, absl::Time start, absl::Time end
   s.note =
       "督办由指挥中心按工单办结时限进行：到期前催办，超期后发催办通知书，再逾期通报，数轮后提级督办"
       "（天数与轮次按本地工单规则）。";
+  return s;
+}
+
+absl::StatusOr<BriefingSection> Scorecards(const Cases& cases, absl::Time end,
+                                           const v1::ScorecardPolicy& policy, absl::TimeZone tz) {
+  ScorecardOptions options;
+  options.as_of = end;
+  options.policy = policy;
+  options.time_zone = tz;
+  FENGQIAO_ASSIGN_OR_RETURN(std::unique_ptr<DepartmentScorecards> cards,
+                            DepartmentScorecards::Create(options));
+  cards->AddAll(cases.records);
+  const v1::ScorecardReport report = cards->Report();
+  BriefingSection s = Section("部门考核");
+  const v1::ScorecardPolicy rules = EffectiveScorecardPolicy(policy);
+  std::vector<std::string> header = {"部门", "工单"};
+  for (const v1::ScorecardWeight& w : rules.indicators()) {
+    header.push_back(std::string(LabelOf(w.indicator()).zh));
+  }
+  header.insert(header.end(), {"得分", "排名"});
+  BriefingTable t =
+      Table(absl::StrCat(LabelOf(rules.period()).zh, "（",
+                         absl::FormatTime("%Y-%m-%d", internal::ToTime(report.period_start()), tz),
+                         " 起）"),
+            std::move(header));
+  auto names = [&](const auto& departments) {
+    std::vector<std::string> out;
+    for (int d : departments) {
+      for (const v1::DepartmentScore& score : report.departments()) {
+        if (score.department() != d) continue;
+        out.push_back(absl::StrFormat("%s %.2f", LabelOf(score.department()).zh, score.score()));
+      }
+    }
+    return out.empty() ? std::string("无") : absl::StrJoin(out, "、");
+  };
+  for (const v1::DepartmentScore& d : report.departments()) {
+    std::vector<std::string> row = {std::string(LabelOf(d.department()).zh),
+                                    absl::StrCat(d.orders())};
+    for (const v1::IndicatorScore& i : d.indicators()) {
+      const bool count = i.indicator() == v1::SCORECARD_INDICATOR_SUPERVISED ||
+                         i.indicator() == v1::SCORECARD_INDICATOR_EXTENDED;
+      std::string cell =
+          !i.rate().has_value() ? absl::StrCat("无（", i.rate().denominator(), "）")
+          : count               ? absl::StrCat(i.rate().numerator())
+                  : absl::StrFormat("%.1f%%（%d）", 100 * i.rate().value(), i.rate().denominator());
+      if (i.below_threshold()) absl::StrAppend(&cell, "*");
+      row.push_back(std::move(cell));
+    }
+    row.push_back(d.has_score() ? absl::StrFormat("%.2f", d.score()) : std::string("无"));
+    row.push_back(d.rank() > 0 ? absl::StrCat(d.rank()) : std::string("—"));
+    t.rows.push_back(std::move(row));
+  }
+  s.tables.push_back(std::move(t));
+  s.figures.push_back(Count("scorecard_departments", "考核部门", report.departments_size()));
+  s.figures.push_back(Count("scorecard_red_list", "红榜", report.red_list_size()));
+  s.figures.push_back(Count("scorecard_black_list", "黑榜", report.black_list_size()));
+  s.note = absl::StrCat("红榜：", names(report.red_list()), "；黑榜：", names(report.black_list()),
+                        "。括号内为分母N；*为低于门槛、记0分的指标；工单少于 ", rules.min_orders(),
+                        " 件的部门不排名。");
   return s;
 }
 

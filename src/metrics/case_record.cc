@@ -7,6 +7,73 @@
 #include "internal/columns.h"
 
 namespace fengqiao {
+namespace {
+
+// A step recorded before the report is a negative interval (a data error): kept below -1 so that
+// the metrics exclude and count it, never clamped to 0.
+int32_t SecondsAfter(int64_t at, int64_t reported_at) {
+  const int64_t d = at - reported_at;
+  return static_cast<int32_t>(d < 0 ? std::clamp<int64_t>(d, INT32_MIN, -2)
+                                    : std::min<int64_t>(d, INT32_MAX));
+}
+
+// A clock of the order's own stint: its due time and when it was met. A clock handed over unmet
+// before it fell due is no clock of the department's; one handed over after it is late.
+void ClockFacts(const v1::Deadline& d, int64_t reported_at, int32_t& due_s, int32_t& met_s) {
+  if (!d.has_due()) return;
+  if (!d.met() && d.has_closed_at() && d.closed_at().seconds() < d.due().seconds()) return;
+  due_s = SecondsAfter(d.due().seconds(), reported_at);
+  if (d.met()) met_s = SecondsAfter(d.closed_at().seconds(), reported_at);
+}
+
+// The department scorecards' facts of a case: who held the order last, who returned it, its
+// supervision and extensions, and the clocks of the holder's own order.
+void WorkOrderFacts(const v1::Case& c, CaseRecord& r) {
+  static_assert(v1::Department_ARRAYSIZE <= 32, "CaseRecord::returned_by holds one bit each");
+  for (const v1::CaseEvent& e : c.events()) {
+    switch (e.type()) {
+      case v1::CASE_EVENT_TYPE_RETURN:
+        if (v1::Department_IsValid(e.refused_by()) &&
+            e.refused_by() != v1::DEPARTMENT_UNSPECIFIED) {
+          r.returned_by |= 1u << static_cast<unsigned>(e.refused_by());
+        }
+        break;
+      case v1::CASE_EVENT_TYPE_SUPERVISE:
+        if (r.supervision_steps < 255) ++r.supervision_steps;
+        break;
+      case v1::CASE_EVENT_TYPE_APPROVE_EXTENSION:
+        if (r.extensions < 255) ++r.extensions;
+        break;
+      default:
+        break;
+    }
+  }
+  const v1::Department holder = c.department();
+  if (holder == v1::DEPARTMENT_UNSPECIFIED || !v1::Department_IsValid(holder)) return;
+  r.order_department = internal::SmallEnum(holder);
+  // The holder's own order: its first instruction that it did not return.
+  const v1::CaseEvent* order = nullptr;
+  for (const v1::CaseEvent& e : c.events()) {
+    if (e.type() == v1::CASE_EVENT_TYPE_RETURN) {
+      if (order != nullptr && e.refused_by() == holder) order = nullptr;
+    } else if (e.department() == holder && !e.assignee().empty()) {
+      if (order != nullptr) break;
+      order = &e;
+    }
+  }
+  if (order == nullptr) return;
+  for (const auto* list : {&c.closed_deadlines(), &c.deadlines()}) {
+    for (const v1::Deadline& d : *list) {
+      if (d.armed_at().seconds() != order->at().seconds() || d.holder() != order->assignee()) {
+        continue;
+      }
+      if (d.name() == "accept") ClockFacts(d, r.reported_at, r.signoff_due_s, r.signoff_s);
+      if (d.name() == "resolve") ClockFacts(d, r.reported_at, r.complete_due_s, r.complete_s);
+    }
+  }
+}
+
+}  // namespace
 
 CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
   const v1::Incident& incident = c.incident();
@@ -43,11 +110,7 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
   if (c.decision().action().sla().on_site().seconds() > 0) r.flags |= kRecordOnSiteRequired;
   auto first = [&](int32_t& slot, const v1::CaseEvent& e) {
     if (slot != kStepNotHappened) return;
-    const int64_t d = e.at().seconds() - r.reported_at;
-    // A step recorded before the report is a negative interval (a data error): kept below -1 so
-    // that the metrics exclude and count it, never clamped to 0.
-    slot = static_cast<int32_t>(d < 0 ? std::clamp<int64_t>(d, INT32_MIN, -2)
-                                      : std::min<int64_t>(d, INT32_MAX));
+    slot = SecondsAfter(e.at().seconds(), r.reported_at);
   };
   bool failed_to_court = false;
   for (const v1::CaseEvent& e : c.events()) {
@@ -114,6 +177,7 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
         break;
     }
   }
+  WorkOrderFacts(c, r);
   if ((r.flags & kRecordMediationStarted) && (r.flags & kRecordDisposed) && !failed_to_court) {
     r.flags |= kRecordMediationSucceeded;
   }

@@ -7,8 +7,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/status_macros.h"
 #include "fengqiao/v1/metrics.pb.h"
 #include "metrics/internal/metrics_group.h"
+#include "metrics/internal/partial_envelope.h"
 
 namespace fengqiao {
 
@@ -18,23 +20,6 @@ namespace {
 // Version 1: fengqiao.v1.MetricsPartial. (Version 0 was a host-endian encoding starting "FQM1".)
 // 2: the co-handler counters (co_handled, co_handlers, co_on_time) joined the group's counters.
 constexpr uint32_t kFormatVersion = 2;
-
-// FNV-1a 64: every single-byte change of an input of fixed length changes it (each step is a
-// bijection of the state), so every single-bit flip of the payload is caught.
-uint64_t Fnv1a64(uint64_t h, absl::string_view bytes) {
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return h;
-}
-
-uint64_t Checksum(uint32_t version, absl::string_view fingerprint, absl::string_view payload) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  h = Fnv1a64(h, absl::StrCat(version, ":", fingerprint.size(), ":"));
-  h = Fnv1a64(h, fingerprint);
-  return Fnv1a64(h, payload);
-}
 
 absl::Status Malformed(absl::string_view why) {
   return absl::DataLossError(absl::StrCat("metrics: partial result bytes are malformed: ", why));
@@ -62,35 +47,15 @@ std::string CaseMetrics::SerializePartial() const {
     ForEachCounter(g, [&](const int64_t& v) { out->add_counters(v); });
     for (const DurationSketch& s : g.durations) s.ToProto(out->add_durations());
   }
-  v1::MetricsPartial partial;
-  partial.set_format_version(kFormatVersion);
-  partial.set_options_fingerprint(Fingerprint());
-  partial.set_payload(payload.SerializeAsString());
-  partial.set_checksum(
-      Checksum(partial.format_version(), partial.options_fingerprint(), partial.payload()));
-  return partial.SerializeAsString();
+  return metrics_internal::SealPartial(kFormatVersion, Fingerprint(), payload.SerializeAsString());
 }
 
 absl::Status CaseMetrics::MergeSerialized(absl::string_view data) {
-  v1::MetricsPartial partial;
-  if (!partial.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
-    return Malformed("not a fengqiao.v1.MetricsPartial");
-  }
-  if (partial.checksum() !=
-      Checksum(partial.format_version(), partial.options_fingerprint(), partial.payload())) {
-    return Malformed("checksum mismatch");
-  }
-  if (partial.format_version() != kFormatVersion) {
-    return absl::DataLossError(absl::StrCat("metrics: partial result of format version ",
-                                            partial.format_version(), "; this build reads ",
-                                            kFormatVersion));
-  }
-  if (partial.options_fingerprint() != Fingerprint()) {
-    return absl::InvalidArgumentError(
-        "metrics: cannot merge partial results computed with different options or maps");
-  }
+  std::string bytes;
+  FENGQIAO_RETURN_IF_ERROR(
+      metrics_internal::OpenPartial(data, kFormatVersion, Fingerprint(), "metrics", &bytes));
   v1::MetricsPartialPayload payload;
-  if (!payload.ParseFromString(partial.payload())) return Malformed("payload does not parse");
+  if (!payload.ParseFromString(bytes)) return Malformed("payload does not parse");
   size_t counters = 0;
   {
     Group empty(SketchOptions());

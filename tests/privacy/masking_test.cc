@@ -178,6 +178,11 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.Supervision.body",
       "fengqiao.v1.WorkOrderPolicy.supervision_bodies",
       "fengqiao.v1.WorkOrderPolicy.sources",
+      // Department scorecards: the published rules cited, the report's zone and period names.
+      "fengqiao.v1.ScorecardPolicy.sources",
+      "fengqiao.v1.ScorecardReport.sources",
+      "fengqiao.v1.ScorecardReport.time_zone",
+      "fengqiao.v1.ScorecardReport.period",
       // options: the labels themselves.
       "fengqiao.v1.Label.en",
       "fengqiao.v1.Label.zh",

@@ -3,11 +3,11 @@
 // (the day's incidents by kind against the same weekday's average, hotspot grids on a map of the
 // grid polygons, repeat parties, disputes at risk of turning criminal 民转刑, what is overdue now
 // with its 责任人), the weekly 通报 (the week's figures with their N, per community and per person,
-// department returns, the "512" agendas of the meetings after the week) and the monthly (the
-// month's figures beside the seeds' headline rates, the trend over 13 months, per street). Each
-// is one self-contained HTML page (inline CSS and SVG, no script, no network, A4 portrait) and
-// the same content as Markdown. Labels are Chinese; names and phone numbers are masked (张*明);
-// every rate shows its N.
+// department returns, the departments' scorecards (部门考核), the "512" agendas of the meetings
+// after the week) and the monthly (the month's figures beside the seeds' headline rates, the trend
+// over 13 months, per street). Each is one self-contained HTML page (inline CSS and SVG, no script,
+// no network, A4 portrait) and the same content as Markdown. Labels are Chinese; names and phone
+// numbers are masked (张*明); every rate shows its N.
 //
 //   #include "fengqiao/store/memory_case_store.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::GridMap> grid_map,
@@ -63,6 +63,10 @@ struct BriefingOptions {
   // the weekly agendas replay each log to the week's end under them. Null: the defaults, with
   // `consultation`'s working calendar for working-day clocks.
   std::shared_ptr<const CaseLoopOptions> loop_options;
+  // How the departments are scored on their orders (部门考核, fengqiao/metrics/
+  // department_scorecard.h): the weekly and monthly 通报 show the scorecards of the policy's
+  // period ending at their end (the month to date in a weekly). Unset fields: the defaults.
+  v1::ScorecardPolicy scorecard_policy;
 };
 
 // A figure the briefing states, with its population: `value` of `n` (a rate's denominator, a

@@ -79,6 +79,23 @@ struct CaseRecord {
   uint8_t co_handlers = 0;
   uint8_t co_on_time = 0;
   uint32_t flags = 0;  // CaseRecordFlag bits
+  // Work-order facts (工单) for department scorecards (fengqiao/metrics/department_scorecard.h).
+  // The department holding the order last (v1::Department, Case.department; 0: not an order),
+  // the departments that returned it (退回; bit d for department d), the supervision steps (督办)
+  // and extensions granted (延期) it took (up to 255 each).
+  uint8_t order_department = 0;
+  uint8_t supervision_steps = 0;
+  uint8_t extensions = 0;
+  uint32_t returned_by = 0;
+  // The sign-off (accept) and completion (resolve) clocks of the order department's own order
+  // (its first instruction it did not return; a redo is not a new order): when each fell due,
+  // after pauses and granted extensions, and when it was met, seconds after the report.
+  // kStepNotHappened (-1) for a due time: no such clock, or one handed over before it fell due;
+  // for a met time: not met.
+  int32_t signoff_due_s = -1;
+  int32_t signoff_s = -1;
+  int32_t complete_due_s = -1;
+  int32_t complete_s = -1;
   // First time of each step, seconds after the report; kStepNotHappened (-1) when it has not
   // happened; below -1 when it was recorded before the report (see kStepNotHappened).
   int32_t assign_s = -1;

@@ -83,6 +83,10 @@ BriefingSection DepartmentReturns(const Cases& cases, absl::Time start, absl::Ti
 BriefingSection Supervision(const Cases& cases, absl::Time start, absl::Time end,
                             const NameOf& name_of);
 // The 民转刑 of the window, each with the dispute it grew out of, for review.
+// The departments' scorecards (部门考核) of the policy's period ending at `end`, with the red and
+// black lists; titles from the protos' labels.
+absl::StatusOr<BriefingSection> Scorecards(const Cases& cases, absl::Time end,
+                                           const v1::ScorecardPolicy& policy, absl::TimeZone tz);
 BriefingSection CivilToCriminalCases(const Cases& cases, absl::Time start, absl::Time end);
 BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::TimeZone tz);
 // The "512" agendas after the week [start, end): the Friday walk (the grids to visit: the week's
