@@ -27,6 +27,7 @@
 #include "fengqiao/mediation/roster_capacity.h"
 #include "fengqiao/mediation/working_calendar.h"
 #include "fengqiao/metrics/case_metrics.h"
+#include "fengqiao/metrics/scorecard_policy.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/routing/incident_stream.h"
 #include "fengqiao/routing/rule_set.h"
@@ -314,6 +315,10 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     if (!district_rules.ok()) return Fail(district_rules.status());
     const std::shared_ptr<const fengqiao::CaseLoopOptions> shared_options = *district_rules;
     const fengqiao::CaseLoopOptions& loop_options = *shared_options;
+    // How the departments are scored (DIR/scorecard.textproto), read before the simulation.
+    absl::StatusOr<fengqiao::v1::ScorecardPolicy> scoring =
+        fengqiao::LoadDistrictScorecardPolicy(dir.string());
+    if (!scoring.ok()) return Fail(scoring.status());
     // The month through the closure loop (simulated handling times) into the case store, which
     // replays every log under the same rules.
     std::unique_ptr<fengqiao::CaseStore> store;
@@ -364,8 +369,7 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       return Fail(rules_of_work);
     }
     // The departments' scorecards of the month and the open orders' warnings (issue 18).
-    if (absl::Status cards = PrintScorecards(*store, grid_map, month_end, dir.string());
-        !cards.ok()) {
+    if (absl::Status cards = PrintScorecards(*store, grid_map, month_end, *scoring); !cards.ok()) {
       return Fail(cards);
     }
 
