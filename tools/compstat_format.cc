@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "fengqiao/metrics/department_scorecard.h"
 #include "fengqiao/time_zone.h"
 #include "fengqiao/vocabulary.h"
 #include "src/internal/text.h"
@@ -139,27 +140,30 @@ std::string FormatScorecards(const v1::ScorecardReport& report) {
       "部门考核 department scorecards (", report.period(), ", ", report.time_zone(), "), ",
       Dates(report.time_zone(), report.period_start(), report.period_end()), "\n");
   if (report.departments().empty()) return absl::StrCat(out, "  no orders in the period\n");
-  // Titles: the indicators of the first department, in the policy's order.
-  absl::StrAppend(&out, internal::PadRight("部门", 12), absl::StrFormat(" %6s", "工单"));
+  // Titles: the indicators of the first department, in the policy's order. Every column is
+  // padded by display width (CJK titles are two columns a character).
+  auto cell = [](absl::string_view text, size_t width) {
+    return absl::StrCat(" ", internal::PadRight(text, width));
+  };
+  absl::StrAppend(&out, internal::PadRight("部门", 10), cell("工单", 5));
   for (const v1::IndicatorScore& i : report.departments(0).indicators()) {
-    absl::StrAppend(&out, " ", internal::PadRight(std::string(LabelOf(i.indicator()).zh), 11));
+    absl::StrAppend(&out, cell(LabelOf(i.indicator()).zh, 10));
   }
-  absl::StrAppend(&out, absl::StrFormat(" %7s %5s %7s\n", "得分", "排名", "上期"));
+  absl::StrAppend(&out, cell("得分", 7), cell("排名", 4), cell("上期", 7), "\n");
   for (const v1::DepartmentScore& d : report.departments()) {
-    absl::StrAppend(&out, internal::PadRight(Zh(d.department()), 12),
-                    absl::StrFormat(" %6d", d.orders()));
+    absl::StrAppend(&out, internal::PadRight(Zh(d.department()), 10),
+                    cell(absl::StrCat(d.orders()), 5));
     for (const v1::IndicatorScore& i : d.indicators()) {
-      const bool count = i.indicator() == v1::SCORECARD_INDICATOR_SUPERVISED ||
-                         i.indicator() == v1::SCORECARD_INDICATOR_EXTENDED;
-      std::string cell = !i.rate().has_value() ? std::string("n/a")
-                         : count               ? absl::StrCat(i.rate().numerator())
-                                               : absl::StrFormat("%.1f%%", 100 * i.rate().value());
-      if (i.below_threshold()) absl::StrAppend(&cell, "*");
-      absl::StrAppend(&out, " ", internal::PadRight(cell, 11));
+      std::string value = !i.rate().has_value() ? std::string("n/a")
+                          : IsCountIndicator(i.indicator())
+                              ? absl::StrCat(i.rate().numerator())
+                              : absl::StrFormat("%.1f%%", 100 * i.rate().value());
+      if (i.below_threshold()) absl::StrAppend(&value, "*");
+      absl::StrAppend(&out, cell(value, 10));
     }
-    absl::StrAppend(&out, absl::StrFormat(" %7s %5s %7s\n", Score(d.has_score(), d.score()),
-                                          d.rank() > 0 ? absl::StrCat(d.rank()) : "-",
-                                          Score(d.has_previous_score(), d.previous_score())));
+    absl::StrAppend(&out, cell(Score(d.has_score(), d.score()), 7),
+                    cell(d.rank() > 0 ? absl::StrCat(d.rank()) : "-", 4),
+                    cell(Score(d.has_previous_score(), d.previous_score()), 7), "\n");
   }
   auto list = [&](const char* title, const auto& departments) {
     std::vector<std::string> names;

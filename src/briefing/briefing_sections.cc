@@ -401,8 +401,7 @@ absl::StatusOr<BriefingSection> Scorecards(const Cases& cases, absl::Time end,
     std::vector<std::string> row = {std::string(LabelOf(d.department()).zh),
                                     absl::StrCat(d.orders())};
     for (const v1::IndicatorScore& i : d.indicators()) {
-      const bool count = i.indicator() == v1::SCORECARD_INDICATOR_SUPERVISED ||
-                         i.indicator() == v1::SCORECARD_INDICATOR_EXTENDED;
+      const bool count = IsCountIndicator(i.indicator());
       std::string cell =
           !i.rate().has_value() ? absl::StrCat("无（", i.rate().denominator(), "）")
           : count               ? absl::StrCat(i.rate().numerator())

@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   order.reported_at = 1'793'000'000;
   order.order_department = fengqiao::v1::DEPARTMENT_CITY_MANAGEMENT;
   (*cards)->Add(order);
-  for (const fengqiao::v1::DepartmentScore& s : (*cards)->Report().departments()) {
+  const fengqiao::v1::ScorecardReport report = (*cards)->Report();
+  for (const fengqiao::v1::DepartmentScore& s : report.departments()) {
     FQ_FUZZ_CHECK(!s.has_score() || (s.score() >= 0 && s.score() <= 100 + 1e-9), "score");
   }
   return 0;

@@ -135,6 +135,12 @@ class DepartmentScorecards {
   std::array<Counts, kDepartments * 2> counts_{};
 };
 
+// Whether an indicator is published as a count (督办件数, 延期件数) rather than as a rate.
+inline bool IsCountIndicator(v1::ScorecardIndicator indicator) {
+  return indicator == v1::SCORECARD_INDICATOR_SUPERVISED ||
+         indicator == v1::SCORECARD_INDICATOR_EXTENDED;
+}
+
 // The scorecards of every case of `store` (read by ReadCaseRecords in report order, one pass):
 // what the main job, the briefings and Python call. Errors: Create's, and the store's as they
 // come.
