@@ -59,12 +59,12 @@ def test_counts_equal_a_pandas_recount_of_the_records(fq, store, grid_map, cards
     for _, row in cards.iterrows():
         number = next(n for n, label in labels.items() if label == row["department"])
         handled = month[month["order_department"] == row["department"]]
-        returned = month[(month["returned_by"].astype(np.int64) >> number) & 1 == 1]
+        returned = month[((month["returned_by"].to_numpy(np.int64) >> number) & 1) == 1]
         assert row["handled"] == len(handled)
         assert row["orders"] == len(handled.index.union(returned.index))
         # 按时办结率: met in time, or open past its clock as of AS_OF (late).
         clock = handled[handled["complete_due_s"].notna()]
-        cancelled = (clock["flags"].astype(np.int64) & (1 << 2)) != 0
+        cancelled = (clock["flags"].to_numpy(np.int64) & (1 << 2)) != 0
         clock = clock[~cancelled]
         reported = clock["reported_at"].map(pd.Timestamp.timestamp)
         due = clock["complete_s"].notna() | (reported + clock["complete_due_s"] <= as_of)
