@@ -149,7 +149,7 @@ std::string FormatScorecards(const v1::ScorecardReport& report) {
   for (const v1::IndicatorScore& i : report.departments(0).indicators()) {
     absl::StrAppend(&out, cell(LabelOf(i.indicator()).zh, 10));
   }
-  absl::StrAppend(&out, cell("得分", 7), cell("排名", 4), cell("上期", 7), "\n");
+  absl::StrAppend(&out, cell("得分", 7), cell("排名", 4), " 上期\n");
   for (const v1::DepartmentScore& d : report.departments()) {
     absl::StrAppend(&out, internal::PadRight(Zh(d.department()), 10),
                     cell(absl::StrCat(d.orders()), 5));
@@ -162,8 +162,8 @@ std::string FormatScorecards(const v1::ScorecardReport& report) {
       absl::StrAppend(&out, cell(value, 10));
     }
     absl::StrAppend(&out, cell(Score(d.has_score(), d.score()), 7),
-                    cell(d.rank() > 0 ? absl::StrCat(d.rank()) : "-", 4),
-                    cell(Score(d.has_previous_score(), d.previous_score()), 7), "\n");
+                    cell(d.rank() > 0 ? absl::StrCat(d.rank()) : "-", 4), " ",
+                    Score(d.has_previous_score(), d.previous_score()), "\n");
   }
   auto list = [&](const char* title, const auto& departments) {
     std::vector<std::string> names;
