@@ -161,8 +161,11 @@ void DepartmentScorecards::AddTo(Counts& c, const CaseRecord& r, bool handled,
   Tally(kCompleteDue, Judge(r.reported_at, r.complete_due_s, r.complete_s, as_of_s_), cancelled, c);
   if (r.flags & kRecordDisposed) ++c[kResolved];
   if ((r.flags & kRecordDisposed) && (r.flags & kRecordReopened)) ++c[kRedone];
-  if (r.flags & kRecordRevisited) ++c[kRevisited];
-  if ((r.flags & kRecordRevisited) && (r.flags & kRecordSatisfied)) ++c[kSatisfied];
+  // A bad rating the command room set aside on review (差评甄别) does not count against the
+  // department, as in the metrics' satisfaction_rate.
+  const bool rated = (r.flags & kRecordRevisited) && !(r.flags & kRecordRatingSetAside);
+  if (rated) ++c[kRevisited];
+  if (rated && (r.flags & kRecordSatisfied)) ++c[kSatisfied];
   if (r.supervision_steps > 0) ++c[kSupervised];
   c[kSupervisionSteps] += r.supervision_steps;
   if (r.extensions > 0) ++c[kExtended];

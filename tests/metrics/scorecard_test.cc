@@ -294,6 +294,28 @@ TEST(DepartmentScorecards, IndicatorsScoresRanksAndListsAsDefined) {
   EXPECT_THAT(r2.black_list(), ElementsAre(kCityManagement));
 }
 
+TEST(DepartmentScorecards, ABadRatingSetAsideOnReviewDoesNotCountAgainstTheDepartment) {
+  ASSERT_OK_AND_ASSIGN(auto cards, DepartmentScorecards::Create(October()));
+  std::vector<CaseRecord> month = AMonth();
+  // 城管's two unsatisfied revisits: the command room set one aside as unreasonable.
+  int set_aside = 0;
+  for (CaseRecord& r : month) {
+    if (r.order_department == kCityManagement && (r.flags & kRecordRevisited) &&
+        !(r.flags & kRecordSatisfied) && set_aside == 0) {
+      r.flags |= kRecordRatingSetAside;
+      ++set_aside;
+    }
+  }
+  ASSERT_EQ(set_aside, 1);
+  cards->AddAll(month);
+  const v1::ScorecardReport report = cards->Report();
+  const v1::DepartmentScore* cm = Find(report, kCityManagement);
+  ASSERT_NE(cm, nullptr);
+  const v1::Rate& satisfaction = Indicator(*cm, v1::SCORECARD_INDICATOR_SATISFACTION).rate();
+  EXPECT_EQ(satisfaction.numerator(), 6);
+  EXPECT_EQ(satisfaction.denominator(), 7);
+}
+
 TEST(DepartmentScorecards, EqualScoresShareARank) {
   ASSERT_OK_AND_ASSIGN(auto cards, DepartmentScorecards::Create(October()));
   for (v1::Department d : {kMarket, kCityManagement, kHousing}) {
