@@ -1,7 +1,8 @@
 // The subcommands of `fengqiao`, one file each, and the printing they share.
 //
 //   district_command.cc     fengqiao district DIR [--db=CASES.db]
-//   rules_check_command.cc  fengqiao rules check RULES [GRID_MAP]
+//   rules_check_command.cc  fengqiao rules check RULES [GRID_MAP],
+//                           fengqiao catalogue check CATALOGUE
 //   rules_table_command.cc  fengqiao rules export RULES GRID_MAP --format=jdm|dmn,
 //                           fengqiao rules import TABLE [--from=jdm|dmn]
 //   metrics_command.cc      fengqiao metrics CASES.db GRID_MAP [DIMS]
@@ -35,6 +36,7 @@ namespace fengqiao::tools {
 
 const Command& DistrictCommand();
 const Command& RulesCheckCommand();
+const Command& CatalogueCheckCommand();
 const Command& RulesExportCommand();
 const Command& RulesImportCommand();
 const Command& MetricsCommand();

@@ -26,6 +26,7 @@ const std::vector<const Command*>& AllCommands() {
   static const std::vector<const Command*>* const commands = new std::vector<const Command*>{
       &DistrictCommand(),
       &RulesCheckCommand(),
+      &CatalogueCheckCommand(),
       &RulesExportCommand(),
       &RulesImportCommand(),
       &MetricsCommand(),
@@ -53,8 +54,8 @@ std::string ToolHelp() {
   }
   absl::StrAppend(&help,
                   "  help [COMMAND]\n      this help, or a command's (also COMMAND --help)\n\n"
-                  "exit codes: 0 ok; 1 an input does not load or validate (rules check: the rule "
-                  "set has errors);\n"
+                  "exit codes: 0 ok; 1 an input does not load or validate (rules check, catalogue "
+                  "check: it has errors);\n"
                   "            2 locate: the point is outside every grid; 64 usage error; 70 "
                   "internal error\n");
   return help;
@@ -102,8 +103,9 @@ int Run(const std::vector<std::string>& words) {
   size_t used = 0;
   const Command* command = FindCommand(words, &used);
   if (command == nullptr) {
-    const std::string what =
-        words.size() > 1 && first == "rules" ? absl::StrCat(first, " ", words[1]) : first;
+    const std::string what = words.size() > 1 && (first == "rules" || first == "catalogue")
+                                 ? absl::StrCat(first, " ", words[1])
+                                 : first;
     return UsageError(absl::StrCat("unknown command \"", what, "\""),
                       "usage: fengqiao COMMAND [ARGS]");
   }

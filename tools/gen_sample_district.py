@@ -700,6 +700,91 @@ black_list_size: 3
 black_list_below_score: 80
 """
 
+
+# The district's responsibility catalogue (职责清单 / 派单目录): three levels as Shenzhen's
+# 民意速办 catalogue (domain -> class -> item; theirs: 18 classes, 4,315 items), 18 classes here,
+# a few items each, every item owned by one of the departments routing diverts to. Codes are
+# ours: the domain's two digits, then the class's, then the item's three. Items handled at a
+# community or a grid carry the admission basis the lint asks for (社区工作事项准入).
+CATALOGUE = [
+    ("01", "城市管理", [
+        ("01", "市容环境", [("001", "占道经营", "CITY_MANAGEMENT"),
+                          ("002", "乱张贴乱涂写", "CITY_MANAGEMENT"),
+                          ("003", "户外广告招牌", "CITY_MANAGEMENT")]),
+        ("02", "违法建设", [("001", "违法搭建", "CITY_MANAGEMENT"),
+                          ("002", "擅自改变房屋承重结构", "HOUSING_CONSTRUCTION")]),
+        ("03", "噪声扰民", [("001", "建筑施工噪声", "ENVIRONMENT"),
+                          ("002", "商业经营噪声", "CITY_MANAGEMENT")]),
+    ]),
+    ("02", "住房建设", [
+        ("01", "物业管理", [("001", "物业服务质量", "HOUSING_CONSTRUCTION"),
+                          ("002", "电梯停运维修", "HOUSING_CONSTRUCTION")]),
+        ("02", "房屋安全", [("001", "危房隐患", "HOUSING_CONSTRUCTION"),
+                          ("002", "房屋渗漏", "HOUSING_CONSTRUCTION")]),
+    ]),
+    ("03", "市场监管", [
+        ("01", "消费维权", [("001", "商品质量", "MARKET_REGULATION"),
+                          ("002", "预付卡退费", "MARKET_REGULATION")]),
+        ("02", "食品安全", [("001", "无证经营餐饮", "MARKET_REGULATION"),
+                          ("002", "过期食品", "MARKET_REGULATION")]),
+        ("03", "烟草专卖", [("001", "无证销售卷烟", "TOBACCO"),
+                          ("002", "向未成年人售烟", "TOBACCO")]),
+    ]),
+    ("04", "劳动保障", [
+        ("01", "欠薪", [("001", "拖欠农民工工资", "LABOUR"),
+                      ("002", "渔船船员欠薪", "LABOUR")]),
+        ("02", "劳动关系", [("001", "未签劳动合同", "LABOUR")]),
+    ]),
+    ("05", "生态环境", [
+        ("01", "大气污染", [("001", "餐饮油烟", "ENVIRONMENT"),
+                          ("002", "工业废气", "ENVIRONMENT")]),
+        ("02", "水污染", [("001", "污水直排", "ENVIRONMENT")]),
+    ]),
+    ("06", "公共安全与服务", [
+        ("01", "供水供电供气", [("001", "停水", "UTILITIES"), ("002", "停电", "UTILITIES"),
+                            ("003", "燃气报装", "UTILITIES")]),
+        ("02", "消防安全", [("001", "消防通道堵塞", "FIRE_RESCUE"),
+                          ("002", "电动自行车楼道充电劝导", "FIRE_RESCUE", "GRID",
+                           "新城区社区协助办理事项清单 (sample) 第3项: 网格员巡查劝导, 执法归消防")]),
+        ("03", "海上安全", [("001", "渔船安全隐患", "MARITIME")]),
+    ]),
+    ("07", "社会事务", [
+        ("01", "婚姻家庭", [("001", "家庭矛盾调处", "WOMENS_FEDERATION"),
+                          ("002", "妇女儿童权益", "WOMENS_FEDERATION")]),
+        ("02", "民间纠纷", [("001", "邻里纠纷", "COMMUNITY", "COMMUNITY", ""),
+                          ("002", "债务纠纷调解", "JUDICIAL_OFFICE"),
+                          ("003", "损害赔偿纠纷调解", "JUDICIAL_OFFICE")]),
+        ("03", "社区服务", [("001", "居住情况证明", "COMMUNITY", "COMMUNITY", ""),
+                          ("002", "养老服务咨询", "COMMUNITY")]),
+    ]),
+]
+
+
+def fmt_catalogue():
+    lines = ["# proto-file: fengqiao/v1/routing.proto",
+             "# proto-message: fengqiao.v1.ResponsibilityCatalogue",
+             "# 新城区 responsibility catalogue (read by fengqiao/routing/responsibility_catalogue.h):",
+             "# a non-police matter goes to the department owning the item its matter code names;",
+             "# what no item claims goes to the fallback owner (兜底).",
+             'name: "新城区 12345 派单目录 (sample)"', 'version: "2026.1"',
+             'effective_date: "2026-01-01"', "fallback_department: DEPARTMENT_COMMUNITY", ""]
+    for dcode, dname, classes in CATALOGUE:
+        lines.append(f"domains {{\n  code: {q(dcode)} name: {q(dname)}")
+        for ccode, cname, items in classes:
+            lines.append(f"  classes {{\n    code: {q(dcode + '.' + ccode)} name: {q(cname)}")
+            for item in items:
+                code = f"{dcode}.{ccode}.{item[0]}"
+                line = f"    items {{ code: {q(code)} name: {q(item[1])} department: DEPARTMENT_{item[2]}"
+                if len(item) > 3:
+                    line += f" handled_at: DUTY_LEVEL_{item[3]}"
+                    if item[4]:
+                        line += f" admission_basis: {q(item[4])}"
+                lines.append(line + " }")
+            lines.append("  }")
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
 
@@ -738,6 +823,7 @@ def main():
     (out / "roster.textproto").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out / "work_orders.textproto").write_text(header + WORK_ORDERS, encoding="utf-8")
     (out / "scorecard.textproto").write_text(header + SCORECARD, encoding="utf-8")
+    (out / "catalogue.textproto").write_text(header + fmt_catalogue(), encoding="utf-8")
     by_month = build_incidents(rng, grids, grid_worker, holidays, workdays)
     total = 0
     for (year, month), incidents in by_month.items():

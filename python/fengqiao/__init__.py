@@ -41,13 +41,17 @@ from fengqiao import privacy  # noqa: E402,F401
 from fengqiao import vocabulary  # noqa: E402,F401
 from fengqiao.closure import CaseAccess, CaseLoop, open_case_store, viewer  # noqa: E402,F401
 from fengqiao.routing import (  # noqa: E402,F401
+    catalogue_item,
     compare_decisions,
     compare_rule_sets,
     compile_rules,
     compile_rules_text,
     explain,
     incident_facts,
+    lint_catalogue,
     lint_rules,
+    load_catalogue,
+    parse_catalogue,
     route,
     route_frame,
 )

@@ -40,10 +40,55 @@ def incident_facts(path, grid_map, rules, repeat_window_days=30):
     return pd.DataFrame(_core.incident_facts(str(path), grid_map, rules, repeat_window_days))
 
 
-def compile_rules(path, grid_map, known_teams=()):
+def compile_rules(path, grid_map, known_teams=(), catalogue=None):
     """Loads (with inheritance), validates and compiles a rule file; raises InvalidArgument
-    with every error, one per line, as ``file:line:col: error: ...``."""
-    return _core.RuleSet.compile(str(path), grid_map, list(known_teams))
+    with every error, one per line, as ``file:line:col: error: ...``. With ``catalogue`` (from
+    :func:`load_catalogue`) a non-police matter's department comes from the catalogue item its
+    ``matter_code`` names (or the fallback owner), and decisions name the item and version."""
+    if catalogue is not None and not isinstance(catalogue, _core.ResponsibilityCatalogue):
+        _checked.fail("catalogue", None, f"expected a catalogue from load_catalogue, got "
+                      f"{type(catalogue).__name__}")
+    return _core.RuleSet.compile(_checked.path(path, "path"), grid_map, list(known_teams),
+                                 catalogue)
+
+
+def _utf8(value, name):
+    """A str argument that C++ can take: text, valid UTF-8 (no lone surrogates)."""
+    value = _checked.text(value, name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        _checked.fail(name, None, f"not valid UTF-8 at character {e.start}")
+    return value
+
+
+def load_catalogue(path):
+    """Loads and checks a responsibility catalogue (职责清单 / 派单目录,
+    ``fengqiao.v1.ResponsibilityCatalogue`` in text format, or JSON for ``.json``); raises
+    InvalidArgumentError with every error as ``file:line:col: error: ...``, NotFoundError
+    when the file is missing."""
+    return _core.ResponsibilityCatalogue.load(_utf8(_checked.path(path, "path"), "path"))
+
+
+def parse_catalogue(text, filename="catalogue.textproto"):
+    """A catalogue held in a string (``filename`` names it in errors and picks the format)."""
+    return _core.ResponsibilityCatalogue.parse(_utf8(text, "text"), _utf8(filename, "filename"))
+
+
+def lint_catalogue(path):
+    """Every finding of a catalogue file (errors and warnings: a department's duty handed down
+    to a community or a grid, duplicates, items without an owner) as compiler-style lines; a
+    file that does not parse raises InvalidArgumentError."""
+    return _core.ResponsibilityCatalogue.lint(_utf8(_checked.path(path, "path"), "path"))
+
+
+def catalogue_item(catalogue, code):
+    """The catalogue item with ``code`` (its class, domain and the catalogue's version) as a
+    ``fengqiao.v1.CatalogueAssignment``; NotFoundError when no item has the code."""
+    if not isinstance(catalogue, _core.ResponsibilityCatalogue):
+        _checked.fail("catalogue", None, f"expected a catalogue from load_catalogue, got "
+                      f"{type(catalogue).__name__}")
+    return routing_pb2.CatalogueAssignment.FromString(catalogue.lookup(_utf8(code, "code")))
 
 
 def compile_rules_text(text, filename, grid_map):
@@ -155,10 +200,31 @@ def _grid_areas(values, grid_map, n):
     return _core.grid_areas(values, grid_map)
 
 
-def _columns(grid_map, data):
+def _matter_column(values, n, catalogue):
+    """Item indices of a ``matter_code`` column under ``catalogue`` (-1: no item, the fallback
+    owner for a non-police row); a missing value is no code."""
+    codes = _checked.series(values, "matter_code", n).astype(object).to_numpy()
+    out = []
+    for i, v in enumerate(codes):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            out.append("")
+        elif not isinstance(v, str):
+            _checked.fail("matter_code", i, f"expected a matter code (text), got "
+                          f"{type(v).__name__}")
+        else:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                _checked.fail("matter_code", i, "not valid UTF-8")
+            out.append(v)
+    return catalogue.find(out)
+
+
+def _columns(grid_map, data, catalogue=None):
     """The frame's routing columns, checked and converted (fengqiao._checked): ``kind`` and one
     of ``area`` / ``grid_code`` are required (a missing column is an error, not zeros); a
-    missing value in an optional enum column means unspecified (0)."""
+    missing value in an optional enum column means unspecified (0). Under a catalogue, a
+    ``matter_code`` column becomes the item index column ``matter``."""
     n = _checked.row_count(data)
     area_count = grid_map.size() if grid_map is not None else 0
     if "area" in data:
@@ -195,6 +261,8 @@ def _columns(grid_map, data):
     if "tags" in data:
         columns["tags"] = _checked.integers(data["tags"], "tags", np.uint64, length=n,
                                             missing=0)
+    if catalogue is not None and "matter_code" in data:
+        columns["matter"] = _matter_column(data["matter_code"], n, catalogue)
     if "police_matter" in data:
         # Police matter or not, independently of the kind (a dispute can be non-police):
         # True / False / missing (by the kind: every kind but NON_POLICE is), into the flags.
@@ -218,7 +286,9 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
     Rows need ``grid_code`` (or ``area`` indices) and any of ``kind``, ``dispute_type``,
     ``severity``, ``channel``, ``department`` (enum names or numbers), ``amount_fen``,
     ``party_count``, ``repeat_count``, ``hour``, ``weekday``, ``flags``, ``police_matter``
-    (True / False / missing: by the kind; a dispute can be a non-police matter). Returns a
+    (True / False / missing: by the kind; a dispute can be a non-police matter), and under rules
+    compiled with a catalogue ``matter_code`` (the item a non-police row's department comes
+    from; none or unknown: the fallback owner, as :func:`route` decides). Returns a
     DataFrame with ``rule_index``, ``rule_id``, ``tier``, ``department`` and ``target_force`` (enum names),
     index aligned with the input.
 
@@ -237,7 +307,7 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
                       f"{type(frame).__name__}")
     if grid_map is None and "area" not in frame:
         raise InvalidArgumentError("route_frame needs grid_map to turn grid_code into areas")
-    columns = _columns(grid_map, frame)
+    columns = _columns(grid_map, frame, rules.catalogue)
     index = rules.route_columns(**columns, **_capacity(capacity), threads=int(threads))
     return decisions_frame(rules, index, getattr(frame, "index", None))
 

@@ -11,6 +11,7 @@
 
 #include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/routing/responsibility_catalogue.h"
 #include "fengqiao/routing/rule_set.h"
 #include "status_bridge.h"
 
@@ -22,6 +23,11 @@ namespace py = pybind11;
 // as RuleSet by routing_bindings.cc; interop_bindings.cc takes it too.
 struct PyRuleSet {
   std::shared_ptr<const RuleSet> rules;
+};
+
+// A responsibility catalogue (职责清单 / 派单目录), shared with the rule sets compiled with it.
+struct PyCatalogue {
+  std::shared_ptr<const ResponsibilityCatalogue> catalogue;
 };
 
 void BindGrid(py::module_& m);

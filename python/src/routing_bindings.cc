@@ -100,18 +100,98 @@ void BindRouting(py::module_& m) {
       "Reads and validates an incident log and returns its routing facts as NumPy columns "
       "(severity assessed, repeats counted, local hour and weekday, tag bits of `rules`).");
 
+  const auto lines = [](const std::vector<RuleIssue>& issues) {
+    std::vector<std::string> out;
+    for (const RuleIssue& issue : issues) out.push_back(issue.ToString());
+    return out;
+  };
+  py::class_<PyCatalogue>(m, "ResponsibilityCatalogue",
+                          "A responsibility catalogue (职责清单 / 派单目录): domains, classes and "
+                          "items, each item owned "
+                          "by a department, versioned, with a fallback owner.")
+      .def_static(
+          "load",
+          [](const std::string& path) {
+            return PyCatalogue{ValueOrThrow(ResponsibilityCatalogue::Load(path))};
+          },
+          py::arg("path"), "Reads and checks a catalogue file (text format, or JSON for .json).")
+      .def_static(
+          "parse",
+          [](const std::string& text, const std::string& filename) {
+            return PyCatalogue{ValueOrThrow(ResponsibilityCatalogue::Parse(text, filename))};
+          },
+          py::arg("text"), py::arg("filename"), "Checks a catalogue held in memory.")
+      .def_static(
+          "lint",
+          [lines](const std::string& path) {
+            return lines(ValueOrThrow(ResponsibilityCatalogue::LintFile(path)));
+          },
+          py::arg("path"), "Every finding of a catalogue file, as a compiler prints it.")
+      .def_property_readonly(
+          "name", [](const PyCatalogue& c) { return c.catalogue->proto().name(); }, "Name.")
+      .def_property_readonly(
+          "version", [](const PyCatalogue& c) { return c.catalogue->version(); },
+          "Version label, stored with every decision it informed.")
+      .def_property_readonly(
+          "effective_date",
+          [](const PyCatalogue& c) { return c.catalogue->proto().effective_date(); },
+          "The day from which it applies, ISO text.")
+      .def_property_readonly(
+          "fallback_department",
+          [](const PyCatalogue& c) { return static_cast<int>(c.catalogue->fallback_department()); },
+          "Department number of the fallback owner (兜底).")
+      .def_property_readonly(
+          "warnings", [lines](const PyCatalogue& c) { return lines(c.catalogue->warnings()); },
+          "Lint warnings as compiler-style lines.")
+      .def_property_readonly(
+          "proto", [](const PyCatalogue& c) { return ToBytes(c.catalogue->proto()); },
+          "The catalogue as fengqiao.v1.ResponsibilityCatalogue bytes.")
+      .def("__len__", [](const PyCatalogue& c) { return c.catalogue->size(); })
+      .def(
+          "lookup",
+          [](const PyCatalogue& c, const std::string& code) {
+            return ToBytes(ValueOrThrow(c.catalogue->Lookup(code)));
+          },
+          py::arg("code"), "The item with `code` as fengqiao.v1.CatalogueAssignment bytes.")
+      .def(
+          "assign",
+          [](const PyCatalogue& c, const std::string& code) {
+            return ToBytes(c.catalogue->Assign(code));
+          },
+          py::arg("code"), "The item claiming `code`, or the fallback owner, as bytes.")
+      .def(
+          "find",
+          [](const PyCatalogue& c, const std::vector<std::string>& codes) {
+            Array<int32_t> out(static_cast<py::ssize_t>(codes.size()));
+            for (size_t i = 0; i < codes.size(); ++i) {
+              out.mutable_at(static_cast<py::ssize_t>(i)) = c.catalogue->Find(codes[i]);
+            }
+            return out;
+          },
+          py::arg("codes"), "Item index of each code (-1: no item): the matter column.");
+
   py::class_<PyRuleSet>(m, "RuleSet", "A compiled routing rule set bound to a grid map.")
       .def_static(
           "compile",
           [](const std::string& path, std::shared_ptr<GridMap> map,
-             std::vector<std::string> known_teams) {
+             std::vector<std::string> known_teams, const PyCatalogue* catalogue) {
             RuleSetSource source = ValueOrThrow(RuleSetSource::Load(path));
             RuleSetOptions options;
             options.known_teams = std::move(known_teams);
+            if (catalogue != nullptr) options.catalogue = catalogue->catalogue;
             return PyRuleSet{ValueOrThrow(RuleSet::Compile(source, map, options))};
           },
           py::arg("path"), py::arg("grid_map"), py::arg("known_teams") = std::vector<std::string>(),
-          "Loads (with inheritance), validates and compiles a rule file.")
+          py::arg("catalogue") = nullptr,
+          "Loads (with inheritance), validates and compiles a rule file; with a catalogue, a "
+          "non-police matter's department comes from the item its matter code names.")
+      .def_property_readonly(
+          "catalogue",
+          [](const PyRuleSet& r) -> std::optional<PyCatalogue> {
+            if (r.rules->options().catalogue == nullptr) return std::nullopt;
+            return PyCatalogue{r.rules->options().catalogue};
+          },
+          "The responsibility catalogue the rules were compiled with, or None.")
       .def_static(
           "compile_text",
           [](const std::string& content, const std::string& filename,
@@ -190,7 +270,8 @@ void BindRouting(py::module_& m) {
              std::optional<Array<int64_t>> amount_fen, std::optional<Array<int32_t>> party_count,
              std::optional<Array<int32_t>> repeat_count, std::optional<Array<uint8_t>> hour,
              std::optional<Array<uint8_t>> weekday, std::optional<Array<uint8_t>> flags,
-             std::optional<Array<uint64_t>> tags, const std::vector<std::string>& capacity_teams,
+             std::optional<Array<uint64_t>> tags, std::optional<Array<int32_t>> matter,
+             const std::vector<std::string>& capacity_teams,
              const std::vector<int32_t>& capacity_free_slots,
              const std::vector<bool>& capacity_on_shift, int threads) {
             const std::vector<CapacityState> capacity =
@@ -209,6 +290,7 @@ void BindRouting(py::module_& m) {
             c.weekday = View(weekday);
             c.flags = View(flags);
             c.tags = View(tags);
+            c.matter = View(matter);
             Array<int32_t> out(area.size());
             absl::Span<int32_t> out_span(out.mutable_data(), static_cast<size_t>(out.size()));
             RunWithoutGil([&] { return r.rules->RouteColumns(c, out_span, capacity, threads); });
@@ -220,7 +302,7 @@ void BindRouting(py::module_& m) {
           py::arg("party_count") = py::none(), py::arg("repeat_count") = py::none(),
           py::arg("hour") = py::none(), py::arg("weekday") = py::none(),
           py::arg("flags") = py::none(), py::arg("tags") = py::none(),
-          py::arg("capacity_teams") = std::vector<std::string>(),
+          py::arg("matter") = py::none(), py::arg("capacity_teams") = std::vector<std::string>(),
           py::arg("capacity_free_slots") = std::vector<int32_t>(),
           py::arg("capacity_on_shift") = std::vector<bool>(), py::arg("threads") = 1,
           "Routes columns (NumPy arrays); returns the winning rule index per row (-1: none).")

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "fengqiao/routing/responsibility_catalogue.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/vocabulary.h"
@@ -178,7 +179,9 @@ absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int
                                                    {"hour", columns.hour.size()},
                                                    {"weekday", columns.weekday.size()},
                                                    {"flags", columns.flags.size()},
-                                                   {"tags", columns.tags.size()}}));
+                                                   {"tags", columns.tags.size()},
+                                                   {"matter", columns.matter.size()}}));
+  const ResponsibilityCatalogue* catalogue = options_.catalogue.get();
   const bool unique = compiled_->policy.unique();
   const CompiledRules& c = *compiled_;
   InSlices(n, threads, [&](size_t begin, size_t end) {
@@ -208,6 +211,12 @@ absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int
       fill(columns.weekday, &RoutingFacts::weekday);
       fill(columns.flags, &RoutingFacts::flags);
       fill(columns.tags, &RoutingFacts::tags);
+      if (catalogue != nullptr) {
+        for (size_t k = 0; k < count; ++k) {
+          block[k].matter = columns.matter.empty() ? kNoMatter : columns.matter[first + k];
+          routing_internal::ApplyCatalogue(*catalogue, &block[k]);
+        }
+      }
       for (size_t k = 0; k < count; ++k) {
         rule_out[first + k] = RouteOne(c, unique, block[k], capacity, nullptr).rule;
       }
@@ -272,6 +281,9 @@ v1::Decision RuleSet::Decide(const RoutingFacts& facts, absl::string_view incide
       if ((constrained >> f) & 1u) d.add_matched_conditions(routing_internal::FieldName(f));
     }
   }
+  if (options_.catalogue != nullptr && facts.matter != kNoMatter) {
+    *d.mutable_catalogue() = options_.catalogue->AssignmentOf(facts.matter);
+  }
   return d;
 }
 
@@ -318,12 +330,17 @@ void RuleSet::DecideBatch(absl::Span<const RoutingFacts> facts, DecisionBatch* o
   out->matches.clear();
   CompactDecision* const d = out->decisions.data();
   const int32_t* const action_of = action_of_rule_.data();
+  const bool catalogue = options_.catalogue != nullptr;
+  const int32_t n_items = catalogue ? options_.catalogue->size() : 0;
   std::vector<int32_t> skipped;
   for (size_t i = 0; i < facts.size(); ++i) {
     const RoutingFacts& f = facts[i];
     const Partition& p = PartitionFor(c, f.area);
     CompactDecision r;
     r.rule_set_hash = hash_value_;
+    if (catalogue && f.matter != kNoMatter) {
+      r.matter = f.matter >= 0 && f.matter < n_items ? f.matter : kMatterFallback;
+    }
     if (simple && p.words == 1) {
       // Fast path (FIRST / PRIORITY, one word): the first candidate without a capacity test wins.
       uint64_t acc;
@@ -367,7 +384,7 @@ namespace {
 // `n_rules` rules, `n_teams` teams and `action_of_rule`; OK when it can.
 absl::Status CheckRow(const DecisionBatch& batch, size_t row, uint64_t hash_value,
                       const std::string& hash, const std::vector<int32_t>& action_of_rule,
-                      size_t n_teams) {
+                      size_t n_teams, const ResponsibilityCatalogue* catalogue) {
   if (row >= batch.decisions.size()) {
     return absl::OutOfRangeError(
         absl::StrCat("BuildDecision: row ", row, " of a batch of ", batch.decisions.size()));
@@ -385,6 +402,10 @@ absl::Status CheckRow(const DecisionBatch& batch, size_t row, uint64_t hash_valu
   };
   if (r.rule < -1 || r.rule >= n_rules) return bad("rule");
   if (r.action != (r.rule >= 0 ? action_of_rule[r.rule] : -1)) return bad("action");
+  if (r.matter != kNoMatter &&
+      (catalogue == nullptr || r.matter < kMatterFallback || r.matter >= catalogue->size())) {
+    return bad("matter");
+  }
   if (size_t{r.diversions_at} + r.diversions > batch.diversions.size()) return bad("diversions");
   if (size_t{r.matches_at} + r.matches > batch.matches.size()) return bad("matches");
   for (uint32_t k = 0; k < r.diversions; ++k) {
@@ -422,7 +443,18 @@ void AppendBytesField(int field, absl::string_view bytes, std::string* out) {
 
 }  // namespace
 
+void routing_internal::ApplyCatalogue(const ResponsibilityCatalogue& catalogue,
+                                      RoutingFacts* facts) {
+  if ((EffectiveFlags(*facts) & kFactNonPolice) == 0) {
+    facts->matter = kNoMatter;
+    return;
+  }
+  if (facts->matter < 0 || facts->matter >= catalogue.size()) facts->matter = kMatterFallback;
+  facts->department = static_cast<uint8_t>(catalogue.DepartmentOf(facts->matter));
+}
+
 void routing_internal::EncodeDecisionFragments(const v1::RuleSet& proto, const std::string& hash,
+                                               const ResponsibilityCatalogue* catalogue,
                                                CompiledRules* compiled) {
   // Each fragment is a v1::Decision holding only those fields, serialised: protobuf writes
   // fields in number order, so the fragments concatenate to the whole message's bytes.
@@ -444,12 +476,21 @@ void routing_internal::EncodeDecisionFragments(const v1::RuleSet& proto, const s
     }
     compiled->decision_conditions.push_back(conditions.SerializeAsString());
   }
+  compiled->decision_catalogue.clear();
+  if (catalogue != nullptr) {
+    for (int32_t m = kMatterFallback; m < catalogue->size(); ++m) {
+      if (m == kNoMatter) continue;
+      v1::Decision with;
+      *with.mutable_catalogue() = catalogue->AssignmentOf(m);
+      compiled->decision_catalogue.push_back(with.SerializeAsString());
+    }
+  }
 }
 
 absl::Status RuleSet::AppendDecisionBytes(const DecisionBatch& batch, size_t row,
                                           absl::string_view incident_id, std::string* out) const {
-  FENGQIAO_RETURN_IF_ERROR(
-      CheckRow(batch, row, hash_value_, hash_, action_of_rule_, teams_.size()));
+  FENGQIAO_RETURN_IF_ERROR(CheckRow(batch, row, hash_value_, hash_, action_of_rule_, teams_.size(),
+                                    options_.catalogue.get()));
   const CompactDecision& r = batch.decisions[row];
   const CompiledRules& c = *compiled_;
   if (!incident_id.empty()) AppendBytesField(1, incident_id, out);
@@ -467,13 +508,16 @@ absl::Status RuleSet::AppendDecisionBytes(const DecisionBatch& batch, size_t row
     out->push_back(static_cast<char>((9 << 3) | 0));
     out->push_back(1);
   }
+  if (r.matter != kNoMatter) {
+    out->append(c.decision_catalogue[r.matter == kMatterFallback ? 0 : r.matter + 1]);
+  }
   return absl::OkStatus();
 }
 
 absl::Status RuleSet::BuildDecision(const DecisionBatch& batch, size_t row,
                                     absl::string_view incident_id, v1::Decision* out) const {
-  FENGQIAO_RETURN_IF_ERROR(
-      CheckRow(batch, row, hash_value_, hash_, action_of_rule_, teams_.size()));
+  FENGQIAO_RETURN_IF_ERROR(CheckRow(batch, row, hash_value_, hash_, action_of_rule_, teams_.size(),
+                                    options_.catalogue.get()));
   const CompactDecision& r = batch.decisions[row];
   out->Clear();
   out->set_incident_id(incident_id.data(), incident_id.size());
@@ -495,6 +539,7 @@ absl::Status RuleSet::BuildDecision(const DecisionBatch& batch, size_t row,
       if ((constrained >> f) & 1u) out->add_matched_conditions(routing_internal::FieldName(f));
     }
   }
+  if (r.matter != kNoMatter) *out->mutable_catalogue() = options_.catalogue->AssignmentOf(r.matter);
   return absl::OkStatus();
 }
 

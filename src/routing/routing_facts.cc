@@ -2,9 +2,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "fengqiao/incident/incident.h"
+#include "fengqiao/routing/responsibility_catalogue.h"
 #include "fengqiao/routing/rule_set.h"
 #include "internal/columns.h"
 #include "internal/time_util.h"
+#include "routing/internal/compiled_rules.h"
 
 namespace fengqiao {
 
@@ -39,6 +41,10 @@ absl::StatusOr<RoutingFacts> MakeRoutingFacts(const v1::Incident& incident, int 
             (incident.violence_risk() ? kFactViolenceRisk : 0) |
             (c.police_matter ? 0 : kFactNonPolice);
   for (const std::string& tag : incident.tags()) f.tags |= rule_set.TagBit(tag);
+  if (const ResponsibilityCatalogue* catalogue = rule_set.options().catalogue.get()) {
+    f.matter = catalogue->Find(incident.matter_code());
+    routing_internal::ApplyCatalogue(*catalogue, &f);
+  }
   return f;
 }
 

@@ -370,7 +370,8 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   rule_set->teams_ = std::move(out.teams);
   rule_set->tag_bits_ = std::move(out.tag_bits);
   routing_internal::BuildIndex(*grid_map, out.compiled.get());
-  routing_internal::EncodeDecisionFragments(rule_set->proto_, rule_set->hash_, out.compiled.get());
+  routing_internal::EncodeDecisionFragments(rule_set->proto_, rule_set->hash_,
+                                            options.catalogue.get(), out.compiled.get());
   rule_set->compiled_ = std::move(out.compiled);
   rule_set->grid_map_ = std::move(grid_map);
   return std::shared_ptr<const RuleSet>(std::move(rule_set));

@@ -64,6 +64,7 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.Incident.grid_code",
       "fengqiao.v1.Incident.found_by_member_id",
       "fengqiao.v1.Incident.tags",
+      "fengqiao.v1.Incident.matter_code",  // a catalogue item code (事项编码)
       "fengqiao.v1.IncidentLog.name",
       // routing: rules are the station's text; decisions hold ids and condition names.
       "fengqiao.v1.CapacityTest.team_id",
@@ -85,6 +86,23 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.Decision.all_rule_ids",
       "fengqiao.v1.Decision.capacity_diversions",
       "fengqiao.v1.RuleTrace.rule_id",
+      // routing's responsibility catalogue: codes, names of matters and classes, versions and
+      // dates, the admission document a district cites; the station writes them, not residents.
+      "fengqiao.v1.CatalogueItem.code",
+      "fengqiao.v1.CatalogueItem.name",
+      "fengqiao.v1.CatalogueItem.admission_basis",
+      "fengqiao.v1.CatalogueClass.code",
+      "fengqiao.v1.CatalogueClass.name",
+      "fengqiao.v1.CatalogueDomain.code",
+      "fengqiao.v1.CatalogueDomain.name",
+      "fengqiao.v1.ResponsibilityCatalogue.name",
+      "fengqiao.v1.ResponsibilityCatalogue.version",
+      "fengqiao.v1.ResponsibilityCatalogue.effective_date",
+      "fengqiao.v1.CatalogueAssignment.item_code",
+      "fengqiao.v1.CatalogueAssignment.item_name",
+      "fengqiao.v1.CatalogueAssignment.class_code",
+      "fengqiao.v1.CatalogueAssignment.domain_code",
+      "fengqiao.v1.CatalogueAssignment.catalogue_version",
       // case: ids, member ids of actors and assignees, deadline names.
       "fengqiao.v1.CaseEvent.case_id",
       "fengqiao.v1.CaseEvent.actor",

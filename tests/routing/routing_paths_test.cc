@@ -14,6 +14,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "fengqiao/incident/incident.h"
+#include "fengqiao/routing/responsibility_catalogue.h"
 #include "fengqiao/routing/rule_set.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/arena.h"
@@ -160,6 +161,42 @@ v1::RuleSet Sound(const v1::RuleSet& rs, const GridMap& map) {
   return out;
 }
 
+// A random responsibility catalogue: 1-3 domains of 1-3 classes of 1-4 items, each owned by a
+// random department, a random fallback owner.
+std::shared_ptr<const ResponsibilityCatalogue> RandomCatalogue(Rng& rng) {
+  auto department = [&] {
+    return static_cast<v1::Department>(Uniform(rng, 1, v1::Department_ARRAYSIZE - 1));
+  };
+  v1::ResponsibilityCatalogue c;
+  c.set_version(absl::StrCat("random-", Uniform(rng, 0, 999)));
+  c.set_effective_date("2026-01-01");
+  c.set_fallback_department(department());
+  for (int d = Uniform(rng, 1, 3); d > 0; --d) {
+    v1::CatalogueDomain& domain = *c.add_domains();
+    domain.set_code(absl::StrCat(d));
+    domain.set_name(absl::StrCat("domain ", d));
+    for (int k = Uniform(rng, 1, 3); k > 0; --k) {
+      v1::CatalogueClass& cls = *domain.add_classes();
+      cls.set_code(absl::StrCat(d, ".", k));
+      cls.set_name(absl::StrCat("class ", k));
+      for (int i = Uniform(rng, 1, 4); i > 0; --i) {
+        v1::CatalogueItem& item = *cls.add_items();
+        item.set_code(absl::StrCat(d, ".", k, ".", i));
+        item.set_name(absl::StrCat("item ", i));
+        item.set_department(department());
+      }
+    }
+  }
+  auto catalogue = ResponsibilityCatalogue::FromProto(std::move(c));
+  return catalogue.ok() ? *std::move(catalogue) : nullptr;
+}
+
+// A matter code for an incident: one of the catalogue's items, an unknown code or none.
+std::string RandomMatterCode(Rng& rng, const ResponsibilityCatalogue* catalogue) {
+  if (catalogue == nullptr || OneIn(rng, 4)) return OneIn(rng, 2) ? "" : "9.9.9";
+  return catalogue->item(Uniform(rng, 0, catalogue->size() - 1)).code();
+}
+
 v1::Incident RandomIncident(Rng& rng, const GridMap& map, int index) {
   v1::Incident incident;
   incident.set_id(absl::StrCat("i", index));
@@ -215,6 +252,10 @@ RoutingFacts FrameRow(const v1::Incident& incident, int repeat_count, const Rule
   f.party_count = incident.parties_size();
   f.repeat_count = repeat_count;
   for (const std::string& tag : incident.tags()) f.tags |= rules.TagBit(tag);
+  // The frame's matter column: the item index of the row's matter code (-1: none).
+  if (rules.options().catalogue != nullptr) {
+    f.matter = rules.options().catalogue->Find(incident.matter_code());
+  }
   return f;
 }
 
@@ -222,22 +263,42 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
   const auto map = testing::GeneratedDistrict();
   Rng rng(20261207);
   int compared = 0, routed = 0, non_police_with_dispute_type = 0, non_police_disputes = 0;
+  int by_item = 0, fell_back = 0;
   for (int trial = 0; trial < 60; ++trial) {
     const v1::RuleSet rs =
         Sound(RandomRules(rng, *map, Uniform(rng, 1, 40), kPolicies[trial % 4]), *map);
     if (rs.rules_size() == 0) continue;
-    ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map));
+    // Every other rule set under a responsibility catalogue (issue 18 point 4).
+    RuleSetOptions options;
+    if (trial % 8 >= 4) {
+      options.catalogue = RandomCatalogue(rng);
+      ASSERT_NE(options.catalogue, nullptr);
+    }
+    ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map, options));
     std::vector<CapacityState> capacity(rules->teams().size());
     for (CapacityState& c : capacity) c = {Uniform(rng, 0, 2), OneIn(rng, 2), !OneIn(rng, 4)};
     std::vector<RoutingFacts> rows;
     std::vector<int32_t> by_message;
     for (int i = 0; i < 400; ++i) {
-      const v1::Incident incident = RandomIncident(rng, *map, i);
+      v1::Incident incident = RandomIncident(rng, *map, i);
+      incident.set_matter_code(RandomMatterCode(rng, options.catalogue.get()));
       const int repeats = Uniform(rng, 0, 4);
       ASSERT_OK_AND_ASSIGN(RoutingFacts facts, MakeRoutingFacts(incident, repeats, *rules));
       const RouteResult r = rules->Route(facts, capacity);
       const v1::Decision d = rules->Decide(facts, incident.id(), capacity);
       EXPECT_EQ(d.rule_id(), r.rule >= 0 ? rules->proto().rules(r.rule).id() : "");
+      if (options.catalogue != nullptr && !IsPoliceMatter(incident)) {
+        // The decision names the item of the matter code, or says it fell back.
+        const v1::CatalogueAssignment& a = options.catalogue->Assign(incident.matter_code());
+        EXPECT_EQ(d.catalogue().item_code(), a.item_code());
+        EXPECT_EQ(d.catalogue().fallback(), a.fallback());
+        EXPECT_EQ(d.catalogue().department(), a.department());
+        EXPECT_EQ(d.catalogue().catalogue_version(), options.catalogue->version());
+        EXPECT_EQ(facts.department, a.department());
+        (a.fallback() ? fell_back : by_item) += 1;
+      } else {
+        EXPECT_FALSE(d.has_catalogue());
+      }
       by_message.push_back(r.rule);
       rows.push_back(FrameRow(incident, repeats, *rules));
       routed += r.rule >= 0;
@@ -261,6 +322,8 @@ TEST(RoutingPaths, MessageAndColumnPathsPickTheSameRuleOnEveryIncident) {
   EXPECT_GT(routed, compared / 3);
   EXPECT_GT(non_police_with_dispute_type, 1'000);
   EXPECT_GT(non_police_disputes, 300);
+  EXPECT_GT(by_item, 1'000);
+  EXPECT_GT(fell_back, 300);
 }
 
 // A non-police debt dispute under a rule on non-police debt disputes (the case that disagreed).
@@ -471,20 +534,26 @@ TEST(RoutingThreads, CallersSharingThePoolEachGetTheDecisionsOfOne) {
 TEST(DecisionRecords, CompactRecordsBuildExactlyWhatDecideAndExplainGive) {
   const auto map = testing::GeneratedDistrict();
   Rng rng(17);
-  int compared = 0, diverted = 0, collected = 0, routed = 0;
+  int compared = 0, diverted = 0, collected = 0, routed = 0, with_catalogue = 0;
   DecisionBatch batch;  // reused across rule sets, as an integrator would
   CompactExplanation compact;
   for (int trial = 0; trial < 80; ++trial) {
     const v1::RuleSet rs =
         Sound(RandomRules(rng, *map, Uniform(rng, 1, 90), kPolicies[trial % 4]), *map);
     if (rs.rules_size() == 0) continue;
-    ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map));
+    RuleSetOptions options;
+    if (trial % 8 >= 4) options.catalogue = RandomCatalogue(rng);
+    ASSERT_OK_AND_ASSIGN(auto rules, RuleSet::Compile(RuleSetSource::FromProto(rs), map, options));
     std::vector<CapacityState> capacity(rules->teams().size());
     for (CapacityState& c : capacity) c = {Uniform(rng, 0, 2), OneIn(rng, 2), !OneIn(rng, 4)};
     std::vector<RoutingFacts> facts;
     std::vector<std::string> ids;
     for (int i = 0; i < 300; ++i) {
       facts.push_back(RandomFacts(rng, *map));
+      // Any matter, in range or not (a caller's facts): records and Decide must still agree.
+      if (options.catalogue != nullptr) {
+        facts.back().matter = Uniform(rng, -3, options.catalogue->size());
+      }
       ids.push_back(absl::StrCat("t", trial, "-", i));
     }
     rules->DecideBatch(facts, &batch, capacity);
@@ -519,8 +588,10 @@ TEST(DecisionRecords, CompactRecordsBuildExactlyWhatDecideAndExplainGive) {
       diverted += expected.capacity_diversions_size() > 0;
       collected += expected.all_rule_ids_size() > 0;
       routed += !expected.rule_id().empty();
+      with_catalogue += expected.has_catalogue();
     }
   }
+  EXPECT_GT(with_catalogue, 1'000);
   EXPECT_GT(compared, 15'000);
   // Not vacuous: decisions with rules, capacity diversions and COLLECT lists were among them.
   EXPECT_GT(routed, compared / 4);

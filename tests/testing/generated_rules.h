@@ -229,7 +229,7 @@ inline std::vector<RoutingFacts> GeneratedFacts(const GridMap& map, int n, uint6
 // Facts as the parallel columns RouteColumns reads (the vectors own the data; Columns() views
 // them, tags included).
 struct FactColumns {
-  std::vector<int32_t> area, parties, repeats;
+  std::vector<int32_t> area, parties, repeats, matter;
   std::vector<uint8_t> kind, dispute, severity, channel, department, hour, weekday, flags;
   std::vector<int64_t> amount;
   std::vector<uint64_t> tags;
@@ -249,11 +249,12 @@ struct FactColumns {
       parties.push_back(f.party_count);
       repeats.push_back(f.repeat_count);
       tags.push_back(f.tags);
+      matter.push_back(f.matter);
     }
   }
   RoutingColumns Columns() const {
     return RoutingColumns{area,    kind,    dispute, severity, channel, department, amount,
-                          parties, repeats, hour,    weekday,  flags,   tags};
+                          parties, repeats, hour,    weekday,  flags,   tags,       matter};
   }
 };
 
@@ -273,8 +274,7 @@ inline bool NaiveConditionHolds(const v1::Condition& w, const RoutingFacts& f,
   };
   if (w.has_police_matter()) {
     const bool known_kind = f.kind > 0 && f.kind < v1::IncidentKind_ARRAYSIZE;
-    const bool police =
-        f.kind != v1::INCIDENT_KIND_NON_POLICE && (f.flags & kFactNonPolice) == 0;
+    const bool police = f.kind != v1::INCIDENT_KIND_NON_POLICE && (f.flags & kFactNonPolice) == 0;
     if (!known_kind || police != w.police_matter()) return false;
   }
   for (const std::string& tag : w.tags_all()) {

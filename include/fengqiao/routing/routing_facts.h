@@ -41,6 +41,13 @@ inline constexpr uint8_t kFactViolenceRisk = 2;
 // NON_POLICE as non-police without it, so columns built by hand need not set it.
 inline constexpr uint8_t kFactNonPolice = 4;
 
+// RoutingFacts::matter when no responsibility catalogue applies (a police matter, or a rule set
+// compiled without one).
+inline constexpr int32_t kNoMatter = -1;
+// RoutingFacts::matter of a non-police matter no catalogue item claims: the department is the
+// catalogue's fallback owner (兜底).
+inline constexpr int32_t kMatterFallback = -2;
+
 struct RoutingFacts {
   // Amount in dispute, fen.
   int64_t amount_fen = 0;
@@ -63,10 +70,14 @@ struct RoutingFacts {
   uint8_t weekday = 0;
   // kFactInjury | kFactViolenceRisk | kFactNonPolice.
   uint8_t flags = 0;
+  // Under a responsibility catalogue (RuleSetOptions::catalogue), a non-police matter's item:
+  // its index in the catalogue (ResponsibilityCatalogue::Find), whose department `department`
+  // then holds, or kMatterFallback; kNoMatter otherwise.
+  int32_t matter = kNoMatter;
 };
 
 // The same facts as parallel columns (all spans of equal length; an empty span means "all zero",
-// except `area`, which is required).
+// except `area`, which is required, and `matter`, which means "no item": kNoMatter).
 struct RoutingColumns {
   absl::Span<const int32_t> area;
   absl::Span<const uint8_t> kind;
@@ -81,6 +92,11 @@ struct RoutingColumns {
   absl::Span<const uint8_t> weekday;
   absl::Span<const uint8_t> flags;
   absl::Span<const uint64_t> tags;
+  // Under a responsibility catalogue: each row's catalogue item index
+  // (ResponsibilityCatalogue::Find of its matter code; kNoMatter or any negative: none). A
+  // non-police row's department is then the item's, or the fallback owner's, as MakeRoutingFacts
+  // sets it; without a catalogue the column is ignored.
+  absl::Span<const int32_t> matter;
 };
 
 }  // namespace fengqiao

@@ -57,6 +57,8 @@ namespace routing_internal {
 struct CompiledRules;
 }  // namespace routing_internal
 
+class ResponsibilityCatalogue;  // fengqiao/routing/responsibility_catalogue.h
+
 // One finding of validation or lint.
 struct RuleIssue {
   enum class Severity { kError, kWarning };
@@ -89,6 +91,12 @@ struct RuleSetOptions {
   std::vector<std::string> known_teams;
   // Most "gap" warnings reported (one per incident category without a catching rule).
   int max_gap_reports = 20;
+  // The responsibility catalogue (职责清单 / 派单目录) that names a non-police matter's
+  // department: MakeRoutingFacts (and RouteColumns, from RoutingColumns::matter) replace the
+  // department intake recorded by the owner of the item the incident's matter_code names, or by
+  // the catalogue's fallback owner when no item claims it; Decide records which
+  // (v1::Decision::catalogue). Null: the department is the incident's responsible_department.
+  std::shared_ptr<const ResponsibilityCatalogue> catalogue;
 };
 
 // State of a target team at routing time, supplied by the caller (a snapshot).
@@ -122,7 +130,7 @@ struct CapacityDiversion {
   int32_t team = -1;
 };
 
-// The decision record as the hot path leaves it (32 bytes, no strings, no allocation): what
+// The decision record as the hot path leaves it (40 bytes, no strings, no allocation): what
 // RuleSet::Decide stores, as indices. RuleSet::BuildDecision turns it into the v1::Decision on
 // demand, with the same content Decide gives. Its variable parts (capacity diversions, the
 // matches of COLLECT and of an ambiguous UNIQUE) live in the DecisionBatch beside it.
@@ -143,6 +151,9 @@ struct CompactDecision {
   // The version: the content hash of the rule set that decided (RuleSet::hash() as a number);
   // BuildDecision refuses a record from another rule set.
   uint64_t rule_set_hash = 0;
+  // The facts' RoutingFacts::matter: the catalogue item (or kMatterFallback) that named the
+  // department; kNoMatter without one.
+  int32_t matter = kNoMatter;
 };
 
 // Compact decisions of a batch of incidents (RuleSet::DecideBatch), row i for facts[i]. Reused
@@ -229,7 +240,8 @@ class RuleSet {
                                absl::Span<const CapacityState> capacity = {}) const;
 
   // The decision record stored with a case: rule id, action, version, hash, matched conditions,
-  // capacity diversions, and for COLLECT / UNIQUE every matching rule.
+  // capacity diversions, for COLLECT / UNIQUE every matching rule, and under a catalogue the item
+  // (or the fallback owner) that named a non-police matter's department.
   v1::Decision Decide(const RoutingFacts& facts, absl::string_view incident_id,
                       absl::Span<const CapacityState> capacity = {}) const;
 
@@ -301,6 +313,8 @@ class RuleSet {
 // area-free rules apply), tag bits, local hour and weekday of reported_at, the assessed severity
 // (Classify), and the dispute type and department as recorded whatever the kind (a non-police
 // debt dispute keeps DISPUTE_TYPE_DEBT), so RoutingColumns holding the same fields route alike.
+// Under a catalogue (RuleSetOptions::catalogue) a non-police matter's department and `matter`
+// come from the item its matter_code names, or from the fallback owner.
 // InvalidArgument when reported_at is unset or repeat_count is negative.
 absl::StatusOr<RoutingFacts> MakeRoutingFacts(const v1::Incident& incident, int repeat_count,
                                               const RuleSet& rule_set);

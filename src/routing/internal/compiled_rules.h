@@ -167,11 +167,19 @@ struct CompiledRules {
   std::vector<std::string> decision_head;
   std::vector<std::string> decision_conditions;
   std::string decision_set;
+  // Field 10 (catalogue) under a responsibility catalogue: [0] the fallback owner, [i + 1] item i.
+  std::vector<std::string> decision_catalogue;
 };
 
-// Fills the wire fragments of `compiled` for the rule set `proto` whose content hash is `hash`.
+// Fills the wire fragments of `compiled` for the rule set `proto` whose content hash is `hash`,
+// compiled with `catalogue` (may be null).
 void EncodeDecisionFragments(const v1::RuleSet& proto, const std::string& hash,
-                             CompiledRules* compiled);
+                             const ResponsibilityCatalogue* catalogue, CompiledRules* compiled);
+
+// Under `catalogue`, a non-police matter's department from its item (facts->matter, an index;
+// anything else is no item: kMatterFallback and the fallback owner); kNoMatter for a police
+// matter. The one place both MakeRoutingFacts and RouteColumns resolve it.
+void ApplyCatalogue(const ResponsibilityCatalogue& catalogue, RoutingFacts* facts);
 
 // Builds the partitions and their tables.
 void BuildIndex(const GridMap& map, CompiledRules* compiled);
