@@ -17,6 +17,7 @@
 #include "fengqiao/incident/incident.h"
 #include "fengqiao/mediation/roster_capacity.h"
 #include "fengqiao/routing/incident_stream.h"
+#include "fengqiao/routing/responsibility_catalogue.h"
 #include "fengqiao/routing/routing_facts.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/routing/rule_source.h"
@@ -30,6 +31,10 @@
 ABSL_FLAG(bool, explain, false,
           "print the fengqiao.v1.Explanation (the decision and, per rule examined, whether it "
           "matched and the first condition that failed) instead of the fengqiao.v1.Decision");
+ABSL_FLAG(
+    std::string, catalogue, "",
+    "a responsibility catalogue (职责清单 / 派单目录): a non-police matter's department comes "
+    "from the item its matter_code names, or the fallback owner");
 ABSL_FLAG(int64_t, max_line_bytes, 1 << 20,
           "longest input line accepted; a longer one is reported and skipped");
 
@@ -41,8 +46,15 @@ int Route(const std::string& rules_path, const std::string& map_path) {
   if (!map.ok()) return Fail(map.status());
   absl::StatusOr<fengqiao::RuleSetSource> source = fengqiao::RuleSetSource::Load(rules_path);
   if (!source.ok()) return Fail(source.status());
+  fengqiao::RuleSetOptions options;
+  if (const std::string catalogue = absl::GetFlag(FLAGS_catalogue); !catalogue.empty()) {
+    absl::StatusOr<std::shared_ptr<const fengqiao::ResponsibilityCatalogue>> loaded =
+        fengqiao::ResponsibilityCatalogue::Load(catalogue);
+    if (!loaded.ok()) return Fail(loaded.status());
+    options.catalogue = *std::move(loaded);
+  }
   absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
-      fengqiao::RuleSet::Compile(*source, *map);
+      fengqiao::RuleSet::Compile(*source, *map, options);
   if (!rules.ok()) return Fail(rules.status());
   absl::StatusOr<std::shared_ptr<const fengqiao::Roster>> roster_or = RosterFromFlag(*map);
   if (!roster_or.ok()) return Fail(roster_or.status());
@@ -129,7 +141,7 @@ const Command& RouteCommand() {
   static const Command* const command = new Command{
       .name = "route",
       .args = {"RULES", "GRID_MAP"},
-      .flags = {"explain", "roster=ROSTER", "max_line_bytes=BYTES"},
+      .flags = {"explain", "roster=ROSTER", "catalogue=CATALOGUE", "max_line_bytes=BYTES"},
       .summary = "route incidents from stdin (JSON Lines), one decision per line",
       .description =
           "Compiles the rule set RULES against GRID_MAP, reads incidents from stdin, one\n"
@@ -139,6 +151,9 @@ const Command& RouteCommand() {
           "or with --explain the fengqiao.v1.Explanation. Repeats (same party or address within\n"
           "30 days) are counted over the input in order. No capacity snapshot: every team has "
           "room.\n"
+          "With --catalogue, a non-police matter's department is the owner of the catalogue item\n"
+          "its matter_code names (or the catalogue's fallback owner), and the decision's\n"
+          "catalogue field names the item and the catalogue's version.\n"
           "A line that is not an incident, or names an unknown grid or an undefined enum number,\n"
           "is reported on stderr as stdin:LINE: what is wrong (never its values) and skipped;\n"
           "the run goes on. Blank lines are ignored.\n"

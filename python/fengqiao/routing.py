@@ -206,7 +206,7 @@ def _matter_column(values, n, catalogue):
     codes = _checked.series(values, "matter_code", n).astype(object).to_numpy()
     out = []
     for i, v in enumerate(codes):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             out.append("")
         elif not isinstance(v, str):
             _checked.fail("matter_code", i, f"expected a matter code (text), got "

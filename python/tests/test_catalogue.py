@@ -136,7 +136,7 @@ def test_routing_takes_the_department_from_the_catalogue(fq, catalogue_rules):
     assert catalogue_rules.catalogue.version == "2026.1"
 
 
-def test_route_frame_reads_matter_codes_as_route_does(fq, catalogue_rules, rules):
+def test_route_frame_reads_matter_codes_as_route_does(fq, catalogue_rules, rules, grid_map):
     from fengqiao.v1 import incident_pb2
 
     codes = ["01.01.001", "05.02.001", None, "nope", "07.02.003", "06.03.001"]
@@ -146,7 +146,7 @@ def test_route_frame_reads_matter_codes_as_route_does(fq, catalogue_rules, rules
         "department": ["DEPARTMENT_TOBACCO"] * len(codes),
         "matter_code": codes,
     })
-    out = fq.route_frame(catalogue_rules, frame)
+    out = fq.route_frame(catalogue_rules, frame, grid_map)
     for i, code in enumerate(codes):
         incident = incident_pb2.Incident(id=f"r{i}", kind=incident_pb2.INCIDENT_KIND_NON_POLICE,
                                          grid_code="xc-lc-c1-g1", responsible_department=11,
@@ -156,7 +156,7 @@ def test_route_frame_reads_matter_codes_as_route_does(fq, catalogue_rules, rules
     assert out["department"].iloc[0] == "city management (城管)"
     assert out["department"].iloc[2] == out["department"].iloc[3] == "residents' committee (社区)"
     # Without a catalogue the column is not read: the recorded department stands.
-    plain = fq.route_frame(rules, frame)
+    plain = fq.route_frame(rules, frame, grid_map)
     assert (plain["department"] == "tobacco monopoly (烟草)").all()
     with pytest.raises(fq.InvalidArgumentError, match="matter_code"):
-        fq.route_frame(catalogue_rules, frame.assign(matter_code=[1, 2, 3, 4, 5, 6]))
+        fq.route_frame(catalogue_rules, frame.assign(matter_code=[1, 2, 3, 4, 5, 6]), grid_map)

@@ -65,4 +65,25 @@ PY
 [ $? -eq 1 ] && grep -qF '/nope.textproto: no such file' "$tmp/err" || fail "missing file"
 "$bin" catalogue check "$bad" 2> "$tmp/err"
 [ $? -eq 1 ] && grep -qF 'is a directory, not a file' "$tmp/err" || fail "directory"
+# `fengqiao route --catalogue`: the department of a non-police matter comes from its item, and
+# the decision names it; a code no item has falls back, and the decision says so.
+rules="$src/examples/data/rules/district.textproto"
+map="$src/examples/data/grid_map.textproto"
+printf '%s\n' \
+  '{"id":"c1","reported_at":"2026-10-14T02:00:00Z","channel":"CHANNEL_HOTLINE_12345","kind":"INCIDENT_KIND_NON_POLICE","grid_code":"xc-lc-c1-g1","responsible_department":"DEPARTMENT_TOBACCO","matter_code":"05.01.001"}' \
+  '{"id":"c2","reported_at":"2026-10-14T02:00:00Z","channel":"CHANNEL_HOTLINE_12345","kind":"INCIDENT_KIND_NON_POLICE","grid_code":"xc-lc-c1-g1","matter_code":"99.99.999"}' \
+  > "$tmp/in.jsonl"
+"$bin" route "$rules" "$map" --catalogue="$src/examples/data/catalogue.textproto" \
+  < "$tmp/in.jsonl" > "$tmp/out" 2> "$tmp/err" || fail "route --catalogue: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/out" <<'PY' || exit 1
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+assert rows[0]["action"]["department"] == "DEPARTMENT_ENVIRONMENT", rows[0]
+assert rows[0]["catalogue"]["item_code"] == "05.01.001", rows[0]
+assert rows[0]["catalogue"]["catalogue_version"] == "2026.1", rows[0]
+assert rows[1]["catalogue"]["fallback"] is True, rows[1]
+assert rows[1]["action"]["department"] == "DEPARTMENT_COMMUNITY", rows[1]
+PY
+"$bin" route "$rules" "$map" --catalogue="$bad/broken.textproto" < "$tmp/in.jsonl" 2> "$tmp/err"
+[ $? -eq 1 ] && grep -qF '[duplicate-code]' "$tmp/err" || fail "route with a broken catalogue"
 echo "catalogue check: ok"

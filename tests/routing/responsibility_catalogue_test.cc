@@ -72,7 +72,7 @@ TEST(ResponsibilityCatalogue, LooksUpAnItemWithItsClassDomainAndVersion) {
   EXPECT_THAT(catalogue->Lookup("04.01.999").status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("04.01.999")));
   // A class code is not an item.
-  EXPECT_THAT(catalogue->Lookup("04.01").status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(catalogue->Lookup("04.01").status(), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
   const v1::CatalogueAssignment& unknown = catalogue->Assign("99.99.999");
   EXPECT_TRUE(unknown.fallback());
   EXPECT_EQ(unknown.item_code(), "");
@@ -100,7 +100,7 @@ TEST(ResponsibilityCatalogue, LintFlagsADepartmentsDutyHandedDownToACommunityOrA
   EXPECT_EQ(issues[0].rule_id, "01.01.001");
   EXPECT_EQ(issues[0].severity, RuleIssue::Severity::kWarning);
   EXPECT_THAT(issues[0].ToString(),
-              AllOf(HasSubstr("c.textproto:6:"), HasSubstr("城管"), HasSubstr("网格")));
+              AllOf(HasSubstr("c.textproto:8:"), HasSubstr("城管"), HasSubstr("网格")));
   EXPECT_EQ(issues[1].rule_id, "01.01.002");
   EXPECT_THAT(issues[1].message, AllOf(HasSubstr("社区"), HasSubstr("城管")));
   // Warnings: the catalogue loads and keeps them.
@@ -119,8 +119,8 @@ TEST(ResponsibilityCatalogue, DuplicatesItemsWithoutAnOwnerAndUnknownDepartments
   ASSERT_OK_AND_ASSIGN(std::vector<RuleIssue> issues,
                        ResponsibilityCatalogue::Lint(text, "c.textproto"));
   EXPECT_THAT(Codes(issues), ElementsAre("duplicate-code", "duplicate-name", "no-owner"));
-  EXPECT_THAT(issues[0].message, HasSubstr("c.textproto:6:"));  // where it was first used
-  EXPECT_EQ(issues[0].where.substr(0, 14), "c.textproto:7:");
+  EXPECT_THAT(issues[0].message, HasSubstr("c.textproto:8:"));  // where it was first used
+  EXPECT_EQ(issues[0].where.substr(0, 14), "c.textproto:9:");
   EXPECT_EQ(issues[1].severity, RuleIssue::Severity::kWarning);
   EXPECT_EQ(issues[2].rule_id, "01.01.004");
   // Loading refuses it with every error, one per line, and keeps nothing.
@@ -133,7 +133,7 @@ TEST(ResponsibilityCatalogue, DuplicatesItemsWithoutAnOwnerAndUnknownDepartments
       Catalogue("    items { code: \"01.01.001\" name: \"未知\" department: 99 }\n");
   EXPECT_THAT(ResponsibilityCatalogue::Lint(unknown, "c.textproto").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("c.textproto:6:"), HasSubstr("99"))));
+                       AllOf(HasSubstr("c.textproto:8:"), HasSubstr("99"))));
 }
 
 // Every class of bad input, each named by file:line:col (or the file for what has no place).
@@ -149,7 +149,7 @@ TEST(ResponsibilityCatalogue, MalformedFilesAreRefusedWithTheirPlace) {
       // Wrong type.
       {"version: 7\n", "c.textproto:1:"},
       {Catalogue("    items { code: \"01.01.001\" name: \"x\" department: \"城管\" }\n"),
-       "c.textproto:6:"},
+       "c.textproto:8:"},
       // Missing fields.
       {Catalogue(ok_item,
                  "effective_date: \"2026-01-01\"\nfallback_department: "
@@ -160,7 +160,7 @@ TEST(ResponsibilityCatalogue, MalformedFilesAreRefusedWithTheirPlace) {
       {Catalogue(ok_item, "version: \"t\"\neffective_date: \"2026-01-01\"\n"),
        "[missing-fallback]"},
       {Catalogue("    items { name: \"x\" department: DEPARTMENT_LABOUR }\n"),
-       "c.textproto:6:5: error: an item has no code [missing-code]"},
+       "c.textproto:8:5: error: an item has no code [missing-code]"},
       {Catalogue("    items { code: \"01.01.001\" department: DEPARTMENT_LABOUR }\n"),
        "[missing-name]"},
       // Out of range.
@@ -181,11 +181,11 @@ TEST(ResponsibilityCatalogue, MalformedFilesAreRefusedWithTheirPlace) {
                  " handled_at: 9 }\n"),
        "9"},
       {Catalogue("    items { code: \"01.01.001\" name: \"x\" department: DEPARTMENT_NOPE }\n"),
-       "c.textproto:6:"},
+       "c.textproto:8:"},
       // Invalid UTF-8.
       {Catalogue("    items { code: \"01.01.001\" name: \"\xff\xfe\" department: "
                  "DEPARTMENT_LABOUR }\n"),
-       "c.textproto:6:"},
+       "c.textproto:8:"},
       // Duplicate ids, at every level.
       {Catalogue(ok_item + ok_item), "[duplicate-code]"},
       {"version: \"t\" effective_date: \"2026-01-01\" fallback_department: DEPARTMENT_LABOUR\n"
@@ -200,7 +200,7 @@ TEST(ResponsibilityCatalogue, MalformedFilesAreRefusedWithTheirPlace) {
         << b.text;
   }
   EXPECT_THAT(ResponsibilityCatalogue::Load("/no/such/catalogue.textproto").status(),
-              StatusIs(absl::StatusCode::kNotFound));
+              StatusIs(absl::StatusCode::kNotFound, ::testing::_));
 }
 
 TEST(ResponsibilityCatalogue, AHugeCatalogueIsRefusedPastItsLimit) {
