@@ -72,7 +72,8 @@ TEST(ResponsibilityCatalogue, LooksUpAnItemWithItsClassDomainAndVersion) {
   EXPECT_THAT(catalogue->Lookup("04.01.999").status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("04.01.999")));
   // A class code is not an item.
-  EXPECT_THAT(catalogue->Lookup("04.01").status(), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+  EXPECT_THAT(catalogue->Lookup("04.01").status(),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::_));
   const v1::CatalogueAssignment& unknown = catalogue->Assign("99.99.999");
   EXPECT_TRUE(unknown.fallback());
   EXPECT_EQ(unknown.item_code(), "");
