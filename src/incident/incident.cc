@@ -92,9 +92,13 @@ absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_
       incident.police_matter()) {
     return bad("police_matter", "is true for kind NON_POLICE (非警务)");
   }
+  // A non-police matter names its department, or the catalogue item (matter_code) a
+  // responsibility catalogue takes it from.
   if (!IsPoliceMatter(incident) &&
-      incident.responsible_department() == v1::DEPARTMENT_UNSPECIFIED) {
-    return bad("responsible_department", "is missing for a non-police matter");
+      incident.responsible_department() == v1::DEPARTMENT_UNSPECIFIED &&
+      incident.matter_code().empty()) {
+    return bad("responsible_department",
+               "is missing for a non-police matter without a matter_code");
   }
   if (incident.grid_code().empty()) return bad("grid_code", "is empty");
   const v1::Area* grid = grid_map.Find(incident.grid_code());

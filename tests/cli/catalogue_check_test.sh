@@ -24,7 +24,8 @@ cat "$tmp/err"
 [ "$code" -eq 1 ] || fail "expected exit 1 on errors, got $code"
 [ ! -s "$tmp/out" ] || fail "diagnostics went to stdout"
 for want in \
-  'broken.textproto:10:13: error: rule "01.01.001": item code "01.01.001" is already used at broken.textproto:9:13 [duplicate-code]' \
+  'broken.textproto:10:13: error: rule "01.01.001": item code "01.01.001" is already used at ' \
+  'broken.textproto:9:13 [duplicate-code]' \
   'broken.textproto:11:5: error: rule "01.01.003": item "01.01.003" names no owning department [no-owner]' \
   'broken.textproto:9:' \
   '[duty-pushed-down]' \

@@ -112,6 +112,9 @@ TEST_F(Incidents, APoliceMatterFlagThatContradictsTheKindOrLacksADepartmentIsNam
                        AllOf(HasSubstr("incident \"i3\""), HasSubstr("police_matter"),
                              HasSubstr("NON_POLICE"))));
   EXPECT_FALSE(IsPoliceMatter(stall));  // the kind wins where the two disagree
+  // A catalogue item code instead of a department: the catalogue names the department.
+  v1::Incident classified = Dispute("police_matter: false matter_code: \"07.02.002\"");
+  EXPECT_OK(ValidateIncident(classified, *map_));
 }
 
 TEST_F(Incidents, MissingDisputeTypeIsNamed) {

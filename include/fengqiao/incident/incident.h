@@ -72,10 +72,11 @@ Classification Classify(const v1::Incident& incident, int repeat_count = 0,
 // Checks an incident: id present; every enum a number its enum defines (kind 99 is refused);
 // every string UTF-8; reported_at set; reported_at and occurred_at within 2000-01-01 ..
 // 2099-12-31 UTC with valid nanos; occurred_at not after reported_at; channel and kind set;
-// dispute type set for a dispute; department set for a non-police matter (kind NON_POLICE or
-// police_matter false); NON_POLICE not declared a police matter; grid known to the map;
-// location (if set) valid; amount between 0 and 10^13 fen; every party with a person_id.
-// InvalidArgument naming the incident id and the field, never a personal value.
+// dispute type set for a dispute; department or matter_code set for a non-police matter (kind
+// NON_POLICE or police_matter false; a catalogue names the department of a matter_code); NON_POLICE
+// not declared a police matter; grid known to the map; location (if set) valid; amount between 0
+// and 10^13 fen; every party with a person_id. InvalidArgument naming the incident id and the
+// field, never a personal value.
 absl::Status ValidateIncident(const v1::Incident& incident, const GridMap& grid_map);
 
 // Display names, e.g. "noise (噪音)", "110", "city management (城管)".
