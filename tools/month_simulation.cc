@@ -74,6 +74,21 @@ class Driver {
   absl::Status refused_;
 };
 
+// A random stream of its own for one aspect of the simulation: adding draws to it leaves the
+// main stream's draws, and so the other figures, as they were.
+class SideStream {
+ public:
+  explicit SideStream(uint64_t seed) : rng_(seed) {}
+  bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
+  // lo..hi seconds.
+  absl::Duration After(int lo, int hi) {
+    return absl::Seconds(lo + static_cast<int>(rng_() % static_cast<uint64_t>(hi - lo + 1)));
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
 // Typical hours to resolve, by tier.
 int ResolveHours(v1::Tier tier) {
   switch (tier) {
@@ -98,24 +113,16 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
                                                 absl::Time end, CaseStore& store, uint64_t seed,
                                                 const CaseLoopOptions& loop_options) {
   std::mt19937_64 rng(seed);
-  // Which orders run late and how far supervision climbs: a stream of its own, so the other
-  // cases' draws are what they were before supervision was simulated.
-  std::mt19937_64 watch_rng(seed ^ 0x5eedb0b5ULL);
-  auto watch = [&](double p) {
-    return std::uniform_real_distribution<double>(0, 1)(watch_rng) < p;
-  };
-  // The revisit's ratings and their review: a stream of its own.
-  std::mt19937_64 rate_rng(seed ^ 0x3a7e5ULL);
-  auto rate = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rate_rng) < p; };
-  auto rate_after = [&](int lo, int hi) {
-    return absl::Seconds(lo + static_cast<int>(rate_rng() % static_cast<uint64_t>(hi - lo + 1)));
-  };
-  // 110 ↔ 12345 linkage: a stream of its own too.
-  std::mt19937_64 link_rng(seed ^ 0x11012345ULL);
-  auto link = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(link_rng) < p; };
-  auto link_after = [&](int lo, int hi) {
-    return absl::Seconds(lo + static_cast<int>(link_rng() % static_cast<uint64_t>(hi - lo + 1)));
-  };
+  // Which orders run late and how far supervision climbs, the revisit's ratings and their
+  // review, and the 110 ↔ 12345 linkage: streams of their own, so the other cases' draws are what
+  // they were before each was simulated.
+  SideStream watch_stream(seed ^ 0x5eedb0b5ULL), rating(seed ^ 0x3a7e5ULL),
+      linkage(seed ^ 0x11012345ULL);
+  auto watch = [&](double p) { return watch_stream.Chance(p); };
+  auto rate = [&](double p) { return rating.Chance(p); };
+  auto rate_after = [&](int lo, int hi) { return rating.After(lo, hi); };
+  auto link = [&](double p) { return linkage.Chance(p); };
+  auto link_after = [&](int lo, int hi) { return linkage.After(lo, hi); };
   const Roster& roster_ref = *roster;
   CandidateSelector selector(roster, {});
   IncidentStream stream(rules);
