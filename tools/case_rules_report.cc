@@ -38,7 +38,8 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
           civil_diverted = 0, pauses = 0, asked = 0, granted = 0, refused = 0,
           working_day_clocks = 0, working_day_met = 0, calls_110 = 0, calls_12345 = 0,
           three_way_calls = 0, first_receiver_kept = 0, asked_contacted = 0, contacted = 0,
-          asked_solved = 0, solved = 0, reviewed = 0, set_aside = 0;
+          asked_solved = 0, solved = 0, reviewed = 0, set_aside = 0, merges = 0,
+          merged_requests = 0, marked_duplicate_of = 0, orders_merged_into = 0, most_requesters = 0;
   std::map<std::pair<v1::Platform, v1::LinkageMode>, int64_t> transfers;  // by receiver, how
   std::string override_example;
   std::map<v1::AreaLevel, int64_t> onto_agenda;
@@ -102,6 +103,13 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
           ++three_way_calls;
           first_receiver_kept += e.platform() == v1::PLATFORM_UNSPECIFIED ? 1 : 0;
           break;
+        case v1::CASE_EVENT_TYPE_MERGE:
+          ++merges;
+          merged_requests += e.merged_requests_size();
+          break;
+        case v1::CASE_EVENT_TYPE_MARK_DUPLICATE:
+          marked_duplicate_of += e.duplicate_of().empty() ? 0 : 1;
+          break;
         case v1::CASE_EVENT_TYPE_REVIEW_RATING:
           ++reviewed;
           set_aside += e.rating_set_aside() ? 1 : 0;
@@ -125,6 +133,9 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
         ++mediations[{e.mediation_type(), e.mediation_outcome()}];
       }
     }
+    const int64_t requesters = static_cast<int64_t>(Requests(c).size());
+    orders_merged_into += requesters > 1 ? 1 : 0;
+    most_requesters = std::max(most_requesters, requesters);
     for (const auto* list : {&c.deadlines(), &c.closed_deadlines()}) {
       for (const v1::Deadline& d : *list) {
         if (d.name() != "resolve" || d.working_days() == 0) continue;
@@ -267,6 +278,10 @@ absl::Status PrintCaseRules(const CaseStore& store, const GridMap& grid_map, abs
       Sv(LabelOf(v1::LINKAGE_MODE_AFTER_CALL).zh), after_call,
       Sv(LabelOf(v1::CASE_EVENT_TYPE_THREE_WAY_CALL).zh), three_way_calls, first_receiver_kept,
       Sv(LabelOf(v1::LINKAGE_MODE_EMERGENCY_PUSH).zh), pushed, calls_12345);
+  fmt::print(
+      "  并单 (duplicate requests merged): {} requests merged into {} orders by {} merges, each "
+      "requester kept (up to {} on one order); {} duplicates name their order\n",
+      merged_requests, orders_merged_into, merges, most_requesters, marked_duplicate_of);
   fmt::print(
       "  8 police matter or not, whatever the kind: {} disputes are not police matters, {} "
       "of them diverted to their department (社区 / 司法所)\n",

@@ -30,11 +30,13 @@
 #include "fengqiao/metrics/scorecard_policy.h"
 #include "fengqiao/privacy/masking.h"
 #include "fengqiao/routing/incident_stream.h"
+#include "fengqiao/routing/responsibility_catalogue.h"
 #include "fengqiao/routing/rule_set.h"
 #include "fengqiao/store/memory_case_store.h"
 #include "fengqiao/store/sqlite_case_store.h"
 #include "fengqiao/time_zone.h"
 #include "fengqiao/version.h"
+#include "fengqiao/vocabulary.h"
 #include "fmt/core.h"
 #include "tools/case_rules_report.h"
 #include "tools/commands.h"
@@ -258,12 +260,21 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     if (!source.ok()) return Fail(source.status());
     fengqiao::RuleSetOptions options;
     for (const auto& team : (*roster)->proto().teams()) options.known_teams.push_back(team.id());
+    // The district's responsibility catalogue (派单目录), when it has one, names each non-police
+    // matter's department from the item intake coded it as.
+    const std::string catalogue_path = (dir / "catalogue.textproto").string();
+    if (std::filesystem::exists(catalogue_path, exists_error)) {
+      absl::StatusOr<std::shared_ptr<const fengqiao::ResponsibilityCatalogue>> catalogue =
+          fengqiao::ResponsibilityCatalogue::Load(catalogue_path);
+      if (!catalogue.ok()) return Fail(catalogue.status());
+      options.catalogue = *std::move(catalogue);
+    }
     absl::StatusOr<std::shared_ptr<const fengqiao::RuleSet>> rules =
         fengqiao::RuleSet::Compile(*source, *map, options);
     if (!rules.ok()) return Fail(rules.status());
     absl::btree_map<fengqiao::v1::Tier, int64_t> by_tier;
     absl::btree_map<std::string, int64_t> by_rule;
-    int64_t unrouted = 0, capacity_diversions = 0;
+    int64_t unrouted = 0, capacity_diversions = 0, by_item = 0, by_fallback = 0;
     fengqiao::IncidentStream stream(**rules);
     for (const auto& incident : history.incidents()) {  // repeats counted over the history too
       const absl::StatusOr<fengqiao::RoutingFacts> facts = stream.Next(incident);
@@ -273,6 +284,8 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
       const fengqiao::v1::Incident& incident = incidents[i];
       absl::StatusOr<fengqiao::RoutingFacts> facts = stream.Next(incident);
       if (!facts.ok()) return Fail(facts.status());
+      by_item += facts->matter >= 0 ? 1 : 0;
+      by_fallback += facts->matter == fengqiao::kMatterFallback ? 1 : 0;
       const absl::Time at = absl::FromUnixSeconds(incident.reported_at().seconds());
       const std::vector<fengqiao::CapacityState> capacity =
           (*rules)->ResolveCapacity(fengqiao::CapacityFromRoster(**roster, (*rules)->teams(), at));
@@ -292,6 +305,14 @@ int District(const std::filesystem::path& dir, const std::string& db_path) {
     PrintMix("tier mix", by_tier, total, fengqiao::TierName);
     fmt::print("  unrouted: {}; sent past a full or off-duty team (capacity): {}\n", unrouted,
                capacity_diversions);
+    if (options.catalogue != nullptr) {
+      fmt::print(
+          "  派单目录 {} (version {}, {} items): {} non-police matters to the department of their "
+          "item, {} to the fallback owner (兜底 {})\n",
+          options.catalogue->proto().name(), options.catalogue->version(),
+          options.catalogue->size(), by_item, by_fallback,
+          Sv(fengqiao::LabelOf(options.catalogue->fallback_department()).zh));
+    }
     std::vector<std::pair<std::string, int64_t>> top(by_rule.begin(), by_rule.end());
     std::stable_sort(top.begin(), top.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });

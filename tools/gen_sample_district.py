@@ -543,6 +543,7 @@ def make_incident(rng, iid, reported, channel, kind, grid, grid_worker, persons,
             "LABOUR_DEPT" if d == "LABOUR" else d, day, holidays, festival))
         inc["responsible_department"] = f"DEPARTMENT_{dept}"
         desc = rng.choice(DESCRIPTIONS["LABOUR_DEPT" if dept == "LABOUR" else dept])
+        inc["matter_code"] = MATTER_CODES[desc]
         parties = 1
     elif kind == "DISPUTE":
         dtype = weighted(rng, DISPUTE_MIX, lambda t: season(t, day, holidays, festival))
@@ -610,7 +611,9 @@ def civil_non_police(inc, channel, dtype):
     own = random.Random(f"{SEED}-{inc['id']}")
     if own.random() < CIVIL_NON_POLICE_SHARE:
         inc["police_matter"] = False
-        inc["responsible_department"] = f"DEPARTMENT_{weighted(own, CIVIL_DEPARTMENTS)}"
+        dept = weighted(own, CIVIL_DEPARTMENTS)
+        inc["responsible_department"] = f"DEPARTMENT_{dept}"
+        inc["matter_code"] = CIVIL_MATTER_CODES.get((dtype, dept), CIVIL_MATTER_CODES[dept])
 
 
 def fmt_area(a):
@@ -710,7 +713,8 @@ CATALOGUE = [
     ("01", "城市管理", [
         ("01", "市容环境", [("001", "占道经营", "CITY_MANAGEMENT"),
                           ("002", "乱张贴乱涂写", "CITY_MANAGEMENT"),
-                          ("003", "户外广告招牌", "CITY_MANAGEMENT")]),
+                          ("003", "户外广告招牌", "CITY_MANAGEMENT"),
+                          ("004", "商户污水乱排", "CITY_MANAGEMENT")]),
         ("02", "违法建设", [("001", "违法搭建", "CITY_MANAGEMENT"),
                           ("002", "擅自改变房屋承重结构", "HOUSING_CONSTRUCTION")]),
         ("03", "噪声扰民", [("001", "建筑施工噪声", "ENVIRONMENT"),
@@ -718,13 +722,15 @@ CATALOGUE = [
     ]),
     ("02", "住房建设", [
         ("01", "物业管理", [("001", "物业服务质量", "HOUSING_CONSTRUCTION"),
-                          ("002", "电梯停运维修", "HOUSING_CONSTRUCTION")]),
+                          ("002", "电梯停运维修", "HOUSING_CONSTRUCTION"),
+                          ("003", "公共维修资金使用", "HOUSING_CONSTRUCTION")]),
         ("02", "房屋安全", [("001", "危房隐患", "HOUSING_CONSTRUCTION"),
                           ("002", "房屋渗漏", "HOUSING_CONSTRUCTION")]),
     ]),
     ("03", "市场监管", [
         ("01", "消费维权", [("001", "商品质量", "MARKET_REGULATION"),
-                          ("002", "预付卡退费", "MARKET_REGULATION")]),
+                          ("002", "预付卡退费", "MARKET_REGULATION"),
+                          ("003", "计量短缺", "MARKET_REGULATION")]),
         ("02", "食品安全", [("001", "无证经营餐饮", "MARKET_REGULATION"),
                           ("002", "过期食品", "MARKET_REGULATION")]),
         ("03", "烟草专卖", [("001", "无证销售卷烟", "TOBACCO"),
@@ -737,27 +743,56 @@ CATALOGUE = [
     ]),
     ("05", "生态环境", [
         ("01", "大气污染", [("001", "餐饮油烟", "ENVIRONMENT"),
-                          ("002", "工业废气", "ENVIRONMENT")]),
+                          ("002", "工业废气", "ENVIRONMENT"),
+                          ("003", "施工扬尘", "ENVIRONMENT")]),
         ("02", "水污染", [("001", "污水直排", "ENVIRONMENT")]),
     ]),
     ("06", "公共安全与服务", [
         ("01", "供水供电供气", [("001", "停水", "UTILITIES"), ("002", "停电", "UTILITIES"),
-                            ("003", "燃气报装", "UTILITIES")]),
+                            ("003", "燃气报装", "UTILITIES"), ("004", "公共照明损坏", "UTILITIES"),
+                            ("005", "水电气费用争议", "UTILITIES")]),
         ("02", "消防安全", [("001", "消防通道堵塞", "FIRE_RESCUE"),
                           ("002", "电动自行车楼道充电劝导", "FIRE_RESCUE", "GRID",
                            "新城区社区协助办理事项清单 (sample) 第3项: 网格员巡查劝导, 执法归消防")]),
-        ("03", "海上安全", [("001", "渔船安全隐患", "MARITIME")]),
+        ("03", "海上安全", [("001", "渔船安全隐患", "MARITIME"), ("002", "渔船停泊纠纷", "MARITIME")]),
     ]),
     ("07", "社会事务", [
         ("01", "婚姻家庭", [("001", "家庭矛盾调处", "WOMENS_FEDERATION"),
                           ("002", "妇女儿童权益", "WOMENS_FEDERATION")]),
-        ("02", "民间纠纷", [("001", "邻里纠纷", "COMMUNITY", "COMMUNITY", ""),
-                          ("002", "债务纠纷调解", "JUDICIAL_OFFICE"),
-                          ("003", "损害赔偿纠纷调解", "JUDICIAL_OFFICE")]),
+        ("02", "民间纠纷与法律援助", [("001", "邻里纠纷", "COMMUNITY", "COMMUNITY", ""),
+                               ("002", "债务纠纷调解", "JUDICIAL_OFFICE"),
+                               ("003", "损害赔偿纠纷调解", "JUDICIAL_OFFICE"),
+                               ("004", "法律援助咨询", "JUDICIAL_OFFICE"),
+                               ("005", "其他民间纠纷社区调解", "COMMUNITY", "COMMUNITY", ""),
+                               ("006", "其他民间纠纷人民调解", "JUDICIAL_OFFICE")]),
         ("03", "社区服务", [("001", "居住情况证明", "COMMUNITY", "COMMUNITY", ""),
-                          ("002", "养老服务咨询", "COMMUNITY")]),
+                          ("002", "养老服务咨询", "COMMUNITY"),
+                          ("003", "公共区域环境卫生", "COMMUNITY")]),
     ]),
 ]
+
+
+# The item intake classifies each non-police description as (事项编码): the incident carries it,
+# and under the catalogue it names the department the description's department already is (a test
+# holds the two equal over the whole sample).
+MATTER_CODES = {
+    "商户污水直排绿化带": "01.01.004", "违法搭建杂物棚": "01.02.001", "占道经营": "01.01.001",
+    "小区停水多日无人处理": "06.01.001", "楼道路灯损坏": "06.01.004", "燃气费缴费争议": "06.01.005",
+    "电梯损坏无人维修": "02.01.002", "公共维修资金使用争议": "02.01.003",
+    "商家缺斤少两": "03.01.003", "预付卡商家跑路": "03.01.002",
+    "夜间施工扬尘": "05.01.003", "餐馆油烟扰民": "05.01.001",
+    "小区公共区域卫生无人清理": "07.03.003", "咨询法律援助": "07.02.004",
+    "消防通道被占用": "06.02.001", "渔船停泊纠纷": "06.03.002", "无证售卖香烟": "03.03.001",
+    "妇女儿童权益咨询": "07.01.002", "企业未签劳动合同投诉": "04.02.001",
+}
+
+
+# Civil disputes that are not police matters, by type and the department intake gave them.
+CIVIL_MATTER_CODES = {
+    ("NEIGHBOUR", "COMMUNITY"): "07.02.001", ("DEBT", "JUDICIAL_OFFICE"): "07.02.002",
+    ("PROPERTY_DAMAGE", "JUDICIAL_OFFICE"): "07.02.003",
+    "COMMUNITY": "07.02.005", "JUDICIAL_OFFICE": "07.02.006",
+}
 
 
 def fmt_catalogue():

@@ -37,6 +37,8 @@ struct SimulationSummary {
   // Work orders that ran late, and the supervision steps (督办) the centre took on them.
   int64_t late_orders = 0;
   std::map<v1::SupervisionStep, int64_t> supervision;
+  // 并单: requests merged into an order reported before them about the same matter.
+  int64_t merged = 0;
 };
 
 // Runs every incident of `log` reported before `end` and saves the cases to `store` in batches.

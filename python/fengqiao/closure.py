@@ -41,6 +41,28 @@ class CaseLoop:
         """Appends a ``v1.CaseEvent``; raises FailedPrecondition when the state refuses it."""
         self._loop.record(_message(event, case_pb2.CaseEvent, "event"))
 
+    def merge(self, duplicate, at, actor):
+        """并单: merges the ``CaseLoop`` ``duplicate`` (the same matter asked again) into this
+        order, all or nothing: this order records MERGE (by the command room) keeping the
+        duplicate's requester, the duplicate records MARK_DUPLICATE naming this order. Save both
+        in one ``CaseStore.save``. Raises FailedPrecondition when either case refuses it."""
+        if not isinstance(duplicate, CaseLoop):
+            _checked.fail("duplicate", None,
+                          f"expected a fengqiao.CaseLoop, got {type(duplicate).__name__}")
+        self._loop.merge(duplicate._loop, _checked.time_seconds(at, "at"),
+                         _checked.text(actor, "actor"))
+
+    @property
+    def requests(self):
+        """Every requester's report (``v1.Incident``): the order's own first, then those merged
+        into it (并单), in order."""
+        out = []
+        for data in self._loop.requests:
+            r = incident_pb2.Incident()
+            r.ParseFromString(data)
+            out.append(r)
+        return out
+
     @property
     def state(self):
         """The case's state (``v1.CaseState`` number)."""

@@ -239,6 +239,22 @@ void BindCases(py::module_& m) {
           },
           py::arg("event"), "Appends a fengqiao.v1.CaseEvent (bytes); raises if refused.")
       .def(
+          "merge",
+          [](CaseLoop& lead, CaseLoop& duplicate, double at, const std::string& actor) {
+            ThrowIfError(MergeDuplicate(lead, duplicate, CheckedSeconds(at, "at"), actor));
+          },
+          py::arg("duplicate"), py::arg("at"), py::arg("actor"),
+          "并单: merges the duplicate request into this order, all or nothing (MERGE here, "
+          "MARK_DUPLICATE there).")
+      .def_property_readonly(
+          "requests",
+          [](const CaseLoop& l) {
+            std::vector<py::bytes> out;
+            for (const v1::Incident* r : Requests(l.proto())) out.push_back(ToBytes(*r));
+            return out;
+          },
+          "Every requester's report (fengqiao.v1.Incident bytes), the order's own first.")
+      .def(
           "overdue",
           [](const CaseLoop& loop, double now) {
             std::vector<py::bytes> out;

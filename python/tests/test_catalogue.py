@@ -31,7 +31,7 @@ def test_load_the_sample_catalogue_and_look_up_an_item(fq, catalogue):
     assert catalogue.version == "2026.1"
     assert catalogue.effective_date == "2026-01-01"
     assert catalogue.fallback_department == taxonomy_pb2.DEPARTMENT_COMMUNITY
-    assert len(catalogue) == 36
+    assert len(catalogue) == 47
     assert catalogue.warnings == []
     item = fq.catalogue_item(catalogue, "01.01.001")
     assert item.item_name == "占道经营"

@@ -69,3 +69,39 @@ def test_a_co_handler_joins_the_lead_with_its_own_accept_clock_and_outcome(fq, r
     (lawyer,) = loop.case.co_handlers
     assert (lawyer.id, lawyer.outcome) == ("l-1", "释法说理")
     assert loop.case.assignee == "m-1"
+
+
+def _request(fq, rules, iid, after, phone):
+    incident = incident_pb2.Incident(id=iid, grid_code="xc-lc-c1-g1",
+                                     kind=incident_pb2.INCIDENT_KIND_NON_POLICE,
+                                     responsible_department=taxonomy_pb2.DEPARTMENT_UTILITIES)
+    incident.reported_at.seconds = T0 + after
+    incident.parties.add(name="王小明", phone=phone)
+    return fq.CaseLoop.open(incident, fq.route(rules, incident), T0 + after, "12345")
+
+
+def test_a_duplicate_request_is_merged_into_the_order_and_every_requester_is_kept(fq, rules,
+                                                                                   tmp_path):
+    order = _request(fq, rules, "py-w1", 0, "13800001111")
+    second = _request(fq, rules, "py-w2", 600, "13900002222")
+    order.merge(second, T0 + 900, "12345")
+    assert [r.id for r in order.requests] == ["py-w1", "py-w2"]
+    assert order.case.events[-1].type == case_pb2.CASE_EVENT_TYPE_MERGE
+    assert second.state == case_pb2.CASE_STATE_DUPLICATE
+    assert second.case.events[-1].duplicate_of == "py-w1"
+    # Merging it again is refused and changes neither case; a wrong type names the argument.
+    again = _request(fq, rules, "py-w2", 1200, "13900002222")
+    with pytest.raises(fq.errors.FailedPreconditionError, match="already merged"):
+        order.merge(again, T0 + 1300, "12345")
+    assert again.state != case_pb2.CASE_STATE_DUPLICATE
+    with pytest.raises(fq.errors.InvalidArgumentError, match="duplicate"):
+        order.merge("py-w2", T0 + 1300, "12345")
+    with pytest.raises(fq.errors.InvalidArgumentError, match="at"):
+        order.merge(again, float("nan"), "12345")
+    # Both saved together; what the store gives out is masked unless asked otherwise.
+    store = fq.open_case_store(str(tmp_path / "merge.db"))
+    store.save([order, second], now=T0 + 1000)
+    stored = store.get("py-w1")
+    merged = stored.events[-1].merged_requests[0]
+    assert merged.id == "py-w2"
+    assert "13900002222" not in str(stored)

@@ -488,6 +488,9 @@ absl::Status CaseLoop::CheckWithCase(const v1::CaseEvent& event) const {
       return CheckLinkage(event);
     case v1::CASE_EVENT_TYPE_RETURN:
       return CheckReturnWindow(event);
+    case v1::CASE_EVENT_TYPE_MERGE:
+    case v1::CASE_EVENT_TYPE_MARK_DUPLICATE:
+      return CheckMerge(event);
     case v1::CASE_EVENT_TYPE_ASSIGN:
       // A redo after a second dissatisfaction starts under the next body (提级督办); no other
       // step rides on an instruction.
@@ -643,6 +646,37 @@ absl::Status CaseLoop::CheckLinkage(const v1::CaseEvent& event) const {
         "a matter being handled (", CaseStateName(s),
         ") is not transferred between 110 and 12345, except an emergency 12345 pushes to 110; "
         "transfers are made at intake or after a department's return"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CaseLoop::CheckMerge(const v1::CaseEvent& event) const {
+  if (event.type() == v1::CASE_EVENT_TYPE_MARK_DUPLICATE) {
+    if (!event.duplicate_of().empty() && event.duplicate_of() == case_.id()) {
+      return absl::InvalidArgumentError("MARK_DUPLICATE: a case is not a duplicate of itself");
+    }
+    return absl::OkStatus();
+  }
+  if (event.merged_case_id().empty() || event.merged_requests_size() == 0) {
+    return absl::InvalidArgumentError(
+        "MERGE names the duplicate case (merged_case_id) and carries its report "
+        "(merged_requests)");
+  }
+  if (event.merged_case_id() == case_.id()) {
+    return absl::InvalidArgumentError("MERGE: a case cannot be merged into itself");
+  }
+  for (int i = 0; i < event.merged_requests_size(); ++i) {
+    if (event.merged_requests(i).id().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("MERGE: merged_requests[", i, "] has no incident id"));
+    }
+  }
+  for (const v1::CaseEvent* e : Log()) {
+    if (e->type() == v1::CASE_EVENT_TYPE_MERGE && e->merged_case_id() == event.merged_case_id()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case \"", event.merged_case_id(),
+                       "\" is already merged into this one (event ", e->seq(), ")"));
+    }
   }
   return absl::OkStatus();
 }
@@ -969,6 +1003,40 @@ std::vector<v1::Deadline> CaseLoop::Overdue(absl::Time now) const {
 
 absl::StatusOr<int> CaseLoop::RecordBreaches(absl::Time now, absl::string_view actor) {
   return RecordBreachesBefore(now, actor);
+}
+
+absl::Status MergeDuplicate(CaseLoop& lead, CaseLoop& duplicate, absl::Time at,
+                            absl::string_view actor) {
+  if (lead.id() == duplicate.id()) {
+    return absl::InvalidArgumentError("并单: a case cannot be merged into itself");
+  }
+  v1::CaseEvent merge = MakeEvent(v1::CASE_EVENT_TYPE_MERGE, at, actor);
+  merge.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  merge.set_merged_case_id(duplicate.id());
+  for (const v1::Incident* request : Requests(duplicate.proto())) {
+    *merge.add_merged_requests() = *request;
+  }
+  v1::CaseEvent mark = MakeEvent(v1::CASE_EVENT_TYPE_MARK_DUPLICATE, at, actor);
+  mark.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  mark.set_duplicate_of(lead.id());
+  mark.set_reason(absl::StrCat("并单 into ", lead.id()));
+  // Both on copies; the originals change only when both are recorded.
+  CaseLoop next_lead = lead;
+  FENGQIAO_RETURN_IF_ERROR(next_lead.Record(std::move(merge)));
+  CaseLoop next_duplicate = duplicate;
+  FENGQIAO_RETURN_IF_ERROR(next_duplicate.Record(std::move(mark)));
+  lead = std::move(next_lead);
+  duplicate = std::move(next_duplicate);
+  return absl::OkStatus();
+}
+
+std::vector<const v1::Incident*> Requests(const v1::Case& order) {
+  std::vector<const v1::Incident*> out = {&order.incident()};
+  for (const v1::CaseEvent& e : order.events()) {
+    if (e.type() != v1::CASE_EVENT_TYPE_MERGE) continue;
+    for (const v1::Incident& request : e.merged_requests()) out.push_back(&request);
+  }
+  return out;
 }
 
 absl::StatusOr<bool> EscalateIfResolveOverdue(CaseLoop& loop, absl::Time now,

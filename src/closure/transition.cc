@@ -31,8 +31,8 @@ constexpr int kStates = v1::CaseState_ARRAYSIZE;
 constexpr int kEvents = v1::CaseEventType_ARRAYSIZE;
 
 // next[state][event]: the state after the event, or -1 when the state does not accept it, or
-// kByContent when the event's content decides (CONSULT: its outcome). SLA_BREACH is handled
-// apart (accepted in every open state, changes nothing).
+// kByContent when the event's content decides (CONSULT: its outcome). SLA_BREACH and MERGE are
+// handled apart (accepted in every open state, paused too; they change nothing but the count).
 constexpr int8_t kByContent = 127;
 struct alignas(64) Table {
   std::array<std::array<int8_t, kEvents>, kStates> next;
@@ -399,7 +399,10 @@ std::vector<v1::CaseEventType> AllowedEvents(v1::CaseState state) {
   for (int e = 0; e < kEvents; ++e) {
     if (kTable.next[state][e] >= 0) out.push_back(static_cast<v1::CaseEventType>(e));
   }
-  if (IsOpen(state)) out.push_back(v1::CASE_EVENT_TYPE_SLA_BREACH);
+  if (IsOpen(state)) {
+    out.push_back(v1::CASE_EVENT_TYPE_SLA_BREACH);
+    out.push_back(v1::CASE_EVENT_TYPE_MERGE);
+  }
   return out;
 }
 
@@ -469,6 +472,11 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
   next.last_at = event.at;
   ++next.events;
   if (event.type == v1::CASE_EVENT_TYPE_SLA_BREACH && IsOpen(state.state)) return next;
+  if (event.type == v1::CASE_EVENT_TYPE_MERGE && IsOpen(state.state)) {
+    // 并单 is the centre's (派单员 / command room), in any open state, paused too.
+    FENGQIAO_RETURN_IF_ERROR(NeedsCommandRoom(event));
+    return next;
+  }
   int to = kTable.next[state.state][event.type];
   if (ABSL_PREDICT_FALSE(to < 0)) return NotAccepted(state, event);
   if (ABSL_PREDICT_FALSE(state.paused || (event.type >= v1::CASE_EVENT_TYPE_PAUSE &&
@@ -552,9 +560,14 @@ absl::StatusOr<LoopState> ApplyUnder(const LoopState& state, const LoopEvent& ev
       next.satisfied = event.satisfied;  // set aside: the case may close
       break;
     case v1::CASE_EVENT_TYPE_CLOSE:
-      if (!state.satisfied) {
+      // 不满意办结: after a redo (a reopen) the command room may close an order the party is
+      // still unsatisfied with, with its reason; the rating stands and counts.
+      if (!state.satisfied &&
+          !(state.reopens > 0 && event.actor_role == v1::ACTOR_ROLE_COMMAND_ROOM &&
+            event.has_reason)) {
         return absl::FailedPreconditionError(
-            "the revisit found the party unsatisfied: REOPEN with a reason instead of CLOSE");
+            "the revisit found the party unsatisfied: REOPEN with a reason instead of CLOSE "
+            "(after a redo, the command room may close it with a reason: 不满意办结)");
       }
       break;
     case v1::CASE_EVENT_TYPE_REOPEN:
@@ -620,8 +633,8 @@ absl::Status CheckWorkOrder(const LoopState& state, const LoopEvent& event, cons
       event.type != v1::CASE_EVENT_TYPE_CANCEL &&
       event.type != v1::CASE_EVENT_TYPE_MARK_DUPLICATE) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the case is paused (挂起): its clocks stand still and it takes RESUME, CANCEL or "
-        "MARK_DUPLICATE, not ",
+        "the case is paused (挂起): its clocks stand still and it takes RESUME, CANCEL, "
+        "MARK_DUPLICATE or MERGE, not ",
         CaseEventName(event.type)));
   }
   auto needs_pending = [&]() -> absl::Status {

@@ -311,16 +311,31 @@ v1::Open311ServiceRequest Open311FromCase(const v1::Case& c, const Open311Option
     out.set_requested_datetime(
         Iso8601(internal::ToTime(incident.reported_at()), options.time_zone));
   }
+  // A work order's steps that leave the state as it is (挂起, 延期, 督办, 并单 ...) show in the
+  // notes as the last event; a paused order (挂起) has no expected time until it resumes, and a
+  // request merged into another order (并单) names the order that answers it.
+  bool paused = false;
+  for (const v1::CaseEvent& e : c.events()) {
+    if (e.type() == v1::CASE_EVENT_TYPE_PAUSE) paused = true;
+    if (e.type() == v1::CASE_EVENT_TYPE_RESUME) paused = false;
+  }
   if (c.events_size() > 0) {
     const v1::CaseEvent& last = c.events(c.events_size() - 1);
     out.set_updated_datetime(Iso8601(internal::ToTime(last.at()), options.time_zone));
     out.set_status_notes(absl::StrCat(LabelOf(last.type()).zh, " -> ", LabelOf(c.state()).zh));
+    if (last.type() == v1::CASE_EVENT_TYPE_MARK_DUPLICATE && !last.duplicate_of().empty()) {
+      absl::StrAppend(out.mutable_status_notes(), " (", LabelOf(v1::CASE_EVENT_TYPE_MERGE).zh, ": ",
+                      last.duplicate_of(), ")");
+    }
+    if (paused) {
+      absl::StrAppend(out.mutable_status_notes(), " (", LabelOf(v1::CASE_EVENT_TYPE_PAUSE).zh, ")");
+    }
   }
   absl::Time expected = absl::InfiniteFuture();
   for (const v1::Deadline& d : c.deadlines()) {
     if (!d.met() && d.has_due()) expected = std::min(expected, internal::ToTime(d.due()));
   }
-  if (expected != absl::InfiniteFuture() && out.status() == "open") {
+  if (expected != absl::InfiniteFuture() && out.status() == "open" && !paused) {
     out.set_expected_datetime(Iso8601(expected, options.time_zone));
   }
   if (incident.has_location()) {

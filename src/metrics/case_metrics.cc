@@ -186,6 +186,7 @@ void CaseMetrics::Add(const CaseRecord& r) {
     g.rating_set_aside += (r.flags & kRecordRatingSetAside) ? 1 : 0;
   }
   g.first_receiver_kept += (r.flags & kRecordFirstReceiverKept) ? 1 : 0;
+  g.merged += (r.flags & kRecordMergedInto) ? 1 : 0;
   // On-site arrival is measured over the incidents that need someone on site (police dispatch,
   // the instant-response teams), not over hotline items, diversions or grid-found matters.
   if (r.flags & kRecordOnSiteRequired) {
@@ -356,6 +357,8 @@ v1::MetricsReport CaseMetrics::Report() const {
             {{"not a 12345 call", g.records - g.calls_12345}});
     AddRate(out, "emergency_pushed_12345_to_110", g.emergency_pushes, g.calls_12345);
     AddRate(out, "three_way_call_kept_by_first_receiver", g.first_receiver_kept, g.three_way_calls);
+    // 并单: requests merged into another order (its requester kept there), over all requests.
+    AddRate(out, "merged_into_another_order", g.merged, g.records);
     AddRate(out, "satisfaction_rate", g.satisfied, g.revisited - g.rating_set_aside,
             {{"not revisited", g.records - g.revisited},
              {"bad rating set aside on review", g.rating_set_aside}});

@@ -161,8 +161,11 @@ CaseRecord CaseRecordBuilder::Add(const v1::Case& c) {
         r.flags |= kRecordClosed;
         break;
       case v1::CASE_EVENT_TYPE_CANCEL:
+        r.flags |= kRecordCancelled;
+        break;
       case v1::CASE_EVENT_TYPE_MARK_DUPLICATE:
         r.flags |= kRecordCancelled;
+        if (!e.duplicate_of().empty()) r.flags |= kRecordMergedInto;
         break;
       case v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM:
         if (e.platform() == v1::PLATFORM_12345) r.flags |= kRecordTransferredTo12345;

@@ -19,7 +19,8 @@ namespace {
 
 // Version 1: fengqiao.v1.MetricsPartial. (Version 0 was a host-endian encoding starting "FQM1".)
 // 2: the co-handler counters (co_handled, co_handlers, co_on_time) joined the group's counters.
-constexpr uint32_t kFormatVersion = 2;
+// 3: the 110 ↔ 12345 linkage, the revisit's answers (三率, 差评甄别) and 并单 counters joined.
+constexpr uint32_t kFormatVersion = 3;
 
 absl::Status Malformed(absl::string_view why) {
   return absl::DataLossError(absl::StrCat("metrics: partial result bytes are malformed: ", why));

@@ -250,7 +250,8 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
                                         v1::DEPARTMENT_HOUSING_CONSTRUCTION};
   int longest = 0, closed = 0, overrides = 0, arbitrated = 0, returns = 0, co_done = 0;
   std::map<v1::ConsultationOutcome, int> consulted;
-  int resumed = 0, extended = 0, tampered_refused = 0, tampered_kept = 0, set_aside = 0, upheld = 0;
+  int resumed = 0, extended = 0, tampered_refused = 0, tampered_kept = 0, set_aside = 0, upheld = 0,
+      merged = 0;
   std::map<v1::SupervisionStep, int> supervised;
   std::map<v1::LinkageMode, int> transferred;
   for (int run = 0; run < 2000; ++run) {
@@ -373,6 +374,19 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
           e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
           e.set_rating_set_aside(rng() % 2 == 0);
           break;
+        case v1::CASE_EVENT_TYPE_CLOSE:  // 不满意办结 is the command room's, after a redo
+          if (rng() % 2 == 0) e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+          break;
+        case v1::CASE_EVENT_TYPE_MERGE: {  // 并单: the same duplicate twice is refused
+          if (rng() % 5 != 0) e.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+          const std::string dup = absl::StrCat("d-", rng() % 3);
+          e.set_merged_case_id(dup);
+          e.add_merged_requests()->set_id(dup);
+          break;
+        }
+        case v1::CASE_EVENT_TYPE_MARK_DUPLICATE:
+          if (rng() % 2 == 0) e.set_duplicate_of("c0");
+          break;
         default:
           break;
       }
@@ -393,17 +407,18 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
           ASSERT_EQ(loop.proto().SerializeAsString(), before_case);
           continue;
         }
-        ASSERT_TRUE(
-            before.paused || type == v1::CASE_EVENT_TYPE_RESUME ||
-            type == v1::CASE_EVENT_TYPE_REJECT_EXTENSION || type == v1::CASE_EVENT_TYPE_CLOSE ||
-            type == v1::CASE_EVENT_TYPE_REOPEN || type == v1::CASE_EVENT_TYPE_RETURN ||
-            type == v1::CASE_EVENT_TYPE_ESCALATE || type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
-            type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
-            type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
-            type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE || type == v1::CASE_EVENT_TYPE_CONSULT ||
-            type == v1::CASE_EVENT_TYPE_SUPERVISE ||
-            type == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM ||
-            type == v1::CASE_EVENT_TYPE_THREE_WAY_CALL || type == v1::CASE_EVENT_TYPE_REVIEW_RATING)
+        ASSERT_TRUE(before.paused || type == v1::CASE_EVENT_TYPE_RESUME ||
+                    type == v1::CASE_EVENT_TYPE_REJECT_EXTENSION ||
+                    type == v1::CASE_EVENT_TYPE_CLOSE || type == v1::CASE_EVENT_TYPE_REOPEN ||
+                    type == v1::CASE_EVENT_TYPE_RETURN || type == v1::CASE_EVENT_TYPE_ESCALATE ||
+                    type == v1::CASE_EVENT_TYPE_MEDIATION_FAILED ||
+                    type == v1::CASE_EVENT_TYPE_ADD_CO_HANDLER ||
+                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT ||
+                    type == v1::CASE_EVENT_TYPE_CO_HANDLER_DONE ||
+                    type == v1::CASE_EVENT_TYPE_CONSULT || type == v1::CASE_EVENT_TYPE_SUPERVISE ||
+                    type == v1::CASE_EVENT_TYPE_TRANSFER_PLATFORM ||
+                    type == v1::CASE_EVENT_TYPE_THREE_WAY_CALL ||
+                    type == v1::CASE_EVENT_TYPE_REVIEW_RATING || type == v1::CASE_EVENT_TYPE_MERGE)
             << s;
         ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
         ASSERT_EQ(loop.state(), before);
@@ -420,6 +435,8 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
         ++transferred[e.linkage()];
       } else if (type == v1::CASE_EVENT_TYPE_REVIEW_RATING) {
         ++(e.rating_set_aside() ? set_aside : upheld);
+      } else if (type == v1::CASE_EVENT_TYPE_MERGE) {
+        ++merged;
       }
     }
     closed += loop.state().state == v1::CASE_STATE_CLOSED ? 1 : 0;
@@ -519,6 +536,7 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   EXPECT_GT(extended, 0);
   EXPECT_GT(set_aside, 0);
   EXPECT_GT(upheld, 0);
+  EXPECT_GT(merged, 0);
   EXPECT_GT(tampered_refused, 1000);
   EXPECT_GT(tampered_kept, 1000);
   for (int o = 1; o < v1::ConsultationOutcome_ARRAYSIZE; ++o) {

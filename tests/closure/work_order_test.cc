@@ -367,6 +367,40 @@ TEST(Revisits, WithoutTheRuleTheCentreDecidesAndAnInstructionCarriesNoOtherStep)
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only as 提级督办")));
 }
 
+TEST(Revisits, AfterARedoTheCentreMayCloseAnOrderThePartyIsStillUnsatisfiedWith) {
+  CaseLoop loop = Diverted(Local(11, 2, 10), 5, WithHolidays());
+  HandleAndRevisit(loop, Local(11, 2, 11), /*satisfied=*/false);
+  // Before any redo the order cannot close unsatisfied, whoever asks.
+  v1::CaseEvent close = MakeEvent(v1::CASE_EVENT_TYPE_CLOSE, Local(11, 4, 9), "centre");
+  close.set_actor_role(v1::ACTOR_ROLE_COMMAND_ROOM);
+  close.set_reason("按程序办结");
+  EXPECT_THAT(loop.Record(close),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("不满意办结")));
+  v1::CaseEvent reopen = MakeEvent(v1::CASE_EVENT_TYPE_REOPEN, Local(11, 4, 9), "centre");
+  reopen.set_reason("当事人不满意");
+  ASSERT_OK(loop.Record(reopen));
+  v1::CaseEvent redo = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, Local(11, 4, 10), "centre");
+  redo.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+  redo.set_assignee(loop.proto().assignee());
+  ASSERT_OK(loop.Record(redo));
+  HandleAndRevisit(loop, Local(11, 5, 9), /*satisfied=*/false);
+  // After the redo: not by the handler's desk, not without a reason; the centre with one may.
+  close.mutable_at()->set_seconds(absl::ToUnixSeconds(Local(11, 9, 9)));
+  v1::CaseEvent by_handler = close;
+  by_handler.set_actor_role(v1::ACTOR_ROLE_DEPARTMENT);
+  EXPECT_THAT(loop.Record(by_handler),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("不满意办结")));
+  v1::CaseEvent no_reason = close;
+  no_reason.clear_reason();
+  EXPECT_THAT(loop.Record(no_reason),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("不满意办结")));
+  ASSERT_OK(loop.Record(close));
+  EXPECT_EQ(loop.state().state, v1::CASE_STATE_CLOSED);
+  EXPECT_FALSE(loop.state().satisfied);  // the rating stands
+  ASSERT_OK_AND_ASSIGN(CaseLoop replayed, CaseLoop::Restore(loop.proto(), WithHolidays()));
+  EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
+}
+
 // Handled and resolved, at the revisit step (RESOLVED), for a REVISIT the test writes.
 CaseLoop ResolvedOrder(absl::Time at) {
   CaseLoop loop = Diverted(at, 5, WithHolidays());

@@ -184,6 +184,36 @@ TEST_F(Open311, ACaseIsReportedBackOpenWithItsDeadlineAndMaskedText) {
   EXPECT_THAT(xml, Not(HasSubstr("13900001234")));
 }
 
+TEST_F(Open311, AWorkOrdersPauseAndAMergedRequestShowInTheStatusNotes) {
+  ASSERT_OK_AND_ASSIGN(v1::Incident first,
+                       Post(absl::StrCat("service_code=dispute-noise&", kInside)));
+  const absl::Time t0 = absl::FromUnixSeconds(1791943200);
+  ASSERT_OK_AND_ASSIGN(CaseLoop order, CaseLoop::Open(first, MediatorDecision(), t0, "12345"));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, t0 + absl::Hours(1), "12345");
+  assign.set_assignee("m-0042");
+  ASSERT_OK(order.Record(assign));
+  v1::CaseEvent pause = MakeEvent(v1::CASE_EVENT_TYPE_PAUSE, t0 + absl::Hours(2), "m-0042");
+  pause.set_reason("等待当事人");
+  ASSERT_OK(order.Record(pause));
+  v1::Open311ServiceRequest r = Open311FromCase(order.proto());
+  EXPECT_EQ(r.status(), "open");
+  EXPECT_THAT(r.status_notes(), HasSubstr("挂起"));
+  EXPECT_EQ(r.expected_datetime(), "");  // no expected time while the clocks stand still
+  ASSERT_OK(order.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESUME, t0 + absl::Hours(5), "m-0042")));
+  r = Open311FromCase(order.proto());
+  EXPECT_EQ(r.expected_datetime(), "2026-10-17T14:00:00+08:00");  // moved by the 3-hour pause
+  // A second resident's request about the same noise is merged into the order (并单).
+  v1::Incident second = first;
+  second.set_id("12345-2026-11-0002");
+  ASSERT_OK_AND_ASSIGN(CaseLoop dup,
+                       CaseLoop::Open(second, MediatorDecision(), t0 + absl::Hours(6), "12345"));
+  ASSERT_OK(MergeDuplicate(order, dup, t0 + absl::Hours(6) + absl::Minutes(10), "12345"));
+  r = Open311FromCase(dup.proto());
+  EXPECT_EQ(r.status(), "closed");
+  EXPECT_THAT(r.status_notes(), HasSubstr(absl::StrCat("并单: ", order.id())));
+  EXPECT_THAT(Open311FromCase(order.proto()).status_notes(), HasSubstr("并单"));
+}
+
 TEST(Open311Status, OnlyClosedCancelledAndDuplicateCasesAreClosed) {
   for (int s = 0; s < v1::CaseState_ARRAYSIZE; ++s) {
     const auto state = static_cast<v1::CaseState>(s);

@@ -193,6 +193,9 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.Deadline.holder",
       // Supervision (督办): the names of supervising bodies (区政府办公室 ...), from the options.
       "fengqiao.v1.CaseEvent.supervisor",
+      // 并单: case ids.
+      "fengqiao.v1.CaseEvent.merged_case_id",
+      "fengqiao.v1.CaseEvent.duplicate_of",
       "fengqiao.v1.Supervision.body",
       "fengqiao.v1.WorkOrderPolicy.supervision_bodies",
       "fengqiao.v1.WorkOrderPolicy.sources",

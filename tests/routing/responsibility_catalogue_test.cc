@@ -4,11 +4,13 @@
 // non-police matter's department from the catalogue, falling back when no item claims it.
 #include "fengqiao/routing/responsibility_catalogue.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "fengqiao/grid/grid_map.h"
+#include "fengqiao/incident/incident_log.h"
 #include "fengqiao/routing/rule_set.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -51,13 +53,41 @@ TEST(ResponsibilityCatalogue, TheSampleDistrictsCatalogueHasThreeLevelsAndEighte
   int classes = 0;
   for (const v1::CatalogueDomain& d : catalogue->proto().domains()) classes += d.classes_size();
   EXPECT_EQ(classes, 18);
-  EXPECT_EQ(catalogue->size(), 36);
+  EXPECT_EQ(catalogue->size(), 47);
   // Clean: no duty handed down without its admission basis.
   EXPECT_THAT(catalogue->warnings(), IsEmpty());
   // Every department routing diverts to owns an item.
   std::vector<bool> owns(v1::Department_ARRAYSIZE);
   for (int32_t i = 0; i < catalogue->size(); ++i) owns[catalogue->item(i).department()] = true;
   for (int d = 1; d < v1::Department_ARRAYSIZE; ++d) EXPECT_TRUE(owns[d]) << d;
+}
+
+TEST(ResponsibilityCatalogue, EverySampleNonPoliceMatterIsCodedAndTheCodeNamesItsDepartment) {
+  // The sample year's intake codes each non-police matter (事项编码); under the catalogue the
+  // item names the department the incident names, so routing with or without it agrees.
+  ASSERT_OK_AND_ASSIGN(auto catalogue, ResponsibilityCatalogue::Load(kSample));
+  ASSERT_OK_AND_ASSIGN(auto map,
+                       GridMap::Load(FENGQIAO_SOURCE_DIR "/examples/data/grid_map.textproto"));
+  int coded = 0, logs = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(FENGQIAO_SOURCE_DIR "/examples/data")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("incidents_", 0) != 0) continue;
+    ++logs;
+    ASSERT_OK_AND_ASSIGN(v1::IncidentLog log, LoadIncidentLog(entry.path().string(), *map));
+    for (const v1::Incident& incident : log.incidents()) {
+      const bool non_police = incident.kind() == v1::INCIDENT_KIND_NON_POLICE ||
+                              (incident.has_police_matter() && !incident.police_matter());
+      if (!non_police) continue;
+      ASSERT_FALSE(incident.matter_code().empty()) << incident.id();
+      ASSERT_OK_AND_ASSIGN(v1::CatalogueAssignment a, catalogue->Lookup(incident.matter_code()));
+      EXPECT_EQ(a.department(), incident.responsible_department())
+          << incident.id() << " " << incident.matter_code() << " " << a.item_name();
+      ++coded;
+    }
+  }
+  EXPECT_EQ(logs, 13);
+  EXPECT_GT(coded, 2000);
 }
 
 TEST(ResponsibilityCatalogue, LooksUpAnItemWithItsClassDomainAndVersion) {

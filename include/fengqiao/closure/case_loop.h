@@ -27,7 +27,9 @@
 // The normal path, per tier (docs/case_loop.md draws the whole transition table):
 //   every case   REPORT -> TRIAGE (the routing decision's tier) -> ASSIGN (派单: the instruction
 //                arms the holder's clocks) ... -> RESOLVE -> GIVE_FEEDBACK -> [TRACK] ->
-//                REVISIT (by someone other than the handler) -> CLOSE (satisfied) or REOPEN.
+//                REVISIT (by someone other than the handler) -> CLOSE (satisfied) or REOPEN;
+//                after a redo (a reopen) the command room may CLOSE an order the party is still
+//                unsatisfied with, with a reason (不满意办结: the rating stands).
 //   MEDIATOR, COMMUNITY_POLICE, LAWYER, JOINT_MEDIATION, COURT_REFERRAL
 //                ASSIGN -> ACCEPT -> CONTACT -> [ARRIVE] -> START_MEDIATION -> RESOLVE (with the
 //                mediation's type and agreement); or MEDIATION_FAILED (终止) -> ESCALATED at the
@@ -47,6 +49,10 @@
 //                CO_HANDLER_ACCEPT -> CO_HANDLER_DONE (outcome in reason); the state stays.
 //   any open state before resolution: ESCALATE with a reason (risk of violence -> POLICE_DISPATCH
 //                from anywhere), CANCEL, MARK_DUPLICATE; SLA_BREACH anywhere open.
+//   并单         the command room's MERGE on the order that stays (any open state, paused too; the
+//                state stays) keeps the duplicate's requester: merged_requests carries its report;
+//                the duplicate records MARK_DUPLICATE with duplicate_of (MergeDuplicate does both,
+//                all or nothing; Requests lists every requester).
 //   levels       a case is held by a level (社区 / 街道 / 区: HandlingLevel of its tier at triage);
 //                an escalation past the level puts it on the agenda of the next "512" meeting of
 //                the level it reaches (street: Monday, district: Tuesday; consultation_calendar),
@@ -93,7 +99,7 @@
 // oral, 司法确认 applied for); MEDIATION_FAILED with an agreement (its outcome is 终止); CONSULT
 // without its outcome, or assigning without assignee and resolve deadline. CONSULT on a case on
 // no agenda, before its meeting, or sending up from the district is FailedPrecondition; so is any
-// event but RESUME, CANCEL, MARK_DUPLICATE on a paused case, RESUME of a running one, an
+// event but RESUME, CANCEL, MARK_DUPLICATE, MERGE on a paused case, RESUME of a running one, an
 // extension asked while one is pending or past max_extensions, decided by someone other than the
 // command room, or decided with none pending. PAUSE, REQUEST_EXTENSION and REJECT_EXTENSION
 // without a reason, an extension of 0 or more than max_extension_working_days working days, or
@@ -108,7 +114,10 @@
 // satisfaction, and REVIEW_RATING without a reason are InvalidArgument; a transfer of a matter
 // no hotline received, to where it is, against a call's outcome, one-click while it is being
 // handled, an emergency push other than 12345 to 110, a review by someone other than the
-// command room or of a satisfied revisit, and a late return are FailedPrecondition.
+// command room or of a satisfied revisit, and a late return are FailedPrecondition. MERGE
+// without merged_case_id or merged_requests (or one without an id), or of the case itself, and
+// MARK_DUPLICATE of itself are InvalidArgument; MERGE by someone other than the command room or
+// of a case merged before is FailedPrecondition.
 // Time is always passed in.
 //
 // Thread safety: Apply is a pure function. A CaseLoop is a value; guard it if shared.
@@ -338,6 +347,8 @@ class CaseLoop {
   absl::Status CheckSupervision(const v1::CaseEvent& event) const;
   // TRANSFER_PLATFORM and THREE_WAY_CALL against the platforms and the calls so far.
   absl::Status CheckLinkage(const v1::CaseEvent& event) const;
+  // MERGE names its duplicate and reports, once per duplicate; MARK_DUPLICATE not of itself.
+  absl::Status CheckMerge(const v1::CaseEvent& event) const;
   // RETURN within return_within_working_days of the holder's instruction (首接负责).
   absl::Status CheckReturnWindow(const v1::CaseEvent& event) const;
   void Complete(v1::CaseEvent& event, const LoopState& before, const LoopState& after) const;
@@ -358,6 +369,18 @@ class CaseLoop {
 // escalated; FailedPrecondition at the top of the ladder.
 absl::StatusOr<bool> EscalateIfResolveOverdue(CaseLoop& loop, absl::Time now,
                                               absl::string_view actor = "sla-clock");
+
+// 并单: merges the duplicate request `duplicate` into the order `lead`, all or nothing: `lead`
+// records MERGE (by the command room, at `at`) carrying the duplicate's report and the reports
+// merged into it before, and `duplicate` records MARK_DUPLICATE with duplicate_of = the lead's
+// id. Either refusal (a final or, for the duplicate, resolved case; the same case; a duplicate
+// merged before) leaves both cases unchanged. Save both in one CaseStore::Save.
+absl::Status MergeDuplicate(CaseLoop& lead, CaseLoop& duplicate, absl::Time at,
+                            absl::string_view actor);
+
+// Every requester (诉求人) of an order: its own report first, then the reports merged into it
+// (MERGE events, in order; a merged order's own merged reports follow it).
+std::vector<const v1::Incident*> Requests(const v1::Case& order);
 
 // Event helpers for the common steps.
 v1::CaseEvent MakeEvent(v1::CaseEventType type, absl::Time at, absl::string_view actor);

@@ -58,6 +58,7 @@ enum CaseRecordFlag : uint32_t {
   kRecordAskedSolved = 1u << 18,
   kRecordSolved = 1u << 19,  // 解决: the party says the matter is solved
   kRecordRatingSetAside = 1u << 20,
+  kRecordMergedInto = 1u << 21,  // 并单: a duplicate request merged into another order
 };
 
 // A step time that has not happened. Any other negative step time is a negative interval (the step

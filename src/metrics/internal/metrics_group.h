@@ -46,7 +46,7 @@ struct CaseMetrics::Group {
           reopened = 0, civil_to_criminal = 0, calls_110 = 0, non_police_110 = 0, co_handled = 0,
           co_handlers = 0, co_on_time = 0, calls_12345 = 0, to_12345 = 0, to_110 = 0,
           emergency_pushes = 0, three_way_calls = 0, first_receiver_kept = 0, asked_contacted = 0,
-          contacted = 0, asked_solved = 0, solved = 0, rating_set_aside = 0;
+          contacted = 0, asked_solved = 0, solved = 0, rating_set_aside = 0, merged = 0;
   metrics_internal::SlaTally arrival, accept, contact, on_site;
   std::array<DurationSketch, metrics_internal::kDurations> durations;
   std::array<int64_t, metrics_internal::kDurations> missing{};
@@ -91,6 +91,7 @@ void ForEachCounter(G& g, F f) {
                   &g.asked_solved,
                   &g.solved,
                   &g.rating_set_aside,
+                  &g.merged,
                   &g.base_divert_n,
                   &g.base_divert_sum,
                   &g.base_resolve_n,
