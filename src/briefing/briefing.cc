@@ -174,6 +174,16 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
   }
   b.start = absl::FromCivil(first, tz);
   b.end = absl::FromCivil(last + 1, tz);
+  // The loop's rules the logs replay under (null: the defaults, with the consultation calendar's
+  // working days); states, holders and clocks as they stood at the period's end, whenever the
+  // briefing is written.
+  std::shared_ptr<const CaseLoopOptions> loop_options = options.loop_options;
+  if (loop_options == nullptr) {
+    auto defaults = std::make_shared<CaseLoopOptions>();
+    defaults->working_calendar = options.consultation.working_calendar;
+    loop_options = std::move(defaults);
+  }
+  FENGQIAO_RETURN_IF_ERROR(briefing_internal::ViewAsOf(cases, b.end, loop_options));
   int64_t incidents = 0;
   for (const v1::Case& c : cases.cases) incidents += In(c, b.start, b.end) ? 1 : 0;
 
@@ -245,23 +255,23 @@ absl::StatusOr<Briefing> MakeBriefing(BriefingKind kind, const CaseStore& store,
         b.sections.push_back(briefing_internal::DepartmentReturns(cases, b.start, b.end));
         b.sections.push_back(briefing_internal::Supervision(
             cases, b.start, b.end, [&](const std::string& id) { return PersonName(options, id); }));
-        FENGQIAO_ASSIGN_OR_RETURN(
-            BriefingSection cards,
-            briefing_internal::Scorecards(cases, b.end, options.scorecard_policy, tz));
+        b.sections.push_back(briefing_internal::Overdue(
+            cases, b.end, [&](const std::string& id) { return PersonName(options, id); }));
+        // The departments' month so far, of the month the week starts in: a week that runs
+        // into the next month shows the month it closes, not that month's first days.
+        const absl::Time month_end =
+            absl::FromCivil(absl::CivilDay(absl::CivilMonth(first) + 1), tz);
+        FENGQIAO_ASSIGN_OR_RETURN(BriefingSection cards,
+                                  briefing_internal::Scorecards(cases, std::min(b.end, month_end),
+                                                                options.scorecard_policy, tz));
         b.sections.push_back(std::move(cards));
         ConsultationCalendarOptions calendar = options.consultation;
         calendar.time_zone = tz;
-        std::shared_ptr<const CaseLoopOptions> loop_options = options.loop_options;
-        if (loop_options == nullptr) {
-          auto defaults = std::make_shared<CaseLoopOptions>();
-          defaults->working_calendar = options.consultation.working_calendar;
-          loop_options = std::move(defaults);
-        }
-        FENGQIAO_ASSIGN_OR_RETURN(
-            BriefingSection agendas,
-            briefing_internal::Agendas(
-                cases, grid_map, b.start, b.end, calendar, loop_options,
-                [&](const std::string& id) { return PersonName(options, id); }));
+        FENGQIAO_ASSIGN_OR_RETURN(BriefingSection agendas,
+                                  briefing_internal::Agendas(cases, grid_map, b.start, b.end,
+                                                             calendar, [&](const std::string& id) {
+                                                               return PersonName(options, id);
+                                                             }));
         b.sections.push_back(std::move(agendas));
       } else {
         FENGQIAO_ASSIGN_OR_RETURN(

@@ -72,6 +72,28 @@ absl::StatusOr<Cases> LoadCases(const CaseStore& store, const GridMap& grid_map)
   return out;
 }
 
+absl::Status ViewAsOf(Cases& cases, absl::Time end,
+                      const std::shared_ptr<const CaseLoopOptions>& loop_options) {
+  const absl::Time last = end - absl::Seconds(1);
+  for (v1::Case& c : cases.cases) {
+    if (ReportedAt(c) > absl::ToUnixSeconds(last) || c.events_size() == 0 ||
+        c.events(c.events_size() - 1).at().seconds() <= absl::ToUnixSeconds(last)) {
+      continue;  // not yet reported, or nothing happened to it since
+    }
+    absl::StatusOr<v1::Case> then = CaseLoop::AsOf(c, last, loop_options);
+    if (!then.ok()) {
+      return absl::Status(
+          then.status().code(),
+          absl::StrCat(then.status().message(),
+                       " (a briefing replays each case to its period's end under the rules it "
+                       "was recorded under: BriefingOptions::loop_options; in Python district=, "
+                       "on the command line the district's folder beside the grid map)"));
+    }
+    c = *std::move(then);
+  }
+  return absl::OkStatus();
+}
+
 BriefingSection DayByKind(const Cases& cases, absl::CivilDay day, absl::TimeZone tz,
                           int64_t incidents) {
   BriefingSection s = Section("警情概况");
@@ -223,12 +245,15 @@ BriefingSection CivilToCriminalRisk(const Cases& cases, absl::Time end) {
 
 BriefingSection Overdue(const Cases& cases, absl::Time now, const NameOf& name_of) {
   BriefingSection s = Section("超期未办");
-  // Three-colour warnings (三色预警) of every open order at the day's end.
+  // Three-colour warnings (三色预警) of every open order at the period's end.
   int64_t colours[v1::WarningColour_ARRAYSIZE] = {};
+  std::vector<OrderWarning> red;
   for (const v1::Case& c : cases.cases) {
     if (ReportedAt(c) >= absl::ToUnixSeconds(now)) continue;
-    if (const std::optional<OrderWarning> w = WarningOf(c, now); w.has_value())
+    if (const std::optional<OrderWarning> w = WarningOf(c, now); w.has_value()) {
       ++colours[w->colour];
+      if (w->colour == v1::WARNING_COLOUR_RED) red.push_back(*w);
+    }
   }
   s.figures.push_back(Count("warning_red", "红色预警（不足十分之一时限或已超期）",
                             colours[v1::WARNING_COLOUR_RED]));
@@ -254,6 +279,23 @@ BriefingSection Overdue(const Cases& cases, absl::Time now, const NameOf& name_o
   }
   s.tables.push_back(std::move(t));
   if (late.size() > 20) s.note = absl::StrCat("另有", late.size() - 20, "起未列出。");
+  // The red orders by who answers for them: the department of a diverted matter, else the tier.
+  std::stable_sort(red.begin(), red.end(), [](const OrderWarning& a, const OrderWarning& b) {
+    return a.share_left < b.share_left;
+  });
+  BriefingTable reds = Table("红色预警工单（剩余时限最少的在前）",
+                             {"案件", "责任部门", "时限", "责任人", "剩余/超期"});
+  for (size_t i = 0; i < red.size() && i < 20; ++i) {
+    const OrderWarning& w = red[i];
+    const double hours = absl::ToDoubleHours(w.due - now);
+    reds.rows.push_back(
+        {w.case_id,
+         w.department != v1::DEPARTMENT_UNSPECIFIED ? Zh(LabelOf(w.department).zh) : "（非分流）",
+         w.deadline, name_of(w.holder),
+         hours >= 0 ? absl::StrFormat("剩%.1f小时", hours)
+                    : absl::StrFormat("超期%.1f小时", -hours)});
+  }
+  s.tables.push_back(std::move(reds));
   return s;
 }
 
@@ -483,28 +525,6 @@ std::string MeetingDate(const Consultation& c, absl::TimeZone tz) {
                       c.moved_off.empty() ? "" : absl::StrCat("，", c.moved_off, "顺延"), "）");
 }
 
-// The case as it stood at `t`: its log up to `t` replayed (state, tier, holder and deadlines
-// then), or the case itself when nothing happened to it after `t`.
-absl::StatusOr<v1::Case> AsOf(const v1::Case& c, absl::Time t,
-                              const std::shared_ptr<const CaseLoopOptions>& loop_options) {
-  const int64_t at = absl::ToUnixSeconds(t);
-  if (c.events().empty() || c.events(c.events_size() - 1).at().seconds() < at) return c;
-  v1::Case prefix = c;
-  int keep = 0;
-  while (keep < prefix.events_size() && prefix.events(keep).at().seconds() < at) ++keep;
-  prefix.mutable_events()->DeleteSubrange(keep, prefix.events_size() - keep);
-  absl::StatusOr<CaseLoop> loop = CaseLoop::Restore(std::move(prefix), loop_options);
-  if (!loop.ok()) {
-    return absl::Status(
-        loop.status().code(),
-        absl::StrCat(loop.status().message(),
-                     " (the agendas replay each case under the rules it was recorded under: "
-                     "BriefingOptions::loop_options; in Python district=, on the command line the "
-                     "district's folder beside the grid map)"));
-  }
-  return loop->proto();
-}
-
 // The name of the street a grid code lies in, or the code when the map does not know it.
 std::string StreetOf(const GridMap& grid_map, const std::string& grid_code) {
   const v1::Area* street = grid_map.AncestorAt(grid_code, v1::AREA_LEVEL_STREET);
@@ -516,7 +536,6 @@ std::string StreetOf(const GridMap& grid_map, const std::string& grid_code) {
 absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_map,
                                         absl::Time start, absl::Time end,
                                         const ConsultationCalendarOptions& calendar,
-                                        const std::shared_ptr<const CaseLoopOptions>& loop_options,
                                         const NameOf& name_of) {
   BriefingSection s = Section("“512”工作安排");
   ConsultationCalendarOptions options = calendar;
@@ -564,12 +583,10 @@ absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_
   }
 
   // Monday and Tuesday: the cases the loop put on each level's agenda (escalated past the
-  // community, or sent up by the street), as they stood at the week's end.
-  std::vector<v1::Case> then;  // the cases open at the week's end, as they stood then
-  for (const v1::Case& stored : cases.cases) {
-    if (ReportedAt(stored) >= absl::ToUnixSeconds(end)) continue;
-    FENGQIAO_ASSIGN_OR_RETURN(v1::Case c, AsOf(stored, end, loop_options));
-    if (Open(c)) then.push_back(std::move(c));
+  // community, or sent up by the street), as they stood at the week's end (ViewAsOf).
+  std::vector<v1::Case> then;  // the cases open at the week's end
+  for (const v1::Case& c : cases.cases) {
+    if (ReportedAt(c) < absl::ToUnixSeconds(end) && Open(c)) then.push_back(c);
   }
   int64_t street_count = 0, district_count = 0;
   auto agenda = [&](v1::AreaLevel level, const Consultation& meeting, const char* what,

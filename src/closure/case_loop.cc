@@ -329,6 +329,28 @@ absl::StatusOr<LoopState> CaseLoop::ReplayState(const v1::Case& stored,
   return loop.state_;
 }
 
+absl::StatusOr<v1::Case> CaseLoop::AsOf(const v1::Case& stored, absl::Time t,
+                                        std::shared_ptr<const CaseLoopOptions> options) {
+  int prefix = 0;
+  while (prefix < stored.events_size() && internal::ToTime(stored.events(prefix).at()) <= t) {
+    ++prefix;
+  }
+  if (prefix == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case \"", stored.id(), "\" was not yet reported at that time"));
+  }
+  v1::Case then;
+  then.set_id(stored.id());
+  *then.mutable_incident() = stored.incident();
+  *then.mutable_decision() = stored.decision();
+  then.mutable_events()->Reserve(prefix);
+  for (int i = 0; i < prefix; ++i) *then.add_events() = stored.events(i);
+  FENGQIAO_ASSIGN_OR_RETURN(
+      CaseLoop loop,
+      RestoreWith(std::move(then), options != nullptr ? std::move(options) : DefaultOptions()));
+  return std::move(loop.case_);
+}
+
 absl::Span<const v1::CaseEvent* const> CaseLoop::Log() const {
   if (replay_log_ != nullptr) return {replay_log_->data(), static_cast<size_t>(replayed_)};
   return {case_.events().data(), static_cast<size_t>(case_.events_size())};

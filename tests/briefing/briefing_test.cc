@@ -180,6 +180,66 @@ TEST_F(Briefings, OverdueCasesNameTheirMaskedResponsiblePersonAndHowLate) {
   EXPECT_THAT(row[4], HasSubstr("小时"));
 }
 
+TEST_F(Briefings, APastDayShowsTheCasesAsTheyStoodThenNotAsTheyAreToday) {
+  // Overdue at the end of 10-14, handled on 10-16, closed on 10-20: the store holds it closed.
+  CaseLoop late = Open("late", v1::INCIDENT_KIND_DISPUTE, At(10, 14, 8));
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 14, 8), "desk");
+  assign.set_assignee("cop1");
+  ASSERT_OK(late.Record(assign));
+  ASSERT_OK(late.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, At(10, 16, 8), "cop1")));
+  ASSERT_OK(late.Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, At(10, 16, 9), "cop1")));
+  ASSERT_OK(late.Record(MakeEvent(v1::CASE_EVENT_TYPE_RESOLVE, At(10, 16, 12), "cop1")));
+  v1::CaseEvent revisit = MakeEvent(v1::CASE_EVENT_TYPE_REVISIT, At(10, 19), "回访员");
+  revisit.set_satisfied(true);
+  ASSERT_OK(late.Record(revisit));
+  ASSERT_OK(late.Record(MakeEvent(v1::CASE_EVENT_TYPE_CLOSE, At(10, 20), "desk")));
+  Save(late, At(10, 21));
+  BriefingOptions options;
+  options.roster = roster_.get();
+  ASSERT_OK_AND_ASSIGN(Briefing then, MakeBriefing(BriefingKind::kDaily, store_, *map_,
+                                                   absl::CivilDay(2026, 10, 14), options));
+  const BriefingSection& s = SectionOf(then, "超期未办");
+  EXPECT_EQ(s.figures.at(0).key, "warning_red");
+  EXPECT_EQ(s.figures.at(0).n, 1);  // red at the end of 10-14
+  EXPECT_EQ(s.figures.at(3).n, 1);  // and overdue
+  ASSERT_EQ(s.tables.size(), 2u);
+  ASSERT_EQ(s.tables.at(1).rows.size(), 1u);  // the red orders
+  EXPECT_EQ(s.tables.at(1).rows.at(0).at(0), "late");
+  EXPECT_THAT(s.tables.at(1).rows.at(0).at(4), HasSubstr("超期"));
+  // The day it was closed it is neither.
+  ASSERT_OK_AND_ASSIGN(Briefing after, MakeBriefing(BriefingKind::kDaily, store_, *map_,
+                                                    absl::CivilDay(2026, 10, 20), options));
+  EXPECT_EQ(SectionOf(after, "超期未办").figures.at(0).n, 0);
+  EXPECT_EQ(SectionOf(after, "超期未办").figures.at(3).n, 0);
+  // The week of 10-12 carries the red orders too: at its end the case was resolved, its
+  // on-site clock never met and its revisit not yet made (it closed the next week).
+  ASSERT_OK_AND_ASSIGN(Briefing week, MakeBriefing(BriefingKind::kWeekly, store_, *map_,
+                                                   absl::CivilDay(2026, 10, 14), options));
+  const BriefingSection& w = SectionOf(week, "超期未办");
+  EXPECT_EQ(w.figures.at(0).n, 1);
+  ASSERT_EQ(w.tables.at(1).rows.size(), 1u);
+  EXPECT_EQ(w.tables.at(1).rows.at(0).at(0), "late");
+  EXPECT_THAT(w.tables.at(1).rows.at(0).at(4), HasSubstr("超期"));
+}
+
+TEST_F(Briefings, AWeekRunningIntoTheNextMonthScoresTheMonthItCloses) {
+  // An order diverted on 10-27 (Tuesday of the week 10-26 .. 11-01) and signed on time.
+  CaseLoop order = Open("order", v1::INCIDENT_KIND_NON_POLICE, At(10, 27), {},
+                        v1::SEVERITY_UNSPECIFIED, v1::TIER_DEPARTMENT_DIVERSION);
+  v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, At(10, 27), "desk");
+  assign.set_department(v1::DEPARTMENT_CITY_MANAGEMENT);
+  ASSERT_OK(order.Record(assign));
+  ASSERT_OK(order.Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, At(10, 27, 11), "城管")));
+  Save(order, At(10, 28));
+  ASSERT_OK_AND_ASSIGN(Briefing week, MakeBriefing(BriefingKind::kWeekly, store_, *map_,
+                                                   absl::CivilDay(2026, 10, 28)));
+  const BriefingSection& s = SectionOf(week, "部门考核");
+  ASSERT_GE(s.tables.size(), 1u);
+  EXPECT_THAT(s.tables.at(0).title, HasSubstr("2026-10-01"));
+  ASSERT_EQ(s.tables.at(0).rows.size(), 1u);
+  EXPECT_EQ(s.tables.at(0).rows.at(0).at(0), "城管");
+}
+
 TEST_F(Briefings, TheWeekPutsWhatEachLevelCouldNotSettleOnTheNext512MeetingAfterTheHoliday) {
   // The week of 2026-09-28 (Monday) to 10-04: a community-police case the parties took to the
   // street (大调解) on Tuesday; a joint mediation that failed on Wednesday and went up to the

@@ -552,5 +552,36 @@ TEST(CaseLoopProperty, ReplayEqualsStepByStepAndEveryPrefixIsValid) {
   }
 }
 
+TEST(CaseLoop, AsOfGivesTheCaseAsItStoodThenFromItsStoredLog) {
+  CaseLoop loop = Opened();
+  v1::CaseEvent assign = Ev(v1::CASE_EVENT_TYPE_ASSIGN, 60, "dispatcher");
+  assign.set_assignee("m-0082");
+  ASSERT_OK(loop.Record(assign));
+  ASSERT_OK(loop.Record(Ev(v1::CASE_EVENT_TYPE_ACCEPT, 100)));
+  v1::CaseEvent reassign = Ev(v1::CASE_EVENT_TYPE_ESCALATE, 4000, "所长");
+  reassign.set_escalation_reason(v1::ESCALATION_REASON_PARTY_REQUEST);
+  ASSERT_OK(loop.Record(reassign));
+  // Between the acceptance and the escalation: accepted by m-0082, its contact clock running
+  // (due 3 minutes after the instruction) and overdue an hour later.
+  ASSERT_OK_AND_ASSIGN(v1::Case then, CaseLoop::AsOf(loop.proto(), At(3600), nullptr));
+  EXPECT_EQ(then.state(), v1::CASE_STATE_ACCEPTED);
+  EXPECT_EQ(then.assignee(), "m-0082");
+  // REPORT, TRIAGE, ASSIGN, ACCEPT and the breaches of the contact and on-site clocks, dated
+  // when they fell due (recorded later, before the escalation).
+  EXPECT_EQ(then.events_size(), 6);
+  ASSERT_OK_AND_ASSIGN(CaseLoop restored, CaseLoop::Restore(then));
+  EXPECT_FALSE(restored.Overdue(At(3600)).empty());
+  // At the last event and after it: the case as stored.
+  ASSERT_OK_AND_ASSIGN(v1::Case now, CaseLoop::AsOf(loop.proto(), At(9000), nullptr));
+  EXPECT_EQ(now.SerializeAsString(), loop.proto().SerializeAsString());
+  EXPECT_THAT(CaseLoop::AsOf(loop.proto(), kReported - absl::Seconds(1), nullptr),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not yet reported")));
+  // A log that does not replay is DataLoss, as Restore says.
+  v1::Case tampered = loop.proto();
+  tampered.mutable_events(3)->set_seq(9);
+  EXPECT_THAT(CaseLoop::AsOf(tampered, At(3600), nullptr),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("seq")));
+}
+
 }  // namespace
 }  // namespace fengqiao

@@ -60,12 +60,15 @@ struct BriefingOptions {
   // next working day; its time zone is replaced by `time_zone` above.
   ConsultationCalendarOptions consultation;
   // The closure loop's rules the cases were recorded under (working calendar, caps, supervision):
-  // the weekly agendas replay each log to the week's end under them. Null: the defaults, with
-  // `consultation`'s working calendar for working-day clocks.
+  // every briefing replays each log to its period's end under them (CaseLoop::AsOf), so a past
+  // day's 超期未办, 三色预警, 督办 and agendas show the cases as they stood then, not today. Null:
+  // the defaults, with `consultation`'s working calendar for working-day clocks; a log that
+  // does not replay under them is DataLoss naming the case.
   std::shared_ptr<const CaseLoopOptions> loop_options;
   // How the departments are scored on their orders (部门考核, fengqiao/metrics/
   // department_scorecard.h): the weekly and monthly 通报 show the scorecards of the policy's
-  // period ending at their end (the month to date in a weekly). Unset fields: the defaults.
+  // period ending at their end (in a weekly: the month the week starts in, to the week's end or
+  // the month's, whichever is first). Unset fields: the defaults.
   v1::ScorecardPolicy scorecard_policy;
 };
 

@@ -304,6 +304,13 @@ class CaseLoop {
   static absl::StatusOr<LoopState> ReplayState(const v1::Case& stored,
                                                std::shared_ptr<const CaseLoopOptions> options);
 
+  // The case as it stood at `t`: the stored events dated at or before `t` replayed under
+  // `options` (null: the defaults), with what the loop derives from them (state, holder, open
+  // and closed deadlines, supervision) as it was then; for a briefing or a query about a past
+  // day. FailedPrecondition when the case was not yet reported at `t`; DataLoss as Restore.
+  static absl::StatusOr<v1::Case> AsOf(const v1::Case& stored, absl::Time t,
+                                       std::shared_ptr<const CaseLoopOptions> options);
+
   // Appends an event: first an SLA_BREACH for every deadline that fell due before it unmet (once
   // per deadline), then the event itself, with seq, from_state and to_state set and checked by
   // Apply; marks the deadlines it meets. An instruction (ASSIGN, APPROVE_RETURN, REJECT_RETURN,

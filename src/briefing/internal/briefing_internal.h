@@ -32,6 +32,11 @@ struct Cases {
   absl::Time covered_from = absl::InfiniteFuture();
 };
 absl::StatusOr<Cases> LoadCases(const CaseStore& store, const GridMap& grid_map);
+// Each case reported before `end` as it stood just before `end` (CaseLoop::AsOf under
+// `loop_options`): a briefing of a past period shows the states, holders and clocks of its last
+// moment, not today's. The records (metrics) keep the whole log: they reckon as of `end` too.
+absl::Status ViewAsOf(Cases& cases, absl::Time end,
+                      const std::shared_ptr<const CaseLoopOptions>& loop_options);
 
 using NameOf = std::function<std::string(const std::string& member_id)>;
 
@@ -93,11 +98,10 @@ BriefingSection MonthlyTrend(const Cases& cases, absl::CivilMonth month, absl::T
 // most incidents, per street), the Monday street consultation (open community-level cases past
 // their resolve deadline at the week's end, per street) and the Tuesday district consultation
 // (open street-level cases past theirs), each dated by the consultation calendar. The cases are
-// replayed to the week's end under `loop_options` (the rules they were recorded under).
+// as they stood at the week's end (ViewAsOf).
 absl::StatusOr<BriefingSection> Agendas(const Cases& cases, const GridMap& grid_map,
                                         absl::Time start, absl::Time end,
                                         const ConsultationCalendarOptions& calendar,
-                                        const std::shared_ptr<const CaseLoopOptions>& loop_options,
                                         const NameOf& name_of);
 
 // Charts (inline SVG, sized for an A4 page's text width of 680 px).
