@@ -574,8 +574,10 @@ absl::StatusOr<SimulationSummary> SimulateMonth(const v1::IncidentLog& log, cons
     const v1::Satisfaction satisfaction = !satisfied  ? v1::SATISFACTION_DISSATISFIED
                                           : rate(0.8) ? v1::SATISFACTION_SATISFIED
                                                       : v1::SATISFACTION_BASICALLY_SATISFIED;
-    d.Step(v1::CASE_EVENT_TYPE_REVISIT, 86400, 5 * 86400, "community-police",
-           [&](v1::CaseEvent& e) {
+    // A work order is revisited the next day (次日回访: the district's revisit clock is one working
+    // day); the others within the week.
+    d.Step(v1::CASE_EVENT_TYPE_REVISIT, diverted ? 4 * 3600 : 86400,
+           diverted ? 30 * 3600 : 5 * 86400, "community-police", [&](v1::CaseEvent& e) {
              e.set_satisfied(satisfied);
              e.mutable_rating()->set_contacted(contacted);
              e.mutable_rating()->set_solved(solved);

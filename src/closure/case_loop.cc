@@ -910,15 +910,25 @@ void CaseLoop::Effects(const v1::CaseEvent& e) {
     }
   }
   const absl::Duration revisit = internal::ToDuration(case_.sla().revisit());
-  if (Resolves(e) && revisit > absl::ZeroDuration()) {
-    // A resolution (again, after a reopen) arms the revisit clock.
+  const int revisit_days = case_.sla().revisit_working_days();
+  if (Resolves(e) && (revisit > absl::ZeroDuration() || revisit_days > 0)) {
+    // A resolution (again, after a reopen) arms the revisit clock: in working days, by the end
+    // of the n-th working day after it (次日回访: 1), else the wall-clock time.
     auto& ds = *case_.mutable_deadlines();
     ds.erase(std::remove_if(ds.begin(), ds.end(),
                             [](const v1::Deadline& d) { return d.name() == "revisit"; }),
              ds.end());
     v1::Deadline* d = case_.add_deadlines();
     d->set_name("revisit");
-    *d->mutable_due() = internal::ToTimestamp(at + revisit);
+    absl::Time due = at + revisit;
+    if (revisit_days > 0) {
+      const absl::TimeZone tz = ChinaTimeZone();
+      const absl::CivilDay day =
+          WorkingDays(options_->working_calendar.get()).Add(absl::ToCivilDay(at, tz), revisit_days);
+      due = absl::FromCivil(day + 1, tz);  // the end of that working day
+      d->set_working_days(revisit_days);
+    }
+    *d->mutable_due() = internal::ToTimestamp(due);
     *d->mutable_armed_at() = e.at();
     d->set_tier(state_.tier);
   }

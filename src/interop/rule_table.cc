@@ -93,6 +93,7 @@ enum class Out {
   kSlaResolve,
   kSlaRevisit,
   kSlaResolveWorkingDays,
+  kSlaRevisitWorkingDays,
   kPriority,
   kDefault,
 };
@@ -109,6 +110,7 @@ constexpr std::pair<Out, const char*> kOutputs[] = {
     {Out::kSlaResolve, "sla_resolve"},
     {Out::kSlaRevisit, "sla_revisit"},
     {Out::kSlaResolveWorkingDays, "sla_resolve_working_days"},
+    {Out::kSlaRevisitWorkingDays, "sla_revisit_working_days"},
     {Out::kPriority, "priority"},
     {Out::kDefault, "is_default"},
 };
@@ -397,8 +399,11 @@ absl::StatusOr<std::string> OutputCell(const Lang& lang, Out o, const v1::Rule& 
     case Out::kDefault:
       return rule.is_default() ? "true" : "false";
     case Out::kSlaResolveWorkingDays:
-      return a.sla().resolve_working_days() > 0 ? absl::StrCat(a.sla().resolve_working_days())
-                                                : "null";
+    case Out::kSlaRevisitWorkingDays: {
+      const int32_t days = o == Out::kSlaResolveWorkingDays ? a.sla().resolve_working_days()
+                                                            : a.sla().revisit_working_days();
+      return days > 0 ? absl::StrCat(days) : "null";
+    }
     default: {
       const pb::Duration* d = a.has_sla() ? SlaField(o, a.sla()) : nullptr;
       if (d == nullptr) return "null";
@@ -626,6 +631,7 @@ const char* DmnType(Out o) {
   switch (o) {
     case Out::kPriority:
     case Out::kSlaResolveWorkingDays:
+    case Out::kSlaRevisitWorkingDays:
       return "number";
     case Out::kDefault:
       return "boolean";
@@ -1006,14 +1012,19 @@ std::string ReadOutputCell(const Lang& lang, Out o, absl::string_view cell, v1::
       rule->set_is_default(*b);
       return "";
     }
-    case Out::kSlaResolveWorkingDays: {
+    case Out::kSlaResolveWorkingDays:
+    case Out::kSlaRevisitWorkingDays: {
       const absl::string_view s = absl::StripAsciiWhitespace(cell);
       if (s == "null" || s.empty()) return "";
       int32_t days = 0;
       if (!absl::SimpleAtoi(s, &days) || days < 1 || days > 366) {
         return "expected a whole number of working days, 1 to 366";
       }
-      a->mutable_sla()->set_resolve_working_days(days);
+      if (o == Out::kSlaResolveWorkingDays) {
+        a->mutable_sla()->set_resolve_working_days(days);
+      } else {
+        a->mutable_sla()->set_revisit_working_days(days);
+      }
       return "";
     }
     default: {
@@ -1551,10 +1562,10 @@ std::string RuleTableInput(const RuleSet& rules, const RoutingFacts& f,
   }
   return absl::StrCat(
       "{\"area\": [", absl::StrJoin(area, ", "), "], \"police_matter\": ",
-      known_kind ? (f.kind != v1::INCIDENT_KIND_NON_POLICE && (f.flags & kFactNonPolice) == 0
-                        ? "true"
-                        : "false")
-                 : "null",
+      known_kind
+          ? (f.kind != v1::INCIDENT_KIND_NON_POLICE && (f.flags & kFactNonPolice) == 0 ? "true"
+                                                                                       : "false")
+          : "null",
       ", \"kind\": ", enum_value(v1::IncidentKind_descriptor(), f.kind),
       ", \"dispute_type\": ", enum_value(v1::DisputeType_descriptor(), f.dispute_type),
       ", \"severity\": ", enum_value(v1::Severity_descriptor(), f.severity),

@@ -224,10 +224,12 @@ void Compiler::CheckAction(int index) {
             absl::StrCat("sla.", name, " is negative"));
     }
   }
-  if (sla.resolve_working_days() < 0 || sla.resolve_working_days() > 366) {
-    Error(index, "then.sla.resolve_working_days", "bad-action",
-          absl::StrCat("sla.resolve_working_days ", sla.resolve_working_days(),
-                       " is outside 0..366 working days"));
+  for (const auto& [name, days] : {std::pair("resolve_working_days", sla.resolve_working_days()),
+                                   std::pair("revisit_working_days", sla.revisit_working_days())}) {
+    if (days < 0 || days > 366) {
+      Error(index, absl::StrCat("then.sla.", name), "bad-action",
+            absl::StrCat("sla.", name, " ", days, " is outside 0..366 working days"));
+    }
   }
 }
 

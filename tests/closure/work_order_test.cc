@@ -401,6 +401,38 @@ TEST(Revisits, AfterARedoTheCentreMayCloseAnOrderThePartyIsStillUnsatisfiedWith)
   EXPECT_EQ(replayed.proto().SerializeAsString(), loop.proto().SerializeAsString());
 }
 
+TEST(Revisits, TheRevisitClockRunsToTheEndOfTheNextWorkingDayOnTheDistrictsCalendar) {
+  // 次日回访: revisit_working_days 1. The resolution's next working day on the official calendar:
+  // before National Day it is 10-08 (the holiday runs 10-01..10-07); on Friday 10-09 it is the
+  // make-up Saturday 10-10; without a calendar a Friday's is the Monday.
+  auto revisit_due = [](absl::Time resolved, CaseLoopOptions options) {
+    v1::Incident incident;
+    incident.set_id("r1");
+    v1::Decision d;
+    d.set_rule_id("divert-housing");
+    d.mutable_action()->set_tier(v1::TIER_DEPARTMENT_DIVERSION);
+    d.mutable_action()->mutable_sla()->set_resolve_working_days(5);
+    d.mutable_action()->mutable_sla()->set_revisit_working_days(1);
+    absl::StatusOr<CaseLoop> loop =
+        CaseLoop::Open(incident, d, resolved - absl::Hours(3), "12345", std::move(options));
+    EXPECT_OK(loop);
+    v1::CaseEvent assign = MakeEvent(v1::CASE_EVENT_TYPE_ASSIGN, resolved - absl::Hours(2), "c");
+    assign.set_department(v1::DEPARTMENT_HOUSING_CONSTRUCTION);
+    EXPECT_OK(loop->Record(assign));
+    EXPECT_OK(
+        loop->Record(MakeEvent(v1::CASE_EVENT_TYPE_ACCEPT, resolved - absl::Hours(1), "住建")));
+    EXPECT_OK(
+        loop->Record(MakeEvent(v1::CASE_EVENT_TYPE_CONTACT, resolved - absl::Hours(1), "住建")));
+    EXPECT_OK(loop->Record(MakeEvent(v1::CASE_EVENT_TYPE_RESOLVE, resolved, "住建")));
+    const v1::Deadline& d_revisit = Clock(*loop, "revisit");
+    EXPECT_EQ(d_revisit.working_days(), 1);
+    return Shown(d_revisit.due());
+  };
+  EXPECT_EQ(revisit_due(Local(9, 30, 15), WithHolidays()), "2026-10-09 00:00");
+  EXPECT_EQ(revisit_due(Local(10, 9, 15), WithHolidays()), "2026-10-11 00:00");
+  EXPECT_EQ(revisit_due(Local(11, 6, 15), CaseLoopOptions()), "2026-11-10 00:00");
+}
+
 // Handled and resolved, at the revisit step (RESOLVED), for a REVISIT the test writes.
 CaseLoop ResolvedOrder(absl::Time at) {
   CaseLoop loop = Diverted(at, 5, WithHolidays());

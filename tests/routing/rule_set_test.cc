@@ -517,6 +517,25 @@ TEST_F(TinyRules, ActionsNeedATierAndDiversionsADepartment) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must name then.department")));
 }
 
+TEST_F(TinyRules, WorkingDayClocksAreZeroToAYearOfWorkingDays) {
+  for (const char* field : {"resolve_working_days", "revisit_working_days"}) {
+    for (int days : {-1, 367}) {
+      SCOPED_TRACE(absl::StrCat(field, " ", days));
+      EXPECT_THAT(
+          Compile(absl::StrCat("rules { id: \"r\" when { kinds: INCIDENT_KIND_FRAUD } then { tier: "
+                               "TIER_MEDIATOR sla { ",
+                               field, ": ", days, " } } }\n", kDefault)),
+          StatusIs(absl::StatusCode::kInvalidArgument,
+                   AllOf(HasSubstr(absl::StrCat("sla.", field, " ", days)), HasSubstr("0..366"),
+                         HasSubstr("[bad-action]"))));
+    }
+    EXPECT_OK(
+        Compile(absl::StrCat("rules { id: \"r\" when { kinds: INCIDENT_KIND_FRAUD } then { "
+                             "tier: TIER_MEDIATOR sla { ",
+                             field, ": 1 } } }\n", kDefault)));
+  }
+}
+
 TEST_F(TinyRules, DefaultRuleMayNotHaveConditions) {
   EXPECT_THAT(Compile("rules { id: \"d\" is_default: true when { kinds: INCIDENT_KIND_FRAUD } "
                       "then { tier: TIER_MEDIATOR } }\n"),
