@@ -38,23 +38,16 @@ std::vector<CapacityState> RuleSet::ResolveCapacity(const CapacitySnapshot& snap
 
 namespace {
 
-inline const Partition& PartitionFor(const CompiledRules& c, int32_t area) {
-  const int32_t p = (area >= 0 && static_cast<size_t>(area) < c.partition_of_area.size())
-                        ? c.partition_of_area[area]
-                        : c.unknown_area_partition;
-  return c.partitions[p];
-}
-
 // The bitset of a partition's rules that accept `f` (routing_internal::Candidates): in place up
 // to 8 words, on the heap beyond.
 class CandidateBits {
  public:
-  CandidateBits(const Partition& p, const RoutingFacts& f) {
-    if (p.words > 8) {
-      large_.resize(p.words);
+  CandidateBits(const CompiledRules& c, const Partition& p, const RoutingFacts& f) {
+    if (p.words() > 8) {
+      large_.resize(p.words());
       bits_ = large_.data();
     }
-    routing_internal::Candidates(p, f, bits_);
+    routing_internal::Candidates(c, p, f, bits_);
   }
   CandidateBits(const CandidateBits&) = delete;
   CandidateBits& operator=(const CandidateBits&) = delete;
@@ -71,13 +64,17 @@ inline RouteResult Resolve(const CompiledRules& c, const Partition& p, const uin
                            bool unique, absl::Span<const CapacityState> capacity,
                            std::vector<int32_t>* skipped) {
   RouteResult r;
-  for (int w = 0; w < p.words; ++w) {
+  const int words = p.words();
+  const absl::Span<const int32_t> rules = p.rules();
+  const uint64_t* with_capacity = p.with_capacity();
+  const bool has_capacity = p.has_capacity();
+  for (int w = 0; w < words; ++w) {
     uint64_t bits = acc[w];
     while (bits != 0) {
       const int b = __builtin_ctzll(bits);
       bits &= bits - 1;
-      const int32_t global = p.rules[w * 64 + b];
-      if (p.has_capacity && ((p.with_capacity[w] >> b) & 1) &&
+      const int32_t global = rules[w * 64 + b];
+      if (has_capacity && ((with_capacity[w] >> b) & 1) &&
           !routing_internal::CapacityPasses(c.rules[global], capacity, nullptr)) {
         ++r.capacity_skips;
         if (skipped != nullptr) skipped->push_back(global);
@@ -98,22 +95,31 @@ inline RouteResult Resolve(const CompiledRules& c, const Partition& p, const uin
   return r;
 }
 
-inline RouteResult RouteOne(const CompiledRules& c, bool unique, const RoutingFacts& f,
-                            absl::Span<const CapacityState> capacity,
-                            std::vector<int32_t>* skipped) {
-  const Partition& p = PartitionFor(c, f.area);
-  if (p.words == 1) {
+// Batch paths, before deciding facts[i]: the head of facts[i + 8]'s partition and the rows of
+// facts[i + 4]'s, so that the decisions' reads from L2 overlap instead of waiting one by one.
+inline void PrefetchAhead(const CompiledRules& c, absl::Span<const RoutingFacts> facts, size_t i,
+                          size_t end) {
+  constexpr size_t kHeadAhead = 8, kRowsAhead = 4;
+  if (i + kHeadAhead < end) routing_internal::PrefetchHead(c, facts[i + kHeadAhead]);
+  if (i + kRowsAhead < end) routing_internal::PrefetchRows(c, facts[i + kRowsAhead]);
+}
+
+FENGQIAO_HOT RouteResult RouteOne(const CompiledRules& c, bool unique, const RoutingFacts& f,
+                                  absl::Span<const CapacityState> capacity,
+                                  std::vector<int32_t>* skipped) {
+  const Partition p = c.PartitionOf(f.area);
+  if (p.words() == 1) {
     uint64_t acc;
-    routing_internal::Candidates(p, f, &acc);
+    routing_internal::Candidates<true>(c, p, f, &acc);
     if (acc == 0) return RouteResult{};
     // Fast path: the first candidate needs no capacity test and no uniqueness check.
     const int b = __builtin_ctzll(acc);
-    if (!unique && !((p.with_capacity[0] >> b) & 1)) {
-      return RouteResult{p.rules[b], 0, false};
+    if (!unique && !((p.with_capacity()[0] >> b) & 1)) {
+      return RouteResult{p.rules()[b], 0, false};
     }
     return Resolve(c, p, &acc, unique, capacity, skipped);
   }
-  const CandidateBits acc(p, f);
+  const CandidateBits acc(c, p, f);
   return Resolve(c, p, acc.data(), unique, capacity, skipped);
 }
 
@@ -156,7 +162,10 @@ void RuleSet::RouteBatch(absl::Span<const RoutingFacts> facts, absl::Span<RouteR
   const CompiledRules& c = *compiled_;
   const size_t n = std::min(facts.size(), out.size());
   InSlices(n, threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+    for (size_t i = begin; i < end; ++i) {
+      // PrefetchAhead(c, facts, i, end);
+      out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+    }
   });
 }
 
@@ -230,13 +239,15 @@ namespace {
 // Appends every matching rule of `p` in hit order, capacity tests applied (what COLLECT returns).
 void CollectInto(const CompiledRules& c, const Partition& p, const RoutingFacts& facts,
                  absl::Span<const CapacityState> capacity, std::vector<int32_t>* out) {
-  const CandidateBits candidates(p, facts);
+  const CandidateBits candidates(c, p, facts);
   const uint64_t* acc = candidates.data();
-  for (int w = 0; w < p.words; ++w) {
+  const absl::Span<const int32_t> rules = p.rules();
+  const uint64_t* with_capacity = p.with_capacity();
+  for (int w = 0; w < p.words(); ++w) {
     for (uint64_t bits = acc[w]; bits != 0; bits &= bits - 1) {
       const int b = __builtin_ctzll(bits);
-      const int32_t global = p.rules[w * 64 + b];
-      if (((p.with_capacity[w] >> b) & 1) &&
+      const int32_t global = rules[w * 64 + b];
+      if (((with_capacity[w] >> b) & 1) &&
           !routing_internal::CapacityPasses(c.rules[global], capacity, nullptr)) {
         continue;
       }
@@ -250,7 +261,7 @@ void CollectInto(const CompiledRules& c, const Partition& p, const RoutingFacts&
 std::vector<int32_t> RuleSet::Collect(const RoutingFacts& facts,
                                       absl::Span<const CapacityState> capacity) const {
   std::vector<int32_t> out;
-  CollectInto(*compiled_, PartitionFor(*compiled_, facts.area), facts, capacity, &out);
+  CollectInto(*compiled_, compiled_->PartitionOf(facts.area), facts, capacity, &out);
   return out;
 }
 
@@ -293,9 +304,9 @@ v1::Explanation RuleSet::Explain(const RoutingFacts& facts, absl::string_view in
   *e.mutable_decision() = Decide(facts, incident_id, capacity);
   const bool stop_at_first = compiled_->policy.first_match_wins();
   // The rules that can apply in the incident's area, in hit order: its partition.
-  const Partition& p = PartitionFor(*compiled_, facts.area);
-  e.set_rules_outside_area(static_cast<int32_t>(compiled_->rules.size() - p.rules.size()));
-  for (int32_t g : p.rules) {
+  const Partition p = compiled_->PartitionOf(facts.area);
+  e.set_rules_outside_area(static_cast<int32_t>(compiled_->rules.size() - p.rules().size()));
+  for (int32_t g : p.rules()) {
     int team = -1;
     const int failed =
         routing_internal::FirstFailure(compiled_->rules[g], facts, *grid_map_, capacity, &team);
@@ -335,23 +346,23 @@ void RuleSet::DecideBatch(absl::Span<const RoutingFacts> facts, DecisionBatch* o
   std::vector<int32_t> skipped;
   for (size_t i = 0; i < facts.size(); ++i) {
     const RoutingFacts& f = facts[i];
-    const Partition& p = PartitionFor(c, f.area);
+    const Partition p = c.PartitionOf(f.area);
     CompactDecision r;
     r.rule_set_hash = hash_value_;
     if (catalogue && f.matter != kNoMatter) {
       r.matter = f.matter >= 0 && f.matter < n_items ? f.matter : kMatterFallback;
     }
-    if (simple && p.words == 1) {
+    if (simple && p.words() == 1) {
       // Fast path (FIRST / PRIORITY, one word): the first candidate without a capacity test wins.
       uint64_t acc;
-      routing_internal::Candidates(p, f, &acc);
+      routing_internal::Candidates<true>(c, p, f, &acc);
       if (acc == 0) {
         d[i] = r;
         continue;
       }
       const int b = __builtin_ctzll(acc);
-      if (!((p.with_capacity[0] >> b) & 1)) {
-        r.rule = p.rules[b];
+      if (!((p.with_capacity()[0] >> b) & 1)) {
+        r.rule = p.rules()[b];
         r.action = action_of[r.rule];
         d[i] = r;
         continue;
@@ -567,10 +578,10 @@ void RuleSet::ExplainCompact(const RoutingFacts& facts, absl::Span<const Capacit
   const bool stop_at_first = c.policy.first_match_wins();
   // The rules that can apply in the incident's area, in hit order: its partition, whose rules
   // all hold the area condition.
-  const Partition& p = PartitionFor(c, facts.area);
-  out->rules_outside_area = static_cast<int32_t>(c.rules.size() - p.rules.size());
+  const Partition p = c.PartitionOf(facts.area);
+  out->rules_outside_area = static_cast<int32_t>(c.rules.size() - p.rules().size());
   out->traces.clear();
-  for (int32_t g : p.rules) {
+  for (int32_t g : p.rules()) {
     CompactTrace t;
     t.rule = g;
     t.failed = routing_internal::FirstFailureAfterArea(c.rules[g], facts, capacity, &t.team);

@@ -127,8 +127,9 @@ inline void CityWideRules(v1::RuleSet* rs) {
 // A FIRST-hit table of `total` rules (>= 20): total - 20 local overrides, each bound to one grid
 // (first) or street (after), with a dispute type, a severity and some ranges, then the 20
 // city-wide rules. No override can cover a later rule, so none is shadowed. Beyond 10,000 grid
-// overrides (or 100 street ones) a rule also takes one repeat count ("band"), so a table of any
-// size has distinct, disjoint overrides; up to those counts the table is as it always was.
+// overrides (or 100 street ones) a rule of that pool also takes one repeat count ("band"), so a
+// table of any size has distinct, disjoint overrides; up to those counts the table is as it
+// always was.
 inline v1::RuleSet GeneratedRules(const GridMap& map, int total, uint64_t seed = 7) {
   std::mt19937_64 rng(seed);
   v1::RuleSet rs;
@@ -163,7 +164,9 @@ inline v1::RuleSet GeneratedRules(const GridMap& map, int total, uint64_t seed =
     w->add_area_codes(area);
     w->add_dispute_types(static_cast<v1::DisputeType>(type));
     w->add_severities(static_cast<v1::Severity>(severity));
-    if (band > 0) {
+    // Once a pool has more than one band, band 0 takes its repeat count too (else a band-0 rule
+    // would cover the same slot of a later band).
+    if (band > 0 || (on_street ? street_rules > 100 : local - street_rules > 10'000)) {
       w->mutable_repeat_count()->set_min(band);
       w->mutable_repeat_count()->set_max(band);
     }

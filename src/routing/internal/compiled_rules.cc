@@ -1,6 +1,7 @@
 #include "routing/internal/compiled_rules.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
@@ -25,92 +26,132 @@ void SetBit(uint64_t* table, int row, int words, int bit) {
   table[row * words + (bit >> 6)] |= uint64_t{1} << (bit & 63);
 }
 
-// Fills the rows of one field: row v has bit i when rule i accepts value v (v == domain: "other").
-template <typename Accepts>
-void ValueRows(Partition& p, const std::vector<const RuleCondition*>& rules, uint32_t first_row,
-               uint32_t rows, Accepts accepts) {
-  uint64_t* table = p.data.data() + first_row * p.words;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    for (uint32_t v = 0; v < rows; ++v) {
-      if (accepts(*rules[i], v)) SetBit(table, v, p.words, static_cast<int>(i));
-    }
+// A partition's rules and what its block needs before it is laid out.
+struct PartitionPlan {
+  std::vector<int32_t> rules;  // global indices in hit order
+  std::vector<int64_t> points[kNumRanges];
+};
+
+// The [lo, hi] of range `field` of rule r.
+std::pair<int64_t, int64_t> RangeOf(const RuleCondition& r, int field) {
+  switch (field) {
+    case kRangeAmount:
+      return {r.amount_lo, r.amount_hi};
+    case kRangeParties:
+      return {r.parties_lo, r.parties_hi};
+    default:
+      return {r.repeats_lo, r.repeats_hi};
   }
 }
 
-// Appends a range field to p.data.
-template <typename Bounds>
-RangeRef AppendRange(Partition& p, const std::vector<const RuleCondition*>& rules, Bounds bounds) {
+// The sorted distinct breakpoints of range `field` over `rules`.
+std::vector<int64_t> Breakpoints(const CompiledRules& compiled, const std::vector<int32_t>& rules,
+                                 int field) {
   std::vector<int64_t> points;
-  for (const RuleCondition* r : rules) {
-    const auto [lo, hi] = bounds(*r);
+  for (int32_t g : rules) {
+    const auto [lo, hi] = RangeOf(compiled.rules[g], field);
     if (lo != std::numeric_limits<int64_t>::min()) points.push_back(lo);
     if (hi != std::numeric_limits<int64_t>::max()) points.push_back(hi + 1);
   }
   std::sort(points.begin(), points.end());
   points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
+}
+
+// Fills the rows of one field: row v has bit i when rule i accepts value v (v == domain: "other").
+template <typename Accepts>
+void ValueRows(uint64_t* table, int words, const std::vector<const RuleCondition*>& rules,
+               uint32_t rows, Accepts accepts) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    for (uint32_t v = 0; v < rows; ++v) {
+      if (accepts(*rules[i], v)) SetBit(table, v, words, static_cast<int>(i));
+    }
+  }
+}
+
+// Appends a range field to `block` (layout: RangeRef).
+RangeRef AppendRange(std::vector<uint64_t>& block, int words,
+                     const std::vector<const RuleCondition*>& rules, int field, RangeScheme scheme,
+                     const std::vector<int64_t>& points) {
   RangeRef ref;
-  ref.bounds_at = static_cast<uint32_t>(p.data.size());
+  ref.bounds_at = static_cast<uint32_t>(block.size());
   ref.count = static_cast<uint32_t>(points.size());
-  for (int64_t b : points) p.data.push_back(static_cast<uint64_t>(b));
-  ref.sets_at = static_cast<uint32_t>(p.data.size());
-  p.data.resize(p.data.size() + (points.size() + 1) * p.words, 0);
-  uint64_t* sets = p.data.data() + ref.sets_at;
+  constexpr auto kPad = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  for (int64_t b : points) block.push_back(static_cast<uint64_t>(b));
+  block.resize(ref.bounds_at + scheme.width, kPad);
+  ref.sets_at = static_cast<uint32_t>(block.size());
+  block.resize(block.size() + (points.size() + 1) * words, 0);
+  uint64_t* sets = block.data() + ref.sets_at;
   for (size_t k = 0; k <= points.size(); ++k) {
     const int64_t rep = k == 0 ? std::numeric_limits<int64_t>::min() : points[k - 1];
     for (size_t i = 0; i < rules.size(); ++i) {
-      const auto [lo, hi] = bounds(*rules[i]);
-      if (lo <= rep && rep <= hi) SetBit(sets, static_cast<int>(k), p.words, static_cast<int>(i));
+      const auto [lo, hi] = RangeOf(*rules[i], field);
+      if (lo <= rep && rep <= hi) SetBit(sets, static_cast<int>(k), words, static_cast<int>(i));
     }
   }
   return ref;
 }
 
-Partition MakePartition(const CompiledRules& compiled, std::vector<int32_t> local) {
-  Partition p;
-  p.rules = std::move(local);
-  p.words = std::max<int>(1, (static_cast<int>(p.rules.size()) + 63) / 64);
+// The block of one partition (layout: Partition), its length a multiple of 8 words.
+std::vector<uint64_t> MakeBlock(const CompiledRules& compiled, const PartitionPlan& plan) {
+  PartitionHead head;
+  head.rule_count = static_cast<uint32_t>(plan.rules.size());
+  const int words = std::max<int>(1, (static_cast<int>(plan.rules.size()) + 63) / 64);
+  head.words = static_cast<uint32_t>(words);
   std::vector<const RuleCondition*> rules;
-  for (int32_t g : p.rules) rules.push_back(&compiled.rules[g]);
-  p.data.assign(kValueRows * p.words, 0);
-  ValueRows(p, rules, kKindRow, kKindDomain + 1,
+  for (int32_t g : plan.rules) rules.push_back(&compiled.rules[g]);
+  std::vector<uint64_t> block(kHeadWords + kValueRows * words, 0);
+  uint64_t* table = block.data() + kHeadWords;
+  const auto rows = [&](uint32_t first_row) { return table + first_row * words; };
+  ValueRows(rows(kKindRow), words, rules, kKindDomain + 1,
             [](const RuleCondition& r, uint32_t v) { return KindAccepted(r, v); });
-  ValueRows(p, rules, kDisputeRow, kDisputeDomain + 1, [](const RuleCondition& r, uint32_t v) {
-    return InMask(r.dispute, v, kDisputeDomain);
-  });
-  ValueRows(p, rules, kSeverityRow, kSeverityDomain + 1, [](const RuleCondition& r, uint32_t v) {
-    return InMask(r.severity, v, kSeverityDomain);
-  });
-  ValueRows(p, rules, kChannelRow, kChannelDomain + 1, [](const RuleCondition& r, uint32_t v) {
-    return InMask(r.channel, v, kChannelDomain);
-  });
-  ValueRows(p, rules, kDepartmentRow, kDepartmentDomain + 1,
+  ValueRows(
+      rows(kDisputeRow), words, rules, kDisputeDomain + 1,
+      [](const RuleCondition& r, uint32_t v) { return InMask(r.dispute, v, kDisputeDomain); });
+  ValueRows(
+      rows(kSeverityRow), words, rules, kSeverityDomain + 1,
+      [](const RuleCondition& r, uint32_t v) { return InMask(r.severity, v, kSeverityDomain); });
+  ValueRows(
+      rows(kChannelRow), words, rules, kChannelDomain + 1,
+      [](const RuleCondition& r, uint32_t v) { return InMask(r.channel, v, kChannelDomain); });
+  ValueRows(rows(kDepartmentRow), words, rules, kDepartmentDomain + 1,
             [](const RuleCondition& r, uint32_t v) {
               return InMask(r.department, v, kDepartmentDomain);
             });
-  ValueRows(p, rules, kHourRow, kHourDomain + 1,
+  ValueRows(rows(kHourRow), words, rules, kHourDomain + 1,
             [](const RuleCondition& r, uint32_t v) { return InMask(r.hour, v, kHourDomain); });
-  ValueRows(p, rules, kWeekdayRow, kWeekdayDomain + 1, [](const RuleCondition& r, uint32_t v) {
-    return InMask(r.weekday, v, kWeekdayDomain);
-  });
-  ValueRows(p, rules, kFlagsRow, kFlagValues,
+  ValueRows(
+      rows(kWeekdayRow), words, rules, kWeekdayDomain + 1,
+      [](const RuleCondition& r, uint32_t v) { return InMask(r.weekday, v, kWeekdayDomain); });
+  ValueRows(rows(kFlagsRow), words, rules, kFlagValues,
             [](const RuleCondition& r, uint32_t v) { return (v & r.flags_care) == r.flags_value; });
-  p.amount = AppendRange(
-      p, rules, [](const RuleCondition& r) { return std::make_pair(r.amount_lo, r.amount_hi); });
-  p.parties = AppendRange(
-      p, rules, [](const RuleCondition& r) { return std::make_pair(r.parties_lo, r.parties_hi); });
-  p.repeats = AppendRange(
-      p, rules, [](const RuleCondition& r) { return std::make_pair(r.repeats_lo, r.repeats_hi); });
-  p.data.shrink_to_fit();
-  p.with_capacity.assign(p.words, 0);
+  for (int field = 0; field < kNumRanges; ++field) {
+    head.ranges[field] =
+        AppendRange(block, words, rules, field, compiled.range_scheme[field], plan.points[field]);
+  }
+  head.capacity_at = static_cast<uint32_t>(block.size());
+  block.resize(block.size() + words, 0);
   for (size_t i = 0; i < rules.size(); ++i) {
-    if (rules[i]->tags != 0) p.tagged.push_back({static_cast<int32_t>(i), rules[i]->tags});
     if (!rules[i]->capacity.empty()) {
-      p.with_capacity[i >> 6] |= uint64_t{1} << (i & 63);
-      p.has_capacity = true;
+      block[head.capacity_at + (i >> 6)] |= uint64_t{1} << (i & 63);
+      head.flags |= PartitionHead::kHasCapacity;
     }
   }
-  p.has_tagged = !p.tagged.empty();
-  return p;
+  head.rules_at = static_cast<uint32_t>(block.size());
+  block.resize(block.size() + (plan.rules.size() + 1) / 2, 0);
+  std::copy(plan.rules.begin(), plan.rules.end(),
+            reinterpret_cast<int32_t*>(block.data() + head.rules_at));
+  head.tagged_at = static_cast<uint32_t>(block.size());
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i]->tags == 0) continue;
+    block.push_back(i);
+    block.push_back(rules[i]->tags);
+    ++head.tagged_count;
+  }
+  if (head.tagged_count > 0) head.flags |= PartitionHead::kHasTagged;
+  block.resize((block.size() + 7) / 8 * 8, 0);
+  std::memcpy(block.data(), &head, sizeof(head));
+  return block;
 }
 
 }  // namespace
@@ -213,20 +254,54 @@ void BuildIndex(const GridMap& map, CompiledRules* compiled) {
   }
   auto by_position = [&](int32_t x, int32_t y) { return position[x] < position[y]; };
   absl::flat_hash_map<std::vector<int32_t>, int32_t> dedupe;
+  std::vector<PartitionPlan> plans;
   auto partition_for = [&](std::vector<int32_t> rules) {
     std::sort(rules.begin(), rules.end(), by_position);
-    auto [it, inserted] = dedupe.emplace(rules, static_cast<int32_t>(compiled->partitions.size()));
-    if (inserted) compiled->partitions.push_back(MakePartition(*compiled, std::move(rules)));
+    auto [it, inserted] = dedupe.emplace(rules, static_cast<int32_t>(plans.size()));
+    if (inserted) {
+      PartitionPlan& plan = plans.emplace_back();
+      plan.rules = std::move(rules);
+      for (int field = 0; field < kNumRanges; ++field) {
+        plan.points[field] = Breakpoints(*compiled, plan.rules, field);
+      }
+    }
     return it->second;
   };
-  compiled->unknown_area_partition = partition_for(global);
-  compiled->partition_of_area.assign(n_areas, compiled->unknown_area_partition);
+  std::vector<int32_t> partition_of_area(n_areas + 1);
+  partition_of_area[n_areas] = partition_for(global);
   for (int a = 0; a < n_areas; ++a) {
-    if (local[a].empty()) continue;
+    if (local[a].empty()) {
+      partition_of_area[a] = partition_of_area[n_areas];
+      continue;
+    }
     std::vector<int32_t> rules = global;
     rules.insert(rules.end(), local[a].begin(), local[a].end());
-    compiled->partition_of_area[a] = partition_for(std::move(rules));
+    partition_of_area[a] = partition_for(std::move(rules));
   }
+  // One lookup scheme per range field for the whole rule set, from its largest partition.
+  for (int field = 0; field < kNumRanges; ++field) {
+    size_t most = 0;
+    for (const PartitionPlan& plan : plans) most = std::max(most, plan.points[field].size());
+    uint32_t& width = compiled->range_scheme[field].width;
+    width = 0;
+    if (most > 0) {
+      width = 1;
+      while (width < most) width *= 2;
+    }
+  }
+  std::vector<uint32_t> block_at(plans.size());
+  std::vector<uint64_t> blocks;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    const std::vector<uint64_t> block = MakeBlock(*compiled, plans[i]);
+    block_at[i] = static_cast<uint32_t>(blocks.size());
+    blocks.insert(blocks.end(), block.begin(), block.end());
+  }
+  // Room to align the first block to 64 bytes (CompiledRules::blocks_base).
+  compiled->blocks.assign(blocks.size() + 7, 0);
+  std::copy(blocks.begin(), blocks.end(), const_cast<uint64_t*>(compiled->blocks_base()));
+  compiled->partition_count = plans.size();
+  compiled->block_of_area.resize(n_areas + 1);
+  for (int a = 0; a <= n_areas; ++a) compiled->block_of_area[a] = block_at[partition_of_area[a]];
 }
 
 }  // namespace fengqiao::routing_internal

@@ -4,11 +4,13 @@
 #ifndef FENGQIAO_SRC_ROUTING_INTERNAL_COMPILED_RULES_H_
 #define FENGQIAO_SRC_ROUTING_INTERNAL_COMPILED_RULES_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "fengqiao/grid/grid_map.h"
 #include "fengqiao/routing/routing_facts.h"
 #include "fengqiao/routing/rule_set.h"
@@ -113,54 +115,138 @@ inline constexpr uint32_t kFlagsRow = kWeekdayRow + kWeekdayDomain + 1;
 inline constexpr uint32_t kFlagValues = 8;
 inline constexpr uint32_t kValueRows = kFlagsRow + kFlagValues;
 
-// A range field inside Partition::data: `count` sorted breakpoints at `bounds_at` (interval k is
-// [bound k-1, bound k)), then count + 1 bitsets at `sets_at`.
+// Range fields, in the order of PartitionHead::ranges.
+enum RangeField : int { kRangeAmount, kRangeParties, kRangeRepeats, kNumRanges };
+
+// How a rule set looks up one range field, the same in every partition (so that its branches go
+// the same way for every decision): `width` bounds (0: no partition has a breakpoint, every
+// value is in interval 0; else a power of two, the fewest that hold every partition's
+// breakpoints, padded with INT64_MAX), compared all at once up to 8, by a binary search without
+// branches beyond.
+struct RangeScheme {
+  uint32_t width = 0;
+};
+
+// A range field inside a partition's block: `count` sorted breakpoints at `bounds_at` (interval
+// k is [bound k-1, bound k)), padded to RangeScheme::width with INT64_MAX; then count + 1 bitsets
+// at `sets_at`. Offsets in words from the block's start.
 struct RangeRef {
   uint32_t bounds_at = 0;
   uint32_t count = 0;
   uint32_t sets_at = 0;
 };
 
-// One partition: every table in one contiguous buffer, so a decision touches a few adjacent cache
-// lines and no pointers but the base.
-struct Partition {
-  int words = 1;
-  std::vector<int32_t> rules;  // local bit -> global rule index, in hit order
-  std::vector<uint64_t> data;  // value tables (kValueRows x words), then the range fields
-  RangeRef amount, parties, repeats;
-  std::vector<std::pair<int32_t, uint64_t>> tagged;  // local bit, required tags
-  std::vector<uint64_t> with_capacity;               // rules with capacity tests
-  bool has_tagged = false;
-  bool has_capacity = false;
-
-  const uint64_t* Row(uint32_t row) const { return data.data() + row * words; }
-  const uint64_t* RangeSet(const RangeRef& r, int64_t v) const {
-    const uint64_t* bounds = data.data() + r.bounds_at;
-    uint32_t k = 0;
-    if (r.count <= 8) {
-      for (uint32_t i = 0; i < r.count; ++i) k += v >= static_cast<int64_t>(bounds[i]) ? 1 : 0;
-    } else {
-      uint32_t lo = 0, hi = r.count;
-      while (lo < hi) {
-        const uint32_t mid = (lo + hi) / 2;
-        if (static_cast<int64_t>(bounds[mid]) <= v) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      k = lo;
-    }
-    return data.data() + r.sets_at + k * words;
-  }
+// The head of a partition's block (one cache line).
+struct PartitionHead {
+  uint32_t words = 1;       // bitset words (64 rules each)
+  uint32_t rule_count = 0;  // rules of the partition
+  uint32_t flags = 0;       // kHasTagged | kHasCapacity
+  uint32_t tagged_count = 0;
+  uint32_t capacity_at = 0;  // `words` words: rules with capacity tests
+  uint32_t rules_at = 0;     // rule_count int32: local bit -> global rule index, in hit order
+  uint32_t tagged_at = 0;    // tagged_count pairs of words: local bit, required tags
+  RangeRef ranges[kNumRanges];
+  static constexpr uint32_t kHasTagged = 1;    // some rule requires tags
+  static constexpr uint32_t kHasCapacity = 2;  // some rule has capacity tests
 };
+inline constexpr uint32_t kHeadWords = sizeof(PartitionHead) / sizeof(uint64_t);
+static_assert(sizeof(PartitionHead) == 64, "the head is one cache line");
+
+// One partition: a view of its block in CompiledRules::blocks, where every table of the
+// partition lies in one 64-byte aligned run of words (the head, the value rows right after it,
+// the range fields, the capacity bits, the rule indices), so a decision reads a few adjacent
+// cache lines and follows no pointer but the block's.
+class Partition {
+ public:
+  explicit Partition(const uint64_t* block) : block_(block) {}
+
+  const PartitionHead& head() const { return *reinterpret_cast<const PartitionHead*>(block_); }
+  int words() const { return static_cast<int>(head().words); }
+  bool has_tagged() const { return (head().flags & PartitionHead::kHasTagged) != 0; }
+  bool has_capacity() const { return (head().flags & PartitionHead::kHasCapacity) != 0; }
+  // Local bit -> global rule index, in hit order.
+  absl::Span<const int32_t> rules() const {
+    return {reinterpret_cast<const int32_t*>(block_ + head().rules_at), head().rule_count};
+  }
+  const uint64_t* with_capacity() const { return block_ + head().capacity_at; }
+  const uint64_t* Row(uint32_t row) const { return block_ + kHeadWords + row * head().words; }
+  const uint64_t* RangeBounds(int field) const { return block_ + head().ranges[field].bounds_at; }
+  // The bitset of the rules whose range `field` holds v (`words`: words()).
+  const uint64_t* RangeSet(int field, RangeScheme scheme, int64_t v, uint32_t words) const;
+  // Rules requiring tags: (local bit, tags) for i < head().tagged_count.
+  int32_t tagged_bit(uint32_t i) const {
+    return static_cast<int32_t>(block_[head().tagged_at + 2 * i]);
+  }
+  uint64_t tagged_tags(uint32_t i) const { return block_[head().tagged_at + 2 * i + 1]; }
+
+ private:
+  const uint64_t* block_;
+};
+
+#define FENGQIAO_HOT inline __attribute__((always_inline))
+
+// How many of the N bounds at `b` are <= v (no branch).
+template <int N>
+__attribute__((always_inline)) inline uint32_t CountAtMost(const uint64_t* b, int64_t v) {
+  uint32_t k = 0;
+#pragma GCC unroll 8
+  for (int i = 0; i < N; ++i) k += static_cast<int64_t>(b[i]) <= v ? 1u : 0u;
+  return k;
+}
+
+// How many of the `width` (a power of two) sorted bounds at `b` are <= v.
+__attribute__((always_inline)) inline uint32_t CountAtMostSorted(uint32_t width, const uint64_t* b,
+                                                                 int64_t v) {
+  switch (width) {
+    case 1:
+      return CountAtMost<1>(b, v);
+    case 2:
+      return CountAtMost<2>(b, v);
+    case 4:
+      return CountAtMost<4>(b, v);
+    case 8:
+      return CountAtMost<8>(b, v);
+    default: {
+      // Binary search with a conditional move per step (log2(width) steps, no branch taken on
+      // the data), then the last 8 at once.
+      const uint64_t* base = b;
+      for (uint32_t n = width; n > 8; n /= 2) {
+        base = static_cast<int64_t>(base[n / 2 - 1]) <= v ? base + n / 2 : base;
+      }
+      return static_cast<uint32_t>(base - b) + CountAtMost<8>(base, v);
+    }
+  }
+}
+
+FENGQIAO_HOT const uint64_t* Partition::RangeSet(int field, RangeScheme scheme, int64_t v,
+                                                 uint32_t words) const {
+  const RangeRef& r = head().ranges[field];
+  uint32_t k = scheme.width == 0 ? 0 : CountAtMostSorted(scheme.width, block_ + r.bounds_at, v);
+  k = k < r.count ? k : r.count;  // padding counts only for v == INT64_MAX
+  return block_ + r.sets_at + k * words;
+}
 
 struct CompiledRules {
   std::vector<RuleCondition> rules;  // by global index (file order)
   std::vector<int32_t> hit_order;    // global indices in hit order
-  std::vector<Partition> partitions;
-  std::vector<int32_t> partition_of_area;  // by area index
-  int32_t unknown_area_partition = 0;
+  // Every partition's block, each 64-byte aligned (blocks_base() is), and the block of each
+  // area by area index, then one more: the block of an unknown area (only rules without an area
+  // condition).
+  std::vector<uint64_t> blocks;
+  std::vector<uint32_t> block_of_area;
+  RangeScheme range_scheme[kNumRanges];
+  size_t partition_count = 0;
+  // blocks.data() rounded up to 64 bytes (blocks holds 7 words more than it needs).
+  const uint64_t* blocks_base() const {
+    const auto a = reinterpret_cast<uintptr_t>(blocks.data());
+    return blocks.data() + ((64 - (a & 63)) & 63) / sizeof(uint64_t);
+  }
+  // The partition of `area` (any value; outside the map: the unknown area's).
+  Partition PartitionOf(int32_t area) const {
+    const auto n = static_cast<uint32_t>(block_of_area.size() - 1);
+    const auto a = static_cast<uint32_t>(area);
+    return Partition(blocks_base() + block_of_area[a < n ? a : n]);
+  }
   HitPolicy policy = HitPolicy::Of(v1::HIT_POLICY_FIRST);
   // Wire fragments of v1::Decision (RuleSet::AppendDecisionBytes): per rule, fields 2-3
   // (rule_id, action) and field 6 (matched_conditions); for the set, fields 4-5 (version, hash).
@@ -193,28 +279,61 @@ inline uint8_t EffectiveFlags(const RoutingFacts& f) {
 }
 
 // The bitset of a partition's rules that accept `f`, capacity not yet applied (`acc` has
-// p.words words).
-inline void Candidates(const Partition& p, const RoutingFacts& f, uint64_t* acc) {
-  const int w = p.words;
-  const uint64_t* k = p.Row(kKindRow + Clamp(f.kind, kKindDomain));
-  const uint64_t* d = p.Row(kDisputeRow + Clamp(f.dispute_type, kDisputeDomain));
-  const uint64_t* s = p.Row(kSeverityRow + Clamp(f.severity, kSeverityDomain));
-  const uint64_t* c = p.Row(kChannelRow + Clamp(f.channel, kChannelDomain));
-  const uint64_t* dp = p.Row(kDepartmentRow + Clamp(f.department, kDepartmentDomain));
-  const uint64_t* h = p.Row(kHourRow + Clamp(f.hour, kHourDomain));
-  const uint64_t* wd = p.Row(kWeekdayRow + Clamp(f.weekday, kWeekdayDomain));
-  const uint64_t* fl = p.Row(kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1)));
-  const uint64_t* am = p.RangeSet(p.amount, f.amount_fen);
-  const uint64_t* pa = p.RangeSet(p.parties, f.party_count);
-  const uint64_t* re = p.RangeSet(p.repeats, f.repeat_count);
-  for (int i = 0; i < w; ++i) {
-    acc[i] = k[i] & d[i] & s[i] & c[i] & dp[i] & h[i] & wd[i] & fl[i] & am[i] & pa[i] & re[i];
+// p.words() words; kOneWord: the caller knows it is 1).
+template <bool kOneWord = false>
+FENGQIAO_HOT void Candidates(const CompiledRules& compiled, const Partition& p,
+                             const RoutingFacts& f, uint64_t* acc) {
+  const RangeScheme* scheme = compiled.range_scheme;
+  const uint32_t w = kOneWord ? 1 : p.head().words;
+  const uint64_t* rows = p.Row(0);
+  const uint64_t* k = rows + (kKindRow + Clamp(f.kind, kKindDomain)) * w;
+  const uint64_t* d = rows + (kDisputeRow + Clamp(f.dispute_type, kDisputeDomain)) * w;
+  const uint64_t* s = rows + (kSeverityRow + Clamp(f.severity, kSeverityDomain)) * w;
+  const uint64_t* ch = rows + (kChannelRow + Clamp(f.channel, kChannelDomain)) * w;
+  const uint64_t* dp = rows + (kDepartmentRow + Clamp(f.department, kDepartmentDomain)) * w;
+  const uint64_t* h = rows + (kHourRow + Clamp(f.hour, kHourDomain)) * w;
+  const uint64_t* wd = rows + (kWeekdayRow + Clamp(f.weekday, kWeekdayDomain)) * w;
+  const uint64_t* fl = rows + (kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1))) * w;
+  const uint64_t* am = p.RangeSet(kRangeAmount, scheme[kRangeAmount], f.amount_fen, w);
+  const uint64_t* pa = p.RangeSet(kRangeParties, scheme[kRangeParties], f.party_count, w);
+  const uint64_t* re = p.RangeSet(kRangeRepeats, scheme[kRangeRepeats], f.repeat_count, w);
+  for (uint32_t i = 0; i < w; ++i) {
+    acc[i] = k[i] & d[i] & s[i] & ch[i] & dp[i] & h[i] & wd[i] & fl[i] & am[i] & pa[i] & re[i];
   }
-  if (p.has_tagged) {
-    for (const auto& [bit, required] : p.tagged) {
+  if (p.has_tagged()) {
+    const uint32_t n = p.head().tagged_count;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t required = p.tagged_tags(i);
+      const int32_t bit = p.tagged_bit(i);
       if ((f.tags & required) != required) acc[bit >> 6] &= ~(uint64_t{1} << (bit & 63));
     }
   }
+}
+
+// Batch paths: the head of the partition of `f`, for a decision a few rows ahead.
+inline void PrefetchHead(const CompiledRules& compiled, const RoutingFacts& f) {
+  const auto n = static_cast<uint32_t>(compiled.block_of_area.size() - 1);
+  const auto a = static_cast<uint32_t>(f.area);
+  __builtin_prefetch(compiled.blocks_base() + compiled.block_of_area[a < n ? a : n]);
+}
+
+// Batch paths: the first line of each row Candidates will read for `f` (its head fetched by
+// PrefetchHead a few rows before), and the first line of each range field's bounds and sets.
+inline void PrefetchRows(const CompiledRules& compiled, const RoutingFacts& f) {
+  const Partition p = compiled.PartitionOf(f.area);
+  __builtin_prefetch(p.Row(kKindRow + Clamp(f.kind, kKindDomain)));
+  __builtin_prefetch(p.Row(kDisputeRow + Clamp(f.dispute_type, kDisputeDomain)));
+  __builtin_prefetch(p.Row(kSeverityRow + Clamp(f.severity, kSeverityDomain)));
+  __builtin_prefetch(p.Row(kChannelRow + Clamp(f.channel, kChannelDomain)));
+  __builtin_prefetch(p.Row(kDepartmentRow + Clamp(f.department, kDepartmentDomain)));
+  __builtin_prefetch(p.Row(kHourRow + Clamp(f.hour, kHourDomain)));
+  __builtin_prefetch(p.Row(kWeekdayRow + Clamp(f.weekday, kWeekdayDomain)));
+  __builtin_prefetch(p.Row(kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1))));
+  for (int field = 0; field < kNumRanges; ++field) {
+    if (compiled.range_scheme[field].width == 0) continue;
+    __builtin_prefetch(p.RangeBounds(field));
+  }
+  __builtin_prefetch(p.rules().data());
 }
 
 }  // namespace fengqiao::routing_internal
