@@ -63,8 +63,31 @@ void BM_RouteBatch(benchmark::State& state) {
     offset = (offset + kBatch) & (kIncidents - 1);
   }
   state.SetItemsProcessed(state.iterations() * kBatch);
+  // What the decisions read: the index's partitions and its bytes (KiB), against the caches.
+  state.counters["partitions"] = static_cast<double>(w.rules->index_size().partitions);
+  state.counters["index_KiB"] = static_cast<double>(w.rules->index_size().bytes) / 1024;
 }
 BENCHMARK(BM_RouteBatch)->Apply(RuleCountsToLarge);
+
+// The same batches with every incident in one grid (the first): one partition, whose tables stay
+// in L1, so this is the decision's cost without the memory system (issue 17 point 5: how much of
+// BM_RouteBatch's time is waiting for the index).
+void BM_RouteBatchOneGrid(benchmark::State& state) {
+  const Workload& w = Get(static_cast<int>(state.range(0)));
+  std::vector<fengqiao::RoutingFacts> facts = w.facts;
+  const int32_t grid = w.map->AreaIndex("s0-c0-g0");
+  for (fengqiao::RoutingFacts& f : facts) f.area = grid;
+  constexpr size_t kBatch = 4096;
+  std::vector<fengqiao::RouteResult> out(kBatch);
+  size_t offset = 0;
+  for (auto _ : state) {
+    w.rules->RouteBatch(absl::MakeConstSpan(facts).subspan(offset, kBatch), absl::MakeSpan(out));
+    benchmark::DoNotOptimize(out.data());
+    offset = (offset + kBatch) & (kIncidents - 1);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_RouteBatchOneGrid)->Apply(RuleCountsToLarge);
 
 // The whole 65,536-incident table through RouteBatch on 1 or 2 threads (the machine's cores).
 void BM_RouteBatchThreads(benchmark::State& state) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
@@ -33,6 +34,11 @@ ABSL_FLAG(std::string, db_key_file, "",
 ABSL_FLAG(std::string, roster, "",
           "the roster (roster.textproto): brief names the responsible persons from it (masked, "
           "member ids without it); route reads team capacity from it");
+
+// Shared by `route` and the commands that print metrics (`metrics`, `district`).
+ABSL_FLAG(int, threads, 0,
+          "threads for routing and metrics (the results do not depend on it); 0: every core "
+          "the machine has (std::thread::hardware_concurrency)");
 
 namespace fengqiao::tools {
 namespace {
@@ -320,6 +326,13 @@ bool ReadBoundedLine(std::FILE* in, size_t limit, std::string& line, bool& too_l
 int Fail(const absl::Status& status) {
   fmt::print(stderr, "fengqiao: {}\n", Sv(status.message()));
   return kExitFailure;
+}
+
+absl::StatusOr<int> ThreadsFromFlag() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 0) return absl::InvalidArgumentError("--threads must be 0 (every core) or more");
+  if (threads > 0) return threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace fengqiao::tools

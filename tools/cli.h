@@ -70,6 +70,8 @@ ABSL_DECLARE_FLAG(fengqiao::tools::OutputFormat, format);
 ABSL_DECLARE_FLAG(std::string, roster);
 // `--db_key_file=FILE`, defined once (tools/cli.cc) for every command that opens a case store.
 ABSL_DECLARE_FLAG(std::string, db_key_file);
+// `--threads=N`, defined once (tools/cli.cc) for `route` and the commands that print metrics.
+ABSL_DECLARE_FLAG(int, threads);
 
 namespace fengqiao::tools {
 
@@ -140,6 +142,9 @@ class Progress {
 
 // One CSV line (RFC 4180): fields with a comma, a quote or a line break quoted, quotes doubled.
 std::string CsvLine(const std::vector<std::string>& fields);
+
+// The threads --threads asks for: every core for 0 (the default); InvalidArgument below 0.
+absl::StatusOr<int> ThreadsFromFlag();
 
 // The roster --roster names, validated against `map`; null when the flag is empty.
 absl::StatusOr<std::shared_ptr<const Roster>> RosterFromFlag(

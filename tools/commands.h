@@ -78,7 +78,7 @@ void PrintMix(std::string_view title, const absl::btree_map<Key, int64_t>& count
 // they span (or only the newest month, its 同比 / 环比 still counted from the months before), one
 // per grouping (an empty grouping is the overall sheet).
 // With OutputFormat::kJson each sheet is one line: the v1::MetricsReport in protobuf's JSON
-// mapping.
+// mapping. Counted on --threads threads (ThreadsFromFlag).
 absl::Status PrintMetrics(const CaseStore& store, const GridMap& map,
                           const std::vector<std::vector<v1::Dimension>>& groupings,
                           OutputFormat format = OutputFormat::kText,

@@ -95,11 +95,13 @@ inline RouteResult Resolve(const CompiledRules& c, const Partition& p, const uin
   return r;
 }
 
-// Batch paths, before deciding facts[i]: the head of facts[i + 8]'s partition and the rows of
-// facts[i + 4]'s, so that the decisions' reads from L2 overlap instead of waiting one by one.
+// Batch paths, before deciding facts[i] with an index larger than L2 (CompiledRules::prefetch):
+// the head of facts[i + 8]'s partition and the rows of facts[i + 4]'s, so that the decisions'
+// reads from L3 overlap instead of waiting one by one.
 inline void PrefetchAhead(const CompiledRules& c, absl::Span<const RoutingFacts> facts, size_t i,
                           size_t end) {
   constexpr size_t kHeadAhead = 8, kRowsAhead = 4;
+  if (!c.prefetch) return;
   if (i + kHeadAhead < end) routing_internal::PrefetchHead(c, facts[i + kHeadAhead]);
   if (i + kRowsAhead < end) routing_internal::PrefetchRows(c, facts[i + kRowsAhead]);
 }
@@ -163,7 +165,7 @@ void RuleSet::RouteBatch(absl::Span<const RoutingFacts> facts, absl::Span<RouteR
   const size_t n = std::min(facts.size(), out.size());
   InSlices(n, threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
-      // PrefetchAhead(c, facts, i, end);
+      PrefetchAhead(c, facts, i, end);
       out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
     }
   });
@@ -614,6 +616,10 @@ absl::Status RuleSet::BuildExplanation(const CompactExplanation& compact,
     }
   }
   return absl::OkStatus();
+}
+
+RuleSet::IndexSize RuleSet::index_size() const {
+  return {compiled_->partition_count, compiled_->blocks.size() * sizeof(uint64_t)};
 }
 
 absl::string_view RuleSet::ConditionName(int32_t field) {

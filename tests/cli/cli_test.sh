@@ -219,6 +219,28 @@ expect 1 "" "stdin:1: line longer than 1048576 bytes" route "$rules" "$data/grid
 expect 0 "" "" route "$rules" "$data/grid_map.textproto" < /dev/null
 expect 1 "" "/nope.textproto" route /nope.textproto "$data/grid_map.textproto" < /dev/null
 expect 64 "" "--max_line_bytes" route "$rules" "$data/grid_map.textproto" --max_line_bytes=lots < /dev/null
+# --threads (default: every core) changes nothing the command writes: decisions, explanations,
+# bad lines and the metrics sheets are the same on one thread and on three.
+{ for i in 1 2 3 4 5 6 7 8 9 10; do cat "$tmp/in.jsonl"; done; cat "$tmp/bad.jsonl"; } > "$tmp/many.jsonl"
+for extra in "" --explain; do
+  "$bin" route "$rules" "$data/grid_map.textproto" --max_line_bytes=2048 $extra --threads=1 < "$tmp/many.jsonl" > "$tmp/t1.out" 2> "$tmp/t1.err"
+  "$bin" route "$rules" "$data/grid_map.textproto" --max_line_bytes=2048 $extra --threads=3 < "$tmp/many.jsonl" > "$tmp/t3.out" 2> "$tmp/t3.err"
+  "$bin" route "$rules" "$data/grid_map.textproto" --max_line_bytes=2048 $extra < "$tmp/many.jsonl" > "$tmp/t0.out" 2> "$tmp/t0.err"
+  if ! cmp -s "$tmp/t1.out" "$tmp/t3.out" || ! cmp -s "$tmp/t1.err" "$tmp/t3.err" ||
+     ! cmp -s "$tmp/t1.out" "$tmp/t0.out" || [ "$(wc -l < "$tmp/t1.out")" -ne 3001 ]; then
+    echo "FAIL route $extra --threads: the output depends on the number of threads"; failures=$((failures + 1))
+  fi
+done
+"$bin" metrics "$tmp/a.db" "$data/grid_map.textproto" street,category --format=json --threads=1 > "$tmp/m1"
+"$bin" metrics "$tmp/a.db" "$data/grid_map.textproto" street,category --format=json --threads=3 > "$tmp/m3"
+# (compared as JSON: a group's key is a protobuf map, printed in no fixed order)
+/usr/bin/python3 - "$tmp/m1" "$tmp/m3" <<'PY' || failures=$((failures + 1))
+import json, sys
+one, three = ([json.loads(l) for l in open(p, encoding="utf-8")] for p in sys.argv[1:])
+if len(one) != 2 or one != three:
+    sys.exit("FAIL metrics --threads: the sheets depend on the number of threads")
+PY
+expect 1 "" "--threads must be 0" route "$rules" "$data/grid_map.textproto" --threads=-2 < /dev/null
 
 # The closure loop's state is taken at --as_of (00:00 in the district's zone), by default the first
 # day of the month after the newest incident; a bad date is a usage error.

@@ -323,13 +323,16 @@ TEST_F(CheckedNumbers, ACoHandledCaseCountsOnceAndEachCoHandlerIsCredited) {
   assign.set_assignee("p-1");
   ASSERT_OK(joint.Record(assign));
   for (const char* who : {"l-1", "j-1"}) {
-    v1::CaseEvent add = MakeEvent(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, t0 + absl::Minutes(2), "desk");
+    v1::CaseEvent add =
+        MakeEvent(v1::CASE_EVENT_TYPE_ADD_CO_HANDLER, t0 + absl::Minutes(2), "desk");
     add.set_co_handler(who);
     add.mutable_sla()->mutable_accept()->set_seconds(600);
     ASSERT_OK(joint.Record(add));
   }
-  ASSERT_OK(joint.Record(MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, t0 + absl::Minutes(5), "l-1")));
-  ASSERT_OK(joint.Record(MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, t0 + absl::Minutes(30), "j-1")));
+  ASSERT_OK(
+      joint.Record(MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, t0 + absl::Minutes(5), "l-1")));
+  ASSERT_OK(joint.Record(
+      MakeEvent(v1::CASE_EVENT_TYPE_CO_HANDLER_ACCEPT, t0 + absl::Minutes(30), "j-1")));
   incident.set_id("c-alone");
   ASSERT_OK_AND_ASSIGN(CaseLoop alone, CaseLoop::Open(incident, d, t0, "110"));
   CaseRecordBuilder builder(*map_);
@@ -504,34 +507,47 @@ TEST_F(Grouped, EveryDimensionAndPeriodParsesFromItsNameAndNamesTheReport) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a dimension")));
 }
 
-// Property: partial results over any split of the records merge into the result over all.
-TEST_F(Grouped, MergedPartialsEqualTheWhole) {
+// `n` random records over the tiny map's grids, reported in September and October 2026, every
+// step missing now and then.
+std::vector<CaseRecord> RandomRecords(const GridMap& map, std::mt19937_64& rng, size_t n) {
+  const char* grids[] = {"g11", "g12", "g21", "g22"};
+  std::vector<CaseRecord> records(n);
+  for (CaseRecord& r : records) {
+    r.area = map.AreaIndex(grids[rng() % 4]);
+    r.kind = 1 + rng() % 8;
+    r.dispute_type = r.kind == v1::INCIDENT_KIND_DISPUTE ? 1 + rng() % 3 : 0;
+    r.reported_at =
+        absl::ToUnixSeconds(Local(2026, 9, 1)) + static_cast<int64_t>(rng() % (61 * 86400));
+    r.flags = static_cast<uint32_t>(rng() & 0x7ff) & ~kRecordCancelled;
+    r.accept_s = static_cast<int32_t>(rng() % 200) - 20;
+    r.contact_s = static_cast<int32_t>(rng() % 600) - 50;
+    r.arrival_s = static_cast<int32_t>(rng() % 1200) - 100;
+    r.resolve_s = static_cast<int32_t>(rng() % 400000) - 1000;
+    r.assign_s = static_cast<int32_t>(rng() % 120) - 5;
+    for (int32_t* s : {&r.accept_s, &r.contact_s, &r.arrival_s, &r.resolve_s, &r.assign_s}) {
+      if (*s < 0) *s = -1;
+    }
+  }
+  return records;
+}
+
+// Grid x category, a month and a 28-day comparison, a baseline month: every part of a group.
+MetricsOptions EveryPartOptions() {
   MetricsOptions options;
   options.period_start = Local(2026, 10, 1);
   options.period_end = Local(2026, 11, 1);
   options.group_by = {v1::DIMENSION_GRID, v1::DIMENSION_CATEGORY};
   options.comparisons = {v1::PERIOD_KIND_MONTH, v1::PERIOD_KIND_28_DAYS};
   options.baseline = std::make_pair(Local(2026, 9, 1), Local(2026, 10, 1));
+  return options;
+}
+
+// Property: partial results over any split of the records merge into the result over all.
+TEST_F(Grouped, MergedPartialsEqualTheWhole) {
+  const MetricsOptions options = EveryPartOptions();
   std::mt19937_64 rng(77);
-  const char* grids[] = {"g11", "g12", "g21", "g22"};
   for (int trial = 0; trial < 5; ++trial) {
-    std::vector<CaseRecord> records(4000 + trial * 500);
-    for (CaseRecord& r : records) {
-      r.area = map_->AreaIndex(grids[rng() % 4]);
-      r.kind = 1 + rng() % 8;
-      r.dispute_type = r.kind == v1::INCIDENT_KIND_DISPUTE ? 1 + rng() % 3 : 0;
-      r.reported_at =
-          absl::ToUnixSeconds(Local(2026, 9, 1)) + static_cast<int64_t>(rng() % (61 * 86400));
-      r.flags = static_cast<uint32_t>(rng() & 0x7ff) & ~kRecordCancelled;
-      r.accept_s = static_cast<int32_t>(rng() % 200) - 20;
-      r.contact_s = static_cast<int32_t>(rng() % 600) - 50;
-      r.arrival_s = static_cast<int32_t>(rng() % 1200) - 100;
-      r.resolve_s = static_cast<int32_t>(rng() % 400000) - 1000;
-      r.assign_s = static_cast<int32_t>(rng() % 120) - 5;
-      for (int32_t* s : {&r.accept_s, &r.contact_s, &r.arrival_s, &r.resolve_s, &r.assign_s}) {
-        if (*s < 0) *s = -1;
-      }
-    }
+    const std::vector<CaseRecord> records = RandomRecords(*map_, rng, 4000 + trial * 500);
     ASSERT_OK_AND_ASSIGN(auto whole, CaseMetrics::Create(*map_, options));
     whole->AddAll(records);
     std::vector<std::unique_ptr<CaseMetrics>> parts;
@@ -557,6 +573,70 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
   EXPECT_THAT(a->MergeSerialized("garbage"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed")));
+}
+
+// Property: on several threads (slices counted apart, merged in order) AddAll and AddColumns
+// leave exactly what one thread leaves: the same report and the same partial, byte for byte,
+// with sketches exact and folded past their limit, onto metrics that already hold records.
+TEST_F(Grouped, SeveralThreadsGiveWhatOneThreadGives) {
+  std::mt19937_64 rng(2026);
+  for (int64_t exact_limit : {int64_t{100'000}, int64_t{3'000}}) {
+    MetricsOptions options = EveryPartOptions();
+    options.exact_percentile_limit = exact_limit;
+    const std::vector<CaseRecord> first = RandomRecords(*map_, rng, 5000);
+    const std::vector<CaseRecord> records =
+        RandomRecords(*map_, rng, 400'000 + static_cast<size_t>(rng() % 1000));
+    std::vector<int64_t> at;
+    std::vector<int32_t> area, assign, accept, contact, arrival, resolve;
+    std::vector<uint8_t> kind, dispute;
+    std::vector<uint32_t> flags;
+    for (const CaseRecord& r : records) {
+      at.push_back(r.reported_at);
+      area.push_back(r.area);
+      kind.push_back(r.kind);
+      dispute.push_back(r.dispute_type);
+      flags.push_back(r.flags);
+      assign.push_back(r.assign_s);
+      accept.push_back(r.accept_s);
+      contact.push_back(r.contact_s);
+      arrival.push_back(r.arrival_s);
+      resolve.push_back(r.resolve_s);
+    }
+    CaseRecordColumns columns;
+    columns.reported_at = at;
+    columns.area = area;
+    columns.kind = kind;
+    columns.dispute_type = dispute;
+    columns.flags = flags;
+    columns.assign_s = assign;
+    columns.accept_s = accept;
+    columns.contact_s = contact;
+    columns.arrival_s = arrival;
+    columns.resolve_s = resolve;
+    ASSERT_OK_AND_ASSIGN(auto one, CaseMetrics::Create(*map_, options));
+    one->AddAll(first);
+    one->AddAll(records);
+    const v1::MetricsReport expected = one->Report();
+    const std::string expected_partial = one->SerializePartial();
+    for (int threads : {2, 3, 4, 7}) {
+      options.threads = threads;
+      ASSERT_OK_AND_ASSIGN(auto from_records, CaseMetrics::Create(*map_, options));
+      from_records->AddAll(first);
+      from_records->AddAll(records);
+      EXPECT_TRUE(SameReport(from_records->Report(), expected))
+          << threads << " threads, exact limit " << exact_limit;
+      EXPECT_EQ(from_records->SerializePartial(), expected_partial) << threads << " threads";
+      ASSERT_OK_AND_ASSIGN(auto from_columns, CaseMetrics::Create(*map_, options));
+      from_columns->AddAll(first);
+      ASSERT_OK(from_columns->AddColumns(columns));
+      EXPECT_TRUE(SameReport(from_columns->Report(), expected))
+          << threads << " threads, columns, exact limit " << exact_limit;
+      // Partials computed on different thread counts merge (threads is no part of the options
+      // Merge compares).
+      ASSERT_OK(from_columns->Merge(*one));
+      ASSERT_OK(from_columns->MergeSerialized(expected_partial));
+    }
+  }
 }
 
 TEST_F(Grouped, TwoThreadsReportOneMetricsAtOnce) {

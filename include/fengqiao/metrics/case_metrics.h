@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -87,6 +88,11 @@ struct MetricsOptions {
   // kept exact.
   int64_t exact_percentile_limit = 100'000;
   double percentile_relative_error = 0.001;
+  // Threads AddAll and AddColumns use (the caller's included; the process's worker pool): the
+  // records are cut into contiguous slices, each counted apart and merged in order, so the report
+  // is the one of a single thread. 1: on the calling thread only. Not part of what Merge and
+  // MergeSerialized compare.
+  int threads = 1;
 };
 
 // Case records as parallel columns (an analyst's arrays); every span has the length of
@@ -113,11 +119,10 @@ class CaseMetrics {
   ~CaseMetrics();
 
   void Add(const CaseRecord& record);
-  void AddAll(absl::Span<const CaseRecord> records) {
-    for (const CaseRecord& r : records) Add(r);
-  }
-  // The same pass over columns. InvalidArgument naming a column whose length differs; nothing is
-  // added then.
+  // Add of each record, on up to options.threads threads.
+  void AddAll(absl::Span<const CaseRecord> records);
+  // The same pass over columns, on up to options.threads threads. InvalidArgument naming a
+  // column whose length differs; nothing is added then.
   absl::Status AddColumns(const CaseRecordColumns& columns);
 
   // Adds another partial result computed with the same options and map; InvalidArgument when
@@ -147,6 +152,14 @@ class CaseMetrics {
     return {options_.exact_percentile_limit, options_.percentile_relative_error};
   }
   Group& GroupFor(uint64_t key);
+  // Calls add(metrics, begin, end) over [0, n) in contiguous slices: the first into *this, the
+  // others into fresh partials on the pool's threads, merged into *this in slice order.
+  void AddInSlices(size_t n,
+                   absl::FunctionRef<void(CaseMetrics& metrics, size_t begin, size_t end)> add);
+  // A partial with this one's options (threads 1), map and windows, and no records.
+  std::unique_ptr<CaseMetrics> EmptyLike() const;
+  // Adds other's groups (same options and map, not checked).
+  void MergeGroups(const CaseMetrics& other);
 
   const GridMap& map_;
   MetricsOptions options_;

@@ -287,6 +287,16 @@ class RuleSet {
   // kMatched and out-of-range numbers.
   static absl::string_view ConditionName(int32_t field);
 
+  // The size of the compiled index a decision reads: its partitions (the distinct rule lists of
+  // the areas; each area's rules with those of its ancestors and the unbound ones) and the bytes
+  // of their tables. Once the bytes outgrow a core's caches, decisions wait for memory
+  // (bench/RESULTS.md, issue 17 point 5).
+  struct IndexSize {
+    size_t partitions = 0;
+    size_t bytes = 0;
+  };
+  IndexSize index_size() const;
+
   // The decision plus, for every rule that can apply in the incident's area (rules bound to other
   // areas are only counted), in hit order up to the winner (all of them for COLLECT and UNIQUE),
   // whether it matched and the first condition that failed. Evaluates rule by rule; use it for

@@ -300,6 +300,7 @@ void BuildIndex(const GridMap& map, CompiledRules* compiled) {
   compiled->blocks.assign(blocks.size() + 7, 0);
   std::copy(blocks.begin(), blocks.end(), const_cast<uint64_t*>(compiled->blocks_base()));
   compiled->partition_count = plans.size();
+  compiled->prefetch = blocks.size() * sizeof(uint64_t) > kPrefetchAboveBytes;
   compiled->block_of_area.resize(n_areas + 1);
   for (int a = 0; a <= n_areas; ++a) compiled->block_of_area[a] = block_at[partition_of_area[a]];
 }

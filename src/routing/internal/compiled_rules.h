@@ -236,6 +236,10 @@ struct CompiledRules {
   std::vector<uint32_t> block_of_area;
   RangeScheme range_scheme[kNumRanges];
   size_t partition_count = 0;
+  // Whether the batch paths prefetch a few decisions ahead: when the blocks outgrow what a core's
+  // L2 holds (kPrefetchAboveBytes; below it prefetching measured as a small loss,
+  // bench/RESULTS.md).
+  bool prefetch = false;
   // blocks.data() rounded up to 64 bytes (blocks holds 7 words more than it needs).
   const uint64_t* blocks_base() const {
     const auto a = reinterpret_cast<uintptr_t>(blocks.data());
@@ -309,6 +313,9 @@ FENGQIAO_HOT void Candidates(const CompiledRules& compiled, const Partition& p,
     }
   }
 }
+
+// Blocks larger than this (a core's L2 on the project's machine) are prefetched in batches.
+inline constexpr size_t kPrefetchAboveBytes = size_t{1} << 20;
 
 // Batch paths: the head of the partition of `f`, for a decision a few rows ahead.
 inline void PrefetchHead(const CompiledRules& compiled, const RoutingFacts& f) {
