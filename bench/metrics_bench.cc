@@ -47,8 +47,11 @@ std::vector<fengqiao::CaseRecord> Chunk(int n, uint64_t seed) {
   return out;
 }
 
+// The report over `total` records (the chunk streamed), on state.range(1) threads
+// (MetricsOptions::threads; 1 when absent).
 void BM_MetricsGridByCategory(benchmark::State& state) {
   const int64_t total = state.range(0);
+  const int threads = state.range_size() > 1 ? static_cast<int>(state.range(1)) : 1;
   constexpr int kChunk = 1'000'000;
   const std::vector<fengqiao::CaseRecord> chunk = Chunk(kChunk, 1);
   fengqiao::MetricsOptions options;
@@ -57,6 +60,7 @@ void BM_MetricsGridByCategory(benchmark::State& state) {
   options.period_end = absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::FixedTimeZone(8 * 3600));
   options.group_by = {fengqiao::v1::DIMENSION_GRID, fengqiao::v1::DIMENSION_CATEGORY};
   options.comparisons = {fengqiao::v1::PERIOD_KIND_MONTH};
+  options.threads = threads;
   size_t groups = 0;
   for (auto _ : state) {
     auto metrics = *fengqiao::CaseMetrics::Create(SampleMap(), options);
@@ -70,5 +74,14 @@ void BM_MetricsGridByCategory(benchmark::State& state) {
   state.counters["groups"] = static_cast<double>(groups);
 }
 BENCHMARK(BM_MetricsGridByCategory)->Arg(10'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+// The same on 1 and 2 threads (issue 17 point 3: the scaling on this machine's two cores); wall
+// time, and the process's CPU time beside it.
+BENCHMARK(BM_MetricsGridByCategory)
+    ->Name("BM_MetricsThreads")
+    ->Args({10'000'000, 1})
+    ->Args({10'000'000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 }  // namespace
