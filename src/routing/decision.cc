@@ -95,13 +95,12 @@ inline RouteResult Resolve(const CompiledRules& c, const Partition& p, const uin
   return r;
 }
 
-// Batch paths, before deciding facts[i] with an index larger than L2 (CompiledRules::prefetch):
+// Batch paths, before deciding facts[i], with an index larger than L2 (CompiledRules::prefetch):
 // the head of facts[i + 8]'s partition and the rows of facts[i + 4]'s, so that the decisions'
 // reads from L3 overlap instead of waiting one by one.
 inline void PrefetchAhead(const CompiledRules& c, absl::Span<const RoutingFacts> facts, size_t i,
                           size_t end) {
   constexpr size_t kHeadAhead = 8, kRowsAhead = 4;
-  if (!c.prefetch) return;
   if (i + kHeadAhead < end) routing_internal::PrefetchHead(c, facts[i + kHeadAhead]);
   if (i + kRowsAhead < end) routing_internal::PrefetchRows(c, facts[i + kRowsAhead]);
 }
@@ -164,9 +163,15 @@ void RuleSet::RouteBatch(absl::Span<const RoutingFacts> facts, absl::Span<RouteR
   const CompiledRules& c = *compiled_;
   const size_t n = std::min(facts.size(), out.size());
   InSlices(n, threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      PrefetchAhead(c, facts, i, end);
-      out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+    if (c.prefetch) {
+      for (size_t i = begin; i < end; ++i) {
+        PrefetchAhead(c, facts, i, end);
+        out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+      }
+    } else {
+      for (size_t i = begin; i < end; ++i) {
+        out[i] = RouteOne(c, unique, facts[i], capacity, nullptr);
+      }
     }
   });
 }
@@ -229,6 +234,7 @@ absl::Status RuleSet::RouteColumns(const RoutingColumns& columns, absl::Span<int
         }
       }
       for (size_t k = 0; k < count; ++k) {
+        if (c.prefetch) PrefetchAhead(c, absl::MakeConstSpan(block, count), k, count);
         rule_out[first + k] = RouteOne(c, unique, block[k], capacity, nullptr).rule;
       }
     }
@@ -347,6 +353,7 @@ void RuleSet::DecideBatch(absl::Span<const RoutingFacts> facts, DecisionBatch* o
   const int32_t n_items = catalogue ? options_.catalogue->size() : 0;
   std::vector<int32_t> skipped;
   for (size_t i = 0; i < facts.size(); ++i) {
+    if (c.prefetch) PrefetchAhead(c, facts, i, facts.size());
     const RoutingFacts& f = facts[i];
     const Partition p = c.PartitionOf(f.area);
     CompactDecision r;
