@@ -282,6 +282,20 @@ inline uint8_t EffectiveFlags(const RoutingFacts& f) {
   return f.flags | (f.kind == v1::INCIDENT_KIND_NON_POLICE ? kFactNonPolice : 0);
 }
 
+// The value row of each value field of `f`, in a partition's value tables (kKindRow ..
+// kFlagsRow order).
+inline constexpr int kValueFields = 8;
+inline void ValueRowsOf(const RoutingFacts& f, uint32_t rows[kValueFields]) {
+  rows[0] = kKindRow + Clamp(f.kind, kKindDomain);
+  rows[1] = kDisputeRow + Clamp(f.dispute_type, kDisputeDomain);
+  rows[2] = kSeverityRow + Clamp(f.severity, kSeverityDomain);
+  rows[3] = kChannelRow + Clamp(f.channel, kChannelDomain);
+  rows[4] = kDepartmentRow + Clamp(f.department, kDepartmentDomain);
+  rows[5] = kHourRow + Clamp(f.hour, kHourDomain);
+  rows[6] = kWeekdayRow + Clamp(f.weekday, kWeekdayDomain);
+  rows[7] = kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1));
+}
+
 // The bitset of a partition's rules that accept `f`, capacity not yet applied (`acc` has
 // p.words() words; kOneWord: the caller knows it is 1).
 template <bool kOneWord = false>
@@ -289,15 +303,17 @@ FENGQIAO_HOT void Candidates(const CompiledRules& compiled, const Partition& p,
                              const RoutingFacts& f, uint64_t* acc) {
   const RangeScheme* scheme = compiled.range_scheme;
   const uint32_t w = kOneWord ? 1 : p.head().words;
-  const uint64_t* rows = p.Row(0);
-  const uint64_t* k = rows + (kKindRow + Clamp(f.kind, kKindDomain)) * w;
-  const uint64_t* d = rows + (kDisputeRow + Clamp(f.dispute_type, kDisputeDomain)) * w;
-  const uint64_t* s = rows + (kSeverityRow + Clamp(f.severity, kSeverityDomain)) * w;
-  const uint64_t* ch = rows + (kChannelRow + Clamp(f.channel, kChannelDomain)) * w;
-  const uint64_t* dp = rows + (kDepartmentRow + Clamp(f.department, kDepartmentDomain)) * w;
-  const uint64_t* h = rows + (kHourRow + Clamp(f.hour, kHourDomain)) * w;
-  const uint64_t* wd = rows + (kWeekdayRow + Clamp(f.weekday, kWeekdayDomain)) * w;
-  const uint64_t* fl = rows + (kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1))) * w;
+  const uint64_t* base = p.Row(0);
+  uint32_t rows[kValueFields];
+  ValueRowsOf(f, rows);
+  const uint64_t* k = base + rows[0] * w;
+  const uint64_t* d = base + rows[1] * w;
+  const uint64_t* s = base + rows[2] * w;
+  const uint64_t* ch = base + rows[3] * w;
+  const uint64_t* dp = base + rows[4] * w;
+  const uint64_t* h = base + rows[5] * w;
+  const uint64_t* wd = base + rows[6] * w;
+  const uint64_t* fl = base + rows[7] * w;
   const uint64_t* am = p.RangeSet(kRangeAmount, scheme[kRangeAmount], f.amount_fen, w);
   const uint64_t* pa = p.RangeSet(kRangeParties, scheme[kRangeParties], f.party_count, w);
   const uint64_t* re = p.RangeSet(kRangeRepeats, scheme[kRangeRepeats], f.repeat_count, w);
@@ -319,23 +335,17 @@ inline constexpr size_t kPrefetchAboveBytes = size_t{1} << 20;
 
 // Batch paths: the head of the partition of `f`, for a decision a few rows ahead.
 inline void PrefetchHead(const CompiledRules& compiled, const RoutingFacts& f) {
-  const auto n = static_cast<uint32_t>(compiled.block_of_area.size() - 1);
-  const auto a = static_cast<uint32_t>(f.area);
-  __builtin_prefetch(compiled.blocks_base() + compiled.block_of_area[a < n ? a : n]);
+  __builtin_prefetch(&compiled.PartitionOf(f.area).head());
 }
 
-// Batch paths: the first line of each row Candidates will read for `f` (its head fetched by
-// PrefetchHead a few rows before), and the first line of each range field's bounds and sets.
+// Batch paths: the first line of each value row Candidates will read for `f`, of each range
+// field's breakpoints and of the rule indices (the head fetched by PrefetchHead a few rows
+// before).
 inline void PrefetchRows(const CompiledRules& compiled, const RoutingFacts& f) {
   const Partition p = compiled.PartitionOf(f.area);
-  __builtin_prefetch(p.Row(kKindRow + Clamp(f.kind, kKindDomain)));
-  __builtin_prefetch(p.Row(kDisputeRow + Clamp(f.dispute_type, kDisputeDomain)));
-  __builtin_prefetch(p.Row(kSeverityRow + Clamp(f.severity, kSeverityDomain)));
-  __builtin_prefetch(p.Row(kChannelRow + Clamp(f.channel, kChannelDomain)));
-  __builtin_prefetch(p.Row(kDepartmentRow + Clamp(f.department, kDepartmentDomain)));
-  __builtin_prefetch(p.Row(kHourRow + Clamp(f.hour, kHourDomain)));
-  __builtin_prefetch(p.Row(kWeekdayRow + Clamp(f.weekday, kWeekdayDomain)));
-  __builtin_prefetch(p.Row(kFlagsRow + (EffectiveFlags(f) & (kFlagValues - 1))));
+  uint32_t rows[kValueFields];
+  ValueRowsOf(f, rows);
+  for (uint32_t row : rows) __builtin_prefetch(p.Row(row));
   for (int field = 0; field < kNumRanges; ++field) {
     if (compiled.range_scheme[field].width == 0) continue;
     __builtin_prefetch(p.RangeBounds(field));
