@@ -39,6 +39,13 @@ std::shared_ptr<const AlertAssistant> Assistant(ScanEngine engine = ScanEngine::
   return engine == ScanEngine::kHyperscan ? *hyperscan : *re2_set;
 }
 
+// The shipped rules with the shipped model (Hyperscan).
+std::shared_ptr<const AlertAssistant> AssistantWithModel() {
+  static auto* assistant = new std::shared_ptr<const AlertAssistant>(
+      *AlertAssistant::Load(Rules(), FENGQIAO_SOURCE_DIR "/examples/data/alert/model.textproto"));
+  return *assistant;
+}
+
 const std::vector<std::string>& Messages() {
   static auto* messages = [] {
     auto* out = new std::vector<std::string>;
@@ -122,6 +129,45 @@ void BM_ScanAndDecide(benchmark::State& state, ScanEngine engine) {
 }
 BENCHMARK_CAPTURE(BM_ScanAndDecide, hyperscan, ScanEngine::kHyperscan);
 BENCHMARK_CAPTURE(BM_ScanAndDecide, re2_set, ScanEngine::kRe2Set);
+
+// The same with the model asked about what no rule decides (on these messages, the dev split
+// the rules were written from, few: the counter "model_share" says how many).
+void BM_ScanAndDecideWithModel(benchmark::State& state) {
+  const auto& messages = Messages();
+  const AlertAssistant& a = *AssistantWithModel();
+  AlertScratch scratch;
+  size_t i = 0;
+  int64_t by_model = 0, n = 0;
+  for (auto _ : state) {
+    absl::StatusOr<Verdict> v = a.Classify(messages[i], &scratch);
+    by_model += v.ok() && v->rule < 0;
+    ++n;
+    benchmark::DoNotOptimize(v);
+    if (++i == messages.size()) i = 0;
+  }
+  SetCounters(state, TotalBytes());
+  state.counters["model_share"] = n == 0 ? 0 : static_cast<double>(by_model) / n;
+}
+BENCHMARK(BM_ScanAndDecideWithModel);
+
+// The model alone on every message (normalised beforehand): its cost per message asked, the
+// upper bound of what it adds to a verdict.
+void BM_ModelPredict(benchmark::State& state) {
+  const auto& messages = Messages();
+  const AlertAssistant& a = *AssistantWithModel();
+  std::vector<std::string> normalized;
+  for (const std::string& m : messages) {
+    normalized.push_back(a.scanner().normalizer().Normalize(m)->text);
+  }
+  ModelScratch scratch;
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(a.model()->Predict(normalized[i], &scratch));
+    if (++i == normalized.size()) i = 0;
+  }
+  SetCounters(state, TotalBytes());
+}
+BENCHMARK(BM_ModelPredict);
 
 // The full decision as the assistant emits it: the proto with masked text, spans, snippets and
 // the reason.

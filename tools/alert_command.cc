@@ -1,4 +1,5 @@
-// `fengqiao alert --rules DIR --replies DIR`: the AI管家 over chat messages, JSON Lines in and out.
+// `fengqiao alert --rules DIR --model FILE --replies DIR`: the AI管家 over chat messages, JSON
+// Lines in and out.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -17,6 +18,9 @@
 
 ABSL_FLAG(std::string, rules, FENGQIAO_DEFAULT_ALERT_RULES,
           "the alert rules: a *.textproto file or a folder of them");
+ABSL_FLAG(std::string, model, FENGQIAO_DEFAULT_ALERT_MODEL,
+          "the alert model (a fengqiao.v1.AlertModel text file) deciding what no rule decides; "
+          "empty: rules only");
 ABSL_FLAG(std::string, replies, FENGQIAO_DEFAULT_ALERT_REPLIES,
           "the standard-reply bank: a *.textproto file or a folder of them");
 
@@ -25,7 +29,7 @@ namespace {
 
 int Alert() {
   absl::StatusOr<std::shared_ptr<const fengqiao::alert::AlertAssistant>> assistant =
-      fengqiao::alert::AlertAssistant::Load(absl::GetFlag(FLAGS_rules));
+      fengqiao::alert::AlertAssistant::Load(absl::GetFlag(FLAGS_rules), absl::GetFlag(FLAGS_model));
   if (!assistant.ok()) return Fail(assistant.status());
   absl::StatusOr<std::shared_ptr<const fengqiao::alert::ReplyBank>> bank =
       fengqiao::alert::ReplyBank::Load(absl::GetFlag(FLAGS_replies));
@@ -124,7 +128,7 @@ const Command& AlertCommand() {
   static const Command* const command = new Command{
       .name = "alert",
       .args = {},
-      .flags = {"rules=DIR", "replies=DIR"},
+      .flags = {"rules=DIR", "model=FILE", "replies=DIR"},
       .summary = "the AI管家: decide one action per chat message (JSON Lines in and out)",
       .description =
           "Reads chat messages from stdin, one JSON object per line with the field names of\n"

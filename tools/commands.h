@@ -9,8 +9,8 @@
 //   locate_command.cc       fengqiao locate GRID_MAP LAT LNG
 //   route_command.cc        fengqiao route RULES GRID_MAP < incidents.jsonl
 //   brief_command.cc        fengqiao brief daily|weekly|monthly CASES.db GRID_MAP --date=D
-//   alert_command.cc        fengqiao alert [--rules=DIR] [--replies=DIR] < messages.jsonl
-//   version_command.cc      fengqiao version
+//   alert_command.cc        fengqiao alert [--rules=DIR] [--model=FILE] [--replies=DIR] <
+//   messages.jsonl version_command.cc      fengqiao version
 //
 // Tool code, not library: prints to stdout / stderr.
 #ifndef FENGQIAO_TOOLS_COMMANDS_H_

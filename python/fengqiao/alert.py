@@ -4,8 +4,13 @@ REFER_12345) with its category, the 12345 department, the deciding rules and the
 one-line reason and the text with personal data masked.
 
     import fengqiao.alert
-    assistant = fengqiao.alert.load("examples/data/alert/rules")
+    assistant = fengqiao.alert.load("examples/data/alert/rules",
+                                    model="examples/data/alert/model.textproto")
     decisions = fengqiao.alert.scan(frame, assistant)   # frame has a "text" column
+
+With a model (a ``fengqiao.v1.AlertModel`` text file, tools/train_alert_model.py), what no rule
+decides is decided by the model when its probability reaches the model's threshold; such a row's
+``rule_ids`` is ``["model:<id>"]`` and its spans are the n-grams that weighed most.
 """
 
 import pandas as pd
@@ -14,11 +19,23 @@ from fengqiao import _checked, _core
 from fengqiao.v1 import alert_pb2, taxonomy_pb2
 
 
-def load(rules):
-    """Loads the scanning rules (a file or a directory of ``*.textproto``); raises
-    InvalidArgumentError naming ``file:line:col`` for a bad rule, NotFoundError for a missing
-    path."""
-    return _core.AlertAssistant.load(str(rules))
+def load(rules, model=None):
+    """Loads the scanning rules (a file or a directory of ``*.textproto``) and, when given, the
+    model file; raises InvalidArgumentError naming ``file:line:col`` for a bad rule or model
+    (never an n-gram's text), NotFoundError for a missing path, ResourceExhaustedError for a model
+    file over 64 MiB."""
+    return _core.AlertAssistant.load(str(rules), "" if model is None else str(model))
+
+
+def load_model(path):
+    """Loads a model file alone (``fengqiao.v1.AlertModel`` text format); the errors of
+    :func:`load`."""
+    return _core.AlertModel.load(str(path))
+
+
+def normalize(texts):
+    """The Normalizer's text of each message (what the rules and the model read)."""
+    return _core.normalize_texts([_checked.text(t, "texts") for t in texts])
 
 
 def _names(enum, numbers):

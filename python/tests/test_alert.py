@@ -76,3 +76,109 @@ def test_bad_rules_raise_with_file_line_and_column(tmp_path):
 
 def test_shipped_rules_lint_clean(assistant):
     assert assistant.lint() == []
+
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MODEL = ROOT / "examples" / "data" / "alert" / "model.textproto"
+
+
+def _trainer():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "train_alert_model", ROOT / "tools" / "train_alert_model.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_cpp_model_scores_equal_the_trainers_on_random_texts():
+    # The property the model file rests on: the C++ inference computes exactly what the Python
+    # trainer computes (same n-grams, digit folding, scaling, biases), on random texts built from
+    # pieces of the domain, digits, Latin letters, emoji and traditional characters.
+    import random
+
+    from google.protobuf import text_format
+
+    from fengqiao.v1 import alert_pb2
+
+    trainer = _trainer()
+    proto = text_format.Parse(MODEL.read_text(encoding="utf-8"), alert_pb2.AlertModel())
+    model = fengqiao.alert.load_model(MODEL)
+    rng = random.Random(13)
+    pieces = ["转账", "客服", "着火了", "救命", "噪音", "居住证", "帳戶凍結", "好的", "1388", "yhk",
+              "WX", "😀", " ", "!", "打人", "工资", "停电", "的", "吗"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 10))) for _ in range(300)]
+    normalized = fengqiao.alert.normalize(texts)
+    cpp = model.logits(normalized)
+    for text, got in zip(normalized, cpp):
+        want = trainer.model_logits(proto, text)
+        assert got == pytest.approx(want, rel=1e-5, abs=1e-5), text
+
+
+# Written for these tests, not from the corpus: no shipped rule decides them, the shipped model does.
+MODEL_CASES = [
+    "菜市场有家卖的猪肉颜色发绿了还在卖",
+    "楼下饭店油烟直接排到我们窗户里",
+    "对面楼有人用绳子吊着东西往下放,看着不像搬家",
+    "路口一辆电动车和小轿车撞了,骑车的大爷躺地上不动",
+]
+MODEL_ACTIONS = [
+    "ALERT_ACTION_REFER_12345",
+    "ALERT_ACTION_REFER_12345",
+    "ALERT_ACTION_NOTIFY_COMMUNITY_POLICE",
+    "ALERT_ACTION_ALERT_110",
+]
+
+
+def test_the_model_decides_what_no_rule_decides():
+    with_model = fengqiao.alert.load(RULES, model=MODEL)
+    frame = pd.DataFrame({"text": MODEL_CASES})
+    rules_only = fengqiao.alert.scan(frame, fengqiao.alert.load(RULES))
+    out = fengqiao.alert.scan(frame, with_model)
+    assert list(rules_only["action"]) == ["ALERT_ACTION_NONE"] * len(MODEL_CASES)
+    assert list(out["action"]) == MODEL_ACTIONS
+    model_id = fengqiao.alert.load_model(MODEL).id
+    for row in out.itertuples():
+        assert row.rule_ids == [f"model:{model_id}"]
+        assert "p=0." in row.reason
+        assert row.spans
+
+
+@pytest.mark.parametrize(
+    "content, want",
+    [
+        ('format_version: 1\nthreshold: "x"\n', "bad.textproto:2:"),
+        ("format_version: 1\nmax_order: 2\nthreshold: 0.5\n"
+         "classes { action: ALERT_ACTION_NONE category: ALERT_CATEGORY_CHITCHAT }\n"
+         'ngrams { ngram: "秘密" weights: [nan] }\n', "weight 0 is not a finite number"),
+        ("format_version: 1\nmax_order: 2\nthreshold: 0.5\n", "at least one class"),
+        ("format_version: 1\nmax_order: 9\n", "bad.textproto:2:"),
+        (b"format_version: 1\nmax_order: 2\nthreshold: 0.5\n"
+         b"classes { action: ALERT_ACTION_NONE category: ALERT_CATEGORY_CHITCHAT }\n"
+         b'ngrams { ngram: "\xe7\xa7" weights: [1] }\n', "bad.textproto:5:"),
+    ],
+)
+def test_bad_model_files_raise_with_their_place(tmp_path, content, want):
+    path = tmp_path / "bad.textproto"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(fengqiao.InvalidArgumentError) as e:
+        fengqiao.alert.load(RULES, model=path)
+    assert want in str(e.value)
+    assert "秘密" not in str(e.value)
+    with pytest.raises(fengqiao.InvalidArgumentError):
+        fengqiao.alert.load_model(path)
+
+
+def test_missing_and_huge_model_files_raise(tmp_path):
+    with pytest.raises(fengqiao.NotFoundError):
+        fengqiao.alert.load(RULES, model=tmp_path / "nope.textproto")
+    huge = tmp_path / "huge.textproto"
+    with open(huge, "wb") as f:
+        f.truncate((64 << 20) + 1)
+    with pytest.raises(fengqiao.ResourceExhaustedError):
+        fengqiao.alert.load_model(huge)

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "fengqiao/alert/masking.h"
 #include "fengqiao/status_macros.h"
@@ -15,6 +16,9 @@ namespace fengqiao::alert {
 namespace {
 
 enum Fate { kDecides = 0, kCancelled = 1, kOverridden = 2, kOutranked = 3 };
+
+// How many n-grams a model decision shows as its evidence.
+constexpr int kModelEvidenceNgrams = 3;
 
 int Urgency(v1::AlertAction a) {
   switch (a) {
@@ -40,8 +44,9 @@ bool Overrides(const v1::ScanRule& by, v1::AlertCategory category) {
 
 }  // namespace
 
-AlertAssistant::AlertAssistant(std::shared_ptr<const MessageScanner> scanner)
-    : scanner_(std::move(scanner)) {}
+AlertAssistant::AlertAssistant(std::shared_ptr<const MessageScanner> scanner,
+                               std::shared_ptr<const AlertModel> model)
+    : scanner_(std::move(scanner)), model_(std::move(model)) {}
 
 absl::StatusOr<std::shared_ptr<const AlertAssistant>> AlertAssistant::Load(
     absl::string_view rules_path, NormalizerOptions normalizer_options,
@@ -54,9 +59,22 @@ absl::StatusOr<std::shared_ptr<const AlertAssistant>> AlertAssistant::Load(
   return Create(std::move(scanner));
 }
 
+absl::StatusOr<std::shared_ptr<const AlertAssistant>> AlertAssistant::Load(
+    absl::string_view rules_path, absl::string_view model_path,
+    NormalizerOptions normalizer_options, ScannerOptions scanner_options) {
+  std::shared_ptr<const AlertModel> model;
+  if (!model_path.empty()) {
+    FENGQIAO_ASSIGN_OR_RETURN(model, AlertModel::Load(model_path));
+  }
+  FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const AlertAssistant> rules_only,
+                            Load(rules_path, std::move(normalizer_options), scanner_options));
+  return Create(rules_only->scanner_, std::move(model));
+}
+
 std::shared_ptr<const AlertAssistant> AlertAssistant::Create(
-    std::shared_ptr<const MessageScanner> scanner) {
-  return std::shared_ptr<const AlertAssistant>(new AlertAssistant(std::move(scanner)));
+    std::shared_ptr<const MessageScanner> scanner, std::shared_ptr<const AlertModel> model) {
+  return std::shared_ptr<const AlertAssistant>(
+      new AlertAssistant(std::move(scanner), std::move(model)));
 }
 
 Verdict AlertAssistant::Apply(std::vector<ScanHit>& hits, std::vector<int>* fate) const {
@@ -126,7 +144,16 @@ absl::StatusOr<Verdict> AlertAssistant::Run(absl::string_view text, AlertScratch
   // Normalize succeeded, so the text is UTF-8: the scanner need not check it again.
   FENGQIAO_RETURN_IF_ERROR(
       scanner_->ScanImpl(scratch->normalized, &scratch->hits, detail, /*from_normalizer=*/true));
-  return Apply(scratch->hits, &scratch->fate);
+  Verdict v = Apply(scratch->hits, &scratch->fate);
+  if (v.rule >= 0 || model_ == nullptr) return v;
+  const ModelVerdict m = model_->Predict(scratch->normalized.text, &scratch->model);
+  if (m.action == v1::ALERT_ACTION_NONE) return v;
+  v.action = m.action;
+  v.category = m.category;
+  v.department = m.department;
+  v.by_model = true;
+  v.probability = m.probability;
+  return v;
 }
 
 absl::StatusOr<v1::AlertDecision> AlertAssistant::Decide(absl::string_view text) const {
@@ -171,7 +198,24 @@ absl::StatusOr<v1::AlertDecision> AlertAssistant::Decide(const v1::ChatMessage& 
   if (v.action == v1::ALERT_ACTION_REFER_12345) {
     absl::StrAppend(&reason, " → ", LabelOf(v.department).display);
   }
-  if (v.rule < 0) {
+  if (v.by_model) {
+    // The n-grams that weighed most for the model's class, as spans of the message as sent.
+    const std::string model_id = absl::StrCat("model:", model_->id());
+    d.add_rule_ids(model_id);
+    for (const NgramContribution& c :
+         model_->TopContributions(scratch.model, v.action, kModelEvidenceNgrams)) {
+      v1::EvidenceSpan* span = d.add_spans();
+      span->set_rule_id(model_id);
+      const Span original = scratch.normalized.ToOriginal(c.begin, c.end);
+      span->set_begin(original.begin);
+      span->set_end(original.end);
+      span->set_snippet(MaskedExcerpt(message.text(), original, personal));
+      evidence.push_back(absl::StrCat("\"", span->snippet(), "\""));
+    }
+    absl::StrAppend(&reason, ": no rule decided; model ", model_->id(),
+                    " p=", absl::StrFormat("%.3f", v.probability), " [",
+                    absl::StrJoin(evidence, "; "), "]");
+  } else if (v.rule < 0) {
     absl::StrAppend(&reason, ": no rule matched");
   } else {
     const v1::ScanRule& w = rules.rules(v.rule);

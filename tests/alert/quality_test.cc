@@ -53,17 +53,22 @@ struct Figures {
   double reply_top1 = 0;
 };
 
-// Decides every message of the split, prints the table (the form bench/RESULTS.md keeps) and
+constexpr char kRules[] = FENGQIAO_SOURCE_DIR "/examples/data/alert/rules";
+constexpr char kModel[] = FENGQIAO_SOURCE_DIR "/examples/data/alert/model.textproto";
+
+// Decides every message of the split with the rules and, when `with_model`, the shipped model
+// (trained on the dev split only), prints the table (the form bench/RESULTS.md keeps) and
 // returns the figures.
-Figures Evaluate(const std::string& split) {
+Figures Evaluate(const std::string& split, bool with_model) {
   Figures out;
   const std::vector<Labelled> messages = ReadSplit(split);
   EXPECT_GE(messages.size(), 600u) << split;
+  const char* model = with_model ? kModel : "";
   absl::StatusOr<std::shared_ptr<const AlertAssistant>> assistant =
-      AlertAssistant::Load(FENGQIAO_SOURCE_DIR "/examples/data/alert/rules");
+      AlertAssistant::Load(kRules, model);
   // The other scanning engine must decide every message the same way.
-  absl::StatusOr<std::shared_ptr<const AlertAssistant>> re2_set = AlertAssistant::Load(
-      FENGQIAO_SOURCE_DIR "/examples/data/alert/rules", {}, {.engine = ScanEngine::kRe2Set});
+  absl::StatusOr<std::shared_ptr<const AlertAssistant>> re2_set =
+      AlertAssistant::Load(kRules, model, {}, {.engine = ScanEngine::kRe2Set});
   EXPECT_TRUE(re2_set.ok()) << re2_set.status();
   absl::StatusOr<std::shared_ptr<const ReplyBank>> bank =
       ReplyBank::Load(FENGQIAO_SOURCE_DIR "/examples/data/alert/replies");
@@ -76,7 +81,7 @@ Figures Evaluate(const std::string& split) {
   }
   std::map<std::string, std::map<std::string, int>> confusion;  // truth -> predicted -> n
   int replies = 0, replies_right = 0, replies_answered = 0;
-  int engines_differ = 0;
+  int engines_differ = 0, by_model = 0;
   for (const Labelled& l : messages) {
     absl::StatusOr<v1::AlertDecision> d = (*assistant)->Decide(l.text);
     EXPECT_TRUE(d.ok()) << d.status();
@@ -93,6 +98,7 @@ Figures Evaluate(const std::string& split) {
                         v->category != w->category || v->department != w->department ||
                         v->rule != w->rule || v->action != d->action();
     }
+    by_model += d->rule_ids_size() > 0 && d->rule_ids(0).rfind("model:", 0) == 0;
     ++confusion[l.action][std::string(LabelOf(d->action()).proto_name)];
     if (l.action == "ALERT_ACTION_STANDARD_REPLY" && !l.reply_category.empty()) {
       ++replies;
@@ -105,8 +111,9 @@ Figures Evaluate(const std::string& split) {
     }
   }
   EXPECT_EQ(engines_differ, 0) << split << ": decisions that differ between the engines";
-  std::printf("\n%-38s %9s %9s %9s %6s\n", ("action (" + split + " split)").c_str(), "precision",
-              "recall", "F1", "N");
+  std::printf("\n%-38s %9s %9s %9s %6s\n",
+              ("action (" + split + (with_model ? ", rules + model)" : ", rules only)")).c_str(),
+              "precision", "recall", "F1", "N");
   for (const std::string& a : actions) {
     int tp = confusion[a][a], predicted = 0, truth = 0;
     for (const auto& [t, row] : confusion) predicted += row.count(a) ? row.at(a) : 0;
@@ -121,6 +128,7 @@ Figures Evaluate(const std::string& split) {
   out.reply_top1 = replies == 0 ? 0 : double(replies_right) / replies;
   std::printf("macro F1 %.3f; reply top-1 %.3f (%d of %d), answered above the threshold %d\n",
               out.macro_f1, out.reply_top1, replies_right, replies, replies_answered);
+  std::printf("decided by the model: %d of %zu\n", by_model, messages.size());
   std::printf("confusion (rows: labelled, columns: decided, in the order above):\n");
   for (const std::string& t : actions) {
     std::printf("  %-36s", t.c_str());
@@ -146,20 +154,38 @@ void ExpectAtLeast(const Figures& f, const Floors& floors) {
 
 // The split the rules are written on: its figures are printed beside the test split's, and held
 // at their floors too, so a rule change that loses what it was written for fails here.
-TEST(AlertQuality, TheDevSplitMeetsItsFloors) {
+TEST(AlertQuality, TheDevSplitMeetsItsFloorsWithTheRulesAlone) {
   // Measured 2026-12-07 with the rules written from this split's misses, rounded down (110
   // recall 0.983, precision 1.000, notify recall 0.993, macro F1 0.973, reply top-1 0.831;
   // before them: 0.270, 0.705, 0.166, 0.396, 0.831).
-  ExpectAtLeast(Evaluate("dev"), {0.98, 0.99, 0.99, 0.97, 0.83});
+  ExpectAtLeast(Evaluate("dev", /*with_model=*/false), {0.98, 0.99, 0.99, 0.97, 0.83});
 }
 
-TEST(AlertQuality, TheTestSplitMeetsItsFloors) {
+TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheRulesAlone) {
   // Floors: the figures measured on 2026-12-07, rounded down (110 recall 0.448, precision 0.736,
   // notify recall 0.412, macro F1 0.575, reply top-1 0.876; on 2026-11-24 they were 0.299,
   // 0.634, 0.176, 0.395, 0.876). Targets of issue 13: ALERT_110 recall >= 0.95 with precision
   // >= 0.85, NOTIFY recall >= 0.90, macro F1 >= 0.85, reply top-1 >= 0.85; only the last is met.
   // Raise a floor whenever a change raises the figure.
-  ExpectAtLeast(Evaluate("test"), {0.44, 0.73, 0.41, 0.57, 0.87});
+  ExpectAtLeast(Evaluate("test", /*with_model=*/false), {0.44, 0.73, 0.41, 0.57, 0.87});
+}
+
+// The shipped configuration: the rules and the model (examples/data/alert/model.textproto, trained
+// on the dev split only by tools/train_alert_model.py), which decides what no rule decides. On
+// the dev split the model has seen every message, so these figures are not a measure of quality.
+TEST(AlertQuality, TheDevSplitMeetsItsFloorsWithTheModel) {
+  // Measured 2026-12-07 (model char-ngram-logreg-1), rounded down: 110 recall 0.991, precision
+  // 1.000, notify recall 0.993, macro F1 0.987, reply top-1 0.831.
+  ExpectAtLeast(Evaluate("dev", /*with_model=*/true), {0.99, 1.00, 0.99, 0.98, 0.83});
+}
+
+TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheModel) {
+  // Measured 2026-12-07 (model char-ngram-logreg-1; the test split evaluated once, after the
+  // model and its threshold were fixed on the dev split), rounded down: 110 recall 0.621,
+  // precision 0.740, notify recall 0.706, macro F1 0.738, reply top-1 0.876 (the rules alone:
+  // 0.448, 0.736, 0.412, 0.575, 0.876). Targets of issue 13 (110 recall >= 0.95 with precision
+  // >= 0.85, NOTIFY recall >= 0.90, macro F1 >= 0.85): still not met; reply top-1 >= 0.85 is.
+  ExpectAtLeast(Evaluate("test", /*with_model=*/true), {0.62, 0.74, 0.70, 0.73, 0.87});
 }
 
 }  // namespace

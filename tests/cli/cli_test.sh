@@ -311,6 +311,30 @@ grep -q '"id":"m11"' "$tmp/out" || { echo "FAIL alert: a labelled corpus line is
 if grep -q 13912345678 "$tmp/out" "$tmp/err"; then echo "FAIL alert: a phone number written"; failures=$((failures + 1)); fi
 expect 1 "" "/nope: " alert --rules=/nope < /dev/null
 
+# The model (the default, or --model=FILE; --model= for the rules alone) decides what no rule
+# decides, and says so; a bad model file stops the command before any message, with its place and
+# never an n-gram's text.
+echo '{"id":"k1","text":"路口一辆电动车和小轿车撞了,骑车的大爷躺地上不动"}' > "$tmp/model_case.jsonl"
+expect 0 '"id":"k1","action":"ALERT_ACTION_ALERT_110".*"rule_id":"model:' "" alert < "$tmp/model_case.jsonl"
+expect 0 '"id":"k1","action":"ALERT_ACTION_NONE"' "" alert --model= < "$tmp/model_case.jsonl"
+expect 0 '"action":"ALERT_ACTION_ALERT_110"' "" alert --model="$data/alert/model.textproto" < "$tmp/model_case.jsonl"
+model_head='format_version: 1
+max_order: 2
+threshold: 0.5
+classes { action: ALERT_ACTION_NONE category: ALERT_CATEGORY_CHITCHAT }'
+printf '%s\nthreshold: "x"\n' "$model_head" > "$tmp/type.textproto"
+printf '%s\nngrams { ngram: "秘密" weights: [nan] }\n' "$model_head" > "$tmp/nan.textproto"
+printf 'format_version: 1\nmax_order: 2\n' > "$tmp/missing.textproto"
+printf 'format_version: 1\nmax_order: 2\nthreshold: 2\n' > "$tmp/range.textproto"
+printf '%s\nngrams { ngram: "\xe7\xa7" weights: [1] }\n' "$model_head" > "$tmp/utf8.textproto"
+truncate -s 67108865 "$tmp/huge.textproto"
+for bad in "type|type.textproto:5:" "nan|nan.textproto:5:.*weight 0 is not a finite number" \
+           "missing|missing.textproto.*classes: a model needs at least one class" \
+           "range|range.textproto:3:.*threshold" "utf8|utf8.textproto:5:" "huge|huge.textproto"; do
+  expect 1 "" "${bad#*|}" alert --model="$tmp/${bad%%|*}.textproto" < "$tmp/model_case.jsonl"
+  if grep -q 秘密 "$tmp/err"; then echo "FAIL alert --model: an n-gram echoed"; failures=$((failures + 1)); fi
+done
+
 # An incident without a location is placed at its grid's centre, never at (0, 0) (12,861 km away).
 mkdir -p "$tmp/noloc"
 cp -r "$data/grid_map.textproto" "$data/roster.textproto" "$tmp/noloc/"

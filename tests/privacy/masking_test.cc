@@ -185,6 +185,11 @@ const std::set<std::string>& NotPersonal() {
       "fengqiao.v1.AlertDecision.rule_ids",
       "fengqiao.v1.AlertDecision.reply_category",
       "fengqiao.v1.AlertDecision.overridden_rule_ids",
+      // the alert model: its name, how it was trained, and n-grams kept only when at least two
+      // training messages share them, with digits folded (tools/train_alert_model.py).
+      "fengqiao.v1.AlertModel.id",
+      "fengqiao.v1.AlertModel.provenance",
+      "fengqiao.v1.AlertModelNgram.ngram",
       // case: member ids of co-handlers and deadline holders.
       "fengqiao.v1.CaseEvent.co_handler",
       "fengqiao.v1.CoHandler.id",

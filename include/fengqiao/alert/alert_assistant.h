@@ -10,7 +10,13 @@
 //  announcement sets aside FRAUD);
 // 3. among the rest the highest priority decides (ties: the more urgent action, then the
 //  earlier rule); an overriding NONE rule decides only when nothing else is left;
-// 4. no hit: NONE, category CHITCHAT.
+// 4. no hit: NONE, category CHITCHAT;
+// 5. when no rule decided (no hit, or every hit negated) and the assistant has an AlertModel
+//  (alert_model.h), the model decides: its most probable action when that reaches the model's
+//  threshold (NONE otherwise), with its category and, for 12345, its department. Its evidence is
+//  the n-grams that contributed most, as spans of the original text, and the reason names the
+//  model and the probability. Rules that decide (emergencies, context such as a warning quoting a
+//  scam, a joke, a bank's announcement) are never overruled by the model.
 //
 //   #include "fengqiao/alert/alert_assistant.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::alert::AlertAssistant> assistant,
@@ -26,7 +32,8 @@
 //
 // Thread safety: immutable after Load/Create; Decide and Classify are safe from any thread (each
 // caller passes its own AlertScratch to Classify).
-// Errors: Load passes on the errors of Normalizer::Create and MessageScanner::Load. Decide and
+// Errors: Load passes on the errors of Normalizer::Create, MessageScanner::Load and
+// AlertModel::Load. Decide and
 // Classify return InvalidArgument for text that is not UTF-8 and OutOfRange for text over
 // NormalizerOptions::max_input_bytes (the message names neither the text nor the sender).
 #ifndef FENGQIAO_ALERT_ALERT_ASSISTANT_H_
@@ -38,6 +45,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "fengqiao/alert/alert_model.h"
 #include "fengqiao/alert/message_scanner.h"
 #include "fengqiao/alert/normalizer.h"
 #include "fengqiao/v1/alert.pb.h"
@@ -50,8 +58,11 @@ struct Verdict {
   v1::AlertAction action = v1::ALERT_ACTION_NONE;
   v1::AlertCategory category = v1::ALERT_CATEGORY_CHITCHAT;
   v1::Department department = v1::DEPARTMENT_UNSPECIFIED;
-  // The deciding rule (index into scanner().rules()), -1 when no rule hit.
+  // The deciding rule (index into scanner().rules()), -1 when no rule decided.
   int rule = -1;
+  // Whether the model decided (rule is then -1), and the probability it gave the action.
+  bool by_model = false;
+  double probability = 0;
 };
 
 // Per-caller buffers reused across messages (Classify allocates nothing once they are warm).
@@ -60,6 +71,7 @@ struct AlertScratch {
   std::vector<ScanHit> hits;
   // Per hit: 0 counted and supports the decision, 1 cancelled, 2 overridden, 3 outranked.
   std::vector<int> fate;
+  ModelScratch model;
 };
 
 class AlertAssistant {
@@ -68,8 +80,14 @@ class AlertAssistant {
   static absl::StatusOr<std::shared_ptr<const AlertAssistant>> Load(
       absl::string_view rules_path, NormalizerOptions normalizer_options = {},
       ScannerOptions scanner_options = {});
+  // The same with the model at `model_path` (alert_model.h) deciding what no rule decides; an
+  // empty `model_path` means no model. Errors of AlertModel::Load are passed on.
+  static absl::StatusOr<std::shared_ptr<const AlertAssistant>> Load(
+      absl::string_view rules_path, absl::string_view model_path,
+      NormalizerOptions normalizer_options = {}, ScannerOptions scanner_options = {});
   static std::shared_ptr<const AlertAssistant> Create(
-      std::shared_ptr<const MessageScanner> scanner);
+      std::shared_ptr<const MessageScanner> scanner,
+      std::shared_ptr<const AlertModel> model = nullptr);
 
   AlertAssistant(const AlertAssistant&) = delete;
   AlertAssistant& operator=(const AlertAssistant&) = delete;
@@ -85,13 +103,17 @@ class AlertAssistant {
   absl::StatusOr<Verdict> Classify(absl::string_view text, AlertScratch* scratch) const;
 
   const MessageScanner& scanner() const { return *scanner_; }
+  // The model, or null.
+  const AlertModel* model() const { return model_.get(); }
 
  private:
-  explicit AlertAssistant(std::shared_ptr<const MessageScanner> scanner);
+  AlertAssistant(std::shared_ptr<const MessageScanner> scanner,
+                 std::shared_ptr<const AlertModel> model);
   absl::StatusOr<Verdict> Run(absl::string_view text, AlertScratch* scratch,
                               MessageScanner::Detail detail) const;
   Verdict Apply(std::vector<ScanHit>& hits, std::vector<int>* fate) const;
   std::shared_ptr<const MessageScanner> scanner_;
+  std::shared_ptr<const AlertModel> model_;
 };
 
 }  // namespace fengqiao::alert
