@@ -15,6 +15,8 @@ namespace fengqiao::alert {
 namespace {
 
 constexpr int kMaxOrder = 3;
+// The most classes a model may have (the scores accumulate in a local array of this size).
+constexpr int kMaxClasses = 64;
 
 // ASCII digits fold to '0' (a phone number or an amount is a shape, not a word); an invalid
 // byte counts as U+FFFD.
@@ -69,6 +71,9 @@ absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Build(
     return fail("threshold", "not a probability in [0, 1]");
   }
   if (model.classes_size() == 0) return fail("classes", "a model needs at least one class");
+  if (model.classes_size() > kMaxClasses) {
+    return fail("classes", absl::StrCat(model.classes_size(), " classes, more than ", kMaxClasses));
+  }
   absl::flat_hash_set<std::pair<int, int>> seen_classes;
   for (int i = 0; i < model.classes_size(); ++i) {
     const v1::AlertModelClass& c = model.classes(i);
@@ -144,7 +149,8 @@ absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Build(
 void AlertModel::Score(absl::string_view normalized, ModelScratch* scratch) const {
   const size_t classes = classes_.size();
   scratch->hits.clear();
-  scratch->logits.assign(classes, 0.0);
+  // Sums in a local array (no aliasing with the weights: the loop vectorises).
+  float sums[kMaxClasses] = {};
   uint32_t starts[kMaxOrder] = {0, 0, 0};  // byte starts of the last characters, newest first
   uint32_t cps[kMaxOrder] = {0, 0, 0};
   int have = 0;
@@ -169,14 +175,15 @@ void AlertModel::Score(absl::string_view normalized, ModelScratch* scratch) cons
       if (it == rows_.end()) continue;
       scratch->hits.push_back({it->second, starts[n - 1], static_cast<uint32_t>(i)});
       const float* w = &weights_[static_cast<size_t>(it->second) * stride_];
-      for (size_t c = 0; c < classes; ++c) scratch->logits[c] += w[c];
+      for (size_t c = 0; c < classes; ++c) sums[c] += w[c];
     }
   }
   const double scale = positions == 0 ? 0.0 : 1.0 / std::sqrt(static_cast<double>(positions));
   scratch->scale = scale;
   double top = -HUGE_VAL;
+  scratch->logits.resize(classes);
   for (size_t c = 0; c < classes; ++c) {
-    scratch->logits[c] = scratch->logits[c] * scale + class_bias_[c];
+    scratch->logits[c] = sums[c] * scale + class_bias_[c];
     top = std::max(top, scratch->logits[c]);
   }
   scratch->probabilities.resize(classes);

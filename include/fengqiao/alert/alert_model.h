@@ -24,9 +24,9 @@
 // Errors: Load returns NotFound for a missing file, ResourceExhausted for a file over
 // kMaxAlertModelBytes, InvalidArgument naming file:line:col for a file that does not parse or
 // holds a bad value (a format version other than 1, max_order outside 1..3, a threshold outside
-// [0, 1], no classes, an unspecified or repeated class or department, a weight row of the wrong
-// length, a weight or bias that is not finite, an empty, too long or repeated n-gram, text that
-// is not UTF-8). Messages name fields and positions, never an n-gram's text.
+// [0, 1], no classes or more than 64, an unspecified or repeated class or department, a weight
+// row of the wrong length, a weight or bias that is not finite, an empty, too long or repeated
+// n-gram, text that is not UTF-8). Messages name fields and positions, never an n-gram's text.
 #ifndef FENGQIAO_ALERT_ALERT_MODEL_H_
 #define FENGQIAO_ALERT_ALERT_MODEL_H_
 
