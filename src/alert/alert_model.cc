@@ -29,6 +29,9 @@ inline uint32_t FeatureCodepoint(absl::string_view s, size_t i, int* len) {
   return cp >= '0' && cp <= '9' ? '0' : static_cast<uint32_t>(cp);
 }
 
+// A table entry that is only the suffix of longer n-grams.
+constexpr uint32_t kNoRow = ~uint32_t{0};
+
 // Up to three codepoints, each + 1 in 21 bits: distinct n-grams have distinct keys.
 inline uint64_t Push(uint64_t key, uint32_t cp) { return (key << 21) | (cp + 1); }
 
@@ -108,6 +111,8 @@ absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Build(
   out->stride_ = model.classes_size() + model.departments_size();
   out->weights_.reserve(static_cast<size_t>(model.ngrams_size()) * out->stride_);
   out->rows_.reserve(model.ngrams_size());
+  std::vector<uint64_t> keys;
+  std::vector<int> orders;
   for (int i = 0; i < model.ngrams_size(); ++i) {
     const v1::AlertModelNgram& g = model.ngrams(i);
     const std::string at = absl::StrCat("ngrams[", i, "]");
@@ -136,10 +141,20 @@ absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Build(
         return fail(at + ".weights", absl::StrCat("weight ", k, " is not a finite number"));
       }
     }
+    keys.push_back(key);
     if (!out->rows_.emplace(key, static_cast<uint32_t>(i)).second) {
       return fail(at + ".ngram", "the n-gram appears twice (after digits fold to 0)");
     }
     out->weights_.insert(out->weights_.end(), g.weights().begin(), g.weights().end());
+    orders.push_back(order);
+  }
+  // Every proper suffix of an n-gram is in the table too (a row of its own or kNoRow), so that
+  // scoring can stop at the first n-gram ending at a position that the table does not hold.
+  for (int i = 0; i < model.ngrams_size(); ++i) {
+    const uint64_t key = keys[i];
+    for (int m = 1; m < orders[i]; ++m) {
+      out->rows_.try_emplace(key & ((uint64_t{1} << (21 * m)) - 1), kNoRow);
+    }
   }
   model.clear_ngrams();
   out->model_ = std::move(model);
@@ -167,12 +182,19 @@ void AlertModel::Score(absl::string_view normalized, ModelScratch* scratch) cons
     have = std::min(have + 1, kMaxOrder);
     i += len;
     const int orders = std::min(have, max_order_);
+    uint64_t key = 0;
     for (int n = 1; n <= orders; ++n) {
-      uint64_t key = 0;
-      for (int k = n - 1; k >= 0; --k) key = Push(key, cps[k]);
+      // The n-gram ending here: one older character in front of the (n-1)-gram (Push's layout).
+      key |= static_cast<uint64_t>(cps[n - 1] + 1) << (21 * (n - 1));
       ++positions;
       auto it = rows_.find(key);
-      if (it == rows_.end()) continue;
+      if (it == rows_.end()) {
+        // No n-gram of the model ends with this one: none longer ending here can be in it. The
+        // positions still count.
+        positions += orders - n;
+        break;
+      }
+      if (it->second == kNoRow) continue;
       scratch->hits.push_back({it->second, starts[n - 1], static_cast<uint32_t>(i)});
       const float* w = &weights_[static_cast<size_t>(it->second) * stride_];
       for (size_t c = 0; c < classes; ++c) sums[c] += w[c];
