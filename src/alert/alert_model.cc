@@ -40,14 +40,20 @@ bool Finite(float x) { return std::isfinite(x); }
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Load(absl::string_view path) {
-  v1::AlertModel model;
-  fengqiao::internal::SourceMap map;
-  {
-    std::string content;
-    FENGQIAO_RETURN_IF_ERROR(fengqiao::internal::ReadFile(path, &content, kMaxAlertModelBytes));
-    map = fengqiao::internal::SourceMap(std::string(path));
-    FENGQIAO_RETURN_IF_ERROR(fengqiao::internal::ParseProto(content, path, &model, &map));
+  std::string content;
+  FENGQIAO_RETURN_IF_ERROR(fengqiao::internal::ReadFile(path, &content, kMaxAlertModelBytes));
+  return Parse(content, path);
+}
+
+absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Parse(absl::string_view text,
+                                                                    absl::string_view filename) {
+  if (static_cast<int64_t>(text.size()) > kMaxAlertModelBytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(filename, ": a model of more than ", kMaxAlertModelBytes, " bytes"));
   }
+  v1::AlertModel model;
+  fengqiao::internal::SourceMap map{std::string(filename)};
+  FENGQIAO_RETURN_IF_ERROR(fengqiao::internal::ParseProto(text, filename, &model, &map));
   return Build(std::move(model), map);
 }
 

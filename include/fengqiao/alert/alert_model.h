@@ -93,6 +93,9 @@ class AlertModel {
  public:
   // Reads and checks the model file at `path`.
   static absl::StatusOr<std::shared_ptr<const AlertModel>> Load(absl::string_view path);
+  // The same from the file's `text`, named `filename` in errors.
+  static absl::StatusOr<std::shared_ptr<const AlertModel>> Parse(absl::string_view text,
+                                                                 absl::string_view filename);
   // Checks a model built in memory (errors name the field paths).
   static absl::StatusOr<std::shared_ptr<const AlertModel>> FromProto(v1::AlertModel model);
 
