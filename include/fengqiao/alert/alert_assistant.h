@@ -33,9 +33,9 @@
 // Thread safety: immutable after Load/Create; Decide and Classify are safe from any thread (each
 // caller passes its own AlertScratch to Classify).
 // Errors: Load passes on the errors of Normalizer::Create, MessageScanner::Load and
-// AlertModel::Load. Decide and
-// Classify return InvalidArgument for text that is not UTF-8 and OutOfRange for text over
-// NormalizerOptions::max_input_bytes (the message names neither the text nor the sender).
+// AlertModel::Load. Decide and Classify return InvalidArgument for text that is not UTF-8 and
+// OutOfRange for text over NormalizerOptions::max_input_bytes (the message names neither the text
+// nor the sender).
 #ifndef FENGQIAO_ALERT_ALERT_ASSISTANT_H_
 #define FENGQIAO_ALERT_ALERT_ASSISTANT_H_
 
