@@ -72,8 +72,14 @@ std::string JsonRulesConditions(const fengqiao::GridMap& map, const Condition& w
     all.push_back(
         absl::StrCat("{\"fact\":\"", fact, "\",\"operator\":\"equal\",\"value\":", value, "}"));
   };
-  // Area first, as the hand-written loop does.
-  for (const std::string& code : w.area_codes()) equal(LevelFact(map, code).c_str(), Quote(code));
+  // Area first, as the hand-written loop does: the grid or an ancestor is one of the codes.
+  std::vector<std::string> areas;
+  for (const std::string& code : w.area_codes()) {
+    areas.push_back(absl::StrCat("{\"fact\":\"", LevelFact(map, code), "\",\"operator\":\"equal\",",
+                                 "\"value\":", Quote(code), "}"));
+  }
+  if (areas.size() == 1) all.push_back(areas[0]);
+  if (areas.size() > 1) all.push_back(absl::StrCat("{\"any\":[", absl::StrJoin(areas, ","), "]}"));
   if (w.has_police_matter()) equal("police", w.police_matter() ? "true" : "false");
   in("kind", Ints(w.kinds()));
   in("dispute", Ints(w.dispute_types()));
@@ -105,8 +111,14 @@ std::string Facts(const fengqiao::GridMap& map, const fengqiao::RoutingFacts& f)
       ",\"parties\":", f.party_count, ",\"repeats\":", f.repeat_count, ",\"hour\":", f.hour,
       ",\"weekday\":", f.weekday,
       ",\"injury\":", (f.flags & fengqiao::kFactInjury) ? "true" : "false",
-      ",\"violence\":", (f.flags & fengqiao::kFactViolenceRisk) ? "true" : "false", ",\"police\":",
-      (f.kind != 0 && f.kind != fengqiao::v1::INCIDENT_KIND_NON_POLICE) ? "true" : "false", "}");
+      ",\"violence\":", (f.flags & fengqiao::kFactViolenceRisk) ? "true" : "false",
+      // A police matter as routing tests it: neither kind NON_POLICE nor the non-police flag (a
+      // dispute can be a non-police matter, Incident.police_matter false).
+      ",\"police\":",
+      f.kind != fengqiao::v1::INCIDENT_KIND_NON_POLICE && (f.flags & fengqiao::kFactNonPolice) == 0
+          ? "true"
+          : "false",
+      "}");
 }
 
 }  // namespace
