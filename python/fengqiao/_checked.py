@@ -441,6 +441,14 @@ def text(value: Union[str, bytes], name: str, personal: bool = False) -> str:
     return value
 
 
+def threads(value: Any, name: str = "threads") -> int:
+    """A thread count argument: a whole number in [1, 256] (bool is not a number here)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or not 1 <= int(value) <= 256:
+        fail(name, None, "expected a whole number in [1, 256]")
+    return int(value)
+
+
 def path(value: Any, name: str) -> str:
     """A file or folder path argument: str, bytes (valid UTF-8) or os.PathLike."""
     if isinstance(value, os.PathLike):

@@ -117,13 +117,16 @@ def _thresholds(thresholds):
 
 
 def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baseline=None,
-                time_zone="Asia/Shanghai", thresholds=None):
+                time_zone="Asia/Shanghai", thresholds=None, threads=1):
     """An empty ``fengqiao._core.Metrics``: ``add_columns``, ``merge``, ``to_bytes`` /
     ``merge_bytes`` (partials across processes), ``report``. ``by`` and ``comparisons`` are one
     name (``by="street"``) or a list of names (``by=["street", "category"]``): the short names of
     ``fengqiao.v1.Dimension`` / ``PeriodKind``, or their labels. ``thresholds`` sets the rate
     thresholds by step (``{"arrival": 300}``: seconds or a Timedelta; steps arrival, accept,
-    contact, on_site); the rates are named after them (``arrival_within_5min``)."""
+    contact, on_site); the rates are named after them (``arrival_within_5min``). ``threads``:
+    ``add_columns`` counts on that many threads (slices of at least 65,536 records, merged in
+    order), with the report of one thread."""
+    threads = _checked.threads(threads)
     tz = _checked.text(time_zone, "time_zone")
     if baseline is not None and (isinstance(baseline, str) or len(baseline) != 2):
         _checked.fail("baseline", None, "expected (start, end)")
@@ -133,7 +136,7 @@ def accumulator(grid_map, start, end, by=(), comparisons=(), as_of=None, baselin
         None if as_of is None else _seconds(as_of, "as_of", tz),
         None if baseline is None else (_seconds(baseline[0], "baseline", tz),
                                        _seconds(baseline[1], "baseline", tz)),
-        tz, _thresholds(thresholds))
+        tz, _thresholds(thresholds), threads)
 
 
 def partial(frame, grid_map, start, end, **options):
@@ -159,12 +162,14 @@ def report_proto(frame: Any, grid_map: Any, start: Any, end: Any,
                  by: Union[str, Sequence[str]] = (), comparisons: Union[str, Sequence[str]] = (),
                  as_of: Any = None, baseline: Optional[Sequence[Any]] = None,
                  time_zone: str = "Asia/Shanghai",
-                 thresholds: Optional[Dict[str, Any]] = None) -> metrics_pb2.MetricsReport:
+                 thresholds: Optional[Dict[str, Any]] = None,
+                 threads: int = 1) -> metrics_pb2.MetricsReport:
     """One pass over a records DataFrame (or dict of arrays); returns the
     ``fengqiao.v1.MetricsReport``. ``start``/``end`` bound the report by report time (unix
-    seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00")."""
+    seconds or anything pandas reads as a timestamp, e.g. "2026-10-01T00:00:00+08:00").
+    ``threads``: count on that many threads; the report is the one of a single thread."""
     metrics = accumulator(grid_map, start, end, by, comparisons, as_of, baseline, time_zone,
-                          thresholds)
+                          thresholds, threads)
     metrics.add_columns(_columns(frame, time_zone))
     report = metrics_pb2.MetricsReport()
     report.ParseFromString(metrics.report())
@@ -214,18 +219,19 @@ def report(frame: Any, grid_map: Any, start: Any = None, end: Any = None,
            by: Union[str, Sequence[str]] = (), comparisons: Union[str, Sequence[str]] = (),
            as_of: Any = None, baseline: Optional[Sequence[Any]] = None,
            time_zone: str = "Asia/Shanghai",
-           thresholds: Optional[Dict[str, Any]] = None) -> pd.DataFrame:
+           thresholds: Optional[Dict[str, Any]] = None, threads: int = 1) -> pd.DataFrame:
     """Like :func:`report_proto`, as a DataFrame: one row per group, indexed by the group's
     dimensions (``reset_index()`` makes them columns), then per rate ``<name>`` (value), ``<name>_num`` and ``<name>_den``, per duration
     ``<name>_p50/_p90/_p95/_n``, per comparison ``<measure>_<period>_<kind>`` (percent change;
-    NaN for a zero baseline). Without ``start``/``end``, the calendar months the records span."""
+    NaN for a zero baseline). Without ``start``/``end``, the calendar months the records span.
+    ``threads``: count on that many threads (the same report as one)."""
     if start is None or end is None:
         span = months_spanned(frame, time_zone)
         start = span[0] if start is None else start
         end = span[1] if end is None else end
     return report_frame(
         report_proto(frame, grid_map, start, end, by, comparisons, as_of, baseline, time_zone,
-                     thresholds))
+                     thresholds, threads))
 
 
 def compstat(frame, grid_map, start, end, by=(), comparisons=("month", "28_days")):

@@ -299,16 +299,14 @@ def route_frame(rules: Any, frame: Any, grid_map: Any = None,
     ``threads``: route on that many threads (slices of at least 16,384 rows each); the result is
     the same as with one.
     """
-    if isinstance(threads, (bool, np.bool_)) or not isinstance(threads, (int, np.integer)) \
-            or not 1 <= int(threads) <= 256:
-        _checked.fail("threads", None, "expected a whole number in [1, 256]")
+    threads = _checked.threads(threads)
     if not isinstance(frame, (pd.DataFrame, dict)):
         _checked.fail("frame", None, f"expected a DataFrame or a dict of columns, got "
                       f"{type(frame).__name__}")
     if grid_map is None and "area" not in frame:
         raise InvalidArgumentError("route_frame needs grid_map to turn grid_code into areas")
     columns = _columns(grid_map, frame, rules.catalogue)
-    index = rules.route_columns(**columns, **_capacity(capacity), threads=int(threads))
+    index = rules.route_columns(**columns, **_capacity(capacity), threads=threads)
     return decisions_frame(rules, index, getattr(frame, "index", None))
 
 

@@ -123,8 +123,12 @@ MetricsOptions BuildOptions(double period_start, double period_end,
                             std::optional<double> as_of,
                             std::optional<std::pair<double, double>> baseline,
                             const std::optional<std::string>& time_zone,
-                            const std::map<std::string, int>& thresholds) {
+                            const std::map<std::string, int>& thresholds, int threads) {
   MetricsOptions options;
+  if (threads < 1 || threads > 256) {
+    throw StatusNotOk{absl::InvalidArgumentError("threads: expected a whole number in [1, 256]")};
+  }
+  options.threads = threads;
   // Rate thresholds in seconds by step; the rates are named after them (arrival_within_5min).
   for (const auto& [step, seconds] : thresholds) {
     int* field = step == "arrival"   ? &options.arrival_seconds
@@ -523,16 +527,16 @@ void BindCases(py::module_& m) {
                        const std::vector<std::string>& comparisons, std::optional<double> as_of,
                        std::optional<std::pair<double, double>> baseline,
                        const std::optional<std::string>& time_zone,
-                       const std::map<std::string, int>& thresholds) {
+                       const std::map<std::string, int>& thresholds, int threads) {
              return ValueOrThrow(CaseMetrics::Create(
                  *map, BuildOptions(period_start, period_end, group_by, comparisons, as_of,
-                                    baseline, time_zone, thresholds)));
+                                    baseline, time_zone, thresholds, threads)));
            }),
            py::keep_alive<1, 2>(), py::arg("grid_map"), py::arg("period_start"),
            py::arg("period_end"), py::arg("group_by") = std::vector<std::string>(),
            py::arg("comparisons") = std::vector<std::string>(), py::arg("as_of") = py::none(),
            py::arg("baseline") = py::none(), py::arg("time_zone") = py::none(),
-           py::arg("thresholds") = std::map<std::string, int>())
+           py::arg("thresholds") = std::map<std::string, int>(), py::arg("threads") = 1)
       .def(
           "add_columns",
           [](CaseMetrics& metrics, const py::dict& columns) {

@@ -162,3 +162,59 @@ def test_a_co_handled_case_counts_once_and_credits_each_co_handler(fq, rules, gr
     bad = records.assign(co_handlers=[1, -1])
     with pytest.raises(fq.InvalidArgumentError, match="co_handlers.*row 1"):
         fq.metrics.report(bad, grid_map, "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00")
+
+
+def test_a_report_on_several_threads_is_the_report_of_one(fq, grid_map):
+    """``threads=`` cuts the records into slices (at least 65,536 each) counted apart and merged
+    in order: every rate, percentile and comparison is the one-thread report's."""
+    import pandas as pd
+
+    rng = np.random.default_rng(17)
+    n = 300_000  # four slices of 75,000 with threads=4, two with threads=2
+    t0 = 1790784000  # 2026-10-01 00:00 +08
+    grids = [i for i, level in enumerate(grid_map.levels()) if level == 5]
+    accept = rng.integers(5, 400, n).astype(np.float64)
+    accept[rng.random(n) < 0.05] = np.nan  # not accepted yet
+    frame = pd.DataFrame({
+        "reported_at": t0 + rng.integers(0, 30 * 86400, n),
+        "area": rng.choice(grids, n).astype(np.int32),
+        "kind": rng.integers(1, 9, n).astype(np.uint8),
+        "accept_s": accept,
+        "arrival_s": rng.integers(60, 1800, n).astype(np.float64),
+        "resolve_s": rng.integers(600, 20 * 86400, n).astype(np.float64),
+    })
+    options = dict(by=["street", "category"], comparisons=["week_to_date", "28_days"],
+                   as_of="2026-10-31T00:00:00+08:00")
+    start, end = "2026-10-01T00:00:00+08:00", "2026-11-01T00:00:00+08:00"
+    one = fq.metrics.report_proto(frame, grid_map, start, end, **options)
+    assert len(one.groups) > 4
+    for threads in (2, 4):
+        assert fq.metrics.report_proto(frame, grid_map, start, end, threads=threads,
+                                       **options) == one
+    pd.testing.assert_frame_equal(
+        fq.metrics.report(frame, grid_map, start, end, threads=2, **options),
+        fq.metrics.report(frame, grid_map, start, end, **options))
+    # A partial made on threads merges with one made on one thread (threads is not an option
+    # partials must share).
+    two = fq.metrics.merge_partials(
+        [fq.metrics.partial(frame.iloc[:150_000], grid_map, start, end, threads=3, **options),
+         fq.metrics.partial(frame.iloc[150_000:], grid_map, start, end, **options)],
+        grid_map, start, end, **options)
+    assert two == one
+
+
+@pytest.mark.parametrize("bad", [0, -1, 257, 1.5, True, "2", None, np.float64(2.0)])
+def test_threads_must_be_a_whole_number_from_1_to_256(fq, grid_map, bad):
+    with pytest.raises(fq.InvalidArgument, match="threads: expected a whole number in"):
+        fq.metrics.accumulator(grid_map, "2026-10-01T00:00:00+08:00",
+                               "2026-11-01T00:00:00+08:00", threads=bad)
+    frame = {"reported_at": np.array([1790784000], dtype=np.int64)}
+    with pytest.raises(fq.InvalidArgument, match="threads"):
+        fq.metrics.report(frame, grid_map, threads=bad)
+
+
+def test_the_core_takes_the_thread_count_and_checks_it_too(fq, grid_map):
+    fq._core.Metrics(grid_map, 0.0, 86400.0, threads=2)
+    for bad in (0, 257):
+        with pytest.raises(fq.InvalidArgument, match="threads: expected a whole number in"):
+            fq._core.Metrics(grid_map, 0.0, 86400.0, threads=bad)
