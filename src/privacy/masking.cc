@@ -9,7 +9,6 @@
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/stubs/common.h"
-#include "re2/re2.h"
 
 namespace fengqiao {
 namespace {
@@ -85,42 +84,190 @@ std::string MaskAddress(absl::string_view address) {
   return KeepEnds(address, n / 2, 0);
 }
 
-// The free-text patterns, most specific first (an ID number contains a phone-like run).
-struct Pattern {
-  v1::PersonalKind kind;
-  const RE2* re;
+// One decoded character of free text; cp is kInvalid for a byte that is not UTF-8.
+struct TextChar {
+  char32_t cp;
+  uint32_t begin, end;
 };
+constexpr char32_t kInvalid = 0xFFFFFFFF;
 
-const std::vector<Pattern>& FreeTextPatterns() {
-  static const auto* patterns = [] {
-    RE2::Options o;
-    o.set_encoding(RE2::Options::EncodingUTF8);
-    o.set_log_errors(false);
-    auto* p = new std::vector<Pattern>{
-        // Resident ID card: 17 digits and a digit or X, not inside a longer digit run.
-        {v1::PERSONAL_KIND_ID_NUMBER,
-         new RE2(R"((?:^|[^0-9])([1-9][0-9]{16}[0-9Xx])(?:$|[^0-9]))", o)},
-        // Bank card: 16 to 19 digits, possibly in groups of four.
-        {v1::PERSONAL_KIND_BANK_CARD,
-         new RE2(R"((?:^|[^0-9])([3-6][0-9]{3}(?:[ -]?[0-9]{4}){2}[ -]?[0-9]{4,7})(?:$|[^0-9]))",
-                 o)},
-        // Mainland mobile: 1[3-9] and 9 more digits, possibly split 3-4-4.
-        {v1::PERSONAL_KIND_PHONE,
-         new RE2(R"((?:^|[^0-9])(1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?:$|[^0-9]))", o)},
-        // Vehicle plate: province, letter, 5 or 6 letters/digits.
-        {v1::PERSONAL_KIND_PLATE,
-         new RE2(
-             R"(([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·• ]?[A-Z0-9]{5,6}))",
-             o)},
-        // A name after 我叫 / 我是 / 本人 / 名叫: two or three Chinese characters.
-        {v1::PERSONAL_KIND_NAME, new RE2(R"((?:我叫|名叫|本人叫|本人)(\p{Han}{2,3}))", o)},
-    };
-    return p;
-  }();
-  return *patterns;
+// Strict UTF-8 (no overlongs, surrogates or codepoints past U+10FFFF); an invalid byte is one
+// kInvalid character.
+std::vector<TextChar> Decode(absl::string_view text) {
+  std::vector<TextChar> out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t n = 0;
+    char32_t cp = 0, min = 0;
+    if (c < 0x80) {
+      n = 1, cp = c;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 3, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 4, cp = c & 0x07, min = 0x10000;
+    }
+    bool ok = n > 0 && i + n <= text.size();
+    for (size_t k = 1; ok && k < n; ++k) {
+      const unsigned char d = static_cast<unsigned char>(text[i + k]);
+      ok = (d & 0xC0) == 0x80;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    if (!ok) n = 1, cp = kInvalid;
+    out.push_back({cp, static_cast<uint32_t>(i), static_cast<uint32_t>(i + n)});
+    i += n;
+  }
+  return out;
+}
+
+int DigitValue(char32_t c) {
+  if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
+  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);  // full-width
+  return -1;
+}
+
+bool IsCheckX(char32_t c) { return c == 'X' || c == 'x' || c == 0xFF38 || c == 0xFF58; }
+
+// CJK ideographs (the unified block, extension A, the compatibility block, and the supplementary
+// planes' extensions, where rare characters of names live).
+bool IsHan(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+bool IsSpace(char32_t c) { return c == ' ' || c == 0x3000; }
+
+// Words after 我叫 / 本人 that are not names (我叫了救护车, 我叫他过来, 本人不同意).
+bool StartsNonName(char32_t c) {
+  static constexpr char32_t kStops[] = {U'了', U'过', U'着', U'你', U'他', U'她', U'它',
+                                        U'人', U'车', U'外', U'警', U'救', U'不', U'来',
+                                        U'去', U'醒', U'们', U'的', U'什', U'啥', U'已',
+                                        U'在', U'是', U'也', U'就', U'要', U'想', U'没'};
+  return std::find(std::begin(kStops), std::end(kStops), c) != std::end(kStops);
+}
+
+bool IsPlateProvince(char32_t c) {
+  static constexpr char32_t kProvinces[] = {U'京', U'津', U'沪', U'渝', U'冀', U'豫', U'云', U'辽',
+                                            U'黑', U'湘', U'皖', U'鲁', U'新', U'苏', U'浙', U'赣',
+                                            U'鄂', U'桂', U'甘', U'晋', U'蒙', U'陕', U'吉', U'闽',
+                                            U'贵', U'粤', U'青', U'藏', U'川', U'宁', U'琼'};
+  return std::find(std::begin(kProvinces), std::end(kProvinces), c) != std::end(kProvinces);
+}
+
+bool IsPlateChar(char32_t c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+void Add(const TextChar& c, v1::PersonalKind kind, std::vector<PersonalChar>* out) {
+  out->push_back({c.begin, c.end, kind});
+}
+
+// Masks a run of digits (positions into `chars`) by its length; false when it is no kind.
+bool MaskDigits(const std::vector<TextChar>& chars, const std::vector<size_t>& digits,
+                std::vector<PersonalChar>* out) {
+  const size_t d = digits.size();
+  size_t keep_head = 0, keep_tail = 0;
+  v1::PersonalKind kind = v1::PERSONAL_KIND_BANK_CARD;
+  if (d == 11 && DigitValue(chars[digits[0]].cp) == 1 && DigitValue(chars[digits[1]].cp) >= 3) {
+    keep_head = 3, keep_tail = 4, kind = v1::PERSONAL_KIND_PHONE;
+  } else if (d == 18 || d == 15) {
+    keep_head = 6, keep_tail = d == 18 ? 4 : 3, kind = v1::PERSONAL_KIND_ID_NUMBER;
+  } else if (d >= 16 && d <= 19 && DigitValue(chars[digits[0]].cp) >= 3 &&
+             DigitValue(chars[digits[0]].cp) <= 6) {
+    keep_head = 4, keep_tail = 4;  // bank card: UnionPay 62, Visa 4, Mastercard 5, JCB / Amex 3
+  } else if (d >= 12 && d <= 14) {
+    keep_head = 3, keep_tail = 4;  // another long account number
+  } else {
+    return false;
+  }
+  for (size_t k = keep_head; k + keep_tail < d; ++k) Add(chars[digits[k]], kind, out);
+  return true;
+}
+
+// The length of the name trigger (我叫, 名叫, 本人叫, 本人) at chars[i], 0 when there is none.
+size_t NameTrigger(const std::vector<TextChar>& chars, size_t i) {
+  auto at = [&](size_t k, char32_t c) { return i + k < chars.size() && chars[i + k].cp == c; };
+  if ((at(0, U'我') || at(0, U'名')) && at(1, U'叫')) return 2;
+  if (at(0, U'本') && at(1, U'人')) return at(2, U'叫') ? 3 : 2;
+  return 0;
+}
+
+// A plate at chars[i]: its length in characters, 0 when there is none.
+size_t PlateAt(const std::vector<TextChar>& chars, size_t i) {
+  if (!IsPlateProvince(chars[i].cp) || i + 1 >= chars.size()) return 0;
+  const char32_t letter = chars[i + 1].cp;
+  if (letter < 'A' || letter > 'Z') return 0;
+  size_t j = i + 2;
+  if (j < chars.size() && (chars[j].cp == U'·' || chars[j].cp == U'•' || chars[j].cp == ' ')) {
+    ++j;
+  }
+  size_t n = 0;
+  while (j + n < chars.size() && n < 6 && IsPlateChar(chars[j + n].cp)) ++n;
+  return n >= 5 ? j + n - i : 0;
 }
 
 }  // namespace
+
+std::vector<PersonalChar> FindPersonalText(absl::string_view text) {
+  const std::vector<TextChar> chars = Decode(text);
+  std::vector<PersonalChar> out;
+  std::vector<size_t> digits;
+  for (size_t i = 0; i < chars.size();) {
+    if (DigitValue(chars[i].cp) < 0) {
+      if (const size_t trigger = NameTrigger(chars, i); trigger > 0) {
+        size_t j = i + trigger;
+        while (j < chars.size() && IsSpace(chars[j].cp)) ++j;
+        if (j < chars.size() && IsHan(chars[j].cp) && !StartsNonName(chars[j].cp)) {
+          size_t k = j + 1;
+          for (; k < chars.size() && k < j + 3 && IsHan(chars[k].cp); ++k) {
+            Add(chars[k], v1::PERSONAL_KIND_NAME, &out);
+          }
+          i = k;
+          continue;
+        }
+        i += trigger;
+        continue;
+      }
+      if (const size_t plate = PlateAt(chars, i); plate > 0) {
+        // 浙L12345 -> 浙L1**45, as MaskValue masks a plate.
+        for (size_t k = 3; k + 2 < plate; ++k) Add(chars[i + k], v1::PERSONAL_KIND_PLATE, &out);
+        i += plate;
+        continue;
+      }
+      ++i;
+      continue;
+    }
+    // A run of digits, single spaces or hyphens allowed between them, an X allowed last.
+    digits.clear();
+    std::vector<size_t> group_starts = {0};  // indices into `digits` where a group begins
+    size_t j = i;
+    while (j < chars.size()) {
+      if (DigitValue(chars[j].cp) >= 0) {
+        digits.push_back(j++);
+      } else if ((chars[j].cp == ' ' || chars[j].cp == '-') && j + 1 < chars.size() &&
+                 DigitValue(chars[j + 1].cp) >= 0) {
+        group_starts.push_back(digits.size());
+        ++j;
+      } else {
+        break;
+      }
+    }
+    if (digits.size() == 17 && j < chars.size() && IsCheckX(chars[j].cp)) digits.push_back(j++);
+    // The whole run as one number ("139 1234 5678"); when it is none of the kinds, each group on
+    // its own (a phone number followed by other digits: "13912345678 0000 1234").
+    if (!MaskDigits(chars, digits, &out) && group_starts.size() > 1) {
+      group_starts.push_back(digits.size());
+      for (size_t g = 0; g + 1 < group_starts.size(); ++g) {
+        const std::vector<size_t> group(digits.begin() + group_starts[g],
+                                        digits.begin() + group_starts[g + 1]);
+        MaskDigits(chars, group, &out);
+      }
+    }
+    i = j;
+  }
+  return out;
+}
 
 std::string MaskValue(v1::PersonalKind kind, absl::string_view value) {
   switch (kind) {
@@ -167,23 +314,15 @@ std::string MaskFreeText(absl::string_view text) {
   if (!pb::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()))) {
     return "***";
   }
-  std::string out(text);
-  for (const Pattern& p : FreeTextPatterns()) {
-    std::string next;
-    re2::StringPiece rest(out);
-    re2::StringPiece match;
-    size_t done = 0;
-    // Replace each captured group, leaving the surrounding context (the anchors) untouched.
-    while (RE2::PartialMatch(rest, *p.re, &match)) {
-      const size_t at = static_cast<size_t>(match.data() - out.data());
-      absl::StrAppend(&next, absl::string_view(out).substr(done, at - done),
-                      MaskValue(p.kind, absl::string_view(match.data(), match.size())));
-      done = at + match.size();
-      rest = re2::StringPiece(out.data() + done, out.size() - done);
-    }
-    absl::StrAppend(&next, absl::string_view(out).substr(done));
-    out = std::move(next);
+  std::string out;
+  out.reserve(text.size());
+  size_t done = 0;
+  for (const PersonalChar& c : FindPersonalText(text)) {
+    out.append(text.data() + done, c.begin - done);
+    out.push_back('*');
+    done = c.end;
   }
+  out.append(text.data() + done, text.size() - done);
   return out;
 }
 

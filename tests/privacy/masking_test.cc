@@ -1,6 +1,7 @@
 // Personal data is declared once in the protos and masked by one function on every way out.
 #include "fengqiao/privacy/masking.h"
 
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -301,10 +302,98 @@ TEST(Masking, FreeTextHidesPhonesIdsCardsPlatesAndNamesButKeepsTheRest) {
        {"王小明", "139 0000 1234", "330902199001011234", "6222021234567890123", "浙L12345"}) {
     EXPECT_THAT(masked, Not(HasSubstr(std::string(raw)))) << masked;
   }
-  EXPECT_THAT(masked, HasSubstr("139****1234"));
+  EXPECT_THAT(masked, HasSubstr("我叫王**"));       // the end of a name in text is unknown
+  EXPECT_THAT(masked, HasSubstr("139 **** 1234"));  // the layout is kept
   EXPECT_THAT(masked, HasSubstr("330902********1234"));
+  EXPECT_THAT(masked, HasSubstr("6222***********0123"));
+  EXPECT_THAT(masked, HasSubstr("浙L1**45"));
   EXPECT_THAT(masked, HasSubstr("订单号20261123"));  // 8 digits: not personal
   EXPECT_THAT(masked, HasSubstr("住3幢"));
+}
+
+// Each class of number the scan knows, written the ways residents write them.
+TEST(Masking, FreeTextFindsEachKindWhereverAndHoweverItIsWritten) {
+  struct Case {
+    const char* text;
+    const char* masked;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"电话13800005678", "电话138****5678"},
+           {"打138-0000-5678找我", "打138-****-5678找我"},
+           {"１３９０００００１２３", "１３９****０１２３"},  // full-width digits
+           {"sfz 330902200001011234。", "sfz 330902********1234。"},
+           {"身份证33090219900101123x", "身份证330902********123x"},
+           {"老身份证330902900101123", "老身份证330902******123"},  // 15 digits
+           {"6222 0200 0000 1234", "6222 **** **** 1234"},
+           {"账户0571888812345", "账户057******2345"},  // 13 digits: an account
+           {"找13912345678 2 3", "找139******78 2 3"},  // a phone then other digits
+           {"车牌浙L·12345", "车牌浙L·***45"},
+           {"苏E12345D挪车", "苏E1***5D挪车"},  // six after the letter
+           {"我叫 陈阿姨", "我叫 陈**"},
+           {"名叫李四", "名叫李*"},
+           {"本人叫𠮷祥", "本人叫𠮷*"},  // a name with a supplementary-plane character
+           {"我叫了救护车", "我叫了救护车"},
+           {"本人不同意调解", "本人不同意调解"},
+           {"转了50000元,3号楼", "转了50000元,3号楼"},
+           {"打110,订单号20261123", "打110,订单号20261123"},
+           {"规则集哈希0000000000000000", "规则集哈希0000000000000000"},  // not a card
+       }) {
+    EXPECT_EQ(MaskFreeText(c.text), c.masked) << c.text;
+  }
+}
+
+// Property: on random text with personal values planted in it, the raw values never come out, the
+// layout is kept (one '*' per masked character, everything else byte for byte), and each masked
+// character is one FindPersonalText reports with a kind.
+TEST(Masking, RandomTextKeepsItsLayoutAndNeverShowsAPlantedValue) {
+  std::mt19937 rng(20261208);
+  const std::vector<std::string> filler = {"楼上", "漏水",         "，",   "。",  " ",
+                                           "3栋",  "110",          "元",   "a",   "-",
+                                           "😀",    "\xef\xbc\x91", "阿姨", "订单"};
+  auto digits = [&](int n, char first) {
+    std::string s(1, first);
+    for (int k = 1; k < n; ++k) s.push_back(static_cast<char>('0' + rng() % 10));
+    return s;
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    std::vector<std::string> planted;
+    for (int part = 0; part < 6; ++part) {
+      switch (rng() % 5) {
+        case 0:
+          planted.push_back(digits(11, '1'));
+          planted.back()[1] = static_cast<char>('3' + rng() % 7);
+          break;
+        case 1:
+          planted.push_back(digits(18, static_cast<char>('1' + rng() % 9)));
+          break;
+        case 2:
+          planted.push_back(digits(16 + static_cast<int>(rng() % 4), '6'));
+          break;
+        default:
+          absl::StrAppend(&text, filler[rng() % filler.size()]);
+          continue;
+      }
+      // A separator on both sides keeps the planted number from joining a neighbour's digits.
+      absl::StrAppend(&text, "，", planted.back(), "，");
+    }
+    const std::string masked = MaskFreeText(text);
+    for (const std::string& raw : planted) {
+      EXPECT_THAT(masked, Not(HasSubstr(raw))) << text;
+    }
+    const std::vector<PersonalChar> found = FindPersonalText(text);
+    std::string rebuilt;
+    size_t done = 0;
+    for (const PersonalChar& c : found) {
+      ASSERT_LE(done, c.begin);
+      ASSERT_LT(c.begin, c.end);
+      EXPECT_NE(c.kind, v1::PERSONAL_KIND_UNSPECIFIED);
+      absl::StrAppend(&rebuilt, text.substr(done, c.begin - done), "*");
+      done = c.end;
+    }
+    absl::StrAppend(&rebuilt, text.substr(done));
+    EXPECT_EQ(masked, rebuilt);
+  }
 }
 
 TEST(Masking, MessagesAreMaskedThroughTheirDeclarationsAtEveryDepth) {

@@ -1,9 +1,11 @@
 // File: fengqiao/alert/masking.h
-// Masking of personal data in what the alert assistant emits (until a personal-data module
-// exists): mobile phone numbers keep their first 3 and last 4 digits (138****5678), ID numbers
-// their first 6 and last 4 (330902********123X), bank cards their first 4 and last 4, and the
-// name after "我叫" its first character (我叫王** ). Digits may be half- or full-width and
+// Masking of personal data in what the alert assistant emits, through the personal-data module's
+// one free-text scan (fengqiao::FindPersonalText, privacy/masking.h): mobile phone numbers keep
+// their first 3 and last 4 digits (138****5678), ID numbers their first 6 and last 4
+// (330902********123X), bank cards their first 4 and last 4, plates their first 3 and last 2, and
+// the name after "我叫" its first character (我叫王**). Digits may be half- or full-width and
 // grouped with single spaces or hyphens (138-0000-5678); each masked character becomes one '*'.
+// What this header adds is the alert's view of it: spans, and excerpts of evidence masked inside.
 //
 //   #include "fengqiao/alert/masking.h"
 //   std::string masked = fengqiao::alert::MaskPersonalData("我叫王小明,电话13800005678");
@@ -23,7 +25,8 @@
 
 namespace fengqiao::alert {
 
-// The characters of `text` to mask, each a byte range of one character, in order.
+// The characters of `text` to mask (fengqiao::FindPersonalText), each a byte range of one
+// character, in order.
 std::vector<Span> FindPersonalData(absl::string_view text);
 
 // `text` with every character FindPersonalData returns replaced by '*'.
