@@ -18,12 +18,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "fengqiao/status_macros.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/stubs/common.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver.h"
+#include "google/protobuf/util/type_resolver_util.h"
 
 namespace fengqiao::internal {
 namespace {
@@ -440,6 +443,99 @@ std::string DescribeJsonError(absl::string_view message, absl::string_view type,
 
 namespace {
 
+// Protobuf's JSON parser asks a TypeResolver for the message's type and each nested message and
+// enum type on every call, and the stock resolver builds each google.protobuf.Type anew from its
+// descriptor (options and all): for a JSON Lines file that was most of the time of a line. This
+// one resolves each type once per process and hands out copies; the parse is protobuf's own, so
+// what is accepted and refused does not change.
+class CachingTypeResolver final : public google::protobuf::util::TypeResolver {
+ public:
+  explicit CachingTypeResolver(const google::protobuf::DescriptorPool* pool)
+      : base_(google::protobuf::util::NewTypeResolverForDescriptorPool(kTypeUrlPrefix, pool)) {}
+
+  google::protobuf::util::Status ResolveMessageType(const std::string& url,
+                                                    google::protobuf::Type* type) override {
+    return Resolve(url, type, messages_, [this](const std::string& u, google::protobuf::Type* t) {
+      return base_->ResolveMessageType(u, t);
+    });
+  }
+  google::protobuf::util::Status ResolveEnumType(const std::string& url,
+                                                 google::protobuf::Enum* type) override {
+    return Resolve(url, type, enums_, [this](const std::string& u, google::protobuf::Enum* t) {
+      return base_->ResolveEnumType(u, t);
+    });
+  }
+
+  static constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
+
+ private:
+  template <typename T, typename Base>
+  google::protobuf::util::Status Resolve(
+      const std::string& url, T* out, absl::flat_hash_map<std::string, std::unique_ptr<T>>& cache,
+      Base base) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache.find(url);
+      if (it != cache.end()) {
+        *out = *it->second;
+        return google::protobuf::util::Status();
+      }
+    }
+    auto resolved = std::make_unique<T>();
+    google::protobuf::util::Status status = base(url, resolved.get());
+    if (!status.ok()) return status;  // not cached: an unknown type is an error each time
+    StripOptions(resolved.get());
+    *out = *resolved;
+    absl::MutexLock lock(&mu_);
+    cache.try_emplace(url, std::move(resolved));
+    return status;
+  }
+
+  // The parser reads names, numbers, kinds and the message-level options (map_entry,
+  // message_set_wire_format); the options of fields and enum values (our labels, personal-data
+  // kinds) are copied on every resolve but never read, so the cached types leave them out.
+  static void StripOptions(google::protobuf::Type* type) {
+    for (google::protobuf::Field& f : *type->mutable_fields()) f.clear_options();
+  }
+  static void StripOptions(google::protobuf::Enum* type) {
+    type->clear_options();
+    for (google::protobuf::EnumValue& v : *type->mutable_enumvalue()) v.clear_options();
+  }
+
+  std::unique_ptr<google::protobuf::util::TypeResolver> base_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<google::protobuf::Type>> messages_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<google::protobuf::Enum>> enums_
+      ABSL_GUARDED_BY(mu_);
+};
+
+// protobuf's JsonStringToMessage through the caching resolver of the message's pool.
+google::protobuf::util::Status JsonToMessage(absl::string_view json, Message* message,
+                                             const google::protobuf::util::JsonParseOptions& o) {
+  const google::protobuf::DescriptorPool* pool = message->GetDescriptor()->file()->pool();
+  static absl::Mutex resolvers_mu(absl::kConstInit);
+  static auto* resolvers = new absl::flat_hash_map<const google::protobuf::DescriptorPool*,
+                                                   std::unique_ptr<CachingTypeResolver>>();
+  CachingTypeResolver* resolver;
+  {
+    absl::MutexLock lock(&resolvers_mu);
+    std::unique_ptr<CachingTypeResolver>& slot = (*resolvers)[pool];
+    if (slot == nullptr) slot = std::make_unique<CachingTypeResolver>(pool);
+    resolver = slot.get();
+  }
+  std::string binary;
+  google::protobuf::util::Status status = google::protobuf::util::JsonToBinaryString(
+      resolver,
+      absl::StrCat(CachingTypeResolver::kTypeUrlPrefix, "/", message->GetDescriptor()->full_name()),
+      google::protobuf::StringPiece(json.data(), json.size()), &binary, o);
+  if (status.ok() && !message->ParseFromString(binary)) {
+    return google::protobuf::util::InvalidArgumentError(
+        "JSON transcoder produced invalid protobuf output.");
+  }
+  return status;
+}
+
 absl::Status ParseJsonAt(absl::string_view content, int line, int column,
                          const std::string& path_prefix, Message* message, SourceMap* source_map) {
   JsonScanner scanner(content, source_map, line, column);
@@ -447,8 +543,7 @@ absl::Status ParseJsonAt(absl::string_view content, int line, int column,
   if (!syntax.ok()) return syntax;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(content.data(), content.size()), message, options);
+  const auto status = JsonToMessage(content, message, options);
   if (!status.ok()) {
     message->Clear();
     std::string path;
