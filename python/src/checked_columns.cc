@@ -53,18 +53,36 @@ int64_t FirstRefused(const In* in, size_t n, Accepts accepts) {
   constexpr size_t kBlock = 4096;  // a constant trip count: GCC's -O2 vectorises the full blocks
   for (size_t begin = 0; begin < n; begin += kBlock) {
     const In* block = in + begin;
-    bool all = true;
+    // An OR of bytes, not an AND of bools: GCC vectorises the first and not the second (checked
+    // with -fopt-info-vec; the bool form ran at 1.5 G rows/s on uint8 columns).
+    unsigned char refused = 0;
     if (n - begin >= kBlock) {
-      for (size_t i = 0; i < kBlock; ++i) all &= accepts(block[i]);
+      for (size_t i = 0; i < kBlock; ++i) refused |= static_cast<unsigned char>(!accepts(block[i]));
     } else {
-      for (size_t i = 0; i < n - begin; ++i) all &= accepts(block[i]);
+      for (size_t i = 0; i < n - begin; ++i) {
+        refused |= static_cast<unsigned char>(!accepts(block[i]));
+      }
     }
-    if (all) continue;
+    if (refused == 0) continue;
     for (size_t i = begin; i < n; ++i) {
       if (!accepts(in[i])) return static_cast<int64_t>(i);
     }
   }
   return -1;
+}
+
+// The first row outside [lo, hi], or -1. The bounds are first narrowed to In's own range, so the
+// comparison runs in In's width (SSE2 has no 64-bit compare: int64 bounds on a uint8 column would
+// test one row at a time).
+template <typename In>
+int64_t FirstOutside(const In* in, size_t n, int64_t lo, int64_t hi) {
+  constexpr int64_t kMin = static_cast<int64_t>(std::numeric_limits<In>::min());
+  constexpr int64_t kMax = static_cast<int64_t>(std::numeric_limits<In>::max());
+  if (lo > hi || lo > kMax || hi < kMin) return n > 0 ? 0 : -1;
+  const In l = static_cast<In>(std::max(lo, kMin));
+  const In h = static_cast<In>(std::min(hi, kMax));
+  if (static_cast<int64_t>(l) == kMin && static_cast<int64_t>(h) == kMax) return -1;
+  return FirstRefused(in, n, [l, h](In v) { return (v >= l) & (v <= h); });
 }
 
 template <typename In, typename Out>
@@ -85,16 +103,19 @@ Converted FromIntegers(const In* in, size_t n, const Limits& limits, Out* out) {
     const uint8_t* table = accepted.data();
     const bool odd_missing =
         limits.missing.has_value() && (*limits.missing < 0 || *limits.missing >= 256);
-    c.bad_row = FirstRefused(in, n, [&](In v) {
-      const uint64_t u = static_cast<uint64_t>(static_cast<int64_t>(v));
-      return table[u < size ? u : size] != 0 ||
-             (odd_missing && static_cast<int64_t>(v) == *limits.missing);
-    });
+    if (!odd_missing && std::all_of(table, table + size, [](uint8_t a) { return a != 0; })) {
+      // Every number below `size` is accepted (most enums, numbered 0..k): a range test, which
+      // vectorises, instead of a table lookup per row.
+      c.bad_row = FirstOutside(in, n, 0, static_cast<int64_t>(size) - 1);
+    } else {
+      c.bad_row = FirstRefused(in, n, [&](In v) {
+        const uint64_t u = static_cast<uint64_t>(static_cast<int64_t>(v));
+        return table[u < size ? u : size] != 0 ||
+               (odd_missing && static_cast<int64_t>(v) == *limits.missing);
+      });
+    }
   } else {
-    const int64_t lo = limits.lo, hi = limits.hi;
-    c.bad_row = FirstRefused(in, n, [lo, hi](In v) {
-      return static_cast<int64_t>(v) >= lo && static_cast<int64_t>(v) <= hi;
-    });
+    c.bad_row = FirstOutside(in, n, limits.lo, limits.hi);
   }
   if (c.bad_row >= 0) {
     c.bad_value = static_cast<int64_t>(in[c.bad_row]);
