@@ -94,8 +94,8 @@ class RuleSet:
                 capacity_free_slots: List[int] = ...,
                 capacity_on_shift: List[bool] = ...) -> bytes: ...
 
-def incident_facts(path: str, grid_map: GridMap, rules: RuleSet,
-                   repeat_window_days: int = ...) -> Dict[str, object]: ...
+def incident_facts(path: str, grid_map: GridMap, rule_sets: List[RuleSet],
+                   repeat_window_days: int = ...) -> List[Dict[str, object]]: ...
 
 # The checked conversion of route_frame's columns (python/src/checked_columns.cc).
 def checked_integers(values: np.ndarray, target: str, lo: int, hi: int, missing: Optional[int],

@@ -229,11 +229,10 @@ def _route_task(path, out_path, capacity, window, start, end, by, shared):
 
 def _what_if_task(path, out_path, capacity, window, by, shared):
     grid_map, old, new = shared
-    facts = routing.incident_facts(path, grid_map, old, window)
+    # Tags are bits of each rule set: one read of the partition gives the facts of each.
+    facts, new_facts = routing.incident_facts(path, grid_map, [old, new], window)
     before = routing.route_frame(old, facts, grid_map, capacity=capacity)
-    # Tags are bits of each rule set: the new one reads the partition with its own.
-    after = routing.route_frame(new, routing.incident_facts(path, grid_map, new, window),
-                                grid_map, capacity=capacity)
+    after = routing.route_frame(new, new_facts, grid_map, capacity=capacity)
     moves, by_group = routing.compare_decisions(before, after, facts, by)
     rows = routing.moved(before, after)
     frame = {"incident_id": facts["incident_id"][rows].to_numpy(),

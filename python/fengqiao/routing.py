@@ -36,8 +36,21 @@ _NUMBER_COLUMNS = {
 def incident_facts(path, grid_map, rules, repeat_window_days=30):
     """Reads an incident log (text format or JSON) into a DataFrame of routing facts, one row per
     incident: severity assessed as the library does, repeats of the same parties counted,
-    local hour and weekday, tags as the rule set's bits. Feed it to :func:`route_frame`."""
-    return pd.DataFrame(_core.incident_facts(str(path), grid_map, rules, repeat_window_days))
+    local hour and weekday, tags as the rule set's bits. Feed it to :func:`route_frame`.
+
+    ``rules`` may be a list or tuple of rule sets: the file is then read once and a list of
+    DataFrames is returned, one per rule set (each with that set's tag bits), e.g. the two sides
+    of a what-if."""
+    many = isinstance(rules, (list, tuple))
+    rule_sets = list(rules) if many else [rules]
+    for i, r in enumerate(rule_sets):
+        if not isinstance(r, _core.RuleSet):
+            _checked.fail("rules", i if many else None,
+                          f"expected a compiled RuleSet, got {type(r).__name__}")
+    frames = [pd.DataFrame(columns) for columns in
+              _core.incident_facts(str(_checked.path(path, "path")), grid_map, rule_sets,
+                                   repeat_window_days)]
+    return frames if many else frames[0]
 
 
 def compile_rules(path, grid_map, known_teams=(), catalogue=None):

@@ -45,60 +45,79 @@ std::vector<CapacityState> Capacity(const PyRuleSet& r, const std::vector<std::s
 void BindRouting(py::module_& m) {
   m.def(
       "incident_facts",
-      [](const std::string& path, std::shared_ptr<GridMap> map, const PyRuleSet& rules,
-         int repeat_window_days) {
+      [](const std::string& path, std::shared_ptr<GridMap> map,
+         const std::vector<const PyRuleSet*>& rule_sets, int repeat_window_days) {
         // Read one incident at a time: a year of reports costs its columns, not its messages.
+        // Each rule set has its own stream (tag bits, catalogue items), over one read of the file.
         std::unique_ptr<IncidentLogReader> reader =
             ValueOrThrow(IncidentLogReader::Open(path, *map));
-        IncidentStream stream(*rules.rules, absl::Hours(24 * repeat_window_days));
-        std::vector<int32_t> area, party_count, repeat_count;
-        std::vector<uint8_t> kind, dispute_type, severity, channel, department, hour, weekday,
-            flags;
-        std::vector<int64_t> amount_fen, reported_at;
-        std::vector<uint64_t> tags;
+        struct Columns {
+          explicit Columns(const RuleSet& rules, absl::Duration window) : stream(rules, window) {}
+          IncidentStream stream;
+          std::vector<int32_t> area, party_count, repeat_count;
+          std::vector<uint8_t> kind, dispute_type, severity, channel, department, hour, weekday,
+              flags;
+          std::vector<int64_t> amount_fen;
+          std::vector<uint64_t> tags;
+        };
+        std::vector<std::unique_ptr<Columns>> sets;
+        for (const PyRuleSet* r : rule_sets) {
+          if (r == nullptr) ThrowIfError(absl::InvalidArgumentError("rules: None"));
+          sets.push_back(
+              std::make_unique<Columns>(*r->rules, absl::Hours(24 * repeat_window_days)));
+        }
+        std::vector<int64_t> reported_at;
         py::list ids, grids;
         v1::Incident incident;
         while (ValueOrThrow(reader->Next(&incident))) {
-          const RoutingFacts f = ValueOrThrow(stream.Next(incident));
           ids.append(incident.id());
           grids.append(incident.grid_code());
           reported_at.push_back(incident.reported_at().seconds());
-          area.push_back(f.area);
-          kind.push_back(f.kind);
-          dispute_type.push_back(f.dispute_type);
-          severity.push_back(f.severity);
-          channel.push_back(f.channel);
-          department.push_back(f.department);
-          amount_fen.push_back(f.amount_fen);
-          party_count.push_back(f.party_count);
-          repeat_count.push_back(f.repeat_count);
-          hour.push_back(f.hour);
-          weekday.push_back(f.weekday);
-          flags.push_back(f.flags);
-          tags.push_back(f.tags);
+          for (const std::unique_ptr<Columns>& c : sets) {
+            const RoutingFacts f = ValueOrThrow(c->stream.Next(incident));
+            c->area.push_back(f.area);
+            c->kind.push_back(f.kind);
+            c->dispute_type.push_back(f.dispute_type);
+            c->severity.push_back(f.severity);
+            c->channel.push_back(f.channel);
+            c->department.push_back(f.department);
+            c->amount_fen.push_back(f.amount_fen);
+            c->party_count.push_back(f.party_count);
+            c->repeat_count.push_back(f.repeat_count);
+            c->hour.push_back(f.hour);
+            c->weekday.push_back(f.weekday);
+            c->flags.push_back(f.flags);
+            c->tags.push_back(f.tags);
+          }
         }
-        py::dict out;
-        out["incident_id"] = ids;
-        out["grid_code"] = grids;
-        out["reported_at"] = ToArray(reported_at);
-        out["area"] = ToArray(area);
-        out["kind"] = ToArray(kind);
-        out["dispute_type"] = ToArray(dispute_type);
-        out["severity"] = ToArray(severity);
-        out["channel"] = ToArray(channel);
-        out["department"] = ToArray(department);
-        out["amount_fen"] = ToArray(amount_fen);
-        out["party_count"] = ToArray(party_count);
-        out["repeat_count"] = ToArray(repeat_count);
-        out["hour"] = ToArray(hour);
-        out["weekday"] = ToArray(weekday);
-        out["flags"] = ToArray(flags);
-        out["tags"] = ToArray(tags);
+        py::list out;
+        for (const std::unique_ptr<Columns>& c : sets) {
+          py::dict d;
+          d["incident_id"] = ids;
+          d["grid_code"] = grids;
+          d["reported_at"] = ToArray(reported_at);
+          d["area"] = ToArray(c->area);
+          d["kind"] = ToArray(c->kind);
+          d["dispute_type"] = ToArray(c->dispute_type);
+          d["severity"] = ToArray(c->severity);
+          d["channel"] = ToArray(c->channel);
+          d["department"] = ToArray(c->department);
+          d["amount_fen"] = ToArray(c->amount_fen);
+          d["party_count"] = ToArray(c->party_count);
+          d["repeat_count"] = ToArray(c->repeat_count);
+          d["hour"] = ToArray(c->hour);
+          d["weekday"] = ToArray(c->weekday);
+          d["flags"] = ToArray(c->flags);
+          d["tags"] = ToArray(c->tags);
+          out.append(d);
+        }
         return out;
       },
-      py::arg("path"), py::arg("grid_map"), py::arg("rules"), py::arg("repeat_window_days") = 30,
-      "Reads and validates an incident log and returns its routing facts as NumPy columns "
-      "(severity assessed, repeats counted, local hour and weekday, tag bits of `rules`).");
+      py::arg("path"), py::arg("grid_map"), py::arg("rule_sets"),
+      py::arg("repeat_window_days") = 30,
+      "Reads and validates an incident log once and returns, per rule set, its routing facts as "
+      "NumPy columns (severity assessed, repeats counted, local hour and weekday, tag bits of "
+      "that rule set).");
 
   const auto lines = [](const std::vector<RuleIssue>& issues) {
     std::vector<std::string> out;

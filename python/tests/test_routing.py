@@ -121,3 +121,29 @@ def test_route_frame_on_threads_in_a_forked_child_gives_the_same_frame(fq, rules
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_incident_facts_for_several_rule_sets_read_the_file_once_with_each_sets_tags(
+        fq, grid_map, rules, tmp_path):
+    """A list of rule sets: one read, one frame per set, each what reading with that set alone
+    gives (the tag bits are each set's own: street_qd's maritime rule knows tags the district's
+    rules number otherwise)."""
+    street = fq.compile_rules(DATA / "rules" / "street_qd.textproto", grid_map)
+    log = json.loads((DATA / "incidents_2026-10.json").read_text(encoding="utf-8"))
+    path = tmp_path / "tagged.jsonl"
+    incidents = log["incidents"][:120]
+    for i, incident in enumerate(incidents):
+        if i % 3 == 0:
+            incident["tags"] = ["maritime"]  # known to street_qd's rules only
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in incidents),
+                    encoding="utf-8")
+    both = fq.incident_facts(path, grid_map, [rules, street])
+    assert isinstance(both, list) and len(both) == 2
+    pd.testing.assert_frame_equal(both[0], fq.incident_facts(path, grid_map, rules))
+    pd.testing.assert_frame_equal(both[1], fq.incident_facts(path, grid_map, street))
+    assert fq.incident_facts(path, grid_map, (street,))[0].equals(both[1])
+    assert (both[0]["tags"] == 0).all() and (both[1]["tags"] != 0).sum() == 40
+    for bad, where in (([rules, None], r"rules: row 1"), ([rules, "rules"], r"rules: row 1"),
+                       (grid_map, r"rules: expected a compiled RuleSet")):
+        with pytest.raises(fq.InvalidArgumentError, match=where):
+            fq.incident_facts(path, grid_map, bad)
