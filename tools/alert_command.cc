@@ -19,8 +19,8 @@
 ABSL_FLAG(std::string, rules, FENGQIAO_DEFAULT_ALERT_RULES,
           "the alert rules: a *.textproto file or a folder of them");
 ABSL_FLAG(std::string, model, FENGQIAO_DEFAULT_ALERT_MODEL,
-          "the alert model (a fengqiao.v1.AlertModel text file) deciding what no rule decides; "
-          "empty: rules only");
+          "the alert model (a fengqiao.v1.AlertModel text file) deciding what no rule decides, "
+          "and overruling a rule at its override_threshold; empty: rules only");
 ABSL_FLAG(std::string, replies, FENGQIAO_DEFAULT_ALERT_REPLIES,
           "the standard-reply bank: a *.textproto file or a folder of them");
 

@@ -9,8 +9,10 @@ one-line reason and the text with personal data masked.
     decisions = fengqiao.alert.scan(frame, assistant)   # frame has a "text" column
 
 With a model (a ``fengqiao.v1.AlertModel`` text file, tools/train_alert_model.py), what no rule
-decides is decided by the model when its probability reaches the model's threshold; such a row's
-``rule_ids`` is ``["model:<id>"]`` and its spans are the n-grams that weighed most.
+decides is decided by the model when its probability reaches the model's threshold, and, when the
+model sets an ``override_threshold``, a rule's action is replaced by the model's when they differ
+and the model gives its action at least that probability; such a row's ``rule_ids`` is
+``["model:<id>"]`` and its spans are the n-grams that weighed most.
 """
 
 import pandas as pd

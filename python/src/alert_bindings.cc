@@ -84,6 +84,7 @@ void BindAlert(py::module_& m) {
           py::arg("path"), "Loads a fengqiao.v1.AlertModel text file.")
       .def_property_readonly("id", &alert::AlertModel::id)
       .def_property_readonly("threshold", &alert::AlertModel::threshold)
+      .def_property_readonly("override_threshold", &alert::AlertModel::override_threshold)
       .def(
           "logits",
           [](const alert::AlertModel& model, const std::vector<std::string>& normalized) {

@@ -117,11 +117,50 @@ def test_cpp_model_scores_equal_the_trainers_on_random_texts():
         assert got == pytest.approx(want, rel=1e-5, abs=1e-5), text
 
 
+def test_the_trainers_combination_is_the_assistants_on_random_texts():
+    # The trainer chooses the combination policy (the rules first, the model where no rule
+    # decides, and its override of a rule at override_threshold) by simulating it; the simulation
+    # must decide what the assistant decides, on random texts.
+    import random
+
+    import numpy as np
+    from google.protobuf import text_format
+
+    from fengqiao.v1 import alert_pb2
+
+    trainer = _trainer()
+    proto = text_format.Parse(MODEL.read_text(encoding="utf-8"), alert_pb2.AlertModel())
+    model = fengqiao.alert.load_model(MODEL)
+    assert model.override_threshold == pytest.approx(proto.override_threshold)
+    rng = random.Random(8)
+    pieces = ["转账", "客服", "着火了", "救命", "噪音", "居住证", "帳戶凍結", "好的", "1388", "yhk",
+              "打人", "工资", "停电", "骗子", "哈哈", "演习", "不是", "提醒大家", "安全账户", "走丢",
+              "跳楼", "工地", "半夜", "吵架", "赌", "怎么办", "吗", "我没事", "杀疯了", " ", "!"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 9))) for _ in range(400)]
+    rules_only = fengqiao.alert.load(RULES)
+    with_model = fengqiao.alert.load(RULES, model=MODEL)
+    by_rules = rules_only.decide_batch(texts)
+    shipped = with_model.decide_batch(texts)
+    actions = {a: i for i, a in enumerate(trainer.ACTIONS)}
+    rule_action = np.array([actions[alert_pb2.AlertAction.Name(a)] for a in by_rules["action"]])
+    rule_decided = np.array([len(ids) > 0 for ids in by_rules["rule_ids"]])
+    logits = np.array(model.logits(fengqiao.alert.normalize(texts)))
+    class_actions = [actions[alert_pb2.AlertAction.Name(c.action)] for c in proto.classes]
+    probs = trainer.action_probabilities(trainer.softmax(logits), class_actions)
+    override = proto.override_threshold if proto.override_threshold > 0 else None
+    want = trainer.combine(rule_action, rule_decided, probs, proto.threshold, override)
+    got = [actions[alert_pb2.AlertAction.Name(a)] for a in shipped["action"]]
+    assert got == list(want)
+    # Both kinds of decision occur among these texts.
+    assert any(ids and not ids[0].startswith("model:") for ids in shipped["rule_ids"])
+    assert any(ids and ids[0].startswith("model:") for ids in shipped["rule_ids"])
+
+
 # Written for these tests, not from the corpus: no shipped rule decides them, the shipped model does.
 MODEL_CASES = [
     "菜市场有家卖的猪肉颜色发绿了还在卖",
     "楼下饭店油烟直接排到我们窗户里",
-    "对面楼有人用绳子吊着东西往下放,看着不像搬家",
+    "半夜有辆没牌照的面包车在小区里慢慢开,车上的人一直往楼上看",
     "路口一辆电动车和小轿车撞了,骑车的大爷躺地上不动",
 ]
 MODEL_ACTIONS = [

@@ -145,9 +145,20 @@ absl::StatusOr<Verdict> AlertAssistant::Run(absl::string_view text, AlertScratch
   FENGQIAO_RETURN_IF_ERROR(
       scanner_->ScanImpl(scratch->normalized, &scratch->hits, detail, /*from_normalizer=*/true));
   Verdict v = Apply(scratch->hits, &scratch->fate);
-  if (v.rule >= 0 || model_ == nullptr) return v;
+  if (model_ == nullptr || (v.rule >= 0 && model_->override_threshold() <= 0)) return v;
   const ModelVerdict m = model_->Predict(scratch->normalized.text, &scratch->model);
-  if (m.action == v1::ALERT_ACTION_NONE) return v;
+  if (v.rule >= 0) {
+    // A rule decided: the model's action replaces it only when it differs and is probable
+    // enough (override_threshold >= threshold, so m.action is the most probable action then).
+    if (m.probability < model_->override_threshold() || m.best_action == v.action) return v;
+    v.overridden_rule = v.rule;
+    v.rule = -1;
+    for (int& fate : scratch->fate) {
+      if (fate == kDecides) fate = kOverridden;
+    }
+  } else if (m.action == v1::ALERT_ACTION_NONE) {
+    return v;
+  }
   v.action = m.action;
   v.category = m.category;
   v.department = m.department;
@@ -212,8 +223,12 @@ absl::StatusOr<v1::AlertDecision> AlertAssistant::Decide(const v1::ChatMessage& 
       span->set_snippet(MaskedExcerpt(message.text(), original, personal));
       evidence.push_back(absl::StrCat("\"", span->snippet(), "\""));
     }
-    absl::StrAppend(&reason, ": no rule decided; model ", model_->id(),
-                    " p=", absl::StrFormat("%.3f", v.probability), " [",
+    absl::StrAppend(&reason,
+                    v.overridden_rule >= 0
+                        ? absl::StrCat(": model overrides rule ",
+                                       rules.rules(v.overridden_rule).id(), "; model ")
+                        : std::string(": no rule decided; model "),
+                    model_->id(), " p=", absl::StrFormat("%.3f", v.probability), " [",
                     absl::StrJoin(evidence, "; "), "]");
   } else if (v.rule < 0) {
     absl::StrAppend(&reason, ": no rule matched");

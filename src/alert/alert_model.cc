@@ -79,6 +79,12 @@ absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Build(
   if (!(model.threshold() >= 0 && model.threshold() <= 1)) {
     return fail("threshold", "not a probability in [0, 1]");
   }
+  if (!(model.override_threshold() >= 0 && model.override_threshold() <= 1)) {
+    return fail("override_threshold", "not a probability in [0, 1]");
+  }
+  if (model.override_threshold() > 0 && model.override_threshold() < model.threshold()) {
+    return fail("override_threshold", "below the threshold (an override must be a decision)");
+  }
   if (model.classes_size() == 0) return fail("classes", "a model needs at least one class");
   if (model.classes_size() > kMaxClasses) {
     return fail("classes", absl::StrCat(model.classes_size(), " classes, more than ", kMaxClasses));

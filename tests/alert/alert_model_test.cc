@@ -123,8 +123,8 @@ constexpr ModelCase kModelCases[] = {
      v1::ALERT_CATEGORY_PUBLIC_SERVICE},
     {"楼下饭店油烟直接排到我们窗户里", v1::ALERT_ACTION_REFER_12345,
      v1::ALERT_CATEGORY_PUBLIC_SERVICE},
-    {"对面楼有人用绳子吊着东西往下放,看着不像搬家", v1::ALERT_ACTION_NOTIFY_COMMUNITY_POLICE,
-     v1::ALERT_CATEGORY_SUSPICIOUS_PERSON},
+    {"半夜有辆没牌照的面包车在小区里慢慢开,车上的人一直往楼上看",
+     v1::ALERT_ACTION_NOTIFY_COMMUNITY_POLICE, v1::ALERT_CATEGORY_SUSPICIOUS_PERSON},
     {"路口一辆电动车和小轿车撞了,骑车的大爷躺地上不动", v1::ALERT_ACTION_ALERT_110,
      v1::ALERT_CATEGORY_INJURY_ACCIDENT},
 };
@@ -166,7 +166,8 @@ TEST(AlertModel, TheAssistantAsksTheModelWhatNoRuleDecides) {
   }
 }
 
-// What a rule decides stays decided: an emergency, a warning quoting a scam, a joke.
+// What a rule decides stays decided where the shipped model does not give another action at
+// least its override_threshold: an emergency, a warning quoting a scam, a joke.
 TEST(AlertModel, RulesThatDecideAreNotOverruled) {
   absl::StatusOr<std::shared_ptr<const AlertAssistant>> rules_only = AlertAssistant::Load(kRules);
   absl::StatusOr<std::shared_ptr<const AlertAssistant>> with_model =
@@ -182,6 +183,67 @@ TEST(AlertModel, RulesThatDecideAreNotOverruled) {
     EXPECT_GT(a->rule_ids_size(), 0);
     EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString());
   }
+}
+
+// A rule's decision is replaced by the model's only when the model's override_threshold is set,
+// its action differs from the rule's and reaches that probability; the rule is then listed as
+// overridden and named in the reason.
+TEST(AlertModel, TheModelOverridesARuleOnlyAboveItsOverrideThreshold) {
+  const std::string small =
+      "format_version: 1\nid: \"small\"\nmax_order: 2\nthreshold: 0.5\n"
+      "classes { action: ALERT_ACTION_NONE category: ALERT_CATEGORY_CHITCHAT }\n"
+      "classes { action: ALERT_ACTION_ALERT_110 category: ALERT_CATEGORY_VIOLENCE }\n"
+      "ngrams { ngram: \"杀疯\" weights: [0, 40] }\n"
+      "ngrams { ngram: \"煤气\" weights: [0, 40] }\n";
+  const std::string never = WriteTemp("never.textproto", small);
+  const std::string sure = WriteTemp("sure.textproto", small + "override_threshold: 0.9\n");
+  const std::string unsure = WriteTemp("unsure.textproto", small + "override_threshold: 1\n");
+  absl::StatusOr<std::shared_ptr<const AlertAssistant>> rules_only = AlertAssistant::Load(kRules);
+  absl::StatusOr<std::shared_ptr<const AlertAssistant>> with_never =
+      AlertAssistant::Load(kRules, never);
+  absl::StatusOr<std::shared_ptr<const AlertAssistant>> with_sure =
+      AlertAssistant::Load(kRules, sure);
+  absl::StatusOr<std::shared_ptr<const AlertAssistant>> with_unsure =
+      AlertAssistant::Load(kRules, unsure);
+  ASSERT_TRUE(rules_only.ok() && with_never.ok() && with_sure.ok() && with_unsure.ok());
+  EXPECT_EQ((*with_sure)->model()->override_threshold(), 0.9f);
+
+  // A joke a context rule decides NONE; the model is sure of ALERT_110 (p > 0.99).
+  const char* joke = "昨晚打游戏杀疯了哈哈哈";
+  absl::StatusOr<v1::AlertDecision> by_rule = (*rules_only)->Decide(joke);
+  ASSERT_TRUE(by_rule.ok());
+  ASSERT_EQ(by_rule->action(), v1::ALERT_ACTION_NONE);
+  ASSERT_GT(by_rule->rule_ids_size(), 0);
+  const std::string rule = by_rule->rule_ids(0);
+  for (const auto& kept : {*with_never, *with_unsure}) {
+    absl::StatusOr<v1::AlertDecision> d = kept->Decide(joke);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(d->SerializeAsString(), by_rule->SerializeAsString());
+  }
+  absl::StatusOr<v1::AlertDecision> overridden = (*with_sure)->Decide(joke);
+  ASSERT_TRUE(overridden.ok());
+  EXPECT_EQ(overridden->action(), v1::ALERT_ACTION_ALERT_110);
+  EXPECT_EQ(overridden->category(), v1::ALERT_CATEGORY_VIOLENCE);
+  ASSERT_EQ(overridden->rule_ids_size(), 1);
+  EXPECT_EQ(overridden->rule_ids(0), "model:small");
+  EXPECT_THAT(overridden->overridden_rule_ids(), ::testing::Contains(rule));
+  EXPECT_THAT(overridden->reason(), HasSubstr("model overrides rule " + rule));
+  AlertScratch scratch;
+  absl::StatusOr<Verdict> v = (*with_sure)->Classify(joke, &scratch);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->by_model);
+  EXPECT_EQ(v->rule, -1);
+  EXPECT_GE(v->overridden_rule, 0);
+  EXPECT_GT(v->probability, 0.99);
+
+  // The model agrees on the action (ALERT_110) though not on the category: the rule stands.
+  const char* gas = "临城菜场旁边那家早餐店煤气泄漏了,味道很冲";
+  absl::StatusOr<v1::AlertDecision> a = (*rules_only)->Decide(gas);
+  absl::StatusOr<v1::AlertDecision> b = (*with_sure)->Decide(gas);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->action(), v1::ALERT_ACTION_ALERT_110);
+  EXPECT_EQ(a->SerializeAsString(), b->SerializeAsString());
+  for (const std::string& path : {never, sure, unsure}) std::remove(path.c_str());
 }
 
 std::string ShippedModelText() {
@@ -219,6 +281,10 @@ TEST(AlertModel, BadModelFilesAreRefusedWithTheirPlace) {
        absl::StatusCode::kInvalidArgument, "order_out_of_range.textproto:2:"},
       {"threshold_out_of_range", "format_version: 1\nmax_order: 3\nthreshold: 1.5\n",
        absl::StatusCode::kInvalidArgument, "threshold_out_of_range.textproto:3:"},
+      {"override_out_of_range", head + "override_threshold: -0.5\n",
+       absl::StatusCode::kInvalidArgument, "override_threshold: not a probability in [0, 1]"},
+      {"override_below_threshold", head + "override_threshold: 0.25\n",
+       absl::StatusCode::kInvalidArgument, "override_threshold: below the threshold"},
       {"short_row", head + "ngrams { ngram: \"秘密\" weights: [1, 2] }\n",
        absl::StatusCode::kInvalidArgument, "ngrams[0].weights: 2 weights where"},
       {"long_ngram", head + "ngrams { ngram: \"秘密文件\" weights: [1] }\n",

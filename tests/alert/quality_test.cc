@@ -81,7 +81,7 @@ Figures Evaluate(const std::string& split, bool with_model) {
   }
   std::map<std::string, std::map<std::string, int>> confusion;  // truth -> predicted -> n
   int replies = 0, replies_right = 0, replies_answered = 0;
-  int engines_differ = 0, by_model = 0, undecided_by_rules = 0;
+  int engines_differ = 0, by_model = 0, undecided_by_rules = 0, overridden = 0;
   for (const Labelled& l : messages) {
     absl::StatusOr<v1::AlertDecision> d = (*assistant)->Decide(l.text);
     EXPECT_TRUE(d.ok()) << d.status();
@@ -94,7 +94,8 @@ Figures Evaluate(const std::string& split, bool with_model) {
       AlertScratch scratch;
       absl::StatusOr<Verdict> v = (*assistant)->Classify(l.text, &scratch);
       absl::StatusOr<Verdict> w = (*re2_set)->Classify(l.text, &scratch);
-      undecided_by_rules += v.ok() && v->rule < 0;
+      undecided_by_rules += v.ok() && v->rule < 0 && v->overridden_rule < 0;
+      overridden += v.ok() && v->overridden_rule >= 0;
       engines_differ += !v.ok() || !w.ok() || v->action != w->action ||
                         v->category != w->category || v->department != w->department ||
                         v->rule != w->rule || v->action != d->action();
@@ -129,8 +130,8 @@ Figures Evaluate(const std::string& split, bool with_model) {
   out.reply_top1 = replies == 0 ? 0 : double(replies_right) / replies;
   std::printf("macro F1 %.3f; reply top-1 %.3f (%d of %d), answered above the threshold %d\n",
               out.macro_f1, out.reply_top1, replies_right, replies, replies_answered);
-  std::printf("no rule decided: %d of %zu; decided by the model: %d\n", undecided_by_rules,
-              messages.size(), by_model);
+  std::printf("no rule decided: %d of %zu; decided by the model: %d (overriding a rule: %d)\n",
+              undecided_by_rules, messages.size(), by_model, overridden);
   std::printf("confusion (rows: labelled, columns: decided, in the order above):\n");
   for (const std::string& t : actions) {
     std::printf("  %-36s", t.c_str());
@@ -163,6 +164,21 @@ TEST(AlertQuality, TheDevSplitMeetsItsFloorsWithTheRulesAlone) {
   ExpectAtLeast(Evaluate("dev", /*with_model=*/false), {0.98, 0.99, 0.99, 0.97, 0.83});
 }
 
+// The training corpus (train.jsonl, written 2026-12-08 for the model only): the rules were not
+// written from it, so the rules-alone figures are a second honest measure of the rules; the model
+// has seen every message, so its figures are not a measure of quality.
+TEST(AlertQuality, TheTrainCorpusMeetsItsFloorsWithTheRulesAlone) {
+  // Measured 2026-12-08, rounded down: 110 recall 0.496, precision 0.821, notify recall 0.443,
+  // macro F1 0.605, reply top-1 0.825 (on the test split: 0.448, 0.736, 0.412, 0.575, 0.876).
+  ExpectAtLeast(Evaluate("train", /*with_model=*/false), {0.49, 0.82, 0.44, 0.60, 0.82});
+}
+
+TEST(AlertQuality, TheTrainCorpusMeetsItsFloorsWithTheModel) {
+  // Measured 2026-12-08 (model char-ngram-logreg-2), rounded down: 110 recall 1.000, precision
+  // 1.000, notify recall 1.000, macro F1 1.000, reply top-1 0.825.
+  ExpectAtLeast(Evaluate("train", /*with_model=*/true), {1.00, 1.00, 1.00, 1.00, 0.82});
+}
+
 TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheRulesAlone) {
   // Floors: the figures measured on 2026-12-07, rounded down (110 recall 0.448, precision 0.736,
   // notify recall 0.412, macro F1 0.575, reply top-1 0.876; on 2026-11-24 they were 0.299,
@@ -173,12 +189,15 @@ TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheRulesAlone) {
 }
 
 // The shipped configuration: the rules and the model (examples/data/alert/model.textproto, trained
-// on the dev split only by tools/train_alert_model.py), which decides what no rule decides. On
+// on the dev split and the training corpus by tools/train_alert_model.py), which decides what no
+// rule decides and overrides a rule when it gives another action p >= its override_threshold. On
 // the dev split the model has seen every message, so these figures are not a measure of quality.
 TEST(AlertQuality, TheDevSplitMeetsItsFloorsWithTheModel) {
-  // Measured 2026-12-07 (model char-ngram-logreg-1), rounded down: 110 recall 0.991, precision
-  // 1.000, notify recall 0.993, macro F1 0.987, reply top-1 0.831.
-  ExpectAtLeast(Evaluate("dev", /*with_model=*/true), {0.99, 1.00, 0.99, 0.98, 0.83});
+  // Measured 2026-12-08 (model char-ngram-logreg-2, trained on dev + train, overriding a rule at
+  // p >= 0.65), rounded down: 110 recall 1.000, precision 1.000, notify recall 1.000, macro F1
+  // 1.000, reply top-1 0.831 (2026-12-07, char-ngram-logreg-1: 0.991, 1.000, 0.993, 0.987,
+  // 0.831).
+  ExpectAtLeast(Evaluate("dev", /*with_model=*/true), {1.00, 1.00, 1.00, 1.00, 0.83});
 }
 
 TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheModel) {

@@ -15,8 +15,12 @@
 //  (alert_model.h), the model decides: its most probable action when that reaches the model's
 //  threshold (NONE otherwise), with its category and, for 12345, its department. Its evidence is
 //  the n-grams that contributed most, as spans of the original text, and the reason names the
-//  model and the probability. Rules that decide (emergencies, context such as a warning quoting a
-//  scam, a joke, a bank's announcement) are never overruled by the model.
+//  model and the probability;
+// 6. when a rule decided and the model's override_threshold is set (above 0): the model's most
+//  probable action replaces the rule's when the two differ and the model gives its action at
+//  least that probability (the rule is then listed as overridden, the reason names it). With
+//  override_threshold 0 a rule that decides is never overruled by the model, and the model is
+//  not run on what a rule decided.
 //
 //   #include "fengqiao/alert/alert_assistant.h"
 //   FENGQIAO_ASSIGN_OR_RETURN(std::shared_ptr<const fengqiao::alert::AlertAssistant> assistant,
@@ -63,6 +67,9 @@ struct Verdict {
   // Whether the model decided (rule is then -1), and the probability it gave the action.
   bool by_model = false;
   double probability = 0;
+  // When the model overrode a rule's decision (AlertModel::override_threshold): that rule's
+  // index; -1 otherwise.
+  int overridden_rule = -1;
 };
 
 // Per-caller buffers reused across messages (Classify allocates nothing once they are warm).

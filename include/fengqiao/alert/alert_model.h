@@ -120,6 +120,8 @@ class AlertModel {
   const v1::AlertModel& proto() const { return model_; }
   const std::string& id() const { return model_.id(); }
   double threshold() const { return model_.threshold(); }
+  // The probability at which the model's action overrides a rule's (0: never; else >= threshold).
+  double override_threshold() const { return model_.override_threshold(); }
   int class_count() const { return static_cast<int>(classes_.size()); }
 
  private:
