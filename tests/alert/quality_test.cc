@@ -201,12 +201,15 @@ TEST(AlertQuality, TheDevSplitMeetsItsFloorsWithTheModel) {
 }
 
 TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheModel) {
-  // Measured 2026-12-07 (model char-ngram-logreg-1; the test split evaluated once, after the
-  // model and its threshold were fixed on the dev split), rounded down: 110 recall 0.621,
-  // precision 0.7397, notify recall 0.706, macro F1 0.738, reply top-1 0.876 (the rules alone:
-  // 0.448, 0.736, 0.412, 0.575, 0.876). Targets of issue 13 (110 recall >= 0.95 with precision
-  // >= 0.85, NOTIFY recall >= 0.90, macro F1 >= 0.85): still not met; reply top-1 >= 0.85 is.
-  ExpectAtLeast(Evaluate("test", /*with_model=*/true), {0.62, 0.73, 0.70, 0.73, 0.87});
+  // Measured 2026-12-08 (model char-ngram-logreg-2, trained on dev + train, overriding a rule at
+  // p >= 0.55; the test split evaluated once, after the training corpus, the model and the policy
+  // were fixed on dev + train), rounded down: 110 recall 0.897 (78 of 87), precision 0.929,
+  // notify recall 0.892, macro F1 0.897, reply top-1 0.876 (2026-12-07, char-ngram-logreg-1
+  // trained on dev only, rules first: 0.621, 0.7397, 0.706, 0.738, 0.876). Targets of issue 13:
+  // 110 precision >= 0.85, macro F1 >= 0.85 and reply top-1 >= 0.85 are met; 110 recall >= 0.95
+  // and NOTIFY recall >= 0.90 are not.
+  ExpectAtLeast(Evaluate("test", /*with_model=*/true), {0.89, 0.92, 0.89, 0.89, 0.87});
+});
 }
 
 }  // namespace
