@@ -209,7 +209,6 @@ TEST(AlertQuality, TheTestSplitMeetsItsFloorsWithTheModel) {
   // 110 precision >= 0.85, macro F1 >= 0.85 and reply top-1 >= 0.85 are met; 110 recall >= 0.95
   // and NOTIFY recall >= 0.90 are not.
   ExpectAtLeast(Evaluate("test", /*with_model=*/true), {0.89, 0.92, 0.89, 0.89, 0.87});
-});
 }
 
 }  // namespace
