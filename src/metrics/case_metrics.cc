@@ -1,6 +1,7 @@
 #include "fengqiao/metrics/case_metrics.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/str_cat.h"
 #include "fengqiao/status_macros.h"
@@ -380,6 +381,23 @@ v1::MetricsReport CaseMetrics::Report() const {
   std::vector<size_t> order(groups_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys_[a] < keys_[b]; });
+  // The percentiles of every group's durations first (the selection over each group's samples is
+  // most of a report's time): groups in slices on up to options_.threads threads, each value what
+  // one thread computes (the sketches are only read).
+  std::vector<std::array<double, 3>> percentiles(groups_.size() * kDurations);
+  constexpr size_t kGroupsPerSlice = 16;
+  internal::ThreadPool::Shared().Run(
+      (groups_.size() + kGroupsPerSlice - 1) / kGroupsPerSlice, options_.threads, [&](size_t k) {
+        const size_t end = std::min(groups_.size(), (k + 1) * kGroupsPerSlice);
+        for (size_t i = k * kGroupsPerSlice; i < end; ++i) {
+          for (int d = 0; d < kDurations; ++d) {
+            const DurationSketch& s = groups_[i]->durations[d];
+            if (s.count() == 0) continue;
+            const std::vector<double> p = s.Quantiles({0.5, 0.9, 0.95});
+            percentiles[i * kDurations + d] = {p[0], p[1], p[2]};
+          }
+        }
+      });
   for (size_t i : order) {
     const Group& g = *groups_[i];
     v1::MetricsGroup* out = report.add_groups();
@@ -428,7 +446,7 @@ v1::MetricsReport CaseMetrics::Report() const {
       dist->set_name(kDurationNames[d]);
       dist->set_count(s.count());
       if (s.count() > 0) {  // an empty distribution has no percentiles: left absent, never 0
-        const std::vector<double> p = s.Quantiles({0.5, 0.9, 0.95});
+        const std::array<double, 3>& p = percentiles[i * kDurations + d];
         dist->set_p50(p[0]);
         dist->set_p90(p[1]);
         dist->set_p95(p[2]);

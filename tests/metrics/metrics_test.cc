@@ -576,7 +576,8 @@ TEST_F(Grouped, MergedPartialsEqualTheWhole) {
 }
 
 // Property: on several threads (slices counted apart, merged in order) AddAll and AddColumns
-// leave exactly what one thread leaves: the same report and the same partial, byte for byte,
+// leave exactly what one thread leaves, and Report (percentiles on the threads) reports it: the
+// same report and the same partial, byte for byte,
 // with sketches exact and folded past their limit, onto metrics that already hold records.
 TEST_F(Grouped, SeveralThreadsGiveWhatOneThreadGives) {
   std::mt19937_64 rng(2026);
@@ -618,6 +619,9 @@ TEST_F(Grouped, SeveralThreadsGiveWhatOneThreadGives) {
     one->AddAll(records);
     const v1::MetricsReport expected = one->Report();
     const std::string expected_partial = one->SerializePartial();
+    // Report computes the groups' percentiles in slices of 16 groups on the threads: more than
+    // one slice here.
+    ASSERT_GT(one->group_count(), 32u);
     for (int threads : {2, 3, 4, 7}) {
       options.threads = threads;
       ASSERT_OK_AND_ASSIGN(auto from_records, CaseMetrics::Create(*map_, options));
