@@ -14,10 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "alert/internal/pattern_forms.h"
-#include "alert/internal/utf8.h"
 #include "benchmark/benchmark.h"
 #include "fengqiao/alert/alert_assistant.h"
 #include "google/protobuf/util/json_util.h"
+#include "internal/utf8.h"
 
 namespace fengqiao::alert {
 namespace {
@@ -218,7 +218,7 @@ v1::ScanRuleSet FiveThousandRules() {
   for (int i = 0; i < 5000; ++i) {
     const int cycle = i / static_cast<int>(alternatives.size());
     std::string prefix;
-    if (cycle > 0) internal::AppendUtf8(0x4E00 + cycle, &prefix);
+    if (cycle > 0) fengqiao::internal::AppendUtf8(0x4E00 + cycle, &prefix);
     v1::ScanRule* r = rules.add_rules();
     r->set_id(absl::StrCat("r", i));
     r->set_pattern(absl::StrCat(prefix, "(?:", alternatives[i % alternatives.size()], ")"));

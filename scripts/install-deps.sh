@@ -12,7 +12,7 @@ PACKAGES=(
   pybind11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libs2-dev libre2-dev libhyperscan-dev libsqlite3-dev libsodium-dev libopencc-dev libopencc-data libexpat1-dev
   python3 python3-dev python3-pytest python3-protobuf python3-pandas python3-numpy
-  python3-hypothesis python3-dask python3-distributed python3-matplotlib
+  python3-hypothesis python3-dask python3-distributed python3-matplotlib python3-scipy
   tzdata fonts-wqy-microhei
   chromium
 )

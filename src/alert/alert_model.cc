@@ -6,10 +6,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "alert/internal/utf8.h"
 #include "fengqiao/status_macros.h"
 #include "fengqiao/vocabulary.h"
 #include "internal/proto_files.h"
+#include "internal/utf8.h"
 
 namespace fengqiao::alert {
 namespace {
@@ -21,7 +21,7 @@ constexpr int kMaxClasses = 64;
 // ASCII digits fold to '0' (a phone number or an amount is a shape, not a word); an invalid
 // byte counts as U+FFFD.
 inline uint32_t FeatureCodepoint(absl::string_view s, size_t i, int* len) {
-  const int32_t cp = internal::DecodeUtf8(s, i, len);
+  const int32_t cp = fengqiao::internal::DecodeUtf8(s, i, len);
   if (cp < 0) {
     *len = 1;
     return 0xFFFD;
@@ -132,7 +132,7 @@ absl::StatusOr<std::shared_ptr<const AlertModel>> AlertModel::Build(
     int order = 0;
     for (size_t j = 0; j < g.ngram().size();) {
       int len = 1;
-      if (internal::DecodeUtf8(g.ngram(), j, &len) < 0) {
+      if (fengqiao::internal::DecodeUtf8(g.ngram(), j, &len) < 0) {
         return fail(at + ".ngram", "invalid UTF-8");
       }
       if (++order > model.max_order()) break;

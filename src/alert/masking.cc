@@ -4,7 +4,7 @@
 
 #include "fengqiao/privacy/masking.h"
 
-#include "alert/internal/utf8.h"
+#include "internal/utf8.h"
 
 namespace fengqiao::alert {
 
@@ -25,7 +25,7 @@ std::string MaskedExcerpt(absl::string_view text, Span span, const std::vector<S
                              [](const Span& s, uint32_t b) { return s.begin < b; });
   for (uint32_t i = begin; i < end;) {
     int len = 1;
-    const int32_t cp = internal::DecodeUtf8(text, i, &len);
+    const int32_t cp = fengqiao::internal::DecodeUtf8(text, i, &len);
     if (cp < 0) len = 1;
     while (it != masked.end() && it->begin < i) ++it;
     if (it != masked.end() && it->begin == i) {

@@ -9,14 +9,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "alert/internal/utf8.h"
+#include "internal/utf8.h"
 
 namespace fengqiao::alert {
 
 namespace {
 
-using internal::AppendUtf8;
-using internal::DecodeUtf8;
+using fengqiao::internal::AppendUtf8;
+using fengqiao::internal::DecodeUtf8;
 
 // One codepoint of the text being normalised and the original bytes it came from.
 struct Item {
@@ -112,10 +112,7 @@ bool DecodeAll(absl::string_view s, std::vector<char32_t>* out) {
 
 }  // namespace
 
-bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
-}
+bool IsHan(char32_t c) { return fengqiao::internal::IsHan(c); }
 
 const std::vector<std::pair<std::string, std::string>>& DefaultAbbreviations() {
   static const auto* table = new std::vector<std::pair<std::string, std::string>>{

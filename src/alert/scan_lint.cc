@@ -5,8 +5,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "alert/internal/scanner_impl.h"
-#include "alert/internal/utf8.h"
 #include "fengqiao/vocabulary.h"
+#include "internal/utf8.h"
 
 namespace fengqiao::alert {
 
@@ -17,7 +17,7 @@ std::string WhyNeverMatches(const std::string& pattern, const Normalizer& normal
   std::vector<char32_t> cps;
   for (size_t i = 0; i < pattern.size();) {
     int len = 0;
-    const int32_t cp = internal::DecodeUtf8(pattern, i, &len);
+    const int32_t cp = fengqiao::internal::DecodeUtf8(pattern, i, &len);
     if (cp < 0) return "the pattern is not UTF-8";
     cps.push_back(static_cast<char32_t>(cp));
     i += len;
@@ -39,7 +39,7 @@ std::string WhyNeverMatches(const std::string& pattern, const Normalizer& normal
       continue;
     }
     std::string ch;
-    internal::AppendUtf8(c, &ch);
+    fengqiao::internal::AppendUtf8(c, &ch);
     if (c >= 'A' && c <= 'Z') {
       return absl::StrCat("upper-case '", ch, "': messages are lower-cased before matching");
     }

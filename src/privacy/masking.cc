@@ -9,6 +9,7 @@
 #include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/stubs/common.h"
+#include "internal/utf8.h"
 
 namespace fengqiao {
 namespace {
@@ -91,34 +92,17 @@ struct TextChar {
 };
 constexpr char32_t kInvalid = 0xFFFFFFFF;
 
-// Strict UTF-8 (no overlongs, surrogates or codepoints past U+10FFFF); an invalid byte is one
-// kInvalid character.
+// Strict UTF-8 (internal::DecodeUtf8); an invalid byte is one kInvalid character.
 std::vector<TextChar> Decode(absl::string_view text) {
   std::vector<TextChar> out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t n = 0;
-    char32_t cp = 0, min = 0;
-    if (c < 0x80) {
-      n = 1, cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 2, cp = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 3, cp = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 4, cp = c & 0x07, min = 0x10000;
-    }
-    bool ok = n > 0 && i + n <= text.size();
-    for (size_t k = 1; ok && k < n; ++k) {
-      const unsigned char d = static_cast<unsigned char>(text[i + k]);
-      ok = (d & 0xC0) == 0x80;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    if (!ok) n = 1, cp = kInvalid;
-    out.push_back({cp, static_cast<uint32_t>(i), static_cast<uint32_t>(i + n)});
-    i += n;
+    int len = 1;
+    const int32_t cp = internal::DecodeUtf8(text, i, &len);
+    if (cp < 0) len = 1;
+    out.push_back({cp < 0 ? kInvalid : static_cast<char32_t>(cp), static_cast<uint32_t>(i),
+                   static_cast<uint32_t>(i + len)});
+    i += len;
   }
   return out;
 }
@@ -130,13 +114,6 @@ int DigitValue(char32_t c) {
 }
 
 bool IsCheckX(char32_t c) { return c == 'X' || c == 'x' || c == 0xFF38 || c == 0xFF58; }
-
-// CJK ideographs (the unified block, extension A, the compatibility block, and the supplementary
-// planes' extensions, where rare characters of names live).
-bool IsHan(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
-}
 
 bool IsSpace(char32_t c) { return c == ' ' || c == 0x3000; }
 
@@ -218,9 +195,9 @@ std::vector<PersonalChar> FindPersonalText(absl::string_view text) {
       if (const size_t trigger = NameTrigger(chars, i); trigger > 0) {
         size_t j = i + trigger;
         while (j < chars.size() && IsSpace(chars[j].cp)) ++j;
-        if (j < chars.size() && IsHan(chars[j].cp) && !StartsNonName(chars[j].cp)) {
+        if (j < chars.size() && internal::IsHan(chars[j].cp) && !StartsNonName(chars[j].cp)) {
           size_t k = j + 1;
-          for (; k < chars.size() && k < j + 3 && IsHan(chars[k].cp); ++k) {
+          for (; k < chars.size() && k < j + 3 && internal::IsHan(chars[k].cp); ++k) {
             Add(chars[k], v1::PERSONAL_KIND_NAME, &out);
           }
           i = k;

@@ -1,6 +1,7 @@
-// Internal: strict UTF-8 decoding and encoding for the alert module.
-#ifndef FENGQIAO_SRC_ALERT_INTERNAL_UTF8_H_
-#define FENGQIAO_SRC_ALERT_INTERNAL_UTF8_H_
+// Internal: strict UTF-8 decoding and encoding, and which characters are Chinese (the alert
+// assistant's normaliser and scanner, and free-text masking in privacy).
+#ifndef FENGQIAO_SRC_INTERNAL_UTF8_H_
+#define FENGQIAO_SRC_INTERNAL_UTF8_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -8,7 +9,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace fengqiao::alert::internal {
+namespace fengqiao::internal {
 
 // Decodes the codepoint at s[i]; sets *len. Returns -1 for an invalid sequence (overlong,
 // surrogate, beyond U+10FFFF, truncated, stray continuation byte).
@@ -61,6 +62,13 @@ inline void AppendUtf8(char32_t cp, std::string* out) {
 
 inline int Utf8Length(char32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
 
-}  // namespace fengqiao::alert::internal
+// CJK ideographs: the unified block, extension A, the compatibility block and the supplementary
+// planes' extensions (where rare characters of names live).
+inline bool IsHan(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
 
-#endif  // FENGQIAO_SRC_ALERT_INTERNAL_UTF8_H_
+}  // namespace fengqiao::internal
+
+#endif  // FENGQIAO_SRC_INTERNAL_UTF8_H_
